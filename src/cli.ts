@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { EXIT_X11DOCKER_ERROR, X11DockerError } from './errors.js';
+import { gatherHostFacts } from './host/facts.js';
+import { log } from './log.js';
+import { renderHelp } from './options/help.js';
+import { parseCommandLine, type Options } from './options/parse.js';
+import { planSession } from './plan/plan.js';
+import { Engine } from './run/engine.js';
+import { Session } from './run/session.js';
+
+/** The package version, from package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * x11docker's entry point: argv -> options -> host facts -> plan -> session.
+ * Nothing is started before the plan is complete, so bad input leaves nothing behind.
+ * @param argv arguments after the program name.
+ * @returns the process exit code.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    return fail(error);
+  }
+  log.setVerbosity(options.verbosity);
+  if (options.help) {
+    process.stdout.write(renderHelp());
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  try {
+    const host = await gatherHostFacts(options);
+    const engine = new Engine(options.backend);
+    const imageConfig = options.image ? await engine.inspectImage(options.image) : undefined;
+    const plan = planSession(options, host, imageConfig);
+    for (const n of plan.notes) log.note(n);
+    for (const w of plan.warnings) log.warning(w);
+    return await new Session(plan, host, engine).run();
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function fail(error: unknown): number {
+  if (error instanceof X11DockerError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
+  log.error(`unexpected error: ${(error as Error).stack ?? String(error)}`);
+  return EXIT_X11DOCKER_ERROR;
+}
+
+process.exitCode = await main(process.argv.slice(2));

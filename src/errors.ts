@@ -1,0 +1,28 @@
+/**
+ * Error type for everything x11docker reports to the user.
+ *
+ * The message is one line that names the option or resource at fault and the fix.
+ * The top level (cli.ts) prints it to stderr and exits with `exitCode`.
+ * Upstream x11docker documents exit code 64 for its own errors, so that is the default.
+ */
+export class X11DockerError extends Error {
+  /** Process exit code to use; 64 unless a caller has a better one. */
+  readonly exitCode: number;
+
+  /**
+   * @param message one line for the user: what is wrong and how to fix it.
+   * @param exitCode process exit code (default 64, upstream's code for x11docker errors).
+   */
+  constructor(message: string, exitCode = EXIT_X11DOCKER_ERROR) {
+    super(message);
+    this.name = 'X11DockerError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** Exit code for x11docker's own errors (upstream convention). */
+export const EXIT_X11DOCKER_ERROR = 64;
+/** Exit code after SIGINT / Ctrl-C (128 + 2, upstream convention). */
+export const EXIT_SIGINT = 130;
+/** Exit code after SIGTERM (128 + 15). */
+export const EXIT_SIGTERM = 143;

@@ -1,0 +1,153 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { userInfo } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { X11DockerError } from '../errors.js';
+import type { Options } from '../options/parse.js';
+import { run } from '../run/spawn.js';
+
+/** A user account on the host, from the passwd database. */
+export interface HostUser {
+  /** Login name. */
+  readonly name: string;
+  readonly uid: number;
+  /** Primary group id. */
+  readonly gid: number;
+  /** Name of the primary group (falls back to the user name when unknown). */
+  readonly groupName: string;
+  /** Home directory on the host (absolute). */
+  readonly home: string;
+}
+
+/** Everything about the host that the plan needs; gathered once, then treated as data. */
+export interface HostFacts {
+  /** uid of the x11docker process (0 when run as root). */
+  readonly processUid: number;
+  /** The host user: X servers and session files run as / belong to this user. */
+  readonly hostUser: HostUser;
+  /** How the host user was found (for the log): `invoking`, `--hostuser`, `SUDO_USER`, `logname` or `root`. */
+  readonly hostUserSource: string;
+  /** Another host account named by `--user=NAME`, when it exists on the host. */
+  readonly namedUser?: HostUser;
+  /** `DISPLAY` of the user's desktop, if any. */
+  readonly display?: string;
+  /** `XAUTHORITY` of the user's desktop (default `~/.Xauthority` of the host user). */
+  readonly xauthority?: string;
+  /** Executables found in PATH, among those x11docker may start. */
+  readonly binaries: ReadonlySet<string>;
+  /** Random id of this session: names the cache folder and labels the container. */
+  readonly sessionId: string;
+  /** Process id of x11docker (recorded on the container's labels). */
+  readonly pid: number;
+}
+
+/** Executables that x11docker looks for in PATH. */
+export const knownBinaries = ['Xephyr', 'Xvfb', 'xauth', 'docker', 'podman', 'nerdctl'] as const;
+
+/**
+ * Gathers host facts for a session.
+ * @param options parsed options (`--hostuser`, `--user`).
+ * @param env the environment to read (normally `process.env`).
+ * @throws X11DockerError when the host user cannot be found or `--hostuser` is used without root.
+ */
+export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
+  const processUid = process.getuid?.() ?? 0;
+  const { user, source } = await resolveHostUser(options, processUid, env);
+  let namedUser: HostUser | undefined;
+  if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user !== user.name) {
+    namedUser = await lookupUser(options.user);
+  }
+  return {
+    processUid,
+    hostUser: user,
+    hostUserSource: source,
+    namedUser,
+    display: env.DISPLAY || undefined,
+    xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
+    binaries: findBinaries(knownBinaries, env.PATH ?? ''),
+    sessionId: randomBytes(6).toString('hex'),
+    pid: process.pid,
+  };
+}
+
+/** One way to find the host user; returns undefined when it does not apply. */
+interface HostUserStrategy {
+  readonly name: string;
+  find(): Promise<HostUser | undefined>;
+}
+
+/**
+ * Finds the host user as upstream x11docker does: without root, the invoking user; as root,
+ * `--hostuser`, then `SUDO_USER`, then `PKEXEC_UID`, then `logname`, else root itself.
+ */
+async function resolveHostUser(options: Options, processUid: number, env: NodeJS.ProcessEnv): Promise<{ user: HostUser; source: string }> {
+  if (processUid !== 0) {
+    const me = await lookupUser(String(processUid)).catch(() => fromUserInfo());
+    if (options.hostuser && options.hostuser !== me.name && options.hostuser !== String(me.uid)) {
+      throw new X11DockerError(`Option --hostuser needs x11docker to run as root (you are ${me.name}). Run it with sudo, or leave --hostuser out.`);
+    }
+    return { user: me, source: 'invoking' };
+  }
+  const strategies: HostUserStrategy[] = [
+    { name: '--hostuser', find: async () => (options.hostuser ? lookupUser(options.hostuser) : undefined) },
+    { name: 'SUDO_USER', find: async () => (env.SUDO_USER && env.SUDO_USER !== 'root' ? lookupUser(env.SUDO_USER) : undefined) },
+    { name: 'PKEXEC_UID', find: async () => (env.PKEXEC_UID && env.PKEXEC_UID !== '0' ? lookupUser(env.PKEXEC_UID) : undefined) },
+    {
+      name: 'logname',
+      find: async () => {
+        const r = await run('logname', [], { reject: false });
+        const name = r.exitCode === 0 ? String(r.stdout).trim() : '';
+        return name && name !== 'root' ? lookupUser(name).catch(() => undefined) : undefined;
+      },
+    },
+  ];
+  for (const s of strategies) {
+    const user = await s.find();
+    if (user) return { user, source: s.name };
+  }
+  return { user: await lookupUser('0').catch(() => fromUserInfo()), source: 'root' };
+}
+
+/**
+ * Looks a user up in the host's passwd database (`getent`, so NSS users work too).
+ * @param nameOrUid login name or numeric uid.
+ * @throws X11DockerError when there is no such user.
+ */
+export async function lookupUser(nameOrUid: string): Promise<HostUser> {
+  const r = await run('getent', ['passwd', nameOrUid], { reject: false });
+  const fields = String(r.stdout).trim().split('\n')[0]?.split(':') ?? [];
+  if (r.exitCode !== 0 || fields.length < 7) {
+    throw new X11DockerError(`Host user '${nameOrUid}' not found in the passwd database. Check the name (getent passwd ${nameOrUid}).`);
+  }
+  const gid = Number(fields[3]);
+  const g = await run('getent', ['group', String(gid)], { reject: false });
+  const groupName = g.exitCode === 0 ? String(g.stdout).split(':')[0]! : fields[0]!;
+  return { name: fields[0]!, uid: Number(fields[2]), gid, groupName, home: fields[5]!, };
+}
+
+function fromUserInfo(): HostUser {
+  const u = userInfo();
+  return { name: u.username, uid: u.uid, gid: u.gid, groupName: u.username, home: u.homedir };
+}
+
+/**
+ * Which of `names` are executable files in `path`.
+ * @param names executable names.
+ * @param path a PATH value (directories separated by ':').
+ */
+export function findBinaries(names: readonly string[], path: string): Set<string> {
+  const found = new Set<string>();
+  const dirs = path.split(delimiter).filter(Boolean);
+  for (const name of names) {
+    for (const dir of dirs) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        found.add(name);
+        break;
+      } catch {
+        // not in this directory
+      }
+    }
+  }
+  return found;
+}

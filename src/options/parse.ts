@@ -1,0 +1,276 @@
+import { parseArgs } from 'node:util';
+import { X11DockerError } from '../errors.js';
+import { findOption, optionTable, xserverOptionNames, type XServerName } from './table.js';
+import type { Verbosity } from '../log.js';
+
+/** Container engines x11docker can drive through their docker-compatible CLI. */
+export type Backend = 'docker' | 'podman' | 'nerdctl';
+
+/**
+ * What the user asked for, validated. Produced by {@link parseCommandLine}; consumed by the plan.
+ * Nothing here depends on the host.
+ */
+export interface Options {
+  /** `--help` or a lone `-h`. */
+  readonly help: boolean;
+  /** `--version`. */
+  readonly version: boolean;
+  /** The X server option given last, if any (upstream: the last one takes effect). */
+  readonly xserver?: XServerName;
+  /** `--xonly`, or no IMAGE given: only start an empty X server. */
+  readonly xonly: boolean;
+  /** `--showenv` / `--printenv` (implied by `--xonly`). */
+  readonly showenv: boolean;
+  /** `--desktop` / `-d`. */
+  readonly desktop: boolean;
+  /** `--display N`: a fixed display number. */
+  readonly display?: number;
+  /** `--size WxH`, in pixels. */
+  readonly size?: { readonly width: number; readonly height: number };
+  /** `--env NAME=VALUE`, in order. */
+  readonly env: readonly string[];
+  /** `--name NAME`. */
+  readonly name?: string;
+  /** `--workdir DIR` (absolute). */
+  readonly workdir?: string;
+  /**
+   * Network mode: `undefined` = none (default); `''` = engine default (`--network` without value);
+   * otherwise the value of `--network=NET` (`host` for `--hostnet`).
+   */
+  readonly network?: string;
+  /** `--user USER`: `root`, a name, `UID` or `UID:GID`. */
+  readonly user?: string;
+  /** `--hostuser USER`. */
+  readonly hostuser?: string;
+  /** `--backend ENGINE` (default docker). */
+  readonly backend: Backend;
+  /** From `--quiet`, `--verbose`, `--debug` (the most verbose wins). */
+  readonly verbosity: Verbosity;
+  /** Raw options for `docker run`, given after `--`; passed through as separate arguments. */
+  readonly engineArgs: readonly string[];
+  /** The image, if any. */
+  readonly image?: string;
+  /** The container command and its arguments, exactly as given (no splitting or globbing). */
+  readonly command: readonly string[];
+  /** Notes about the command line itself (e.g. two X server options given). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Parses x11docker's command line.
+ *
+ * Grammar (upstream x11docker's usage):
+ * - `x11docker [OPTIONS] IMAGE [COMMAND [ARG...]]`
+ * - `x11docker [OPTIONS] -- IMAGE [COMMAND [ARG...]]`
+ * - `x11docker [OPTIONS] -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND [ARG...]]` (one argument, split at white space, as upstream)
+ * - `x11docker [OPTIONS] -- DOCKER_RUN_OPTIONS -- IMAGE [COMMAND [ARG...]]` (each argument kept as is)
+ * - `x11docker [OPTIONS]` (no image: an empty X server, as `--xonly`).
+ *
+ * Options end at the first argument that is not an option: that is IMAGE, and everything after it
+ * belongs to the container command unchanged. An optional value is only taken with `=`.
+ *
+ * @param argv the arguments after the program name.
+ * @returns validated options.
+ * @throws X11DockerError (exit 64) with a one-line message naming the option and the fix.
+ */
+export function parseCommandLine(argv: readonly string[]): Options {
+  const args = [...argv];
+  if (args.length === 1 && args[0] === '-h') return { ...defaults(), help: true };
+
+  const { tokens } = parseArgs({
+    args,
+    options: Object.fromEntries(
+      optionTable.flatMap((o) =>
+        [o.name, ...(o.aliases ?? [])].map((n) => [
+          n,
+          { type: o.arg === 'required' ? 'string' : 'boolean', ...(o.short && n === o.name ? { short: o.short } : {}) },
+        ]),
+      ),
+    ) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  const notes: string[] = [];
+  let xserver: XServerName | undefined;
+  let rest: string[] = [];
+  let restIsAfterTerminator = false;
+
+  for (const token of tokens) {
+    if (token.kind === 'positional' || token.kind === 'option-terminator') {
+      rest = args.slice(token.index + (token.kind === 'option-terminator' ? 1 : 0));
+      restIsAfterTerminator = token.kind === 'option-terminator';
+      break;
+    }
+    const spec = findOption(token.name);
+    const shown = token.rawName.startsWith('--') ? token.rawName : `${token.rawName} (--${spec?.name ?? '?'})`;
+    if (!spec) {
+      throw new X11DockerError(`Unknown option ${token.rawName}. See 'x11docker --help'; options for 'docker run' go after '--'.`);
+    }
+    if (spec.arg === 'none' && token.value !== undefined) {
+      throw new X11DockerError(`Option ${shown} takes no value (got '${token.value}'). Remove '=${token.value}'.`);
+    }
+    if (spec.arg === 'required' && token.value === undefined) {
+      throw new X11DockerError(`Option ${shown} needs a value: --${spec.name} ${spec.valueName ?? 'VALUE'}.`);
+    }
+    if (spec.arg === 'optional' && token.value === '') {
+      throw new X11DockerError(`Option --${spec.name}= has an empty value. Use --${spec.name} alone or --${spec.name}=VALUE.`);
+    }
+    if ((xserverOptionNames as readonly string[]).includes(spec.name)) {
+      if (xserver && xserver !== spec.name) {
+        notes.push(`Please use only one X server option at a time. --${spec.name} given after --${xserver} takes effect.`);
+      }
+      xserver = spec.name as XServerName;
+    }
+    if (token.value !== undefined) {
+      const list = values.get(spec.name) ?? [];
+      list.push(token.value);
+      values.set(spec.name, list);
+    }
+    flags.add(spec.name);
+  }
+
+  const { engineArgs, image, command } = splitRest(rest, restIsAfterTerminator);
+  const last = (name: string): string | undefined => values.get(name)?.at(-1);
+
+  let network: string | undefined;
+  if (flags.has('network')) network = last('network') ?? '';
+  if (flags.has('hostnet')) network = 'host';
+
+  const verbosity: Verbosity = flags.has('debug') ? 'debug' : flags.has('verbose') ? 'verbose' : flags.has('quiet') ? 'quiet' : 'normal';
+
+  const options: Options = {
+    ...defaults(),
+    help: flags.has('help'),
+    version: flags.has('version'),
+    xserver,
+    xonly: flags.has('xonly') || (image === undefined && !flags.has('help') && !flags.has('version')),
+    showenv: flags.has('showenv') || flags.has('xonly') || image === undefined,
+    desktop: flags.has('desktop'),
+    display: validateDisplay(last('display')),
+    size: validateSize(last('size')),
+    env: (values.get('env') ?? []).map(validateEnv),
+    name: validateName(last('name')),
+    workdir: validateWorkdir(last('workdir')),
+    network,
+    user: validateUser(last('user'), '--user'),
+    hostuser: validateUser(last('hostuser'), '--hostuser'),
+    backend: validateBackend(last('backend')),
+    verbosity,
+    engineArgs,
+    image,
+    command,
+    notes,
+  };
+  if (options.xonly && image !== undefined) {
+    throw new X11DockerError(`Option --xonly starts no container, but image '${image}' was given. Remove --xonly or the image.`);
+  }
+  return options;
+}
+
+function defaults(): Options {
+  return {
+    help: false, version: false, xonly: false, showenv: false, desktop: false, env: [],
+    backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [],
+  };
+}
+
+/** Splits what follows the options into engine options, IMAGE and COMMAND. */
+function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: string[]; image?: string; command: string[] } {
+  if (rest.length === 0) return { engineArgs: [], command: [] };
+  if (!afterTerminator || !rest[0]!.startsWith('-')) {
+    return { engineArgs: [], image: validateImage(rest[0]!), command: rest.slice(1) };
+  }
+  const second = rest.indexOf('--');
+  if (second >= 0) {
+    // newer form: -- DOCKER_RUN_OPTIONS -- IMAGE [COMMAND...]
+    const after = rest.slice(second + 1);
+    if (after.length === 0) throw new X11DockerError("No IMAGE after '-- DOCKER_RUN_OPTIONS --'. Add the image name after the second '--'.");
+    return { engineArgs: rest.slice(0, second), image: validateImage(after[0]!), command: after.slice(1) };
+  }
+  // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split at white space
+  const engineArgs = rest[0]!.split(/\s+/).filter((w) => w !== '');
+  const image = rest[1];
+  if (image === undefined) {
+    throw new X11DockerError(`No IMAGE after docker run options '${rest[0]}'. Write: x11docker -- "${rest[0]}" IMAGE [COMMAND].`);
+  }
+  if (image.startsWith('-')) {
+    throw new X11DockerError(
+      `Expected IMAGE after docker run options '${rest[0]}', got '${image}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
+    );
+  }
+  return { engineArgs, image: validateImage(image), command: rest.slice(2) };
+}
+
+function validateImage(image: string): string {
+  // Docker reference grammar (distribution/reference): lowercase path components, optional registry:port, tag, digest.
+  if (image === '' || /\s/.test(image) || !/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(image)) {
+    throw new X11DockerError(`Invalid image name '${printable(image)}'. Give a name like 'debian' or 'registry:5000/name:tag'.`);
+  }
+  return image;
+}
+
+function validateDisplay(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^:?(\d{1,5})$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!(n >= 0 && n <= 59535)) {
+    throw new X11DockerError(`Option --display needs a display number from 0 to 59535 (got '${printable(value)}'), e.g. --display=30.`);
+  }
+  return n;
+}
+
+function validateSize(value: string | undefined): Options['size'] {
+  if (value === undefined) return undefined;
+  const m = /^(\d{1,5})x(\d{1,5})$/.exec(value);
+  const width = Number(m?.[1]);
+  const height = Number(m?.[2]);
+  if (!m || width < 1 || height < 1 || width > 32767 || height > 32767) {
+    throw new X11DockerError(`Option --size needs WIDTHxHEIGHT in pixels (got '${printable(value)}'), e.g. --size=1024x768.`);
+  }
+  return { width, height };
+}
+
+function validateEnv(value: string): string {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.slice(0, eq))) {
+    throw new X11DockerError(`Option --env needs NAME=VALUE with a valid variable name (got '${printable(value)}'), e.g. --env LANG=C.UTF-8.`);
+  }
+  return value;
+}
+
+function validateName(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value)) {
+    throw new X11DockerError(`Option --name needs a container name of letters, digits, '_', '.', '-' (got '${printable(value)}').`);
+  }
+  return value;
+}
+
+function validateWorkdir(value: string | undefined): string | undefined {
+  if (value !== undefined && (!value.startsWith('/') || /[\0\n]/.test(value))) {
+    throw new X11DockerError(`Option --workdir needs an absolute path in the container (got '${printable(value)}'), e.g. --workdir=/tmp.`);
+  }
+  return value;
+}
+
+function validateUser(value: string | undefined, option: string): string | undefined {
+  if (value !== undefined && !/^([a-z_][a-z0-9_.-]{0,31}\$?|\d{1,10}(:\d{1,10})?)$/i.test(value)) {
+    throw new X11DockerError(`Option ${option} needs a user name, UID or UID:GID (got '${printable(value)}').`);
+  }
+  return value;
+}
+
+function validateBackend(value: string | undefined): Backend {
+  if (value === undefined) return 'docker';
+  if (value === 'docker' || value === 'podman' || value === 'nerdctl') return value;
+  throw new X11DockerError(`Option --backend needs docker, podman or nerdctl (got '${printable(value)}').`);
+}
+
+/** Shows a user value inside a one-line message: control characters escaped, long values cut. */
+function printable(value: string): string {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+}

@@ -1,0 +1,99 @@
+/**
+ * The one table of x11docker's options. The parser (parse.ts), `--help` (help.ts) and later
+ * front ends read it; nothing else lists options.
+ *
+ * Names, short letters and argument kinds follow upstream x11docker's getopt table
+ * (`parse_options()` in mviereck/x11docker): short options never take a value, and an
+ * optional value is only taken with `=` (`--network=host`), as getopt does for `name::`.
+ */
+
+/** Whether an option takes a value: never, always (`--user NAME` or `--user=NAME`), or only as `--opt=VALUE`. */
+export type ArgKind = 'none' | 'required' | 'optional';
+
+/** One row of the option table. */
+export interface OptionSpec {
+  /** Long name without dashes, e.g. `xephyr`. */
+  readonly name: string;
+  /** Single-letter short option, if upstream has one (short options take no value). */
+  readonly short?: string;
+  /** Whether the option takes a value. */
+  readonly arg: ArgKind;
+  /** Name of the value in `--help`, e.g. `NAME` or `[=NET]`. */
+  readonly valueName?: string;
+  /** Section heading in `--help`. */
+  readonly group: OptionGroup;
+  /** Help text, one or more lines. */
+  readonly help: string;
+  /** Other long names accepted for the same option (e.g. `printenv` for `showenv`). */
+  readonly aliases?: readonly string[];
+  /** Can be given more than once; values are collected in order. */
+  readonly repeatable?: boolean;
+}
+
+/** Sections of `--help`, in display order. */
+export const optionGroups = [
+  'General',
+  'X server',
+  'X server settings',
+  'Container',
+  'Container user',
+  'Verbosity',
+] as const;
+/** A section of `--help`. */
+export type OptionGroup = (typeof optionGroups)[number];
+
+/** Names of the options that choose the X server (last one given wins, as upstream). */
+export const xserverOptionNames = ['xephyr', 'xvfb', 'hostdisplay'] as const;
+/** An X server that can be chosen on the command line. */
+export type XServerName = (typeof xserverOptionNames)[number];
+
+/** Every option x11docker accepts. */
+export const optionTable: readonly OptionSpec[] = [
+  { name: 'help', arg: 'none', group: 'General', help: 'Show this message and exit. (-h alone also shows it.)' },
+  { name: 'version', arg: 'none', group: 'General', help: 'Show the version number and exit.' },
+  { name: 'xonly', arg: 'none', group: 'General', help: 'Only start a new empty X server; print its environment on stdout.' },
+  {
+    name: 'showenv', arg: 'none', group: 'General', aliases: ['printenv'],
+    help: 'Print DISPLAY, XAUTHORITY and XSOCKET of the new X server on stdout\nfor custom access:  read Xenv < <(x11docker --showenv ...)',
+  },
+
+  { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault when DISPLAY is set.' },
+  { name: 'xvfb', arg: 'none', group: 'X server', help: 'Xvfb: invisible X server in memory. Default without DISPLAY.' },
+  {
+    name: 'hostdisplay', short: 'h', arg: 'none', group: 'X server',
+    help: 'Share your display ($DISPLAY) instead of starting a new X server.\nBad container isolation: allows keylogging and remote control.',
+  },
+
+  { name: 'desktop', short: 'd', arg: 'none', group: 'X server settings', help: 'The image runs a desktop environment.' },
+  { name: 'display', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Use display number N for the new X server.' },
+  { name: 'size', arg: 'required', valueName: 'WxH', group: 'X server settings', help: 'Screen size of the new X server, e.g. 1024x768.' },
+
+  { name: 'env', arg: 'required', valueName: 'NAME=VALUE', group: 'Container', repeatable: true, help: 'Set environment variable NAME=VALUE in the container.' },
+  { name: 'name', arg: 'required', valueName: 'NAME', group: 'Container', help: 'Name of the container.' },
+  { name: 'workdir', arg: 'required', valueName: 'DIR', group: 'Container', help: "Working directory in the container.\nDefault: the image's WORKDIR, else HOME." },
+  {
+    name: 'network', arg: 'optional', valueName: '[=NET]', group: 'Container',
+    help: 'Allow network access. Default: no network (--network=none).\nWithout NET: the engine\'s default network. NET=host: see --hostnet.',
+  },
+  { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
+  { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl.' },
+
+  {
+    name: 'user', arg: 'required', valueName: 'USER', group: 'Container user',
+    help: 'Container user: a name, UID, UID:GID or root. Default: the host user.',
+  },
+  { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
+
+  { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
+  { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
+  { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
+];
+
+/**
+ * Finds a table row by long name, alias or short letter.
+ * @param key `xephyr`, `printenv` or `y` (no dashes).
+ * @returns the row, or undefined for an unknown option.
+ */
+export function findOption(key: string): OptionSpec | undefined {
+  return optionTable.find((o) => o.name === key || o.short === key || o.aliases?.includes(key));
+}

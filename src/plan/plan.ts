@@ -1,0 +1,263 @@
+import { join } from 'node:path';
+import { X11DockerError } from '../errors.js';
+import type { HostFacts, HostUser } from '../host/facts.js';
+import type { Backend, Options } from '../options/parse.js';
+import type { XServerName } from '../options/table.js';
+import { xserverDrivers, type XServerDriver } from '../xserver/driver.js';
+import type { ImageConfig } from './image.js';
+import type { ContainerUser } from './userdb.js';
+
+/** Default screen size of a new X server, in pixels. */
+export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
+
+/** Where the client cookie is mounted inside the container. */
+export const CONTAINER_XAUTHORITY = '/x11docker/Xauthority.client';
+
+/** Label keys on every container x11docker starts. */
+export const LABEL_SESSION = 'x11docker.session';
+export const LABEL_PID = 'x11docker.pid';
+
+/** The container half of a session: what `docker create` gets, before the display is known. */
+export interface ContainerPlan {
+  readonly backend: Backend;
+  readonly image: string;
+  readonly imageConfig: ImageConfig;
+  /** The user the command runs as, written into the container's passwd/group. */
+  readonly user: ContainerUser;
+  /** `--name`, when the user chose one; else a name is made from the display and session id. */
+  readonly name?: string;
+  /** Working directory, or undefined to keep the image's WORKDIR. */
+  readonly workdir?: string;
+  /** Environment set by x11docker, then `--env` values (later ones win), as NAME=VALUE. */
+  readonly env: readonly string[];
+  /** `--network` value: `none` (default), a network name, or undefined for the engine default. */
+  readonly network?: string;
+  /** Raw `docker run` options from after `--`, appended last. */
+  readonly engineArgs: readonly string[];
+  /** Command after IMAGE, passed unchanged; empty keeps the image's CMD. */
+  readonly command: readonly string[];
+}
+
+/** Everything a session will do, decided from options and host facts alone (no side effects). */
+export interface SessionPlan {
+  readonly sessionId: string;
+  /** The X server driver chosen, and why (one line for the log). */
+  readonly driver: XServerDriver;
+  readonly driverReason: string;
+  /** `--display`, when fixed. */
+  readonly fixedDisplay?: number;
+  readonly size: { readonly width: number; readonly height: number };
+  /** Print the X environment on stdout. */
+  readonly showenv: boolean;
+  /** The host user: X server and session files belong to this user. */
+  readonly hostUser: HostUser;
+  /** True when x11docker runs as root and must start the X server as the host user. */
+  readonly dropToHostUser: boolean;
+  /** `~/.cache/x11docker` of the host user. */
+  readonly cacheDir: string;
+  /** Per-session folder (mode 0700) for cookies and the log; removed at the end. */
+  readonly sessionDir: string;
+  /** Undefined with `--xonly`. */
+  readonly container?: ContainerPlan;
+  /** Isolation warnings, printed before anything starts. */
+  readonly warnings: readonly string[];
+  /** Notes, printed before anything starts. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Plans a session.
+ * @param options parsed command line.
+ * @param host facts about the host (user, DISPLAY, installed binaries).
+ * @param imageConfig the image's configuration; required unless `--xonly`.
+ * @throws X11DockerError for impossible combinations (e.g. `--xephyr` without DISPLAY, missing binary).
+ */
+export function planSession(options: Options, host: HostFacts, imageConfig?: ImageConfig): SessionPlan {
+  const warnings: string[] = [];
+  const notes = [...options.notes];
+  const { driver, reason } = chooseXServer(options, host, notes, warnings);
+  const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
+
+  let container: ContainerPlan | undefined;
+  if (!options.xonly) {
+    if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
+    const user = chooseContainerUser(options, host, warnings);
+    const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
+    if (network === 'host') {
+      warnings.push(
+        'Option --hostnet / --network=host: the container shares the host network stack. Severe reduction of container isolation: ' +
+          'it reaches host services on localhost, the host dbus and the abstract X sockets of your displays.',
+      );
+    } else if (network !== 'none' && !hasOption(options.engineArgs, ['--network', '--net'])) {
+      warnings.push(`Option --network${options.network ? `=${options.network}` : ''}: the container has network access.`);
+    }
+    container = {
+      backend: options.backend,
+      image: options.image,
+      imageConfig,
+      user,
+      name: options.name,
+      workdir: options.workdir ?? (imageConfig.workingDir ? undefined : user.home),
+      env: [`USER=${user.name}`, `HOME=${user.home}`, ...options.env],
+      network,
+      engineArgs: options.engineArgs,
+      command: options.command,
+    };
+    for (const [flags, ours] of overridable) {
+      if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
+    }
+  }
+
+  return {
+    sessionId: host.sessionId,
+    driver,
+    driverReason: reason,
+    fixedDisplay: options.display,
+    size: options.size ?? DEFAULT_SIZE,
+    showenv: options.showenv,
+    hostUser: host.hostUser,
+    dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
+    cacheDir,
+    sessionDir: join(cacheDir, host.sessionId),
+    container,
+    warnings,
+    notes,
+  };
+}
+
+/**
+ * Picks the X server: the one given on the command line, else Xephyr when DISPLAY is set
+ * (falling back to `--hostdisplay` with upstream's warnings when Xephyr is missing), else Xvfb.
+ */
+function chooseXServer(options: Options, host: HostFacts, notes: string[], warnings: string[]): { driver: XServerDriver; reason: string } {
+  let name: XServerName;
+  let reason: string;
+  if (options.xserver) {
+    name = options.xserver;
+    reason = `--${name} was given`;
+  } else if (host.display) {
+    if (host.binaries.has('Xephyr')) {
+      name = 'xephyr';
+      reason = `DISPLAY=${host.display} is set and Xephyr is installed`;
+    } else {
+      name = 'hostdisplay';
+      reason = `Xephyr is missing (Debian package xserver-xephyr), so the user's display is shared`;
+      notes.push('No nested X server found. Install Xephyr for a secure setup: apt-get install xserver-xephyr. Falling back to --hostdisplay.');
+    }
+  } else {
+    name = 'xvfb';
+    reason = 'DISPLAY is not set, so an invisible Xvfb is used';
+  }
+  const driver = xserverDrivers[name];
+  if (driver.binary && !host.binaries.has(driver.binary)) {
+    throw new X11DockerError(`--${name} needs ${driver.binary}, which is not installed. Install it: apt-get install ${driver.debianPackage}.`);
+  }
+  if (driver.needsHostDisplay && !host.display) {
+    throw new X11DockerError(`--${name} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.`);
+  }
+  if (driver.sharesHostDisplay) {
+    if (!/^:\d+(\.\d+)?$/.test(host.display ?? '')) {
+      throw new X11DockerError(`--hostdisplay needs a local display like ':0' (DISPLAY='${host.display}'). Use --xephyr or --xvfb instead.`);
+    }
+    warnings.push(
+      `Option --hostdisplay shares your display ${host.display} with the container instead of running a second X server. ` +
+        'Bad container isolation: X security leaks like keylogging and remote host control are possible. ' +
+        'Danger of abuse is reduced with an untrusted cookie, but do not rely on this. Use --xephyr for isolation.',
+    );
+  }
+  return { driver, reason };
+}
+
+/**
+ * The container user: the host user by default; `--user=root`, `--user=NAME` (a host account) or
+ * `--user=UID[:GID]` otherwise, with upstream's warnings.
+ */
+function chooseContainerUser(options: Options, host: HostFacts, warnings: string[]): ContainerUser {
+  const shell = '/bin/sh';
+  const fromHost = (u: HostUser): ContainerUser =>
+    u.uid === 0
+      ? { name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root', shell }
+      : { name: u.name, uid: u.uid, gid: u.gid, groupName: u.groupName, home: `/home/${u.name}`, shell };
+  const spec = options.user;
+  if (spec === undefined || spec === host.hostUser.name || spec === String(host.hostUser.uid)) {
+    if (host.hostUser.uid === 0) {
+      warnings.push('x11docker runs as root and found no other host user, so the container user is root. Use --hostuser=USER to run as a normal user.');
+    }
+    return fromHost(host.hostUser);
+  }
+  if (spec === 'root' || spec === '0' || spec === '0:0') {
+    warnings.push(
+      'Option --user=root: the container command runs as root. Its capabilities are dropped and no-new-privileges is set, ' +
+        'but root in a container is still more dangerous if it breaks out.',
+    );
+    return fromHost({ name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root' });
+  }
+  const numeric = /^(\d+)(?::(\d+))?$/.exec(spec);
+  if (numeric) {
+    const uid = Number(numeric[1]);
+    const gid = numeric[2] !== undefined ? Number(numeric[2]) : uid;
+    warnings.push(`Option --user=${spec}: the container user (uid ${uid}, gid ${gid}) is not your host user; files it writes to shared folders belong to uid ${uid}.`);
+    return { name: `user${uid}`, uid, gid, groupName: `group${gid}`, home: `/home/user${uid}`, shell };
+  }
+  if (!host.namedUser) {
+    throw new X11DockerError(`Option --user=${spec}: no host user '${spec}'. Give an existing user name, root, or UID:GID.`);
+  }
+  warnings.push(`Option --user=${spec}: the container user is not your host user ${host.hostUser.name}.`);
+  return fromHost(host.namedUser);
+}
+
+/** Our `docker run` defaults that a raw option after `--` replaces: [their flags, what we drop]. */
+const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
+  [['--network', '--net'], '--network=none'],
+  [['--name'], '--name'],
+  [['--workdir', '-w'], '--workdir'],
+  [['--hostname', '-h'], '--hostname'],
+];
+
+/** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
+function hasOption(args: readonly string[], flags: readonly string[]): boolean {
+  return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+}
+
+/** Paths and names known once the display is up. */
+export interface SessionRuntime {
+  /** Display number the container connects to. */
+  readonly display: number;
+  /** The X socket on the host (`/tmp/.X11-unix/XN`). */
+  readonly socketPath: string;
+  /** Host path of the client cookie file (wildcard entry). */
+  readonly clientAuthFile: string;
+}
+
+/**
+ * The argument array for `ENGINE create` (docker/podman/nerdctl take the same flags).
+ * The container is hardened as upstream x11docker does: `--rm --init --cap-drop=ALL
+ * --security-opt=no-new-privileges`, no network, only the new display's socket and a
+ * read-only client cookie mounted, and numeric `--user UID:GID`.
+ * @param plan the session plan (must have a container part).
+ * @param rt the display and files of the running X server.
+ */
+export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): string[] {
+  const c = plan.container;
+  if (!c) throw new Error('containerCreateArgs: the plan has no container (--xonly)');
+  const extra = c.engineArgs;
+  const args = ['create', '--rm', '--init', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
+  if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
+  args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${process.pid}`);
+  if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
+  args.push(`--user=${c.user.uid}:${c.user.gid}`);
+  if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
+  args.push(
+    `--mount=type=bind,source=${rt.socketPath},target=${rt.socketPath},readonly`,
+    `--mount=type=bind,source=${rt.clientAuthFile},target=${CONTAINER_XAUTHORITY},readonly`,
+  );
+  for (const e of [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`, ...c.env]) args.push('--env', e);
+  args.push(...extra, '--', c.image, ...c.command);
+  return args;
+}
+
+/** Default container name: `x11docker_X<display>_<image>_<session id>` (as upstream). */
+export function containerName(plan: SessionPlan, display: number): string {
+  const image = (plan.container?.image ?? 'xonly').replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 40);
+  return `x11docker_X${display}_${image}_${plan.sessionId}`;
+}

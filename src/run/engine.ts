@@ -1,0 +1,162 @@
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { X11DockerError } from '../errors.js';
+import type { Backend } from '../options/parse.js';
+import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
+import { run, start } from './spawn.js';
+
+/** A file or folder to put into a container before it starts. */
+export interface ContainerFile {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /** File content; undefined for a folder. */
+  readonly content?: string;
+  /** Permission bits, e.g. 0o644. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * The container engine, driven through its docker-compatible CLI with argument arrays
+ * (docker, podman and nerdctl share `image inspect`, `create`, `cp`, `start`, `rm`).
+ */
+export class Engine {
+  /** @param backend the engine's CLI name. */
+  constructor(readonly backend: Backend) {}
+
+  /**
+   * Reads an image's configuration.
+   * @throws X11DockerError when the engine is missing or does not answer, or the image is not there.
+   */
+  async inspectImage(image: string): Promise<ImageConfig> {
+    const r = await this.cli(['image', 'inspect', '--', image]);
+    if (r.exitCode !== 0) {
+      const err = String(r.stderr);
+      if (/no such (image|object)|image not known|not found/i.test(err)) {
+        throw new X11DockerError(`Image '${image}' not found locally. Build it, or pull it first: ${this.backend} pull ${image}`);
+      }
+      throw this.engineError(err);
+    }
+    return imageConfigFromInspect(JSON.parse(String(r.stdout)), image);
+  }
+
+  /**
+   * Creates a container.
+   * @param args the full argument array after the CLI name (from containerCreateArgs).
+   * @returns the container id.
+   * @throws X11DockerError with the engine's message.
+   */
+  async create(args: readonly string[]): Promise<string> {
+    const r = await this.cli(args);
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} create failed: ${lastLine(String(r.stderr))}`);
+    return String(r.stdout).trim().split('\n').at(-1)!;
+  }
+
+  /**
+   * Reads regular files from a created container (`cp CONTAINER:PATH -`, a tar stream).
+   * @param paths absolute paths.
+   * @returns content per path; undefined where the file does not exist.
+   */
+  async readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    const entries = await Promise.all(
+      paths.map(async (p) => {
+        const r = await run(this.backend, ['cp', `${id}:${p}`, '-'], { reject: false, encoding: 'buffer' });
+        return [p, r.exitCode === 0 ? await firstFileOfTar(Buffer.from(r.stdout as Uint8Array)) : undefined] as const;
+      }),
+    );
+    return new Map(entries);
+  }
+
+  /**
+   * Writes files and folders into a created container in one `cp - CONTAINER:/` (a tar stream),
+   * keeping the owners and modes given.
+   * @throws X11DockerError when the engine refuses.
+   */
+  async writeFiles(id: string, files: readonly ContainerFile[]): Promise<void> {
+    const pack = tar.pack();
+    for (const f of files) {
+      const header = { name: f.path.replace(/^\/+/, ''), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date() };
+      if (f.content === undefined) pack.entry({ ...header, type: 'directory' });
+      else pack.entry(header, f.content);
+    }
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+    const r = await run(this.backend, ['cp', '-', `${id}:/`], { input: Buffer.concat(chunks), reject: false });
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp into the container failed: ${lastLine(String(r.stderr))}`);
+  }
+
+  /**
+   * Starts a created container attached to our stdout/stderr; resolves with the command's exit code.
+   * @param interactive also attach stdin (for `-i` / `-it` among the raw options).
+   */
+  startAttached(id: string, interactive: boolean) {
+    return start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
+      stdin: interactive ? 'inherit' : 'ignore',
+      stdout: 'inherit',
+      stderr: 'inherit',
+    });
+  }
+
+  /**
+   * Removes a container (force) and waits until the engine no longer lists it, at most `timeoutMs`.
+   * Never throws: a container that is already gone is fine.
+   */
+  async remove(id: string, timeoutMs = 5000): Promise<void> {
+    await this.cli(['rm', '--force', id]);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const r = await this.cli(['container', 'inspect', '--format', '{{.Id}}', id]);
+      if (r.exitCode !== 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await this.cli(['rm', '--force', id]);
+    }
+  }
+
+  private async cli(args: readonly string[]) {
+    try {
+      return await run(this.backend, args, { reject: false });
+    } catch (error) {
+      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${(error as Error).message}). Install it, e.g. apt-get install docker.io, or choose --backend.`);
+    }
+  }
+
+  private engineError(stderr: string): X11DockerError {
+    if (/permission denied/i.test(stderr)) {
+      return new X11DockerError(`${this.backend} refused access: ${lastLine(stderr)}. Add your user to the docker group, or run x11docker with sudo.`);
+    }
+    if (/cannot connect|is the docker daemon running|connection refused/i.test(stderr)) {
+      return new X11DockerError(`${this.backend} does not answer: ${lastLine(stderr)}. Start the engine (e.g. systemctl start docker).`);
+    }
+    if (/ENOENT|not found/i.test(stderr)) {
+      return new X11DockerError(`Container engine '${this.backend}' is not installed. Install it (apt-get install docker.io) or choose --backend.`);
+    }
+    return new X11DockerError(`${this.backend} failed: ${lastLine(stderr)}`);
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
+
+/** Content of the first regular file in a tar archive, or undefined. */
+async function firstFileOfTar(archive: Buffer): Promise<string | undefined> {
+  const extract = tar.extract();
+  let found: string | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => {
+        if (found === undefined && header.type === 'file') found = Buffer.concat(chunks).toString('utf8');
+        next();
+      });
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  Readable.from([archive]).pipe(extract);
+  await done;
+  return found;
+}

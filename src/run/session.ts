@@ -1,0 +1,273 @@
+import { chownSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11DockerError } from '../errors.js';
+import type { HostFacts } from '../host/facts.js';
+import { log } from '../log.js';
+import { containerCreateArgs, containerName, type SessionPlan } from '../plan/plan.js';
+import { patchUserDatabase } from '../plan/userdb.js';
+import { claimDisplay, xPaths } from '../xserver/display.js';
+import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
+import { Engine, type ContainerFile } from './engine.js';
+import { run } from './spawn.js';
+import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.js';
+import { hostname } from 'node:os';
+
+/** How long a new X server may take to accept connections, in ms. */
+const XSERVER_TIMEOUT_MS = 15000;
+/** How often to try another display number when one turns out to be taken. */
+const DISPLAY_ATTEMPTS = 5;
+
+type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void };
+
+/**
+ * The supervisor: owns one session's lifetime. It starts the X server and the container as the
+ * plan says, waits until the command ends, the X server dies, or a signal arrives, and then
+ * undoes everything it did, in reverse order. Every step that creates something registers its
+ * cleanup first, so an error or signal at any point leaves nothing behind.
+ */
+export class Session {
+  private readonly cleanups: Cleanup[] = [];
+  private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
+  private signal: NodeJS.Signals | undefined;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    if (this.signal) return; // already ending; cleanup is under way
+    log.info(`received ${signal}, ending the session`);
+    this.signal = signal;
+    this.stopRequested?.(signal);
+  };
+
+  /**
+   * @param plan the session plan.
+   * @param host host facts (for the user's display and cookie with --hostdisplay).
+   * @param engine the container engine.
+   */
+  constructor(
+    private readonly plan: SessionPlan,
+    private readonly host: HostFacts,
+    private readonly engine: Engine,
+  ) {}
+
+  /**
+   * Runs the session to its end and cleans up.
+   * @returns the exit code: the container command's, 130 after SIGINT, 143 after SIGTERM, 64 on errors.
+   */
+  async run(): Promise<number> {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, this.onSignal);
+    let exitCode = EXIT_X11DOCKER_ERROR;
+    try {
+      exitCode = await this.runSteps();
+    } catch (error) {
+      if (!this.signal) {
+        if (error instanceof X11DockerError) log.error(error.message);
+        else log.error(`unexpected error: ${(error as Error).stack ?? error}`);
+      }
+      exitCode = error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
+    } finally {
+      await this.cleanup();
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, this.onSignal);
+    }
+    if (this.signal === 'SIGINT') return EXIT_SIGINT;
+    if (this.signal) return EXIT_SIGTERM;
+    return exitCode;
+  }
+
+  private checkSignal(): void {
+    if (this.signal) throw new X11DockerError(`interrupted by ${this.signal}`, EXIT_SIGINT);
+  }
+
+  private async runSteps(): Promise<number> {
+    const plan = this.plan;
+    this.makeSessionDir();
+    this.checkSignal();
+
+    const x = plan.driver.sharesHostDisplay ? await this.shareHostDisplay() : await this.startNewXServer();
+    this.checkSignal();
+
+    const xsocket = xPaths(x.display).socket;
+    if (plan.showenv) {
+      process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
+    }
+
+    const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve) => {
+      this.stopRequested = () => resolve({ kind: 'signal' });
+      if (this.signal) resolve({ kind: 'signal' });
+      void x.server?.ended.then(() => resolve({ kind: 'xserver' }));
+    });
+
+    if (plan.container) {
+      const id = await this.createContainer(x.display, xsocket, x.clientAuthFile);
+      this.checkSignal();
+      const interactive = plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
+      const attached = this.engine.startAttached(id, interactive);
+      const containerEnded = attached.then((r) => ({ kind: 'container' as const, code: r.exitCode ?? 1 }));
+      const first = await Promise.race([ended, containerEnded]);
+      if (first.kind === 'container') {
+        log.info(`container command ended with exit code ${first.code}`);
+        return first.code;
+      }
+      if (first.kind === 'xserver') throw new X11DockerError(`X server :${x.display} ended unexpectedly; stopping the container.`);
+      return EXIT_SIGINT;
+    }
+
+    log.note(`X server :${x.display} is running. Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
+    const first = await ended;
+    if (first.kind === 'xserver') {
+      log.info(`X server :${x.display} ended`);
+      return 0;
+    }
+    return EXIT_SIGINT;
+  }
+
+  /** Creates the per-session folder (mode 0700, owned by the host user) and starts the log there. */
+  private makeSessionDir(): void {
+    const { cacheDir, sessionDir } = this.plan;
+    const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
+    for (const dir of [join(cacheDir, '..'), cacheDir]) {
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+        if (owner) chownSync(dir, owner.uid, owner.gid);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    mkdirSync(sessionDir, { mode: 0o700 });
+    this.cleanups.push({
+      what: `remove ${sessionDir}`,
+      fn: () => {
+        log.detachFile();
+        try {
+          copyFileSync(join(sessionDir, 'x11docker.log'), join(cacheDir, 'x11docker.log'));
+          if (owner) chownSync(join(cacheDir, 'x11docker.log'), owner.uid, owner.gid);
+        } catch {
+          // no log to keep
+        }
+        rmSync(sessionDir, { recursive: true, force: true });
+      },
+    });
+    if (owner) chownSync(sessionDir, owner.uid, owner.gid);
+    log.attachFile(join(sessionDir, 'x11docker.log'));
+    log.info(`session ${this.plan.sessionId}: X server ${this.plan.driver.name} (${this.plan.driverReason}); host user ${this.plan.hostUser.name} (${this.host.hostUserSource})`);
+  }
+
+  /** Writes a file owned by the host user with mode 0600. */
+  private writePrivate(path: string, content: Buffer): void {
+    writeFileSync(path, content, { mode: 0o600 });
+    if (this.plan.dropToHostUser) chownSync(path, this.plan.hostUser.uid, this.plan.hostUser.gid);
+  }
+
+  /** Claims a display, writes the cookies and starts the X server; retries on a display taken meanwhile. */
+  private async startNewXServer(): Promise<{ display: number; clientAuthFile: string; server?: RunningXServer }> {
+    const plan = this.plan;
+    const serverAuthFile = join(plan.sessionDir, 'Xservercookie');
+    const clientAuthFile = join(plan.sessionDir, 'Xclientcookie');
+    const cookie = newCookie();
+    const skip = new Set<number>();
+    for (let attempt = 1; ; attempt++) {
+      const claim = claimDisplay(plan.fixedDisplay, skip);
+      this.cleanups.push({ what: `release display claim :${claim.display}`, fn: () => claim.release() });
+      const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
+      this.writePrivate(serverAuthFile, entry);
+      this.writePrivate(clientAuthFile, entry);
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name };
+      if (plan.driver.needsHostDisplay) Object.assign(env, { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority });
+      try {
+        const server = await startXServer(
+          plan.driver,
+          { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
+          { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS },
+        );
+        this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => server.stop() });
+        return { display: claim.display, clientAuthFile, server };
+      } catch (error) {
+        claim.release();
+        if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
+        log.info(`${error.message}; trying another display`);
+        skip.add(claim.display);
+      }
+    }
+  }
+
+  /**
+   * `--hostdisplay`: gives the container a cookie for the user's display: an untrusted one made
+   * with `xauth generate` (X SECURITY extension) where possible, else a copy of the user's own
+   * cookie, always as a wildcard entry in a file of our own.
+   */
+  private async shareHostDisplay(): Promise<{ display: number; clientAuthFile: string; server?: undefined }> {
+    const display = Number(/^:(\d+)/.exec(this.host.display ?? '')?.[1]);
+    const clientAuthFile = join(this.plan.sessionDir, 'Xclientcookie');
+    const generated = join(this.plan.sessionDir, 'Xgenerated');
+    let cookie: { name: string; data: Buffer } | undefined;
+    if (this.host.binaries.has('xauth')) {
+      this.writePrivate(generated, Buffer.alloc(0));
+      const r = await run('xauth', ['-f', generated, 'generate', `:${display}`, '.', 'untrusted', 'timeout', '0'], {
+        reject: false,
+        env: { DISPLAY: `:${display}`, XAUTHORITY: this.host.xauthority },
+        ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}),
+      });
+      const entry = r.exitCode === 0 ? decodeXauth(readFileSync(generated)).find((e) => e.number === String(display)) : undefined;
+      if (entry) cookie = { name: entry.name, data: entry.data };
+      else log.info(`xauth generate failed: ${String(r.stderr).trim()}`);
+    }
+    if (!cookie) {
+      const host = hostname();
+      let entries: ReturnType<typeof decodeXauth> = [];
+      try {
+        entries = this.host.xauthority ? decodeXauth(readFileSync(this.host.xauthority)) : [];
+      } catch {
+        // no authority file: a server without access control
+      }
+      const own = entries.find((e) => e.number === String(display) && (e.family === FamilyWild || (e.family === FamilyLocal && e.address.toString() === host)));
+      if (own) {
+        cookie = { name: own.name, data: own.data };
+        log.warning('--hostdisplay: could not create an untrusted cookie (no X SECURITY extension or no xauth); the container gets your trusted cookie.');
+      }
+    }
+    this.writePrivate(clientAuthFile, cookie ? encodeXauth([wildcardEntry(display, cookie.data, cookie.name)]) : Buffer.alloc(0));
+    return { display, clientAuthFile };
+  }
+
+  /** Creates the container, sets up its user database and HOME, and registers its removal. */
+  private async createContainer(display: number, socketPath: string, clientAuthFile: string): Promise<string> {
+    const c = this.plan.container!;
+    const args = containerCreateArgs(this.plan, { display, socketPath, clientAuthFile });
+    const nameForCleanup = args.find((a) => a.startsWith('--name='))?.slice(7) ?? containerName(this.plan, display);
+    // register the removal before creating, so a signal during create still removes it
+    let id: string | undefined;
+    this.cleanups.push({ what: `remove container ${nameForCleanup}`, fn: () => this.engine.remove(id ?? nameForCleanup) });
+    id = await this.engine.create(args);
+    log.info(`container ${id.slice(0, 12)} created`);
+
+    const u = c.user;
+    const found = await this.engine.readFiles(id, ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers']);
+    const db = patchUserDatabase(
+      { passwd: found.get('/etc/passwd'), group: found.get('/etc/group'), shadow: found.get('/etc/shadow'), sudoers: found.get('/etc/sudoers') },
+      u,
+    );
+    const files: ContainerFile[] = [
+      { path: '/etc/passwd', content: db.passwd, mode: 0o644, uid: 0, gid: 0 },
+      { path: '/etc/group', content: db.group, mode: 0o644, uid: 0, gid: 0 },
+    ];
+    if (db.shadow !== undefined) files.push({ path: '/etc/shadow', content: db.shadow, mode: 0o640, uid: 0, gid: 0 });
+    if (db.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: db.sudoers, mode: 0o440, uid: 0, gid: 0 });
+    if (u.uid !== 0) {
+      const parent = u.home.slice(0, u.home.lastIndexOf('/')) || '/';
+      if (parent !== '/') files.push({ path: parent, mode: 0o755, uid: 0, gid: 0 });
+      files.push({ path: u.home, mode: 0o700, uid: u.uid, gid: u.gid });
+    }
+    await this.engine.writeFiles(id, files);
+    return id;
+  }
+
+  /** Runs the registered cleanups in reverse order; each one's failure is logged, not thrown. */
+  private async cleanup(): Promise<void> {
+    while (this.cleanups.length > 0) {
+      const c = this.cleanups.pop()!;
+      try {
+        log.debug(`cleanup: ${c.what}`);
+        await c.fn();
+      } catch (error) {
+        log.warning(`cleanup step '${c.what}' failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

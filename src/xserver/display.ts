@@ -1,0 +1,99 @@
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { X11DockerError } from '../errors.js';
+
+/** First display number x11docker tries, clear of the numbers desktops and `ssh -X` use. */
+export const FIRST_DISPLAY = 100;
+/** Largest display number tried automatically. */
+export const LAST_DISPLAY = 999;
+
+/** A display number reserved for this session; `release()` frees it (idempotent). */
+export interface DisplayClaim {
+  readonly display: number;
+  /** Path of the claim file x11docker created. */
+  readonly claimFile: string;
+  release(): void;
+}
+
+/** Paths the X server of display `n` uses (Xserver(1)): lock file and socket. */
+export function xPaths(n: number, tmp = '/tmp'): { lock: string; socket: string; abstract: string } {
+  return { lock: `${tmp}/.X${n}-lock`, socket: `${tmp}/.X11-unix/X${n}`, abstract: `@/tmp/.X11-unix/X${n}` };
+}
+
+/**
+ * Why display `n` cannot be used, or undefined when it is free. A display is busy when its lock
+ * file or socket exists (even stale ones: they are never reused), when some process listens on
+ * its abstract socket (e.g. another user's server in another mount namespace), or when another
+ * x11docker session holds its claim file.
+ * @param listening abstract socket names currently bound (from /proc/net/unix).
+ */
+export function displayBusyReason(n: number, listening: ReadonlySet<string>, tmp = '/tmp'): string | undefined {
+  const p = xPaths(n, tmp);
+  if (existsSync(p.lock)) return `lock file ${p.lock} exists`;
+  if (existsSync(p.socket)) return `socket ${p.socket} exists`;
+  if (listening.has(p.abstract)) return `abstract socket ${p.abstract} is in use`;
+  if (existsSync(claimPath(n, tmp))) return `claimed by another x11docker session (${claimPath(n, tmp)})`;
+  return undefined;
+}
+
+function claimPath(n: number, tmp: string): string {
+  return `${tmp}/.x11docker-display-${n}.claim`;
+}
+
+/** Abstract unix socket names bound on this host (network namespace), from /proc/net/unix. */
+export function listeningAbstractSockets(): Set<string> {
+  try {
+    return new Set(
+      readFileSync('/proc/net/unix', 'utf8')
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[7])
+        .filter((p): p is string => !!p && p.startsWith('@')),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Reserves a free display number. The claim file is created with O_EXCL, so sessions started at
+ * the same moment never get the same number; the X server's own lock file then guards against
+ * programs that are not x11docker.
+ * @param fixed a number from `--display`; error when it is busy.
+ * @param skip numbers to pass over (e.g. one whose server failed to start).
+ * @param tmp the folder with the X lock files (default /tmp).
+ * @throws X11DockerError when `fixed` is busy or no number is free.
+ */
+export function claimDisplay(fixed?: number, skip: ReadonlySet<number> = new Set(), tmp = '/tmp'): DisplayClaim {
+  const listening = listeningAbstractSockets();
+  const candidates = fixed !== undefined ? [fixed] : range(FIRST_DISPLAY, LAST_DISPLAY).filter((n) => !skip.has(n));
+  for (const n of candidates) {
+    const busy = displayBusyReason(n, listening, tmp);
+    if (busy) {
+      if (fixed !== undefined) throw new X11DockerError(`Option --display=${n}: display :${n} is in use (${busy}). Choose another number or leave --display out.`);
+      continue;
+    }
+    const file = claimPath(n, tmp);
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx', 0o644);
+    } catch {
+      if (fixed !== undefined) throw new X11DockerError(`Option --display=${n}: display :${n} is being claimed by another x11docker session. Choose another number.`);
+      continue; // another session won the race for this number
+    }
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    let released = false;
+    return {
+      display: n,
+      claimFile: file,
+      release: () => {
+        if (!released) rmSync(file, { force: true });
+        released = true;
+      },
+    };
+  }
+  throw new X11DockerError(`No free display number from ${FIRST_DISPLAY} to ${LAST_DISPLAY}. Remove stale /tmp/.X*-lock files or use --display=N.`);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
