@@ -108,10 +108,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     const spec = findOption(token.name);
     const shown = token.rawName.startsWith('--') ? token.rawName : `${token.rawName} (--${spec?.name ?? '?'})`;
     if (!spec) {
-      throw new X11DockerError(`Unknown option ${token.rawName}. See 'x11docker --help'; options for 'docker run' go after '--'.`);
+      throw new X11DockerError(`Unknown option ${printable(token.rawName)}. See 'x11docker --help'; options for 'docker run' go after '--'.`);
     }
     if (spec.arg === 'none' && token.value !== undefined) {
-      throw new X11DockerError(`Option ${shown} takes no value (got '${token.value}'). Remove '=${token.value}'.`);
+      throw new X11DockerError(`Option ${shown} takes no value (got '${printable(token.value)}'). Remove '=${printable(token.value)}'.`);
     }
     if (spec.arg === 'required' && token.value === undefined) {
       throw new X11DockerError(`Option ${shown} needs a value: --${spec.name} ${spec.valueName ?? 'VALUE'}.`);
@@ -195,20 +195,25 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
   const engineArgs = rest[0]!.split(/\s+/).filter((w) => w !== '');
   const image = rest[1];
   if (image === undefined) {
-    throw new X11DockerError(`No IMAGE after docker run options '${rest[0]}'. Write: x11docker -- "${rest[0]}" IMAGE [COMMAND].`);
+    throw new X11DockerError(`No IMAGE after docker run options '${printable(rest[0]!)}'. Write: x11docker -- "${printable(rest[0]!)}" IMAGE [COMMAND].`);
   }
   if (image.startsWith('-')) {
     throw new X11DockerError(
-      `Expected IMAGE after docker run options '${rest[0]}', got '${image}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
+      `Expected IMAGE after docker run options '${printable(rest[0]!)}', got '${printable(image)}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
     );
   }
   return { engineArgs, image: validateImage(image), command: rest.slice(2) };
 }
 
 function validateImage(image: string): string {
-  // Docker reference grammar (distribution/reference): lowercase path components, optional registry:port, tag, digest.
-  if (image === '' || /\s/.test(image) || !/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(image)) {
-    throw new X11DockerError(`Invalid image name '${printable(image)}'. Give a name like 'debian' or 'registry:5000/name:tag'.`);
+  // Docker's reference grammar (distribution/reference): [registry[:port]/]path[:tag][@digest],
+  // where path components are lowercase; a registry host and a tag may have capitals.
+  const withoutDigest = image.replace(/@[a-z0-9]+:[a-f0-9]+$/i, '');
+  const tagAt = withoutDigest.lastIndexOf(':');
+  const name = tagAt > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, tagAt) : withoutDigest;
+  const path = name.includes('/') && /[.:]|^localhost$/.test(name.split('/')[0]!) ? name.slice(name.indexOf('/') + 1) : name;
+  if (image === '' || !/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(image) || !/^[a-z0-9]+([._-]+[a-z0-9]+)*(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/.test(path)) {
+    throw new X11DockerError(`Invalid image name '${printable(image)}'. Give a name like 'debian' or 'registry:5000/name:tag' (lowercase).`);
   }
   return image;
 }

@@ -83,7 +83,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const user = chooseContainerUser(options, host, warnings);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
-    if (network === 'host') {
+    const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
+    if (network === 'host' || rawHostNet) {
       warnings.push(
         'Option --hostnet / --network=host: the container shares the host network stack. Severe reduction of container isolation: ' +
           'it reaches host services on localhost, the host dbus and the abstract X sockets of your displays.',
@@ -179,7 +180,8 @@ function chooseContainerUser(options: Options, host: HostFacts, warnings: string
       ? { name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root', shell }
       : { name: u.name, uid: u.uid, gid: u.gid, groupName: u.groupName, home: `/home/${u.name}`, shell };
   const spec = options.user;
-  if (spec === undefined || spec === host.hostUser.name || spec === String(host.hostUser.uid)) {
+  const hostIds = [host.hostUser.name, String(host.hostUser.uid), `${host.hostUser.uid}:${host.hostUser.gid}`];
+  if (spec === undefined || hostIds.includes(spec)) {
     if (host.hostUser.uid === 0) {
       warnings.push('x11docker runs as root and found no other host user, so the container user is root. Use --hostuser=USER to run as a normal user.');
     }
@@ -211,7 +213,6 @@ const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
   [['--network', '--net'], '--network=none'],
   [['--name'], '--name'],
   [['--workdir', '-w'], '--workdir'],
-  [['--hostname', '-h'], '--hostname'],
 ];
 
 /** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { formatCommand, start } from './spawn.js';
@@ -48,6 +48,10 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
     buffer: { stdout: false, stderr: true, fd3: false },
   } as Parameters<typeof start>[2]);
   const ended = child.then(() => undefined, () => undefined);
+  // With -displayfd the server writes no lock file of its own; x11docker writes it for the server
+  // (format of Xserver's LockServer(): the pid as "%10d\n"), with O_EXCL, so that other programs
+  // see the display as taken and a concurrent start fails here instead of sharing the display.
+  const lockTaken = writeLockFile(ctx.display, child.pid, launch);
   let stderrTail = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderrTail = (stderrTail + d.toString()).slice(-4000);
@@ -55,7 +59,7 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
 
   const displayfd = child.stdio[3] as NodeJS.ReadableStream | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const ready = new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
+  const ready = new Promise<'ready' | 'exited' | 'timeout' | 'locked'>((resolve) => {
     let out = '';
     displayfd?.on('data', (d: Buffer) => {
       out += d.toString();
@@ -64,7 +68,7 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
     void ended.then(() => resolve('exited'));
     timer = setTimeout(() => resolve('timeout'), launch.timeoutMs);
   });
-  const outcome = await ready;
+  const outcome = lockTaken ? await ready : 'locked';
   clearTimeout(timer);
 
   const server: RunningXServer = {
@@ -87,13 +91,25 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
   }
   await server.stop(500);
   const why = stderrTail.trim().split('\n').filter((l) => /fatal|error|already|cannot|failed/i.test(l)).slice(-2).join(' / ');
-  if (/already active|Cannot establish any listening sockets|server already running/i.test(stderrTail)) {
+  if (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running/i.test(stderrTail)) {
     throw new DisplayInUseError(`${binary} :${ctx.display}: display is in use (${why})`);
   }
   if (outcome === 'timeout') {
     throw new X11DockerError(`X server ${binary} :${ctx.display} did not accept connections after ${launch.timeoutMs} ms. Run with --verbose; command: ${formatCommand(binary, args)}`);
   }
   throw new X11DockerError(`X server ${binary} :${ctx.display} failed to start: ${why || stderrTail.trim().split('\n').at(-1) || 'no message'}. Run with --verbose for details.`);
+}
+
+/** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */
+function writeLockFile(n: number, pid: number | undefined, launch: XServerLaunch): boolean {
+  const { lock } = xPaths(n);
+  try {
+    writeFileSync(lock, `${String(pid ?? 0).padStart(10)}\n`, { flag: 'wx', mode: 0o444 });
+    if (launch.uid !== undefined && launch.gid !== undefined) chownSync(lock, launch.uid, launch.gid);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the lock file and socket of display `n` if the lock names our server's pid (never another's). */

@@ -1,0 +1,139 @@
+/**
+ * Helpers for end-to-end tests: a host Xvfb that plays the user's display, x11docker runs as a
+ * child process, and checks for what a session may leave behind. Everything a helper starts is
+ * registered with `after`/`finally` by the caller and removed even when a test fails.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the built CLI. */
+export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+/** Local images built by scripts/setup.sh. */
+export const DEMO_IMAGE = 'x11docker-demo:latest';
+export const SHELLFORM_IMAGE = 'x11docker-test-shellform:latest';
+/** Unprivileged user in the docker group, created by scripts/setup.sh. */
+export const TEST_USER = 'x11tester';
+
+/** A host X server that plays the user's desktop. */
+export interface HostDisplay {
+  readonly display: string;
+  stop(): Promise<void>;
+}
+
+/** Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready. */
+export async function startHostDisplay(): Promise<HostDisplay> {
+  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    reject: false,
+  });
+  const n = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    void child.then(() => reject(new Error('host Xvfb ended before it was ready')));
+  });
+  return {
+    display: `:${n}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+/** Options for {@link x11docker}. */
+export interface RunOptions {
+  /** Environment (merged over a minimal one: PATH, HOME). */
+  env?: Record<string, string | undefined>;
+  /** Run as this host user via `su` (from root). */
+  asUser?: string;
+  timeoutMs?: number;
+}
+
+function command(args: readonly string[], opts: RunOptions): [string, string[], Record<string, string | undefined>] {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env };
+  if (!opts.asUser) return ['node', [CLI, ...args], env];
+  // su starts a login environment; pass DISPLAY explicitly through env(1).
+  const envArgs = Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  return ['su', [opts.asUser, '-s', '/bin/sh', '-c', 'exec env "$@"', '--', 'sh', ...envArgs, process.execPath, CLI, ...args], { PATH: process.env.PATH }];
+}
+
+/** Runs x11docker to completion. */
+export async function x11docker(args: readonly string[], opts: RunOptions = {}) {
+  const [file, argv, env] = command(args, opts);
+  return execa(file, argv, { env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60000, stdin: 'ignore' });
+}
+
+/** A running x11docker session started with `--showenv`. */
+export interface RunningSession {
+  readonly child: ResultPromise;
+  /** Variables from the --showenv line: DISPLAY, XAUTHORITY, XSOCKET. */
+  readonly xenv: Record<string, string>;
+  readonly display: number;
+}
+
+/** Starts x11docker with `--showenv` in the background and waits for its environment line. */
+export async function startSession(args: readonly string[], opts: RunOptions = {}): Promise<RunningSession> {
+  const [file, argv, env] = command(['--showenv', ...args], opts);
+  const child = execa(file, argv, { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: opts.timeoutMs ?? 120000 });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    void child.then((r) => reject(new Error(`x11docker ended before printing its environment: ${r.stderr}`)));
+  });
+  const xenv = Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return { child, xenv, display: Number(xenv.DISPLAY!.slice(1)) };
+}
+
+/** Runs an X client on the host against a session's display. */
+export async function xclient(file: string, args: readonly string[], xenv: Record<string, string>) {
+  return execa(file, args, { env: { DISPLAY: xenv.DISPLAY, XAUTHORITY: xenv.XAUTHORITY }, reject: false });
+}
+
+/** Polls `check` every 50 ms until it returns true or `timeoutMs` passes. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Waits until a window whose name contains `name` is on the session's display. */
+export async function waitForWindow(xenv: Record<string, string>, name: string, timeoutMs = 20000): Promise<void> {
+  await waitFor(`window "${name}" on ${xenv.DISPLAY}`, async () => (await xclient('xwininfo', ['-root', '-tree'], xenv)).stdout.includes(`"${name}"`), timeoutMs);
+}
+
+/** What a session can leave behind; every list must be empty after a session. */
+export async function leftovers(display?: number): Promise<{ containers: string[]; xservers: string[]; sockets: string[]; claims: string[] }> {
+  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=x11docker.session', '--format', '{{.Names}}'], { reject: false });
+  const procs = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
+  const xservers = procs.stdout.split('\n').filter((l) => /\b(Xephyr|Xvfb) :\d+ -auth .*\.cache\/x11docker\//.test(l));
+  const sockets = display === undefined ? [] : [`/tmp/.X11-unix/X${display}`, `/tmp/.X${display}-lock`].filter((p) => existsSync(p));
+  const claims = readdirSync('/tmp').filter((f) => f.startsWith('.x11docker-display-'));
+  return { containers: ps.stdout.split('\n').filter(Boolean), xservers: xservers.map((l) => l.trim()), sockets, claims };
+}
+
+/** Session folders under a cache dir (`~/.cache/x11docker/<id>`). */
+export function sessionDirs(cacheDir: string): string[] {
+  try {
+    return readdirSync(cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+/** Ends a session child if a test failed before it did. */
+export async function ensureEnded(child: ResultPromise | undefined): Promise<void> {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    await child;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * End to end: real images on real X servers through the built CLI, as a user would run it.
+ * A host Xvfb plays the user's desktop. Every test checks that nothing is left behind.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  DEMO_IMAGE, SHELLFORM_IMAGE, TEST_USER, ensureEnded, leftovers, sessionDirs, startHostDisplay, startSession,
+  waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
+} from './helpers.js';
+
+let host: HostDisplay;
+before(async () => {
+  host = await startHostDisplay();
+});
+after(async () => {
+  await host?.stop();
+});
+
+async function assertNothingLeft(display?: number): Promise<void> {
+  await waitFor('session leftovers to disappear', async () => {
+    const l = await leftovers(display);
+    return l.containers.length + l.xservers.length + l.sockets.length + l.claims.length === 0;
+  }, 5000).catch(async (e: Error) => {
+    assert.fail(`${e.message}: ${JSON.stringify(await leftovers(display))}`);
+  });
+}
+
+const securityProbe = [
+  'sh', '-c',
+  [
+    'echo "capeff=$(grep CapEff /proc/self/status | cut -f2)"',
+    'echo "nonewprivs=$(grep NoNewPrivs /proc/self/status | cut -f2)"',
+    'echo "uid=$(id -u) gid=$(id -g) name=$(id -un) home=$HOME pwd=$(pwd)"',
+    'echo "sockets=$(ls -A /tmp/.X11-unix | tr "\\n" " ")"',
+    'XAUTHORITY=/dev/null xdpyinfo >/dev/null 2>&1; echo "nocookie=$?"',
+    'echo "extensions=$(xdpyinfo -queryExtensions | sed -n "/number of extensions/,/default screen/p" | tr -s " \\n" " ")"',
+    'touch "$HOME/written" && echo "homewritable=yes"',
+  ].join('; '),
+];
+
+function field(stdout: string, name: string): string {
+  const m = new RegExp(`^${name}=(.*)$`, 'm').exec(stdout);
+  assert.ok(m, `no ${name}= line in:\n${stdout}`);
+  return m[1]!.trim();
+}
+
+describe('x11docker --xephyr on a user display', () => {
+  it('shows the app window on a new display, visible in a screenshot of the user display; SIGINT leaves nothing', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+      assert.notEqual(`:${s.display}`, host.display);
+      await waitForWindow(s.xenv, 'xeyes');
+      // the Xephyr window is on the user's display
+      const hostTree = await execa('xwininfo', ['-root', '-tree'], { env: { DISPLAY: host.display } });
+      assert.match(hostTree.stdout, new RegExp(`"x11docker :${s.display}`));
+      // the screenshot of the user's display is not blank (white root + black Xephyr + white eyes)
+      const stats = await execa('convert', ['x:root', '-format', '%[fx:standard_deviation]', 'info:'], { env: { DISPLAY: host.display } });
+      assert.ok(Number(stats.stdout) > 0.1, `screenshot is blank (stddev ${stats.stdout})`);
+      s.child.kill('SIGINT');
+      const r = await s.child;
+      assert.equal(r.exitCode, 130, String(r.stderr));
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('hardens the container: no capabilities, no-new-privileges, host user, cookie required, no MIT-SHM/XTEST, no host socket', async () => {
+    const xauthority = `${process.env.HOME}/.Xauthority`;
+    const before = existsSync(xauthority) ? createHash('sha256').update(readFileSync(xauthority)).digest('hex') : 'absent';
+    const r = await x11docker(['--xephyr', '--hostuser', TEST_USER, DEMO_IMAGE, ...securityProbe], { env: { DISPLAY: host.display } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(field(r.stdout, 'capeff'), '0000000000000000');
+    assert.equal(field(r.stdout, 'nonewprivs'), '1');
+    const uid = (await execa('id', ['-u', TEST_USER])).stdout;
+    const gid = (await execa('id', ['-g', TEST_USER])).stdout;
+    assert.match(r.stdout, new RegExp(`^uid=${uid} gid=${gid} name=${TEST_USER} home=/home/${TEST_USER} pwd=/home/${TEST_USER}$`, 'm'));
+    const sockets = field(r.stdout, 'sockets').split(' ');
+    assert.equal(sockets.length, 1, `only the new display's socket: ${sockets}`);
+    assert.notEqual(sockets[0], `X${host.display.slice(1)}`);
+    assert.notEqual(field(r.stdout, 'nocookie'), '0', 'the new X server accepted a client without the cookie');
+    const ext = field(r.stdout, 'extensions');
+    assert.match(ext, /RANDR/, `xdpyinfo extension list looks empty: ${ext}`);
+    assert.doesNotMatch(ext, /MIT-SHM|XTEST/);
+    assert.equal(field(r.stdout, 'homewritable'), 'yes');
+    const afterHash = existsSync(xauthority) ? createHash('sha256').update(readFileSync(xauthority)).digest('hex') : 'absent';
+    assert.equal(afterHash, before, '~/.Xauthority changed');
+    await assertNothingLeft();
+  });
+
+  it('runs as an unprivileged host user in the docker group as that user, and cleans its cache', async () => {
+    const home = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':')[5]!;
+    const r = await x11docker(['--xephyr', DEMO_IMAGE, 'sh', '-c', 'echo "who=$(id -un):$(id -u)"'], { env: { DISPLAY: host.display }, asUser: TEST_USER });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const uid = (await execa('id', ['-u', TEST_USER])).stdout;
+    assert.equal(field(r.stdout, 'who'), `${TEST_USER}:${uid}`);
+    assert.deepEqual(sessionDirs(`${home}/.cache/x11docker`), []);
+    const log = statSync(`${home}/.cache/x11docker/x11docker.log`);
+    assert.equal(log.uid, Number(uid), 'log kept for the user, owned by the user');
+    assert.equal(statSync(`${home}/.cache/x11docker`).mode & 0o777, 0o700);
+    await assertNothingLeft();
+  });
+});
+
+describe('command, image config and exit status', () => {
+  it('passes the command after IMAGE unchanged (no splitting, globbing or expansion)', async () => {
+    const r = await x11docker(['--xvfb', DEMO_IMAGE, 'printf', '%s|', 'two words', '*', '$X']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, 'two words|*|$X|');
+    const c = await x11docker(['--xvfb', DEMO_IMAGE, 'sh', '-c', 'echo A && pwd']);
+    assert.match(c.stdout, /^A\n\/root$/m);
+  });
+
+  it('returns the container command\'s exit status', async () => {
+    const r = await x11docker(['--xvfb', DEMO_IMAGE, 'sh', '-c', 'exit 3']);
+    assert.equal(r.exitCode, 3);
+    await assertNothingLeft();
+  });
+
+  it('runs a shell-form CMD with ENV values and WORKDIR exactly as docker run does', async () => {
+    const plain = await execa('docker', ['run', '--rm', '--network=none', SHELLFORM_IMAGE]);
+    const r = await x11docker(['--xvfb', SHELLFORM_IMAGE]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, plain.stdout);
+    assert.equal(r.stdout, 'cmd: hello  world [a=b c=d]\n/opt/work');
+  });
+
+  it('raw docker run options after -- are used, in both forms', async () => {
+    const a = await x11docker(['--xvfb', '--', '--env=FROM_RAW=yes', '--', DEMO_IMAGE, 'sh', '-c', 'echo $FROM_RAW']);
+    assert.equal(a.stdout, 'yes', a.stderr);
+    const b = await x11docker(['--xvfb', '--', '--env=A=1 --env=B=2', DEMO_IMAGE, 'sh', '-c', 'echo $A$B']);
+    assert.equal(b.stdout, '12', b.stderr);
+    const c = await x11docker(['--xvfb', '--', '--network=bridge', '--', DEMO_IMAGE, 'true']);
+    assert.equal(c.exitCode, 0, c.stderr);
+  });
+
+  it('a missing image is a clear error before any X server starts', async () => {
+    const r = await x11docker(['--xephyr', 'no-such-image:never'], { env: { DISPLAY: host.display } });
+    assert.equal(r.exitCode, 64);
+    assert.match(r.stderr, /Image 'no-such-image:never' not found locally/);
+    assert.doesNotMatch(r.stderr, /Xephyr/);
+    await assertNothingLeft();
+  });
+
+  it('bad options fail with one line naming the option, and start nothing', async () => {
+    for (const args of [['--size=huge', DEMO_IMAGE], ['--no-such-option', DEMO_IMAGE], ['--env', 'novalue', DEMO_IMAGE]]) {
+      const r = await x11docker(args);
+      assert.equal(r.exitCode, 64, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /--size|--no-such-option|--env/);
+    }
+    await assertNothingLeft();
+  });
+});
+
+describe('session lifetime', () => {
+  it('SIGTERM to the x11docker process alone ends everything with 143', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+      await waitForWindow(s.xenv, 'xeyes');
+      const t0 = Date.now();
+      s.child.kill('SIGTERM');
+      const r = await s.child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      await assertNothingLeft(s.display);
+      assert.ok(Date.now() - t0 < 3000, `cleanup took ${Date.now() - t0} ms`);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('the X server dying ends the container and the session', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
+      await waitForWindow(s.xenv, 'xeyes');
+      await execa('pkill', ['-KILL', '-f', `^Xvfb :${s.display} `]);
+      const r = await s.child;
+      assert.notEqual(r.exitCode, 0);
+      assert.match(String(r.stderr), /X server :\d+ ended unexpectedly/);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('--xonly gives an environment for custom access: the cookie is required', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', '--xonly']);
+      assert.match(s.xenv.XSOCKET!, /^\/tmp\/\.X11-unix\/X\d+$/);
+      assert.equal(statSync(s.xenv.XAUTHORITY!).mode & 0o777, 0o600);
+      assert.equal((await xclient('xdpyinfo', [], s.xenv)).exitCode, 0);
+      assert.notEqual((await xclient('xdpyinfo', [], { ...s.xenv, XAUTHORITY: '/dev/null' })).exitCode, 0);
+      s.child.kill('SIGINT');
+      assert.equal((await s.child).exitCode, 130);
+      assert.equal(existsSync(s.xenv.XAUTHORITY!), false, 'cookie left behind');
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('four sessions started at once get four different displays', async () => {
+    const sessions: RunningSession[] = [];
+    try {
+      sessions.push(...(await Promise.all([1, 2, 3, 4].map(() => startSession(['--xvfb', '--xonly'])))));
+      assert.equal(new Set(sessions.map((s) => s.display)).size, 4, sessions.map((s) => s.display).join(','));
+    } finally {
+      for (const s of sessions) s.child.kill('SIGTERM');
+      await Promise.all(sessions.map((s) => s.child));
+    }
+    await assertNothingLeft();
+  });
+
+  it('--hostdisplay shares the user display with a warning', async () => {
+    const r = await x11docker(['--hostdisplay', DEMO_IMAGE, 'sh', '-c', 'echo "display=$DISPLAY"; xdpyinfo >/dev/null && echo connected'], { env: { DISPLAY: host.display } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /WARNING: Option --hostdisplay shares your display/);
+    assert.equal(field(r.stdout, 'display'), host.display);
+    assert.match(r.stdout, /^connected$/m);
+    await assertNothingLeft();
+  });
+});

@@ -1,0 +1,345 @@
+// Covers planSession and containerCreateArgs (src/plan/plan.ts) with hand-made HostFacts and
+// ImageConfig: X server choice, container user, network, workdir, raw engine args overriding our
+// defaults, and the hardening flags of `docker create`. Also findBinaries (src/host/facts.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { CONTAINER_XAUTHORITY, containerCreateArgs, planSession, type SessionPlan, type SessionRuntime } from '../../src/plan/plan.js';
+import type { ImageConfig } from '../../src/plan/image.js';
+import { findBinaries, type HostFacts, type HostUser } from '../../src/host/facts.js';
+import { xPaths } from '../../src/xserver/display.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
+const root: HostUser = { name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root' };
+
+function hostFacts(over: Partial<HostFacts> = {}): HostFacts {
+  return {
+    processUid: 1000,
+    hostUser: alice,
+    hostUserSource: 'invoking',
+    display: ':5',
+    xauthority: '/home/alice/.Xauthority',
+    binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker']),
+    sessionId: 'abc123def456',
+    pid: 4242,
+    ...over,
+  };
+}
+
+function imageConfig(over: Partial<ImageConfig> = {}): ImageConfig {
+  return { id: 'sha256:0123', user: '', workingDir: '', entrypoint: [], cmd: ['/bin/sh'], env: ['PATH=/usr/bin:/bin'], ...over };
+}
+
+/** Plans a session for the command line `argv` (options, IMAGE, COMMAND). */
+function plan(argv: string[], host: HostFacts = hostFacts(), config: ImageConfig = imageConfig()): SessionPlan {
+  return planSession(parseCommandLine(argv), host, config);
+}
+
+function runtime(display = 101): SessionRuntime {
+  return { display, socketPath: xPaths(display).socket, clientAuthFile: `/home/alice/.cache/x11docker/s/Xauthority.client` };
+}
+
+/** `docker create` args for the command line `argv`. */
+function createArgs(argv: string[], host?: HostFacts, config?: ImageConfig, display = 101): string[] {
+  return containerCreateArgs(plan(argv, host, config), runtime(display));
+}
+
+/** The values of `--env` pairs in create args. */
+function envOf(args: string[]): string[] {
+  return args.flatMap((a, i) => (a === '--env' && args[i + 1] !== undefined ? [args[i + 1]!] : []));
+}
+
+function assertX11Error(fn: () => unknown, ...mentions: string[]): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof X11DockerError, String(err));
+    for (const m of mentions) assert.ok(err.message.includes(m), `${JSON.stringify(err.message)} does not mention ${m}`);
+    return true;
+  });
+}
+
+describe('X server choice', () => {
+  test('Xephyr by default when DISPLAY is set', () => {
+    const p = plan(['img']);
+    assert.equal(p.driver.name, 'xephyr');
+    assert.match(p.driverReason, /DISPLAY=:5/);
+    assert.deepEqual(p.warnings, []);
+  });
+
+  test('Xvfb when DISPLAY is not set', () => {
+    const p = plan(['img'], hostFacts({ display: undefined }));
+    assert.equal(p.driver.name, 'xvfb');
+  });
+
+  test('the X server option given wins over the default', () => {
+    assert.equal(plan(['--xvfb', 'img']).driver.name, 'xvfb');
+  });
+
+  test('--xephyr without DISPLAY is an error that suggests --xvfb', () => {
+    assertX11Error(() => plan(['--xephyr', 'img'], hostFacts({ display: undefined })), '--xephyr', '--xvfb');
+  });
+
+  test('--xephyr without the Xephyr binary names the Debian package', () => {
+    assertX11Error(() => plan(['--xephyr', 'img'], hostFacts({ binaries: new Set(['Xvfb', 'docker']) })), '--xephyr', 'xserver-xephyr');
+  });
+
+  test('--xvfb without the Xvfb binary names the Debian package', () => {
+    assertX11Error(() => plan(['--xvfb', 'img'], hostFacts({ binaries: new Set(['Xephyr', 'docker']) })), '--xvfb', 'apt-get install xvfb');
+  });
+
+  test('no Xephyr but DISPLAY set: falls back to hostdisplay with a note and a warning', () => {
+    const p = plan(['img'], hostFacts({ binaries: new Set(['Xvfb', 'docker']) }));
+    assert.equal(p.driver.name, 'hostdisplay');
+    assert.ok(p.notes.some((n) => n.includes('xserver-xephyr') && n.includes('--hostdisplay')), p.notes.join('|'));
+    assert.equal(p.warnings.length, 1);
+    assert.match(p.warnings[0]!, /--hostdisplay/);
+  });
+
+  test('--hostdisplay warns about bad isolation', () => {
+    const p = plan(['--hostdisplay', 'img']);
+    assert.equal(p.driver.name, 'hostdisplay');
+    assert.equal(p.driver.sharesHostDisplay, true);
+    const w = p.warnings.find((x) => x.includes('--hostdisplay'));
+    assert.ok(w, p.warnings.join('|'));
+    assert.match(w, /keylogging/);
+    assert.match(w, /:5/);
+  });
+
+  test('--hostdisplay needs a local display', () => {
+    assertX11Error(() => plan(['--hostdisplay', 'img'], hostFacts({ display: 'localhost:10.0' })), '--hostdisplay');
+    assertX11Error(() => plan(['--hostdisplay', 'img'], hostFacts({ display: undefined })), '--hostdisplay');
+  });
+
+  test('new X servers get cookie auth and no TCP listener', () => {
+    for (const name of ['xephyr', 'xvfb'] as const) {
+      const p = plan([`--${name}`, 'img']);
+      const a = p.driver.serverArgs({ display: 101, authFile: '/s/Xauthority.server', size: p.size, title: 't' });
+      assert.equal(a[0], ':101');
+      assert.deepEqual(a.slice(a.indexOf('-auth'), a.indexOf('-auth') + 2), ['-auth', '/s/Xauthority.server']);
+      assert.ok(a.join(' ').includes('-nolisten tcp'), a.join(' '));
+      assert.ok(a.join(' ').includes('1024x768'), a.join(' '));
+    }
+  });
+
+  test('--size reaches the plan', () => {
+    assert.deepEqual(plan(['--size=800x600', 'img']).size, { width: 800, height: 600 });
+    assert.deepEqual(plan(['img']).size, { width: 1024, height: 768 });
+  });
+});
+
+describe('session basics', () => {
+  test('sessionDir is under the host user\'s cache folder', () => {
+    const p = plan(['img']);
+    assert.equal(p.cacheDir, '/home/alice/.cache/x11docker');
+    assert.ok(p.sessionDir.startsWith('/home/alice/.cache/x11docker/'), p.sessionDir);
+    assert.equal(p.sessionDir, '/home/alice/.cache/x11docker/abc123def456');
+  });
+
+  test('--xonly plans no container', () => {
+    const p = planSession(parseCommandLine(['--xonly']), hostFacts());
+    assert.equal(p.container, undefined);
+    assert.equal(p.showenv, true);
+    assert.throws(() => containerCreateArgs(p, runtime()));
+  });
+
+  test('an image without its config is an error', () => {
+    assertX11Error(() => planSession(parseCommandLine(['img']), hostFacts()), 'image');
+  });
+
+  test('--display is kept as the fixed display', () => {
+    assert.equal(plan(['--display=42', 'img']).fixedDisplay, 42);
+    assert.equal(plan(['img']).fixedDisplay, undefined);
+  });
+
+  test('running as root for host user alice drops to alice', () => {
+    const p = plan(['img'], hostFacts({ processUid: 0 }));
+    assert.equal(p.dropToHostUser, true);
+    assert.equal(p.container?.user.uid, 1000);
+    assert.equal(plan(['img']).dropToHostUser, false);
+  });
+});
+
+describe('container user', () => {
+  test('default: the host user, with HOME under /home', () => {
+    const c = plan(['img']).container!;
+    assert.deepEqual([c.user.name, c.user.uid, c.user.gid, c.user.home], ['alice', 1000, 1000, '/home/alice']);
+    assert.ok(c.env.includes('USER=alice'));
+    assert.ok(c.env.includes('HOME=/home/alice'));
+  });
+
+  test('--user=root: uid 0 and a warning', () => {
+    const p = plan(['--user=root', 'img']);
+    assert.equal(p.container?.user.uid, 0);
+    assert.equal(p.container?.user.home, '/root');
+    assert.ok(p.warnings.some((w) => w.includes('--user=root')), p.warnings.join('|'));
+    assert.ok(containerCreateArgs(p, runtime()).includes('--user=0:0'));
+  });
+
+  test('--user=2000:3000: numeric user and group, with a warning', () => {
+    const p = plan(['--user=2000:3000', 'img']);
+    assert.equal(p.container?.user.uid, 2000);
+    assert.equal(p.container?.user.gid, 3000);
+    assert.ok(p.warnings.some((w) => w.includes('--user=2000:3000')), p.warnings.join('|'));
+    assert.ok(containerCreateArgs(p, runtime()).includes('--user=2000:3000'));
+  });
+
+  test('--user=UID alone uses the uid as gid', () => {
+    assert.ok(createArgs(['--user=2000', 'img']).includes('--user=2000:2000'));
+  });
+
+  test('--user naming the host user changes nothing', () => {
+    const p = plan(['--user=alice', 'img']);
+    assert.equal(p.container?.user.uid, 1000);
+    assert.deepEqual(p.warnings, []);
+  });
+
+  test('--user=NAME of another host account', () => {
+    const bob: HostUser = { name: 'bob', uid: 1001, gid: 1001, groupName: 'bob', home: '/home/bob' };
+    const p = plan(['--user=bob', 'img'], hostFacts({ namedUser: bob }));
+    assert.equal(p.container?.user.name, 'bob');
+    assert.equal(p.container?.user.uid, 1001);
+    assert.ok(p.warnings.some((w) => w.includes('--user=bob')));
+    assertX11Error(() => plan(['--user=bob', 'img']), '--user=bob');
+  });
+
+  test('host user root: container user root, with a warning', () => {
+    const p = plan(['img'], hostFacts({ processUid: 0, hostUser: root }));
+    assert.equal(p.container?.user.name, 'root');
+    assert.equal(p.container?.user.uid, 0);
+    assert.equal(p.dropToHostUser, false);
+    assert.ok(p.warnings.some((w) => w.includes('--hostuser')), p.warnings.join('|'));
+  });
+});
+
+describe('network', () => {
+  test('default: --network=none, no warning', () => {
+    const p = plan(['img']);
+    assert.equal(p.container?.network, 'none');
+    assert.deepEqual(p.warnings, []);
+    assert.ok(containerCreateArgs(p, runtime()).includes('--network=none'));
+  });
+
+  test('--network alone: the engine default (no --network arg) and a warning', () => {
+    const p = plan(['--network', 'img']);
+    const args = containerCreateArgs(p, runtime());
+    assert.ok(!args.some((a) => a.startsWith('--network')), args.join(' '));
+    assert.ok(p.warnings.some((w) => w.includes('--network') && w.includes('network access')), p.warnings.join('|'));
+  });
+
+  test('--network=NAME: that network and a warning', () => {
+    const p = plan(['--network=bridge', 'img']);
+    assert.ok(containerCreateArgs(p, runtime()).includes('--network=bridge'));
+    assert.ok(p.warnings.some((w) => w.includes('--network=bridge')));
+  });
+
+  test('--hostnet: --network=host and a severe warning', () => {
+    const p = plan(['--hostnet', 'img']);
+    const args = containerCreateArgs(p, runtime());
+    assert.ok(args.includes('--network=host'));
+    assert.equal(args.filter((a) => a.startsWith('--network')).length, 1);
+    assert.ok(p.warnings.some((w) => w.includes('--hostnet') && /isolation/.test(w)), p.warnings.join('|'));
+  });
+
+  test('raw --network after -- replaces our --network=none', () => {
+    const p = plan(['--', '--network=container:foo', 'img']);
+    const args = containerCreateArgs(p, runtime());
+    assert.ok(!args.includes('--network=none'), args.join(' '));
+    assert.equal(args.filter((a) => a.startsWith('--network')).length, 1);
+    assert.ok(args.indexOf('--network=container:foo') < args.indexOf('--'));
+    assert.ok(p.notes.some((n) => n.includes('--network')), p.notes.join('|'));
+  });
+});
+
+describe('containerCreateArgs', () => {
+  test('hardening flags and numeric user', () => {
+    const args = createArgs(['img']);
+    assert.equal(args[0], 'create');
+    for (const flag of ['--rm', '--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none', '--user=1000:1000']) {
+      assert.ok(args.includes(flag), `missing ${flag} in ${args.join(' ')}`);
+    }
+  });
+
+  test('exactly one X socket is mounted, never the whole /tmp/.X11-unix', () => {
+    const args = createArgs(['img'], undefined, undefined, 101);
+    const mounts = args.filter((a) => a.startsWith('--mount=') || a.startsWith('--volume') || a.startsWith('-v'));
+    const socketMounts = mounts.filter((m) => m.includes('/tmp/.X11-unix'));
+    assert.equal(socketMounts.length, 1, mounts.join(' '));
+    assert.match(socketMounts[0]!, /source=\/tmp\/\.X11-unix\/X101,target=\/tmp\/\.X11-unix\/X101(,|$)/);
+    assert.ok(!mounts.some((m) => /=\/tmp\/\.X11-unix\/?(,|$)/.test(m)), mounts.join(' '));
+    assert.ok(mounts.some((m) => m.includes(`target=${CONTAINER_XAUTHORITY}`) && m.includes('readonly')));
+  });
+
+  test('DISPLAY and XAUTHORITY, then our env, then --env values', () => {
+    const env = envOf(createArgs(['--env', 'FOO=bar', 'img'], undefined, undefined, 7));
+    assert.deepEqual(env, ['DISPLAY=:7', `XAUTHORITY=${CONTAINER_XAUTHORITY}`, 'USER=alice', 'HOME=/home/alice', 'FOO=bar']);
+  });
+
+  test('the image and then the command come last, after --', () => {
+    const command = ['sh', '-c', 'echo A && pwd', '--', '$X'];
+    const args = createArgs(['img', ...command]);
+    const dd = args.indexOf('--');
+    assert.deepEqual(args.slice(dd + 1), ['img', ...command]);
+    assert.deepEqual(createArgs(['img']).slice(-2), ['--', 'img']);
+  });
+
+  test('raw engine args come before -- IMAGE', () => {
+    const args = createArgs(['--', '--cap-add=X --env=A=b', 'img', 'cmd']);
+    const dd = args.indexOf('--');
+    assert.deepEqual(args.slice(dd - 2), ['--cap-add=X', '--env=A=b', '--', 'img', 'cmd']);
+  });
+
+  test('container name: default from display and session, --name option, raw --name', () => {
+    assert.ok(createArgs(['img'], undefined, undefined, 101).includes('--name=x11docker_X101_img_abc123def456'));
+    assert.ok(createArgs(['--name=box', 'img']).includes('--name=box'));
+    const raw = createArgs(['--', '--name=theirs', '--', 'img']);
+    assert.deepEqual(raw.filter((a) => a.startsWith('--name')), ['--name=theirs']);
+    const rawSpaced = createArgs(['--', '--name', 'theirs', '--', 'img']);
+    assert.deepEqual(rawSpaced.filter((a) => a.startsWith('--name')), ['--name']);
+  });
+
+  test('labels carry the session id', () => {
+    assert.ok(createArgs(['img']).includes('--label=x11docker.session=abc123def456'));
+  });
+});
+
+describe('workdir', () => {
+  test("the image's WORKDIR is kept (no --workdir)", () => {
+    const p = plan(['img'], undefined, imageConfig({ workingDir: '/app' }));
+    assert.equal(p.container?.workdir, undefined);
+    assert.ok(!containerCreateArgs(p, runtime()).some((a) => a.startsWith('--workdir')));
+  });
+
+  test('HOME when the image has no WORKDIR', () => {
+    assert.ok(createArgs(['img']).includes('--workdir=/home/alice'));
+  });
+
+  test('--workdir wins over both', () => {
+    const args = createArgs(['--workdir=/srv', 'img'], undefined, imageConfig({ workingDir: '/app' }));
+    assert.deepEqual(args.filter((a) => a.startsWith('--workdir')), ['--workdir=/srv']);
+  });
+
+  test('raw --workdir / -w after -- replaces ours', () => {
+    assert.ok(!createArgs(['--', '-w', '/x', '--', 'img']).includes('--workdir=/home/alice'));
+    assert.ok(!createArgs(['--', '--workdir=/x', '--', 'img']).includes('--workdir=/home/alice'));
+  });
+});
+
+describe('findBinaries', () => {
+  test('finds executables in PATH, skips non-executable files and missing dirs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-bin-'));
+    try {
+      writeFileSync(join(dir, 'Xvfb'), '#!/bin/sh\n');
+      chmodSync(join(dir, 'Xvfb'), 0o755);
+      writeFileSync(join(dir, 'Xephyr'), 'not executable');
+      chmodSync(join(dir, 'Xephyr'), 0o644);
+      const found = findBinaries(['Xvfb', 'Xephyr', 'docker'], `/nonexistent-x11docker::${dir}`);
+      assert.deepEqual([...found], ['Xvfb']);
+      assert.equal(findBinaries(['Xvfb'], '').size, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
