@@ -38,9 +38,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    const host = await gatherHostFacts(options);
     const engine = new Engine(options.backend);
-    const imageConfig = options.image ? await engine.inspectImage(options.image) : undefined;
+    // read-only look-ups, done concurrently
+    const [host, imageConfig] = await Promise.all([
+      gatherHostFacts(options),
+      options.image ? engine.inspectImage(options.image) : undefined,
+    ]);
     const plan = planSession(options, host, imageConfig);
     for (const n of plan.notes) log.note(n);
     for (const w of plan.warnings) log.warning(w);

@@ -54,18 +54,19 @@ export class Engine {
   }
 
   /**
-   * Reads regular files from a created container (`cp CONTAINER:PATH -`, a tar stream).
-   * @param paths absolute paths.
-   * @returns content per path; undefined where the file does not exist.
+   * Reads regular files of one folder from a created container in one `cp CONTAINER:DIR -`
+   * (a tar stream; cheaper than one copy per file).
+   * @param dir absolute folder path, e.g. `/etc`.
+   * @param names file names in that folder.
+   * @returns content per name; undefined where the file does not exist.
    */
-  async readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
-    const entries = await Promise.all(
-      paths.map(async (p) => {
-        const r = await run(this.backend, ['cp', `${id}:${p}`, '-'], { reject: false, encoding: 'buffer' });
-        return [p, r.exitCode === 0 ? await firstFileOfTar(Buffer.from(r.stdout as Uint8Array)) : undefined] as const;
-      }),
-    );
-    return new Map(entries);
+  async readFiles(id: string, dir: string, names: readonly string[]): Promise<Map<string, string | undefined>> {
+    const r = await run(this.backend, ['cp', `${id}:${dir}`, '-'], { reject: false, encoding: 'buffer' });
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp from the container failed: ${lastLine(Buffer.from(r.stderr as Uint8Array).toString())}`);
+    const base = dir.replace(/^\/+|\/+$/g, '').split('/').at(-1)!;
+    const wanted = new Map(names.map((n) => [`${base}/${n}`, n]));
+    const files = await filesOfTar(Buffer.from(r.stdout as Uint8Array), (path) => wanted.has(path));
+    return new Map(names.map((n) => [n, files.get(`${base}/${n}`)]));
   }
 
   /**
@@ -100,17 +101,19 @@ export class Engine {
   }
 
   /**
-   * Removes a container (force) and waits until the engine no longer lists it, at most `timeoutMs`.
-   * Never throws: a container that is already gone is fine.
+   * Removes a container and waits until the engine no longer lists it, at most `timeoutMs`.
+   * When its command has already ended, the engine's own `--rm` removal is awaited first and
+   * `rm --force` is only the fallback. Never throws: a container that is already gone is fine.
+   * @param ended true when the attached command has ended.
    */
-  async remove(id: string, timeoutMs = 5000): Promise<void> {
-    await this.cli(['rm', '--force', id]);
+  async remove(id: string, ended = false, timeoutMs = 5000): Promise<void> {
+    const gone = async () => (await this.cli(['container', 'inspect', '--format', '{{.Id}}', id])).exitCode !== 0;
+    if (!ended) await this.cli(['rm', '--force', id]);
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const r = await this.cli(['container', 'inspect', '--format', '{{.Id}}', id]);
-      if (r.exitCode !== 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await this.cli(['rm', '--force', id]);
+    while (!(await gone())) {
+      if (Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', id]);
     }
   }
 
@@ -140,16 +143,20 @@ function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
 }
 
-/** Content of the first regular file in a tar archive, or undefined. */
-async function firstFileOfTar(archive: Buffer): Promise<string | undefined> {
+/** Contents of the regular files in a tar archive whose path passes `want`, by path. */
+async function filesOfTar(archive: Buffer, want: (path: string) => boolean): Promise<Map<string, string>> {
   const extract = tar.extract();
-  let found: string | undefined;
+  const found = new Map<string, string>();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
+      const path = header.name.replace(/^\.\//, '').replace(/\/$/, '');
+      const keep = header.type === 'file' && want(path);
       const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('data', (c: unknown) => {
+        if (keep) chunks.push(c as Buffer);
+      });
       stream.on('end', () => {
-        if (found === undefined && header.type === 'file') found = Buffer.concat(chunks).toString('utf8');
+        if (keep) found.set(path, Buffer.concat(chunks).toString('utf8'));
         next();
       });
     });

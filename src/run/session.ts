@@ -17,7 +17,11 @@ const XSERVER_TIMEOUT_MS = 15000;
 /** How often to try another display number when one turns out to be taken. */
 const DISPLAY_ATTEMPTS = 5;
 
-type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void };
+/**
+ * One undo step. Steps of stage `process` (container, X server) run concurrently first, then the
+ * `file` steps (claims, cookies, session folder) in reverse order of registration.
+ */
+type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'process' | 'file' };
 
 /**
  * The supervisor: owns one session's lifetime. It starts the X server and the container as the
@@ -27,6 +31,8 @@ type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void 
  */
 export class Session {
   private readonly cleanups: Cleanup[] = [];
+  /** Set when the attached container command has ended (its --rm removal is then under way). */
+  private containerEnded = false;
   private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
   private signal: NodeJS.Signals | undefined;
   private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -80,7 +86,15 @@ export class Session {
     this.makeSessionDir();
     this.checkSignal();
 
-    const x = plan.driver.sharesHostDisplay ? await this.shareHostDisplay() : await this.startNewXServer();
+    // The container is created and its user set up while the X server starts: docker create only
+    // records the socket path, which must exist only when the container starts.
+    let containerId: string | undefined;
+    const prepare = plan.container
+      ? async (display: number, clientAuthFile: string) => {
+          containerId = await this.createContainer(display, xPaths(display).socket, clientAuthFile);
+        }
+      : async () => undefined;
+    const x = plan.driver.sharesHostDisplay ? await this.shareHostDisplay(prepare) : await this.startNewXServer(prepare);
     this.checkSignal();
 
     const xsocket = xPaths(x.display).socket;
@@ -95,11 +109,13 @@ export class Session {
     });
 
     if (plan.container) {
-      const id = await this.createContainer(x.display, xsocket, x.clientAuthFile);
-      this.checkSignal();
+      const id = containerId!;
       const interactive = plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
       const attached = this.engine.startAttached(id, interactive);
-      const containerEnded = attached.then((r) => ({ kind: 'container' as const, code: r.exitCode ?? 1 }));
+      const containerEnded = attached.then((r) => {
+        this.containerEnded = true;
+        return { kind: 'container' as const, code: r.exitCode ?? 1 };
+      });
       const first = await Promise.race([ended, containerEnded]);
       if (first.kind === 'container') {
         log.info(`container command ended with exit code ${first.code}`);
@@ -155,14 +171,18 @@ export class Session {
     if (this.plan.dropToHostUser) chownSync(path, this.plan.hostUser.uid, this.plan.hostUser.gid);
   }
 
-  /** Claims a display, writes the cookies and starts the X server; retries on a display taken meanwhile. */
-  private async startNewXServer(): Promise<{ display: number; clientAuthFile: string; server?: RunningXServer }> {
+  /**
+   * Claims a display, writes the cookies and starts the X server, running `alongside` (the
+   * container's preparation) concurrently; retries with another display when one turns out taken.
+   */
+  private async startNewXServer(alongside: (display: number, clientAuthFile: string) => Promise<void>): Promise<{ display: number; clientAuthFile: string; server?: RunningXServer }> {
     const plan = this.plan;
     const serverAuthFile = join(plan.sessionDir, 'Xservercookie');
     const clientAuthFile = join(plan.sessionDir, 'Xclientcookie');
     const cookie = newCookie();
     const skip = new Set<number>();
     for (let attempt = 1; ; attempt++) {
+      const mark = this.cleanups.length;
       const claim = claimDisplay(plan.fixedDisplay, skip);
       this.cleanups.push({ what: `release display claim :${claim.display}`, fn: () => claim.release() });
       const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
@@ -170,20 +190,20 @@ export class Session {
       this.writePrivate(clientAuthFile, entry);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name };
       if (plan.driver.needsHostDisplay) Object.assign(env, { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority });
-      try {
-        const server = await startXServer(
-          plan.driver,
-          { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
-          { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS },
-        );
-        this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => server.stop() });
-        return { display: claim.display, clientAuthFile, server };
-      } catch (error) {
-        claim.release();
-        if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
-        log.info(`${error.message}; trying another display`);
-        skip.add(claim.display);
-      }
+      const starting = startXServer(
+        plan.driver,
+        { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
+        { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS },
+      );
+      const [xs, prepared] = await Promise.allSettled([starting, alongside(claim.display, clientAuthFile)]);
+      if (xs.status === 'fulfilled') this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => xs.value.stop(), stage: 'process' });
+      if (prepared.status === 'rejected') throw prepared.reason;
+      if (xs.status === 'fulfilled') return { display: claim.display, clientAuthFile, server: xs.value };
+      const error: unknown = xs.reason;
+      if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
+      log.info(`${error.message}; trying another display`);
+      await this.unwind(mark); // the claim and the container made for this display
+      skip.add(claim.display);
     }
   }
 
@@ -192,7 +212,7 @@ export class Session {
    * with `xauth generate` (X SECURITY extension) where possible, else a copy of the user's own
    * cookie, always as a wildcard entry in a file of our own.
    */
-  private async shareHostDisplay(): Promise<{ display: number; clientAuthFile: string; server?: undefined }> {
+  private async shareHostDisplay(alongside: (display: number, clientAuthFile: string) => Promise<void>): Promise<{ display: number; clientAuthFile: string; server?: undefined }> {
     const display = Number(/^:(\d+)/.exec(this.host.display ?? '')?.[1]);
     const clientAuthFile = join(this.plan.sessionDir, 'Xclientcookie');
     const generated = join(this.plan.sessionDir, 'Xgenerated');
@@ -223,6 +243,7 @@ export class Session {
       }
     }
     this.writePrivate(clientAuthFile, cookie ? encodeXauth([wildcardEntry(display, cookie.data, cookie.name)]) : Buffer.alloc(0));
+    await alongside(display, clientAuthFile);
     return { display, clientAuthFile };
   }
 
@@ -233,16 +254,13 @@ export class Session {
     const nameForCleanup = args.find((a) => a.startsWith('--name='))?.slice(7) ?? containerName(this.plan, display);
     // register the removal before creating, so a signal during create still removes it
     let id: string | undefined;
-    this.cleanups.push({ what: `remove container ${nameForCleanup}`, fn: () => this.engine.remove(id ?? nameForCleanup) });
+    this.cleanups.push({ what: `remove container ${nameForCleanup}`, fn: () => this.engine.remove(id ?? nameForCleanup, this.containerEnded), stage: 'process' });
     id = await this.engine.create(args);
     log.info(`container ${id.slice(0, 12)} created`);
 
     const u = c.user;
-    const found = await this.engine.readFiles(id, ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers']);
-    const db = patchUserDatabase(
-      { passwd: found.get('/etc/passwd'), group: found.get('/etc/group'), shadow: found.get('/etc/shadow'), sudoers: found.get('/etc/sudoers') },
-      u,
-    );
+    const found = await this.engine.readFiles(id, '/etc', ['passwd', 'group', 'shadow', 'sudoers']);
+    const db = patchUserDatabase({ passwd: found.get('passwd'), group: found.get('group'), shadow: found.get('shadow'), sudoers: found.get('sudoers') }, u);
     const files: ContainerFile[] = [
       { path: '/etc/passwd', content: db.passwd, mode: 0o644, uid: 0, gid: 0 },
       { path: '/etc/group', content: db.group, mode: 0o644, uid: 0, gid: 0 },
@@ -258,16 +276,26 @@ export class Session {
     return id;
   }
 
-  /** Runs the registered cleanups in reverse order; each one's failure is logged, not thrown. */
-  private async cleanup(): Promise<void> {
-    while (this.cleanups.length > 0) {
-      const c = this.cleanups.pop()!;
+  /** Runs all registered cleanups. */
+  private cleanup(): Promise<void> {
+    return this.unwind(0);
+  }
+
+  /**
+   * Runs the cleanups registered after position `mark`: the `process` ones concurrently, then the
+   * others in reverse order. Each failure is logged, not thrown.
+   */
+  private async unwind(mark: number): Promise<void> {
+    const steps = this.cleanups.splice(mark).reverse();
+    const attempt = async (c: Cleanup) => {
       try {
         log.debug(`cleanup: ${c.what}`);
         await c.fn();
       } catch (error) {
         log.warning(`cleanup step '${c.what}' failed: ${(error as Error).message}`);
       }
-    }
+    };
+    await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
+    for (const c of steps.filter((c) => c.stage !== 'process')) await attempt(c);
   }
 }
