@@ -49,7 +49,7 @@ export class Engine {
    */
   async create(args: readonly string[]): Promise<string> {
     const r = await this.cli(args);
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} create failed: ${lastLine(String(r.stderr))}`);
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} create failed: ${firstLine(String(r.stderr))}`);
     return String(r.stdout).trim().split('\n').at(-1)!;
   }
 
@@ -62,7 +62,7 @@ export class Engine {
    */
   async readFiles(id: string, dir: string, names: readonly string[]): Promise<Map<string, string | undefined>> {
     const r = await run(this.backend, ['cp', `${id}:${dir}`, '-'], { reject: false, encoding: 'buffer' });
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp from the container failed: ${lastLine(Buffer.from(r.stderr as Uint8Array).toString())}`);
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp from the container failed: ${firstLine(Buffer.from(r.stderr as Uint8Array).toString())}`);
     const base = dir.replace(/^\/+|\/+$/g, '').split('/').at(-1)!;
     const wanted = new Map(names.map((n) => [`${base}/${n}`, n]));
     const files = await filesOfTar(Buffer.from(r.stdout as Uint8Array), (path) => wanted.has(path));
@@ -85,7 +85,7 @@ export class Engine {
     const chunks: Buffer[] = [];
     for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
     const r = await run(this.backend, ['cp', '-', `${id}:/`], { input: Buffer.concat(chunks), reject: false });
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp into the container failed: ${lastLine(String(r.stderr))}`);
+    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp into the container failed: ${firstLine(String(r.stderr))}`);
   }
 
   /**
@@ -118,29 +118,27 @@ export class Engine {
   }
 
   private async cli(args: readonly string[]) {
-    try {
-      return await run(this.backend, args, { reject: false });
-    } catch (error) {
-      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${(error as Error).message}). Install it, e.g. apt-get install docker.io, or choose --backend.`);
+    const r = await run(this.backend, args, { reject: false });
+    if (r.exitCode === undefined) {
+      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${r.code ?? r.shortMessage}). Install it (apt-get install ${this.backend === 'docker' ? 'docker.io' : this.backend}) or choose another --backend.`);
     }
+    return r;
   }
 
   private engineError(stderr: string): X11DockerError {
     if (/permission denied/i.test(stderr)) {
-      return new X11DockerError(`${this.backend} refused access: ${lastLine(stderr)}. Add your user to the docker group, or run x11docker with sudo.`);
+      return new X11DockerError(`${this.backend} refused access (${firstLine(stderr)}). Add your user to the docker group, or run x11docker with sudo.`);
     }
     if (/cannot connect|is the docker daemon running|connection refused/i.test(stderr)) {
-      return new X11DockerError(`${this.backend} does not answer: ${lastLine(stderr)}. Start the engine (e.g. systemctl start docker).`);
+      return new X11DockerError(`${this.backend} does not answer (${firstLine(stderr)}) Start the engine (e.g. systemctl start docker).`);
     }
-    if (/ENOENT|not found/i.test(stderr)) {
-      return new X11DockerError(`Container engine '${this.backend}' is not installed. Install it (apt-get install docker.io) or choose --backend.`);
-    }
-    return new X11DockerError(`${this.backend} failed: ${lastLine(stderr)}`);
+    return new X11DockerError(`${this.backend} failed: ${firstLine(stderr)}`);
   }
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
+/** The engine's most telling stderr line: the first one (usage hints and usage text follow it). */
+function firstLine(text: string): string {
+  return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
 /** Contents of the regular files in a tar archive whose path passes `want`, by path. */

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import {
-  DEMO_IMAGE, SHELLFORM_IMAGE, TEST_USER, ensureEnded, leftovers, sessionDirs, startHostDisplay, startSession,
+  CLI, DEMO_IMAGE, SHELLFORM_IMAGE, TEST_USER, ensureEnded, leftovers, sessionDirs, startHostDisplay, startSession,
   waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
 } from './helpers.js';
 
@@ -175,6 +175,33 @@ describe('session lifetime', () => {
     }
   });
 
+  it('Ctrl-C to the whole process group (as a terminal sends it) ends everything with 130', async () => {
+    const child = execa('node', [CLI, '--showenv', '--xephyr', DEMO_IMAGE, 'xeyes'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, detached: true, stdin: 'ignore',
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => resolve(d.toString()));
+        void child.then((r) => reject(new Error(String(r.stderr))));
+      });
+      const xenv = Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      await waitForWindow(xenv, 'xeyes');
+      process.kill(-child.pid!, 'SIGINT');
+      const r = await child;
+      assert.equal(r.exitCode, 130, String(r.stderr));
+      await assertNothingLeft(Number(xenv.DISPLAY!.slice(1)));
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
+  it('an engine failure (docker create refuses) is a clear error and leaves nothing', async () => {
+    const r = await x11docker(['--xvfb', '--', '--no-such-engine-flag', '--', DEMO_IMAGE, 'true']);
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.match(r.stderr, /docker create failed: .*no-such-engine-flag/);
+    await assertNothingLeft();
+  });
+
   it('the X server dying ends the container and the session', async () => {
     let s: RunningSession | undefined;
     try {
@@ -226,5 +253,16 @@ describe('session lifetime', () => {
     assert.equal(field(r.stdout, 'display'), host.display);
     assert.match(r.stdout, /^connected$/m);
     await assertNothingLeft();
+  });
+});
+
+describe('installation', () => {
+  it('package.json bin works through npx in the checkout', async () => {
+    const r = await execa('npx', ['--no-install', 'x11docker', '--version'], { reject: false });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(r.stdout.trim(), pkg.version);
+    const help = await execa('npx', ['--no-install', 'x11docker', '--help']);
+    assert.match(help.stdout, /--xephyr/);
   });
 });
