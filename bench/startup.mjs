@@ -1,5 +1,6 @@
 // Startup and cleanup benchmark of x11docker against a hand-made "floor". Run it through
-// bench/startup.sh (see bench/README.md). Plain Node ESM, no build step, no dependencies.
+// bench/startup.sh (see bench/README.md). Plain Node ESM, no build step; the X11 client
+// (bench/x11.mjs) uses the `x11` devDependency.
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { XConnection, readCookie } from './x11.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(repo, 'dist/src/cli.js');
+const cli = join(repo, 'dist/x11docker.js'); // the installed bin (bundle)
 const floorScript = join(repo, 'bench/floor-session.sh');
 
 const RUNS = positiveInt('BENCH_RUNS', 7);
@@ -417,7 +418,7 @@ function report(results, hostDisplay) {
   const lines = [];
   lines.push(`x11docker startup/cleanup benchmark: ${RUNS} runs per setup after 1 warm-up each, alternating A,B`);
   lines.push(`${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), host display ${hostDisplay}`);
-  lines.push(`A = node dist/src/cli.js --xephyr --showenv ${[...X11DOCKER_OPTS, IMAGE, WINDOW].join(' ')}`);
+  lines.push(`A = node dist/x11docker.js --xephyr --showenv ${[...X11DOCKER_OPTS, IMAGE, WINDOW].join(' ')}`);
   lines.push(`B = floor: bash bench/floor-session.sh (xauth, Xephyr, docker run by hand; same hardening)`);
   lines.push('');
   lines.push(`${''.padEnd(11)}${'A: x11docker'.padStart(24)}${'B: floor'.padStart(26)}${'A over B (medians)'.padStart(23)}`);

@@ -1,68 +1,72 @@
-// A tiny X11 protocol client (node:net only), just enough for the benchmark to notice the very
-// moment a named top-level window is mapped: it subscribes to SubstructureNotify on the root
-// window and checks WM_NAME of every window that gets mapped, so there is no polling delay and
-// no process is spawned per check (spawning xwininfo costs ~20 ms on a small VM).
-// Protocol reference: https://www.x.org/releases/X11R7.7/doc/xproto/x11protocol.html
+// Notices the very moment a named top-level window is mapped on an X display, for the benchmark.
+// The X11 protocol is spoken by the `x11` package (node-x11, pure JS, a devDependency): we select
+// SubstructureNotify on the root window and check WM_NAME and map state of every window that gets
+// mapped, so there is no polling delay and no process is spawned per check (spawning xwininfo
+// costs ~20 ms on a small VM). A QueryTree rescan every few ms is the safety net.
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import x11 from 'x11';
 
-const pad4 = (n) => (n + 3) & ~3;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const OP_CHANGE_WINDOW_ATTRIBUTES = 2;
-const OP_GET_WINDOW_ATTRIBUTES = 3;
-const OP_QUERY_TREE = 15;
-const OP_GET_PROPERTY = 20;
-const CW_EVENT_MASK = 1 << 11;
-const SUBSTRUCTURE_NOTIFY_MASK = 1 << 19;
-const EVENT_MAP_NOTIFY = 19;
-const ATOM_WM_NAME = 39;
 const MAP_STATE_VIEWABLE = 2;
+const isXError = (error) => typeof error?.error === 'number'; // x11 puts the X error code there
 
 /**
  * Reads the MIT-MAGIC-COOKIE-1 entry for display `display` from an Xauthority file
- * (any family: local, wildcard, ...).
+ * (any family: local, wildcard, ...). Our own because x11 only reads $XAUTHORITY or
+ * ~/.Xauthority, while we need a given session's file. Entry: family (u16), then address,
+ * display number, auth name and auth data, each a big-endian u16 length and that many bytes.
  * @returns the cookie bytes, or undefined when there is none.
  */
 export function readCookie(file, display) {
   const buf = readFileSync(file);
   let o = 0;
   const field = () => {
-    const n = buf.readUInt16BE(o);
-    o += 2;
-    const v = buf.subarray(o, o + n);
-    o += n;
+    if (o + 2 > buf.length) return undefined; // truncated entry
+    const end = o + 2 + buf.readUInt16BE(o);
+    const v = end <= buf.length ? buf.subarray(o + 2, end) : undefined;
+    o = end;
     return v;
   };
-  try {
-    while (o + 2 <= buf.length) {
-      o += 2; // family
-      field(); // address
-      const number = field().toString();
-      const name = field().toString();
-      const data = field();
-      if (number === String(display) && name === 'MIT-MAGIC-COOKIE-1') return Buffer.from(data);
-    }
-  } catch {
-    // truncated file: no (more) entries
+  while (o + 2 <= buf.length) {
+    o += 2; // family
+    const [, number, name, data] = [field(), field(), field(), field()];
+    if (!data) break;
+    if (number.toString() === String(display) && name.toString() === 'MIT-MAGIC-COOKIE-1') return Buffer.from(data);
   }
   return undefined;
 }
 
-/** One X connection over a unix socket, with request/reply matching by sequence number. */
-export class XConnection {
-  #sock;
-  #buf = Buffer.alloc(0);
-  #seq = 0;
-  #pending = new Map();
-  #eventHandlers = new Set();
-  #closed = false;
-  #setup;
+/** Connects a unix socket; rejects with the socket's error (ENOENT, ECONNREFUSED, ...). */
+function connectUnix(path) {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ path });
+    s.once('connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    s.once('error', reject);
+  });
+}
 
-  constructor(sock) {
-    this.#sock = sock;
-    this.root = 0;
+/** One X connection (an x11 client on our own unix socket), with promise wrappers for the few requests we need. */
+export class XConnection {
+  #X; // x11's client object: display.client
+  #stream;
+  #closed = false;
+  #closeHandlers = new Set();
+
+  constructor(display, stream) {
+    this.#X = display.client;
+    this.#stream = stream;
+    this.root = display.screen[0].root;
+    // X errors of requests without a callback (only watchRoot's) are ignored, as the server does
+    // nothing with them either; anything else (socket errors) ends the connection.
+    this.#X.on('error', (error) => {
+      if (!isXError(error)) this.#fail(error);
+    });
+    stream.once('close', () => this.#fail(new Error('X connection closed')));
   }
 
   /**
@@ -71,144 +75,83 @@ export class XConnection {
    */
   static async open(socketPath, cookie, timeoutMs = 10000) {
     const deadline = performance.now() + timeoutMs;
+    let stream;
     for (;;) {
       try {
-        const sock = await new Promise((resolve, reject) => {
-          const s = net.createConnection({ path: socketPath });
-          s.once('connect', () => {
-            s.off('error', reject);
-            resolve(s);
-          });
-          s.once('error', reject);
-        });
-        const conn = new XConnection(sock);
-        await conn.#handshake(cookie);
-        return conn;
+        stream = await connectUnix(socketPath);
+        break;
       } catch (error) {
         if (!['ENOENT', 'ECONNREFUSED'].includes(error.code) || performance.now() > deadline) throw error;
         await sleep(5);
       }
     }
-  }
-
-  #handshake(cookie) {
-    const name = cookie ? Buffer.from('MIT-MAGIC-COOKIE-1') : Buffer.alloc(0);
-    const data = cookie ?? Buffer.alloc(0);
-    const req = Buffer.alloc(12 + pad4(name.length) + pad4(data.length));
-    req[0] = 0x6c; // 'l': little-endian
-    req.writeUInt16LE(11, 2);
-    req.writeUInt16LE(0, 4);
-    req.writeUInt16LE(name.length, 6);
-    req.writeUInt16LE(data.length, 8);
-    name.copy(req, 12);
-    data.copy(req, 12 + pad4(name.length));
-    return new Promise((resolve, reject) => {
-      this.#setup = { resolve, reject };
-      this.#sock.on('data', (chunk) => this.#onData(chunk));
-      this.#sock.on('error', (error) => this.#fail(error));
-      this.#sock.on('close', () => this.#fail(new Error('X connection closed')));
-      this.#sock.write(req);
+    const display = await new Promise((resolve, reject) => {
+      const fail = (error) => {
+        stream.destroy();
+        reject(error);
+      };
+      const client = x11.createClient(
+        {
+          // our socket (the session's XSOCKET), so x11 neither picks the path nor falls back to TCP
+          stream,
+          display: `:${/X(\d+)$/.exec(socketPath)?.[1] ?? 0}`, // only for x11's messages
+          auth: cookie ? { name: 'MIT-MAGIC-COOKIE-1', data: cookie.toString('latin1') } : { name: '', data: '' },
+          disableBigRequests: true, // saves two round trips; our requests are tiny
+        },
+        (error, d) => {
+          client.off('error', fail);
+          if (error) fail(error);
+          else resolve(d);
+        },
+      );
+      client.on('error', fail); // a refused handshake is reported this way, not to the callback
     });
+    return new XConnection(display, stream);
   }
 
   #fail(error) {
+    if (this.#closed) return;
     this.#closed = true;
-    this.#setup?.reject(error);
-    this.#setup = undefined;
-    for (const p of this.#pending.values()) p.reject(error);
-    this.#pending.clear();
+    for (const h of this.#closeHandlers) h(error);
   }
 
-  #onData(chunk) {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, chunk]) : chunk;
-    if (this.#setup) {
-      if (this.#buf.length < 8) return;
-      const total = 8 + this.#buf.readUInt16LE(6) * 4;
-      if (this.#buf.length < total) return;
-      const reply = this.#buf.subarray(0, total);
-      this.#buf = this.#buf.subarray(total);
-      const setup = this.#setup;
-      this.#setup = undefined;
-      if (reply[0] !== 1) {
-        const reason = reply[0] === 0 ? reply.subarray(8, 8 + reply[1]).toString() : 'authentication required';
-        setup.reject(new Error(`X server refused the connection: ${reason}`));
-        this.#sock.destroy();
-        return;
-      }
-      const vendorLength = reply.readUInt16LE(24);
-      const formats = reply[29];
-      this.root = reply.readUInt32LE(40 + pad4(vendorLength) + 8 * formats); // first SCREEN's root
-      setup.resolve();
-    }
-    while (this.#buf.length >= 32) {
-      const kind = this.#buf[0];
-      const length = kind === 1 ? 32 + this.#buf.readUInt32LE(4) * 4 : 32;
-      if (this.#buf.length < length) return;
-      const msg = Buffer.from(this.#buf.subarray(0, length));
-      this.#buf = this.#buf.subarray(length);
-      if (kind === 0 || kind === 1) {
-        const seq = msg.readUInt16LE(2);
-        const p = this.#pending.get(seq);
-        this.#pending.delete(seq);
-        if (kind === 1) p?.resolve(msg);
-        else p?.reject(Object.assign(new Error(`X error ${msg[1]}`), { xerror: msg[1] }));
-      } else {
-        for (const h of this.#eventHandlers) h(kind & 0x7f, msg);
-      }
-    }
-  }
-
-  /** Sends a request (opcode, data byte, body of 4-byte words); resolves with its reply when `reply`. */
-  #request(opcode, dataByte, words, reply) {
+  /** Calls x11 request `name` with `args`; resolves with its reply. */
+  #request(name, ...args) {
     if (this.#closed) return Promise.reject(new Error('X connection closed'));
-    const req = Buffer.alloc(4 + 4 * words.length);
-    req[0] = opcode;
-    req[1] = dataByte;
-    req.writeUInt16LE(1 + words.length, 2);
-    words.forEach((w, i) => req.writeUInt32LE(w >>> 0, 4 + 4 * i));
-    this.#seq = (this.#seq + 1) & 0xffff;
-    const seq = this.#seq;
-    const result = reply
-      ? new Promise((resolve, reject) => this.#pending.set(seq, { resolve, reject }))
-      : undefined;
-    this.#sock.write(req);
-    return result;
+    return new Promise((resolve, reject) => {
+      this.#X[name](...args, (error, reply) => {
+        if (error) reject(error);
+        else resolve(reply);
+        return true; // handled: x11 must not emit it as 'error' too
+      });
+    });
   }
 
   /** Children of `window`, bottom to top. */
   async queryTree(window) {
-    const r = await this.#request(OP_QUERY_TREE, 0, [window], true);
-    const n = r.readUInt16LE(16);
-    return Array.from({ length: n }, (_, i) => r.readUInt32LE(32 + 4 * i));
+    return (await this.#request('QueryTree', window)).children;
   }
 
   /** Map state of `window`: 0 unmapped, 1 unviewable, 2 viewable. */
   async mapState(window) {
-    const r = await this.#request(OP_GET_WINDOW_ATTRIBUTES, 0, [window], true);
-    return r[26];
+    return (await this.#request('GetWindowAttributes', window)).mapState;
   }
 
   /** WM_NAME of `window` as a string ('' when unset). */
   async wmName(window) {
-    const r = await this.#request(OP_GET_PROPERTY, 0, [window, ATOM_WM_NAME, 0, 0, 1024], true);
-    const format = r[1];
-    const n = r.readUInt32LE(16) * (format / 8 || 0);
-    return r.subarray(32, 32 + n).toString('latin1');
+    const prop = await this.#request('GetProperty', 0, window, this.#X.atoms.WM_NAME, 0, 0, 1024);
+    return prop.data.toString('latin1');
   }
 
   /** Selects SubstructureNotify on the root window (MapNotify of every top-level window). */
   watchRoot() {
-    this.#request(OP_CHANGE_WINDOW_ATTRIBUTES, 0, [this.root, CW_EVENT_MASK, SUBSTRUCTURE_NOTIFY_MASK], false);
-  }
-
-  onEvent(handler) {
-    this.#eventHandlers.add(handler);
-    return () => this.#eventHandlers.delete(handler);
+    this.#X.ChangeWindowAttributes(this.root, { eventMask: x11.eventMask.SubstructureNotify });
   }
 
   close() {
-    this.#closed = true;
-    this.#sock.destroy();
+    this.#fail(new Error('X connection closed'));
+    this.#X.terminate();
+    this.#stream.destroy();
   }
 
   /**
@@ -219,11 +162,13 @@ export class XConnection {
   waitForMappedWindow(name, { rescanMs = 10 } = {}) {
     return new Promise((resolve, reject) => {
       let done = false;
+      let timer;
       const finish = (error, at) => {
         if (done) return;
         done = true;
         clearInterval(timer);
-        off();
+        this.#X.off('event', onEvent);
+        this.#closeHandlers.delete(finish);
         if (error) reject(error);
         else resolve(at);
       };
@@ -232,7 +177,7 @@ export class XConnection {
           const [state, wmName] = await Promise.all([this.mapState(window), this.wmName(window)]);
           if (state === MAP_STATE_VIEWABLE && wmName === name) finish(undefined, at);
         } catch (error) {
-          if (error.xerror === undefined) finish(error); // BadWindow: it went away meanwhile
+          if (!isXError(error)) finish(error); // BadWindow: it went away meanwhile
         }
       };
       const scan = async () => {
@@ -243,12 +188,15 @@ export class XConnection {
           finish(error);
         }
       };
-      const off = this.onEvent((code, ev) => {
-        if (code === EVENT_MAP_NOTIFY) void check(ev.readUInt32LE(8), performance.now());
-      });
+      const onEvent = (ev) => {
+        if (ev.name === 'MapNotify') void check(ev.wid, performance.now());
+      };
+      if (this.#closed) return finish(new Error('X connection closed'));
+      this.#closeHandlers.add(finish);
+      this.#X.on('event', onEvent);
       this.watchRoot();
       void scan();
-      const timer = setInterval(scan, rescanMs);
+      timer = setInterval(scan, rescanMs);
     });
   }
 }

@@ -19,7 +19,7 @@ fi
 
 # --showenv prints the new server's DISPLAY/XAUTHORITY on stdout: used to wait for the window.
 envfile=$(mktemp)
-node dist/src/cli.js --xephyr --showenv x11docker-demo xeyes > "$envfile" &
+node dist/x11docker.js --xephyr --showenv x11docker-demo xeyes > "$envfile" &
 session_pid=$!
 for _ in $(seq 1 100); do [ -s "$envfile" ] && break; sleep 0.1; done
 read -r xenv < "$envfile"; rm -f "$envfile"

@@ -9,10 +9,20 @@ import { planSession } from './plan/plan.js';
 import { Engine } from './run/engine.js';
 import { Session } from './run/session.js';
 
-/** The package version, from package.json. */
+/**
+ * The package version, from the package.json above this file (dist/src/cli.js when built with
+ * tsc, dist/x11docker.js when bundled).
+ */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const up of ['../package.json', '../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'x11docker') return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }
 
 /**

@@ -8,6 +8,7 @@ import { patchUserDatabase } from '../plan/userdb.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { Engine, type ContainerFile } from './engine.js';
+import { readUserDatabase } from './userdb-cache.js';
 import { run } from './spawn.js';
 import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.js';
 import { hostname } from 'node:os';
@@ -259,8 +260,8 @@ export class Session {
     log.info(`container ${id.slice(0, 12)} created`);
 
     const u = c.user;
-    const found = await this.engine.readFiles(id, '/etc', ['passwd', 'group', 'shadow', 'sudoers']);
-    const db = patchUserDatabase({ passwd: found.get('passwd'), group: found.get('group'), shadow: found.get('shadow'), sudoers: found.get('sudoers') }, u);
+    const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
+    const db = patchUserDatabase(await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner), u);
     const files: ContainerFile[] = [
       { path: '/etc/passwd', content: db.passwd, mode: 0o644, uid: 0, gid: 0 },
       { path: '/etc/group', content: db.group, mode: 0o644, uid: 0, gid: 0 },

@@ -7,8 +7,8 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the built CLI. */
-export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+/** Absolute path of the built CLI, as installed by package.json's bin (the bundle). */
+export const CLI = fileURLToPath(new URL('../../x11docker.js', import.meta.url));
 /** Local images built by scripts/setup.sh. */
 export const DEMO_IMAGE = 'x11docker-demo:latest';
 export const SHELLFORM_IMAGE = 'x11docker-test-shellform:latest';
@@ -121,10 +121,10 @@ export async function leftovers(display?: number): Promise<{ containers: string[
   return { containers: ps.stdout.split('\n').filter(Boolean), xservers: xservers.map((l) => l.trim()), sockets, claims };
 }
 
-/** Session folders under a cache dir (`~/.cache/x11docker/<id>`). */
+/** Session folders under a cache dir (`~/.cache/x11docker/<id>`; `images/` is the per-image cache, not a session). */
 export function sessionDirs(cacheDir: string): string[] {
   try {
-    return readdirSync(cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    return readdirSync(cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images').map((d) => d.name);
   } catch {
     return [];
   }
