@@ -26,3 +26,5 @@ export const EXIT_X11DOCKER_ERROR = 64;
 export const EXIT_SIGINT = 130;
 /** Exit code after SIGTERM (128 + 15). */
 export const EXIT_SIGTERM = 143;
+/** Exit code after SIGHUP (128 + 1), e.g. when the terminal closes. */
+export const EXIT_SIGHUP = 129;

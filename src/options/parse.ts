@@ -181,6 +181,10 @@ function defaults(): Options {
 /** Splits what follows the options into engine options, IMAGE and COMMAND. */
 function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: string[]; image?: string; command: string[] } {
   if (rest.length === 0) return { engineArgs: [], command: [] };
+  if (afterTerminator && rest[0]!.trim() === '' && rest.length > 1) {
+    // -- "$EMPTY_OPTIONS" IMAGE: an empty (or blank) options string, as scripts pass it
+    return splitRest(rest.slice(1), false);
+  }
   if (!afterTerminator || !rest[0]!.startsWith('-')) {
     return { engineArgs: [], image: validateImage(rest[0]!), command: rest.slice(1) };
   }
@@ -202,7 +206,13 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
       `Expected IMAGE after docker run options '${printable(rest[0]!)}', got '${printable(image)}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
     );
   }
-  return { engineArgs, image: validateImage(image), command: rest.slice(2) };
+  try {
+    return { engineArgs, image: validateImage(image), command: rest.slice(2) };
+  } catch {
+    throw new X11DockerError(
+      `Invalid image name '${printable(image)}' after docker run options '${printable(rest[0]!)}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
+    );
+  }
 }
 
 function validateImage(image: string): string {

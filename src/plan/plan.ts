@@ -248,10 +248,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
   args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
-  args.push(
-    `--mount=type=bind,source=${rt.socketPath},target=${rt.socketPath},readonly`,
-    `--mount=type=bind,source=${rt.clientAuthFile},target=${CONTAINER_XAUTHORITY},readonly`,
-  );
+  args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const e of [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`, ...c.env]) args.push('--env', e);
   args.push(...extra, '--', c.image, ...c.command);
   return args;
@@ -261,4 +258,13 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
 export function containerName(plan: SessionPlan, display: number): string {
   const image = (plan.container?.image ?? 'xonly').replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 40);
   return `x11docker_X${display}_${image}_${plan.sessionId}`;
+}
+
+/**
+ * A read-only `--mount` option. Its value is a CSV record (docker's parser is encoding/csv), so a
+ * field with a comma or quote is quoted with doubled quotes.
+ */
+export function bindMount(source: string, target: string): string {
+  const field = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
+  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, 'readonly'].map(field).join(',')}`;
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { X11DockerError } from '../errors.js';
@@ -54,19 +55,22 @@ export class Engine {
   }
 
   /**
-   * Reads regular files of one folder from a created container in one `cp CONTAINER:DIR -`
-   * (a tar stream; cheaper than one copy per file).
-   * @param dir absolute folder path, e.g. `/etc`.
-   * @param names file names in that folder.
-   * @returns content per name; undefined where the file does not exist.
+   * Reads regular files from a created container, one `cp CONTAINER:PATH -` (a tar stream) per
+   * file, concurrently; a symbolic link is followed (absolute or relative, a few levels).
+   * @param paths absolute paths.
+   * @returns content per path; undefined where the file does not exist.
    */
-  async readFiles(id: string, dir: string, names: readonly string[]): Promise<Map<string, string | undefined>> {
-    const r = await run(this.backend, ['cp', `${id}:${dir}`, '-'], { reject: false, encoding: 'buffer' });
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp from the container failed: ${firstLine(Buffer.from(r.stderr as Uint8Array).toString())}`);
-    const base = dir.replace(/^\/+|\/+$/g, '').split('/').at(-1)!;
-    const wanted = new Map(names.map((n) => [`${base}/${n}`, n]));
-    const files = await filesOfTar(Buffer.from(r.stdout as Uint8Array), (path) => wanted.has(path));
-    return new Map(names.map((n) => [n, files.get(`${base}/${n}`)]));
+  async readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    const readOne = async (path: string, depth = 0): Promise<string | undefined> => {
+      const r = await run(this.backend, ['cp', `${id}:${path}`, '-'], { reject: false, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+      if (r.exitCode !== 0) return undefined;
+      const entry = await firstEntryOfTar(Buffer.from(r.stdout as Uint8Array));
+      if (entry?.linkname !== undefined && depth < 5) {
+        return readOne(entry.linkname.startsWith('/') ? entry.linkname : posix.join(posix.dirname(path), entry.linkname), depth + 1);
+      }
+      return entry?.content;
+    };
+    return new Map(await Promise.all(paths.map(async (p) => [p, await readOne(p)] as const)));
   }
 
   /**
@@ -91,13 +95,23 @@ export class Engine {
   /**
    * Starts a created container attached to our stdout/stderr; resolves with the command's exit code.
    * @param interactive also attach stdin (for `-i` / `-it` among the raw options).
+   * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved, --showenv).
    */
-  startAttached(id: string, interactive: boolean) {
+  startAttached(id: string, interactive: boolean, stdoutToStderr = false) {
     return start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
       stdin: interactive ? 'inherit' : 'ignore',
-      stdout: 'inherit',
+      stdout: stdoutToStderr ? ['inherit', 2] : 'inherit',
       stderr: 'inherit',
     });
+  }
+
+  /**
+   * Whether a container exists but was never started (so a failed `start` was the engine's
+   * failure, not the command's exit status).
+   */
+  async neverStarted(id: string): Promise<boolean> {
+    const r = await this.cli(['container', 'inspect', '--format', '{{.State.StartedAt}}', id]);
+    return r.exitCode === 0 && String(r.stdout).startsWith('0001-01-01');
   }
 
   /**
@@ -141,20 +155,17 @@ function firstLine(text: string): string {
   return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
-/** Contents of the regular files in a tar archive whose path passes `want`, by path. */
-async function filesOfTar(archive: Buffer, want: (path: string) => boolean): Promise<Map<string, string>> {
+/** The first entry of a tar archive: a regular file's content, or a symbolic link's target. */
+async function firstEntryOfTar(archive: Buffer): Promise<{ content?: string; linkname?: string } | undefined> {
   const extract = tar.extract();
-  const found = new Map<string, string>();
+  let found: { content?: string; linkname?: string } | undefined;
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const path = header.name.replace(/^\.\//, '').replace(/\/$/, '');
-      const keep = header.type === 'file' && want(path);
       const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => {
-        if (keep) chunks.push(c as Buffer);
-      });
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
-        if (keep) found.set(path, Buffer.concat(chunks).toString('utf8'));
+        if (!found && header.type === 'file') found = { content: Buffer.concat(chunks).toString('utf8') };
+        if (!found && header.type === 'symlink' && header.linkname) found = { linkname: header.linkname };
         next();
       });
     });

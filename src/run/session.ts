@@ -1,9 +1,9 @@
-import { chownSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11DockerError } from '../errors.js';
+import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
-import { containerCreateArgs, containerName, type SessionPlan } from '../plan/plan.js';
+import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
 import { patchUserDatabase } from '../plan/userdb.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
@@ -74,6 +74,7 @@ export class Session {
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, this.onSignal);
     }
     if (this.signal === 'SIGINT') return EXIT_SIGINT;
+    if (this.signal === 'SIGHUP') return EXIT_SIGHUP;
     if (this.signal) return EXIT_SIGTERM;
     return exitCode;
   }
@@ -100,6 +101,8 @@ export class Session {
 
     const xsocket = xPaths(x.display).socket;
     if (plan.showenv) {
+      // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
+      process.stdout.on('error', () => undefined);
       process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
     }
 
@@ -112,27 +115,42 @@ export class Session {
     if (plan.container) {
       const id = containerId!;
       const interactive = plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
-      const attached = this.engine.startAttached(id, interactive);
+      // with --showenv, stdout carries only the environment line; the command's stdout goes to stderr
+      const attached = this.engine.startAttached(id, interactive, plan.showenv);
       const containerEnded = attached.then((r) => {
         this.containerEnded = true;
         return { kind: 'container' as const, code: r.exitCode ?? 1 };
       });
       const first = await Promise.race([ended, containerEnded]);
       if (first.kind === 'container') {
+        if (first.code !== 0 && (await this.engine.neverStarted(id))) {
+          this.containerEnded = false;
+          throw new X11DockerError(`${this.engine.backend} could not start the container (see the message above).`);
+        }
         log.info(`container command ended with exit code ${first.code}`);
         return first.code;
       }
-      if (first.kind === 'xserver') throw new X11DockerError(`X server :${x.display} ended unexpectedly; stopping the container.`);
+      if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
       return EXIT_SIGINT;
     }
 
     log.note(`X server :${x.display} is running. Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     const first = await ended;
-    if (first.kind === 'xserver') {
-      log.info(`X server :${x.display} ended`);
+    if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
+    return EXIT_SIGINT;
+  }
+
+  /**
+   * The X server ended before the command: a clean exit (its window was closed) ends the session
+   * normally; a crash or kill is an error.
+   */
+  private xserverEnded(display: number, server: RunningXServer | undefined): number {
+    const r = server?.process;
+    if (r && r.exitCode === 0) {
+      log.note(`X server :${display} was closed; ending the session.`);
       return 0;
     }
-    return EXIT_SIGINT;
+    throw new X11DockerError(`X server :${display} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
   }
 
   /** Creates the per-session folder (mode 0700, owned by the host user) and starts the log there. */
@@ -144,10 +162,15 @@ export class Session {
         mkdirSync(dir, { mode: 0o700 });
         if (owner) chownSync(dir, owner.uid, owner.gid);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST') throw new X11DockerError(`Cannot create ${dir} (${code}). Make it writable for ${this.plan.hostUser.name}, or check the host user's HOME.`);
       }
     }
-    mkdirSync(sessionDir, { mode: 0o700 });
+    try {
+      mkdirSync(sessionDir, { mode: 0o700 });
+    } catch (error) {
+      throw new X11DockerError(`Cannot create the session folder ${sessionDir} (${(error as NodeJS.ErrnoException).code}). Make ${cacheDir} writable for ${this.plan.hostUser.name}.`);
+    }
     this.cleanups.push({
       what: `remove ${sessionDir}`,
       fn: () => {
@@ -196,11 +219,16 @@ export class Session {
         { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
         { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS },
       );
-      const [xs, prepared] = await Promise.allSettled([starting, alongside(claim.display, clientAuthFile)]);
-      if (xs.status === 'fulfilled') this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => xs.value.stop(), stage: 'process' });
-      if (prepared.status === 'rejected') throw prepared.reason;
-      if (xs.status === 'fulfilled') return { display: claim.display, clientAuthFile, server: xs.value };
-      const error: unknown = xs.reason;
+      // docker create checks that a bind mount's source exists: wait for the server's socket
+      // (created early in its start-up), not for the whole start-up.
+      const socketReady = waitForPath(xPaths(claim.display).socket, starting);
+      const [xs, prepared] = await Promise.allSettled([starting, socketReady.then(() => alongside(claim.display, clientAuthFile))]);
+      if (xs.status === 'fulfilled') {
+        this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => xs.value.stop(), stage: 'process' });
+        if (prepared.status === 'rejected') throw prepared.reason;
+        return { display: claim.display, clientAuthFile, server: xs.value };
+      }
+      const error: unknown = xs.reason; // the server's failure explains more than the container's
       if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
       log.info(`${error.message}; trying another display`);
       await this.unwind(mark); // the claim and the container made for this display
@@ -226,8 +254,14 @@ export class Session {
         ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}),
       });
       const entry = r.exitCode === 0 ? decodeXauth(readFileSync(generated)).find((e) => e.number === String(display)) : undefined;
-      if (entry) cookie = { name: entry.name, data: entry.data };
-      else log.info(`xauth generate failed: ${String(r.stderr).trim()}`);
+      // Some X servers hand out generated cookies that they then refuse (seen with Xorg 21.1):
+      // use one only when a real connection with it works.
+      const works =
+        entry && this.host.binaries.has('xdpyinfo')
+          ? (await run('xdpyinfo', [], { reject: false, env: { DISPLAY: `:${display}`, XAUTHORITY: generated }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) })).exitCode === 0
+          : !!entry;
+      if (entry && works) cookie = { name: entry.name, data: entry.data };
+      else log.info(`no usable untrusted cookie from xauth generate: ${entry ? 'the X server refuses it' : String(r.stderr).trim()}`);
     }
     if (!cookie) {
       const host = hostname();
@@ -251,12 +285,16 @@ export class Session {
   /** Creates the container, sets up its user database and HOME, and registers its removal. */
   private async createContainer(display: number, socketPath: string, clientAuthFile: string): Promise<string> {
     const c = this.plan.container!;
+    if (c.user.uid !== this.plan.hostUser.uid) {
+      // Another container user (--user) cannot read a 0600 file of the host user, and has no
+      // capability to override that. The session folder (0700) still hides it on the host.
+      chmodSync(clientAuthFile, 0o644);
+    }
     const args = containerCreateArgs(this.plan, { display, socketPath, clientAuthFile });
-    const nameForCleanup = args.find((a) => a.startsWith('--name='))?.slice(7) ?? containerName(this.plan, display);
-    // register the removal before creating, so a signal during create still removes it
-    let id: string | undefined;
-    this.cleanups.push({ what: `remove container ${nameForCleanup}`, fn: () => this.engine.remove(id ?? nameForCleanup, this.containerEnded), stage: 'process' });
-    id = await this.engine.create(args);
+    // The removal is registered with the id that create returns, never by name: a name given with
+    // --name may belong to another container. Signals are only acted on after create returns.
+    const id = await this.engine.create(args);
+    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, this.containerEnded), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 
     const u = c.user;
@@ -298,5 +336,19 @@ export class Session {
     };
     await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
     for (const c of steps.filter((c) => c.stage !== 'process')) await attempt(c);
+  }
+}
+
+/**
+ * Resolves once `path` exists; rejects when `until` settles first without it (the process that
+ * should create it failed). Polls every 5 ms.
+ */
+async function waitForPath(path: string, until: Promise<unknown>): Promise<void> {
+  let settled = false;
+  until.then(() => (settled = true), () => (settled = true));
+  for (;;) {
+    if (existsSync(path)) return;
+    if (settled) throw new X11DockerError(`${path} was not created`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

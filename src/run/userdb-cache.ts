@@ -34,8 +34,8 @@ export async function readUserDatabase(
       // not cached yet
     }
   }
-  const found = await engine.readFiles(containerId, '/etc', FILES);
-  const db: UserDatabase = Object.fromEntries(FILES.map((f) => [f, found.get(f)]).filter(([, v]) => v !== undefined));
+  const found = await engine.readFiles(containerId, FILES.map((f) => `/etc/${f}`));
+  const db: UserDatabase = Object.fromEntries(FILES.map((f) => [f, found.get(`/etc/${f}`)]).filter(([, v]) => v !== undefined));
   if (file) {
     try {
       mkdirSync(dir, { mode: 0o700, recursive: true });

@@ -90,14 +90,20 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
     return server;
   }
   await server.stop(500);
-  const why = stderrTail.trim().split('\n').filter((l) => /fatal|error|already|cannot|failed/i.test(l)).slice(-2).join(' / ');
+  const why = stderrTail
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^\((EE|WW|II)\)\s*|\s*\((EE|WW|II)\)$/g, '').trim())
+    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$)/i.test(l))
+    .slice(-2)
+    .join(' / ');
   if (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running/i.test(stderrTail)) {
     throw new DisplayInUseError(`${binary} :${ctx.display}: display is in use (${why})`);
   }
   if (outcome === 'timeout') {
     throw new X11DockerError(`X server ${binary} :${ctx.display} did not accept connections after ${launch.timeoutMs} ms. Run with --verbose; command: ${formatCommand(binary, args)}`);
   }
-  throw new X11DockerError(`X server ${binary} :${ctx.display} failed to start: ${why || stderrTail.trim().split('\n').at(-1) || 'no message'}. Run with --verbose for details.`);
+  throw new X11DockerError(`X server ${binary} :${ctx.display} failed to start (${why || 'no message'}). Run with --verbose for details.`);
 }
 
 /** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */

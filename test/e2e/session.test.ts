@@ -5,8 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CLI, DEMO_IMAGE, SHELLFORM_IMAGE, TEST_USER, ensureEnded, leftovers, sessionDirs, startHostDisplay, startSession,
   waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
@@ -234,14 +236,77 @@ describe('session lifetime', () => {
     }
   });
 
-  it('four sessions started at once get four different displays', async () => {
+  it('four sessions with containers started at once get four different displays and all succeed', async () => {
     const sessions: RunningSession[] = [];
     try {
-      sessions.push(...(await Promise.all([1, 2, 3, 4].map(() => startSession(['--xvfb', '--xonly'])))));
+      sessions.push(...(await Promise.all([1, 2, 3, 4].map(() => startSession(['--xvfb', DEMO_IMAGE, 'sh', '-c', 'sleep 2; echo "display=$DISPLAY"'])))));
       assert.equal(new Set(sessions.map((s) => s.display)).size, 4, sessions.map((s) => s.display).join(','));
+      const results = await Promise.all(sessions.map((s) => s.child));
+      for (const [i, r] of results.entries()) {
+        assert.equal(r.exitCode, 0, String(r.stderr));
+        assert.match(String(r.stderr), new RegExp(`display=:${sessions[i]!.display}`), 'with --showenv the command\'s stdout goes to stderr');
+      }
     } finally {
-      for (const s of sessions) s.child.kill('SIGTERM');
-      await Promise.all(sessions.map((s) => s.child));
+      for (const s of sessions) await ensureEnded(s.child);
+    }
+    await assertNothingLeft();
+  });
+
+  it('--name of an existing container is an error that leaves that container alone', async () => {
+    const victim = `x11docker-test-victim-${process.pid}`;
+    await execa('docker', ['create', '--name', victim, DEMO_IMAGE, 'true']);
+    try {
+      const r = await x11docker(['--xvfb', '--name', victim, DEMO_IMAGE, 'true']);
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, /already in use/);
+      const still = await execa('docker', ['container', 'inspect', victim], { reject: false });
+      assert.equal(still.exitCode, 0, 'x11docker removed a container it did not create');
+    } finally {
+      await execa('docker', ['rm', '-f', victim], { reject: false });
+    }
+    await assertNothingLeft();
+  });
+
+  it('a reader that closes stdout after the environment line does not break the session', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', '--xonly']);
+      s.child.stdout!.destroy();
+      assert.equal((await xclient('xdpyinfo', [], s.xenv)).exitCode, 0);
+      s.child.kill('SIGTERM');
+      assert.equal((await s.child).exitCode, 143);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('a container user other than the host user (--user=root, --user=UID:GID) can use the display', async () => {
+    for (const user of ['root', '2000:2000']) {
+      const r = await x11docker(['--xvfb', '--hostuser', TEST_USER, `--user=${user}`, DEMO_IMAGE, 'sh', '-c', 'echo "uid=$(id -u)"; xdpyinfo >/dev/null && echo connected']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(field(r.stdout, 'uid'), user === 'root' ? '0' : '2000');
+      assert.match(r.stdout, /^connected$/m);
+      assert.match(r.stderr, /WARNING: Option --user=/);
+    }
+    await assertNothingLeft();
+  });
+
+  it('--hostdisplay works on a user display that requires a cookie', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-test-'));
+    const auth = join(dir, 'Xauthority');
+    let server: ReturnType<typeof execa> | undefined;
+    try {
+      await execa('xauth', ['-f', auth, 'add', ':59', '.', randomBytes(16).toString('hex')]);
+      server = execa('Xvfb', [':59', '-auth', auth, '-nolisten', 'tcp'], { reject: false });
+      await waitFor('Xvfb :59', () => existsSync('/tmp/.X11-unix/X59'));
+      const r = await x11docker(['--hostdisplay', DEMO_IMAGE, 'sh', '-c', 'xdpyinfo >/dev/null && echo connected'], { env: { DISPLAY: ':59', XAUTHORITY: auth } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^connected$/m);
+    } finally {
+      server?.kill();
+      await server;
+      rmSync(dir, { recursive: true, force: true });
     }
     await assertNothingLeft();
   });
