@@ -66,7 +66,10 @@ for dockerfile in test/images/*.Dockerfile; do
   name="x11docker-test-$(basename "$dockerfile" .Dockerfile):latest"
   if ! image_current "$name"; then
     say "building $name"
-    docker build -q --label "x11docker.setup=$SETUP_VERSION" -t "$name" -f "$dockerfile" test/images >/dev/null
+    # (the legacy builder's deprecation notice is only shown when the build fails)
+    docker build -q --label "x11docker.setup=$SETUP_VERSION" -t "$name" -f "$dockerfile" test/images >/tmp/x11docker-build.log 2>&1 \
+      || { cat /tmp/x11docker-build.log >&2; exit 1; }
+    rm -f /tmp/x11docker-build.log
   fi
 done
 
