@@ -88,8 +88,8 @@ export class Session {
     this.makeSessionDir();
     this.checkSignal();
 
-    // The container is created and its user set up while the X server starts: docker create only
-    // records the socket path, which must exist only when the container starts.
+    // The container is created and its user set up while the X server finishes its start-up
+    // (docker create needs the socket file to exist, so it waits for that, not for readiness).
     let containerId: string | undefined;
     const prepare = plan.container
       ? async (display: number, clientAuthFile: string) => {
