@@ -33,7 +33,7 @@ export function renderHelp(): string {
 }
 
 function renderOption(spec: OptionSpec): string[] {
-  const value = spec.valueName ? (spec.arg === 'optional' ? ` ${spec.valueName}` : ` ${spec.valueName}`) : '';
+  const value = spec.valueName ? ` ${spec.valueName}` : '';
   const names = `${spec.short ? `-${spec.short},` : '   '} --${spec.name}${value}`;
   const aliases = spec.aliases?.length ? `\n(also: ${spec.aliases.map((a) => `--${a}`).join(', ')})` : '';
   const text = (spec.help + aliases).split('\n');

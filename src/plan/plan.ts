@@ -41,6 +41,8 @@ export interface ContainerPlan {
 /** Everything a session will do, decided from options and host facts alone (no side effects). */
 export interface SessionPlan {
   readonly sessionId: string;
+  /** Process id of x11docker, recorded on the container's label. */
+  readonly pid: number;
   /** The X server driver chosen, and why (one line for the log). */
   readonly driver: XServerDriver;
   readonly driverReason: string;
@@ -111,6 +113,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 
   return {
     sessionId: host.sessionId,
+    pid: host.pid,
     driver,
     driverReason: reason,
     fixedDisplay: options.display,
@@ -244,7 +247,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const extra = c.engineArgs;
   const args = ['create', '--rm', '--init', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
-  args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${process.pid}`);
+  args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
   args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
