@@ -19,16 +19,16 @@ if [ "$(id -u)" != 0 ]; then
   exit 64
 fi
 
-# 1. Host packages (Debian names).
-packages=(docker.io debootstrap xvfb xserver-xephyr xauth x11-utils x11-apps xdotool imagemagick procps passwd)
+# 1. Host packages (Debian names): every line of scripts/packages/*.txt that is not a comment.
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' scripts/packages/*.txt | grep -v '^$' | sort -u)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # 2. npm dependencies and build.
@@ -62,14 +62,18 @@ if ! image_current "$DEMO_IMAGE"; then
     - "$DEMO_IMAGE" >/dev/null
   rm -rf "$rootfs"; trap - EXIT
 fi
+# test/images/NAME.Dockerfile -> x11docker-test-NAME:latest, built in name order (an image may
+# build FROM one with an earlier name). The label holds a hash of the Dockerfile, so an edited
+# Dockerfile is rebuilt.
 for dockerfile in test/images/*.Dockerfile; do
   name="x11docker-test-$(basename "$dockerfile" .Dockerfile):latest"
-  if ! image_current "$name"; then
-    say "building $name"
+  want="$SETUP_VERSION-$(sha256sum "$dockerfile" | cut -c1-16)"
+  if [ "$(docker image inspect -f '{{index .Config.Labels "x11docker.setup"}}' "$name" 2>/dev/null)" != "$want" ]; then
+    say "building $name"; buildlog=$(mktemp)
     # (the legacy builder's deprecation notice is only shown when the build fails)
-    docker build -q --label "x11docker.setup=$SETUP_VERSION" -t "$name" -f "$dockerfile" test/images >/tmp/x11docker-build.log 2>&1 \
-      || { cat /tmp/x11docker-build.log >&2; exit 1; }
-    rm -f /tmp/x11docker-build.log
+    docker build -q --label "x11docker.setup=$want" -t "$name" -f "$dockerfile" test/images >"$buildlog" 2>&1 \
+      || { cat "$buildlog" >&2; rm -f "$buildlog"; exit 1; }
+    rm -f "$buildlog"
   fi
 done
 

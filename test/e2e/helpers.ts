@@ -4,7 +4,7 @@
  * registered with `after`/`finally` by the caller and removed even when a test fails.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the built CLI, as installed by package.json's bin (the bundle). */
@@ -111,14 +111,49 @@ export async function waitForWindow(xenv: Record<string, string>, name: string, 
   await waitFor(`window "${name}" on ${xenv.DISPLAY}`, async () => (await xclient('xwininfo', ['-root', '-tree'], xenv)).stdout.includes(`"${name}"`), timeoutMs);
 }
 
-/** What a session can leave behind; every list must be empty after a session. */
+/** Whether a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether a display claim file exists and the x11docker process that wrote it is alive. */
+function claimOwnerAlive(file: string): boolean {
+  try {
+    return alive(Number(readFileSync(file, 'utf8').trim()));
+  } catch {
+    return false; // no claim file (or removed meanwhile)
+  }
+}
+
+/**
+ * What ended sessions left behind; every list must be empty after a session. Only things whose
+ * x11docker process is gone count (the `x11docker.pid` label of a container, the pid in a claim
+ * file, the parent of an X server), so sessions of other test runs on the same machine (other
+ * worktrees, helpers) do not make a test fail.
+ * @param display also check this display's socket and lock file.
+ */
 export async function leftovers(display?: number): Promise<{ containers: string[]; xservers: string[]; sockets: string[]; claims: string[] }> {
-  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=x11docker.session', '--format', '{{.Names}}'], { reject: false });
-  const procs = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
-  const xservers = procs.stdout.split('\n').filter((l) => /\b(Xephyr|Xvfb) :\d+ -auth .*\.cache\/x11docker\//.test(l));
-  const sockets = display === undefined ? [] : [`/tmp/.X11-unix/X${display}`, `/tmp/.X${display}-lock`].filter((p) => existsSync(p));
-  const claims = readdirSync('/tmp').filter((f) => f.startsWith('.x11docker-display-'));
-  return { containers: ps.stdout.split('\n').filter(Boolean), xservers: xservers.map((l) => l.trim()), sockets, claims };
+  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=x11docker.session', '--format', '{{.Names}} {{.Label "x11docker.pid"}}'], { reject: false });
+  const containers = ps.stdout.split('\n').filter(Boolean).filter((l) => !alive(Number(l.split(' ')[1])));
+  const procs = await execa('ps', ['-eo', 'pid=,ppid=,args='], { reject: false });
+  const table = procs.stdout.split('\n').map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null);
+  const args = new Map(table.map((m) => [Number(m[1]), m[3]!]));
+  const xservers = table
+    .filter((m) => /\.cache\/x11docker\//.test(m[3]!) && /^\S*(Xephyr|Xvfb|Xorg|Xwayland|nxagent|xpra|weston|kwin)\S*\s/.test(m[3]!))
+    .filter((m) => !/x11docker\.js/.test(args.get(Number(m[2])) ?? ''))
+    .map((m) => m[0].trim());
+  // a display number that another live session has claimed since is that session's business
+  const reclaimed = display !== undefined && claimOwnerAlive(`/tmp/.x11docker-display-${display}.claim`);
+  const sockets = display === undefined || reclaimed ? [] : [`/tmp/.X11-unix/X${display}`, `/tmp/.X${display}-lock`].filter((p) => existsSync(p));
+  const claims = readdirSync('/tmp')
+    .filter((f) => f.startsWith('.x11docker-display-'))
+    .filter((f) => existsSync(`/tmp/${f}`) && !claimOwnerAlive(`/tmp/${f}`));
+  return { containers, xservers, sockets, claims };
 }
 
 /** Session folders under a cache dir (`~/.cache/x11docker/<id>`; `images/` is the per-image cache, not a session). */
