@@ -8,6 +8,7 @@ import { parseCommandLine, type Options } from './options/parse.js';
 import { planSession } from './plan/plan.js';
 import { Engine } from './run/engine.js';
 import { Session } from './run/session.js';
+import { runCleanup } from './run/cleanup.js';
 
 /**
  * The package version, from the package.json above this file (dist/src/cli.js when built with
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
+  if (options.cleanup) return runCleanup(options.backend);
   try {
     const engine = new Engine(options.backend);
     // read-only look-ups, done concurrently

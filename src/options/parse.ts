@@ -15,6 +15,8 @@ export interface Options {
   readonly help: boolean;
   /** `--version`. */
   readonly version: boolean;
+  /** `--cleanup`: remove what ended sessions left behind, then exit. */
+  readonly cleanup: boolean;
   /** The X server option given last, if any (upstream: the last one takes effect). */
   readonly xserver?: XServerName;
   /** `--xonly`, or no IMAGE given: only start an empty X server. */
@@ -146,6 +148,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     ...defaults(),
     help: flags.has('help'),
     version: flags.has('version'),
+    cleanup: flags.has('cleanup'),
     xserver,
     xonly: flags.has('xonly') || (image === undefined && !flags.has('help') && !flags.has('version')),
     showenv: flags.has('showenv') || flags.has('xonly') || image === undefined,
@@ -165,6 +168,9 @@ export function parseCommandLine(argv: readonly string[]): Options {
     command,
     notes,
   };
+  if (options.cleanup && image !== undefined) {
+    throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
+  }
   if (options.xonly && image !== undefined) {
     throw new X11DockerError(`Option --xonly starts no container, but image '${image}' was given. Remove --xonly or the image.`);
   }
@@ -173,7 +179,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
 function defaults(): Options {
   return {
-    help: false, version: false, xonly: false, showenv: false, desktop: false, env: [],
+    help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [],
     backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [],
   };
 }

@@ -51,6 +51,10 @@ export type XServerName = (typeof xserverOptionNames)[number];
 export const optionTable: readonly OptionSpec[] = [
   { name: 'help', arg: 'none', group: 'General', help: 'Show this message and exit. (-h alone also shows it.)' },
   { name: 'version', arg: 'none', group: 'General', help: 'Show the version number and exit.' },
+  {
+    name: 'cleanup', arg: 'none', group: 'General',
+    help: 'Remove what ended sessions left behind (containers, X servers,\ncache folders) whose x11docker process is gone, then exit.\nRunning sessions are left alone. As root: every host user\'s.',
+  },
   { name: 'xonly', arg: 'none', group: 'General', help: 'Only start a new empty X server; print its environment on stdout.' },
   {
     name: 'showenv', arg: 'none', group: 'General', aliases: ['printenv'],

@@ -12,6 +12,8 @@ import { readUserDatabase } from './userdb-cache.js';
 import { run } from './spawn.js';
 import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.js';
 import { hostname } from 'node:os';
+import { SessionRegistry } from './registry.js';
+import { startWatcher } from './watcher.js';
 
 /** How long a new X server may take to accept connections, in ms. */
 const XSERVER_TIMEOUT_MS = 15000;
@@ -32,6 +34,8 @@ type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void;
  */
 export class Session {
   private readonly cleanups: Cleanup[] = [];
+  /** The on-disk record of what this session started (for the watcher and `--cleanup`). */
+  private registry: SessionRegistry | undefined;
   /** Set when the attached container command has ended (its --rm removal is then under way). */
   private containerEnded = false;
   private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
@@ -185,6 +189,8 @@ export class Session {
       },
     });
     if (owner) chownSync(sessionDir, owner.uid, owner.gid);
+    this.registry = new SessionRegistry(sessionDir, { sessionId: this.plan.sessionId, backend: this.engine.backend }, owner);
+    startWatcher(sessionDir);
     log.attachFile(join(sessionDir, 'x11docker.log'));
     log.info(`session ${this.plan.sessionId}: X server ${this.plan.driver.name} (${this.plan.driverReason}); host user ${this.plan.hostUser.name} (${this.host.hostUserSource})`);
   }
@@ -209,6 +215,7 @@ export class Session {
       const mark = this.cleanups.length;
       const claim = claimDisplay(plan.fixedDisplay, skip);
       this.cleanups.push({ what: `release display claim :${claim.display}`, fn: () => claim.release() });
+      this.registry?.setDisplay(claim.display, [claim.claimFile, xPaths(claim.display).lock, xPaths(claim.display).socket]);
       const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
       this.writePrivate(serverAuthFile, entry);
       this.writePrivate(clientAuthFile, entry);
@@ -217,7 +224,7 @@ export class Session {
       const starting = startXServer(
         plan.driver,
         { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
-        { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS },
+        { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS, onSpawn: (pid) => this.registry?.addProcess(pid) },
       );
       // docker create checks that a bind mount's source exists: wait for the server's socket
       // (created early in its start-up), not for the whole start-up.
@@ -294,6 +301,7 @@ export class Session {
     // The removal is registered with the id that create returns, never by name: a name given with
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);
+    this.registry?.setContainer(id);
     this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, this.containerEnded), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 

@@ -28,6 +28,8 @@ export interface XServerLaunch {
   readonly env: NodeJS.ProcessEnv;
   /** How long to wait for readiness, in ms. */
   readonly timeoutMs: number;
+  /** Called with the server's pid as soon as it is spawned (to record it for `--cleanup`). */
+  readonly onSpawn?: (pid: number | undefined) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startXServer(driver: XServerDriver, ctx: XServerContext, l
     gid: launch.gid,
     buffer: { stdout: false, stderr: true, fd3: false },
   } as Parameters<typeof start>[2]);
+  launch.onSpawn?.(child.pid);
   const ended = child.then(() => undefined, () => undefined);
   // With -displayfd the server writes no lock file of its own; x11docker writes it for the server
   // (format of Xserver's LockServer(): the pid as "%10d\n"), with O_EXCL, so that other programs

@@ -4,8 +4,10 @@
  * registered with `after`/`finally` by the caller and removed even when a test fails.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive, readRecord } from '../../src/run/registry.js';
 
 /** Absolute path of the built CLI, as installed by package.json's bin (the bundle). */
 export const CLI = fileURLToPath(new URL('../../x11docker.js', import.meta.url));
@@ -156,10 +158,35 @@ export async function leftovers(display?: number): Promise<{ containers: string[
   return { containers, xservers, sockets, claims };
 }
 
-/** Session folders under a cache dir (`~/.cache/x11docker/<id>`; `images/` is the per-image cache, not a session). */
+/**
+ * Session folders under a cache dir (`~/.cache/x11docker/<id>`; `images/` is the per-image cache,
+ * not a session) left by ended sessions: their recorded x11docker process (pid and start time)
+ * is gone. Folders of live sessions (other test runs sharing the cache) do not count; a folder
+ * without a record counts once it is older than 60 s (a live session writes its record at once).
+ */
 export function sessionDirs(cacheDir: string): string[] {
   try {
-    return readdirSync(cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images').map((d) => d.name);
+    return readdirSync(cacheDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'images')
+      .map((d) => d.name)
+      .filter((name) => {
+        const dir = join(cacheDir, name);
+        const record = readRecord(dir);
+        if (record) return !isAlive(record.x11docker);
+        const mtime = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
+        return mtime !== undefined && Date.now() - mtime > 60_000;
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** Session folders (full paths) whose record names the x11docker process `pid`. */
+export function sessionDirsOfPid(cacheDir: string, pid: number): string[] {
+  try {
+    return readdirSync(cacheDir)
+      .map((n) => join(cacheDir, n))
+      .filter((d) => readRecord(d)?.x11docker.pid === pid);
   } catch {
     return [];
   }

@@ -1,0 +1,237 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { log } from '../log.js';
+import type { Backend } from '../options/parse.js';
+import { LABEL_PID, LABEL_SESSION } from '../plan/plan.js';
+import { Engine } from './engine.js';
+import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
+import { run } from './spawn.js';
+import { CLEANUP_ONLY_ENV } from './watcher.js';
+
+/** A session folder without a record younger than this (ms) may be a session being set up. */
+const YOUNG_FOLDER_MS = 60_000;
+
+/** What {@link cleanupOrphans} removed. */
+export interface CleanupReport {
+  /** Session folders removed (their sessions' x11docker processes were gone). */
+  readonly sessions: string[];
+  /** Container ids removed. */
+  readonly containers: string[];
+  /** X server / helper pids ended. */
+  readonly processes: number[];
+  /** Files removed (claims, X lock files, sockets). */
+  readonly files: string[];
+  /** Session folders left alone because their x11docker process is alive. */
+  readonly alive: string[];
+}
+
+function emptyReport(): CleanupReport {
+  return { sessions: [], containers: [], processes: [], files: [], alive: [] };
+}
+
+/**
+ * Undoes one session whose x11docker process is gone: ends its recorded processes (SIGTERM, then
+ * SIGKILL after 2 s; each checked by start time, so a reused pid is never hit), removes its
+ * container (by recorded id and by the session label), the display's lock file and socket
+ * (only when the lock names one of the session's processes), its claim file (only when it names
+ * the session's x11docker pid), and the session folder.
+ * Does nothing when the session's x11docker process is alive.
+ * @param sessionDir `<cache>/x11docker/<session id>`.
+ * @returns false when the session is alive (nothing done), true otherwise.
+ */
+export async function cleanupSession(sessionDir: string, report: CleanupReport = emptyReport()): Promise<boolean> {
+  const record = readRecord(sessionDir);
+  if (!record) {
+    // no record: an old-format folder, or one being set up this very moment
+    const age = Date.now() - (statSync(sessionDir, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (age < YOUNG_FOLDER_MS) return false;
+    rmSync(sessionDir, { recursive: true, force: true });
+    report.sessions.push(sessionDir);
+    return true;
+  }
+  if (isAlive(record.x11docker)) {
+    report.alive.push(sessionDir);
+    return false;
+  }
+  log.info(`session ${record.sessionId}: x11docker (pid ${record.x11docker.pid}) is gone; cleaning up`);
+  const engine = new Engine(record.backend);
+  await Promise.all([endProcesses(record.processes, report), removeContainers(engine, record, report)]);
+  removeFiles(record, report);
+  rmSync(sessionDir, { recursive: true, force: true });
+  report.sessions.push(sessionDir);
+  return true;
+}
+
+/** Ends processes (verified by start time): SIGTERM, SIGKILL after `graceMs`. */
+async function endProcesses(processes: readonly ProcessId[], report: CleanupReport, graceMs = 2000): Promise<void> {
+  const living = processes.filter(isAlive);
+  for (const p of living) signal(p.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (living.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const p of living.filter(isAlive)) signal(p.pid, 'SIGKILL');
+  while (living.some(isAlive) && Date.now() < deadline + 1000) await new Promise((r) => setTimeout(r, 20));
+  report.processes.push(...living.map((p) => p.pid));
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/** Removes the session's container: the recorded id and any container with the session's label. */
+async function removeContainers(engine: Engine, record: SessionRecord, report: CleanupReport): Promise<void> {
+  const ids = new Set<string>();
+  if (record.containerId) ids.add(record.containerId);
+  const ps = await run(engine.backend, ['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_SESSION}=${record.sessionId}`], { reject: false }).catch(() => undefined);
+  for (const id of String(ps?.stdout ?? '').split('\n').filter(Boolean)) ids.add(id);
+  await Promise.all(
+    [...ids].map(async (id) => {
+      const exists = (await run(engine.backend, ['container', 'inspect', '--format', '{{.Id}}', id], { reject: false }).catch(() => undefined))?.exitCode === 0;
+      if (!exists) return;
+      await engine.remove(id);
+      report.containers.push(id);
+    }),
+  );
+}
+
+/**
+ * Removes the session's files: a claim file only while it names the session's x11docker pid, an
+ * X lock file and socket only while the lock names one of the session's processes (never
+ * another server's display).
+ */
+function removeFiles(record: SessionRecord, report: CleanupReport): void {
+  const pidIn = (file: string) => {
+    try {
+      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  const ours = new Set(record.processes.map((p) => p.pid));
+  const locks = record.files.filter((f) => /\/\.X\d+-lock$/.test(f));
+  const ownLock = locks.some((l) => ours.has(pidIn(l) ?? -1));
+  for (const f of record.files) {
+    if (!existsSync(f)) continue;
+    let mine = false;
+    if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
+    else if (/\/\.X\d+-lock$/.test(f)) mine = ours.has(pidIn(f) ?? -1);
+    else if (/\/\.X11-unix\/X\d+$/.test(f)) mine = ownLock || !locks.some((l) => existsSync(l));
+    if (!mine) continue;
+    rmSync(f, { force: true });
+    report.files.push(f);
+  }
+}
+
+/**
+ * The cache folders `--cleanup` looks at: the user's own; as root, every host user's.
+ * @param asRoot whether x11docker runs as root.
+ */
+export async function cacheFolders(asRoot: boolean): Promise<string[]> {
+  const homes = new Set<string>([homedir()]);
+  if (asRoot) {
+    const r = await run('getent', ['passwd'], { reject: false });
+    for (const line of String(r.stdout).split('\n')) {
+      const home = line.split(':')[5];
+      if (home && home !== '/' && home !== '/nonexistent') homes.add(home);
+    }
+  }
+  return [...homes].map((h) => join(h, '.cache', 'x11docker')).filter((d) => existsSync(d));
+}
+
+/**
+ * `x11docker --cleanup`: removes what sessions left behind whose x11docker process is gone,
+ * and nothing of live sessions. Unlike upstream's `--cleanup` (which ends every x11docker
+ * container and session, running or not, and empties the whole cache folder), this one is safe
+ * while other sessions run: a session counts as gone only when its recorded x11docker pid has
+ * ended (checked with its start time, so a reused pid keeps the session).
+ * Without root it cleans the user's own sessions; as root, every host user's, and also
+ * containers labelled by x11docker whose x11docker pid is gone but whose folder is missing.
+ * The per-image cache (`images/`) and the latest log are kept.
+ * @param backend the engine for label-only containers (root).
+ * @param only clean just this session folder (the session's watcher uses it).
+ */
+export async function cleanupOrphans(backend: Backend, only?: string): Promise<CleanupReport> {
+  const report = emptyReport();
+  const asRoot = (process.getuid?.() ?? 0) === 0;
+  const dirs = only
+    ? [only]
+    : (await cacheFolders(asRoot)).flatMap((c) =>
+        readdirSync(c, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && d.name !== 'images')
+          .map((d) => join(c, d.name)),
+      );
+  await Promise.all(dirs.map((d) => cleanupSession(d, report)));
+  if (!only) {
+    if (asRoot) await removeUnrecordedContainers(backend, report);
+    removeStaleClaims(asRoot, report);
+  }
+  return report;
+}
+
+/** Root only: containers with x11docker's labels whose x11docker pid is gone and that no folder accounted for. */
+async function removeUnrecordedContainers(backend: Backend, report: CleanupReport): Promise<void> {
+  const engine = new Engine(backend);
+  const ps = await run(backend, ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.ID}} {{.Label "${LABEL_PID}"}}`], { reject: false }).catch(() => undefined);
+  const dead = String(ps?.stdout ?? '')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([id, pid]) => id && !report.containers.includes(id) && !pidExists(Number(pid)));
+  await Promise.all(
+    dead.map(async ([id]) => {
+      await engine.remove(id!);
+      report.containers.push(id!);
+    }),
+  );
+}
+
+/** Display claim files whose x11docker pid is gone (own ones; as root, all). */
+function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp'): void {
+  const uid = process.getuid?.() ?? 0;
+  for (const f of readdirSync(tmp).filter((n) => /^\.x11docker-display-\d+\.claim$/.test(n))) {
+    const file = join(tmp, f);
+    try {
+      if (!asRoot && statSync(file).uid !== uid) continue;
+      const pid = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+      if (pid > 0 && pidExists(pid)) continue;
+      rmSync(file, { force: true });
+      report.files.push(file);
+    } catch {
+      // removed meanwhile
+    }
+  }
+}
+
+/** Whether any process has this pid (a reused pid counts: then nothing is removed). */
+function pidExists(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The `--cleanup` command: cleans up (see {@link cleanupOrphans}) and says what it removed.
+ * With `X11DOCKER_CLEANUP_SESSION` set (by a session's watcher), only that session folder.
+ * @returns exit code 0.
+ */
+export async function runCleanup(backend: Backend): Promise<number> {
+  const only = process.env[CLEANUP_ONLY_ENV] || undefined;
+  const r = await cleanupOrphans(backend, only);
+  const removed = r.sessions.length + r.containers.length + r.processes.length + r.files.length;
+  if (removed === 0) log.note(`--cleanup: nothing to remove${r.alive.length ? ` (${r.alive.length} running session(s) left alone)` : ''}.`);
+  else {
+    log.note(
+      `--cleanup removed ${r.sessions.length} session folder(s), ${r.containers.length} container(s), ended ${r.processes.length} process(es), removed ${r.files.length} file(s)` +
+        `${r.alive.length ? `; ${r.alive.length} running session(s) left alone` : ''}.`,
+    );
+    for (const x of [...r.sessions, ...r.containers.map((c) => `container ${c.slice(0, 12)}`), ...r.processes.map((p) => `pid ${p}`), ...r.files]) log.info(`removed ${x}`);
+  }
+  return 0;
+}

@@ -1,0 +1,294 @@
+/**
+ * End to end: sessions that never leak and never collide (kill -9, --cleanup, engine failures,
+ * concurrency, busy displays, hostile input, file modes). Everything runs through the built CLI.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CLI, DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, sessionDirs, sessionDirsOfPid, startHostDisplay, startSession,
+  waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
+} from './helpers.js';
+import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
+
+const ROOT_CACHE = `${process.env.HOME}/.cache/x11docker`;
+
+let host: HostDisplay;
+before(async () => {
+  host = await startHostDisplay();
+});
+after(async () => {
+  await host?.stop();
+});
+
+/** Containers labelled with the x11docker pid `pid` (any state). */
+async function containersOf(pid: number): Promise<string[]> {
+  const r = await execa('docker', ['ps', '-aq', '--filter', `label=x11docker.pid=${pid}`]);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** Pids of the X server processes of display `n` (by their command line). */
+async function xserverPids(n: number): Promise<number[]> {
+  const r = await execa('pgrep', ['-f', `^(Xvfb|Xephyr) :${n} `], { reject: false });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+/** What one session left: its containers, X server, socket and lock, session folder. */
+async function sessionLeft(pid: number, display: number): Promise<string[]> {
+  const left: string[] = [];
+  left.push(...(await containersOf(pid)).map((c) => `container ${c}`));
+  left.push(...(await xserverPids(display)).map((p) => `X server pid ${p}`));
+  for (const f of [`/tmp/.X11-unix/X${display}`, `/tmp/.X${display}-lock`, `/tmp/.x11docker-display-${display}.claim`]) if (existsSync(f)) left.push(f);
+  left.push(...sessionDirsOfPid(ROOT_CACHE, pid));
+  return left;
+}
+
+async function assertSessionGone(pid: number, display: number, timeoutMs = 8000): Promise<number> {
+  const started = Date.now();
+  await waitFor(`session of pid ${pid} to be gone`, async () => (await sessionLeft(pid, display)).length === 0, timeoutMs).catch(async (e: Error) => {
+    assert.fail(`${e.message}: ${JSON.stringify(await sessionLeft(pid, display))}`);
+  });
+  return Date.now() - started;
+}
+
+/** The watcher process (`sh -c ... x11docker-watcher`) started by x11docker `pid`. */
+async function watcherOf(pid: number): Promise<number | undefined> {
+  const r = await execa('pgrep', ['-P', String(pid), '-f', 'x11docker-watcher'], { reject: false });
+  return r.stdout ? Number(r.stdout.split('\n')[0]) : undefined;
+}
+
+describe('x11docker killed with SIGKILL', () => {
+  it('its watcher ends the container and the X server within a few seconds', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
+      await waitForWindow(s.xenv, 'xeyes');
+      const pid = s.child.pid!;
+      assert.equal((await containersOf(pid)).length, 1);
+      assert.ok(await watcherOf(pid), 'a watcher runs for the session');
+      s.child.kill('SIGKILL');
+      await s.child;
+      const ms = await assertSessionGone(pid, s.display, 5000);
+      process.stderr.write(`# SIGKILL -> container, X server and files gone after ${ms} ms\n`);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('--cleanup removes a dead session without its watcher, and leaves a live session alone', async () => {
+    let live: RunningSession | undefined;
+    let dead: RunningSession | undefined;
+    try {
+      [live, dead] = await Promise.all([startSession(['--xvfb', DEMO_IMAGE, 'xeyes']), startSession(['--xvfb', DEMO_IMAGE, 'xeyes'])]);
+      await Promise.all([waitForWindow(live.xenv, 'xeyes'), waitForWindow(dead.xenv, 'xeyes')]);
+      const pid = dead.child.pid!;
+      const watcher = await watcherOf(pid);
+      assert.ok(watcher);
+      process.kill(watcher, 'SIGKILL'); // as if the watcher had been killed too
+      dead.child.kill('SIGKILL');
+      // (not awaited: its `docker start --attach` client holds our stdout pipe until the container ends)
+      await waitFor('x11docker to die', () => dead!.child.signalCode !== null);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.notDeepEqual(await sessionLeft(pid, dead.display), [], 'without a watcher, the dead session is still there');
+
+      const r = await x11docker(['--cleanup']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stderr, /--cleanup removed/);
+      await assertSessionGone(pid, dead.display, 3000);
+
+      // the live session is untouched
+      assert.equal((await containersOf(live.child.pid!)).length, 1);
+      assert.equal((await xclient('xwininfo', ['-root', '-tree'], live.xenv)).stdout.includes('"xeyes"'), true);
+      assert.equal(sessionDirsOfPid(ROOT_CACHE, live.child.pid!).length, 1);
+      live.child.kill('SIGINT');
+      assert.equal((await live.child).exitCode, 130);
+      await assertSessionGone(live.child.pid!, live.display, 5000);
+    } finally {
+      await ensureEnded(live?.child);
+      await ensureEnded(dead?.child);
+    }
+  });
+});
+
+describe('one side dies, the other is stopped', () => {
+  it('the container dying ends the X server and the session', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
+      await waitForWindow(s.xenv, 'xeyes');
+      const [id] = await containersOf(s.child.pid!);
+      await execa('docker', ['kill', id!]);
+      const r = await s.child;
+      assert.notEqual(r.exitCode, 0, 'xeyes was killed');
+      await assertSessionGone(s.child.pid!, s.display, 5000);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('a missing engine binary is a clear error naming it, and nothing is started', async () => {
+    // a PATH with the tools x11docker uses, but no podman
+    const bin = mkdtempSync(join(tmpdir(), 'x11docker-path-'));
+    try {
+      for (const b of ['Xvfb', 'xauth', 'xdpyinfo', 'getent', 'logname', 'sh', 'docker', 'node']) {
+        const found = (await execa('sh', ['-c', `command -v ${b}`], { reject: false })).stdout.trim();
+        if (found) symlinkSync(found, join(bin, b));
+      }
+      const child = execa('node', [CLI, '--xvfb', '--backend=podman', DEMO_IMAGE, 'true'], { env: { PATH: bin, HOME: process.env.HOME }, extendEnv: false, reject: false });
+      const r = await child;
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /'podman' could not be run.*apt-get install podman/);
+      assert.deepEqual(sessionDirsOfPid(ROOT_CACHE, child.pid!), []);
+      assert.deepEqual(await containersOf(child.pid!), []);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('an engine that does not answer is a clear error, and nothing is started', async () => {
+    const child = execa('node', [CLI, '--xvfb', DEMO_IMAGE, 'true'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: `unix:///tmp/x11docker-no-engine-${process.pid}.sock` },
+      extendEnv: false,
+      reject: false,
+    });
+    const r = await child;
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /docker does not answer/);
+    assert.deepEqual(sessionDirsOfPid(ROOT_CACHE, child.pid!), []);
+  });
+});
+
+describe('concurrent sessions and busy displays', () => {
+  it('8 sessions started at once get 8 displays and cookies, each app only on its own display, all end cleanly', async () => {
+    const sessions: RunningSession[] = [];
+    try {
+      const started = await Promise.allSettled(Array.from({ length: 8 }, () => startSession(['--xvfb', DEMO_IMAGE, 'xeyes'], { timeoutMs: 180000 })));
+      for (const s of started) if (s.status === 'fulfilled') sessions.push(s.value);
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
+      assert.equal(new Set(sessions.map((s) => s.display)).size, 8, sessions.map((s) => s.display).join(','));
+      const cookies = sessions.map((s) => readFileSync(s.xenv.XAUTHORITY!).toString('hex'));
+      assert.equal(new Set(cookies).size, 8, 'distinct cookies');
+      await Promise.all(sessions.map((s) => waitForWindow(s.xenv, 'xeyes', 60000)));
+      for (const s of sessions) {
+        const tree = (await xclient('xwininfo', ['-root', '-tree'], s.xenv)).stdout;
+        assert.equal(tree.split('\n').filter((l) => l.includes('"xeyes"')).length, 1, `exactly one xeyes window on :${s.display}`);
+        // another session's cookie is refused on this display
+        const other = sessions.find((o) => o !== s)!;
+        assert.notEqual((await xclient('xdpyinfo', [], { ...s.xenv, XAUTHORITY: other.xenv.XAUTHORITY! })).exitCode, 0);
+      }
+      for (const s of sessions) s.child.kill('SIGTERM');
+      const results = await Promise.all(sessions.map((s) => s.child));
+      for (const r of results) assert.equal(r.exitCode, 143, String(r.stderr));
+      for (const s of sessions) await assertSessionGone(s.child.pid!, s.display, 5000);
+    } finally {
+      for (const s of sessions) await ensureEnded(s.child);
+    }
+  });
+
+  it('a stale lock file or socket is never reused, and --display=N on a busy N is a clear error', async () => {
+    const listening = listeningAbstractSockets();
+    const free: number[] = [];
+    for (let n = 100; free.length < 2 && n < 999; n++) if (!displayBusyReason(n, listening)) free.push(n);
+    const [lockN, sockN] = free as [number, number];
+    const made = [`/tmp/.X${lockN}-lock`, `/tmp/.X11-unix/X${sockN}`];
+    try {
+      writeFileSync(made[0]!, '    999999\n', { flag: 'wx' });
+      writeFileSync(made[1]!, '', { flag: 'wx' });
+      for (const n of [lockN, sockN]) {
+        const r = await x11docker(['--xvfb', `--display=${n}`, DEMO_IMAGE, 'true']);
+        assert.equal(r.exitCode, 64, r.stderr);
+        assert.match(r.stderr, new RegExp(`^x11docker error: Option --display=${n}: display :${n} is in use \\((lock file|socket) [^)]+\\)`, 'm'));
+      }
+      const s = await startSession(['--xvfb', '--xonly']);
+      try {
+        assert.ok(!made.some((_, i) => s.display === free[i]), `stale display reused: :${s.display}`);
+      } finally {
+        s.child.kill('SIGINT');
+        await s.child;
+      }
+      assert.ok(existsSync(made[0]!) && existsSync(made[1]!), 'stale files of others are not removed');
+    } finally {
+      for (const f of made) rmSync(f, { force: true });
+    }
+  });
+
+  it("a display held by another user's X server is a clear error for --display and skipped otherwise", async () => {
+    const other = execa('su', [TEST_USER, '-s', '/bin/sh', '-c', 'exec Xvfb -displayfd 3 -nolisten tcp 3>&1'], { reject: false, stdin: 'ignore' });
+    try {
+      const n = await new Promise<number>((resolve, reject) => {
+        other.stdout!.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        void other.then(() => reject(new Error('Xvfb of the other user ended')));
+      });
+      const r = await x11docker(['--xvfb', `--display=${n}`, DEMO_IMAGE, 'true']);
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, new RegExp(`--display=${n}: display :${n} is in use`));
+      assert.ok(existsSync(`/tmp/.X11-unix/X${n}`), "the other user's socket is untouched");
+    } finally {
+      other.kill('SIGTERM');
+      await other;
+    }
+  });
+});
+
+describe('bad input and file modes', () => {
+  it('bad invocations exit 64 with one line before anything is started', async () => {
+    const cases: string[][] = [
+      ['--display=', DEMO_IMAGE],
+      ['--size=10x', '--xvfb', DEMO_IMAGE],
+      ['--env', 'A B=1', DEMO_IMAGE],
+      ['--workdir=rel\npath', DEMO_IMAGE],
+      ['--user=a:b:c', DEMO_IMAGE],
+      ['--backend=', DEMO_IMAGE],
+      ['--cleanup', DEMO_IMAGE],
+      ['--xvfb', `--name=${'x'.repeat(5000)}`, DEMO_IMAGE],
+      ['--no-such-option', DEMO_IMAGE],
+      ['--xvfb', '--', '--rm', 'NotAnImage:'],
+    ];
+    for (const argv of cases) {
+      const child = execa('node', [CLI, ...argv], { reject: false, stdin: 'ignore' });
+      const r = await child;
+      assert.equal(r.exitCode, 64, `${JSON.stringify(argv)}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(r.stderr.length < 400, r.stderr);
+      assert.deepEqual(sessionDirsOfPid(ROOT_CACHE, child.pid!), []);
+      assert.deepEqual(await containersOf(child.pid!), []);
+    }
+  });
+
+  it('under umask 000 the session folder, cookies and record are owner-only', async () => {
+    const child = execa('sh', ['-c', 'umask 000; exec node "$0" --showenv --xvfb --xonly', CLI], { reject: false, stdin: 'ignore' });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => resolve(d.toString()));
+        void child.then((r) => reject(new Error(String(r.stderr))));
+      });
+      const auth = /XAUTHORITY=(\S+)/.exec(line)![1]!;
+      const dir = join(auth, '..');
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      for (const f of readdirSync(dir)) assert.equal(statSync(join(dir, f)).mode & 0o077, 0, `${f} is owner-only`);
+    } finally {
+      child.kill('SIGINT');
+      await child;
+    }
+  });
+
+  it('a host user with umask 077 and a mode-700 ~/.cache works', async () => {
+    const home = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':')[5]!;
+    await execa('su', [TEST_USER, '-s', '/bin/sh', '-c', 'mkdir -p "$HOME/.cache" && chmod 700 "$HOME/.cache"']);
+    const r = await execa(
+      'su',
+      [TEST_USER, '-s', '/bin/sh', '-c', 'umask 077; exec env "$@"', '--', 'sh', `PATH=${process.env.PATH}`, process.execPath, CLI, '--xvfb', DEMO_IMAGE, 'sh', '-c', 'xdpyinfo >/dev/null && echo ok=$(id -un)'],
+      { reject: false, stdin: 'ignore', timeout: 60000 },
+    );
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`ok=${TEST_USER}`));
+    assert.deepEqual(sessionDirs(`${home}/.cache/x11docker`), []);
+    const l = await leftovers();
+    assert.deepEqual([...l.containers, ...l.xservers, ...l.claims], []);
+  });
+});
