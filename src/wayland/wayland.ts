@@ -1,0 +1,115 @@
+/**
+ * Wayland compositors and the container's Wayland environment (pure: argv and env only).
+ *
+ * Upstream x11docker runs pure Wayland applications on a compositor (`--weston`, `--kwin`, or the
+ * host's with `--hostwayland`), and X applications on Xwayland on such a compositor
+ * (`--xwayland`, `--weston-xwayland`, `--kwin-xwayland`). The compositor gets a private runtime
+ * folder (XDG_RUNTIME_DIR) of its own on the host; the container gets a private runtime folder of
+ * its own too (a tmpfs), with only the compositor's socket mounted into it.
+ */
+import { bindMount } from '../plan/plan.js';
+
+/** Screen size in pixels. */
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What a compositor's command line needs. */
+export interface CompositorContext {
+  /** Socket name in the compositor's runtime folder, e.g. `wayland-x11docker-100`. */
+  readonly socket: string;
+  readonly size: Size;
+  /** True: a window on the user's X display (DISPLAY set); false: headless, in memory. */
+  readonly nested: boolean;
+}
+
+/**
+ * weston(1) command line. Nested: the x11 backend opens one window of `size` on the user's
+ * display; otherwise the headless backend renders into memory. The pixman (CPU) renderer is used
+ * (no GPU is shared), the user's weston.ini is not read (`--no-config`, so the shell and its
+ * panel are weston's defaults), and the screen never blanks (`--idle-time=0`).
+ */
+export function westonArgs(ctx: CompositorContext): string[] {
+  return [
+    `--backend=${ctx.nested ? 'x11-backend.so' : 'headless-backend.so'}`,
+    '--use-pixman',
+    `--socket=${ctx.socket}`,
+    `--width=${ctx.size.width}`,
+    `--height=${ctx.size.height}`,
+    '--idle-time=0',
+    '--no-config',
+  ];
+}
+
+/**
+ * kwin_wayland(1) (KDE Plasma 5) command line: its X11 windowed backend is chosen by kwin itself
+ * when DISPLAY is set, `--virtual` renders into memory otherwise. The lock screen and global
+ * shortcuts are off (they belong to a real session, not a nested one).
+ */
+export function kwinArgs(ctx: CompositorContext): string[] {
+  return [
+    `--socket=${ctx.socket}`,
+    `--width=${ctx.size.width}`,
+    `--height=${ctx.size.height}`,
+    ...(ctx.nested ? [] : ['--virtual']),
+    '--no-lockscreen',
+    '--no-global-shortcuts',
+  ];
+}
+
+/**
+ * The toolkit variables of `--waylandenv` (upstream sets the same to make toolkits choose their
+ * Wayland backend): GTK, Qt, Clutter, SDL, Enlightenment (Elementary/Ecore), and the session type.
+ * @param gpu true with a shared GPU (EFL then renders with EGL instead of shared memory).
+ * @returns NAME=VALUE strings.
+ */
+export function waylandToolkitEnv(gpu = false): string[] {
+  return [
+    'XDG_SESSION_TYPE=wayland',
+    'GDK_BACKEND=wayland',
+    'QT_QPA_PLATFORM=wayland',
+    'CLUTTER_BACKEND=wayland',
+    'SDL_VIDEODRIVER=wayland',
+    'ELM_DISPLAY=wl',
+    `ELM_ACCEL=${gpu ? 'opengl' : 'none'}`,
+    `ECORE_EVAS_ENGINE=${gpu ? 'wayland_egl' : 'wayland_shm'}`,
+  ];
+}
+
+/** The container user's numeric ids. */
+export interface ContainerIds {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** XDG_RUNTIME_DIR inside the container for a container user (`/run/user/UID`, as systemd-logind makes it). */
+export function containerRuntimeDir(user: ContainerIds): string {
+  return `/run/user/${user.uid}`;
+}
+
+/**
+ * `docker create` arguments that give the container a Wayland socket: a private runtime folder
+ * (tmpfs, mode 0700, owned by the container user) with only the compositor's socket bind-mounted
+ * into it, and WAYLAND_DISPLAY / XDG_RUNTIME_DIR pointing there.
+ * @param hostSocket absolute path of the compositor's socket on the host.
+ * @param socketName its file name (the value of WAYLAND_DISPLAY).
+ * @param user the container user.
+ */
+export function containerWaylandArgs(hostSocket: string, socketName: string, user: ContainerIds): string[] {
+  const dir = containerRuntimeDir(user);
+  return [
+    `--tmpfs=${dir}:mode=0700,uid=${user.uid},gid=${user.gid}`,
+    bindMount(hostSocket, `${dir}/${socketName}`),
+    '--env', `WAYLAND_DISPLAY=${socketName}`,
+    '--env', `XDG_RUNTIME_DIR=${dir}`,
+  ];
+}
+
+/**
+ * Wayland socket name of a session, from its display number: unique per session, like the X
+ * display it shares (`wayland-x11docker-100`).
+ */
+export function waylandSocketName(display: number): string {
+  return `wayland-x11docker-${display}`;
+}
