@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
+import { pathsToCheck, type PathKind } from '../plan/mounts.js';
+import { hostPathKinds } from './paths.js';
 
 /** A user account on the host, from the passwd database. */
 export interface HostUser {
@@ -39,6 +41,10 @@ export interface HostFacts {
   readonly sessionId: string;
   /** Process id of x11docker (recorded on the container's labels). */
   readonly pid: number;
+  /** What the host has at the paths of `--home`, `--homedir` and `--sharedir` (see src/plan/mounts.ts). */
+  readonly pathKinds?: ReadonlyMap<string, PathKind>;
+  /** The host's `$LANG` (for `--lang` without a value). */
+  readonly lang?: string;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -54,7 +60,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
   const processUid = process.getuid?.() ?? 0;
   const { user, source } = await resolveHostUser(options, processUid, env);
   let namedUser: HostUser | undefined;
-  if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user !== user.name) {
+  if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user);
   }
   return {
@@ -67,6 +73,8 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     binaries: findBinaries(knownBinaries, env.PATH ?? ''),
     sessionId: randomBytes(6).toString('hex'),
     pid: process.pid,
+    pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
+    lang: env.LANG,
   };
 }
 

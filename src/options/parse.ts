@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { X11DockerError } from '../errors.js';
 import { findOption, optionTable, xserverOptionNames, type XServerName } from './table.js';
 import type { Verbosity } from '../log.js';
+import { parsePersistence, type PersistenceOptions } from './persistence.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -10,7 +11,7 @@ export type Backend = 'docker' | 'podman' | 'nerdctl';
  * What the user asked for, validated. Produced by {@link parseCommandLine}; consumed by the plan.
  * Nothing here depends on the host.
  */
-export interface Options {
+export interface Options extends PersistenceOptions {
   /** `--help` or a lone `-h`. */
   readonly help: boolean;
   /** `--version`. */
@@ -162,6 +163,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     user: validateUser(last('user'), '--user'),
     hostuser: validateUser(last('hostuser'), '--hostuser'),
     backend: validateBackend(last('backend')),
+    ...parsePersistence(values, flags),
     verbosity,
     engineArgs,
     image,
@@ -179,7 +181,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
 function defaults(): Options {
   return {
-    help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [],
+    help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [],
   };
 }

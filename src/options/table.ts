@@ -37,6 +37,7 @@ export const optionGroups = [
   'X server settings',
   'Container',
   'Container user',
+  'Shared folders, HOME and locale',
   'Verbosity',
 ] as const;
 /** A section of `--help`. */
@@ -84,9 +85,27 @@ export const optionTable: readonly OptionSpec[] = [
 
   {
     name: 'user', arg: 'required', valueName: 'USER', group: 'Container user',
-    help: 'Container user: a name, UID, UID:GID or root. Default: the host user.',
+    help: 'Container user: a name, UID, UID:GID or root. Default: the host user.\n--user=RETAIN keeps the image\'s USER and skips the user set-up.',
+  },
+  {
+    name: 'sudouser', arg: 'none', group: 'Container user',
+    help: 'Allow sudo for the container user, password x11docker.\nAdds capabilities and allows new privileges: reduced isolation.',
   },
   { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
+
+  {
+    name: 'home', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
+    help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
+  },
+  { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  {
+    name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
+    help: 'Share host folder (or file) DIR at the same path in the container.\nAppend :ro for read-only. Can be given more than once.',
+  },
+  {
+    name: 'lang', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
+    help: 'Language locale, e.g. --lang=de (de_DE.UTF-8) or --lang=zh_CN. Without\nLOCALE: your $LANG. Created with localedef if the image has locales.',
+  },
 
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },

@@ -6,6 +6,7 @@ import type { XServerName } from '../options/table.js';
 import { xserverDrivers, type XServerDriver } from '../xserver/driver.js';
 import type { ImageConfig } from './image.js';
 import type { ContainerUser } from './userdb.js';
+import { planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -18,7 +19,7 @@ export const LABEL_SESSION = 'x11docker.session';
 export const LABEL_PID = 'x11docker.pid';
 
 /** The container half of a session: what `docker create` gets, before the display is known. */
-export interface ContainerPlan {
+export interface ContainerPlan extends ContainerExtras {
   readonly backend: Backend;
   readonly image: string;
   readonly imageConfig: ImageConfig;
@@ -84,6 +85,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   if (!options.xonly) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const user = chooseContainerUser(options, host, warnings);
+    const extras = planContainerExtras(options, host, user, warnings, notes);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
     if (network === 'host' || rawHostNet) {
@@ -100,8 +102,9 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       imageConfig,
       user,
       name: options.name,
-      workdir: options.workdir ?? (imageConfig.workingDir ? undefined : user.home),
-      env: [`USER=${user.name}`, `HOME=${user.home}`, ...options.env],
+      workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
+      ...extras,
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...options.env],
       network,
       engineArgs: options.engineArgs,
       command: options.command,
@@ -184,7 +187,7 @@ function chooseContainerUser(options: Options, host: HostFacts, warnings: string
       : { name: u.name, uid: u.uid, gid: u.gid, groupName: u.groupName, home: `/home/${u.name}`, shell };
   const spec = options.user;
   const hostIds = [host.hostUser.name, String(host.hostUser.uid), `${host.hostUser.uid}:${host.hostUser.gid}`];
-  if (spec === undefined || hostIds.includes(spec)) {
+  if (spec === undefined || hostIds.includes(spec) || spec.toUpperCase() === 'RETAIN') {
     if (host.hostUser.uid === 0) {
       warnings.push('x11docker runs as root and found no other host user, so the container user is root. Use --hostuser=USER to run as a normal user.');
     }
@@ -231,6 +234,8 @@ export interface SessionRuntime {
   readonly socketPath: string;
   /** Host path of the client cookie file (wildcard entry). */
   readonly clientAuthFile: string;
+  /** Host folder with the compiled `--lang` locale, when it could be made (src/run/locale.ts). */
+  readonly localeDir?: string;
 }
 
 /**
@@ -245,13 +250,14 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const c = plan.container;
   if (!c) throw new Error('containerCreateArgs: the plan has no container (--xonly)');
   const extra = c.engineArgs;
-  const args = ['create', '--rm', '--init', '--cap-drop=ALL', '--security-opt=no-new-privileges'];
+  const args = ['create', '--rm', '--init', '--cap-drop=ALL', ...c.capAdd.map((cap) => `--cap-add=${cap}`)];
+  if (!c.newPrivileges) args.push('--security-opt=no-new-privileges');
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
-  args.push(`--user=${c.user.uid}:${c.user.gid}`);
+  if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
-  args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
+  args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY), ...containerExtraArgs(c, rt));
   for (const e of [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`, ...c.env]) args.push('--env', e);
   args.push(...extra, '--', c.image, ...c.command);
   return args;
@@ -264,10 +270,10 @@ export function containerName(plan: SessionPlan, display: number): string {
 }
 
 /**
- * A read-only `--mount` option. Its value is a CSV record (docker's parser is encoding/csv), so a
+ * A `--mount` bind option, read-only unless `readonly` is false. Its value is a CSV record (docker's parser is encoding/csv), so a
  * field with a comma or quote is quoted with doubled quotes.
  */
-export function bindMount(source: string, target: string): string {
+export function bindMount(source: string, target: string, readonly = true): string {
   const field = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
-  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, 'readonly'].map(field).join(',')}`;
+  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(field).join(',')}`;
 }

@@ -4,10 +4,10 @@ import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11Docker
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
 import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
-import { patchUserDatabase } from '../plan/userdb.js';
+import { createHomeFolder, prepareLocale, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
-import { Engine, type ContainerFile } from './engine.js';
+import { Engine } from './engine.js';
 import { readUserDatabase } from './userdb-cache.js';
 import { run } from './spawn.js';
 import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.js';
@@ -292,12 +292,14 @@ export class Session {
   /** Creates the container, sets up its user database and HOME, and registers its removal. */
   private async createContainer(display: number, socketPath: string, clientAuthFile: string): Promise<string> {
     const c = this.plan.container!;
-    if (c.user.uid !== this.plan.hostUser.uid) {
+    if (c.user.uid !== this.plan.hostUser.uid || c.retainUser) {
       // Another container user (--user) cannot read a 0600 file of the host user, and has no
       // capability to override that. The session folder (0700) still hides it on the host.
       chmodSync(clientAuthFile, 0o644);
     }
-    const args = containerCreateArgs(this.plan, { display, socketPath, clientAuthFile });
+    createHomeFolder(this.plan);
+    const localeDir = await prepareLocale(this.plan, this.engine, (what, fn) => this.cleanups.push({ what, fn }));
+    const args = containerCreateArgs(this.plan, { display, socketPath, clientAuthFile, localeDir });
     // The removal is registered with the id that create returns, never by name: a name given with
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);
@@ -305,21 +307,9 @@ export class Session {
     this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, this.containerEnded), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 
-    const u = c.user;
+    if (c.retainUser) return id; // --user=RETAIN: the image's user, no set-up
     const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
-    const db = patchUserDatabase(await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner), u);
-    const files: ContainerFile[] = [
-      { path: '/etc/passwd', content: db.passwd, mode: 0o644, uid: 0, gid: 0 },
-      { path: '/etc/group', content: db.group, mode: 0o644, uid: 0, gid: 0 },
-    ];
-    if (db.shadow !== undefined) files.push({ path: '/etc/shadow', content: db.shadow, mode: 0o640, uid: 0, gid: 0 });
-    if (db.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: db.sudoers, mode: 0o440, uid: 0, gid: 0 });
-    if (u.uid !== 0) {
-      const parent = u.home.slice(0, u.home.lastIndexOf('/')) || '/';
-      if (parent !== '/') files.push({ path: parent, mode: 0o755, uid: 0, gid: 0 });
-      files.push({ path: u.home, mode: 0o700, uid: u.uid, gid: u.gid });
-    }
-    await this.engine.writeFiles(id, files);
+    await this.engine.writeFiles(id, userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner)));
     return id;
   }
 

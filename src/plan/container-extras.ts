@@ -1,0 +1,71 @@
+/**
+ * The container options of issue 4's first half, planned in one place and applied to
+ * `docker create` by one call: persistent HOME and shared folders (mounts.ts), `--user=RETAIN`,
+ * `--sudouser` (sudo.ts) and `--lang` (locale.ts). Pure: options + host facts in, data out.
+ */
+import { X11DockerError } from '../errors.js';
+import type { HostFacts } from '../host/facts.js';
+import type { Options } from '../options/parse.js';
+import { resolveLocale, type LocalePlan } from './locale.js';
+import { planMounts, type MountPlan } from './mounts.js';
+import { bindMount, type SessionRuntime } from './plan.js';
+import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
+import type { ContainerUser } from './userdb.js';
+
+/** Where a compiled `--lang` locale is mounted (glibc looks for locale folders there). */
+export const CONTAINER_LOCALE_DIR = '/usr/lib/locale';
+
+/** The parts of the container plan decided here. */
+export interface ContainerExtras {
+  /** `--user=RETAIN`: the image's USER is kept; x11docker sets up no user, HOME or passwd entry. */
+  readonly retainUser: boolean;
+  /** `--sudouser`. */
+  readonly sudo: boolean;
+  /** Capabilities added back after `--cap-drop=ALL`. */
+  readonly capAdd: readonly string[];
+  /** True when `--security-opt=no-new-privileges` must be left out (sudo needs its setuid bit). */
+  readonly newPrivileges: boolean;
+  /** Persistent HOME and shared folders. */
+  readonly mounts: MountPlan;
+  /** `--lang`: the locale to create, if asked for. */
+  readonly locale?: LocalePlan;
+  /** Environment from these options (LANG), before the user's `--env` values. */
+  readonly env: readonly string[];
+}
+
+/**
+ * Plans HOME, shared folders, RETAIN, sudo and locale, adding upstream's warnings and notes.
+ * @param options parsed options.
+ * @param host host facts (`pathKinds` for the shared paths, `lang` for `--lang` alone).
+ * @param user the container user chosen by the plan.
+ * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with `--user=RETAIN`.
+ */
+export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[]): Omit<ContainerExtras, 'env'> & { env: string[] } {
+  const retainUser = options.user?.toUpperCase() === 'RETAIN';
+  if (retainUser && options.sudouser) {
+    throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
+  }
+  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes);
+  if (options.sudouser) warnings.push(SUDO_WARNING);
+  if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
+  const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
+  return {
+    retainUser,
+    sudo: options.sudouser,
+    capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
+    newPrivileges: options.sudouser,
+    mounts,
+    locale,
+    env: locale ? [`LANG=${locale.name}`] : [],
+  };
+}
+
+/**
+ * The `docker create` options for these extras: the bind mounts (HOME first, then shared
+ * folders) and the compiled locale, read-only.
+ */
+export function containerExtraArgs(c: ContainerExtras, rt: SessionRuntime): string[] {
+  const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
+  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
+  return args;
+}

@@ -1,0 +1,48 @@
+/**
+ * `--lang[=LOCALE]`: the language locale of the container, as upstream x11docker's option:
+ * `--lang=de` means `de_DE.UTF-8`, `zh_CN` and `zh_CN.UTF-8` both mean `zh_CN.UTF-8`, and
+ * `--lang` alone takes the host's `$LANG`. Only UTF-8 locales are made. The locale is compiled
+ * with `localedef` from the image's own sources (Debian package `locales`), see src/run/locale.ts.
+ */
+import { X11DockerError } from '../errors.js';
+import { validateLocaleSpec } from '../options/persistence.js';
+
+/** A locale to set up in the container. */
+export interface LocalePlan {
+  /** Value for LANG, e.g. `de_DE.UTF-8`. */
+  readonly name: string;
+  /** Source locale under /usr/share/i18n/locales, e.g. `de_DE` (or `sr_RS@latin`). */
+  readonly source: string;
+}
+
+/** Language codes whose usual territory is not the code in capitals. */
+const TERRITORY: Readonly<Record<string, string>> = {
+  en: 'US', zh: 'CN', ja: 'JP', ko: 'KR', el: 'GR', da: 'DK', cs: 'CZ', sv: 'SE', uk: 'UA', he: 'IL',
+  hi: 'IN', ar: 'EG', fa: 'IR', ga: 'IE', ca: 'ES', eu: 'ES', gl: 'ES', nb: 'NO', nn: 'NO', sl: 'SI',
+  et: 'EE', sq: 'AL', sr: 'RS', be: 'BY', ka: 'GE', hy: 'AM', kk: 'KZ', vi: 'VN', ms: 'MY', bn: 'BD',
+  ta: 'IN', ur: 'PK', ku: 'TR', af: 'ZA', zu: 'ZA', xh: 'ZA', sw: 'KE', am: 'ET', km: 'KH', lo: 'LA',
+  my: 'MM', ne: 'NP', si: 'LK', tl: 'PH', fil: 'PH',
+};
+
+/**
+ * Resolves a `--lang` value to a UTF-8 locale.
+ * @param spec the value (`''` for the host's $LANG).
+ * @param hostLang the host's `$LANG` (used when `spec` is `''`).
+ * @throws X11DockerError when `spec` is empty and the host has no usable $LANG.
+ */
+export function resolveLocale(spec: string, hostLang: string | undefined): LocalePlan {
+  let value = spec;
+  if (value === '') {
+    value = (hostLang ?? '').trim();
+    if (value === '' || value === 'C' || value === 'POSIX' || /^C\./.test(value)) {
+      throw new X11DockerError(`Option --lang without a value takes your $LANG, but it is '${hostLang ?? ''}'. Give a locale, e.g. --lang=de.`);
+    }
+    validateLocaleSpec(value);
+  }
+  const m = /^([a-zA-Z]{2,3})(?:_([a-zA-Z]{2}))?(?:\.[^@]*)?(@[a-zA-Z0-9]+)?$/.exec(value)!;
+  const language = m[1]!.toLowerCase();
+  const territory = (m[2] ?? TERRITORY[language] ?? language).toUpperCase();
+  const modifier = m[3] ?? '';
+  const source = `${language}_${territory}${modifier}`;
+  return { name: `${language}_${territory}.UTF-8${modifier}`, source };
+}

@@ -1,0 +1,118 @@
+/**
+ * Persistent HOME and shared folders (`--home`, `--home=DIR`, `--homedir DIR`, `--sharedir DIR[:ro]`),
+ * planned from options and host facts alone.
+ *
+ * Upstream x11docker: `--home` shares the host folder `~/x11docker/IMAGENAME` as the container
+ * user's HOME, `--homedir DIR` (newer: `--home=DIR`) another host folder; `--sharedir DIR` mounts
+ * DIR at the same path without setting HOME; `--homedir $HOME` is discouraged, and sharing the
+ * host's HOME with `--sharedir` puts it below the container's HOME.
+ */
+import { join, posix } from 'node:path';
+import { X11DockerError } from '../errors.js';
+import type { HostUser } from '../host/facts.js';
+import type { Options } from '../options/parse.js';
+import type { ContainerUser } from './userdb.js';
+
+/** A bind mount from the host into the container. */
+export interface BindMount {
+  /** Absolute host path. */
+  readonly source: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly readonly: boolean;
+}
+
+/** What a session shares with its container. */
+export interface MountPlan {
+  /** Bind mounts in the order given (HOME first). */
+  readonly mounts: readonly BindMount[];
+  /** Host folder to create (mode 0700, owned by the host user) before the container starts. */
+  readonly createHostDir?: string;
+  /** True when HOME is a mounted host folder (x11docker then does not create HOME inside the container). */
+  readonly homeMounted: boolean;
+}
+
+/** What the host has at a path: a folder, another kind of file, or nothing. */
+export type PathKind = 'dir' | 'file' | 'missing';
+
+/** Host folders that give a container power over the host or the user's secrets when shared. */
+const SENSITIVE = ['/etc', '/root', '/boot', '/dev', '/proc', '/sys', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/var/lib/docker', '/tmp/.X11-unix'];
+
+/**
+ * The folder name for `--home` without a value: the image name with `/` replaced by `-` and
+ * `:` / `@` (tag, digest, registry port) by `_`, so it is one safe folder name.
+ * @example homeFolderName('registry:5000/team/app:1.2') === 'registry_5000-team-app_1.2'
+ */
+export function homeFolderName(image: string): string {
+  const name = image.replace(/\//g, '-').replace(/[:@]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '_');
+  return name.startsWith('.') ? `_${name}` : name;
+}
+
+/**
+ * Plans the persistent HOME and the shared folders, with upstream's warnings.
+ * @param options parsed options (`home`, `sharedirs`, `image`).
+ * @param hostUser the host user (owner of `~/x11docker`).
+ * @param user the container user; its HOME is the mount target.
+ * @param paths what the host has at each `--sharedir` path and at the `--home=DIR` path.
+ * @param warnings receives isolation warnings.
+ * @param notes receives notes.
+ * @throws X11DockerError when a `--sharedir` path does not exist, or `--home=DIR` is not a folder.
+ */
+export function planMounts(
+  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user'>,
+  hostUser: HostUser,
+  user: ContainerUser | undefined,
+  paths: ReadonlyMap<string, PathKind>,
+  warnings: string[],
+  notes: string[],
+): MountPlan {
+  const mounts: BindMount[] = [];
+  let createHostDir: string | undefined;
+  let homeMounted = false;
+  if (options.home !== undefined) {
+    if (!user) {
+      throw new X11DockerError('Options --home/--homedir need x11docker\'s container user; --user=RETAIN keeps the image\'s user, whose HOME is unknown. Use --sharedir instead.');
+    }
+    let source = options.home;
+    if (source === '') {
+      source = join(hostUser.home, 'x11docker', homeFolderName(options.image ?? 'xonly'));
+      if (paths.get(source) !== 'dir') createHostDir = source;
+    } else {
+      const kind = paths.get(source) ?? 'missing';
+      if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${source}: this is a file, not a folder. Give a folder.`);
+      if (kind === 'missing') createHostDir = source;
+      if (source === hostUser.home) {
+        warnings.push(`Option --homedir ${source}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
+      }
+    }
+    mounts.push({ source, target: user.home, readonly: false });
+    homeMounted = true;
+    if (user.uid !== hostUser.uid) notes.push(`Option --home: files the container user (uid ${user.uid}) writes to ${source} belong to uid ${user.uid} on the host.`);
+  }
+  for (const s of options.sharedirs) {
+    const kind = paths.get(s.path) ?? 'missing';
+    if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${s.path}: no such file or folder on the host. Create it first, or fix the path.`);
+    let target = s.path;
+    if (s.path === hostUser.home && user) {
+      // upstream: the host HOME goes below the container's HOME, not over it
+      target = posix.join(user.home, 'hosthome');
+      notes.push(`Option --sharedir ${s.path}: your host HOME is shared as ${target} in the container.`);
+    }
+    if (SENSITIVE.some((d) => s.path === d || s.path.startsWith(`${d}/`)) || s.path === hostUser.home) {
+      warnings.push(`Option --sharedir ${s.path}${s.readonly ? ':ro' : ''}: a sensitive host path is shared with the container${s.readonly ? ' (read-only)' : ''}. It may read secrets${s.readonly ? '' : ' or change the host'} from there.`);
+    }
+    if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
+      throw new X11DockerError(`Option --sharedir ${s.path}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
+    }
+    mounts.push({ source: s.path, target, readonly: s.readonly });
+  }
+  return { mounts, createHostDir, homeMounted };
+}
+
+/** The host paths whose kind {@link planMounts} needs (for the host facts). */
+export function pathsToCheck(options: Pick<Options, 'home' | 'sharedirs'>, hostHome: string, image?: string): string[] {
+  const out = options.sharedirs.map((s) => s.path);
+  if (options.home === '') out.push(join(hostHome, 'x11docker', homeFolderName(image ?? 'xonly')));
+  else if (options.home !== undefined) out.push(options.home);
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * Run-time steps for the container extras (src/plan/container-extras.ts): the persistent HOME
+ * folder on the host, the `--lang` locale compiled from the image's own sources, and the user
+ * database files with `--sudouser`. Called by the session supervisor before `docker create`.
+ */
+import { chownSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { X11DockerError } from '../errors.js';
+import { log } from '../log.js';
+import { LABEL_PID, LABEL_SESSION, bindMount, type SessionPlan } from '../plan/plan.js';
+import { withSudo } from '../plan/sudo.js';
+import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
+import type { ContainerFile, Engine } from './engine.js';
+import { run } from './spawn.js';
+
+/**
+ * Creates the `--home` folder on the host (and missing parents, e.g. `~/x11docker`), mode 0700,
+ * owned by the host user. It is kept after the session: that is its purpose.
+ * @throws X11DockerError when it cannot be created.
+ */
+export function createHomeFolder(plan: SessionPlan): void {
+  const dir = plan.container?.mounts.createHostDir;
+  if (!dir) return;
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && d !== dirname(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+      if (plan.dropToHostUser) chownSync(d, plan.hostUser.uid, plan.hostUser.gid);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new X11DockerError(`Option --home: cannot create ${d} (${code}). Make its parent writable for ${plan.hostUser.name}, or choose another folder with --home=DIR.`);
+    }
+  }
+  log.info(`created persistent HOME folder ${dir}`);
+}
+
+/** Registers an undo step with the session. */
+export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => void;
+
+/**
+ * Makes the `--lang` locale: `localedef` runs in a short-lived container of the same image (no
+ * network, no capabilities, as the host user) and writes the compiled locale into a host folder,
+ * which is then mounted read-only at /usr/lib/locale/NAME. The result is cached per image id under
+ * `~/.cache/x11docker/images/`. When the image has no localedef or no sources for the locale
+ * (Debian: package `locales`), a note says so and the session goes on with LANG set.
+ * @returns the host folder with the compiled locale, or undefined.
+ */
+export async function prepareLocale(plan: SessionPlan, engine: Engine, register: RegisterCleanup): Promise<string | undefined> {
+  const c = plan.container;
+  if (!c?.locale) return undefined;
+  const { name, source } = c.locale;
+  const key = /^sha256:([a-f0-9]{64})$/.exec(c.imageConfig.id)?.[1];
+  const owner = plan.dropToHostUser ? plan.hostUser : undefined;
+  const base = key ? join(plan.cacheDir, 'images', `${key}.locales`) : join(plan.sessionDir, 'locales');
+  const done = join(base, name);
+  if (existsSync(join(done, 'LC_CTYPE'))) return done;
+
+  for (const d of [join(plan.cacheDir, 'images'), base]) {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    if (owner) chownSync(d, owner.uid, owner.gid);
+  }
+  const work = join(base, `.${name}.${process.pid}.tmp`);
+  mkdirSync(work, { mode: 0o700 });
+  if (owner) chownSync(work, owner.uid, owner.gid);
+  register(`remove ${work}`, () => rmSync(work, { recursive: true, force: true }));
+  const args = [
+    'create', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
+    `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
+    `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
+    bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
+    '--no-archive', '-i', source, '-f', 'UTF-8', `/x11docker-locale/${name}`,
+  ];
+  let id: string;
+  try {
+    id = await engine.create(args);
+  } catch (error) {
+    log.note(`Option --lang: could not prepare ${name} (${(error as Error).message}); LANG=${name} is set anyway.`);
+    return undefined;
+  }
+  let ended = false;
+  register(`remove locale container ${id.slice(0, 12)}`, () => engine.remove(id, ended));
+  const r = await run(engine.backend, ['start', '--attach', id], { reject: false });
+  ended = true;
+  await engine.remove(id, true);
+  if (!existsSync(join(work, name, 'LC_CTYPE'))) {
+    const why = /executable file not found|no such file or directory|not found/i.test(String(r.stderr))
+      ? 'the image has no localedef'
+      : `localedef failed: ${String(r.stderr).trim().split('\n')[0] ?? `exit ${r.exitCode}`}`;
+    log.note(
+      `Option --lang: cannot create locale ${name} in image ${c.image} (${why}). Install the locale sources in the image ` +
+        `(Debian: apt-get install locales). LANG=${name} is set anyway; programs fall back to the C locale.`,
+    );
+    return undefined;
+  }
+  try {
+    renameSync(join(work, name), done);
+  } catch {
+    // a concurrent session made it first
+    if (!existsSync(join(done, 'LC_CTYPE'))) return undefined;
+  }
+  log.info(`locale ${name} compiled from ${source}`);
+  return done;
+}
+
+/**
+ * The files that set up the container user: passwd, group, shadow, sudoers (with `--sudouser`:
+ * a password entry and a sudoers line) and HOME (unless HOME is a mounted host folder).
+ * Nothing with `--user=RETAIN`.
+ * @param plan the session plan (with a container).
+ * @param db the image's user database.
+ */
+export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] {
+  const c = plan.container!;
+  if (c.retainUser) return [];
+  const u = c.user;
+  let patched: UserDatabase & { passwd: string; group: string } = patchUserDatabase(db, u);
+  if (c.sudo) patched = { ...patched, ...withSudo(patched, u.name) };
+  const files: ContainerFile[] = [
+    { path: '/etc/passwd', content: patched.passwd, mode: 0o644, uid: 0, gid: 0 },
+    { path: '/etc/group', content: patched.group, mode: 0o644, uid: 0, gid: 0 },
+  ];
+  if (patched.shadow !== undefined) files.push({ path: '/etc/shadow', content: patched.shadow, mode: 0o640, uid: 0, gid: 0 });
+  if (patched.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: patched.sudoers, mode: 0o440, uid: 0, gid: 0 });
+  if (u.uid !== 0) {
+    const parent = u.home.slice(0, u.home.lastIndexOf('/')) || '/';
+    if (parent !== '/') files.push({ path: parent, mode: 0o755, uid: 0, gid: 0 });
+    if (!c.mounts.homeMounted) files.push({ path: u.home, mode: 0o700, uid: u.uid, gid: u.gid });
+  }
+  return files;
+}
