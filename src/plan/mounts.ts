@@ -104,6 +104,10 @@ export function planMounts(
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${s.path}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }
+    const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
+    if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
+      throw new X11DockerError(`Option --sharedir ${s.path}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
+    }
     mounts.push({ source: s.path, target, readonly: s.readonly });
   }
   return { mounts, createHostDir, homeMounted };

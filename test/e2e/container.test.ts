@@ -1,0 +1,270 @@
+/**
+ * End to end: the container options of issue 4 (first half) with real images on a real Xvfb:
+ * persistent HOME and shared folders (owner and mode on the host), container users (`id` inside),
+ * sudo, workdir, environment bytes, locales, and images without bash/useradd/shell. Each test
+ * checks that nothing is left behind; host folders it made are removed in `finally`.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
+
+const BUSYBOX = 'x11docker-test-busybox:latest';
+const ENTRYPOINT = 'x11docker-test-entrypoint:latest';
+const LOCALES = 'x11docker-test-locales:latest';
+const NOSHELL = 'x11docker-test-noshell:latest';
+
+const [, , tuid, tgid, , thome] = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':');
+const uid = Number(tuid);
+const gid = Number(tgid);
+/** Runs x11docker as the unprivileged test user on a new Xvfb. */
+const asTester = (args: string[]) => x11docker(['--xvfb', ...args], { asUser: TEST_USER });
+
+/**
+ * Asserts that the sessions of this test left nothing: containers, X servers, sockets and claims
+ * that `leftovers()` reports now but did not report at `baseline` (other engineers' test runs on
+ * this shared machine may leave their own while they run, e.g. after a deliberate SIGKILL).
+ */
+async function assertNothingLeft(baseline: Leftovers, display?: number): Promise<void> {
+  const fresh = async () => {
+    const l = await leftovers(display);
+    const old = new Set([...baseline.containers, ...baseline.xservers, ...baseline.sockets, ...baseline.claims]);
+    return [...l.containers, ...l.xservers, ...l.sockets, ...l.claims].filter((x) => !old.has(x));
+  };
+  await waitFor('session leftovers to disappear', async () => (await fresh()).length === 0, 5000).catch(async (e: Error) =>
+    assert.fail(`${e.message}: ${JSON.stringify(await fresh())}`),
+  );
+}
+type Leftovers = Awaited<ReturnType<typeof leftovers>>;
+
+/** A host folder owned by the test user; removed by the caller. */
+function testerDir(name: string): string {
+  const base = mkdtempSync('/tmp/x11docker-e2e-');
+  chmodSync(base, 0o755);
+  const dir = join(base, name);
+  mkdirSync(dir);
+  chownSync(dir, uid, gid);
+  return dir;
+}
+
+function line(stdout: string, name: string): string {
+  const m = new RegExp(`^${name}=(.*)$`, 'm').exec(stdout);
+  assert.ok(m, `no ${name}= line in:\n${stdout}`);
+  return m[1]!;
+}
+
+describe('persistent HOME and shared folders', () => {
+  it('--home: ~/x11docker/IMAGENAME is HOME, writable, owned by the host user, and survives the next run', async () => {
+    const base = await leftovers();
+    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox_latest');
+    rmSync(folder, { recursive: true, force: true });
+    try {
+      const first = await asTester(['--home', BUSYBOX, 'sh', '-c', 'echo "home=$HOME pwd=$(pwd)"; echo kept > "$HOME/note"']);
+      assert.equal(first.exitCode, 0, first.stderr);
+      assert.equal(line(first.stdout, 'home'), `/home/${TEST_USER} pwd=/home/${TEST_USER}`);
+      const dir = statSync(folder);
+      assert.equal(dir.uid, uid);
+      assert.equal(dir.mode & 0o777, 0o700);
+      const note = statSync(join(folder, 'note'));
+      assert.equal(note.uid, uid, 'written in the container, owned by the host user on the host');
+      assert.equal(note.gid, gid);
+      const second = await asTester(['--home', BUSYBOX, 'sh', '-c', 'echo "note=$(cat "$HOME/note")"']);
+      assert.equal(line(second.stdout, 'note'), 'kept', second.stderr);
+      await assertNothingLeft(base);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('--homedir DIR and --home=DIR: the folder (with a space) is HOME; a missing one is created for the host user', async () => {
+    const base = await leftovers();
+    const dir = testerDir('my home');
+    const created = join(dir, 'new,sub');
+    try {
+      const a = await asTester(['--homedir', dir, BUSYBOX, 'sh', '-c', 'touch "$HOME/a" && echo ok=$HOME']);
+      assert.equal(line(a.stdout, 'ok'), `/home/${TEST_USER}`, a.stderr);
+      assert.equal(statSync(join(dir, 'a')).uid, uid);
+      const b = await asTester([`--home=${created}`, BUSYBOX, 'sh', '-c', 'touch "$HOME/b" && echo ok']);
+      assert.equal(b.exitCode, 0, b.stderr);
+      assert.equal(statSync(created).uid, uid);
+      assert.equal(statSync(created).mode & 0o777, 0o700);
+      assert.equal(statSync(join(created, 'b')).uid, uid);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+    await assertNothingLeft(base);
+  });
+
+  it('--sharedir DIR and --share DIR:ro: same path, writable or read-only; spaces and commas work', async () => {
+    const base = await leftovers();
+    const rw = testerDir('shared, with space');
+    const ro = testerDir('readonly');
+    writeFileSync(join(ro, 'in'), 'from host');
+    try {
+      const r = await asTester([
+        '--sharedir', rw, '--share', `${ro}:ro`, BUSYBOX, 'sh', '-c',
+        `echo x > "${rw}/out" && echo rw=ok; echo y > "${ro}/out" 2>/dev/null && echo ro=writable || echo ro=refused; echo read=$(cat "${ro}/in")`,
+      ]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(line(r.stdout, 'rw'), 'ok');
+      assert.equal(line(r.stdout, 'ro'), 'refused');
+      assert.equal(line(r.stdout, 'read'), 'from host');
+      assert.equal(statSync(join(rw, 'out')).uid, uid);
+      assert.ok(!existsSync(join(ro, 'out')));
+      await assertNothingLeft(base);
+    } finally {
+      rmSync(join(rw, '..'), { recursive: true, force: true });
+      rmSync(join(ro, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('an empty or missing --sharedir path is refused before anything starts', async () => {
+    const base = await leftovers();
+    for (const path of ['', '/nonexistent/x11docker-e2e']) {
+      const r = await asTester(['--sharedir', path, BUSYBOX, 'true']);
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, /--sharedir/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    await assertNothingLeft(base);
+  });
+
+  it('--sharedir of a sensitive host folder prints a warning', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--sharedir', '/usr/share/doc:ro', BUSYBOX, 'true']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /WARNING: Option --sharedir \/usr\/share\/doc:ro: a sensitive host path/);
+    // /etc would cover the user database that x11docker writes: refused before anything starts
+    const etc = await asTester(['--sharedir', '/etc:ro', BUSYBOX, 'true']);
+    assert.equal(etc.exitCode, 64, etc.stderr);
+    assert.match(etc.stderr, /--sharedir \/etc.*\/etc\/passwd/);
+    await assertNothingLeft(base);
+  });
+});
+
+describe('container users', () => {
+  it('--user=root runs as root with no capabilities, and warns', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--user=root', BUSYBOX, 'sh', '-c', 'echo "id=$(id -u):$(id -g) home=$HOME cap=$(grep CapEff /proc/self/status | cut -f2)"']);
+    assert.equal(line(r.stdout, 'id'), '0:0 home=/root cap=0000000000000000', r.stderr);
+    assert.match(r.stderr, /WARNING: Option --user=root/);
+    await assertNothingLeft(base);
+  });
+
+  it('--user=UID:GID and --user=NAME', async () => {
+    const base = await leftovers();
+    const a = await asTester(['--user=2345:3456', BUSYBOX, 'sh', '-c', 'echo "id=$(id -u):$(id -g) home=$HOME"; touch "$HOME/w" && echo w=ok']);
+    assert.equal(line(a.stdout, 'id'), '2345:3456 home=/home/user2345', a.stderr);
+    assert.equal(line(a.stdout, 'w'), 'ok');
+    assert.match(a.stderr, /WARNING: Option --user=2345:3456/);
+    const b = await asTester(['--user=nobody', BUSYBOX, 'sh', '-c', 'echo "id=$(id -un):$(id -u)"']);
+    assert.equal(line(b.stdout, 'id'), 'nobody:65534', b.stderr);
+    await assertNothingLeft(base);
+  });
+
+  it('--user=RETAIN keeps the image USER; ENTRYPOINT and WORKDIR are kept, the command appended', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--user=RETAIN', ENTRYPOINT, 'sh', '-c', 'echo "id=$(id -un):$(id -u) pwd=$(pwd)"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^entrypoint: user=appuser pwd=\/srv\/app args=sh -c /m);
+    assert.equal(line(r.stdout, 'id'), 'appuser:4321 pwd=/srv/app');
+    await assertNothingLeft(base);
+  });
+
+  it('an image with USER, ENTRYPOINT and WORKDIR: ENTRYPOINT + CMD show the window; the host user replaces USER', async () => {
+    const base = await leftovers();
+    const r = await asTester([ENTRYPOINT, 'sh', '-c', 'echo "id=$(id -un) pwd=$(pwd) home=$HOME"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^entrypoint: user=${TEST_USER} pwd=/srv/app args=sh -c`, 'm'));
+    assert.equal(line(r.stdout, 'id'), `${TEST_USER} pwd=/srv/app home=/home/${TEST_USER}`);
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', ENTRYPOINT], { asUser: TEST_USER });
+      await waitForWindow(s.xenv, 'xeyes');
+      s.child.kill('SIGINT');
+      await s.child;
+      await assertNothingLeft(base, s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('--workdir DIR; default is the image WORKDIR, else HOME', async () => {
+    const base = await leftovers();
+    const a = await asTester(['--workdir', '/tmp', ENTRYPOINT, 'pwd']);
+    assert.match(a.stdout, /^\/tmp$/m, a.stderr);
+    const b = await asTester([BUSYBOX, 'pwd']);
+    assert.equal(b.stdout.trim(), `/home/${TEST_USER}`, b.stderr);
+    await assertNothingLeft(base);
+  });
+
+  it('--sudouser: sudo with password x11docker works, with the warning; without it sudo is refused', async () => {
+    const base = await leftovers();
+    const probe = ['sh', '-c', 'echo "sudo=$(echo x11docker | sudo -S -p "" id -u 2>/dev/null || echo refused)"'];
+    const r = await asTester(['--sudouser', LOCALES, ...probe]);
+    assert.equal(line(r.stdout, 'sudo'), '0', r.stderr);
+    assert.match(r.stderr, /WARNING: Option --sudouser: .*password 'x11docker'/);
+    const n = await asTester([LOCALES, ...probe]);
+    assert.equal(line(n.stdout, 'sudo'), 'refused', n.stderr);
+    await assertNothingLeft(base);
+  });
+});
+
+describe('environment and locale', () => {
+  it('--env values arrive byte for byte (spaces, quotes, =, $, *, UTF-8), repeatable', async () => {
+    const base = await leftovers();
+    const value = ` two  spaces "dq" 'sq' a=b $HOME * \\ ü€ `;
+    const r = await asTester(['--env', `ODD=${value}`, '--env', 'SECOND=2', DEMO_IMAGE, 'sh', '-c', 'printf "%s|%s" "$ODD" "$SECOND"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, `${value}|2`);
+    await assertNothingLeft(base);
+  });
+
+  it('--lang=de, --lang=zh_CN and --lang=zh_CN.UTF-8 are created with localedef and active', async () => {
+    const base = await leftovers();
+    // start without a cached locale, so localedef really runs (zh_CN.UTF-8 then reuses zh_CN's)
+    const id = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCALES])).stdout.replace(/^sha256:/, '');
+    rmSync(join(thome!, '.cache', 'x11docker', 'images', `${id}.locales`), { recursive: true, force: true });
+    for (const [spec, name, month] of [['de', 'de_DE.UTF-8', 'Januar'], ['zh_CN', 'zh_CN.UTF-8', '一月'], ['zh_CN.UTF-8', 'zh_CN.UTF-8', '一月']] as const) {
+      const r = await asTester([`--lang=${spec}`, LOCALES, 'sh', '-c', 'echo "lang=$LANG charmap=$(locale charmap) month=$(date -u -d @0 +%B)"; locale >/dev/null']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(line(r.stdout, 'lang'), `${name} charmap=UTF-8 month=${month}`, r.stderr);
+      assert.doesNotMatch(r.stderr, /Cannot set LC_/);
+    }
+    await assertNothingLeft(base);
+  });
+
+  it('--lang on an image without locale sources: a clear note, LANG set, the command still runs', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--lang=de', BUSYBOX, 'sh', '-c', 'echo lang=$LANG']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'lang'), 'de_DE.UTF-8');
+    assert.match(r.stderr, /--lang: cannot create locale de_DE.UTF-8 .*apt-get install locales/);
+    await assertNothingLeft(base);
+  });
+});
+
+describe('images without bash, useradd or a shell', () => {
+  it('busybox image (no bash, no useradd, no passwd): the host user exists with a writable HOME', async () => {
+    const base = await leftovers();
+    const r = await asTester([BUSYBOX, 'sh', '-c', 'echo "id=$(id -un):$(id -u):$(id -g) home=$HOME"; touch "$HOME/x" && echo w=ok; ls /bin/bash 2>/dev/null || echo nobash=yes']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'id'), `${TEST_USER}:${uid}:${gid} home=/home/${TEST_USER}`);
+    assert.equal(line(r.stdout, 'w'), 'ok');
+    assert.equal(line(r.stdout, 'nobash'), 'yes');
+    await assertNothingLeft(base);
+  });
+
+  it('an image with one static binary and no shell runs directly; a missing command is named and nothing is left', async () => {
+    const base = await leftovers();
+    const r = await asTester([NOSHELL]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'static binary ran');
+    const m = await x11docker(['--xvfb', '--', '--entrypoint=', '--', NOSHELL, 'sh', '-c', 'true'], { asUser: TEST_USER });
+    assert.notEqual(m.exitCode, 0);
+    assert.match(m.stderr, /sh/);
+    await assertNothingLeft(base);
+  });
+});

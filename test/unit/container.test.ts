@@ -1,0 +1,243 @@
+// Covers the container options of issue 4 (first half) at the parser and plan level:
+// --home / --home=DIR / --homedir, --sharedir / --share (with :ro), --user=RETAIN, --sudouser and
+// --lang, and how they change `docker create` (src/plan/container-extras.ts, mounts.ts, sudo.ts,
+// locale.ts) and the user database written into the container (src/run/container-setup.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
+import type { ImageConfig } from '../../src/plan/image.js';
+import type { HostFacts, HostUser } from '../../src/host/facts.js';
+import { homeFolderName, type PathKind } from '../../src/plan/mounts.js';
+import { resolveLocale } from '../../src/plan/locale.js';
+import { SUDO_PASSWORD_HASH, withSudo } from '../../src/plan/sudo.js';
+import { userFiles } from '../../src/run/container-setup.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
+
+function hostFacts(paths: Record<string, PathKind> = {}, over: Partial<HostFacts> = {}): HostFacts {
+  return {
+    processUid: 1000, hostUser: alice, hostUserSource: 'invoking', display: ':5', xauthority: '/home/alice/.Xauthority',
+    binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker']), sessionId: 'abc123def456', pid: 4242,
+    pathKinds: new Map(Object.entries(paths)), lang: 'en_GB.UTF-8', ...over,
+  };
+}
+
+const config: ImageConfig = { id: 'sha256:0123', user: 'app', workingDir: '', entrypoint: [], cmd: ['/bin/sh'], env: [] };
+
+function plan(argv: string[], host: HostFacts = hostFacts(), image: ImageConfig = config): SessionPlan {
+  return planSession(parseCommandLine(argv), host, image);
+}
+
+function createArgs(argv: string[], host?: HostFacts, localeDir?: string): string[] {
+  return containerCreateArgs(plan(argv, host), { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie', localeDir });
+}
+
+const envOf = (args: string[]) => args.flatMap((a, i) => (a === '--env' ? [args[i + 1]!] : []));
+const mountsOf = (args: string[]) => args.filter((a) => a.startsWith('--mount=')).slice(2); // after socket + cookie
+
+function assertX11Error(fn: () => unknown, ...mentions: string[]): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof X11DockerError, String(err));
+    for (const m of mentions) assert.ok(err.message.includes(m), `${JSON.stringify(err.message)} does not mention ${m}`);
+    assert.ok(!err.message.includes('\n'), 'one line');
+    return true;
+  });
+}
+
+describe('parsing --home, --homedir, --sharedir, --lang, --sudouser', () => {
+  test('--home alone, --home=DIR and --homedir DIR', () => {
+    assert.equal(parseCommandLine(['--home', 'img']).home, '');
+    assert.equal(parseCommandLine(['--home=/data/h', 'img']).home, '/data/h');
+    assert.equal(parseCommandLine(['--homedir', '/data/h/', 'img']).home, '/data/h');
+    assert.equal(parseCommandLine(['img']).home, undefined);
+  });
+
+  test('--sharedir and --share, repeatable, :ro suffix, spaces and commas kept', () => {
+    const o = parseCommandLine(['--sharedir', '/a b,c', '--share=/x/y:ro', '--sharedir', '/z:rw', 'img']);
+    assert.deepEqual(o.sharedirs, [
+      { path: '/a b,c', readonly: false },
+      { path: '/x/y', readonly: true },
+      { path: '/z', readonly: false },
+    ]);
+  });
+
+  test('a relative path is made absolute', () => {
+    assert.equal(parseCommandLine(['--sharedir', 'sub/dir', 'img']).sharedirs[0]!.path, `${process.cwd()}/sub/dir`);
+  });
+
+  test('an empty path or / is refused with a one-line error naming the option', () => {
+    assertX11Error(() => parseCommandLine(['--sharedir', '', 'img']), '--sharedir', 'empty');
+    assertX11Error(() => parseCommandLine(['--sharedir=', 'img']), '--sharedir');
+    assertX11Error(() => parseCommandLine(['--sharedir', ':ro', 'img']), '--sharedir', 'empty');
+    assertX11Error(() => parseCommandLine(['--homedir', ' ', 'img']), '--homedir');
+    assertX11Error(() => parseCommandLine(['--home=', 'img']), '--home');
+    assertX11Error(() => parseCommandLine(['--sharedir', '/', 'img']), '--sharedir', 'root');
+    assertX11Error(() => parseCommandLine(['--sharedir', '/a\nb', 'img']), '--sharedir', 'newline');
+  });
+
+  test('--lang with and without a value; bad locales refused', () => {
+    assert.equal(parseCommandLine(['--lang', 'img']).lang, '');
+    assert.equal(parseCommandLine(['--lang=zh_CN.UTF-8', 'img']).lang, 'zh_CN.UTF-8');
+    assertX11Error(() => parseCommandLine(['--lang=de;rm', 'img']), '--lang');
+  });
+
+  test('--sudouser takes no value', () => {
+    assert.equal(parseCommandLine(['--sudouser', 'img']).sudouser, true);
+    assertX11Error(() => parseCommandLine(['--sudouser=yes', 'img']), '--sudouser');
+  });
+});
+
+describe('--home folder name', () => {
+  test('tag colons, registry ports, digests and slashes become one safe folder name', () => {
+    assert.equal(homeFolderName('x11docker/xfce'), 'x11docker-xfce');
+    assert.equal(homeFolderName('debian:bookworm'), 'debian_bookworm');
+    assert.equal(homeFolderName('registry:5000/team/app:1.2'), 'registry_5000-team-app_1.2');
+    assert.equal(homeFolderName('app@sha256:abcd'), 'app_sha256_abcd');
+    for (const name of ['a/b:c', 'localhost:5000/x', 'r.example.com/a/b@sha256:00']) assert.doesNotMatch(homeFolderName(name), /[/:@]/);
+  });
+});
+
+describe('persistent HOME and shared folders in docker create', () => {
+  test('--home mounts ~/x11docker/IMAGENAME writable at the container HOME and asks to create it', () => {
+    const p = plan(['--home', 'reg:5000/app:1']);
+    assert.equal(p.container!.mounts.createHostDir, '/home/alice/x11docker/reg_5000-app_1');
+    assert.equal(p.container!.mounts.homeMounted, true);
+    const args = createArgs(['--home', 'reg:5000/app:1']);
+    assert.deepEqual(mountsOf(args), ['--mount=type=bind,source=/home/alice/x11docker/reg_5000-app_1,target=/home/alice']);
+    assert.ok(envOf(args).includes('HOME=/home/alice'));
+    assert.ok(args.includes('--workdir=/home/alice'));
+  });
+
+  test('an existing --home folder is not created again', () => {
+    assert.equal(plan(['--home', 'app'], hostFacts({ '/home/alice/x11docker/app': 'dir' })).container!.mounts.createHostDir, undefined);
+  });
+
+  test('--homedir DIR: a missing folder is created, a file is refused, the host HOME warns', () => {
+    assert.equal(plan(['--homedir', '/data/h', 'app']).container!.mounts.createHostDir, '/data/h');
+    assertX11Error(() => plan(['--homedir', '/data/f', 'app'], hostFacts({ '/data/f': 'file' })), '--homedir', 'not a folder');
+    const p = plan(['--homedir', '/home/alice', 'app'], hostFacts({ '/home/alice': 'dir' }));
+    assert.ok(p.warnings.some((w) => w.includes('--homedir /home/alice') && w.includes('Discouraged')), p.warnings.join('\n'));
+  });
+
+  test('--sharedir: same path, :ro read-only, commas and quotes quoted as CSV fields', () => {
+    const host = hostFacts({ '/data/a b,c': 'dir', '/data/q"x': 'dir', '/data/r': 'file' });
+    const args = createArgs(['--sharedir', '/data/a b,c', '--sharedir', '/data/q"x', '--share', '/data/r:ro', 'app'], host);
+    assert.deepEqual(mountsOf(args), [
+      '--mount=type=bind,"source=/data/a b,c","target=/data/a b,c"',
+      '--mount=type=bind,"source=/data/q""x","target=/data/q""x"',
+      '--mount=type=bind,source=/data/r,target=/data/r,readonly',
+    ]);
+  });
+
+  test('--sharedir of a missing path is refused before anything starts', () => {
+    assertX11Error(() => plan(['--sharedir', '/nope', 'app']), '--sharedir /nope', 'no such');
+  });
+
+  test('sensitive host paths warn; the host HOME goes below the container HOME', () => {
+    const host = hostFacts({ '/etc': 'dir', '/home/alice': 'dir', '/data': 'dir' });
+    const p = plan(['--sharedir', '/etc:ro', '--sharedir', '/home/alice', '--sharedir', '/data', 'app'], host);
+    assert.equal(p.warnings.filter((w) => w.startsWith('Option --sharedir')).length, 2, p.warnings.join('\n'));
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
+    assert.ok(mountsOf(args).includes('--mount=type=bind,source=/home/alice,target=/home/alice/hosthome'));
+  });
+
+  test('a shared folder may not cover the user files x11docker writes into /etc', () => {
+    assertX11Error(() => plan(['--sharedir', '/etc:ro', 'app'], hostFacts({ '/etc': 'dir' })), '--sharedir /etc', '/etc/passwd');
+    assert.doesNotThrow(() => plan(['--user=RETAIN', '--sharedir', '/etc:ro', 'app'], hostFacts({ '/etc': 'dir' })));
+  });
+
+  test('a shared folder may not cover the container HOME', () => {
+    assertX11Error(() => plan(['--sharedir', '/home', 'app'], hostFacts({ '/home': 'dir' })), '--sharedir /home', '--homedir');
+  });
+});
+
+describe('container users', () => {
+  test('--user=RETAIN keeps the image user: no --user, no USER/HOME, no workdir of ours, no user files', () => {
+    const p = plan(['--user=RETAIN', 'app']);
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
+    assert.ok(!args.some((a) => a.startsWith('--user')));
+    assert.ok(!envOf(args).some((e) => e.startsWith('HOME=') || e.startsWith('USER=')));
+    assert.ok(!args.some((a) => a.startsWith('--workdir')));
+    assert.deepEqual(userFiles(p, { passwd: 'root:x:0:0::/root:/bin/sh\n' }), []);
+    assert.ok(p.notes.some((n) => n.includes('RETAIN')));
+    assert.equal(plan(['--user=retain', 'app']).container!.retainUser, true);
+  });
+
+  test('--user=RETAIN cannot be combined with --home or --sudouser', () => {
+    assertX11Error(() => plan(['--user=RETAIN', '--home', 'app']), '--home', 'RETAIN');
+    assertX11Error(() => plan(['--user=RETAIN', '--sudouser', 'app']), '--sudouser', 'RETAIN');
+  });
+
+  test('--sudouser: the capabilities sudo needs, no no-new-privileges, the warning, password and sudoers', () => {
+    const p = plan(['--sudouser', 'app']);
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
+    assert.ok(args.includes('--cap-drop=ALL'));
+    for (const cap of ['SETUID', 'SETGID', 'AUDIT_WRITE', 'CHOWN']) assert.ok(args.includes(`--cap-add=${cap}`), cap);
+    assert.ok(!args.includes('--security-opt=no-new-privileges'));
+    assert.ok(p.warnings.some((w) => w.includes('--sudouser') && w.includes('x11docker')));
+    const files = userFiles(p, { passwd: 'root:x:0:0::/root:/bin/sh\n', shadow: 'root:$6$secret:1::::::\n' });
+    const shadow = files.find((f) => f.path === '/etc/shadow')!.content!;
+    assert.match(shadow, /^root:!:/m);
+    assert.ok(shadow.includes(`alice:${SUDO_PASSWORD_HASH}:`));
+    assert.match(files.find((f) => f.path === '/etc/sudoers')!.content!, /^alice ALL=\(ALL:ALL\) ALL$/m);
+  });
+
+  test('without --sudouser: no capabilities, no-new-privileges, sudoers emptied', () => {
+    const p = plan(['app']);
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
+    assert.ok(!args.some((a) => a.startsWith('--cap-add')));
+    assert.ok(args.includes('--security-opt=no-new-privileges'));
+    const files = userFiles(p, { passwd: '', sudoers: 'ALL ALL=(ALL) NOPASSWD: ALL\n' });
+    assert.equal(files.find((f) => f.path === '/etc/sudoers')!.content, '');
+  });
+
+  test('withSudo creates a shadow file when the image has none', () => {
+    const r = withSudo({}, 'bob');
+    assert.match(r.shadow, /^root:!:/m);
+    assert.match(r.shadow, /^bob:\$6\$/m);
+  });
+
+  test('--home: HOME is not created inside the container (it is the mounted folder)', () => {
+    const files = userFiles(plan(['--home', 'app']), { passwd: '' });
+    assert.ok(!files.some((f) => f.path === '/home/alice'));
+    assert.ok(files.some((f) => f.path === '/home'));
+    assert.ok(userFiles(plan(['app']), { passwd: '' }).some((f) => f.path === '/home/alice' && f.mode === 0o700 && f.uid === 1000));
+  });
+});
+
+describe('--lang', () => {
+  test('language codes become UTF-8 locales', () => {
+    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE' });
+    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN' });
+    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN' });
+    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US' });
+    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US' });
+    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU' });
+    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin' });
+  });
+
+  test('--lang alone takes the host $LANG; C or unset is refused', () => {
+    assert.equal(resolveLocale('', 'fr_FR.UTF-8').name, 'fr_FR.UTF-8');
+    assertX11Error(() => resolveLocale('', 'C.UTF-8'), '--lang', '$LANG');
+    assertX11Error(() => resolveLocale('', undefined), '--lang');
+  });
+
+  test('LANG is set before the user --env values (so --env LANG=... wins) and the compiled locale is mounted read-only', () => {
+    const args = createArgs(['--lang=de', '--env', 'LANG=C.UTF-8', 'app'], undefined, '/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8');
+    const env = envOf(args);
+    assert.ok(env.indexOf('LANG=de_DE.UTF-8') < env.indexOf('LANG=C.UTF-8'));
+    assert.ok(args.includes('--mount=type=bind,source=/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8,target=/usr/lib/locale/de_DE.UTF-8,readonly'));
+    assert.equal(createArgs(['--lang=de', 'app']).filter((a) => a.includes('/usr/lib/locale')).length, 0);
+  });
+});
+
+describe('--env', () => {
+  test('values with spaces, quotes, =, $ and * are passed as one argv element each, unchanged', () => {
+    const value = `A=x  y "q" 's' b=c $HOME * \\n`;
+    const args = createArgs(['--env', value, '--env', 'B=', 'app']);
+    assert.ok(envOf(args).includes(value));
+    assert.ok(envOf(args).includes('B='));
+  });
+});
