@@ -136,8 +136,8 @@ describe('persistent HOME and shared folders in docker create', () => {
   });
 
   test('sensitive host paths warn; the host HOME goes below the container HOME', () => {
-    const host = hostFacts({ '/etc': 'dir', '/home/alice': 'dir', '/data': 'dir' });
-    const p = plan(['--sharedir', '/etc:ro', '--sharedir', '/home/alice', '--sharedir', '/data', 'app'], host);
+    const host = hostFacts({ '/root': 'dir', '/home/alice': 'dir', '/data': 'dir' });
+    const p = plan(['--sharedir', '/root:ro', '--sharedir', '/home/alice', '--sharedir', '/data', 'app'], host);
     assert.equal(p.warnings.filter((w) => w.startsWith('Option --sharedir')).length, 2, p.warnings.join('\n'));
     const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
     assert.ok(mountsOf(args).includes('--mount=type=bind,source=/home/alice,target=/home/alice/hosthome'));
