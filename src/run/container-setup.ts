@@ -40,7 +40,8 @@ export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => 
 
 /**
  * Makes the `--lang` locale: `localedef` runs in a short-lived container of the same image (no
- * network, no capabilities, as the host user) and writes the compiled locale into a host folder,
+ * network, no capabilities, as the host user, `--rm` so that it goes away by itself even if
+ * x11docker is killed) and writes the compiled locale into a host folder,
  * which is then mounted read-only at /usr/lib/locale/NAME. The result is cached per image id under
  * `~/.cache/x11docker/images/`. When the image has no localedef or no sources for the locale
  * (Debian: package `locales`), a note says so and the session goes on with LANG set.
@@ -65,7 +66,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   if (owner) chownSync(work, owner.uid, owner.gid);
   register(`remove ${work}`, () => rmSync(work, { recursive: true, force: true }));
   const args = [
-    'create', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
+    'create', '--rm', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
     `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
     `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
     bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
