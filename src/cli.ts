@@ -50,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.cleanup) return runCleanup(options.backend);
   try {
+    if (options.gui !== undefined) return await (await import('./gui/main.js')).runGui(options.gui);
     const engine = new Engine(options.backend);
     // read-only look-ups, done concurrently
     const [host, imageConfig] = await Promise.all([

@@ -3,6 +3,7 @@ import { X11DockerError } from '../errors.js';
 import { findOption, optionTable, xserverOptionNames, type XServerName } from './table.js';
 import type { Verbosity } from '../log.js';
 import { parsePersistence, type PersistenceOptions } from './persistence.js';
+import { parseHtmlValue, type HtmlBind } from './html.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -55,6 +56,10 @@ export interface Options extends PersistenceOptions {
   readonly image?: string;
   /** The container command and its arguments, exactly as given (no splitting or globbing). */
   readonly command: readonly string[];
+  /** `--html[=[ADDR:]PORT]`: show the display in a web browser (see src/run/html.ts). */
+  readonly html?: HtmlBind;
+  /** `--gui[=ADDR]`: start the web front end instead of a session; the value is the listening address. */
+  readonly gui?: string;
   /** Notes about the command line itself (e.g. two X server options given). */
   readonly notes: readonly string[];
 }
@@ -151,7 +156,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     version: flags.has('version'),
     cleanup: flags.has('cleanup'),
     xserver,
-    xonly: flags.has('xonly') || (image === undefined && !flags.has('help') && !flags.has('version')),
+    xonly: flags.has('xonly') || (image === undefined && !flags.has('help') && !flags.has('version') && !flags.has('gui')),
     showenv: flags.has('showenv') || flags.has('xonly') || image === undefined,
     desktop: flags.has('desktop'),
     display: validateDisplay(last('display')),
@@ -165,6 +170,8 @@ export function parseCommandLine(argv: readonly string[]): Options {
     backend: validateBackend(last('backend')),
     ...parsePersistence(values, flags),
     verbosity,
+    html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
+    gui: flags.has('gui') ? last('gui') ?? '127.0.0.1' : undefined,
     engineArgs,
     image,
     command,

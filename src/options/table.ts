@@ -56,6 +56,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'cleanup', arg: 'none', group: 'General',
     help: 'Remove what ended sessions left behind (containers, X servers,\ncache folders) whose x11docker process is gone, then exit.\nRunning sessions are left alone. As root: every host user\'s.',
   },
+  {
+    name: 'gui', arg: 'optional', valueName: '[=ADDR]', group: 'General',
+    help: 'Start x11docker-gui: a web page to compose and run x11docker commands.\nListens on 127.0.0.1 with a per-start token in the URL.',
+  },
   { name: 'xonly', arg: 'none', group: 'General', help: 'Only start a new empty X server; print its environment on stdout.' },
   {
     name: 'showenv', arg: 'none', group: 'General', aliases: ['printenv'],
@@ -72,6 +76,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'desktop', short: 'd', arg: 'none', group: 'X server settings', help: 'The image runs a desktop environment.' },
   { name: 'display', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Use display number N for the new X server.' },
   { name: 'size', arg: 'required', valueName: 'WxH', group: 'X server settings', help: 'Screen size of the new X server, e.g. 1024x768.' },
+  {
+    name: 'html', arg: 'optional', valueName: '[=[ADDR:]PORT]', group: 'X server settings',
+    help: 'Show the app in a web browser: Xvfb + x11vnc + websockify + noVNC.\nListens on 127.0.0.1 (a free port unless PORT is given) with a\nper-session password; prints the URL on stdout (HTML_URL=...).',
+  },
 
   { name: 'env', arg: 'required', valueName: 'NAME=VALUE', group: 'Container', repeatable: true, help: 'Set environment variable NAME=VALUE in the container.' },
   { name: 'name', arg: 'required', valueName: 'NAME', group: 'Container', help: 'Name of the container.' },

@@ -5,6 +5,8 @@ import type { Backend, Options } from '../options/parse.js';
 import type { XServerName } from '../options/table.js';
 import { xserverDrivers, type XServerDriver } from '../xserver/driver.js';
 import type { ImageConfig } from './image.js';
+import { planHtml } from './html.js';
+import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
 import { planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
 
@@ -62,6 +64,8 @@ export interface SessionPlan {
   readonly sessionDir: string;
   /** Undefined with `--xonly`. */
   readonly container?: ContainerPlan;
+  /** `--html`: serve the display to a browser (src/run/html.ts). */
+  readonly html?: HtmlBind;
   /** Isolation warnings, printed before anything starts. */
   readonly warnings: readonly string[];
   /** Notes, printed before anything starts. */
@@ -78,6 +82,7 @@ export interface SessionPlan {
 export function planSession(options: Options, host: HostFacts, imageConfig?: ImageConfig): SessionPlan {
   const warnings: string[] = [];
   const notes = [...options.notes];
+  if (options.html) options = planHtml(options, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
@@ -127,6 +132,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     cacheDir,
     sessionDir: join(cacheDir, host.sessionId),
     container,
+    html: options.html,
     warnings,
     notes,
   };

@@ -14,6 +14,7 @@ import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.
 import { hostname } from 'node:os';
 import { SessionRegistry } from './registry.js';
 import { startWatcher } from './watcher.js';
+import { startHtml } from './html.js';
 
 /** How long a new X server may take to accept connections, in ms. */
 const XSERVER_TIMEOUT_MS = 15000;
@@ -109,6 +110,9 @@ export class Session {
       process.stdout.on('error', () => undefined);
       process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
     }
+
+    if (plan.html) await startHtml(plan, x.display, x.clientAuthFile, this.cleanups);
+    this.checkSignal();
 
     const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve) => {
       this.stopRequested = () => resolve({ kind: 'signal' });
@@ -223,7 +227,7 @@ export class Session {
       if (plan.driver.needsHostDisplay) Object.assign(env, { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority });
       const starting = startXServer(
         plan.driver,
-        { display: claim.display, authFile: serverAuthFile, size: plan.size, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
+        { display: claim.display, authFile: serverAuthFile, size: plan.size, xtest: plan.html !== undefined, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
         { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS, onSpawn: (pid) => this.registry?.addProcess(pid) },
       );
       // docker create checks that a bind mount's source exists: wait for the server's socket

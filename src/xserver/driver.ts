@@ -13,6 +13,8 @@ export interface XServerContext {
   readonly size: { readonly width: number; readonly height: number };
   /** Window title for nested servers. */
   readonly title: string;
+  /** Keep the XTEST extension (`--html`: x11vnc injects the browser's input with it). */
+  readonly xtest?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export function hardeningArgs(ctx: XServerContext): string[] {
     '-nolisten', 'tcp',
     '-nolisten', 'local',
     '-extension', 'MIT-SHM',
-    '-extension', 'XTEST',
+    ...(ctx.xtest ? [] : ['-extension', 'XTEST']),
   ];
 }
 

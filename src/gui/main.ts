@@ -1,0 +1,54 @@
+import { X11DockerError } from '../errors.js';
+import { log } from '../log.js';
+import { isLoopback } from '../options/html.js';
+import { findBinaries } from '../host/facts.js';
+import { start } from '../run/spawn.js';
+import { startGui } from './server.js';
+
+/**
+ * Parses the listening address of `x11docker-gui [ADDR[:PORT]|PORT]` and `x11docker --gui[=...]`.
+ * @param value e.g. undefined, `8080`, `127.0.0.1:8080`, `0.0.0.0`, `[::1]:8080`.
+ * @throws X11DockerError naming --gui and the expected form.
+ */
+export function parseGuiAddress(value: string | undefined): { host: string; port?: number } {
+  if (value === undefined || value === '') return { host: '127.0.0.1' };
+  const m = /^(?:(\d{1,5})|(\[[0-9a-fA-F:]+\]|[0-9.]+|localhost)(?::(\d{1,5}))?)$/.exec(value);
+  const port = m?.[1] ?? m?.[3];
+  if (!m || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+    throw new X11DockerError(`Option --gui needs ADDRESS, ADDRESS:PORT or PORT (got '${value.slice(0, 80)}'), e.g. --gui=127.0.0.1:8080.`);
+  }
+  return { host: m[2] ? m[2].replace(/^\[|\]$/g, '') : '127.0.0.1', port: port !== undefined ? Number(port) : undefined };
+}
+
+/**
+ * Runs x11docker-gui until SIGINT/SIGTERM/SIGHUP: prints the URL with its token on stdout, opens
+ * it with `xdg-open` when a desktop is there (DISPLAY or WAYLAND_DISPLAY set), and on a signal
+ * stops the sessions started from the page (each cleans up itself) before it exits.
+ * @param address the value of `--gui=` (see {@link parseGuiAddress}).
+ * @returns exit code 0.
+ * @throws X11DockerError for a bad address or a port that cannot be bound.
+ */
+export async function runGui(address: string | undefined): Promise<number> {
+  const bind = parseGuiAddress(address);
+  if (!isLoopback(bind.host)) {
+    log.warning(
+      `x11docker-gui listens on ${bind.host}, not only on this machine. Anyone on the network who gets the URL ` +
+        '(its token) can run containers as you; the connection is not encrypted.',
+    );
+  }
+  const gui = await startGui(bind);
+  process.stdout.on('error', () => undefined);
+  process.stdout.write(`${gui.url}\n`);
+  log.note(`x11docker-gui is at ${gui.url} — press Ctrl-C to stop it and the sessions started from it.`);
+  if ((process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && findBinaries(['xdg-open'], process.env.PATH ?? '').has('xdg-open')) {
+    const opener = start('xdg-open', [gui.url], { stdio: 'ignore', detached: true, cleanup: false });
+    opener.unref();
+    void opener.catch(() => undefined);
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve(s));
+  });
+  log.note(`received ${signal}: stopping x11docker-gui and its sessions`);
+  await gui.close();
+  return 0;
+}

@@ -1,0 +1,41 @@
+/**
+ * The `--html` viewer: noVNC's RFB client (npm `@novnc/novnc`) connected through websockify on
+ * the same origin. The VNC password comes from the URL fragment (`#password=...`), which the
+ * browser never sends to a server; it is removed from the address bar once read.
+ * The view scales to the window (keyboard and mouse go to the app; focus follows a click).
+ * With `&clipboard=1` the clipboard is shared in both directions where the browser allows it.
+ */
+import RFB from '@novnc/novnc';
+
+const params = new URLSearchParams(location.hash.slice(1));
+const password = params.get('password') ?? '';
+const status = document.getElementById('status')!;
+history.replaceState(null, '', location.pathname);
+
+const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websockify`;
+const rfb = new RFB(document.getElementById('screen')!, url, { credentials: { password } });
+rfb.scaleViewport = true;
+rfb.focusOnClick = true;
+rfb.addEventListener('connect', () => {
+  status.textContent = '';
+  document.title = `x11docker: ${rfb.desktopName ?? ''}`.trim();
+  (window as unknown as { x11dockerConnected: boolean }).x11dockerConnected = true;
+});
+rfb.addEventListener('disconnect', () => {
+  status.textContent = 'disconnected: the session has ended';
+});
+rfb.addEventListener('securityfailure', () => {
+  status.textContent = 'wrong password';
+});
+rfb.addEventListener('desktopname', (e: Event) => {
+  document.title = `x11docker: ${(e as CustomEvent<{ name: string }>).detail.name}`;
+});
+if (params.get('clipboard') === '1') {
+  rfb.addEventListener('clipboard', (e: Event) => {
+    void navigator.clipboard?.writeText((e as CustomEvent<{ text: string }>).detail.text).catch(() => undefined);
+  });
+  window.addEventListener('paste', (e) => {
+    const text = e.clipboardData?.getData('text/plain');
+    if (text) rfb.clipboardPasteFrom(text);
+  });
+}
