@@ -48,7 +48,7 @@ export interface HostFacts {
 }
 
 /** Executables that x11docker looks for in PATH. */
-export const knownBinaries = ['Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl'] as const;
+export const knownBinaries = ['Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl', 'x11vnc', 'websockify'] as const;
 
 /**
  * Gathers host facts for a session.

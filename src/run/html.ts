@@ -16,6 +16,7 @@ import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { start } from './spawn.js';
+import { findBinaries } from '../host/facts.js';
 import type { HtmlBind } from '../options/html.js';
 import type { SessionPlan } from '../plan/plan.js';
 
@@ -68,6 +69,11 @@ export function webDir(): string {
  */
 export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   const web = webDir();
+  const found = findBinaries(Object.keys(htmlHelpers), process.env.PATH ?? '');
+  const missing = Object.entries(htmlHelpers).filter(([b]) => !found.has(b));
+  if (missing.length > 0) {
+    throw new X11DockerError(`--html needs ${missing.map(([b]) => b).join(' and ')}. Install: apt-get install ${missing.map(([, p]) => p).join(' ')}.`);
+  }
   const password = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8);
   const passwdFile = `${o.sessionDir}/vncpasswd`;
   writeFileSync(passwdFile, `${password}\n`, { mode: 0o600 });
@@ -87,20 +93,20 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   };
   try {
     const clip = o.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'];
-    const vnc = start('x11vnc', [
+    const vnc = start(...orphanSafe('x11vnc', [
       '-display', `:${o.display}`, '-auth', o.authFile,
       '-localhost', '-noipv6', '-autoport', '5900',
       '-passwdfile', passwdFile,
       '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb',
       '-desktop', `x11docker :${o.display}`,
       ...clip,
-    ], { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
+    ]), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
     children.push(vnc);
     const vncPort = await waitForLine(vnc, /^PORT=(\d+)/m, o.timeoutMs, 'x11vnc');
 
     for (let attempt = 1; ; attempt++) {
       const port = o.bind.port ?? (await freePort(o.bind.host));
-      const ws = start('websockify', ['--web', web, `${o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host}:${port}`, `127.0.0.1:${vncPort}`], {
+      const ws = start(...orphanSafe('websockify', ['--web', web, `${o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host}:${port}`, `127.0.0.1:${vncPort}`]), {
         ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false,
       } as Parameters<typeof start>[2]);
       children.push(ws);
@@ -121,6 +127,14 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     }
     throw error;
   }
+}
+
+/**
+ * Wraps a helper in `setpriv --pdeathsig SIGTERM` (util-linux) when available, so the kernel ends
+ * it if x11docker itself dies without cleaning up (e.g. SIGKILL); otherwise runs it directly.
+ */
+function orphanSafe(file: string, args: string[]): [string, string[]] {
+  return findBinaries(['setpriv'], process.env.PATH ?? '').has('setpriv') ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', file, ...args]] : [file, args];
 }
 
 /** Resolves with the first capture of `pattern` in the child's stdout or stderr. */

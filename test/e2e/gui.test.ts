@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { DEMO_IMAGE, ensureEnded, leftovers, waitFor } from './helpers.js';
+import { CLI, DEMO_IMAGE, ensureEnded, leftovers, waitFor } from './helpers.js';
 
 const GUI = fileURLToPath(new URL('../../x11docker-gui.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
@@ -163,5 +163,51 @@ describe('x11docker-gui in a real browser', () => {
     assert.doesNotMatch(helpers.stdout, new RegExp(`x11vnc -display :${live.display} `));
     assert.doesNotMatch(helpers.stdout, new RegExp(`websockify .*${new URL(live.htmlUrl!).port}`));
     assert.ok(!existsSync(join(homedir(), '.cache', 'x11docker', live.sessionId)), 'session folder removed');
+  });
+
+  test('--html from the command line: wrong password refused, keyboard reaches the app', async () => {
+    // xterm runs a shell that reads one line; the container exits 7 only if it was "hello"
+    const inner = `xterm -e sh -c 'read x; echo "$x" > /tmp/typed'; [ "$(cat /tmp/typed)" = hello ] && exit 7; exit 1`;
+    const child = execa('node', [CLI, '--showenv', '--html', '--size=400x300', DEMO_IMAGE, 'sh', '-c', inner], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000,
+    });
+    let display = -1;
+    try {
+      const lines = await new Promise<string[]>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/HTML_URL=.*\n/.test(out)) resolve(out.split('\n'));
+        });
+        void child.then((r) => reject(new Error(`x11docker ended early: ${r.stderr}`)));
+      });
+      display = Number(/DISPLAY=:(\d+)/.exec(lines.join(' '))![1]);
+      const viewUrl = lines.find((l) => l.startsWith('HTML_URL='))!.slice('HTML_URL='.length);
+      const view = await browser!.newPage({ viewport: { width: 800, height: 600 } });
+      try {
+        await view.goto(viewUrl.replace(/password=\w+/, 'password=wrong123'));
+        await view.waitForFunction(() => /wrong password|disconnected/.test(document.getElementById('status')!.textContent ?? ''));
+        assert.notEqual(await view.evaluate(() => (window as unknown as { x11dockerConnected?: boolean }).x11dockerConnected), true);
+        await view.goto('about:blank');
+        await view.goto(viewUrl);
+        await view.waitForFunction(() => (window as unknown as { x11dockerConnected?: boolean }).x11dockerConnected === true, undefined, { timeout: 30000 });
+        await waitFor('xterm drawn', async () => (await canvasStats(view.mainFrame())).colours >= 2, 30000);
+        const box = (await view.locator('canvas').boundingBox())!;
+        await view.mouse.click(box.x + 30, box.y + 30);
+        await view.keyboard.type('hello');
+        await view.keyboard.press('Enter');
+        const r = await child;
+        assert.equal(r.exitCode, 7, r.stderr);
+      } finally {
+        await view.close();
+      }
+    } finally {
+      await ensureEnded(child);
+    }
+    const left = await leftovers(display);
+    const mine = (l: string) => l.includes(`X${display}_`) || l.includes(`:${display} `) || l.includes(`-${display}.`);
+    assert.deepEqual([...left.containers, ...left.xservers, ...left.claims].filter(mine), []);
+    assert.deepEqual(left.sockets, []);
+    assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11vnc -display :${display} `));
   });
 });

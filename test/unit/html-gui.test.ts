@@ -18,7 +18,7 @@ const host: HostFacts = {
   hostUser: { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' },
   hostUserSource: 'invoking',
   display: ':5',
-  binaries: new Set(['Xephyr', 'Xvfb', 'docker']),
+  binaries: new Set(['Xephyr', 'Xvfb', 'docker', 'x11vnc', 'websockify']),
   sessionId: 'abc123def456',
   pid: 4242,
 };
@@ -59,6 +59,12 @@ describe('plan with --html', () => {
   test('warns when the view listens beyond loopback', () => {
     const p = planSession(parseCommandLine(['--html=0.0.0.0:6080', 'img']), host, image);
     assert.ok(p.warnings.some((w) => w.startsWith('Option --html=0.0.0.0:6080') && /network/.test(w)));
+  });
+  test('names the missing helper and its package before anything starts', () => {
+    assert.throws(
+      () => planSession(parseCommandLine(['--html', 'img']), { ...host, binaries: new Set(['Xvfb', 'docker', 'x11vnc']) }, image),
+      (e: unknown) => e instanceof X11DockerError && /--html needs websockify.*apt-get install websockify/.test(e.message),
+    );
   });
   test('refuses another X server', () => {
     assert.throws(() => planSession(parseCommandLine(['--html', '--xephyr', 'img']), host, image), /--html .*--xephyr/);
