@@ -49,7 +49,7 @@ export interface GuiServer {
 }
 
 /** Options the page does not offer (they do not start a session, or are the GUI itself). */
-const hiddenOptions = new Set(['help', 'version', 'gui']);
+const hiddenOptions = new Set(['help', 'version', 'gui', 'cleanup']);
 
 /** Tools besides the X servers that the dependency check lists: binary -> Debian package and purpose. */
 const tools: ReadonlyArray<{ binary: string; pkg: string; what: string }> = [

@@ -43,6 +43,8 @@ export interface HtmlViewOptions {
   readonly gid?: number;
   /** How long each helper may take to become ready, in ms. */
   readonly timeoutMs: number;
+  /** Called with each helper's pid right after it is started (the session record). */
+  readonly onSpawn?: (pid: number | undefined) => void;
 }
 
 /** Debian packages of the helpers, for error messages and the GUI's dependency check. */
@@ -102,6 +104,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
       ...clip,
     ]), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
     children.push(vnc);
+    o.onSpawn?.(vnc.pid);
     const vncPort = await waitForLine(vnc, /^PORT=(\d+)/m, o.timeoutMs, 'x11vnc');
 
     for (let attempt = 1; ; attempt++) {
@@ -110,6 +113,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
         ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false,
       } as Parameters<typeof start>[2]);
       children.push(ws);
+      o.onSpawn?.(ws.pid);
       const ok = await waitForPort(o.bind.host, port, ws, o.timeoutMs);
       if (ok) {
         const hostInUrl = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
@@ -205,12 +209,14 @@ export function freePort(host: string): Promise<number> {
  * @param display the new display.
  * @param authFile the display's client cookie file.
  * @param cleanups the session's undo list.
+ * @param onSpawn called with each helper's pid (recorded for the watcher and --cleanup).
  */
 export async function startHtml(
   plan: SessionPlan,
   display: number,
   authFile: string,
   cleanups: Array<{ readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'process' | 'file' }>,
+  onSpawn?: (pid: number | undefined) => void,
 ): Promise<void> {
   const view = await startHtmlView({
     display,
@@ -220,6 +226,7 @@ export async function startHtml(
     clipboard: false,
     ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
     timeoutMs: 15000,
+    onSpawn,
   });
   cleanups.push({ what: `stop the browser view of :${display}`, fn: () => view.stop(), stage: 'process' });
   writeFileSync(`${plan.sessionDir}/html.url`, `${view.url}\n`, { mode: 0o600 });

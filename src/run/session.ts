@@ -111,7 +111,7 @@ export class Session {
       process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
     }
 
-    if (plan.html) await startHtml(plan, x.display, x.clientAuthFile, this.cleanups);
+    if (plan.html) await startHtml(plan, x.display, x.clientAuthFile, this.cleanups, (pid) => this.registry?.addProcess(pid));
     this.checkSignal();
 
     const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve) => {

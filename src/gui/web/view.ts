@@ -21,10 +21,12 @@ rfb.addEventListener('connect', () => {
   document.title = `x11docker: ${rfb.desktopName ?? ''}`.trim();
   (window as unknown as { x11dockerConnected: boolean }).x11dockerConnected = true;
 });
+let refused = false;
 rfb.addEventListener('disconnect', () => {
-  status.textContent = 'disconnected: the session has ended';
+  if (!refused) status.textContent = 'disconnected: the session has ended';
 });
 rfb.addEventListener('securityfailure', () => {
+  refused = true;
   status.textContent = 'wrong password';
 });
 rfb.addEventListener('desktopname', (e: Event) => {
