@@ -1,8 +1,7 @@
 /**
  * `--sudouser`: sudo for the container user, as upstream x11docker offers it: the password is
- * `x11docker`, the user gets an entry in `/etc/sudoers`, and the container keeps the few
- * capabilities that su/sudo need (changing uid/gid, reading the password database, writing the
- * audit record, owning its timestamp files). no-new-privileges must be off, or the setuid bit of
+ * `x11docker`, the user gets an entry in `/etc/sudoers`, and the container gets back the
+ * capabilities upstream adds for it (see {@link SUDO_CAPABILITIES}). no-new-privileges must be off, or the setuid bit of
  * sudo has no effect. If an application breaks out of the container, it can then do anything.
  */
 
@@ -12,8 +11,12 @@ export const SUDO_PASSWORD = 'x11docker';
 /** SHA-512 crypt(3) hash of {@link SUDO_PASSWORD} (`openssl passwd -6 -salt x11dockersalt x11docker`). */
 export const SUDO_PASSWORD_HASH = '$6$x11dockersalt$vXcSYZBNfNTkKjjexgLkO61rLAR1yS4LpYYnl9XOAXxSqgM.nnWwh/4JgpujkhZWUXm8YU2xJ.zcQpU5Syeeq.';
 
-/** Capabilities added with `--sudouser` (the rest stay dropped). */
-export const SUDO_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID', 'AUDIT_WRITE'] as const;
+/**
+ * Capabilities added with `--sudouser` (the rest stay dropped): upstream's set for container
+ * administration (CHOWN, KILL, FSETID, FOWNER, SETPCAP) plus the ones for switching the user
+ * (SETUID, SETGID, DAC_OVERRIDE, AUDIT_WRITE), as upstream's `--sudouser` adds them.
+ */
+export const SUDO_CAPABILITIES = ['CHOWN', 'KILL', 'FSETID', 'FOWNER', 'SETPCAP', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'AUDIT_WRITE'] as const;
 
 /** The isolation warning for `--sudouser`. */
 export const SUDO_WARNING =

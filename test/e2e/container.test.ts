@@ -202,9 +202,11 @@ describe('container users', () => {
 
   it('--sudouser: sudo with password x11docker works, with the warning; without it sudo is refused', async () => {
     const base = await leftovers();
-    const probe = ['sh', '-c', 'echo "sudo=$(echo x11docker | sudo -S -p "" id -u 2>/dev/null || echo refused)"'];
+    const probe = ['sh', '-c', 'echo "sudo=$(echo x11docker | sudo -S -p "" id -u 2>/dev/null || echo refused)"; echo "bnd=$(grep CapBnd /proc/self/status | cut -f2) nnp=$(grep NoNewPrivs /proc/self/status | cut -f2)"'];
     const r = await asTester(['--sudouser', LOCALES, ...probe]);
     assert.equal(line(r.stdout, 'sudo'), '0', r.stderr);
+    // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP (bits 0,1,3-8) + AUDIT_WRITE (29), new privileges allowed
+    assert.equal(line(r.stdout, 'bnd'), '00000000200001fb nnp=0');
     assert.match(r.stderr, /WARNING: Option --sudouser: .*password 'x11docker'/);
     const n = await asTester([LOCALES, ...probe]);
     assert.equal(line(n.stdout, 'sudo'), 'refused', n.stderr);

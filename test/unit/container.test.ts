@@ -174,7 +174,8 @@ describe('container users', () => {
     const p = plan(['--sudouser', 'app']);
     const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' });
     assert.ok(args.includes('--cap-drop=ALL'));
-    for (const cap of ['SETUID', 'SETGID', 'AUDIT_WRITE', 'CHOWN']) assert.ok(args.includes(`--cap-add=${cap}`), cap);
+    for (const cap of ['CHOWN', 'KILL', 'FSETID', 'FOWNER', 'SETPCAP', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'AUDIT_WRITE']) assert.ok(args.includes(`--cap-add=${cap}`), cap);
+    assert.equal(args.filter((a) => a.startsWith('--cap-add=')).length, 9, 'no other capability');
     assert.ok(!args.includes('--security-opt=no-new-privileges'));
     assert.ok(p.warnings.some((w) => w.includes('--sudouser') && w.includes('x11docker')));
     const files = userFiles(p, { passwd: 'root:x:0:0::/root:/bin/sh\n', shadow: 'root:$6$secret:1::::::\n' });
