@@ -87,7 +87,9 @@ export function planMounts(
     }
     mounts.push({ source, target: user.home, readonly: false });
     homeMounted = true;
-    if (user.uid !== hostUser.uid) notes.push(`Option --home: files the container user (uid ${user.uid}) writes to ${source} belong to uid ${user.uid} on the host.`);
+    if (user.uid !== hostUser.uid) {
+      notes.push(`Option --home: ${source} belongs to your host user ${hostUser.name}; the container user (uid ${user.uid}) may not be able to write it, and what it writes belongs to uid ${user.uid} on the host.`);
+    }
   }
   for (const s of options.sharedirs) {
     const kind = paths.get(s.path) ?? 'missing';
