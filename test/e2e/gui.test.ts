@@ -175,7 +175,7 @@ describe('x11docker-gui in a real browser', () => {
     assert.ok(!existsSync(join(homedir(), '.cache', 'x11docker', live.sessionId)), 'session folder removed');
   });
 
-  test('--html from the command line: keyboard from the browser reaches the app', async () => {
+  test('--html from the command line: listed on the GUI page, scales with the window, keyboard reaches the app', async () => {
     // xterm runs a shell that reads one line; the container exits 7 only if it was "hello".
     // (xterm as root without capabilities exits at once, so a plain uid runs it.)
     const inner = `xterm -e sh -c 'read x; echo "$x" > /tmp/typed'; [ "$(cat /tmp/typed)" = hello ] && exit 7; exit 1`;
@@ -199,6 +199,14 @@ describe('x11docker-gui in a real browser', () => {
         await view.goto(viewUrl);
         await view.waitForFunction(() => (window as unknown as { x11dockerConnected?: boolean }).x11dockerConnected === true, undefined, { timeout: 30000 });
         await waitFor('xterm drawn', async () => (await canvasStats(view.mainFrame())).colours >= 2, 30000);
+        // the GUI page lists this session, started elsewhere, and can open it
+        const listed = (await (await page.request.get(`http://127.0.0.1:${port}/api/sessions`)).json()) as { external: Array<{ url: string }> };
+        assert.ok(listed.external.some((x) => x.url === viewUrl), JSON.stringify(listed.external));
+        // the view follows the browser window's size (scaled)
+        await view.setViewportSize({ width: 400, height: 300 });
+        await waitFor('the view to scale down', async () => ((await view.locator('canvas').boundingBox())?.width ?? 0) <= 400, 10000);
+        await view.setViewportSize({ width: 800, height: 600 });
+        await waitFor('the view to scale up', async () => ((await view.locator('canvas').boundingBox())?.width ?? 0) > 700, 10000);
         const box = (await view.locator('canvas').boundingBox())!;
         await view.mouse.click(box.x + 30, box.y + 30);
         await view.keyboard.type('hello');
@@ -216,5 +224,33 @@ describe('x11docker-gui in a real browser', () => {
     assert.deepEqual([...left.containers, ...left.xservers, ...left.claims].filter(mine), []);
     assert.deepEqual(left.sockets, []);
     assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11vnc -display :${display} `));
+  });
+
+  test('x11docker --gui: the same server from the main command, ends on SIGTERM', async () => {
+    const child = execa('node', [CLI, '--gui'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
+    try {
+      const guiUrl = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+        });
+        void child.then((r) => reject(new Error(`x11docker --gui ended: ${r.stderr}`)));
+      });
+      const u = new URL(guiUrl);
+      assert.equal(u.hostname, '127.0.0.1');
+      assert.equal((await fetch(`${u.origin}/`)).status, 403);
+      const ok = await fetch(guiUrl, { redirect: 'manual' });
+      assert.equal(ok.status, 303);
+      const cookie = ok.headers.get('set-cookie')!;
+      assert.match(cookie, /HttpOnly; SameSite=Strict/);
+      const opts = await fetch(`${u.origin}/api/options`, { headers: { cookie: cookie.split(';')[0]! } });
+      assert.equal(opts.status, 200);
+      assert.ok(((await opts.json()) as { options: Array<{ name: string }> }).options.some((o) => o.name === 'html'));
+      child.kill('SIGTERM');
+      assert.equal((await child).exitCode, 0);
+    } finally {
+      await ensureEnded(child);
+    }
   });
 });
