@@ -111,8 +111,11 @@ export class Session {
       process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
     }
 
-    if (plan.html) await startHtml(plan, x.display, x.clientAuthFile, this.cleanups, (pid) => this.registry?.addProcess(pid));
     this.checkSignal();
+    // --html: x11vnc and websockify start while the container starts; awaited on every path below
+    // before the session can end, so their stop is registered before any cleanup runs.
+    const htmlStarting = plan.html ? startHtml(plan, x.display, x.clientAuthFile, this.cleanups, (pid) => this.registry?.addProcess(pid)) : undefined;
+    htmlStarting?.catch(() => undefined);
 
     const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve) => {
       this.stopRequested = () => resolve({ kind: 'signal' });
@@ -129,6 +132,7 @@ export class Session {
         this.containerEnded = true;
         return { kind: 'container' as const, code: r.exitCode ?? 1 };
       });
+      await htmlStarting;
       const first = await Promise.race([ended, containerEnded]);
       if (first.kind === 'container') {
         if (first.code !== 0 && (await this.engine.neverStarted(id))) {
@@ -142,6 +146,7 @@ export class Session {
       return EXIT_SIGINT;
     }
 
+    await htmlStarting;
     log.note(`X server :${x.display} is running. Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     const first = await ended;
     if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
