@@ -181,7 +181,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
   }
   if (options.xonly && image !== undefined) {
-    throw new X11DockerError(`Option --xonly starts no container, but image '${image}' was given. Remove --xonly or the image.`);
+    throw new X11DockerError(`Option --xonly starts no container, but image '${printable(image)}' was given. Remove --xonly or the image.`);
   }
   return options;
 }

@@ -1,0 +1,116 @@
+// Soak test: many x11docker sessions in a row and at once, then a count of what they left behind.
+// Usage: node bench/soak.mjs [SEQUENTIAL=100] [ROUNDS=5] [PARALLEL=8]   (see bench/soak.sh)
+// Each session: `x11docker --xvfb x11docker-demo:latest sh -c 'xdpyinfo >/dev/null'` (a real X
+// client on the new display) under /usr/bin/time, which reports the x11docker process's peak RSS
+// and CPU time (user + system). Leftovers are counted against a snapshot taken before the start,
+// and only where the x11docker process that made them is gone, so other people's live sessions
+// on the same machine do not count.
+import { execa } from 'execa';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../dist/x11docker.js', import.meta.url));
+const [SEQ = 100, ROUNDS = 5, PAR = 8] = process.argv.slice(2).map(Number);
+const CACHE = join(process.env.HOME ?? '/root', '.cache', 'x11docker');
+
+function alive(pid) {
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Everything x11docker-like on the machine now, with whether its owner is gone. */
+async function snapshot() {
+  const ps = await execa('docker', ['ps', '-a', '--filter', 'label=x11docker.session', '--format', '{{.ID}} {{.Label "x11docker.pid"}}'], { reject: false });
+  const containers = ps.stdout.split('\n').filter(Boolean).filter((l) => !alive(Number(l.split(' ')[1]))).map((l) => l.split(' ')[0]);
+  const procs = (await execa('ps', ['-eo', 'pid=,ppid=,args='])).stdout.split('\n').map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter(Boolean);
+  const argsOf = new Map(procs.map((m) => [m[1], m[3]]));
+  const xservers = procs
+    .filter((m) => /^\S*(Xvfb|Xephyr)\s/.test(m[3]) && /\.cache\/x11docker\//.test(m[3]) && !/x11docker\.js/.test(argsOf.get(m[2]) ?? ''))
+    .map((m) => m[1]);
+  const lockPid = (n) => {
+    try {
+      return Number(readFileSync(`/tmp/.X${n}-lock`, 'utf8').trim());
+    } catch {
+      return 0;
+    }
+  };
+  const sockets = readdirSync('/tmp/.X11-unix').filter((f) => /^X\d+$/.test(f)).filter((f) => !alive(lockPid(f.slice(1)))).map((f) => `/tmp/.X11-unix/${f}`);
+  const locks = readdirSync('/tmp').filter((f) => /^\.X\d+-lock$/.test(f)).filter((f) => !alive(lockPid(f.slice(2, -5)))).map((f) => `/tmp/${f}`);
+  const claims = readdirSync('/tmp').filter((f) => f.startsWith('.x11docker-display-')).filter((f) => {
+    try {
+      return !alive(Number(readFileSync(`/tmp/${f}`, 'utf8').trim()));
+    } catch {
+      return false;
+    }
+  }).map((f) => `/tmp/${f}`);
+  const folders = existsSync(CACHE)
+    ? readdirSync(CACHE, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images').map((d) => join(CACHE, d.name)).filter((d) => {
+        try {
+          const r = JSON.parse(readFileSync(join(d, 'session.json'), 'utf8'));
+          return !alive(r.x11docker.pid);
+        } catch {
+          return true;
+        }
+      })
+    : [];
+  return { containers, xservers, sockets: [...sockets, ...locks], claims, folders };
+}
+
+/** Runs one session under /usr/bin/time; returns its exit code, peak RSS (KiB), CPU (s), wall (s). */
+async function session() {
+  const r = await execa('/usr/bin/time', ['-f', 'SOAK %M %U %S %e', 'node', CLI, '--xvfb', '--quiet', 'x11docker-demo:latest', 'sh', '-c', 'xdpyinfo >/dev/null'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120000,
+  });
+  const m = /SOAK (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(String(r.stderr));
+  return { code: r.exitCode, rssKiB: Number(m?.[1]), cpu: Number(m?.[2]) + Number(m?.[3]), wall: Number(m?.[4]), err: r.exitCode === 0 ? '' : String(r.stderr).trim().split('\n').slice(-2).join(' | ') };
+}
+
+function summary(name, runs, seconds) {
+  const failed = runs.filter((r) => r.code !== 0);
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rss = runs.map((r) => r.rssKiB / 1024);
+  const cpu = runs.map((r) => r.cpu * 1000);
+  console.log(
+    `${name.padEnd(22)} sessions ${String(runs.length).padStart(3)}  failed ${failed.length}  ` +
+      `peak RSS MiB median ${med(rss).toFixed(1)} max ${Math.max(...rss).toFixed(1)}  ` +
+      `CPU ms/session median ${med(cpu).toFixed(0)} max ${Math.max(...cpu).toFixed(0)}  ` +
+      `wall ${seconds.toFixed(1)} s (${((seconds * 1000) / runs.length).toFixed(0)} ms/session)`,
+  );
+  for (const f of failed.slice(0, 5)) console.log(`  failed (exit ${f.code}): ${f.err}`);
+}
+
+function newSince(before, after) {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.filter((x) => !before[k].includes(x))]));
+}
+
+const before = await snapshot();
+console.log(`soak: ${SEQ} sequential sessions, then ${ROUNDS} rounds of ${PAR} concurrent sessions (--xvfb, xdpyinfo in x11docker-demo)`);
+
+let t = performance.now();
+const seq = [];
+for (let i = 0; i < SEQ; i++) seq.push(await session());
+summary('sequential', seq, (performance.now() - t) / 1000);
+
+t = performance.now();
+const conc = [];
+for (let round = 0; round < ROUNDS; round++) conc.push(...(await Promise.all(Array.from({ length: PAR }, () => session()))));
+summary(`concurrent ${PAR}x${ROUNDS}`, conc, (performance.now() - t) / 1000);
+
+// the sessions are over; give --rm removals and watchers a moment, then count
+await new Promise((r) => setTimeout(r, 2000));
+const left = newSince(before, await snapshot());
+console.log(
+  `left afterwards: containers ${left.containers.length}, X servers ${left.xservers.length}, sockets/lock files ${left.sockets.length}, ` +
+    `claims ${left.claims.length}, cache folders ${left.folders.length}`,
+);
+for (const [k, v] of Object.entries(left)) for (const x of v) console.log(`  ${k}: ${x}`);
+const bad = seq.concat(conc).filter((r) => r.code !== 0).length + Object.values(left).reduce((n, v) => n + v.length, 0);
+process.exitCode = bad === 0 ? 0 : 1;
