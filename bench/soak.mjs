@@ -106,7 +106,12 @@ summary(`concurrent ${PAR}x${ROUNDS}`, conc, (performance.now() - t) / 1000);
 
 // the sessions are over; give --rm removals and watchers a moment, then count
 await new Promise((r) => setTimeout(r, 2000));
-const left = newSince(before, await snapshot());
+// counted only when still there 3 s later: other people's sessions (e.g. older builds without a
+// session record) may be starting or ending at this moment
+const first = newSince(before, await snapshot());
+await new Promise((r) => setTimeout(r, 3000));
+const second = await snapshot();
+const left = Object.fromEntries(Object.entries(first).map(([k, v]) => [k, v.filter((x) => second[k].includes(x))]));
 console.log(
   `left afterwards: containers ${left.containers.length}, X servers ${left.xservers.length}, sockets/lock files ${left.sockets.length}, ` +
     `claims ${left.claims.length}, cache folders ${left.folders.length}`,
