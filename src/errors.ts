@@ -28,3 +28,12 @@ export const EXIT_SIGINT = 130;
 export const EXIT_SIGTERM = 143;
 /** Exit code after SIGHUP (128 + 1), e.g. when the terminal closes. */
 export const EXIT_SIGHUP = 129;
+
+/**
+ * Shows a user value inside a one-line message: control characters escaped (JSON style), values
+ * longer than 80 characters cut with `...`, so a hostile value cannot break or flood the line.
+ */
+export function printable(value: string): string {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+}

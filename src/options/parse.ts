@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 import { findOption, optionTable, xserverOptionNames, type XServerName } from './table.js';
 import type { Verbosity } from '../log.js';
 import { parsePersistence, type PersistenceOptions } from './persistence.js';
@@ -297,10 +297,4 @@ function validateBackend(value: string | undefined): Backend {
   if (value === undefined) return 'docker';
   if (value === 'docker' || value === 'podman' || value === 'nerdctl') return value;
   throw new X11DockerError(`Option --backend needs docker, podman or nerdctl (got '${printable(value)}').`);
-}
-
-/** Shows a user value inside a one-line message: control characters escaped, long values cut. */
-function printable(value: string): string {
-  const escaped = JSON.stringify(value).slice(1, -1);
-  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
 }

@@ -4,7 +4,7 @@
  * live in one place. Pure: only `process.cwd()` is read, to make relative paths absolute.
  */
 import { resolve } from 'node:path';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 
 /** One `--sharedir` value. */
 export interface SharedDir {
@@ -56,7 +56,7 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */
 function hostPath(value: string, option: string): string {
   if (value.trim() === '') throw new X11DockerError(`Option ${option} needs a host folder, got an empty path. Give one, e.g. ${option}=$HOME/Documents.`);
-  if (/[\0\n]/.test(value)) throw new X11DockerError(`Option ${option}: the path ${JSON.stringify(value)} contains a newline or NUL. Rename the folder.`);
+  if (/[\0\n]/.test(value)) throw new X11DockerError(`Option ${option}: the path "${printable(value)}" contains a newline or NUL. Rename the folder.`);
   const path = resolve(value);
   if (path === '/') throw new X11DockerError(`Option ${option}: sharing the host's root folder / is refused. Share a sub folder.`);
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
@@ -68,6 +68,6 @@ function hostPath(value: string, option: string): string {
  */
 export function validateLocaleSpec(spec: string): void {
   if (!/^[a-zA-Z]{2,3}(_[a-zA-Z]{2})?(\.[a-zA-Z0-9-]+)?(@[a-zA-Z0-9]+)?$/.test(spec)) {
-    throw new X11DockerError(`Option --lang needs a locale like de, de_DE or zh_CN.UTF-8 (got ${JSON.stringify(spec)}).`);
+    throw new X11DockerError(`Option --lang needs a locale like de, de_DE or zh_CN.UTF-8 (got "${printable(spec)}").`);
   }
 }

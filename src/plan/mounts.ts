@@ -8,7 +8,7 @@
  * host's HOME with `--sharedir` puts it below the container's HOME.
  */
 import { join, posix } from 'node:path';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 import type { HostUser } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
 import type { ContainerUser } from './userdb.js';
@@ -79,7 +79,7 @@ export function planMounts(
       if (paths.get(source) !== 'dir') createHostDir = source;
     } else {
       const kind = paths.get(source) ?? 'missing';
-      if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${source}: this is a file, not a folder. Give a folder.`);
+      if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${printable(source)}: this is a file, not a folder. Give a folder.`);
       if (kind === 'missing') createHostDir = source;
       if (source === hostUser.home) {
         warnings.push(`Option --homedir ${source}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
@@ -93,22 +93,22 @@ export function planMounts(
   }
   for (const s of options.sharedirs) {
     const kind = paths.get(s.path) ?? 'missing';
-    if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${s.path}: no such file or folder on the host. Create it first, or fix the path.`);
+    if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${printable(s.path)}: no such file or folder on the host. Create it first, or fix the path.`);
     let target = s.path;
     if (s.path === hostUser.home && user) {
       // upstream: the host HOME goes below the container's HOME, not over it
       target = posix.join(user.home, 'hosthome');
-      notes.push(`Option --sharedir ${s.path}: your host HOME is shared as ${target} in the container.`);
+      notes.push(`Option --sharedir ${printable(s.path)}: your host HOME is shared as ${target} in the container.`);
     }
     if (SENSITIVE.some((d) => s.path === d || s.path.startsWith(`${d}/`)) || s.path === hostUser.home) {
-      warnings.push(`Option --sharedir ${s.path}${s.readonly ? ':ro' : ''}: a sensitive host path is shared with the container${s.readonly ? ' (read-only)' : ''}. It may read secrets${s.readonly ? '' : ' or change the host'} from there.`);
+      warnings.push(`Option --sharedir ${printable(s.path)}${s.readonly ? ':ro' : ''}: a sensitive host path is shared with the container${s.readonly ? ' (read-only)' : ''}. It may read secrets${s.readonly ? '' : ' or change the host'} from there.`);
     }
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${s.path}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
+      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }
     const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
     if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${s.path}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
+      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
     }
     mounts.push({ source: s.path, target, readonly: s.readonly });
   }
