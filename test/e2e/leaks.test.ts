@@ -13,6 +13,7 @@ import {
   waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
 } from './helpers.js';
 import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
+import { readRecord } from '../../src/run/registry.js';
 
 const ROOT_CACHE = `${process.env.HOME}/.cache/x11docker`;
 
@@ -36,12 +37,42 @@ async function xserverPids(n: number): Promise<number[]> {
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
-/** What one session left: its containers, X server, socket and lock, session folder. */
+/** X server (and helper) pids of live sessions, by x11docker pid, read from their session records. */
+const knownPids = new Map<number, number[]>();
+
+/** Reads a live session's recorded processes (call while it runs), for {@link sessionLeft}. */
+function remember(s: RunningSession): void {
+  const dir = sessionDirsOfPid(ROOT_CACHE, s.child.pid!)[0];
+  const record = dir ? readRecord(dir) : undefined;
+  assert.ok(record && record.processes.length > 0, `session ${s.child.pid} has a record with its X server`);
+  knownPids.set(s.child.pid!, record.processes.map((p) => p.pid));
+}
+
+function pidIn(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What one session left: its containers, X server, claim, lock and socket, session folder. Only
+ * things that are provably this session's count (a display number released by it may be claimed
+ * by another session at once, e.g. another test run on the machine).
+ */
 async function sessionLeft(pid: number, display: number): Promise<string[]> {
   const left: string[] = [];
+  const xpids = knownPids.get(pid) ?? [];
   left.push(...(await containersOf(pid)).map((c) => `container ${c}`));
-  left.push(...(await xserverPids(display)).map((p) => `X server pid ${p}`));
-  for (const f of [`/tmp/.X11-unix/X${display}`, `/tmp/.X${display}-lock`, `/tmp/.x11docker-display-${display}.claim`]) if (existsSync(f)) left.push(f);
+  left.push(...xpids.filter((p) => existsSync(`/proc/${p}`)).map((p) => `X server pid ${p}`));
+  const claim = `/tmp/.x11docker-display-${display}.claim`;
+  const lock = `/tmp/.X${display}-lock`;
+  const socket = `/tmp/.X11-unix/X${display}`;
+  if (pidIn(claim) === pid) left.push(claim);
+  const ownLock = xpids.includes(pidIn(lock) ?? -1);
+  if (ownLock) left.push(lock);
+  if (existsSync(socket) && (ownLock || (!existsSync(lock) && !existsSync(claim)))) left.push(socket);
   left.push(...sessionDirsOfPid(ROOT_CACHE, pid));
   return left;
 }
@@ -66,6 +97,7 @@ describe('x11docker killed with SIGKILL', () => {
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
       await waitForWindow(s.xenv, 'xeyes');
+      remember(s);
       const pid = s.child.pid!;
       assert.equal((await containersOf(pid)).length, 1);
       assert.ok(await watcherOf(pid), 'a watcher runs for the session');
@@ -84,6 +116,8 @@ describe('x11docker killed with SIGKILL', () => {
     try {
       [live, dead] = await Promise.all([startSession(['--xvfb', DEMO_IMAGE, 'xeyes']), startSession(['--xvfb', DEMO_IMAGE, 'xeyes'])]);
       await Promise.all([waitForWindow(live.xenv, 'xeyes'), waitForWindow(dead.xenv, 'xeyes')]);
+      remember(live);
+      remember(dead);
       const pid = dead.child.pid!;
       const watcher = await watcherOf(pid);
       assert.ok(watcher);
@@ -119,6 +153,7 @@ describe('one side dies, the other is stopped', () => {
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
       await waitForWindow(s.xenv, 'xeyes');
+      remember(s);
       const [id] = await containersOf(s.child.pid!);
       await execa('docker', ['kill', id!]);
       const r = await s.child;
@@ -174,6 +209,7 @@ describe('concurrent sessions and busy displays', () => {
       const cookies = sessions.map((s) => readFileSync(s.xenv.XAUTHORITY!).toString('hex'));
       assert.equal(new Set(cookies).size, 8, 'distinct cookies');
       await Promise.all(sessions.map((s) => waitForWindow(s.xenv, 'xeyes', 60000)));
+      sessions.forEach(remember);
       for (const s of sessions) {
         const tree = (await xclient('xwininfo', ['-root', '-tree'], s.xenv)).stdout;
         assert.equal(tree.split('\n').filter((l) => l.includes('"xeyes"')).length, 1, `exactly one xeyes window on :${s.display}`);
