@@ -41,10 +41,11 @@ async function xserverPids(n: number): Promise<number[]> {
 const knownPids = new Map<number, number[]>();
 
 /** Reads a live session's recorded processes (call while it runs), for {@link sessionLeft}. */
-function remember(s: RunningSession): void {
-  const dir = sessionDirsOfPid(ROOT_CACHE, s.child.pid!)[0];
-  const record = dir ? readRecord(dir) : undefined;
-  assert.ok(record && record.processes.length > 0, `session ${s.child.pid} has a record with its X server`);
+async function remember(s: RunningSession): Promise<void> {
+  await waitFor(`session record of ${s.child.pid}`, () => sessionDirsOfPid(ROOT_CACHE, s.child.pid!).some((d) => (readRecord(d)?.processes.length ?? 0) > 0), 5000).catch(() => undefined);
+  const dirs = sessionDirsOfPid(ROOT_CACHE, s.child.pid!);
+  const record = dirs[0] ? readRecord(dirs[0]) : undefined;
+  assert.ok(record && record.processes.length > 0, `session ${s.child.pid} (display :${s.display}) has a record with its X server: ${JSON.stringify({ dirs, record, all: readdirSync(ROOT_CACHE) })}`);
   knownPids.set(s.child.pid!, record.processes.map((p) => p.pid));
 }
 
@@ -97,7 +98,7 @@ describe('x11docker killed with SIGKILL', () => {
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
       await waitForWindow(s.xenv, 'xeyes');
-      remember(s);
+      await remember(s);
       const pid = s.child.pid!;
       assert.equal((await containersOf(pid)).length, 1);
       assert.ok(await watcherOf(pid), 'a watcher runs for the session');
@@ -116,8 +117,8 @@ describe('x11docker killed with SIGKILL', () => {
     try {
       [live, dead] = await Promise.all([startSession(['--xvfb', DEMO_IMAGE, 'xeyes']), startSession(['--xvfb', DEMO_IMAGE, 'xeyes'])]);
       await Promise.all([waitForWindow(live.xenv, 'xeyes'), waitForWindow(dead.xenv, 'xeyes')]);
-      remember(live);
-      remember(dead);
+      await remember(live);
+      await remember(dead);
       const pid = dead.child.pid!;
       const watcher = await watcherOf(pid);
       assert.ok(watcher);
@@ -153,7 +154,7 @@ describe('one side dies, the other is stopped', () => {
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
       await waitForWindow(s.xenv, 'xeyes');
-      remember(s);
+      await remember(s);
       const [id] = await containersOf(s.child.pid!);
       await execa('docker', ['kill', id!]);
       const r = await s.child;
@@ -209,7 +210,7 @@ describe('concurrent sessions and busy displays', () => {
       const cookies = sessions.map((s) => readFileSync(s.xenv.XAUTHORITY!).toString('hex'));
       assert.equal(new Set(cookies).size, 8, 'distinct cookies');
       await Promise.all(sessions.map((s) => waitForWindow(s.xenv, 'xeyes', 60000)));
-      sessions.forEach(remember);
+      await Promise.all(sessions.map(remember));
       for (const s of sessions) {
         const tree = (await xclient('xwininfo', ['-root', '-tree'], s.xenv)).stdout;
         assert.equal(tree.split('\n').filter((l) => l.includes('"xeyes"')).length, 1, `exactly one xeyes window on :${s.display}`);
