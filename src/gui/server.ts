@@ -25,7 +25,7 @@ import type { ImageConfig } from '../plan/image.js';
 import { Engine } from '../run/engine.js';
 import { run } from '../run/spawn.js';
 import { webDir } from '../run/html.js';
-import { xserverDrivers } from '../xserver/driver.js';
+import { xserverDrivers } from '../xserver/drivers.js';
 import { SessionList } from './sessions.js';
 
 /** Where the GUI listens. */

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -7,6 +7,16 @@ import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
 import { pathsToCheck, type PathKind } from '../plan/mounts.js';
 import { hostPathKinds } from './paths.js';
+import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
+
+/** Whether stdin is a Linux virtual console (/dev/ttyN). */
+function onConsole(): boolean {
+  try {
+    return /^\/dev\/tty\d+$/.test(readlinkSync('/proc/self/fd/0'));
+  } catch {
+    return false;
+  }
+}
 
 /** A user account on the host, from the passwd database. */
 export interface HostUser {
@@ -35,7 +45,11 @@ export interface HostFacts {
   readonly display?: string;
   /** `XAUTHORITY` of the user's desktop (default `~/.Xauthority` of the host user). */
   readonly xauthority?: string;
-  /** Executables found in PATH, among those x11docker may start. */
+  /** `WAYLAND_DISPLAY` of the user's desktop, if any. */
+  readonly waylandDisplay?: string;
+  /** x11docker runs on a Linux console (a /dev/ttyN terminal), where `--xorg` can start. */
+  readonly onConsole?: boolean;
+  /** Executables found in PATH (or absolute paths that exist), among those x11docker may start. */
   readonly binaries: ReadonlySet<string>;
   /** Random id of this session: names the cache folder and labels the container. */
   readonly sessionId: string;
@@ -48,7 +62,11 @@ export interface HostFacts {
 }
 
 /** Executables that x11docker looks for in PATH. */
-export const knownBinaries = ['Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl', 'x11vnc', 'websockify'] as const;
+export const knownBinaries = [
+  'Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl', 'x11vnc', 'websockify',
+  'xpra', 'nxagent', 'Xorg', '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so', 'xclip',
+  'weston', 'Xwayland', 'kwin_wayland', ...HOST_WINDOW_MANAGERS,
+] as const;
 
 /**
  * Gathers host facts for a session.
@@ -70,7 +88,12 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     namedUser,
     display: env.DISPLAY || undefined,
     xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
-    binaries: findBinaries(knownBinaries, env.PATH ?? ''),
+    waylandDisplay: env.WAYLAND_DISPLAY || undefined,
+    onConsole: onConsole(),
+    binaries: findBinaries(
+      [...knownBinaries, ...(options.wm && options.wm !== 'none' ? [options.wm[0]!] : []), ...(options.exe && options.command[0] ? [options.command[0]] : [])],
+      env.PATH ?? '',
+    ),
     sessionId: randomBytes(6).toString('hex'),
     pid: process.pid,
     pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
@@ -147,6 +170,16 @@ export function findBinaries(names: readonly string[], path: string): Set<string
   const found = new Set<string>();
   const dirs = path.split(delimiter).filter(Boolean);
   for (const name of names) {
+    if (name.includes('/')) {
+      // an absolute (or relative) path: it must exist; modules like dummy_drv.so are not executable
+      try {
+        accessSync(name, name.endsWith('.so') ? constants.R_OK : constants.X_OK);
+        found.add(name);
+      } catch {
+        // missing
+      }
+      continue;
+    }
     for (const dir of dirs) {
       try {
         accessSync(join(dir, name), constants.X_OK);

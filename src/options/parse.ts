@@ -27,6 +27,18 @@ export interface Options extends PersistenceOptions {
   readonly showenv: boolean;
   /** `--desktop` / `-d`. */
   readonly desktop: boolean;
+  /** `--fullscreen` / `-f`. */
+  readonly fullscreen: boolean;
+  /** `--clipboard` / `-c`. */
+  readonly clipboard: boolean;
+  /** `--wm WINDOWMANAGER`: a host window manager command (split at white space), or `none`. */
+  readonly wm?: readonly string[] | 'none';
+  /** `--wayland` / `-W`: set up a Wayland environment without X. */
+  readonly wayland: boolean;
+  /** `--waylandenv`: toolkit variables for Wayland in the container. */
+  readonly waylandenv: boolean;
+  /** `--exe`: the command is a host application (in `command`), no image. */
+  readonly exe: boolean;
   /** `--display N`: a fixed display number. */
   readonly display?: number;
   /** `--size WxH`, in pixels. */
@@ -141,7 +153,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     flags.add(spec.name);
   }
 
-  const { engineArgs, image, command } = splitRest(rest, restIsAfterTerminator);
+  const exe = flags.has('exe');
+  if (exe && rest.length === 0) throw new X11DockerError('Option --exe needs a host command: x11docker --exe COMMAND, or x11docker --exe -- COMMAND ARGS.');
+  // --exe: everything after the options (or after '--') is the host command, unchanged
+  const { engineArgs, image, command } = exe ? { engineArgs: [], image: undefined, command: rest } : splitRest(rest, restIsAfterTerminator);
   const last = (name: string): string | undefined => values.get(name)?.at(-1);
 
   let network: string | undefined;
@@ -156,9 +171,15 @@ export function parseCommandLine(argv: readonly string[]): Options {
     version: flags.has('version'),
     cleanup: flags.has('cleanup'),
     xserver,
-    xonly: flags.has('xonly') || (image === undefined && !flags.has('help') && !flags.has('version') && !flags.has('gui')),
-    showenv: flags.has('showenv') || flags.has('xonly') || image === undefined,
+    xonly: flags.has('xonly') || (image === undefined && !exe && !flags.has('help') && !flags.has('version') && !flags.has('gui')),
+    showenv: flags.has('showenv') || flags.has('xonly') || (image === undefined && !exe),
     desktop: flags.has('desktop'),
+    fullscreen: flags.has('fullscreen'),
+    clipboard: flags.has('clipboard'),
+    wm: validateWm(last('wm')),
+    wayland: flags.has('wayland'),
+    waylandenv: flags.has('waylandenv'),
+    exe,
     display: validateDisplay(last('display')),
     size: validateSize(last('size')),
     env: (values.get('env') ?? []).map(validateEnv),
@@ -180,6 +201,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
   if (options.cleanup && image !== undefined) {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
   }
+  if (exe && flags.has('xonly')) throw new X11DockerError('Option --xonly starts no application, but --exe was given. Remove one of them.');
   if (options.xonly && image !== undefined) {
     throw new X11DockerError(`Option --xonly starts no container, but image '${printable(image)}' was given. Remove --xonly or the image.`);
   }
@@ -189,6 +211,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 function defaults(): Options {
   return {
     help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
+    fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [],
   };
 }
@@ -251,6 +274,15 @@ function validateDisplay(value: string | undefined): number | undefined {
     throw new X11DockerError(`Option --display needs a display number from 0 to 59535 (got '${printable(value)}'), e.g. --display=30.`);
   }
   return n;
+}
+
+/** `--wm`: `none`, or a command line split at white space (as upstream's word splitting). */
+function validateWm(value: string | undefined): Options['wm'] {
+  if (value === undefined) return undefined;
+  const words = value.split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new X11DockerError("Option --wm needs a window manager command (e.g. --wm openbox) or 'none'.");
+  if (/[\x00-\x1f]/.test(value)) throw new X11DockerError(`Option --wm: control characters in '${printable(value)}'. Give a command like --wm openbox.`);
+  return words.length === 1 && words[0] === 'none' ? 'none' : words;
 }
 
 function validateSize(value: string | undefined): Options['size'] {

@@ -44,7 +44,10 @@ export const optionGroups = [
 export type OptionGroup = (typeof optionGroups)[number];
 
 /** Names of the options that choose the X server (last one given wins, as upstream). */
-export const xserverOptionNames = ['xephyr', 'xvfb', 'hostdisplay'] as const;
+export const xserverOptionNames = [
+  'xpra', 'xpra-xwayland', 'nxagent', 'xephyr', 'xvfb', 'xdummy', 'xorg', 'xwayland', 'weston-xwayland', 'kwin-xwayland',
+  'hostdisplay', 'weston', 'kwin', 'hostwayland', 'nothing',
+] as const;
 /** An X server that can be chosen on the command line. */
 export type XServerName = (typeof xserverOptionNames)[number];
 
@@ -66,16 +69,46 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Print DISPLAY, XAUTHORITY and XSOCKET of the new X server on stdout\nfor custom access:  read Xenv < <(x11docker --showenv ...)',
   },
 
-  { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault when DISPLAY is set.' },
+  {
+    name: 'xpra', short: 'a', arg: 'none', group: 'X server',
+    help: 'xpra: application windows directly on your desktop (seamless),\nor the whole desktop in one window with --desktop. Needs xpra and Xvfb.',
+  },
+  { name: 'xpra-xwayland', short: 'A', arg: 'none', group: 'X server', help: 'xpra on Xwayland in Weston: like --xpra, with --gpu support.' },
+  { name: 'nxagent', short: 'n', arg: 'none', group: 'X server', help: 'nxagent: seamless windows, or a desktop window with --desktop.\nFast and light alternative to --xpra and --xephyr.' },
+  { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault with --desktop.' },
   { name: 'xvfb', arg: 'none', group: 'X server', help: 'Xvfb: invisible X server in memory. Default without DISPLAY.' },
+  { name: 'xdummy', arg: 'none', group: 'X server', help: 'Xdummy: invisible Xorg with the dummy video driver\n(xserver-xorg-video-dummy).' },
+  { name: 'xorg', short: 'x', arg: 'none', group: 'X server', help: 'Core Xorg on a new virtual terminal. Switch with [CTRL][ALT][F1]...[F12].' },
+  { name: 'xwayland', short: 'X', arg: 'none', group: 'X server', help: 'Xwayland in your running Wayland session.' },
+  { name: 'weston-xwayland', short: 'Y', arg: 'none', group: 'X server', help: 'Weston with Xwayland: desktop mode, --gpu support.' },
+  { name: 'kwin-xwayland', arg: 'none', group: 'X server', help: 'KWin with Xwayland: desktop mode, --gpu support.' },
   {
     name: 'hostdisplay', short: 'h', arg: 'none', group: 'X server',
     help: 'Share your display ($DISPLAY) instead of starting a new X server.\nBad container isolation: allows keylogging and remote control.',
+  },
+  { name: 'weston', short: 'T', arg: 'none', group: 'X server', help: 'Weston: Wayland compositor without X, for Wayland applications.' },
+  { name: 'kwin', short: 'K', arg: 'none', group: 'X server', help: 'KWin: Wayland compositor without X, for Wayland applications.' },
+  { name: 'hostwayland', short: 'H', arg: 'none', group: 'X server', help: 'Share your Wayland socket: single Wayland applications on your desktop.' },
+  { name: 'nothing', arg: 'none', group: 'X server', help: 'No X server and no Wayland compositor at all.' },
+  { name: 'wayland', short: 'W', arg: 'none', group: 'X server', help: 'Set up a Wayland environment without X (regards --desktop).' },
+  { name: 'waylandenv', arg: 'none', group: 'X server', help: 'Set toolkit variables for Wayland in the container\n(GDK_BACKEND, QT_QPA_PLATFORM, CLUTTER_BACKEND, SDL_VIDEODRIVER, ...).' },
+  {
+    name: 'exe', arg: 'none', group: 'X server',
+    help: 'Run a host application instead of a container image:\n  x11docker --exe COMMAND   or   x11docker --exe -- COMMAND ARGS',
   },
 
   { name: 'desktop', short: 'd', arg: 'none', group: 'X server settings', help: 'The image runs a desktop environment.' },
   { name: 'display', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Use display number N for the new X server.' },
   { name: 'size', arg: 'required', valueName: 'WxH', group: 'X server settings', help: 'Screen size of the new X server, e.g. 1024x768.' },
+  { name: 'fullscreen', short: 'f', arg: 'none', group: 'X server settings', help: 'Fullscreen window (Xephyr, nxagent, xpra --desktop, Weston).' },
+  {
+    name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',
+    help: 'Host window manager for a desktop-only X server (Xephyr) when no\nseamless server is installed, e.g. --wm openbox. none: no window manager.',
+  },
+  {
+    name: 'clipboard', short: 'c', arg: 'none', group: 'X server settings',
+    help: 'Share the clipboard with your display. Weakens isolation (the container\nreads what you copy). Needs xclip except with --xpra and --nxagent.',
+  },
   {
     name: 'html', arg: 'optional', valueName: '[=[ADDR:]PORT]', group: 'X server settings',
     help: 'Show the app in a web browser: Xvfb + x11vnc + websockify + noVNC.\nListens on 127.0.0.1 (a free port unless PORT is given) with a\nper-session password; prints the URL on stdout (HTML_URL=...).',

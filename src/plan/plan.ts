@@ -3,7 +3,10 @@ import { X11DockerError } from '../errors.js';
 import type { HostFacts, HostUser } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import type { XServerName } from '../options/table.js';
-import { xserverDrivers, type XServerDriver } from '../xserver/driver.js';
+import type { XServerDriver } from '../xserver/driver.js';
+import { xserverDrivers } from '../xserver/drivers.js';
+import { planDisplayExtras } from './display.js';
+import { chooseDisplay } from './choose.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -49,6 +52,14 @@ export interface SessionPlan {
   /** The X server driver chosen, and why (one line for the log). */
   readonly driver: XServerDriver;
   readonly driverReason: string;
+  /** `--desktop`, `--fullscreen`, `--clipboard` as the display driver sees them. */
+  readonly desktop: boolean;
+  readonly fullscreen: boolean;
+  readonly clipboard: boolean;
+  /** Host window manager command to run on the new display, if any (`--wm`, or found for Xephyr). */
+  readonly wm?: readonly string[];
+  /** `--exe`: a host command to run on the new display instead of a container. */
+  readonly exe?: readonly string[];
   /** `--display`, when fixed. */
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
@@ -87,7 +98,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
   let container: ContainerPlan | undefined;
-  if (!options.xonly) {
+  if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const user = chooseContainerUser(options, host, warnings);
     const extras = planContainerExtras(options, host, user, warnings, notes);
@@ -119,11 +130,18 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     }
   }
 
+  const extras = planDisplayExtras(options, host, driver, notes, warnings);
+
   return {
     sessionId: host.sessionId,
     pid: host.pid,
     driver,
     driverReason: reason,
+    desktop: options.desktop,
+    fullscreen: options.fullscreen,
+    clipboard: options.clipboard,
+    wm: extras.wm,
+    exe: options.exe ? options.command : undefined,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
     showenv: options.showenv,
@@ -139,31 +157,31 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 }
 
 /**
- * Picks the X server: the one given on the command line, else Xephyr when DISPLAY is set
- * (falling back to `--hostdisplay` with upstream's warnings when Xephyr is missing), else Xvfb.
+ * Picks the display option with {@link chooseDisplay} (the one given, or upstream's automatic
+ * choice), says on one line which one and why (and which better one is missing), and refuses
+ * one that cannot run here with a message naming the missing binary and its Debian package.
  */
 function chooseXServer(options: Options, host: HostFacts, notes: string[], warnings: string[]): { driver: XServerDriver; reason: string } {
-  let name: XServerName;
-  let reason: string;
-  if (options.xserver) {
-    name = options.xserver;
-    reason = `--${name} was given`;
-  } else if (host.display) {
-    if (host.binaries.has('Xephyr')) {
-      name = 'xephyr';
-      reason = `DISPLAY=${host.display} is set and Xephyr is installed`;
-    } else {
-      name = 'hostdisplay';
-      reason = `Xephyr is missing (Debian package xserver-xephyr), so the user's display is shared`;
-      notes.push('No nested X server found. Install Xephyr for a secure setup: apt-get install xserver-xephyr. Falling back to --hostdisplay.');
-    }
-  } else {
-    name = 'xvfb';
-    reason = 'DISPLAY is not set, so an invisible Xvfb is used';
-  }
+  const choice = chooseDisplay({
+    xserver: options.xserver,
+    desktop: options.desktop,
+    gpu: (options as Partial<{ gpu: boolean }>).gpu ?? false,
+    wayland: options.wayland,
+    display: host.display,
+    waylandDisplay: host.waylandDisplay,
+    binaries: host.binaries,
+  });
+  const name = choice.name;
+  const reason = choice.reason;
   const driver = xserverDrivers[name];
-  if (driver.binary && !host.binaries.has(driver.binary)) {
-    throw new X11DockerError(`--${name} needs ${driver.binary}, which is not installed. Install it: apt-get install ${driver.debianPackage}.`);
+  if (!choice.explicit) notes.push(`Using X server option --${name} (${reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
+  if (driver.notImplemented) throw new X11DockerError(driver.notImplemented);
+  const missing = driver.requires.find((r) => !host.binaries.has(r.binary));
+  if (missing) {
+    throw new X11DockerError(`--${name} needs ${missing.binary}, which is not installed. Install it: apt-get install ${missing.debianPackage}.`);
+  }
+  if (name === 'xorg' && (host.display || host.processUid !== 0 || !host.onConsole)) {
+    throw new X11DockerError(`--xorg cannot start here${host.display ? ` (DISPLAY=${host.display} is set: x11docker runs inside X)` : ''}. ${driver.advice}`);
   }
   if (driver.needsHostDisplay && !host.display) {
     throw new X11DockerError(`--${name} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.`);
@@ -242,6 +260,12 @@ export interface SessionRuntime {
   readonly clientAuthFile: string;
   /** Host folder with the compiled `--lang` locale, when it could be made (src/run/locale.ts). */
   readonly localeDir?: string;
+  /** The container gets the X socket, cookie and DISPLAY (default true; false for --nothing and pure Wayland). */
+  readonly x11?: boolean;
+  /** Extra NAME=VALUE environment from the display driver (e.g. WAYLAND_DISPLAY). */
+  readonly env?: readonly string[];
+  /** Extra bind mounts from the display driver (e.g. the Wayland socket). */
+  readonly mounts?: readonly { readonly source: string; readonly target: string; readonly readonly: boolean }[];
 }
 
 /**
@@ -263,8 +287,12 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
   if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
-  args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY), ...containerExtraArgs(c, rt));
-  for (const e of [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`, ...c.env]) args.push('--env', e);
+  const x11 = rt.x11 ?? true;
+  if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
+  for (const m of rt.mounts ?? []) args.push(bindMount(m.source, m.target, m.readonly));
+  args.push(...containerExtraArgs(c, rt));
+  const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
+  for (const e of [...xenv, ...(rt.env ?? []), ...c.env]) args.push('--env', e);
   args.push(...extra, '--', c.image, ...c.command);
   return args;
 }

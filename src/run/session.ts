@@ -9,8 +9,9 @@ import { claimDisplay, xPaths } from '../xserver/display.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { Engine } from './engine.js';
 import { readUserDatabase } from './userdb-cache.js';
-import { run } from './spawn.js';
-import { DisplayInUseError, startXServer, type RunningXServer } from './xserver.js';
+import { run, start } from './spawn.js';
+import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
+import type { DisplayLaunch } from '../xserver/driver.js';
 import { hostname } from 'node:os';
 import { SessionRegistry } from './registry.js';
 import { startWatcher } from './watcher.js';
@@ -37,6 +38,8 @@ export class Session {
   private readonly cleanups: Cleanup[] = [];
   /** The on-disk record of what this session started (for the watcher and `--cleanup`). */
   private registry: SessionRegistry | undefined;
+  /** What the display driver started (for the container's extra environment and mounts). */
+  private launch: DisplayLaunch | undefined;
   /** Set when the attached container command has ended (its --rm removal is then under way). */
   private containerEnded = false;
   private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
@@ -101,14 +104,17 @@ export class Session {
           containerId = await this.createContainer(display, xPaths(display).socket, clientAuthFile);
         }
       : async () => undefined;
-    const x = plan.driver.sharesHostDisplay ? await this.shareHostDisplay(prepare) : await this.startNewXServer(prepare);
+    const x = plan.driver.name === 'nothing'
+      ? await prepare(-1, '').then(() => ({ display: -1, clientAuthFile: '', server: undefined }))
+      : plan.driver.sharesHostDisplay ? await this.shareHostDisplay(prepare) : await this.startNewXServer(prepare);
     this.checkSignal();
 
     const xsocket = xPaths(x.display).socket;
     if (plan.showenv) {
       // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
       process.stdout.on('error', () => undefined);
-      process.stdout.write(`DISPLAY=:${x.display} XAUTHORITY=${x.clientAuthFile} XSOCKET=${xsocket}\n`);
+      const x11 = x.display >= 0 && (this.launch?.x11 ?? true) ? [`DISPLAY=:${x.display}`, `XAUTHORITY=${x.clientAuthFile}`, `XSOCKET=${xsocket}`] : [];
+      process.stdout.write(`${[...x11, ...(this.launch?.showenv ?? [])].join(' ')}\n`);
     }
 
     this.checkSignal();
@@ -147,6 +153,34 @@ export class Session {
     }
 
     await htmlStarting;
+    if (plan.exe) {
+      // --exe: a host application on the new display, as the host user; its exit ends the session
+      const [file, ...args] = plan.exe;
+      const app = start(file!, args, {
+        stdin: 'inherit',
+        stdout: plan.showenv ? 2 : 'inherit',
+        stderr: 'inherit',
+        env: { ...process.env, DISPLAY: `:${x.display}`, XAUTHORITY: x.clientAuthFile, ...Object.fromEntries((this.launch?.containerEnv ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) },
+        ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
+      } as Parameters<typeof start>[2]);
+      this.cleanups.push({
+        what: `stop ${file}`,
+        stage: 'process',
+        fn: async () => {
+          if (app.exitCode === null && app.signalCode === null) app.kill('SIGTERM');
+          await app.then(() => undefined, () => undefined);
+        },
+      });
+      const appEnded = app.then((r) => ({ kind: 'container' as const, code: r.exitCode ?? (r.failed && !r.signal ? 127 : 1) }));
+      const first = await Promise.race([ended, appEnded]);
+      if (first.kind === 'container') {
+        log.info(`${file} ended with exit code ${first.code}`);
+        return first.code;
+      }
+      if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
+      return EXIT_SIGINT;
+    }
+
     log.note(`X server :${x.display} is running. Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     const first = await ended;
     if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
@@ -229,12 +263,31 @@ export class Session {
       this.writePrivate(serverAuthFile, entry);
       this.writePrivate(clientAuthFile, entry);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name };
-      if (plan.driver.needsHostDisplay) Object.assign(env, { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority });
-      const starting = startXServer(
-        plan.driver,
-        { display: claim.display, authFile: serverAuthFile, size: plan.size, xtest: plan.html !== undefined, title: `x11docker :${claim.display} ${plan.container?.image ?? ''}`.trim() },
-        { env, uid: plan.dropToHostUser ? plan.hostUser.uid : undefined, gid: plan.dropToHostUser ? plan.hostUser.gid : undefined, timeoutMs: XSERVER_TIMEOUT_MS, onSpawn: (pid) => this.registry?.addProcess(pid) },
-      );
+      const launch = plan.driver.launch({
+        display: claim.display,
+        authFile: serverAuthFile,
+        clientAuthFile,
+        size: plan.size,
+        title: `x11docker :${claim.display} ${plan.container?.image ?? plan.exe?.[0] ?? ''}`.trim(),
+        sessionDir: plan.sessionDir,
+        desktop: plan.desktop,
+        fullscreen: plan.fullscreen,
+        clipboard: plan.clipboard,
+        xtest: plan.html !== undefined,
+        wm: plan.wm,
+      });
+      this.launch = launch;
+      const starting = startDisplay(claim.display, launch, {
+        env,
+        hostDisplay: this.host.display,
+        hostXauthority: this.host.xauthority,
+        clientAuthFile,
+        cookie,
+        uid: plan.dropToHostUser ? plan.hostUser.uid : undefined,
+        gid: plan.dropToHostUser ? plan.hostUser.gid : undefined,
+        timeoutMs: XSERVER_TIMEOUT_MS,
+        onSpawn: (pid) => this.registry?.addProcess(pid),
+      });
       // docker create checks that a bind mount's source exists: wait for the server's socket
       // (created early in its start-up), not for the whole start-up.
       const socketReady = waitForPath(xPaths(claim.display).socket, starting);
@@ -301,14 +354,22 @@ export class Session {
   /** Creates the container, sets up its user database and HOME, and registers its removal. */
   private async createContainer(display: number, socketPath: string, clientAuthFile: string): Promise<string> {
     const c = this.plan.container!;
-    if (c.user.uid !== this.plan.hostUser.uid || c.retainUser) {
+    if ((c.user.uid !== this.plan.hostUser.uid || c.retainUser) && clientAuthFile) {
       // Another container user (--user) cannot read a 0600 file of the host user, and has no
       // capability to override that. The session folder (0700) still hides it on the host.
       chmodSync(clientAuthFile, 0o644);
     }
     createHomeFolder(this.plan);
     const localeDir = await prepareLocale(this.plan, this.engine, (what, fn) => this.cleanups.push({ what, fn }));
-    const args = containerCreateArgs(this.plan, { display, socketPath, clientAuthFile, localeDir });
+    const args = containerCreateArgs(this.plan, {
+      display,
+      socketPath,
+      clientAuthFile,
+      localeDir,
+      x11: display >= 0 && (this.launch?.x11 ?? true),
+      env: this.launch?.containerEnv,
+      mounts: this.launch?.containerMounts,
+    });
     // The removal is registered with the id that create returns, never by name: a name given with
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);

@@ -1,120 +1,256 @@
-import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
-import type { XServerContext, XServerDriver } from '../xserver/driver.js';
+import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
 
-/** A running X server started by x11docker. */
+/** One started process of a display. */
+export interface RunningProcess {
+  readonly spec: ProcessSpec;
+  readonly process: ResultPromise;
+  /** Resolves when the process has ended, for whatever reason. */
+  readonly ended: Promise<void>;
+}
+
+/** A running display (X server and helpers) started by x11docker. */
 export interface RunningXServer {
   readonly display: number;
+  /** The essential process whose end ended the display (after `ended`), else the first one. */
   readonly process: ResultPromise;
-  /** Resolves when the server process has ended, for whatever reason. */
+  /** Every started process, in start order. */
+  readonly processes: readonly RunningProcess[];
+  /** Resolves when an essential process has ended. */
   readonly ended: Promise<void>;
-  /** Ends the server (SIGTERM, then SIGKILL after `graceMs`) and removes its lock and socket if it left them. */
+  /**
+   * Stops every process in reverse start order (SIGTERM, then SIGKILL after `graceMs` ms) and
+   * removes the display's lock file and socket if its server left them.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Thrown when the display was taken by someone else between our check and the server's start. */
 export class DisplayInUseError extends X11DockerError {}
 
-/** How to run the server process. */
+/** How to run the display's processes. */
 export interface XServerLaunch {
   /** Run as this uid/gid (when x11docker runs as root for another host user). */
   readonly uid?: number;
   readonly gid?: number;
-  /** Environment for the server (DISPLAY/XAUTHORITY of the user's display for nested servers). */
+  /** Base environment (PATH, HOME, USER); DISPLAY/XAUTHORITY are added per process. */
   readonly env: NodeJS.ProcessEnv;
-  /** How long to wait for readiness, in ms. */
+  /** The user's display and its authority file, for processes with `connectsTo: 'host'`. */
+  readonly hostDisplay?: string;
+  readonly hostXauthority?: string;
+  /** Client authority file of the new display, for processes with `connectsTo: 'new'`. */
+  readonly clientAuthFile: string;
+  /** The session cookie (16 bytes), for `x11` readiness. */
+  readonly cookie: Buffer;
+  /** How long each process may take to become ready, in ms. */
   readonly timeoutMs: number;
   /** Called with the server's pid as soon as it is spawned (to record it for `--cleanup`). */
   readonly onSpawn?: (pid: number | undefined) => void;
 }
 
 /**
- * Starts an X server and waits until it accepts connections. Readiness is reported by the server
- * itself through `-displayfd 3` (Xserver(1): it writes the display number once it is ready), so
- * nothing is slept for. If the server fails or times out, it is killed before the error is thrown.
+ * Starts a display: writes the launch's files (mode 0600), then starts its processes in order,
+ * each after the previous one is ready (see the design comment in src/xserver/driver.ts). If a
+ * process fails or times out, everything started so far is stopped before the error is thrown.
+ * @param display the display number `:N` the launch was planned for.
  * @throws DisplayInUseError when the server finds its display taken; X11DockerError otherwise.
  */
-export async function startXServer(driver: XServerDriver, ctx: XServerContext, launch: XServerLaunch): Promise<RunningXServer> {
-  const binary = driver.binary!;
-  const args = [...driver.serverArgs(ctx), '-displayfd', '3'];
-  const child = start(binary, args, {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: launch.env,
+export async function startDisplay(display: number, launch: DisplayLaunch, how: XServerLaunch): Promise<RunningXServer> {
+  for (const f of launch.files) {
+    mkdirSync(dirname(f.path), { recursive: true, mode: 0o700 });
+    writeFileSync(f.path, f.content, { mode: 0o600 });
+    if (how.uid !== undefined && how.gid !== undefined) chownSync(f.path, how.uid, how.gid);
+  }
+  const started: RunningProcess[] = [];
+  let endedBy: RunningProcess | undefined;
+  let markEnded: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (markEnded = resolve));
+  let stopping = false;
+  const server: RunningXServer = {
+    display,
+    get process() {
+      return (endedBy ?? started.find((p) => p.spec.essential) ?? started[0])!.process;
+    },
+    processes: started,
+    ended,
+    stop: async (graceMs = 2000) => {
+      stopping = true;
+      for (const p of [...started].reverse()) await stopProcess(p, graceMs);
+      const owner = started.find((p) => p.spec.ownsDisplay);
+      if (owner) removeLeftovers(display, owner.process.pid);
+    },
+  };
+  for (const spec of launch.processes) {
+    let proc: RunningProcess;
+    try {
+      proc = await startOne(display, spec, how);
+    } catch (error) {
+      await server.stop(500);
+      throw error;
+    }
+    started.push(proc);
+    if (spec.essential) {
+      void proc.ended.then(() => {
+        if (stopping) return;
+        endedBy ??= proc;
+        log.info(`${spec.role} ${spec.binary} of :${display} ended`);
+        markEnded();
+      });
+    }
+  }
+  return server;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+async function stopProcess(p: RunningProcess, graceMs: number): Promise<void> {
+  const child = p.process;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await p.ended;
+  clearTimeout(killer);
+}
+
+/** Environment of one process: the base plus DISPLAY/XAUTHORITY of the display it talks to. */
+function processEnv(display: number, spec: ProcessSpec, how: XServerLaunch): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...how.env };
+  if (spec.connectsTo === 'host') Object.assign(env, { DISPLAY: how.hostDisplay, XAUTHORITY: how.hostXauthority });
+  if (spec.connectsTo === 'new') Object.assign(env, { DISPLAY: `:${display}`, XAUTHORITY: how.clientAuthFile });
+  return { ...env, ...spec.env };
+}
+
+/** Starts one process and waits until it is ready. */
+async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch): Promise<RunningProcess> {
+  const displayfd = spec.ready.kind === 'displayfd';
+  const args = displayfd ? [...spec.args, '-displayfd', '3'] : [...spec.args];
+  const child = start(spec.binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe', ...(displayfd ? (['pipe'] as const) : [])],
+    env: processEnv(display, spec, how),
     extendEnv: false,
-    uid: launch.uid,
-    gid: launch.gid,
-    buffer: { stdout: false, stderr: true, fd3: false },
+    cwd: spec.cwd,
+    uid: how.uid,
+    gid: how.gid,
+    buffer: { stdout: false, stderr: false, ...(displayfd ? { fd3: false } : {}) },
   } as Parameters<typeof start>[2]);
-  launch.onSpawn?.(child.pid);
+  how.onSpawn?.(child.pid);
   const ended = child.then(() => undefined, () => undefined);
+  const proc: RunningProcess = { spec, process: child, ended };
   // With -displayfd the server writes no lock file of its own; x11docker writes it for the server
   // (format of Xserver's LockServer(): the pid as "%10d\n"), with O_EXCL, so that other programs
   // see the display as taken and a concurrent start fails here instead of sharing the display.
-  const lockTaken = writeLockFile(ctx.display, child.pid, launch);
-  let stderrTail = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderrTail = (stderrTail + d.toString()).slice(-4000);
-  });
-
-  const displayfd = child.stdio[3] as NodeJS.ReadableStream | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const ready = new Promise<'ready' | 'exited' | 'timeout' | 'locked'>((resolve) => {
-    let out = '';
-    displayfd?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve('ready');
-    });
-    void ended.then(() => resolve('exited'));
-    timer = setTimeout(() => resolve('timeout'), launch.timeoutMs);
-  });
-  const outcome = lockTaken ? await ready : 'locked';
-  clearTimeout(timer);
-
-  const server: RunningXServer = {
-    display: ctx.display,
-    process: child,
-    ended,
-    stop: async (graceMs = 2000) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await ended;
-        clearTimeout(killer);
-      }
-      removeLeftovers(ctx.display, child.pid);
-    },
+  const lockTaken = spec.ownsDisplay && displayfd ? writeLockFile(display, child.pid, how) : true;
+  let output = '';
+  const onData = (d: Buffer) => {
+    output = (output + d.toString()).slice(-8000);
   };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+
+  let timer: NodeJS.Timeout | undefined;
+  let exited = false;
+  void ended.then(() => (exited = true));
+  const ready = new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
+    void ended.then(() => resolve('exited'));
+    timer = setTimeout(() => resolve('timeout'), how.timeoutMs);
+    const r = spec.ready;
+    if (r.kind === 'displayfd') {
+      let out = '';
+      (child.stdio[3] as NodeJS.ReadableStream | undefined)?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve('ready');
+      });
+    } else if (r.kind === 'line') {
+      const check = () => {
+        if (r.pattern.test(output)) resolve('ready');
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+    } else if (r.kind === 'path') {
+      void poll(() => existsSync(r.path), () => exited).then((ok) => ok && resolve('ready'));
+    } else if (r.kind === 'x11') {
+      void poll(() => x11Accepts(display, how.cookie), () => exited).then((ok) => ok && resolve('ready'));
+    } else {
+      resolve('ready');
+    }
+  });
+  const outcome: 'ready' | 'exited' | 'timeout' | 'locked' = lockTaken ? await ready : 'locked';
+  clearTimeout(timer);
+  // keep draining the pipes so that a chatty helper never blocks on a full pipe
+  child.stdout?.resume();
+  child.stderr?.resume();
   if (outcome === 'ready') {
-    log.info(`${binary} :${ctx.display} is ready (pid ${child.pid})`);
-    return server;
+    log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid})`);
+    return proc;
   }
-  await server.stop(500);
-  const why = stderrTail
+  await stopProcess(proc, 500);
+  if (spec.ownsDisplay) removeLeftovers(display, child.pid);
+  const why = output
     .trim()
     .split('\n')
-    .map((l) => l.replace(/^\((EE|WW|II)\)\s*|\s*\((EE|WW|II)\)$/g, '').trim())
-    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$)/i.test(l))
+    .map((l) => l.replace(/^\((EE|WW|II)\)\s*|\s*\((EE|WW|II)\)$/g, '').replace(/^\d{4}-\d\d-\d\d [\d:,]+ /, '').trim())
+    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$|Warning: running as root)/i.test(l))
     .slice(-2)
     .join(' / ');
-  if (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running/i.test(stderrTail)) {
-    throw new DisplayInUseError(`${binary} :${ctx.display}: display is in use (${why})`);
+  if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {
+    throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why})`);
   }
   if (outcome === 'timeout') {
-    throw new X11DockerError(`X server ${binary} :${ctx.display} did not accept connections after ${launch.timeoutMs} ms. Run with --verbose; command: ${formatCommand(binary, args)}`);
+    throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms. Run with --verbose; command: ${formatCommand(spec.binary, args)}`);
   }
-  throw new X11DockerError(`X server ${binary} :${ctx.display} failed to start (${why || 'no message'}). Run with --verbose for details.`);
+  throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'}). Run with --verbose for details.`);
+}
+
+/** Calls `test` every 10 ms until it is true (→ true) or `stop` is true (→ false). */
+async function poll(test: () => boolean | Promise<boolean>, stop: () => boolean): Promise<boolean> {
+  for (;;) {
+    if (stop()) return false;
+    if (await test()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Whether the X server of display `n` completes a connection set-up with the session cookie
+ * (X11 protocol, "Connection Setup": byte order, version 11.0, MIT-MAGIC-COOKIE-1; the first
+ * reply byte is 1 for success). Used for servers without `-displayfd` (nxagent).
+ */
+export function x11Accepts(n: number, cookie: Buffer): Promise<boolean> {
+  const name = Buffer.from('MIT-MAGIC-COOKIE-1');
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+  const head = Buffer.alloc(12);
+  head.write('l', 0, 'latin1');
+  head.writeUInt16LE(11, 2);
+  head.writeUInt16LE(0, 4);
+  head.writeUInt16LE(name.length, 6);
+  head.writeUInt16LE(cookie.length, 8);
+  const request = Buffer.concat([head, pad(name), pad(cookie)]);
+  return new Promise((resolve) => {
+    const socket = connect(xPaths(n).socket);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write(request));
+    socket.once('data', (d: Buffer) => done(d[0] === 1));
+    socket.on('close', () => done(false));
+  });
 }
 
 /** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */
-function writeLockFile(n: number, pid: number | undefined, launch: XServerLaunch): boolean {
+function writeLockFile(n: number, pid: number | undefined, how: XServerLaunch): boolean {
   const { lock } = xPaths(n);
   try {
     writeFileSync(lock, `${String(pid ?? 0).padStart(10)}\n`, { flag: 'wx', mode: 0o444 });
-    if (launch.uid !== undefined && launch.gid !== undefined) chownSync(lock, launch.uid, launch.gid);
+    if (how.uid !== undefined && how.gid !== undefined) chownSync(lock, how.uid, how.gid);
     return true;
   } catch {
     return false;

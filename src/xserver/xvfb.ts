@@ -1,12 +1,15 @@
-import { hardeningArgs, type XServerDriver } from './driver.js';
+import { hardeningArgs, singleServer, type DisplayDriver } from './driver.js';
 
 /** Xvfb: an invisible X server in memory (Xvfb(1)). */
-export const xvfb: XServerDriver = {
+export const xvfb: DisplayDriver = {
   name: 'xvfb',
   binary: 'Xvfb',
   debianPackage: 'xvfb',
+  requires: [{ binary: 'Xvfb', debianPackage: 'xvfb' }],
   needsHostDisplay: false,
   sharesHostDisplay: false,
   visible: false,
-  serverArgs: (ctx) => [...hardeningArgs(ctx), '-screen', '0', `${ctx.size.width}x${ctx.size.height}x24`],
+  seamless: false,
+  launch: (ctx) =>
+    singleServer({ binary: 'Xvfb', args: [...hardeningArgs(ctx), '-screen', '0', `${ctx.size.width}x${ctx.size.height}x24`], ready: { kind: 'displayfd' } }, ctx),
 };

@@ -71,9 +71,9 @@ describe('plan with --html', () => {
     assert.equal(planSession(parseCommandLine(['--xvfb', '--html', 'img']), host, image).driver.name, 'xvfb');
   });
   test('Xvfb keeps XTEST only for --html, MIT-SHM stays off', () => {
-    const ctx = { display: 7, authFile: '/a', size: { width: 10, height: 10 }, title: 't' };
-    const normal = xvfb.serverArgs(ctx).join(' ');
-    const html = xvfb.serverArgs({ ...ctx, xtest: true }).join(' ');
+    const ctx = { display: 7, authFile: '/a', clientAuthFile: '/c', size: { width: 10, height: 10 }, title: 't', sessionDir: '/s', desktop: false, fullscreen: false, clipboard: false };
+    const normal = xvfb.launch(ctx).processes[0]!.args.join(' ');
+    const html = xvfb.launch({ ...ctx, xtest: true }).processes[0]!.args.join(' ');
     assert.match(normal, /-extension XTEST/);
     assert.doesNotMatch(html, /XTEST/);
     assert.match(html, /-extension MIT-SHM/);

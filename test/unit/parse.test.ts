@@ -203,7 +203,7 @@ describe('options', () => {
 describe('errors', () => {
   const cases: Array<[string, string[], string]> = [
     ['unknown option', ['--bogus', 'img'], '--bogus'],
-    ['unknown short option', ['-x', 'img'], '-x'],
+    ['unknown short option', ['-j', 'img'], '-j'],
     ['--env without "="', ['--env', 'FOO', 'img'], '--env'],
     ['--env with an empty name', ['--env', '=x', 'img'], '--env'],
     ['--display=abc', ['--display=abc', 'img'], '--display'],

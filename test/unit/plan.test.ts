@@ -62,10 +62,11 @@ function assertX11Error(fn: () => unknown, ...mentions: string[]): void {
 }
 
 describe('X server choice', () => {
-  test('Xephyr by default when DISPLAY is set', () => {
+  test('Xephyr for a single application when DISPLAY is set and neither xpra nor nxagent is installed', () => {
     const p = plan(['img']);
     assert.equal(p.driver.name, 'xephyr');
-    assert.match(p.driverReason, /DISPLAY=:5/);
+    assert.match(p.driverReason, /single application/);
+    assert.ok(p.notes.some((n) => n.includes('--xephyr') && n.includes('apt-get install xpra')), p.notes.join('|'));
     assert.deepEqual(p.warnings, []);
   });
 
@@ -93,7 +94,7 @@ describe('X server choice', () => {
   test('no Xephyr but DISPLAY set: falls back to hostdisplay with a note and a warning', () => {
     const p = plan(['img'], hostFacts({ binaries: new Set(['Xvfb', 'docker']) }));
     assert.equal(p.driver.name, 'hostdisplay');
-    assert.ok(p.notes.some((n) => n.includes('xserver-xephyr') && n.includes('--hostdisplay')), p.notes.join('|'));
+    assert.ok(p.notes.some((n) => n.includes('apt-get install xpra') && n.includes('--hostdisplay')), p.notes.join('|'));
     assert.equal(p.warnings.length, 1);
     assert.match(p.warnings[0]!, /--hostdisplay/);
   });
@@ -116,7 +117,11 @@ describe('X server choice', () => {
   test('new X servers get cookie auth and no TCP listener', () => {
     for (const name of ['xephyr', 'xvfb'] as const) {
       const p = plan([`--${name}`, 'img']);
-      const a = p.driver.serverArgs({ display: 101, authFile: '/s/Xauthority.server', size: p.size, title: 't' });
+      const launch = p.driver.launch({
+        display: 101, authFile: '/s/Xauthority.server', clientAuthFile: '/s/c', size: p.size, title: 't', sessionDir: '/s',
+        desktop: false, fullscreen: false, clipboard: false,
+      });
+      const a = launch.processes[0]!.args;
       assert.equal(a[0], ':101');
       assert.deepEqual(a.slice(a.indexOf('-auth'), a.indexOf('-auth') + 2), ['-auth', '/s/Xauthority.server']);
       assert.ok(a.join(' ').includes('-nolisten tcp'), a.join(' '));

@@ -1,0 +1,57 @@
+import { X11DockerError } from '../errors.js';
+import type { HostFacts } from '../host/facts.js';
+import type { Options } from '../options/parse.js';
+import type { DisplayDriver } from '../xserver/driver.js';
+
+/**
+ * Host window managers x11docker looks for when a single application runs on a desktop-only X
+ * server (Xephyr) because no seamless one is installed, best first (upstream's list, trimmed to
+ * what Debian packages).
+ */
+export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity', 'xfwm4', 'twm'] as const;
+
+/** Servers that share the clipboard themselves; the others need xclip for `--clipboard`. */
+const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);
+
+/**
+ * Decides the display extras of a session: the window manager (`--wm`, or one found on the host
+ * for Xephyr in seamless use, as upstream), `--clipboard` (warning; xclip needed where the
+ * server has no clipboard of its own), `--fullscreen`, and checks `--exe`.
+ * @param notes, warnings collected for printing before anything starts.
+ * @throws X11DockerError when `--exe`'s command, `--wm`'s window manager or xclip is missing.
+ */
+export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[] } {
+  const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing';
+  if (options.exe) {
+    const cmd = options.command[0]!;
+    if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${cmd}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
+  }
+  if (options.clipboard) {
+    warnings.push(
+      'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
+        'everything you copy on your desktop (passwords included) and put content into your clipboard.',
+    );
+    if (!OWN_CLIPBOARD.has(driver.name) && !host.binaries.has('xclip')) {
+      throw new X11DockerError(`Option --clipboard with --${driver.name} needs xclip, which is not installed. Install it: apt-get install xclip.`);
+    }
+  }
+  if (options.fullscreen && !['xephyr', 'nxagent', 'xpra', 'weston', 'weston-xwayland', 'kwin', 'kwin-xwayland'].includes(driver.name)) {
+    notes.push(`Option --fullscreen has no effect with --${driver.name}.`);
+  }
+  let wm: readonly string[] | undefined;
+  const seamlessUse = driver.seamless && !options.desktop;
+  if (options.wm && options.wm !== 'none') {
+    if (!hasOwnX || seamlessUse) notes.push(`Option --wm: --${driver.name}${seamlessUse ? ' shows windows seamlessly on your desktop' : ' starts no X server'}; no window manager is started.`);
+    else if (!host.binaries.has(options.wm[0]!)) throw new X11DockerError(`Option --wm: window manager '${options.wm[0]}' not found on the host. Install it (e.g. apt-get install openbox) or use --wm none.`);
+    else wm = options.wm;
+  } else if (options.wm === undefined && hasOwnX && !driver.seamless && !options.desktop && driver.visible && !options.xonly) {
+    const found = HOST_WINDOW_MANAGERS.find((w) => host.binaries.has(w));
+    if (found) {
+      wm = [found];
+      notes.push(`Running a single application on --${driver.name} with host window manager ${found} (seamless xpra or nxagent is not used).`);
+    } else {
+      notes.push(`No host window manager found for --${driver.name}: the window cannot be moved or resized. Install one (e.g. apt-get install openbox) or use --xpra or --nxagent.`);
+    }
+  }
+  return { wm };
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { hardeningArgs, type DisplayDriver } from './driver.js';
+
+/**
+ * `--nxagent`: nxagent (NX) as a seamless server (`-R`, rootless: each window on the user's
+ * desktop) or in one window with `--desktop` (`-D`). nxagent has no `-displayfd`: readiness is a
+ * real X11 connection set-up with the session cookie. It writes its own lock file. Its NX
+ * options (clipboard on or off) come from an options file in the session folder, as upstream
+ * x11docker does. MIT-SHM and XTEST are off; nxagent forwards input itself.
+ */
+export const nxagent: DisplayDriver = {
+  name: 'nxagent',
+  binary: 'nxagent',
+  debianPackage: 'nxagent',
+  requires: [{ binary: 'nxagent', debianPackage: 'nxagent' }],
+  needsHostDisplay: true,
+  sharesHostDisplay: false,
+  visible: true,
+  seamless: true,
+  launch: (ctx) => {
+    const optionsFile = join(ctx.sessionDir, 'nxagent.options');
+    const nxOptions = [`clipboard=${ctx.clipboard ? 'both' : 'none'}`, ...(ctx.desktop && ctx.fullscreen ? ['fullscreen=1'] : [])];
+    return {
+      files: [{ path: optionsFile, content: `nx/nx,${nxOptions.join(',')}:${ctx.display}\n` }],
+      processes: [
+        {
+          role: 'X server', binary: 'nxagent', connectsTo: 'host', essential: true, ownsDisplay: true,
+          args: [
+            ...hardeningArgs(ctx),
+            ctx.desktop ? '-D' : '-R',
+            '-options', optionsFile,
+            '-noshmem', '-nokbreset', '-norootlessexit',
+            '-name', ctx.title,
+            ...(ctx.desktop ? ['-geometry', `${ctx.size.width}x${ctx.size.height}`] : []),
+          ],
+          // nxagent compiles its keymap to a relative path: run it where it may write
+          cwd: ctx.sessionDir,
+          ready: { kind: 'x11' },
+        },
+      ],
+      containerEnv: [],
+      containerMounts: [],
+      x11: true,
+    };
+  },
+};
