@@ -6,9 +6,9 @@ import type { DisplayDriver } from '../xserver/driver.js';
 /**
  * Host window managers x11docker looks for when a single application runs on a desktop-only X
  * server (Xephyr) because no seamless one is installed, best first (upstream's list, trimmed to
- * what Debian packages).
+ * what Debian packages). twm is not among them: it waits for a click to place each new window.
  */
-export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity', 'xfwm4', 'twm'] as const;
+export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity'] as const;
 
 /** Servers that share the clipboard themselves; the others need xclip for `--clipboard`. */
 const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);

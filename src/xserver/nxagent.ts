@@ -19,7 +19,10 @@ export const nxagent: DisplayDriver = {
   seamless: true,
   launch: (ctx) => {
     const optionsFile = join(ctx.sessionDir, 'nxagent.options');
-    const nxOptions = [`clipboard=${ctx.clipboard ? 'both' : 'none'}`, ...(ctx.desktop && ctx.fullscreen ? ['fullscreen=1'] : [])];
+    const nxOptions = [
+      `clipboard=${ctx.clipboard ? 'both' : 'none'}`,
+      ...(ctx.desktop ? [ctx.fullscreen ? 'fullscreen=1' : `geometry=${ctx.size.width}x${ctx.size.height}`] : []),
+    ];
     return {
       files: [{ path: optionsFile, content: `nx/nx,${nxOptions.join(',')}:${ctx.display}\n` }],
       processes: [
@@ -31,7 +34,6 @@ export const nxagent: DisplayDriver = {
             '-options', optionsFile,
             '-noshmem', '-nokbreset', '-norootlessexit',
             '-name', ctx.title,
-            ...(ctx.desktop ? ['-geometry', `${ctx.size.width}x${ctx.size.height}`] : []),
           ],
           // nxagent compiles its keymap to a relative path: run it where it may write
           cwd: ctx.sessionDir,

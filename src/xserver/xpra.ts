@@ -12,6 +12,15 @@ const XPRA_OFF = [
 ];
 
 /**
+ * Debian's /etc/xpra/conf.d/60_server.conf makes every xpra server run `/etc/X11/Xsession true`,
+ * and a command-line `--start=` cannot remove that list entry. Debian's Xsession looks the
+ * program up with `command -v`, gets the shell builtin name `true`, and then tests `-e true`
+ * relative to its working directory; started in /usr/bin, that test passes and the session
+ * script just runs `true` instead of showing an "unable to launch" message box on the display.
+ */
+const XPRA_SERVER_CWD = '/usr/bin';
+
+/**
  * The xpra server's socket folder inside the session folder (mode 0700, so only the host user
  * can attach: xpra's unix-socket access control is the file system's).
  */
@@ -47,7 +56,7 @@ export const xpra: DisplayDriver = {
         ready: { kind: 'displayfd' },
       },
       {
-        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true,
+        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: XPRA_SERVER_CWD,
         args: [
           ctx.desktop ? 'start-desktop' : 'start', `:${ctx.display}`,
           '--use-display=yes', '--daemon=no', `--socket-dirs=${sockets}`, `--socket-dir=${sockets}`, `--bind=${join(sockets, 'socket')}`,

@@ -1,0 +1,173 @@
+// End-to-end tests of the display options of issue 3 on real servers: xpra (seamless and
+// desktop), nxagent (seamless and desktop), Xdummy, --wm, --exe, --nothing. Each test checks
+// where the app's window really is (xwininfo on the new display and on the user's display),
+// that a screenshot of the user's display shows it where the mode is visible, and that nothing
+// is left afterwards. Set X11DOCKER_SCREENSHOTS=DIR to keep the screenshots (docs/*.png).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import {
+  DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForWindow, x11docker, xclient,
+  type HostDisplay, type RunningSession,
+} from './helpers.js';
+
+let host: HostDisplay;
+before(async () => {
+  host = await startHostDisplay();
+});
+after(async () => {
+  await host?.stop();
+});
+
+async function assertNothingLeft(display: number): Promise<void> {
+  const left = await leftovers(display);
+  assert.deepEqual(left, { containers: [], xservers: [], sockets: [], claims: [] });
+}
+
+/** The user's display window tree. */
+async function hostTree(): Promise<string> {
+  return (await execa('xwininfo', ['-root', '-tree'], { env: { DISPLAY: host.display } })).stdout;
+}
+
+/** Screenshot of the user's display: asserts it is not blank, keeps it when asked. */
+async function screenshot(name: string): Promise<void> {
+  const stats = await execa('convert', ['x:root', '-format', '%[fx:standard_deviation]', 'info:'], { env: { DISPLAY: host.display } });
+  assert.ok(Number(stats.stdout) > 0.05, `screenshot of the user display is blank (stddev ${stats.stdout})`);
+  const dir = process.env.X11DOCKER_SCREENSHOTS;
+  if (dir) await execa('import', ['-window', 'root', join(dir, `${name}.png`)], { env: { DISPLAY: host.display } });
+}
+
+/** Runs a seamless/desktop session with xeyes, checks the windows, then ends it with SIGINT. */
+async function visibleSession(args: string[], check: (s: RunningSession) => Promise<void>, shot: string): Promise<void> {
+  let s: RunningSession | undefined;
+  try {
+    s = await startSession([...args, DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+    assert.notEqual(`:${s.display}`, host.display);
+    await waitForWindow(s.xenv, 'xeyes', 30000);
+    await check(s);
+    await screenshot(shot);
+    s.child.kill('SIGINT');
+    const r = await s.child;
+    assert.equal(r.exitCode, 130, String(r.stderr));
+    await assertNothingLeft(s.display);
+  } finally {
+    await ensureEnded(s?.child);
+  }
+}
+
+describe('--xpra', () => {
+  it('seamless: the app window appears as its own window on the user display; XTEST on (xpra injects input), MIT-SHM off', async () => {
+    await visibleSession(['--xpra'], async (s) => {
+      await waitFor('xeyes as a window of its own on the user display', async () => /"xeyes": \("xeyes" "XEyes"\)/.test(await hostTree()), 30000);
+      const ext = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
+      assert.doesNotMatch(ext, /MIT-SHM/);
+      assert.match(ext, /XTEST/);
+      // the xpra server's socket is private to the host user (mode 0700 folder in the session folder)
+      const ps = (await execa('ps', ['-eo', 'args='])).stdout;
+      assert.match(ps, new RegExp(`xpra attach socket:\\S+/\\.cache/x11docker/\\w+/xpra/socket`));
+    }, 'xpra-seamless');
+  });
+
+  it('--desktop: the whole new screen in one xpra window on the user display', async () => {
+    await visibleSession(['--xpra', '--desktop', '--size=640x480'], async (s) => {
+      await waitFor('an xpra desktop window of 640x480 on the user display', async () => /\("xpra-desktop" "Xpra-Desktop"\)\s+640x480/.test(await hostTree()), 30000);
+      // the app is not a window of its own on the user display
+      assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
+      assert.match((await xclient('xdpyinfo', [], s.xenv)).stdout, /dimensions:\s+640x480/);
+    }, 'xpra-desktop');
+  });
+});
+
+describe('--nxagent', () => {
+  it('seamless (rootless): the app window on the user display; MIT-SHM and XTEST off', async () => {
+    await visibleSession(['--nxagent'], async (s) => {
+      await waitFor('xeyes on the user display', async () => /"xeyes": \("xeyes" "XEyes"\)/.test(await hostTree()), 30000);
+      const ext = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
+      assert.doesNotMatch(ext, /MIT-SHM|XTEST/);
+      // cookie authentication: without the cookie the new display refuses
+      const r = await execa('xdpyinfo', [], { env: { DISPLAY: s.xenv.DISPLAY, XAUTHORITY: '/dev/null' }, reject: false });
+      assert.notEqual(r.exitCode, 0);
+    }, 'nxagent-seamless');
+  });
+
+  it('--desktop: one nxagent window on the user display holds the whole new screen', async () => {
+    // (nxagent 3.5.99 sizes its desktop window itself, 3/4 of the user's screen, whatever --size says)
+    await visibleSession(['--nxagent', '--desktop'], async (s) => {
+      await waitFor('the nxagent desktop window', async () => new RegExp(`"x11docker :${s.display}[^"]*": \\("NXAgent" "NXAgent"\\)\\s+\\d+x\\d+`).test(await hostTree()), 30000);
+      assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
+    }, 'nxagent-desktop');
+  });
+});
+
+describe('--xdummy', () => {
+  it('runs the app on an invisible Xorg with the dummy driver, of --size, and leaves nothing', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xdummy', '--size=800x600', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+      await waitForWindow(s.xenv, 'xeyes');
+      const info = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
+      assert.match(info, /dimensions:\s+800x600/);
+      assert.doesNotMatch(info, /MIT-SHM|XTEST/);
+      assert.match((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`/usr/lib/xorg/Xorg :${s.display} .*-config \\S+xorg\\.dummy\\.conf`));
+      // invisible: nothing on the user display
+      assert.doesNotMatch(await hostTree(), /xeyes|x11docker :/);
+      s.child.kill('SIGTERM');
+      assert.equal((await s.child).exitCode, 143);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+});
+
+describe('--wm, --exe, --nothing, automatic choice', () => {
+  it('--xephyr --wm "twm -f RC": the host window manager frames the single app on the new display', async () => {
+    let s: RunningSession | undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-twm-'));
+    try {
+      // twm places new windows by mouse click unless told to place them itself
+      writeFileSync(join(dir, 'twmrc'), 'RandomPlacement\nNoGrabServer\n');
+      s = await startSession(['--xephyr', '--wm', `twm -f ${join(dir, 'twmrc')}`, DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+      await waitForWindow(s.xenv, 'xeyes');
+      // twm reparents the window into its frame: the parent of xeyes is no longer the root window
+      await waitFor('xeyes framed by twm', async () => {
+        const w = (await xclient('xwininfo', ['-children', '-name', 'xeyes'], s!.xenv)).stdout;
+        return /Parent window id: 0x[0-9a-f]+ \(has no name\)|Parent window id: 0x[0-9a-f]+ "/.test(w) && !/Parent window id: 0x[0-9a-f]+ \(the root window\)/.test(w);
+      });
+      s.child.kill('SIGINT');
+      assert.equal((await s.child).exitCode, 130);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--exe -- COMMAND ARGS runs a host command on the new display and returns its exit code', async () => {
+    const r = await x11docker(['--xvfb', '--exe', '--', 'sh', '-c', 'xdpyinfo | grep -q "name of display:    $DISPLAY" && echo "on=$DISPLAY"; exit 5']);
+    assert.equal(r.exitCode, 5, r.stderr);
+    assert.match(r.stdout, /on=:\d+/);
+    assert.doesNotMatch(r.stdout, /on=:0\b/);
+  });
+
+  it('--nothing: the container gets no display at all', async () => {
+    const r = await x11docker(['--nothing', DEMO_IMAGE, 'sh', '-c', 'echo "display=[$DISPLAY]"; ls /tmp/.X11-unix 2>/dev/null | wc -l']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /display=\[\]\n0/);
+  });
+
+  it('automatic choice says on stderr which server and why (xpra for a single app here)', async () => {
+    const r = await x11docker([DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /Using X server option --xpra \(single application: xpra and Xvfb are installed\)/);
+  });
+
+  it('a display option that is not implemented yet is refused before anything starts', async () => {
+    const r = await x11docker(['--weston-xwayland', DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
+    assert.equal(r.exitCode, 64);
+    assert.match(r.stderr, /--weston-xwayland is not implemented yet/);
+  });
+});
