@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import {
   DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForWindow, x11docker, xclient,
@@ -22,9 +22,21 @@ after(async () => {
   await host?.stop();
 });
 
-async function assertNothingLeft(display: number): Promise<void> {
+/**
+ * Nothing of THIS session's display is left (container, server processes, socket, lock, claim).
+ * Scoped to the display: other engineers' sessions on this shared machine end on their own time.
+ */
+async function assertNothingLeft(display: number, sessionDir?: string): Promise<void> {
   const left = await leftovers(display);
-  assert.deepEqual(left, { containers: [], xservers: [], sockets: [], claims: [] });
+  assert.deepEqual(
+    {
+      containers: left.containers.filter((c) => c.includes(`_X${display}_`)),
+      xservers: left.xservers.filter((x) => new RegExp(`\\s:${display}(\\s|$)`).test(x) || (sessionDir !== undefined && x.includes(sessionDir))),
+      sockets: left.sockets,
+      claims: left.claims.filter((c) => c === `.x11docker-display-${display}.claim`),
+    },
+    { containers: [], xservers: [], sockets: [], claims: [] },
+  );
 }
 
 /** The user's display window tree. */
@@ -52,7 +64,7 @@ async function visibleSession(args: string[], check: (s: RunningSession) => Prom
     s.child.kill('SIGINT');
     const r = await s.child;
     assert.equal(r.exitCode, 130, String(r.stderr));
-    await assertNothingLeft(s.display);
+    await assertNothingLeft(s.display, dirname(s.xenv.XAUTHORITY!));
   } finally {
     await ensureEnded(s?.child);
   }
@@ -116,7 +128,7 @@ describe('--xdummy', () => {
       assert.doesNotMatch(await hostTree(), /xeyes|x11docker :/);
       s.child.kill('SIGTERM');
       assert.equal((await s.child).exitCode, 143);
-      await assertNothingLeft(s.display);
+      await assertNothingLeft(s.display, dirname(s.xenv.XAUTHORITY!));
     } finally {
       await ensureEnded(s?.child);
     }
@@ -139,7 +151,7 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
       });
       s.child.kill('SIGINT');
       assert.equal((await s.child).exitCode, 130);
-      await assertNothingLeft(s.display);
+      await assertNothingLeft(s.display, dirname(s.xenv.XAUTHORITY!));
     } finally {
       await ensureEnded(s?.child);
       rmSync(dir, { recursive: true, force: true });
