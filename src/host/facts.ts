@@ -47,6 +47,8 @@ export interface HostFacts {
   readonly xauthority?: string;
   /** `WAYLAND_DISPLAY` of the user's desktop, if any. */
   readonly waylandDisplay?: string;
+  /** `XDG_RUNTIME_DIR` of the user's session, if any (where a relative WAYLAND_DISPLAY lives). */
+  readonly xdgRuntimeDir?: string;
   /** x11docker runs on a Linux console (a /dev/ttyN terminal), where `--xorg` can start. */
   readonly onConsole?: boolean;
   /** Executables found in PATH (or absolute paths that exist), among those x11docker may start. */
@@ -89,6 +91,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     display: env.DISPLAY || undefined,
     xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
+    xdgRuntimeDir: env.XDG_RUNTIME_DIR || undefined,
     onConsole: onConsole(),
     binaries: findBinaries(
       [...knownBinaries, ...(options.wm && options.wm !== 'none' ? [options.wm[0]!] : []), ...(options.exe && options.command[0] ? [options.command[0]] : [])],

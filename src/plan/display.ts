@@ -2,6 +2,7 @@ import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
 import type { DisplayDriver } from '../xserver/driver.js';
+import { PURE_WAYLAND } from './wayland.js';
 
 /**
  * Host window managers x11docker looks for when a single application runs on a desktop-only X
@@ -21,7 +22,7 @@ const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);
  * @throws X11DockerError when `--exe`'s command, `--wm`'s window manager or xclip is missing.
  */
 export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[] } {
-  const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing';
+  const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing' && !PURE_WAYLAND.has(driver.name);
   if (options.exe) {
     const cmd = options.command[0]!;
     if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${cmd}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);

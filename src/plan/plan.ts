@@ -5,6 +5,7 @@ import type { Backend, Options } from '../options/parse.js';
 import type { XServerName } from '../options/table.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
+import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
 import { chooseDisplay } from './choose.js';
 import type { ImageConfig } from './image.js';
@@ -97,6 +98,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
+  const waylandEnv = planWayland(options, host, driver, notes, warnings);
   let container: ContainerPlan | undefined;
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
@@ -120,7 +122,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
-      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...options.env],
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...options.env],
       network,
       engineArgs: options.engineArgs,
       command: options.command,
@@ -265,7 +267,7 @@ export interface SessionRuntime {
   /** Extra NAME=VALUE environment from the display driver (e.g. WAYLAND_DISPLAY). */
   readonly env?: readonly string[];
   /** Extra bind mounts from the display driver (e.g. the Wayland socket). */
-  readonly mounts?: readonly { readonly source: string; readonly target: string; readonly readonly: boolean }[];
+  readonly mounts?: readonly { readonly source: string; readonly target: string; readonly readonly: boolean; readonly tmpfs?: boolean }[];
 }
 
 /**
@@ -289,7 +291,9 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
   if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
-  for (const m of rt.mounts ?? []) args.push(bindMount(m.source, m.target, m.readonly));
+  for (const m of rt.mounts ?? []) {
+    args.push(m.tmpfs ? `--tmpfs=${m.target}:mode=0700,uid=${c.user.uid},gid=${c.user.gid}` : bindMount(m.source, m.target, m.readonly));
+  }
   args.push(...containerExtraArgs(c, rt));
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
   for (const e of [...xenv, ...(rt.env ?? []), ...c.env]) args.push('--env', e);

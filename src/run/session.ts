@@ -13,6 +13,7 @@ import { run, start } from './spawn.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
 import type { DisplayLaunch } from '../xserver/driver.js';
 import { hostname } from 'node:os';
+import { hostWaylandSocket } from '../wayland/wayland.js';
 import { SessionRegistry } from './registry.js';
 import { startWatcher } from './watcher.js';
 import { startHtml } from './html.js';
@@ -275,6 +276,8 @@ export class Session {
         clipboard: plan.clipboard,
         xtest: plan.html !== undefined,
         wm: plan.wm,
+        hostDisplay: this.host.display,
+        hostWaylandSocket: hostWaylandSocket(this.host.waylandDisplay, this.host.xdgRuntimeDir),
       });
       this.launch = launch;
       const starting = startDisplay(claim.display, launch, {
@@ -290,7 +293,9 @@ export class Session {
       });
       // docker create checks that a bind mount's source exists: wait for the server's socket
       // (created early in its start-up), not for the whole start-up.
-      const socketReady = waitForPath(xPaths(claim.display).socket, starting);
+      // (a pure Wayland container waits for the compositor's socket instead)
+      const needed = launch.x11 ? xPaths(claim.display).socket : launch.containerMounts.find((m) => !m.tmpfs)?.source;
+      const socketReady = needed ? waitForPath(needed, starting) : Promise.resolve();
       const [xs, prepared] = await Promise.allSettled([starting, socketReady.then(() => alongside(claim.display, clientAuthFile))]);
       if (xs.status === 'fulfilled') {
         this.cleanups.push({ what: `stop X server :${claim.display}`, fn: () => xs.value.stop(), stage: 'process' });
@@ -379,7 +384,11 @@ export class Session {
 
     if (c.retainUser) return id; // --user=RETAIN: the image's user, no set-up
     const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
-    await this.engine.writeFiles(id, userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner)));
+    const files = userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner));
+    // the engine copies a tmpfs mount point's mode and owner onto the tmpfs at start (tmpcopyup):
+    // make the mount point of a private runtime folder the container user's, mode 0700
+    for (const m of this.launch?.containerMounts ?? []) if (m.tmpfs) files.push({ path: m.target, mode: 0o700, uid: c.user.uid, gid: c.user.gid });
+    await this.engine.writeFiles(id, files);
     return id;
   }
 

@@ -7,7 +7,6 @@
  * folder (XDG_RUNTIME_DIR) of its own on the host; the container gets a private runtime folder of
  * its own too (a tmpfs), with only the compositor's socket mounted into it.
  */
-import { bindMount } from '../plan/plan.js';
 
 /** Screen size in pixels. */
 export interface Size {
@@ -77,33 +76,21 @@ export function waylandToolkitEnv(gpu = false): string[] {
   ];
 }
 
-/** The container user's numeric ids. */
-export interface ContainerIds {
-  readonly uid: number;
-  readonly gid: number;
-}
-
-/** XDG_RUNTIME_DIR inside the container for a container user (`/run/user/UID`, as systemd-logind makes it). */
-export function containerRuntimeDir(user: ContainerIds): string {
-  return `/run/user/${user.uid}`;
-}
+/**
+ * XDG_RUNTIME_DIR inside the container (as upstream x11docker): a private tmpfs of the container
+ * user, mode 0700, with only the compositor's socket bind-mounted into it.
+ */
+export const CONTAINER_RUNTIME_DIR = '/tmp/XDG_RUNTIME_DIR';
 
 /**
- * `docker create` arguments that give the container a Wayland socket: a private runtime folder
- * (tmpfs, mode 0700, owned by the container user) with only the compositor's socket bind-mounted
- * into it, and WAYLAND_DISPLAY / XDG_RUNTIME_DIR pointing there.
- * @param hostSocket absolute path of the compositor's socket on the host.
- * @param socketName its file name (the value of WAYLAND_DISPLAY).
- * @param user the container user.
+ * The host path of a Wayland socket from WAYLAND_DISPLAY and XDG_RUNTIME_DIR (wayland-client's
+ * rule: an absolute WAYLAND_DISPLAY is the path itself, else it is relative to XDG_RUNTIME_DIR).
+ * @returns undefined when it cannot be resolved (no WAYLAND_DISPLAY, or a relative one without XDG_RUNTIME_DIR).
  */
-export function containerWaylandArgs(hostSocket: string, socketName: string, user: ContainerIds): string[] {
-  const dir = containerRuntimeDir(user);
-  return [
-    `--tmpfs=${dir}:mode=0700,uid=${user.uid},gid=${user.gid}`,
-    bindMount(hostSocket, `${dir}/${socketName}`),
-    '--env', `WAYLAND_DISPLAY=${socketName}`,
-    '--env', `XDG_RUNTIME_DIR=${dir}`,
-  ];
+export function hostWaylandSocket(waylandDisplay?: string, xdgRuntimeDir?: string): string | undefined {
+  if (!waylandDisplay) return undefined;
+  if (waylandDisplay.startsWith('/')) return waylandDisplay;
+  return xdgRuntimeDir ? `${xdgRuntimeDir.replace(/\/+$/, '')}/${waylandDisplay}` : undefined;
 }
 
 /**

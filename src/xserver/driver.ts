@@ -77,6 +77,8 @@ export interface LaunchMount {
   readonly source: string;
   readonly target: string;
   readonly readonly: boolean;
+  /** A private tmpfs at `target` (mode 0700, owned by the container user) instead of a bind mount; `source` is unused. */
+  readonly tmpfs?: boolean;
 }
 
 /** Everything a driver wants started for one session. */
@@ -118,6 +120,10 @@ export interface DisplayContext {
   readonly clipboard: boolean;
   /** Virtual terminal for `--xorg` (default 8). */
   readonly vt?: number;
+  /** The user's X display (DISPLAY), if any: compositors nest in a window on it, else run headless. */
+  readonly hostDisplay?: string;
+  /** Host path of the user's Wayland socket (from WAYLAND_DISPLAY and XDG_RUNTIME_DIR), if any. */
+  readonly hostWaylandSocket?: string;
   /** `--wm` window manager command for a desktop-only server in seamless use, if any. */
   readonly wm?: readonly string[];
 }

@@ -3,7 +3,7 @@ import type { DisplayDriver } from './driver.js';
 import { hostdisplay } from './hostdisplay.js';
 import { nothing } from './nothing.js';
 import { nxagent } from './nxagent.js';
-import { waylandPending } from './wayland-pending.js';
+import { waylandDrivers } from './wayland.js';
 import { xdummy, xorg } from './xdummy.js';
 import { xephyr } from './xephyr.js';
 import { xpra, xpraXwayland } from './xpra.js';
@@ -20,5 +20,5 @@ export const xserverDrivers: Readonly<Record<XServerName, DisplayDriver>> = {
   xorg,
   hostdisplay,
   nothing,
-  ...waylandPending,
+  ...waylandDrivers,
 };

@@ -3,8 +3,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  containerRuntimeDir, containerWaylandArgs, kwinArgs, waylandSocketName, waylandToolkitEnv, westonArgs,
+  hostWaylandSocket, kwinArgs, waylandSocketName, waylandToolkitEnv, westonArgs,
 } from '../../src/wayland/wayland.js';
+import { CONTAINER_RUNTIME_DIR } from '../../src/wayland/wayland.js';
+import { xserverDrivers } from '../../src/xserver/drivers.js';
+import type { DisplayContext } from '../../src/xserver/driver.js';
+import { containerCreateArgs, planSession } from '../../src/plan/plan.js';
+import { parseCommandLine } from '../../src/options/parse.js';
+import type { HostFacts } from '../../src/host/facts.js';
 
 const size = { width: 800, height: 600 };
 
@@ -49,19 +55,84 @@ describe('--waylandenv', () => {
   });
 });
 
-describe('container Wayland environment', () => {
-  test('a private tmpfs runtime folder of the container user with only the socket mounted read-only', () => {
-    const a = containerWaylandArgs('/home/a/.cache/x11docker/s1/run/wayland-x11docker-100', 'wayland-x11docker-100', { uid: 1000, gid: 1001 });
-    assert.equal(containerRuntimeDir({ uid: 1000, gid: 1001 }), '/run/user/1000');
-    assert.ok(a.includes('--tmpfs=/run/user/1000:mode=0700,uid=1000,gid=1001'));
-    const mounts = a.filter((x) => x.startsWith('--mount='));
-    assert.deepEqual(mounts, [
-      '--mount=type=bind,source=/home/a/.cache/x11docker/s1/run/wayland-x11docker-100,target=/run/user/1000/wayland-x11docker-100,readonly',
-    ]);
-    assert.deepEqual(a.filter((_, i) => a[i - 1] === '--env'), ['WAYLAND_DISPLAY=wayland-x11docker-100', 'XDG_RUNTIME_DIR=/run/user/1000']);
+describe('host Wayland socket', () => {
+  test('relative WAYLAND_DISPLAY is in XDG_RUNTIME_DIR; absolute is the path; unresolvable is undefined', () => {
+    assert.equal(hostWaylandSocket('wayland-0', '/run/user/1000/'), '/run/user/1000/wayland-0');
+    assert.equal(hostWaylandSocket('/tmp/w/sock', undefined), '/tmp/w/sock');
+    assert.equal(hostWaylandSocket('wayland-0', undefined), undefined);
+    assert.equal(hostWaylandSocket(undefined, '/run/user/1000'), undefined);
   });
 
   test('socket names follow the session\'s display number', () => {
     assert.equal(waylandSocketName(123), 'wayland-x11docker-123');
+  });
+});
+
+describe('Wayland display drivers and plans', () => {
+  const alice = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
+  const host = (over: Partial<HostFacts> = {}): HostFacts => ({
+    processUid: 1000, hostUser: alice, hostUserSource: 'invoking', display: ':5', xauthority: '/home/alice/.Xauthority',
+    binaries: new Set(['weston', 'Xwayland', 'docker', 'xauth']), sessionId: 'abc123def456', pid: 4242, ...over,
+  } as HostFacts);
+  const image = { id: 'sha256:0123', user: '', workingDir: '', entrypoint: [], cmd: ['/bin/sh'], env: [] };
+  const ctx = (over: Partial<DisplayContext> = {}): DisplayContext => ({
+    display: 101, authFile: '/s/Xservercookie', clientAuthFile: '/s/Xclientcookie', size, title: 't', sessionDir: '/s',
+    desktop: false, fullscreen: false, clipboard: false, hostDisplay: ':5', ...over,
+  });
+
+  test('--weston: one compositor on the user display, ready when its socket exists; the container gets Wayland, no X', () => {
+    const l = xserverDrivers.weston.launch(ctx());
+    assert.equal(l.x11, false);
+    assert.equal(l.processes.length, 1);
+    const p = l.processes[0]!;
+    assert.equal(p.binary, 'weston');
+    assert.equal(p.connectsTo, 'host');
+    assert.deepEqual(p.ready, { kind: 'path', path: '/s/wayland-x11docker-101' });
+    assert.equal(p.env?.XDG_RUNTIME_DIR, '/s');
+    assert.deepEqual(l.containerEnv, ['WAYLAND_DISPLAY=wayland-x11docker-101', `XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`]);
+    assert.deepEqual(l.showenv, ['WAYLAND_DISPLAY=wayland-x11docker-101', 'XDG_RUNTIME_DIR=/s']);
+    assert.ok(xserverDrivers.weston.launch(ctx({ hostDisplay: undefined })).processes[0]!.args.includes('--backend=headless-backend.so'));
+  });
+
+  test('--weston-xwayland: weston, then Xwayland with displayfd, cookie, no TCP, no MIT-SHM/XTEST, on weston\'s socket', () => {
+    const l = xserverDrivers['weston-xwayland'].launch(ctx());
+    assert.deepEqual(l.processes.map((p) => p.binary), ['weston', 'Xwayland']);
+    const x = l.processes[1]!;
+    assert.deepEqual(x.ready, { kind: 'displayfd' });
+    assert.equal(x.ownsDisplay, true);
+    assert.equal(x.env?.WAYLAND_DISPLAY, '/s/wayland-x11docker-101');
+    for (const a of ['-auth', '-nolisten', 'MIT-SHM', 'XTEST']) assert.ok(x.args.includes(a), a);
+    assert.equal(l.x11, true);
+  });
+
+  test('--kwin and --kwin-xwayland need kwin_wayland: the plan names the Debian package', () => {
+    for (const opt of ['--kwin', '--kwin-xwayland']) {
+      assert.throws(() => planSession(parseCommandLine([opt, 'img']), host(), image), /kwin_wayland.*apt-get install kwin-wayland/);
+    }
+  });
+
+  test('the container of a pure Wayland session gets a private tmpfs runtime folder and only the socket', () => {
+    const p = planSession(parseCommandLine(['--weston', 'img']), host(), image);
+    const l = p.driver.launch(ctx());
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/s/c', x11: l.x11, env: l.containerEnv, mounts: l.containerMounts });
+    assert.ok(args.includes(`--tmpfs=${CONTAINER_RUNTIME_DIR}:mode=0700,uid=1000,gid=1000`));
+    assert.deepEqual(args.filter((a) => a.startsWith('--mount=')), [`--mount=type=bind,source=/s/wayland-x11docker-101,target=${CONTAINER_RUNTIME_DIR}/wayland-x11docker-101,readonly`]);
+    assert.ok(!args.some((a) => a.startsWith('DISPLAY=')), 'no X display');
+  });
+
+  test('--hostwayland warns and needs a resolvable WAYLAND_DISPLAY; --waylandenv sets the toolkit variables', () => {
+    const p = planSession(parseCommandLine(['--hostwayland', '--waylandenv', 'img']), host({ waylandDisplay: 'wayland-0', xdgRuntimeDir: '/run/user/1000' }), image);
+    assert.ok(p.warnings.some((w) => w.includes('--hostwayland shares your Wayland compositor')));
+    assert.ok(p.container!.env.includes('GDK_BACKEND=wayland'));
+    assert.deepEqual(p.driver.launch(ctx({ hostWaylandSocket: '/run/user/1000/wayland-0' })).containerMounts.map((m) => m.source), ['', '/run/user/1000/wayland-0']);
+    assert.throws(() => planSession(parseCommandLine(['--hostwayland', 'img']), host(), image), /--hostwayland needs your Wayland session/);
+    assert.throws(() => planSession(parseCommandLine(['--xwayland', 'img']), host({ waylandDisplay: 'wayland-0' }), image), /XDG_RUNTIME_DIR/);
+  });
+
+  test('--wayland chooses weston (regarding --desktop) and sets the toolkit variables; no window manager for pure Wayland', () => {
+    const p = planSession(parseCommandLine(['--wayland', 'img']), host({ binaries: new Set(['weston', 'Xwayland', 'docker', 'twm']) }), image);
+    assert.equal(p.driver.name, 'weston');
+    assert.ok(p.container!.env.includes('QT_QPA_PLATFORM=wayland'));
+    assert.equal(p.wm, undefined);
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * Wayland display drivers: `--weston`, `--kwin` (pure Wayland, no X), `--hostwayland` (the
+ * user's own compositor), and X on Xwayland: `--xwayland` (Xwayland in the user's Wayland
+ * session), `--weston-xwayland` and `--kwin-xwayland` (Xwayland on a compositor that x11docker
+ * starts). See the design comment in driver.ts; the pure argv and environment helpers are in
+ * src/wayland/wayland.ts.
+ *
+ * A compositor runs with XDG_RUNTIME_DIR set to the session folder (mode 0700, the host user's),
+ * so its socket and lock file are private and go with the session folder; it is nested in a
+ * window on the user's X display when there is one, else headless. Readiness: the compositor's
+ * socket file appears (weston and kwin create it when they accept clients); Xwayland reports
+ * through `-displayfd`. Stopping is the starter's: SIGTERM in reverse order, Xwayland before its
+ * compositor; weston removes its socket and lock file itself. A pure Wayland container gets
+ * WAYLAND_DISPLAY and a private runtime folder (tmpfs) with only the compositor's socket.
+ */
+import { join } from 'node:path';
+import { hardeningArgs, type DisplayContext, type DisplayDriver, type DisplayLaunch, type ProcessSpec, type Requirement } from './driver.js';
+import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
+
+const westonReq: Requirement = { binary: 'weston', debianPackage: 'weston' };
+const kwinReq: Requirement = { binary: 'kwin_wayland', debianPackage: 'kwin-wayland' };
+const xwaylandReq: Requirement = { binary: 'Xwayland', debianPackage: 'xwayland' };
+
+/** Which compositor a driver starts. */
+type Compositor = 'weston' | 'kwin';
+
+/** The compositor process; ready when its socket exists in the session folder. */
+function compositorProcess(which: Compositor, ctx: DisplayContext): ProcessSpec {
+  const socket = waylandSocketName(ctx.display);
+  const nested = !!ctx.hostDisplay;
+  const cctx = { socket, size: ctx.size, nested };
+  const args = which === 'weston' ? westonArgs(cctx) : kwinArgs(cctx);
+  if (ctx.fullscreen && nested && which === 'weston') args.push('--fullscreen');
+  return {
+    role: 'Wayland compositor',
+    binary: which === 'weston' ? 'weston' : 'kwin_wayland',
+    args,
+    connectsTo: nested ? 'host' : 'none',
+    env: { XDG_RUNTIME_DIR: ctx.sessionDir },
+    ready: { kind: 'path', path: join(ctx.sessionDir, socket) },
+    essential: true,
+  };
+}
+
+/** Xwayland serving `:N` (rootful: one screen) on the Wayland socket `socketPath`. */
+function xwaylandProcess(ctx: DisplayContext, socketPath: string): ProcessSpec {
+  return {
+    role: 'X server',
+    binary: 'Xwayland',
+    args: hardeningArgs(ctx),
+    connectsTo: 'none',
+    // an absolute WAYLAND_DISPLAY is used as the socket path by libwayland-client (>= 1.15)
+    env: { WAYLAND_DISPLAY: socketPath, XDG_RUNTIME_DIR: join(socketPath, '..') },
+    ready: { kind: 'displayfd' },
+    essential: true,
+    ownsDisplay: true,
+  };
+}
+
+/**
+ * What a pure Wayland container gets: WAYLAND_DISPLAY and XDG_RUNTIME_DIR pointing to a private
+ * tmpfs runtime folder with only the compositor's socket bind-mounted into it; `--showenv` prints
+ * the host side of the same.
+ */
+function waylandContainer(hostSocket: string): Pick<DisplayLaunch, 'containerEnv' | 'containerMounts' | 'showenv'> {
+  const name = hostSocket.slice(hostSocket.lastIndexOf('/') + 1);
+  return {
+    containerEnv: [`WAYLAND_DISPLAY=${name}`, `XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`],
+    containerMounts: [
+      { source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true },
+      { source: hostSocket, target: `${CONTAINER_RUNTIME_DIR}/${name}`, readonly: true },
+    ],
+    showenv: [`WAYLAND_DISPLAY=${name}`, `XDG_RUNTIME_DIR=${hostSocket.slice(0, hostSocket.lastIndexOf('/'))}`],
+  };
+}
+
+/** A compositor that x11docker starts, for Wayland applications only (no X). */
+function pureCompositor(which: Compositor): DisplayDriver {
+  return {
+    name: which,
+    binary: which === 'weston' ? 'weston' : 'kwin_wayland',
+    debianPackage: which === 'weston' ? 'weston' : 'kwin-wayland',
+    requires: [which === 'weston' ? westonReq : kwinReq],
+    needsHostDisplay: false,
+    sharesHostDisplay: false,
+    visible: true,
+    seamless: false,
+    launch: (ctx) => ({
+      files: [],
+      processes: [compositorProcess(which, ctx)],
+      x11: false,
+      ...waylandContainer(join(ctx.sessionDir, waylandSocketName(ctx.display))),
+    }),
+  };
+}
+
+/** Xwayland on a compositor that x11docker starts (a desktop-like X screen in one window). */
+function compositorXwayland(which: Compositor): DisplayDriver {
+  return {
+    name: which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland',
+    binary: which === 'weston' ? 'weston' : 'kwin_wayland',
+    debianPackage: which === 'weston' ? 'weston' : 'kwin-wayland',
+    requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
+    needsHostDisplay: false,
+    sharesHostDisplay: false,
+    visible: true,
+    seamless: false,
+    launch: (ctx) => ({
+      files: [],
+      processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, join(ctx.sessionDir, waylandSocketName(ctx.display)))],
+      containerEnv: [],
+      containerMounts: [],
+      x11: true,
+    }),
+  };
+}
+
+/** `--weston`: Weston for Wayland applications, nested in a window on your display or headless. */
+export const weston = pureCompositor('weston');
+/** `--kwin`: kwin_wayland (KDE) for Wayland applications. */
+export const kwin = pureCompositor('kwin');
+/** `--weston-xwayland`: Xwayland on a Weston that x11docker starts. */
+export const westonXwayland = compositorXwayland('weston');
+/** `--kwin-xwayland`: Xwayland on a kwin_wayland that x11docker starts. */
+export const kwinXwayland = compositorXwayland('kwin');
+
+/** `--xwayland`: Xwayland in the user's running Wayland session (needs WAYLAND_DISPLAY). */
+export const xwayland: DisplayDriver = {
+  name: 'xwayland',
+  binary: 'Xwayland',
+  debianPackage: 'xwayland',
+  requires: [xwaylandReq],
+  needsHostDisplay: false,
+  sharesHostDisplay: false,
+  visible: true,
+  seamless: false,
+  launch: (ctx) => ({
+    files: [],
+    processes: [xwaylandProcess(ctx, ctx.hostWaylandSocket ?? '')],
+    containerEnv: [],
+    containerMounts: [],
+    x11: true,
+  }),
+};
+
+/**
+ * `--hostwayland`: no new display; the container gets the user's Wayland socket (the plan warns:
+ * the application is a client of your real compositor).
+ */
+export const hostwayland: DisplayDriver = {
+  name: 'hostwayland',
+  requires: [],
+  needsHostDisplay: false,
+  sharesHostDisplay: false,
+  visible: true,
+  seamless: true,
+  launch: (ctx) => ({ files: [], processes: [], x11: false, ...waylandContainer(ctx.hostWaylandSocket ?? '') }),
+};
+
+/** Every Wayland-based driver, by option name. */
+export const waylandDrivers = {
+  xwayland,
+  'weston-xwayland': westonXwayland,
+  'kwin-xwayland': kwinXwayland,
+  weston,
+  kwin,
+  hostwayland,
+} satisfies Partial<Record<string, DisplayDriver>>;
