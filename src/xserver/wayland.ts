@@ -15,6 +15,7 @@
  */
 import { join } from 'node:path';
 import { hardeningArgs, type DisplayContext, type DisplayDriver, type DisplayLaunch, type ProcessSpec, type Requirement } from './driver.js';
+import { xpra } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 
 const westonReq: Requirement = { binary: 'weston', debianPackage: 'weston' };
@@ -157,6 +158,25 @@ export const hostwayland: DisplayDriver = {
   launch: (ctx) => ({ files: [], processes: [], x11: false, ...waylandContainer(ctx.hostWaylandSocket ?? '') }),
 };
 
+/**
+ * `--xpra-xwayland`: as `--xpra`, with Xwayland in a headless Weston in place of Xvfb (upstream's
+ * choice for `--gpu` with single applications). XTEST stays enabled on this Xwayland, as on
+ * `--xpra`'s Xvfb: the xpra server injects keyboard and mouse input with it.
+ */
+export const xpraXwayland: DisplayDriver = {
+  ...xpra,
+  name: 'xpra-xwayland',
+  requires: [...xpra.requires.filter((r) => r.binary !== 'Xvfb'), westonReq, xwaylandReq],
+  launch: (ctx) => {
+    const base = xpra.launch(ctx);
+    const socket = join(ctx.sessionDir, waylandSocketName(ctx.display));
+    const compositor = compositorProcess('weston', { ...ctx, hostDisplay: undefined });
+    const x = xwaylandProcess(ctx, socket);
+    const server: ProcessSpec = { ...x, args: x.args.filter((a, i, all) => !(a === 'XTEST' || (a === '-extension' && all[i + 1] === 'XTEST'))) };
+    return { ...base, processes: [compositor, server, ...base.processes.slice(1)] };
+  },
+};
+
 /** Every Wayland-based driver, by option name. */
 export const waylandDrivers = {
   xwayland,
@@ -165,4 +185,5 @@ export const waylandDrivers = {
   weston,
   kwin,
   hostwayland,
+  'xpra-xwayland': xpraXwayland,
 } satisfies Partial<Record<string, DisplayDriver>>;

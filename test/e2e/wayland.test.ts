@@ -134,6 +134,25 @@ describe('x11docker with Wayland compositors', () => {
     }
   });
 
+  it('--xpra-xwayland: an X application on Xwayland in a headless weston, shown seamlessly by xpra; nothing left', async () => {
+    let s: Started | undefined;
+    try {
+      s = await start(['--xpra-xwayland', DEMO_IMAGE, 'xeyes'], { DISPLAY: host.display });
+      const display = Number(s.env.DISPLAY!.slice(1));
+      await waitForWindow(s.env, 'xeyes', 60000);
+      assert.equal((await processesWith(`Xwayland :${display} `)).length, 1, 'the X server is Xwayland');
+      // the xpra client shows the window on the user's display as a window of its own
+      await waitFor('xeyes on the user display', async () => (await execa('xwininfo', ['-root', '-tree'], { env: { DISPLAY: host.display } })).stdout.includes('"xeyes"'), 30000);
+      s.child.kill('SIGTERM');
+      const r = await s.child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      await assertGone(`wayland-x11docker-${display}`, join(s.env.XAUTHORITY!, '..'), display);
+      assert.deepEqual(await processesWith(`:${display} `), [], 'no xpra or Xwayland of the session left');
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
   it('--nothing runs the command with no display at all', async () => {
     const r = await x11docker(['--nothing', DEMO_IMAGE, 'sh', '-c', 'echo "x=${DISPLAY:-none} w=${WAYLAND_DISPLAY:-none} sockets=$(ls -A /tmp/.X11-unix 2>/dev/null | wc -l)"'], { env: { DISPLAY: host.display } });
     assert.equal(r.exitCode, 0, r.stderr);

@@ -136,3 +136,16 @@ describe('Wayland display drivers and plans', () => {
     assert.equal(p.wm, undefined);
   });
 });
+
+describe('--xpra-xwayland', () => {
+  test('xpra server and client on Xwayland in a headless weston (in place of Xvfb), XTEST kept for xpra\'s input', () => {
+    const l = xserverDrivers['xpra-xwayland'].launch({
+      display: 7, authFile: '/s/a', clientAuthFile: '/s/c', size, title: 't', sessionDir: '/s', desktop: false, fullscreen: false, clipboard: false, hostDisplay: ':5',
+    });
+    assert.deepEqual(l.processes.map((p) => p.binary), ['weston', 'Xwayland', 'xpra', 'xpra']);
+    assert.ok(l.processes[0]!.args.includes('--backend=headless-backend.so'), 'weston is headless: xpra shows the windows');
+    assert.ok(!l.processes[1]!.args.includes('XTEST'));
+    assert.ok(l.processes[1]!.args.includes('MIT-SHM'));
+    assert.equal(xserverDrivers['xpra-xwayland'].notImplemented, undefined);
+  });
+});
