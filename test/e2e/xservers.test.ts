@@ -177,9 +177,9 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
     assert.match(r.stderr, /Using X server option --xpra \(single application: xpra and Xvfb are installed\)/);
   });
 
-  it('a display option that is not implemented yet is refused before anything starts', async () => {
-    const r = await x11docker(['--weston-xwayland', DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
+  it('a display option whose server is not installed is refused before anything starts, naming the package', async () => {
+    const r = await x11docker(['--kwin-xwayland', DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
     assert.equal(r.exitCode, 64);
-    assert.match(r.stderr, /--weston-xwayland is not implemented yet/);
+    assert.match(r.stderr, /--kwin-xwayland needs kwin_wayland, which is not installed\. Install it: apt-get install kwin-wayland/);
   });
 });
