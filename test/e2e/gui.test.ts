@@ -6,13 +6,14 @@
 // With X11DOCKER_SCREENSHOTS=1 the page and the view are saved as docs/gui.png and docs/html-xeyes.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { CLI, DEMO_IMAGE, ensureEnded, leftovers, waitFor } from './helpers.js';
+import { CLI, DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, waitFor } from './helpers.js';
 
 const GUI = fileURLToPath(new URL('../../x11docker-gui.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
@@ -249,6 +250,62 @@ describe('x11docker-gui in a real browser', () => {
       assert.ok(((await opts.json()) as { options: Array<{ name: string }> }).options.some((o) => o.name === 'html'));
       child.kill('SIGTERM');
       assert.equal((await child).exitCode, 0);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
+  test('with a desktop (DISPLAY), the URL is opened with xdg-open', async () => {
+    const host = await startHostDisplay();
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-gui-test-'));
+    // an xdg-open first in PATH that records what it was asked to open (the real one would start
+    // the desktop's browser, which a test cannot watch)
+    const opener = join(dir, 'xdg-open');
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$*" > ${dir}/opened\n`);
+    chmodSync(opener, 0o755);
+    const child = execa('node', [GUI], { env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
+    try {
+      const guiUrl = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+        });
+        void child.then((r) => reject(new Error(`x11docker-gui ended: ${r.stderr}`)));
+      });
+      await waitFor('xdg-open to be run with the URL', () => existsSync(join(dir, 'opened')) && readFileSync(join(dir, 'opened'), 'utf8') === guiUrl, 15000);
+    } finally {
+      await ensureEnded(child);
+      await host.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--html helpers end when x11docker is killed with SIGKILL', async () => {
+    const child = execa('node', [CLI, '--showenv', '--html', DEMO_IMAGE], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
+    let display = -1;
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (/HTML_URL=.*\n/.test(text)) resolve(text);
+        });
+        void child.then((r) => reject(new Error(`x11docker ended early: ${r.stderr}`)));
+      });
+      display = Number(/DISPLAY=:(\d+)/.exec(out)![1]);
+      const viewPort = /HTML_URL=http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)![1];
+      const helpers = async () => (await execa('ps', ['-eo', 'pid=,args='])).stdout.split('\n')
+        .filter((l) => new RegExp(`x11vnc -display :${display} |websockify .*127\\.0\\.0\\.1:${viewPort} `).test(l) && !/setpriv/.test(l));
+      assert.equal((await helpers()).length, 2, (await helpers()).join('\n'));
+      child.kill('SIGKILL');
+      await child;
+      await waitFor('x11vnc and websockify to end', async () => (await helpers()).length === 0, 15000);
+      await waitFor('the watcher to end the container and X server', async () => {
+        const left = await leftovers(display);
+        const mine = (l: string) => l.includes(`X${display}_`) || l.includes(`:${display} `);
+        return [...left.containers, ...left.xservers].filter(mine).length === 0;
+      }, 20000);
     } finally {
       await ensureEnded(child);
     }
