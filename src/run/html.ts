@@ -117,7 +117,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
       const ok = await waitForPort(o.bind.host, port, ws, o.timeoutMs);
       if (ok) {
         const hostInUrl = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
-        return { url: `http://${hostInUrl}:${port}/view.html#password=${password}`, stop };
+        return { url: `http://${hostInUrl}:${port}/view.html#password=${password}${o.clipboard ? '&clipboard=1' : ''}`, stop };
       }
       if (o.bind.port !== undefined || attempt >= 3) {
         throw new X11DockerError(`--html: websockify could not listen on ${o.bind.host}:${port} (port in use?). Choose another port with --html=PORT.`);
@@ -223,7 +223,7 @@ export async function startHtml(
     authFile,
     sessionDir: plan.sessionDir,
     bind: plan.html!,
-    clipboard: false,
+    clipboard: plan.clipboard,
     ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
     timeoutMs: 15000,
     onSpawn,

@@ -111,7 +111,7 @@ describe('x11docker-gui in a real browser', () => {
         return !!session.htmlUrl && session.display !== undefined;
       }, 60000);
       live = session;
-      assert.match(session!.htmlUrl!, /^http:\/\/127\.0\.0\.1:\d+\/view\.html#password=\w{8}$/);
+      assert.match(session!.htmlUrl!, /^http:\/\/127\.0\.0\.1:\d+\/view\.html#password=\w{8}$/, 'no clipboard without --clipboard');
       const viewPort = new URL(session!.htmlUrl!).port;
       const ss = await execa('ss', ['-Hltnp']);
       assert.match(ss.stdout, new RegExp(`127\\.0\\.0\\.1:${viewPort}\\s.*websockify`));
