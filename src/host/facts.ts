@@ -17,6 +17,7 @@ function onConsole(): boolean {
     return false;
   }
 }
+import { gatherHostResources, type HostResources } from './resources.js';
 
 /** A user account on the host, from the passwd database. */
 export interface HostUser {
@@ -61,6 +62,8 @@ export interface HostFacts {
   readonly pathKinds?: ReadonlyMap<string, PathKind>;
   /** The host's `$LANG` (for `--lang` without a value). */
   readonly lang?: string;
+  /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */
+  readonly resources?: HostResources;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -101,6 +104,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     pid: process.pid,
     pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
     lang: env.LANG,
+    resources: gatherHostResources(user, env),
   };
 }
 

@@ -4,6 +4,7 @@ import { findOption, optionTable, xserverOptionNames, type XServerName } from '.
 import type { Verbosity } from '../log.js';
 import { parsePersistence, type PersistenceOptions } from './persistence.js';
 import { parseHtmlValue, type HtmlBind } from './html.js';
+import { defaultServiceOptions, parseServiceOptions, type OrderedOption, type ServiceOptions } from './services.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -74,6 +75,8 @@ export interface Options extends PersistenceOptions {
   readonly gui?: string;
   /** Notes about the command line itself (e.g. two X server options given). */
   readonly notes: readonly string[];
+  /** Init system, dbus, sound, GPU and privilege options (options/services.ts). */
+  readonly services: ServiceOptions;
 }
 
 /**
@@ -114,6 +117,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
+  const ordered: OrderedOption[] = [];
   const notes: string[] = [];
   let xserver: XServerName | undefined;
   let rest: string[] = [];
@@ -151,6 +155,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
       values.set(spec.name, list);
     }
     flags.add(spec.name);
+    ordered.push({ name: spec.name, value: token.value });
   }
 
   const exe = flags.has('exe');
@@ -197,6 +202,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     image,
     command,
     notes,
+    services: parseServiceOptions(ordered),
   };
   if (options.cleanup && image !== undefined) {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
@@ -212,7 +218,7 @@ function defaults(): Options {
   return {
     help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
-    backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [],
+    backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [], services: defaultServiceOptions(),
   };
 }
 

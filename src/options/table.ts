@@ -38,6 +38,8 @@ export const optionGroups = [
   'Container',
   'Container user',
   'Shared folders, HOME and locale',
+  'Init system and services',
+  'Devices and privileges',
   'Verbosity',
 ] as const;
 /** A section of `--help`. */
@@ -147,6 +149,24 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'lang', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
     help: 'Language locale, e.g. --lang=de (de_DE.UTF-8) or --lang=zh_CN. Without\nLOCALE: your $LANG. Created with localedef if the image has locales.',
   },
+  {
+    name: 'init', arg: 'optional', valueName: '[=INIT]', group: 'Init system and services',
+    help: 'PID 1 in the container: tini (default, the engine\'s --init),\nsystemd, runit, openrc, sysvinit or none.',
+  },
+  { name: 'no-init', arg: 'none', group: 'Init system and services', help: 'No init in the container (same as --init=none).' },
+  { name: 'systemd', arg: 'none', group: 'Init system and services', help: 'systemd as PID 1 (same as --init=systemd). Not available yet.' },
+  { name: 'runit', arg: 'none', group: 'Init system and services', help: 'runit as PID 1 (same as --init=runit). Adds some capabilities.' },
+  { name: 'openrc', arg: 'none', group: 'Init system and services', help: 'OpenRC as PID 1 (same as --init=openrc). Not available yet.' },
+  { name: 'sysvinit', arg: 'none', group: 'Init system and services', help: 'SysVinit as PID 1 (same as --init=sysvinit). Adds some capabilities.' },
+  { name: 'dbus', arg: 'none', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).' },
+  { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
+
+  { name: 'pulseaudio', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
+  { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
+  { name: 'gpu', arg: 'none', group: 'Devices and privileges', help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.' },
+  { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
+  { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
+  { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },
 
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },

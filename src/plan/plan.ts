@@ -13,6 +13,7 @@ import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
 import { planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
+import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -43,6 +44,8 @@ export interface ContainerPlan extends ContainerExtras {
   readonly engineArgs: readonly string[];
   /** Command after IMAGE, passed unchanged; empty keeps the image's CMD. */
   readonly command: readonly string[];
+  /** Init system, dbus, devices and capabilities (plan/services.ts). */
+  readonly services: ServicePlan;
 }
 
 /** Everything a session will do, decided from options and host facts alone (no side effects). */
@@ -126,6 +129,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       command: options.command,
+      services: planServices(options.services, host, user, imageConfig, options.command, warnings, notes),
     };
     for (const [flags, ours] of overridable) {
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
@@ -282,12 +286,15 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const c = plan.container;
   if (!c) throw new Error('containerCreateArgs: the plan has no container (--xonly)');
   const extra = c.engineArgs;
-  const args = ['create', '--rm', '--init', '--cap-drop=ALL', ...c.capAdd.map((cap) => `--cap-add=${cap}`)];
+  const sv = c.services;
+  const caps = [...new Set([...c.capAdd, ...sv.capAdd])].sort();
+  const args = ['create', '--rm', ...(sv.init === 'tini' ? ['--init'] : []), ...(sv.capDrop ? ['--cap-drop=ALL'] : []), ...caps.map((cap) => `--cap-add=${cap}`)];
   if (!c.newPrivileges) args.push('--security-opt=no-new-privileges');
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
-  if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
+  if (sv.rootLaunch) args.push('--user=0:0');
+  else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
   if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
@@ -295,9 +302,12 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
     args.push(m.tmpfs ? `--tmpfs=${m.target}:mode=0700,uid=${c.user.uid},gid=${c.user.gid}` : bindMount(m.source, m.target, m.readonly));
   }
   args.push(...containerExtraArgs(c, rt));
+  args.push(...sv.args);
+  if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
-  for (const e of [...xenv, ...(rt.env ?? []), ...c.env]) args.push('--env', e);
-  args.push(...extra, '--', c.image, ...c.command);
+  for (const e of [...xenv, ...(rt.env ?? []), ...sv.env, ...c.env]) args.push('--env', e);
+  if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
+  args.push(...extra, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }
 

@@ -7,7 +7,7 @@ import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
 import { createHomeFolder, prepareLocale, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
-import { Engine } from './engine.js';
+import { Engine, type ContainerFile } from './engine.js';
 import { readUserDatabase } from './userdb-cache.js';
 import { run, start } from './spawn.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
@@ -146,8 +146,9 @@ export class Session {
           this.containerEnded = false;
           throw new X11DockerError(`${this.engine.backend} could not start the container (see the message above).`);
         }
-        log.info(`container command ended with exit code ${first.code}`);
-        return first.code;
+        const code = plan.container.services.exitCodeFile ? exitCodeFromFile(join(plan.sessionDir, 'exit', 'code'), first.code) : first.code;
+        log.info(`container command ended with exit code ${code}`);
+        return code;
       }
       if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
       return EXIT_SIGINT;
@@ -235,6 +236,7 @@ export class Session {
     if (owner) chownSync(sessionDir, owner.uid, owner.gid);
     this.registry = new SessionRegistry(sessionDir, { sessionId: this.plan.sessionId, backend: this.engine.backend }, owner);
     startWatcher(sessionDir);
+    if (this.plan.container?.services.exitCodeFile) mkdirSync(join(sessionDir, 'exit'), { mode: 0o700 }); // an init system's launcher writes the exit code here
     log.attachFile(join(sessionDir, 'x11docker.log'));
     log.info(`session ${this.plan.sessionId}: X server ${this.plan.driver.name} (${this.plan.driverReason}); host user ${this.plan.hostUser.name} (${this.host.hostUserSource})`);
   }
@@ -382,12 +384,18 @@ export class Session {
     this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, this.containerEnded), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 
-    if (c.retainUser) return id; // --user=RETAIN: the image's user, no set-up
+    const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
+    if (c.retainUser) {
+      // --user=RETAIN: the image's user, no set-up (only x11docker's launchers, if any)
+      if (serviceFiles.length > 0) await this.engine.writeFiles(id, serviceFiles);
+      return id;
+    }
     const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
     const files = userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner));
     // the engine copies a tmpfs mount point's mode and owner onto the tmpfs at start (tmpcopyup):
     // make the mount point of a private runtime folder the container user's, mode 0700
     for (const m of this.launch?.containerMounts ?? []) if (m.tmpfs) files.push({ path: m.target, mode: 0o700, uid: c.user.uid, gid: c.user.gid });
+    files.push(...serviceFiles);
     await this.engine.writeFiles(id, files);
     return id;
   }
@@ -427,5 +435,18 @@ async function waitForPath(path: string, until: Promise<unknown>): Promise<void>
     if (existsSync(path)) return;
     if (settled) throw new X11DockerError(`${path} was not created`);
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The command's exit code as an init system's launcher recorded it (the container's own exit
+ * status is the init system's); `fallback` when the file is missing or not a number.
+ */
+function exitCodeFromFile(path: string, fallback: number): number {
+  try {
+    const n = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(n) && n >= 0 && n <= 255 ? n : fallback;
+  } catch {
+    return fallback;
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * The init, service and device options of the container (issue 4, second half), read from the
+ * parser's flags and values. Kept apart from parse.ts so that the central parser only calls
+ * {@link parseServiceOptions}.
+ *
+ * Upstream x11docker: `--init[=tini|systemd|runit|openrc|sysvinit|none]` with the short forms
+ * `--no-init`, `--systemd`, `--runit`, `--openrc`, `--sysvinit`; `--dbus`, `--dbus-system`;
+ * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`.
+ */
+import { X11DockerError } from '../errors.js';
+
+/** PID 1 of the container: the engine's tini (default), none, or a real init system. */
+export type InitSystem = 'tini' | 'none' | 'systemd' | 'runit' | 'openrc' | 'sysvinit';
+
+/** Init systems x11docker can run as PID 1 (value of `--init=`). */
+export const initSystems: readonly InitSystem[] = ['tini', 'none', 'systemd', 'runit', 'openrc', 'sysvinit'];
+
+/** What the user asked for about init, services, devices and privileges. */
+export interface ServiceOptions {
+  /** PID 1 (the last of `--init=`, `--no-init`, `--systemd`, ... wins). */
+  readonly init: InitSystem;
+  /** `--dbus`: run the command in a dbus user session (dbus-launch, else dbus-run-session). */
+  readonly dbus: boolean;
+  /** `--dbus-system`: start the dbus system daemon (implies `--dbus`). */
+  readonly dbusSystem: boolean;
+  /** `--pulseaudio`: share the host's PulseAudio socket and cookie. */
+  readonly pulseaudio: boolean;
+  /** `--alsa[=CARD]`: share /dev/snd; CARD becomes ALSA_CARD. */
+  readonly alsa: boolean;
+  readonly alsaCard?: string;
+  /** `--gpu`: share /dev/dri (and NVIDIA devices) with the video and render groups. */
+  readonly gpu: boolean;
+  /** `--hostipc`: `--ipc=host`. */
+  readonly hostipc: boolean;
+  /** `--cap-default`: keep the engine's default capabilities (no `--cap-drop=ALL`). */
+  readonly capDefault: boolean;
+  /** `--sys-admin`: add capability SYS_ADMIN. */
+  readonly sysAdmin: boolean;
+}
+
+/** Defaults: tini, nothing shared, all capabilities dropped. */
+export function defaultServiceOptions(): ServiceOptions {
+  return { init: 'tini', dbus: false, dbusSystem: false, pulseaudio: false, alsa: false, gpu: false, hostipc: false, capDefault: false, sysAdmin: false };
+}
+
+/** One parsed option in command-line order, as the parser saw it. */
+export interface OrderedOption {
+  readonly name: string;
+  readonly value?: string;
+}
+
+/**
+ * Reads the service options from the parsed command line.
+ * @param given the options in command-line order (long names, values where given).
+ * @throws X11DockerError for an unknown `--init=` value or a bad `--alsa=` card name.
+ */
+export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOptions {
+  const o = { ...defaultServiceOptions() } as { -readonly [K in keyof ServiceOptions]: ServiceOptions[K] };
+  for (const { name, value } of given) {
+    switch (name) {
+      case 'init':
+        if (value === undefined) o.init = 'tini';
+        else if ((initSystems as readonly string[]).includes(value)) o.init = value as InitSystem;
+        else throw new X11DockerError(`Option --init=${value.slice(0, 40)} is not supported. Use one of: ${initSystems.join(', ')}.`);
+        break;
+      case 'no-init': o.init = 'none'; break;
+      case 'systemd': case 'runit': case 'openrc': case 'sysvinit': o.init = name; break;
+      case 'dbus': o.dbus = true; break;
+      case 'dbus-system': o.dbusSystem = true; o.dbus = true; break;
+      case 'pulseaudio':
+        if (value !== undefined && value !== 'socket') {
+          throw new X11DockerError(`Option --pulseaudio=${value.slice(0, 40)}: only the socket mode is supported. Use --pulseaudio or --pulseaudio=socket.`);
+        }
+        o.pulseaudio = true;
+        break;
+      case 'alsa':
+        if (value !== undefined && !/^[A-Za-z0-9_.,-]{1,64}$/.test(value)) {
+          throw new X11DockerError(`Option --alsa=CARD needs a sound card name like Generic (see aplay -l), got '${value.slice(0, 40)}'.`);
+        }
+        o.alsa = true;
+        if (value !== undefined) o.alsaCard = value;
+        break;
+      case 'gpu': o.gpu = true; break;
+      case 'hostipc': o.hostipc = true; break;
+      case 'cap-default': o.capDefault = true; break;
+      case 'sys-admin': o.sysAdmin = true; break;
+      default: break;
+    }
+  }
+  return o;
+}

@@ -1,0 +1,213 @@
+// Covers the init, service, device and privilege options: parsing (src/options/services.ts),
+// their plan (src/plan/services.ts) and what they add to `docker create` (containerCreateArgs),
+// with hand-made HostFacts; also gatherHostResources on a fake /dev tree.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
+import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_USER, PULSE_COOKIE, PULSE_SOCKET } from '../../src/plan/services.js';
+import type { HostFacts, HostUser } from '../../src/host/facts.js';
+import type { HostResources } from '../../src/host/resources.js';
+import { gatherHostResources } from '../../src/host/resources.js';
+import { xPaths } from '../../src/xserver/display.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
+const noResources: HostResources = { dri: [], nvidia: [] };
+
+function hostFacts(resources: HostResources = noResources): HostFacts {
+  return {
+    processUid: 1000, hostUser: alice, hostUserSource: 'invoking', display: ':5', xauthority: '/home/alice/.Xauthority',
+    binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'podman', 'nerdctl']), sessionId: 'abc123def456', pid: 4242, resources,
+  };
+}
+const image = { id: 'sha256:0123', user: '', workingDir: '', entrypoint: ['/entry'], cmd: ['xeyes', '-g', '1x1'], env: [] };
+
+function plan(argv: string[], resources?: HostResources): SessionPlan {
+  return planSession(parseCommandLine(argv), hostFacts(resources), image);
+}
+function args(argv: string[], resources?: HostResources): string[] {
+  return containerCreateArgs(plan(argv, resources), { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/c/Xauthority.client' });
+}
+/** The part of the create args before the image (ours and the raw engine args). */
+function options(a: string[]): string[] {
+  return a.slice(0, a.indexOf('--'));
+}
+function after(a: string[]): string[] {
+  return a.slice(a.indexOf('--') + 1);
+}
+function caps(a: string[]): string[] {
+  return a.filter((x) => x.startsWith('--cap-add=')).map((x) => x.slice(10));
+}
+
+describe('init systems', () => {
+  test('default is tini (--init), all capabilities dropped, the image command unchanged', () => {
+    const a = args(['img']);
+    assert.ok(options(a).includes('--init'));
+    assert.ok(options(a).includes('--cap-drop=ALL'));
+    assert.deepEqual(caps(a), []);
+    assert.deepEqual(after(a), ['img']);
+    assert.ok(!options(a).some((x) => x.startsWith('--entrypoint')));
+  });
+  test('--no-init and --init=none drop --init, with a note', () => {
+    for (const o of ['--no-init', '--init=none']) {
+      const p = plan([o, 'img']);
+      assert.ok(!options(args([o, 'img'])).includes('--init'));
+      assert.ok(p.notes.some((n) => n.includes('--no-init')));
+    }
+  });
+  test('the last init option wins', () => {
+    assert.equal(plan(['--runit', '--no-init', 'img']).container!.services.init, 'none');
+    assert.equal(plan(['--no-init', '--init', 'img']).container!.services.init, 'tini');
+    assert.equal(plan(['--init=sysvinit', 'img']).container!.services.init, 'sysvinit');
+  });
+  test('--init=VALUE outside the list is a one-line error', () => {
+    assert.throws(() => parseCommandLine(['--init=upstart', 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('--init=upstart') && e.message.includes('runit'));
+  });
+  for (const init of ['runit', 'sysvinit'] as const) {
+    test(`--${init}: PID 1 is ${init}, runs as root with its few capabilities, the command in a launcher, warning`, () => {
+      const a = args([`--${init}`, 'img', 'xterm', "it's"]);
+      const p = plan([`--${init}`, 'img', 'xterm', "it's"]);
+      assert.ok(!options(a).includes('--init'));
+      assert.ok(options(a).includes('--cap-drop=ALL'));
+      assert.ok(options(a).includes('--user=0:0'));
+      assert.ok(options(a).includes('--security-opt=no-new-privileges'));
+      assert.deepEqual(caps(a), ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID', 'SYS_BOOT']);
+      assert.ok(!caps(a).includes('SYS_ADMIN'));
+      assert.ok(options(a).includes(`--entrypoint=${init === 'runit' ? '/sbin/runit' : '/sbin/init'}`));
+      assert.ok(options(a).some((x) => x.startsWith('--mount=type=bind,source=/home/alice/.cache/x11docker/abc123def456/exit,target=' + EXIT_DIR)));
+      assert.deepEqual(after(a), ['img']);
+      const start = p.container!.services.files.find((f) => f.path === '/x11docker/start')!;
+      assert.ok(start.content.includes(`exec ${LAUNCH_ROOT} '/entry' 'xterm' 'it'\\''s'`), start.content);
+      const root = p.container!.services.files.find((f) => f.path === LAUNCH_ROOT)!;
+      assert.ok(root.content.includes('setpriv --reuid=1000 --regid=1000 --clear-groups'), root.content);
+      assert.ok(p.warnings.some((w) => w.includes(`--${init}`) && w.includes('capabilities')));
+      assert.equal(p.container!.services.exitCodeFile, true);
+    });
+  }
+  test('--systemd and --openrc are refused before anything starts, naming the alternatives', () => {
+    for (const o of ['--systemd', '--openrc', '--init=systemd']) {
+      assert.throws(() => plan([o, 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('--runit'));
+    }
+  });
+});
+
+describe('dbus', () => {
+  test('--dbus: the command runs through the user launcher (dbus-launch, then dbus-run-session), as the user, no capabilities', () => {
+    const a = args(['--dbus', 'img']);
+    const p = plan(['--dbus', 'img']);
+    assert.ok(options(a).includes(`--entrypoint=${LAUNCH_USER}`));
+    assert.ok(options(a).includes('--user=1000:1000'));
+    assert.deepEqual(caps(a), []);
+    assert.deepEqual(after(a), ['img', '/entry', 'xeyes', '-g', '1x1']);
+    const launcher = p.container!.services.files.find((f) => f.path === LAUNCH_USER)!.content;
+    assert.ok(launcher.indexOf('dbus-launch') < launcher.indexOf('dbus-run-session'));
+  });
+  test('--dbus-system: root launcher starts dbus-daemon --system, then setpriv to the user; CHOWN SETGID SETUID only; includes --dbus', () => {
+    const a = args(['--dbus-system', 'img', 'cmd']);
+    const p = plan(['--dbus-system', 'img', 'cmd']);
+    assert.ok(options(a).includes('--init'));
+    assert.ok(options(a).includes('--user=0:0'));
+    assert.ok(options(a).includes(`--entrypoint=${LAUNCH_ROOT}`));
+    assert.deepEqual(caps(a), ['CHOWN', 'SETGID', 'SETUID']);
+    assert.deepEqual(after(a), ['img', '/entry', 'cmd']);
+    assert.ok(p.container!.services.files.find((f) => f.path === LAUNCH_ROOT)!.content.includes('dbus-daemon --system'));
+    assert.ok(p.container!.services.files.find((f) => f.path === LAUNCH_USER)!.content.includes('dbus-launch'));
+    assert.ok(p.warnings.some((w) => w.includes('--dbus-system')));
+  });
+});
+
+describe('devices and privileges', () => {
+  const pulse: HostResources = { ...noResources, pulseSocket: '/run/user/1000/pulse/native', pulseCookie: '/home/alice/.config/pulse/cookie' };
+  test('--pulseaudio shares socket and cookie, sets PULSE_SERVER and PULSE_COOKIE, warns', () => {
+    const a = args(['--pulseaudio', 'img'], pulse);
+    assert.ok(a.includes(`--mount=type=bind,source=/run/user/1000/pulse/native,target=${PULSE_SOCKET}`));
+    assert.ok(a.includes(`--mount=type=bind,source=/home/alice/.config/pulse/cookie,target=${PULSE_COOKIE},readonly`));
+    assert.ok(a.includes(`PULSE_SERVER=unix:${PULSE_SOCKET}`));
+    assert.ok(a.includes(`PULSE_COOKIE=${PULSE_COOKIE}`));
+    assert.ok(plan(['--pulseaudio', 'img'], pulse).warnings.some((w) => w.includes('--pulseaudio') && w.includes('microphone')));
+  });
+  test('--pulseaudio without a host socket is a one-line error', () => {
+    assert.throws(() => plan(['--pulseaudio', 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('pulseaudio --start'));
+    assert.throws(() => parseCommandLine(['--pulseaudio=tcp', 'img']), X11DockerError);
+  });
+  test('--alsa shares /dev/snd only when it exists, else a note; --alsa=CARD sets ALSA_CARD; warning', () => {
+    const withSnd = args(['--alsa=Generic', 'img'], { ...noResources, snd: '/dev/snd' });
+    assert.ok(withSnd.includes('--device=/dev/snd'));
+    assert.ok(withSnd.includes('ALSA_CARD=Generic'));
+    const p = plan(['--alsa', 'img']);
+    assert.ok(!args(['--alsa', 'img']).some((x) => x.startsWith('--device')));
+    assert.ok(p.notes.some((n) => n.includes('/dev/snd')));
+    assert.ok(p.warnings.some((w) => w.includes('--alsa')));
+    assert.throws(() => parseCommandLine(['--alsa=a b', 'img']), X11DockerError);
+  });
+  test('--gpu shares /dev/dri and NVIDIA devices with their groups, notes NVIDIA, warns', () => {
+    const res: HostResources = { dri: [{ path: '/dev/dri/card0', gid: 44 }, { path: '/dev/dri/renderD128', gid: 105 }], nvidia: [{ path: '/dev/nvidia0', gid: 0 }] };
+    const a = args(['--gpu', 'img'], res);
+    for (const d of ['/dev/dri/card0', '/dev/dri/renderD128', '/dev/nvidia0']) assert.ok(a.includes(`--device=${d}`));
+    assert.ok(a.includes('--group-add=44') && a.includes('--group-add=105') && !a.includes('--group-add=0'));
+    const p = plan(['--gpu', 'img'], res);
+    assert.ok(p.notes.some((n) => n.includes('NVIDIA')));
+    assert.ok(p.warnings.some((w) => w.includes('palinopsia')));
+    assert.ok(plan(['--gpu', 'img']).notes.some((n) => n.includes('/dev/dri')));
+  });
+  test('--hostipc sets --ipc=host; --sys-admin adds SYS_ADMIN; --cap-default drops --cap-drop=ALL; each warns', () => {
+    assert.ok(args(['--hostipc', 'img']).includes('--ipc=host'));
+    assert.deepEqual(caps(args(['--sys-admin', 'img'])), ['SYS_ADMIN']);
+    assert.ok(!args(['--cap-default', 'img']).includes('--cap-drop=ALL'));
+    assert.ok(args(['--cap-default', 'img']).includes('--security-opt=no-new-privileges'));
+    for (const [o, w] of [['--hostipc', 'IPC'], ['--sys-admin', 'SYS_ADMIN'], ['--cap-default', 'hardening']]) {
+      assert.ok(plan([o!, 'img']).warnings.some((x) => x.includes(o!) && x.includes(w!)), o);
+    }
+  });
+});
+
+describe('raw docker run options after --', () => {
+  test('--network=container:NAME replaces our --network=none; our hostname/dns/publish are never set', () => {
+    const a = args(['--', '--network=container:other', '--', 'img']);
+    assert.ok(!a.includes('--network=none'));
+    assert.equal(a.filter((x) => x.startsWith('--network')).length, 1);
+    for (const flag of ['--hostname', '--dns', '--publish', '-p', '--ipc', '--mac-address']) assert.ok(!options(args(['img'])).some((x) => x === flag || x.startsWith(`${flag}=`)), flag);
+  });
+});
+
+describe('backends', () => {
+  for (const backend of ['docker', 'podman', 'nerdctl'] as const) {
+    test(`--backend=${backend}: the same argv for the engine's CLI`, () => {
+      const p = plan([`--backend=${backend}`, '--dbus', 'img']);
+      assert.equal(p.container!.backend, backend);
+      const a = args([`--backend=${backend}`, 'img']);
+      assert.equal(a[0], 'create');
+      assert.ok(a.includes('--cap-drop=ALL') && a.includes('--init'));
+    });
+  }
+});
+
+describe('gatherHostResources', () => {
+  test('finds sockets and cookies in the documented order, and no devices where there are none', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'x11d-res-'));
+    try {
+      mkdirSync(join(root, 'run/user/1000/pulse'), { recursive: true });
+      mkdirSync(join(root, 'home/alice/.config/pulse'), { recursive: true });
+      writeFileSync(join(root, 'home/alice/.config/pulse/cookie'), 'x');
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(join(root, 'run/user/1000/pulse/native'), r));
+      try {
+        const r = gatherHostResources(alice, {}, root);
+        assert.equal(r.pulseSocket, '/run/user/1000/pulse/native');
+        assert.equal(r.pulseCookie, '/home/alice/.config/pulse/cookie');
+        assert.equal(r.snd, undefined);
+        assert.deepEqual(r.dri, []);
+        assert.equal(gatherHostResources(alice, { PULSE_SERVER: 'unix:/nowhere' }, root).pulseSocket, '/run/user/1000/pulse/native');
+      } finally {
+        server.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
