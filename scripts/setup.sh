@@ -82,4 +82,6 @@ if ! id "$TEST_USER" >/dev/null 2>&1; then
   say "creating user $TEST_USER (group docker)"
   useradd --create-home --groups docker --shell /bin/bash "$TEST_USER"
 fi
+# 6. The demo image for podman (--backend=podman tests).
+bash scripts/setup-podman.sh
 say "ready"

@@ -119,6 +119,7 @@ export function planServices(
       `Option --${s.init} is not available in this release: ${s.init} as PID 1 does not start here without more privileges than x11docker gives. Use --runit or --sysvinit, or --init (tini).`,
     );
   }
+  if (s.init === 'sysvinit') notes.push("Option --sysvinit: SysVinit sends the command's output to /dev/console, which the container does not have; it is not shown.");
   if (realInit) {
     warnings.push(
       `Option --${s.init}: the init system runs as root in the container (PID 1) and gets capabilities that x11docker drops otherwise ` +
@@ -204,8 +205,8 @@ export function planServices(
     const init = s.init as keyof typeof initBinary;
     entrypoint = initBinary[init];
     const start = `${LAUNCH_DIR}/start`;
-    // the init system gives its children /dev/console (absent without a tty): use PID 1's stdout and stderr
-    const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec >/proc/1/fd/1 2>/proc/1/fd/2\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`;
+    // (SysVinit gives its children /dev/console, which a container without a tty lacks: their output is lost)
+    const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`;
     files.push({ path: start, content, mode: 0o755 });
     args.push('--tmpfs=/run:exec,mode=755', '--tmpfs=/run/lock', `--stop-signal=${init === 'systemd' ? 'SIGRTMIN+3' : 'SIGTERM'}`);
     if (init === 'systemd') {

@@ -1,0 +1,218 @@
+/**
+ * End to end: init systems, dbus, devices, privileges, raw engine options and the podman backend
+ * (issue 4, second half) with real images on a real Xvfb. Each test asserts the effect inside the
+ * container (/proc/1/comm, CapEff/CapBnd, the IPC namespace, `pactl info`, `docker inspect`),
+ * that the app still shows on the new display where a window is involved, and that nothing is
+ * left afterwards. What a test starts (a PulseAudio daemon, a helper container) is stopped in
+ * `finally`.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { mkdtempSync, readlinkSync, rmSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
+
+const SERVICES = 'x11docker-test-services:latest';
+const PODMAN_CONF = fileURLToPath(new URL('../../../test/podman/containers.conf', import.meta.url));
+const asTester = (args: string[], env?: Record<string, string>) => x11docker(['--xvfb', ...args], { asUser: TEST_USER, env });
+
+/** Capability bit numbers (linux/capability.h). */
+const CAP = { CHOWN: 0, DAC_OVERRIDE: 1, FOWNER: 3, KILL: 5, SETGID: 6, SETUID: 7, SETPCAP: 8, SYS_ADMIN: 21, SYS_BOOT: 22 } as const;
+function hasCap(hex: string, bit: number): boolean {
+  return ((BigInt(`0x${hex}`) >> BigInt(bit)) & 1n) === 1n;
+}
+function field(out: string, name: string): string {
+  return new RegExp(`^${name}=(\\S*)`, 'm').exec(out)?.[1] ?? '';
+}
+const probe = 'echo "comm=$(cat /proc/1/comm)"; echo "uid=$(id -u)"; sed -n "s/^\\(Cap[A-Za-z]*\\):\\t*/\\1=/p" /proc/self/status';
+
+async function nothingLeft(display?: number): Promise<void> {
+  await waitFor('nothing left behind', async () => {
+    const l = await leftovers(display);
+    return l.containers.length + l.xservers.length + l.sockets.length === 0;
+  }, 8000).catch(async (e: Error) => assert.fail(`${e.message}: ${JSON.stringify(await leftovers(display))}`));
+}
+
+/** Runs xeyes titled with PID 1's name and the user's CapEff; waits for that window, ends the session with SIGTERM. */
+async function windowWithInit(args: string[], expectComm: string): Promise<void> {
+  let s: RunningSession | undefined;
+  try {
+    s = await startSession(['--xvfb', ...args, SERVICES, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status)"'], { asUser: TEST_USER });
+    await waitForWindow(s.xenv, `pid1=${expectComm} cap=0000000000000000`, 40000);
+    s.child.kill('SIGTERM');
+    const r = await s.child;
+    assert.notEqual(r.exitCode, 64, String(r.stderr));
+    await nothingLeft(s.display);
+  } finally {
+    await ensureEnded(s?.child);
+  }
+}
+
+describe('init systems', () => {
+  it('default: tini (docker-init) is PID 1, the user has no capabilities', async () => {
+    const r = await asTester([SERVICES, 'sh', '-c', probe]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(field(r.stdout, 'comm'), 'docker-init');
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    assert.equal(field(r.stdout, 'CapBnd'), '0000000000000000');
+  });
+  it('--no-init: the command itself is PID 1, with a note', async () => {
+    const r = await asTester(['--no-init', SERVICES, 'sh', '-c', probe]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(field(r.stdout, 'comm'), 'sh');
+    assert.match(r.stderr, /--no-init/);
+  });
+  it('--runit: runit is PID 1 with only its capabilities, the command runs as the user without any, exit code kept', async () => {
+    const r = await asTester(['--runit', SERVICES, 'sh', '-c', `${probe}; exit 5`]);
+    assert.equal(r.exitCode, 5, r.stderr);
+    assert.equal(field(r.stdout, 'comm'), 'runit');
+    assert.equal(field(r.stdout, 'uid'), String((await execa('id', ['-u', TEST_USER])).stdout));
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    const bnd = field(r.stdout, 'CapBnd');
+    for (const c of ['SETUID', 'SETGID', 'KILL', 'SYS_BOOT'] as const) assert.ok(hasCap(bnd, CAP[c]), `${c} in ${bnd}`);
+    assert.ok(!hasCap(bnd, CAP.SYS_ADMIN), bnd);
+    assert.match(r.stderr, /WARNING: Option --runit/);
+    await nothingLeft();
+  });
+  it('--runit: the app shows on the new display; SIGTERM ends everything', async () => {
+    await windowWithInit(['--runit'], 'runit');
+  });
+  it('--sysvinit: init is PID 1, the app shows on the new display (title carries PID 1 and CapEff); exit code kept', async () => {
+    await windowWithInit(['--sysvinit'], 'init');
+    const r = await asTester(['--sysvinit', SERVICES, 'sh', '-c', 'exit 7']);
+    assert.equal(r.exitCode, 7, r.stderr);
+    assert.match(r.stderr, /WARNING: Option --sysvinit/);
+    await nothingLeft();
+  });
+  it('--systemd and --openrc: refused with a one-line error before anything starts', async () => {
+    for (const o of ['--systemd', '--openrc']) {
+      const r = await asTester([o, SERVICES]);
+      assert.equal(r.exitCode, 64);
+      assert.match(r.stderr, new RegExp(`${o} is not available`));
+    }
+    await nothingLeft();
+  });
+});
+
+describe('dbus', () => {
+  it('--dbus: the command has a working dbus session bus', async () => {
+    const r = await asTester(['--dbus', SERVICES, 'sh', '-c', 'echo "bus=$DBUS_SESSION_BUS_ADDRESS"; dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetId']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(field(r.stdout, 'bus'), /^unix:/);
+    assert.match(r.stdout, /string "[0-9a-f]{32}"/);
+  });
+  it('--dbus-system: the system bus answers, the user still has no capabilities', async () => {
+    const r = await asTester(['--dbus-system', SERVICES, 'sh', '-c', `${probe}; dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.ListNames && echo system=ok; test -n "$DBUS_SESSION_BUS_ADDRESS" && echo session=ok`]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /system=ok/);
+    assert.match(r.stdout, /session=ok/);
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    assert.match(r.stderr, /WARNING: Option --dbus-system/);
+  });
+});
+
+describe('privileges and host resources', () => {
+  it('--sys-admin adds SYS_ADMIN to the bounding set; --cap-default keeps the engine defaults; warnings', async () => {
+    const a = await asTester(['--sys-admin', DEMO_IMAGE, 'sh', '-c', probe]);
+    assert.equal(a.exitCode, 0, a.stderr);
+    assert.ok(hasCap(field(a.stdout, 'CapBnd'), CAP.SYS_ADMIN));
+    assert.match(a.stderr, /WARNING: Option --sys-admin/);
+    const d = await asTester(['--cap-default', DEMO_IMAGE, 'sh', '-c', probe]);
+    assert.equal(d.exitCode, 0, d.stderr);
+    const bnd = field(d.stdout, 'CapBnd');
+    for (const c of ['CHOWN', 'KILL', 'SETUID', 'SETGID'] as const) assert.ok(hasCap(bnd, CAP[c]), `${c} in ${bnd}`);
+    assert.ok(!hasCap(bnd, CAP.SYS_ADMIN));
+    assert.match(d.stderr, /WARNING: Option --cap-default/);
+  });
+  it('--hostipc: the container is in the host IPC namespace (and not without it)', async () => {
+    const host = readlinkSync('/proc/self/ns/ipc'); // the test runs in the host IPC namespace, as dockerd
+    const r = await asTester(['--hostipc', DEMO_IMAGE, 'readlink', '/proc/self/ns/ipc']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout.trim(), host);
+    assert.match(r.stderr, /WARNING: Option --hostipc/);
+    const n = await asTester([DEMO_IMAGE, 'readlink', '/proc/self/ns/ipc']);
+    assert.notEqual(n.stdout.trim(), host);
+  });
+  it('--alsa and --gpu: devices in docker inspect only where the host has them, else a note; warnings', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', '--alsa=Generic', '--gpu', DEMO_IMAGE, 'xeyes']);
+      await waitForWindow(s.xenv, 'xeyes');
+      const id = (await execa('docker', ['ps', '-q', '--filter', `label=x11docker.pid=${s.child.pid}`])).stdout.trim();
+      const inspect = JSON.parse((await execa('docker', ['inspect', id])).stdout)[0];
+      const devices = (inspect.HostConfig.Devices ?? []).map((d: { PathOnHost: string }) => d.PathOnHost);
+      const hostHas = async (p: string) => (await execa('test', ['-e', p], { reject: false })).exitCode === 0;
+      assert.equal(devices.includes('/dev/snd'), await hostHas('/dev/snd'));
+      assert.equal(devices.some((d: string) => d.startsWith('/dev/dri/')), await hostHas('/dev/dri'));
+      assert.ok(inspect.Config.Env.includes('ALSA_CARD=Generic'));
+      s.child.kill('SIGTERM');
+      const r = await s.child;
+      if (!(await hostHas('/dev/snd'))) assert.match(String(r.stderr), /no \/dev\/snd/);
+      if (!(await hostHas('/dev/dri'))) assert.match(String(r.stderr), /no \/dev\/dri/);
+      assert.match(String(r.stderr), /WARNING: Option --alsa/);
+      assert.match(String(r.stderr), /WARNING: Option --gpu/);
+      await nothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+  it('--pulseaudio: pactl inside reaches a host PulseAudio daemon (null sink) through the shared socket and cookie', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'x11d-pulse-'));
+    const tester = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+    chownSync(runtime, Number(tester), Number((await execa('id', ['-g', TEST_USER])).stdout.trim()));
+    const daemon = execa('su', [TEST_USER, '-s', '/bin/sh', '-c', `XDG_RUNTIME_DIR=${runtime} exec pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit -L module-native-protocol-unix -L "module-null-sink sink_name=x11dnull"`], { reject: false });
+    try {
+      await waitFor('pulseaudio socket', async () => (await execa('test', ['-S', join(runtime, 'pulse/native')], { reject: false })).exitCode === 0, 20000);
+      const r = await asTester(['--pulseaudio', SERVICES, 'pactl', 'info'], { XDG_RUNTIME_DIR: runtime });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /Server Name: pulseaudio/);
+      assert.match(r.stdout, /Default Sink: x11dnull/);
+      assert.match(r.stderr, /WARNING: Option --pulseaudio/);
+      const none = await asTester([SERVICES, 'pactl', 'info'], { XDG_RUNTIME_DIR: runtime });
+      assert.notEqual(none.exitCode, 0, 'without --pulseaudio the container must not reach the daemon');
+      await nothingLeft();
+    } finally {
+      daemon.kill('SIGTERM');
+      await daemon;
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('raw docker run options after --', () => {
+  it('-- --network=container:NAME starts (replaces our --network=none)', async () => {
+    const name = `x11d-svc-net-${process.pid}`;
+    await execa('docker', ['run', '-d', '--rm', '--name', name, '--network=none', DEMO_IMAGE, 'sleep', '120']);
+    try {
+      const r = await asTester(['--', `--network=container:${name}`, '--', DEMO_IMAGE, 'sh', '-c', 'echo started']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /started/);
+      await nothingLeft();
+    } finally {
+      await execa('docker', ['rm', '-f', name], { reject: false });
+    }
+  });
+});
+
+describe('backend podman (rootful)', () => {
+  it('--backend=podman: the demo image runs hardened, the window shows, nothing is left in podman', async () => {
+    let s: RunningSession | undefined;
+    const env = { CONTAINERS_CONF: PODMAN_CONF };
+    try {
+      s = await startSession(['--xvfb', '--backend=podman', '--user=1234', DEMO_IMAGE, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { env });
+      await waitForWindow(s.xenv, 'pid1=podman-init cap=0000000000000000 uid=1234', 40000);
+      s.child.kill('SIGTERM');
+      await s.child;
+      await waitFor('podman containers gone', async () => {
+        const ps = await execa('podman', ['ps', '-a', '-q', '--filter', `label=x11docker.pid=${s!.child.pid}`], { env: { ...process.env, ...env } });
+        return ps.stdout.trim() === '';
+      }, 10000);
+      await nothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+});
