@@ -7,7 +7,7 @@
  * `--no-init`, `--systemd`, `--runit`, `--openrc`, `--sysvinit`; `--dbus`, `--dbus-system`;
  * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`.
  */
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 
 /** PID 1 of the container: the engine's tini (default), none, or a real init system. */
 export type InitSystem = 'tini' | 'none' | 'systemd' | 'runit' | 'openrc' | 'sysvinit';
@@ -61,7 +61,7 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
       case 'init':
         if (value === undefined) o.init = 'tini';
         else if ((initSystems as readonly string[]).includes(value)) o.init = value as InitSystem;
-        else throw new X11DockerError(`Option --init=${value.slice(0, 40)} is not supported. Use one of: ${initSystems.join(', ')}.`);
+        else throw new X11DockerError(`Option --init=${printable(value)} is not supported. Use one of: ${initSystems.join(', ')}.`);
         break;
       case 'no-init': o.init = 'none'; break;
       case 'systemd': case 'runit': case 'openrc': case 'sysvinit': o.init = name; break;
@@ -69,13 +69,13 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
       case 'dbus-system': o.dbusSystem = true; o.dbus = true; break;
       case 'pulseaudio':
         if (value !== undefined && value !== 'socket') {
-          throw new X11DockerError(`Option --pulseaudio=${value.slice(0, 40)}: only the socket mode is supported. Use --pulseaudio or --pulseaudio=socket.`);
+          throw new X11DockerError(`Option --pulseaudio=${printable(value)}: only the socket mode is supported. Use --pulseaudio or --pulseaudio=socket.`);
         }
         o.pulseaudio = true;
         break;
       case 'alsa':
         if (value !== undefined && !/^[A-Za-z0-9_.,-]{1,64}$/.test(value)) {
-          throw new X11DockerError(`Option --alsa=CARD needs a sound card name like Generic (see aplay -l), got '${value.slice(0, 40)}'.`);
+          throw new X11DockerError(`Option --alsa=CARD needs a sound card name like Generic (see aplay -l), got '${printable(value)}'.`);
         }
         o.alsa = true;
         if (value !== undefined) o.alsaCard = value;
