@@ -11,7 +11,7 @@ import { PURE_WAYLAND } from './wayland.js';
  */
 export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity'] as const;
 
-/** Servers that share the clipboard themselves; the others need xclip for `--clipboard`. */
+/** Servers that share the clipboard themselves (the others would need xclip, not implemented yet). */
 const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);
 
 /**
@@ -19,7 +19,8 @@ const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);
  * for Xephyr in seamless use, as upstream), `--clipboard` (warning; xclip needed where the
  * server has no clipboard of its own), `--fullscreen`, and checks `--exe`.
  * @param notes, warnings collected for printing before anything starts.
- * @throws X11DockerError when `--exe`'s command, `--wm`'s window manager or xclip is missing.
+ * @throws X11DockerError when `--exe`'s command or `--wm`'s window manager is missing, or for
+ *   `--clipboard` with a server that has no clipboard sharing of its own.
  */
 export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[] } {
   const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing' && !PURE_WAYLAND.has(driver.name);
@@ -32,8 +33,11 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
       'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
         'everything you copy on your desktop (passwords included) and put content into your clipboard.',
     );
-    if (!OWN_CLIPBOARD.has(driver.name) && !host.binaries.has('xclip')) {
-      throw new X11DockerError(`Option --clipboard with --${driver.name} needs xclip, which is not installed. Install it: apt-get install xclip.`);
+    if (!OWN_CLIPBOARD.has(driver.name)) {
+      // upstream shares it with an xclip loop; not implemented yet: refuse rather than pretend
+      throw new X11DockerError(
+        `Option --clipboard with --${driver.name} is not implemented yet (it needs xclip sharing). Use --xpra or --nxagent, which share the clipboard themselves.`,
+      );
     }
   }
   if (options.fullscreen && !['xephyr', 'nxagent', 'xpra', 'weston', 'weston-xwayland', 'kwin', 'kwin-xwayland'].includes(driver.name)) {

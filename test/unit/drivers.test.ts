@@ -1,0 +1,127 @@
+// Display drivers (src/xserver/*): the processes and argv each display option plans, from a
+// hand-made context, without starting anything; and the plan's checks of --clipboard, --wm, --exe.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { xserverDrivers } from '../../src/xserver/drivers.js';
+import type { DisplayContext } from '../../src/xserver/driver.js';
+import { dummyXorgConf } from '../../src/xserver/xdummy.js';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { planSession } from '../../src/plan/plan.js';
+import type { HostFacts } from '../../src/host/facts.js';
+import { optionTable, xserverOptionNames } from '../../src/options/table.js';
+
+const ctx: DisplayContext = {
+  display: 123, authFile: '/s/Xservercookie', clientAuthFile: '/s/Xclientcookie', size: { width: 800, height: 600 },
+  title: 'x11docker :123 img', sessionDir: '/s', desktop: false, fullscreen: false, clipboard: false,
+};
+
+const host = (bins: string[]): HostFacts => ({
+  processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
+  display: ':5', xauthority: '/home/alice/.Xauthority', binaries: new Set(bins), sessionId: 'abc', pid: 1,
+});
+const image = { id: 'sha256:1', user: '', workingDir: '', entrypoint: [], cmd: ['sh'], env: [] };
+
+describe('display drivers', () => {
+  test('every display option of the table has a driver, and every driver a table row with upstream letters', () => {
+    for (const name of xserverOptionNames) assert.ok(xserverDrivers[name], name);
+    const short = Object.fromEntries(optionTable.filter((o) => o.short).map((o) => [o.name, o.short]));
+    assert.deepEqual(
+      { xpra: short.xpra, 'xpra-xwayland': short['xpra-xwayland'], nxagent: short.nxagent, xephyr: short.xephyr, xorg: short.xorg, xwayland: short.xwayland,
+        'weston-xwayland': short['weston-xwayland'], weston: short.weston, kwin: short.kwin, hostwayland: short.hostwayland, hostdisplay: short.hostdisplay,
+        wayland: short.wayland, desktop: short.desktop, fullscreen: short.fullscreen, clipboard: short.clipboard },
+      { xpra: 'a', 'xpra-xwayland': 'A', nxagent: 'n', xephyr: 'y', xorg: 'x', xwayland: 'X', 'weston-xwayland': 'Y', weston: 'T', kwin: 'K',
+        hostwayland: 'H', hostdisplay: 'h', wayland: 'W', desktop: 'd', fullscreen: 'f', clipboard: 'c' },
+    );
+  });
+
+  test('--xpra: Xvfb (displayfd, XTEST kept for input injection, no MIT-SHM), then server, then client on the user display', () => {
+    const l = xserverDrivers.xpra.launch(ctx);
+    assert.deepEqual(l.processes.map((p) => [p.role, p.binary, p.connectsTo, p.ready.kind]), [
+      ['X server', 'Xvfb', 'none', 'displayfd'],
+      ['xpra server', 'xpra', 'new', 'line'],
+      ['xpra client', 'xpra', 'host', 'line'],
+    ]);
+    const xvfb = l.processes[0]!.args.join(' ');
+    assert.match(xvfb, /^:123 -auth \/s\/Xservercookie -nolisten tcp -nolisten local -extension MIT-SHM /);
+    assert.doesNotMatch(xvfb, /XTEST/);
+    const server = l.processes[1]!.args;
+    assert.equal(server[0], 'start');
+    assert.ok(server.includes('--bind=/s/xpra/socket') && server.includes('--clipboard=no') && server.includes('--mdns=no'), server.join(' '));
+    assert.ok(l.processes[2]!.args.includes('socket:/s/xpra/socket'));
+    assert.equal(xserverDrivers.xpra.launch({ ...ctx, desktop: true }).processes[1]!.args[0], 'start-desktop');
+    assert.ok(xserverDrivers.xpra.launch({ ...ctx, clipboard: true }).processes.slice(1).every((p) => p.args.includes('--clipboard=yes')));
+  });
+
+  test('--nxagent: rootless or desktop, X11 readiness, options file with clipboard and geometry', () => {
+    const seamless = xserverDrivers.nxagent.launch(ctx);
+    const p = seamless.processes[0]!;
+    assert.equal(p.ready.kind, 'x11');
+    assert.ok(p.args.includes('-R') && p.args.includes('-noshmem'));
+    assert.match(p.args.join(' '), /-extension MIT-SHM -extension XTEST/);
+    assert.deepEqual(seamless.files, [{ path: '/s/nxagent.options', content: 'nx/nx,clipboard=none:123\n' }]);
+    const desk = xserverDrivers.nxagent.launch({ ...ctx, desktop: true, clipboard: true });
+    assert.ok(desk.processes[0]!.args.includes('-D'));
+    assert.equal(desk.files[0]!.content, 'nx/nx,clipboard=both,geometry=800x600:123\n');
+  });
+
+  test('--xdummy: the real Xorg with a generated dummy-driver config of --size in the session folder', () => {
+    const l = xserverDrivers.xdummy.launch(ctx);
+    const a = l.processes[0]!.args;
+    assert.equal(l.processes[0]!.binary, '/usr/lib/xorg/Xorg');
+    assert.deepEqual(a.slice(a.indexOf('-config'), a.indexOf('-config') + 2), ['-config', '/s/xorg.dummy.conf']);
+    assert.match(l.files[0]!.content, /Driver "dummy"/);
+    assert.match(dummyXorgConf({ width: 1920, height: 1080 }), /Virtual 1920 1080/);
+    assert.match(l.files[0]!.content, /AutoAddDevices" "false"/);
+  });
+
+  test('--wm adds a non-essential window manager process on the new display', () => {
+    const l = xserverDrivers.xephyr.launch({ ...ctx, wm: ['openbox', '--sm-disable'] });
+    assert.deepEqual(l.processes.map((p) => [p.binary, p.essential, p.connectsTo]), [['Xephyr', true, 'host'], ['openbox', false, 'new']]);
+    assert.ok(xserverDrivers.xephyr.launch({ ...ctx, fullscreen: true }).processes[0]!.args.includes('-fullscreen'));
+  });
+
+  test('--nothing: no process and no X for the container', () => {
+    const l = xserverDrivers.nothing.launch(ctx);
+    assert.deepEqual([l.processes.length, l.x11], [0, false]);
+  });
+});
+
+describe('plan: display extras', () => {
+  const plan = (argv: string[], bins = ['Xephyr', 'Xvfb', 'xpra', 'nxagent', 'docker']) => planSession(parseCommandLine(argv), host(bins), image);
+
+  test('--clipboard warns; xpra and nxagent share it; other servers are refused as not implemented yet', () => {
+    assert.ok(plan(['--clipboard', '--xpra', 'img']).warnings.some((w) => /--clipboard/.test(w) && /read/.test(w)));
+    assert.equal(plan(['-c', '--nxagent', 'img']).clipboard, true);
+    assert.throws(() => plan(['--clipboard', '--xephyr', 'img']), /--clipboard with --xephyr is not implemented yet/);
+    assert.equal(plan(['--xpra', 'img']).clipboard, false);
+  });
+
+  test('--wm: a missing window manager is an error; with a seamless server it is ignored with a note', () => {
+    assert.throws(() => plan(['--xephyr', '--wm', 'openbox', 'img']), /--wm: window manager 'openbox' not found/);
+    assert.deepEqual(plan(['--xephyr', '--wm', 'openbox', 'img'], ['Xephyr', 'openbox']).wm, ['openbox']);
+    const p = plan(['--xpra', '--wm', 'openbox', 'img'], ['xpra', 'Xvfb', 'openbox']);
+    assert.equal(p.wm, undefined);
+    assert.ok(p.notes.some((n) => n.includes('--wm')));
+  });
+
+  test('Xephyr for a single app gets a host window manager automatically when one is installed', () => {
+    assert.deepEqual(plan(['img'], ['Xephyr', 'fluxbox']).wm, ['fluxbox']);
+    assert.equal(plan(['--desktop', 'img'], ['Xephyr', 'fluxbox']).wm, undefined);
+  });
+
+  test('--exe: the host command runs instead of a container; a missing command is an error', () => {
+    const p = planSession(parseCommandLine(['--xvfb', '--exe', '--', 'xterm', '-e', 'top']), host(['Xvfb', 'xterm']));
+    assert.deepEqual([p.exe, p.container], [['xterm', '-e', 'top'], undefined]);
+    assert.throws(() => planSession(parseCommandLine(['--xvfb', '--exe', 'nosuch']), host(['Xvfb'])), /--exe: command 'nosuch' not found/);
+  });
+
+  test('--xorg from within X: the reference\'s set-up advice as the error', () => {
+    assert.throws(() => plan(['--xorg', 'img'], ['Xorg']), /--xorg cannot start here .*Xwrapper\.config.*--xdummy/);
+  });
+
+  test('not-implemented Wayland options are refused with a clear message', () => {
+    for (const o of ['--weston', '--kwin', '--xwayland', '--weston-xwayland', '--kwin-xwayland', '--xpra-xwayland', '--hostwayland']) {
+      assert.throws(() => plan([o, 'img']), /not implemented yet/, o);
+    }
+  });
+});
