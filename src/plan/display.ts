@@ -1,4 +1,4 @@
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
 import type { DisplayDriver } from '../xserver/driver.js';
@@ -26,7 +26,7 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
   const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing' && !PURE_WAYLAND.has(driver.name);
   if (options.exe) {
     const cmd = options.command[0]!;
-    if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${cmd}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
+    if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${printable(cmd)}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
   }
   if (options.clipboard) {
     warnings.push(
@@ -47,7 +47,7 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
   const seamlessUse = driver.seamless && !options.desktop;
   if (options.wm && options.wm !== 'none') {
     if (!hasOwnX || seamlessUse) notes.push(`Option --wm: --${driver.name}${seamlessUse ? ' shows windows seamlessly on your desktop' : ' starts no X server'}; no window manager is started.`);
-    else if (!host.binaries.has(options.wm[0]!)) throw new X11DockerError(`Option --wm: window manager '${options.wm[0]}' not found on the host. Install it (e.g. apt-get install openbox) or use --wm none.`);
+    else if (!host.binaries.has(options.wm[0]!)) throw new X11DockerError(`Option --wm: window manager '${printable(options.wm[0]!)}' not found on the host. Install it (e.g. apt-get install openbox) or use --wm none.`);
     else wm = options.wm;
   } else if (options.wm === undefined && hasOwnX && !driver.seamless && !options.desktop && driver.visible && !options.xonly) {
     const found = HOST_WINDOW_MANAGERS.find((w) => host.binaries.has(w));
