@@ -100,7 +100,7 @@ export class Engine {
   startAttached(id: string, interactive: boolean, stdoutToStderr = false) {
     return start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
       stdin: interactive ? 'inherit' : 'ignore',
-      stdout: stdoutToStderr ? ['inherit', 2] : 'inherit',
+      stdout: stdoutToStderr ? 2 : 'inherit',
       stderr: 'inherit',
     });
   }

@@ -245,6 +245,7 @@ describe('session lifetime', () => {
       for (const [i, r] of results.entries()) {
         assert.equal(r.exitCode, 0, String(r.stderr));
         assert.match(String(r.stderr), new RegExp(`display=:${sessions[i]!.display}`), 'with --showenv the command\'s stdout goes to stderr');
+        assert.doesNotMatch(String(r.stdout), /display=/, 'with --showenv stdout carries only the environment line');
       }
     } finally {
       for (const s of sessions) await ensureEnded(s.child);
