@@ -78,6 +78,20 @@ describe('persistent HOME and shared folders', () => {
     }
   });
 
+  it('--home as root with --hostuser: the folder is made in the host user\'s HOME and owned by that user', async () => {
+    const base = await leftovers();
+    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox');
+    rmSync(folder, { recursive: true, force: true });
+    try {
+      const r = await x11docker(['--xvfb', '--hostuser', TEST_USER, '--home', 'x11docker-test-busybox', 'sh', '-c', 'touch "$HOME/r" && echo "id=$(id -u)"']);
+      assert.equal(line(r.stdout, 'id'), String(uid), r.stderr);
+      for (const p of [join(thome!, 'x11docker'), folder, join(folder, 'r')]) assert.equal(statSync(p).uid, uid, p);
+      await assertNothingLeft(base);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('--homedir DIR and --home=DIR: the folder (with a space) is HOME; a missing one is created for the host user', async () => {
     const base = await leftovers();
     const dir = testerDir('my home');
@@ -226,9 +240,10 @@ describe('environment and locale', () => {
 
   it('--lang=de, --lang=zh_CN and --lang=zh_CN.UTF-8 are created with localedef and active', async () => {
     const base = await leftovers();
-    // start without a cached locale, so localedef really runs (zh_CN.UTF-8 then reuses zh_CN's)
+    // de_DE starts without a cached copy, so localedef really runs each time; zh_CN (slow to
+    // compile) is compiled on a fresh machine and then cached; zh_CN.UTF-8 reuses it
     const id = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCALES])).stdout.replace(/^sha256:/, '');
-    rmSync(join(thome!, '.cache', 'x11docker', 'images', `${id}.locales`), { recursive: true, force: true });
+    rmSync(join(thome!, '.cache', 'x11docker', 'images', `${id}.locales`, 'de_DE.UTF-8'), { recursive: true, force: true });
     for (const [spec, name, month] of [['de', 'de_DE.UTF-8', 'Januar'], ['zh_CN', 'zh_CN.UTF-8', '一月'], ['zh_CN.UTF-8', 'zh_CN.UTF-8', '一月']] as const) {
       const r = await asTester([`--lang=${spec}`, LOCALES, 'sh', '-c', 'echo "lang=$LANG charmap=$(locale charmap) month=$(date -u -d @0 +%B)"; locale >/dev/null']);
       assert.equal(r.exitCode, 0, r.stderr);
@@ -251,12 +266,26 @@ describe('environment and locale', () => {
 describe('images without bash, useradd or a shell', () => {
   it('busybox image (no bash, no useradd, no passwd): the host user exists with a writable HOME', async () => {
     const base = await leftovers();
-    const r = await asTester([BUSYBOX, 'sh', '-c', 'echo "id=$(id -un):$(id -u):$(id -g) home=$HOME"; touch "$HOME/x" && echo w=ok; ls /bin/bash 2>/dev/null || echo nobash=yes']);
+    const r = await asTester([BUSYBOX, 'sh', '-c', 'echo "id=$(id -un):$(id -u):$(id -g) home=$HOME"; touch "$HOME/x" && echo w=ok; ls /bin/bash /usr/sbin/useradd 2>/dev/null || echo nobash=yes']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(line(r.stdout, 'id'), `${TEST_USER}:${uid}:${gid} home=/home/${TEST_USER}`);
     assert.equal(line(r.stdout, 'w'), 'ok');
     assert.equal(line(r.stdout, 'nobash'), 'yes');
     await assertNothingLeft(base);
+  });
+
+  it('busybox image: an X client (xeyes) shows its window on the new display', async () => {
+    const base = await leftovers();
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', BUSYBOX, 'xeyes'], { asUser: TEST_USER });
+      await waitForWindow(s.xenv, 'xeyes');
+      s.child.kill('SIGINT');
+      await s.child;
+      await assertNothingLeft(base, s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
   });
 
   it('an image with one static binary and no shell runs directly; a missing command is named and nothing is left', async () => {
