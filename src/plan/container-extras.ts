@@ -5,7 +5,7 @@
  */
 import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
-import type { Options } from '../options/parse.js';
+import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
 import { bindMount, type SessionRuntime } from './plan.js';
@@ -62,10 +62,13 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
 
 /**
  * The `docker create` options for these extras: the bind mounts (HOME first, then shared
- * folders) and the compiled locale, read-only.
+ * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only.
  */
-export function containerExtraArgs(c: ContainerExtras, rt: SessionRuntime): string[] {
+export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: SessionRuntime): string[] {
   const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
+  // upstream: no user namespace remapping with a persistent HOME, so its files keep the host
+  // user's ids (docker only; a daemon without remapping ignores it)
+  if (c.mounts.homeMounted && c.backend === 'docker') args.push('--userns=host');
   if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
   return args;
 }

@@ -108,6 +108,8 @@ describe('persistent HOME and shared folders in docker create', () => {
     assert.deepEqual(mountsOf(args), ['--mount=type=bind,source=/home/alice/x11docker/reg_5000-app_1,target=/home/alice']);
     assert.ok(envOf(args).includes('HOME=/home/alice'));
     assert.ok(args.includes('--workdir=/home/alice'));
+    assert.ok(args.includes('--userns=host'), 'no user namespace remapping with --home (upstream)');
+    assert.ok(!createArgs(['app']).includes('--userns=host'));
   });
 
   test('an existing --home folder is not created again', () => {
