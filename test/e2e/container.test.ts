@@ -11,7 +11,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { join } from 'node:path';
 import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
-const BUSYBOX = 'x11docker-test-busybox:latest';
+const BUSYBOX = 'x11docker-test-busybox-x11:latest';
 const ENTRYPOINT = 'x11docker-test-entrypoint:latest';
 const LOCALES = 'x11docker-test-locales:latest';
 const NOSHELL = 'x11docker-test-noshell:latest';
@@ -58,7 +58,7 @@ function line(stdout: string, name: string): string {
 describe('persistent HOME and shared folders', () => {
   it('--home: ~/x11docker/IMAGENAME is HOME, writable, owned by the host user, and survives the next run', async () => {
     const base = await leftovers();
-    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox_latest');
+    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox-x11_latest');
     rmSync(folder, { recursive: true, force: true });
     try {
       const first = await asTester(['--home', BUSYBOX, 'sh', '-c', 'echo "home=$HOME pwd=$(pwd)"; echo kept > "$HOME/note"']);
@@ -80,10 +80,10 @@ describe('persistent HOME and shared folders', () => {
 
   it('--home as root with --hostuser: the folder is made in the host user\'s HOME and owned by that user', async () => {
     const base = await leftovers();
-    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox');
+    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox-x11');
     rmSync(folder, { recursive: true, force: true });
     try {
-      const r = await x11docker(['--xvfb', '--hostuser', TEST_USER, '--home', 'x11docker-test-busybox', 'sh', '-c', 'touch "$HOME/r" && echo "id=$(id -u)"']);
+      const r = await x11docker(['--xvfb', '--hostuser', TEST_USER, '--home', 'x11docker-test-busybox-x11', 'sh', '-c', 'touch "$HOME/r" && echo "id=$(id -u)"']);
       assert.equal(line(r.stdout, 'id'), String(uid), r.stderr);
       for (const p of [join(thome!, 'x11docker'), folder, join(folder, 'r')]) assert.equal(statSync(p).uid, uid, p);
       await assertNothingLeft(base);
