@@ -161,14 +161,14 @@ async function refreshSessions(): Promise<void> {
 }
 
 async function showDeps(): Promise<void> {
-  const d = await api<{ servers: Array<{ option: string; binary: string | null; pkg: string | null; installed: boolean }>; tools: Array<{ binary: string; pkg: string; what: string; installed: boolean }>; display: string | null }>('/api/deps');
+  const d = await api<{ servers: Array<{ option: string; binary: string | null; what: string; pkg: string | null; installed: boolean }>; tools: Array<{ binary: string; pkg: string; what: string; installed: boolean }>; display: string | null }>('/api/deps');
   const row = (name: string, what: string, installed: boolean, pkg: string | null) =>
     el('tr', {}, el('td', {}, el('code', { textContent: name })), el('td', { textContent: what }),
       el('td', { className: installed ? 'ok' : 'missing', textContent: installed ? 'installed' : `missing — apt-get install ${pkg ?? '?'}` }));
   $('deps').replaceChildren(
     el('table', {},
       el('tr', {}, el('th', { textContent: 'X server / tool' }), el('th', { textContent: 'what' }), el('th', { textContent: 'status' })),
-      ...d.servers.map((s) => row(s.option, s.binary ? `runs ${s.binary}` : 'uses your display', s.installed, s.pkg)),
+      ...d.servers.map((s) => row(s.option, s.what, s.installed, s.pkg)),
       ...d.tools.map((t) => row(t.binary, t.what, t.installed, t.pkg))),
     el('div', { className: 'help', textContent: `DISPLAY: ${d.display ?? 'not set (headless: Xvfb is the default)'}` }),
   );
