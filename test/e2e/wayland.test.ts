@@ -122,9 +122,15 @@ describe('x11docker with Wayland compositors', () => {
       // weston alone shows a grey pattern; Xwayland's black screen with xeyes' white eyes is on top of it
       const [w, h, x, y] = geometry.split(/[x+]/).map(Number) as [number, number, number, number];
       const below = `${w}x${h - 40}+${x}+${y + 40}`; // below weston's panel
-      const range = await execa('convert', ['x:root', '-crop', below, '+repage', '-colorspace', 'Gray', '-format', '%[fx:minima] %[fx:maxima]', 'info:'], { env: { DISPLAY: host.display } });
-      const [min, max] = range.stdout.split(' ').map(Number) as [number, number];
-      assert.ok(min < 0.05 && max > 0.95, `no black X screen with white eyes in the weston window (grey ${range.stdout})`);
+      // weston composites the Xwayland window a moment after xeyes maps it: poll the screenshot
+      let grey = '';
+      const drawn = async () => {
+        grey = (await execa('convert', ['x:root', '-crop', below, '+repage', '-colorspace', 'Gray', '-format', '%[fx:minima] %[fx:maxima]', 'info:'], { env: { DISPLAY: host.display } })).stdout;
+        const [min, max] = grey.split(' ').map(Number) as [number, number];
+        return min < 0.05 && max > 0.95;
+      };
+      await waitFor('a black X screen with white eyes in the weston window', drawn, 30000)
+        .catch(() => assert.fail(`no black X screen with white eyes in the weston window (grey ${grey})`));
       s.child.kill('SIGTERM');
       const r = await s.child;
       assert.equal(r.exitCode, 143, String(r.stderr));
