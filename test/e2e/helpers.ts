@@ -74,6 +74,7 @@ export interface RunningSession {
   readonly child: ResultPromise;
   /** Variables from the --showenv line: DISPLAY, XAUTHORITY, XSOCKET. */
   readonly xenv: Record<string, string>;
+  /** The new X display number; NaN for sessions without X (Wayland only, --nothing). */
   readonly display: number;
 }
 
@@ -90,7 +91,7 @@ export async function startSession(args: readonly string[], opts: RunOptions = {
     void child.then((r) => reject(new Error(`x11docker ended before printing its environment: ${r.stderr}`)));
   });
   const xenv = Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  return { child, xenv, display: Number(xenv.DISPLAY!.slice(1)) };
+  return { child, xenv, display: Number(xenv.DISPLAY?.slice(1)) };
 }
 
 /** Runs an X client on the host against a session's display. */

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CLI, DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, waitFor, waitForWindow, x11docker, type HostDisplay,
+  CLI, DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForWindow, x11docker, type HostDisplay,
 } from './helpers.js';
 
 const WAYLAND_IMAGE = 'x11docker-test-wayland:latest';
@@ -25,24 +25,16 @@ after(async () => {
   await host?.stop();
 });
 
-/** A session started with --showenv: its child and the variables of its environment line. */
+/** A session started with --showenv: its child and the variables of its environment line (any variables). */
 interface Started {
   readonly child: ResultPromise;
   readonly env: Record<string, string>;
 }
 
-/** Starts x11docker with `--showenv` and waits for its environment line (any variables). */
+/** Starts x11docker with `--showenv` (see helpers' startSession) and waits for its environment line. */
 async function start(args: readonly string[], env: Record<string, string | undefined>): Promise<Started> {
-  const child = execa('node', [CLI, '--showenv', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000 });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    void child.then((r) => reject(new Error(`x11docker ended before printing its environment: ${r.stderr}`)));
-  });
-  return { child, env: Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  const s = await startSession(args, { env });
+  return { child: s.child, env: s.xenv };
 }
 
 /** Host processes whose command line contains `text` (e.g. a session's socket name or display). */
