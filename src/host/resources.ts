@@ -26,6 +26,12 @@ export interface HostResources {
   readonly pulseSocket?: string;
   /** The host user's PulseAudio cookie file, when it exists. */
   readonly pulseCookie?: string;
+  /**
+   * The host's cgroup layout for systemd in a container: `v1` when the named systemd hierarchy
+   * `/sys/fs/cgroup/systemd` exists (cgroup v1 or hybrid), `v2` when `/sys/fs/cgroup` is the cgroup v2
+   * root (`cgroup.controllers`), undefined otherwise.
+   */
+  readonly cgroup?: 'v1' | 'v2';
 }
 
 function devices(dir: string, filter: (name: string) => boolean): HostDevice[] {
@@ -79,5 +85,6 @@ export function gatherHostResources(user: HostUser, env: NodeJS.ProcessEnv, root
     nvidia: devices(`${root}/dev`, (n) => n.startsWith('nvidia')).map((d) => ({ ...d, path: d.path.slice(root.length) })),
     pulseSocket: sockets.find((p): p is string => !!p && isSocket(p)),
     pulseCookie: cookies.find((p): p is string => !!p && isFile(p)),
+    cgroup: existsSync(`${root}/sys/fs/cgroup/systemd/cgroup.procs`) ? 'v1' : existsSync(`${root}/sys/fs/cgroup/cgroup.controllers`) ? 'v2' : undefined,
   };
 }

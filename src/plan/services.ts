@@ -52,6 +52,11 @@ const initBinary: Readonly<Record<'systemd' | 'runit' | 'openrc' | 'sysvinit', s
   sysvinit: '/sbin/init',
 };
 
+/** With systemd or OpenRC: the command with its arguments, run by the starter. */
+export const LAUNCH_RUN = `${LAUNCH_DIR}/run`;
+/** With systemd: PID 1's entrypoint, which keeps the container's stdout and stderr, then becomes systemd. */
+export const SYSTEMD_PID1 = `${LAUNCH_DIR}/systemd`;
+
 /** A file x11docker writes into the container (as root) before it starts. */
 export interface ServiceFile {
   readonly path: string;
@@ -114,9 +119,9 @@ export function planServices(
   const res = host.resources;
   const realInit = s.init !== 'tini' && s.init !== 'none';
 
-  if (s.init === 'systemd' || s.init === 'openrc') {
+  if (s.init === 'systemd' && res?.cgroup === undefined) {
     throw new X11DockerError(
-      `Option --${s.init} is not available in this release: ${s.init} as PID 1 does not start here without more privileges than x11docker gives. Use --runit or --sysvinit, or --init (tini).`,
+      'Option --systemd needs a cgroup file system on the host: neither the named systemd hierarchy /sys/fs/cgroup/systemd (cgroup v1) nor cgroup v2 at /sys/fs/cgroup was found. Mount one, or use --openrc, --runit or --sysvinit.',
     );
   }
   if (s.init === 'sysvinit') notes.push("Option --sysvinit: SysVinit sends the command's output to /dev/console, which the container does not have; it is not shown.");
@@ -125,6 +130,13 @@ export function planServices(
       `Option --${s.init}: the init system runs as root in the container (PID 1) and gets capabilities that x11docker drops otherwise ` +
         `(${initCapabilities[s.init].join(', ')}). The command still runs as the container user.`,
     );
+    if (s.init === 'systemd') {
+      warnings.push(
+        res?.cgroup === 'v2'
+          ? 'Option --systemd shares the host cgroup file system /sys/fs/cgroup (writable, host cgroup namespace): root in the container can change cgroups of the host.'
+          : 'Option --systemd shares the host cgroup hierarchy /sys/fs/cgroup/systemd (writable, host cgroup namespace; no resource controllers): root in the container can create cgroups there.',
+      );
+    }
   }
   if (s.init === 'none') notes.push('Option --no-init: no init in the container; zombie processes are not reaped.');
   if (s.dbusSystem) {
@@ -205,18 +217,45 @@ export function planServices(
     const init = s.init as keyof typeof initBinary;
     entrypoint = initBinary[init];
     const start = `${LAUNCH_DIR}/start`;
-    // (SysVinit gives its children /dev/console, which a container without a tty lacks: their output is lost)
-    const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`;
-    files.push({ path: start, content, mode: 0o755 });
+    if (init === 'systemd' || init === 'openrc') {
+      // systemd and OpenRC give services a clean environment: the command gets PID 1's (the container's) again
+      files.push({ path: `${LAUNCH_DIR}/start`, content: environmentStarter(init), mode: 0o755 }, { path: LAUNCH_RUN, content: `#!/bin/sh\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`, mode: 0o755 });
+    } else {
+      // (SysVinit gives its children /dev/console, which a container without a tty lacks: their output is lost)
+      const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`;
+      files.push({ path: start, content, mode: 0o755 });
+    }
     args.push('--tmpfs=/run:exec,mode=755', '--tmpfs=/run/lock', `--stop-signal=${init === 'systemd' ? 'SIGRTMIN+3' : 'SIGTERM'}`);
     if (init === 'systemd') {
-      args.push('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup', '--env=container=docker');
-      files.push({
-        path: '/etc/systemd/system/x11docker.service',
-        content: ['[Unit]', 'Description=x11docker command', '[Service]', `ExecStart=${start}`, 'StandardOutput=tty', 'StandardError=tty', 'TTYPath=/dev/console', ''].join('\n'),
-        mode: 0o644,
-      });
-      entrypointArgs = ['--unit=x11docker.service', '--show-status=false'];
+      // the host cgroup namespace, so that /proc/self/cgroup matches the shared hierarchy; on cgroup v1
+      // only the named systemd hierarchy (no controllers) is shared writable, docker's own read-only mounts stay
+      args.push('--cgroupns=host');
+      if (res?.cgroup === 'v2') args.push('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup');
+      else args.push('--mount=type=bind,source=/sys/fs/cgroup/systemd,target=/sys/fs/cgroup/systemd');
+      env.push('container=docker');
+      files.push(
+        { path: SYSTEMD_PID1, content: systemdPid1(), mode: 0o755 },
+        {
+          path: '/etc/systemd/system/x11docker.service',
+          content: [
+            '[Unit]',
+            'Description=x11docker: the container command',
+            '# its end ends the container, with its exit code',
+            'SuccessAction=exit',
+            'FailureAction=exit',
+            '[Service]',
+            'Type=simple',
+            `ExecStart=${start}`,
+            'StandardInput=null',
+            `StandardOutput=file:${LAUNCH_DIR}/stdout`,
+            `StandardError=file:${LAUNCH_DIR}/stderr`,
+            '',
+          ].join('\n'),
+          mode: 0o644,
+        },
+      );
+      entrypoint = SYSTEMD_PID1;
+      entrypointArgs = [];
     } else if (init === 'sysvinit') {
       files.push({ path: '/etc/inittab', content: ['id:2:initdefault:', `x1:2:once:${start}`, ''].join('\n'), mode: 0o644 });
     } else if (init === 'runit') {
@@ -226,7 +265,9 @@ export function planServices(
         { path: '/etc/runit/3', content: '#!/bin/sh\nexit 0\n', mode: 0o755 },
       );
     } else if (init === 'openrc') {
-      files.push({ path: '/etc/local.d/x11docker.start', content: `#!/bin/sh\n${start} &\n`, mode: 0o755 });
+      // local.d: the `local` service (Alpine, Gentoo); /etc/rc.local: Debian's rc.local service. The starter runs once.
+      const hook = `#!/bin/sh\n${start} &\n`;
+      files.push({ path: '/etc/local.d/x11docker.start', content: hook, mode: 0o755 }, { path: '/etc/rc.local', content: hook, mode: 0o755 });
     }
   }
 
@@ -248,6 +289,45 @@ export function planServices(
 function bind(source: string, target: string, readonly: boolean): string {
   const field = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
   return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(field).join(',')}`;
+}
+
+/**
+ * The starter for systemd and OpenRC, which give their services a clean environment: it runs
+ * {@link LAUNCH_RUN} with PID 1's environment (the container's: DISPLAY, XAUTHORITY, --env, the
+ * image's ENV), read NUL-separated from /proc/1/environ with xargs -0 (findutils or busybox).
+ * It runs once only (OpenRC may have both `local` and `rc.local`).
+ */
+function environmentStarter(init: 'systemd' | 'openrc'): string {
+  return [
+    '#!/bin/sh',
+    `# x11docker: started by ${init}; the command gets the container's environment again`,
+    'mkdir /run/x11docker-started 2>/dev/null || exit 0',
+    "if command -v xargs >/dev/null 2>&1; then exec xargs -0 sh -c 'exec env -i \"$@\" " + LAUNCH_RUN + "' x11docker </proc/1/environ; fi",
+    `echo "x11docker note: --${init}: the image has no xargs (findutils); the command runs without the container's environment." >&2`,
+    `exec ${LAUNCH_RUN}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * PID 1 for systemd: systemd replaces its own stdout and stderr with /dev/null when it is not on a
+ * console, so the command's output goes through two FIFOs that `cat` (ignoring the stop signals
+ * of the shutdown, it ends at end of file) copies to the container's stdout and stderr.
+ */
+function systemdPid1(): string {
+  return [
+    '#!/bin/sh',
+    '# x11docker: keeps stdout and stderr for the command, then becomes systemd',
+    `mkfifo -m 600 ${LAUNCH_DIR}/stdout ${LAUNCH_DIR}/stderr || exit 64`,
+    "trap '' HUP INT TERM",
+    `cat ${LAUNCH_DIR}/stdout &`,
+    `cat ${LAUNCH_DIR}/stderr >&2 &`,
+    'trap - HUP INT TERM',
+    `for f in /lib/systemd/systemd /usr/lib/systemd/systemd; do [ -x "$f" ] && exec "$f" --unit=x11docker.service --show-status=false; done`,
+    'echo "x11docker error: --systemd: the image has no systemd (/lib/systemd/systemd)." >&2',
+    'exit 64',
+    '',
+  ].join('\n');
 }
 
 /** The user launcher: `"$@"` in a dbus session when asked (dbus-launch, else dbus-run-session). */
@@ -304,7 +384,7 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
 function shutdownCommand(init: InitSystem): string {
   switch (init) {
     case 'systemd':
-      return 'systemctl exit "$rc" || kill -s RTMIN+4 1';
+      return 'exit "$rc" # the unit\'s SuccessAction/FailureAction=exit ends systemd with this code';
     case 'runit':
       return 'true # stage 2 ends, runit runs stage 3 and halts';
     case 'openrc':

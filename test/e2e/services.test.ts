@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdtempSync, readlinkSync, rmSync, chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,12 +87,45 @@ describe('init systems', () => {
     assert.match(r.stderr, /WARNING: Option --sysvinit/);
     await nothingLeft();
   });
-  it('--systemd and --openrc: refused with a one-line error before anything starts', async () => {
-    for (const o of ['--systemd', '--openrc']) {
-      const r = await asTester([o, SERVICES]);
-      assert.equal(r.exitCode, 64);
-      assert.match(r.stderr, new RegExp(`${o} is not available`));
+  it('--systemd: systemd is PID 1, the app shows on the new display as the user without capabilities; SIGTERM shuts down, no container or cgroup left', async () => {
+    let s: RunningSession | undefined;
+    try {
+      const name = `x11d-svc-systemd-${process.pid}`;
+      s = await startSession(['--xvfb', '--systemd', `--name=${name}`, SERVICES, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { asUser: TEST_USER });
+      const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+      await waitForWindow(s.xenv, `pid1=systemd cap=0000000000000000 uid=${uid}`, 40000);
+      const id = (await execa('docker', ['inspect', '--format={{.Id}}', name])).stdout.trim();
+      assert.match(id, /^[0-9a-f]{64}$/);
+      const cgroup = `/sys/fs/cgroup/systemd/docker/${id}`;
+      assert.ok(existsSync(`${cgroup}/init.scope`), 'systemd made its cgroups in the shared hierarchy');
+      s.child.kill('SIGTERM');
+      const r = await s.child;
+      assert.notEqual(r.exitCode, 64, String(r.stderr));
+      assert.match(String(r.stderr), /WARNING: Option --systemd shares the host cgroup/);
+      await nothingLeft(s.display);
+      await waitFor('the container cgroup removed', async () => !existsSync(cgroup), 8000);
+    } finally {
+      await ensureEnded(s?.child);
     }
+  });
+  it('--systemd: the command gets the container environment, its stdout and stderr, and its exit code', async () => {
+    const r = await asTester(['--systemd', '--env', 'X11D_TEST=a b=$c', SERVICES, 'sh', '-c', `${probe}; echo "display=$DISPLAY"; echo "env=$X11D_TEST"; echo to-stderr >&2; exit 5`]);
+    assert.equal(r.exitCode, 5, r.stderr);
+    assert.equal(field(r.stdout, 'comm'), 'systemd');
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    assert.match(r.stdout, /^display=:\d+$/m);
+    assert.match(r.stdout, /^env=a b=\$c$/m);
+    assert.match(r.stderr, /^to-stderr$/m);
+    await nothingLeft();
+  });
+  it('--openrc: openrc-init is PID 1, the app shows on the new display (title carries PID 1 and CapEff); exit code and environment kept', async () => {
+    await windowWithInit(['--openrc'], 'openrc-init');
+    const r = await asTester(['--openrc', '--env', 'X11D_TEST=a b', SERVICES, 'sh', '-c', `${probe}; echo "env=$X11D_TEST"; exit 6`]);
+    assert.equal(r.exitCode, 6, r.stderr);
+    assert.equal(field(r.stdout, 'comm'), 'openrc-init');
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    assert.match(r.stdout, /^env=a b$/m);
+    assert.match(r.stderr, /WARNING: Option --openrc/);
     await nothingLeft();
   });
 });

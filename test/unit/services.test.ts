@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
-import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_USER, PULSE_COOKIE, PULSE_SOCKET } from '../../src/plan/services.js';
+import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_RUN, LAUNCH_USER, PULSE_COOKIE, PULSE_SOCKET, SYSTEMD_PID1 } from '../../src/plan/services.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import type { HostResources } from '../../src/host/resources.js';
 import { gatherHostResources } from '../../src/host/resources.js';
@@ -89,10 +89,49 @@ describe('init systems', () => {
       assert.equal(p.container!.services.exitCodeFile, true);
     });
   }
-  test('--systemd and --openrc are refused before anything starts, naming the alternatives', () => {
-    for (const o of ['--systemd', '--openrc', '--init=systemd']) {
-      assert.throws(() => plan([o, 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('--runit'));
+  test('--systemd on cgroup v1: systemd as PID 1 behind its stdout keeper, host cgroupns, only the named systemd hierarchy shared, tmpfs /run, RTMIN+3; warnings', () => {
+    const v1: HostResources = { ...noResources, cgroup: 'v1' };
+    for (const o of ['--systemd', '--init=systemd']) {
+      const a = args([o, 'img', 'xterm', "it's"], v1);
+      const p = plan([o, 'img', 'xterm', "it's"], v1);
+      assert.ok(!options(a).includes('--init'));
+      assert.ok(options(a).includes('--user=0:0') && options(a).includes('--cap-drop=ALL'));
+      assert.deepEqual(caps(a), ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_BOOT']);
+      assert.ok(options(a).includes(`--entrypoint=${SYSTEMD_PID1}`));
+      assert.ok(options(a).includes('--cgroupns=host'));
+      assert.ok(options(a).includes('--mount=type=bind,source=/sys/fs/cgroup/systemd,target=/sys/fs/cgroup/systemd'));
+      assert.ok(!options(a).some((x) => x.includes('source=/sys/fs/cgroup,')));
+      assert.ok(options(a).includes('--tmpfs=/run:exec,mode=755') && options(a).includes('--tmpfs=/run/lock'));
+      assert.ok(options(a).includes('--stop-signal=SIGRTMIN+3'));
+      assert.ok(a.includes('container=docker'));
+      assert.deepEqual(after(a), ['img']);
+      const file = (path: string) => p.container!.services.files.find((f) => f.path === path)!.content;
+      assert.match(file('/etc/systemd/system/x11docker.service'), /ExecStart=\/x11docker\/start\n[^]*FailureAction=exit|FailureAction=exit[^]*ExecStart=\/x11docker\/start/);
+      assert.match(file(SYSTEMD_PID1), /exec "\$f" --unit=x11docker.service/);
+      assert.ok(file('/x11docker/start').includes('/proc/1/environ'));
+      assert.ok(file(LAUNCH_RUN).includes(`exec ${LAUNCH_ROOT} '/entry' 'xterm' 'it'\\''s'`), file(LAUNCH_RUN));
+      assert.ok(file(LAUNCH_ROOT).includes('setpriv --reuid=1000 --regid=1000'));
+      assert.ok(p.warnings.some((w) => w.includes('--systemd') && w.includes('/sys/fs/cgroup/systemd')));
+      assert.equal(p.container!.services.exitCodeFile, true);
     }
+  });
+  test('--systemd on cgroup v2 shares /sys/fs/cgroup with a warning; without any cgroup file system it is refused, naming what is missing', () => {
+    const a = args(['--systemd', 'img'], { ...noResources, cgroup: 'v2' });
+    assert.ok(options(a).includes('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup'));
+    assert.ok(plan(['--systemd', 'img'], { ...noResources, cgroup: 'v2' }).warnings.some((w) => w.includes('can change cgroups of the host')));
+    assert.throws(() => plan(['--systemd', 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('/sys/fs/cgroup/systemd') && e.message.includes('--openrc'));
+  });
+  test('--openrc: openrc-init as PID 1, the starter hooked into local.d and rc.local (runs once), with the container environment', () => {
+    const a = args(['--openrc', 'img', 'cmd']);
+    const p = plan(['--openrc', 'img', 'cmd']);
+    assert.ok(options(a).includes('--entrypoint=/sbin/openrc-init'));
+    assert.deepEqual(caps(a), ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID', 'SYS_BOOT']);
+    assert.ok(!options(a).some((x) => x.includes('cgroup')));
+    const file = (path: string) => p.container!.services.files.find((f) => f.path === path)!.content;
+    assert.equal(file('/etc/local.d/x11docker.start'), file('/etc/rc.local'));
+    assert.match(file('/etc/rc.local'), /\/x11docker\/start &/);
+    assert.match(file('/x11docker/start'), /mkdir \/run\/x11docker-started/);
+    assert.match(file(LAUNCH_ROOT), /openrc-shutdown --poweroff now/);
   });
 });
 
@@ -203,6 +242,13 @@ describe('gatherHostResources', () => {
         assert.equal(r.snd, undefined);
         assert.deepEqual(r.dri, []);
         assert.equal(gatherHostResources(alice, { PULSE_SERVER: 'unix:/nowhere' }, root).pulseSocket, '/run/user/1000/pulse/native');
+        assert.equal(r.cgroup, undefined);
+        mkdirSync(join(root, 'sys/fs/cgroup'), { recursive: true });
+        writeFileSync(join(root, 'sys/fs/cgroup/cgroup.controllers'), '');
+        assert.equal(gatherHostResources(alice, {}, root).cgroup, 'v2');
+        mkdirSync(join(root, 'sys/fs/cgroup/systemd'));
+        writeFileSync(join(root, 'sys/fs/cgroup/systemd/cgroup.procs'), '');
+        assert.equal(gatherHostResources(alice, {}, root).cgroup, 'v1');
       } finally {
         server.close();
       }
