@@ -117,12 +117,13 @@ export class Engine {
   /**
    * Removes a container and waits until the engine no longer lists it, at most `timeoutMs`.
    * When its command has already ended, the engine's own `--rm` removal is awaited first and
-   * `rm --force` is only the fallback. Never throws: a container that is already gone is fine.
+   * `rm --force` is only the fallback (with podman it always runs). Never throws: a container that is already gone is fine.
    * @param ended true when the attached command has ended.
    */
   async remove(id: string, ended = false, timeoutMs = 5000): Promise<void> {
     const gone = async () => (await this.cli(['container', 'inspect', '--format', '{{.Id}}', id])).exitCode !== 0;
-    if (!ended) await this.cli(['rm', '--force', id]);
+    // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
+    if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', id]);
     const deadline = Date.now() + timeoutMs;
     while (!(await gone())) {
       if (Date.now() > deadline) return;

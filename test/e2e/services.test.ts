@@ -231,6 +231,21 @@ describe('raw docker run options after --', () => {
 });
 
 describe('backend podman (rootful)', () => {
+  it('--backend=podman: a container that cannot start (missing command) is an x11docker error, exit 64, and nothing is left', async () => {
+    const name = `x11d-svc-pmfail-${process.pid}`;
+    const env = { CONTAINERS_CONF: PODMAN_CONF };
+    try {
+      const r = await x11docker(['--xvfb', '--backend=podman', '--no-init', `--name=${name}`, DEMO_IMAGE, '/nonexistent-command'], { env });
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, /podman could not start the container/);
+      assert.match(r.stderr, /nonexistent-command/); // podman's own message stays visible above ours
+      const ps = await execa('podman', ['ps', '-a', '-q', '--filter', `name=^${name}$`], { env: { ...process.env, ...env } });
+      assert.equal(ps.stdout.trim(), '');
+      await nothingLeft();
+    } finally {
+      await execa('podman', ['rm', '-f', name], { reject: false, env: { ...process.env, ...env } });
+    }
+  });
   it('--backend=podman: the demo image runs hardened, the window shows, nothing is left in podman', async () => {
     let s: RunningSession | undefined;
     const env = { CONTAINERS_CONF: PODMAN_CONF };

@@ -216,7 +216,7 @@ describe('raw docker run options after --', () => {
 
 describe('backends', () => {
   for (const backend of ['docker', 'podman', 'nerdctl'] as const) {
-    test(`--backend=${backend}: the same argv for the engine's CLI`, () => {
+    test(`--backend=${backend}: the same argv for the engine's CLI (but --rm, see below)`, () => {
       const p = plan([`--backend=${backend}`, '--dbus', 'img']);
       assert.equal(p.container!.backend, backend);
       const a = args([`--backend=${backend}`, 'img']);
@@ -224,6 +224,11 @@ describe('backends', () => {
       assert.ok(a.includes('--cap-drop=ALL') && a.includes('--init'));
     });
   }
+  test('podman containers are created without --rm (x11docker removes them, so a failed start can be told from the exit status); docker and nerdctl keep --rm', () => {
+    assert.ok(!options(args(['--backend=podman', 'img'])).includes('--rm'));
+    assert.ok(options(args(['--backend=docker', 'img'])).includes('--rm'));
+    assert.ok(options(args(['--backend=nerdctl', 'img'])).includes('--rm'));
+  });
 });
 
 describe('gatherHostResources', () => {
