@@ -11,33 +11,48 @@ import { PURE_WAYLAND } from './wayland.js';
  */
 export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity'] as const;
 
-/** Servers that share the clipboard themselves (the others would need xclip, not implemented yet). */
-const OWN_CLIPBOARD = new Set(['xpra', 'nxagent', 'hostdisplay', 'nothing']);
+/**
+ * Display options that share the clipboard themselves: xpra and nxagent by their own protocol,
+ * `--hostdisplay` and `--hostwayland` because the container is a client of the user's own
+ * display, `--nothing` has no display. The other X servers get x11docker's clipboard
+ * synchroniser (host `xclip`, as upstream).
+ */
+export const OWN_CLIPBOARD: ReadonlySet<string> = new Set(['xpra', 'nxagent', 'hostdisplay', 'hostwayland', 'nothing']);
 
 /**
  * Decides the display extras of a session: the window manager (`--wm`, or one found on the host
- * for Xephyr in seamless use, as upstream), `--clipboard` (warning; xclip needed where the
- * server has no clipboard of its own), `--fullscreen`, and checks `--exe`.
+ * for Xephyr in seamless use, as upstream), `--clipboard` (upstream's warning; x11docker's
+ * clipboard synchroniser with host xclip where the server has no clipboard sharing of its own),
+ * `--fullscreen`, and checks `--exe`.
  * @param notes, warnings collected for printing before anything starts.
- * @throws X11DockerError when `--exe`'s command or `--wm`'s window manager is missing, or for
- *   `--clipboard` with a server that has no clipboard sharing of its own.
+ * @returns the window manager command, and whether the clipboard synchroniser runs.
+ * @throws X11DockerError when `--exe`'s command or `--wm`'s window manager is missing, or when
+ *   `--clipboard` cannot work: no user display (DISPLAY), xclip missing, or a pure Wayland
+ *   compositor of its own (no X display to share with).
  */
-export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[] } {
+export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[]; clipboardSync: boolean } {
   const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing' && !PURE_WAYLAND.has(driver.name);
   if (options.exe) {
     const cmd = options.command[0]!;
     if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${printable(cmd)}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
   }
+  let clipboardSync = false;
   if (options.clipboard) {
     warnings.push(
       'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
         'everything you copy on your desktop (passwords included) and put content into your clipboard.',
     );
     if (!OWN_CLIPBOARD.has(driver.name)) {
-      // upstream shares it with an xclip loop; not implemented yet: refuse rather than pretend
-      throw new X11DockerError(
-        `Option --clipboard with --${driver.name} is not implemented yet (it needs xclip sharing). Use --xpra or --nxagent, which share the clipboard themselves.`,
-      );
+      if (PURE_WAYLAND.has(driver.name)) {
+        throw new X11DockerError(`Option --clipboard: --${driver.name} gives the container Wayland only, whose clipboard x11docker cannot share. Use --weston-xwayland, or leave --clipboard out.`);
+      }
+      if (!host.display) {
+        throw new X11DockerError(`Option --clipboard needs your display (DISPLAY is not set): there is no clipboard to share with --${driver.name}. Leave --clipboard out, or run from a desktop.`);
+      }
+      if (!host.binaries.has('xclip')) {
+        throw new X11DockerError(`Option --clipboard with --${driver.name} needs xclip on the host: apt-get install xclip (or use --xpra or --nxagent, which share the clipboard themselves).`);
+      }
+      clipboardSync = true;
     }
   }
   if (options.fullscreen && !['xephyr', 'nxagent', 'xpra', 'weston', 'weston-xwayland', 'kwin', 'kwin-xwayland'].includes(driver.name)) {
@@ -58,5 +73,5 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
       notes.push(`No host window manager found for --${driver.name}: the window cannot be moved or resized. Install one (e.g. apt-get install openbox) or use --xpra or --nxagent.`);
     }
   }
-  return { wm };
+  return { wm, clipboardSync };
 }

@@ -60,6 +60,8 @@ export interface SessionPlan {
   readonly desktop: boolean;
   readonly fullscreen: boolean;
   readonly clipboard: boolean;
+  /** `--clipboard` through x11docker's synchroniser (host xclip), for servers without their own sharing. */
+  readonly clipboardSync: boolean;
   /** Host window manager command to run on the new display, if any (`--wm`, or found for Xephyr). */
   readonly wm?: readonly string[];
   /** `--exe`: a host command to run on the new display instead of a container. */
@@ -146,6 +148,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     desktop: options.desktop,
     fullscreen: options.fullscreen,
     clipboard: options.clipboard,
+    clipboardSync: extras.clipboardSync,
     wm: extras.wm,
     exe: options.exe ? options.command : undefined,
     fixedDisplay: options.display,

@@ -6,6 +6,8 @@ import { log } from '../log.js';
 import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
 import { createHomeFolder, prepareLocale, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
+import { withClipboardSync } from '../xserver/clipboard.js';
+import { clipboardSyncCommand } from './clipboard.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { Engine, type ContainerFile } from './engine.js';
 import { readUserDatabase } from './userdb-cache.js';
@@ -266,7 +268,7 @@ export class Session {
       this.writePrivate(serverAuthFile, entry);
       this.writePrivate(clientAuthFile, entry);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name };
-      const launch = plan.driver.launch({
+      const ctx = {
         display: claim.display,
         authFile: serverAuthFile,
         clientAuthFile,
@@ -280,7 +282,8 @@ export class Session {
         wm: plan.wm,
         hostDisplay: this.host.display,
         hostWaylandSocket: hostWaylandSocket(this.host.waylandDisplay, this.host.xdgRuntimeDir),
-      });
+      };
+      const launch = plan.clipboardSync ? withClipboardSync(plan.driver.launch(ctx), ctx, clipboardSyncCommand()) : plan.driver.launch(ctx);
       this.launch = launch;
       const starting = startDisplay(claim.display, launch, {
         env,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { xserverDrivers } from '../../src/xserver/drivers.js';
 import type { DisplayContext } from '../../src/xserver/driver.js';
 import { dummyXorgConf } from '../../src/xserver/xdummy.js';
+import { withClipboardSync } from '../../src/xserver/clipboard.js';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { planSession } from '../../src/plan/plan.js';
 import type { HostFacts } from '../../src/host/facts.js';
@@ -89,11 +90,35 @@ describe('display drivers', () => {
 describe('plan: display extras', () => {
   const plan = (argv: string[], bins = ['Xephyr', 'Xvfb', 'xpra', 'nxagent', 'docker']) => planSession(parseCommandLine(argv), host(bins), image);
 
-  test('--clipboard warns; xpra and nxagent share it; other servers are refused as not implemented yet', () => {
+  test('--clipboard warns; xpra and nxagent share it themselves; other X servers get the xclip synchroniser', () => {
     assert.ok(plan(['--clipboard', '--xpra', 'img']).warnings.some((w) => /--clipboard/.test(w) && /read/.test(w)));
-    assert.equal(plan(['-c', '--nxagent', 'img']).clipboard, true);
-    assert.throws(() => plan(['--clipboard', '--xephyr', 'img']), /--clipboard with --xephyr is not implemented yet/);
+    const nx = plan(['-c', '--nxagent', 'img']);
+    assert.deepEqual([nx.clipboard, nx.clipboardSync], [true, false]);
     assert.equal(plan(['--xpra', 'img']).clipboard, false);
+    const withXclip = ['Xephyr', 'Xvfb', 'xpra', 'nxagent', 'docker', 'xclip'];
+    for (const server of ['--xephyr', '--xvfb']) {
+      const p = plan(['--clipboard', server, 'img'], withXclip);
+      assert.deepEqual([p.clipboard, p.clipboardSync], [true, true], server);
+      assert.ok(p.warnings.some((w) => /--clipboard/.test(w) && /read/.test(w)), server);
+    }
+    assert.equal(plan(['--xephyr', 'img'], withXclip).clipboardSync, false);
+    assert.throws(() => plan(['--clipboard', '--xephyr', 'img']), /--clipboard with --xephyr needs xclip on the host: apt-get install xclip/);
+  });
+
+  test('--clipboard without the user display, or with a pure Wayland compositor, is a clear error', () => {
+    const bins = ['Xvfb', 'weston', 'docker', 'xclip'];
+    assert.throws(() => planSession(parseCommandLine(['--clipboard', '--xvfb', 'img']), { ...host(bins), display: undefined, xauthority: undefined }, image), /--clipboard needs your display \(DISPLAY is not set\)/);
+    assert.throws(() => plan(['--clipboard', '--weston', 'img'], bins), /--clipboard: --weston gives the container Wayland only/);
+  });
+
+  test('the synchroniser is the last process of the launch: on the user display, with the new display and its client cookie, not essential', () => {
+    const l = withClipboardSync(xserverDrivers.xephyr.launch(ctx), ctx, ['/usr/bin/node', '/x/x11docker-clipboard.js']);
+    const sync = l.processes.at(-1)!;
+    assert.deepEqual(
+      [sync.role, sync.binary, sync.args, sync.connectsTo, sync.essential, sync.ready.kind],
+      ['clipboard sync', '/usr/bin/node', ['/x/x11docker-clipboard.js', '--display', ':123', '--xauthority', '/s/Xclientcookie'], 'host', false, 'line'],
+    );
+    assert.equal(l.processes[0]!.binary, 'Xephyr');
   });
 
   test('--wm: a missing window manager is an error; with a seamless server it is ignored with a note', () => {
