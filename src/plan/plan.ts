@@ -131,7 +131,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       command: options.command,
-      services: planServices(options.services, host, user, imageConfig, options.command, warnings, notes),
+      services: planServices(options.services, host, user, imageConfig, options.command, warnings, notes, options.backend),
     };
     for (const [flags, ours] of overridable) {
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);

@@ -10,6 +10,7 @@
  */
 import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
+import type { Backend } from '../options/parse.js';
 import type { InitSystem, ServiceOptions } from '../options/services.js';
 import type { ImageConfig } from './image.js';
 import type { ContainerUser } from './userdb.js';
@@ -101,6 +102,9 @@ export function shQuote(word: string): string {
  * @param command the command after IMAGE (may be empty).
  * @param warnings receives the reference's isolation warnings.
  * @param notes receives notes (missing devices, ...).
+ * @param backend the container engine; rootless podman (x11docker not run as root) gets
+ *   `--userns=keep-id`, as upstream: the host user's uid and gid are the same inside, so the
+ *   container user can use the X socket, the cookie and shared folders.
  * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket on the host.
  */
 export function planServices(
@@ -111,6 +115,7 @@ export function planServices(
   command: readonly string[],
   warnings: string[],
   notes: string[],
+  backend: Backend = 'docker',
 ): ServicePlan {
   const caps = new Set<string>(initCapabilities[s.init]);
   const args: string[] = [];
@@ -194,6 +199,7 @@ export function planServices(
     warnings.push("Option --cap-default disables x11docker's container hardening and falls back to the engine's default capabilities. Reduced container isolation.");
   }
   for (const g of [...groups].sort((a, b) => a - b)) args.push(`--group-add=${g}`);
+  if (backend === 'podman' && host.processUid !== 0) args.push('--userns=keep-id');
 
   const rootLaunch = realInit || s.dbusSystem;
   const effective = [...image.entrypoint, ...(command.length > 0 ? command : image.cmd)];

@@ -17,6 +17,7 @@ import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, w
 
 const SERVICES = 'x11docker-test-services:latest';
 const PODMAN_CONF = fileURLToPath(new URL('../../../test/podman/containers.conf', import.meta.url));
+const PODMAN_ROOTLESS_STORAGE = fileURLToPath(new URL('../../../test/podman/storage-rootless.conf', import.meta.url));
 const asTester = (args: string[], env?: Record<string, string>) => x11docker(['--xvfb', ...args], { asUser: TEST_USER, env });
 
 /** Capability bit numbers (linux/capability.h). */
@@ -258,6 +259,31 @@ describe('backend podman (rootful)', () => {
         const ps = await execa('podman', ['ps', '-a', '-q', '--filter', `label=x11docker.pid=${s!.child.pid}`], { env: { ...process.env, ...env } });
         return ps.stdout.trim() === '';
       }, 10000);
+      await nothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+});
+
+describe('backend podman (rootless, as the unprivileged test user)', () => {
+  it('--backend=podman as x11tester: the container user is the host user (--userns=keep-id), reaches the X server with the cookie, no capabilities; SIGTERM leaves nothing', async () => {
+    let s: RunningSession | undefined;
+    const env = { CONTAINERS_CONF: PODMAN_CONF, CONTAINERS_STORAGE_CONF: PODMAN_ROOTLESS_STORAGE };
+    const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+    const podmanAsTester = (args: string[]) =>
+      execa('su', [TEST_USER, '-s', '/bin/sh', '-c', 'cd && s="$1" && shift && exec env CONTAINERS_CONF="$0" CONTAINERS_STORAGE_CONF="$s" podman "$@"', '--', PODMAN_CONF, PODMAN_ROOTLESS_STORAGE, ...args], { reject: false });
+    try {
+      s = await startSession(['--xvfb', '--backend=podman', DEMO_IMAGE, 'sh', '-c', `xdpyinfo >/dev/null && exec xeyes -title "rootless${process.pid} uid=$(id -u) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status)"`], { asUser: TEST_USER, env });
+      await waitForWindow(s.xenv, `rootless${process.pid} uid=${uid} cap=0000000000000000`, 40000);
+      // on the host, the app runs as the test user itself (keep-id), not as a subordinate id
+      const ps = (await execa('ps', ['-eo', 'uid=,args='])).stdout.split('\n').filter((l) => /^\s*\d+ xeyes -title /.test(l) && l.includes(`rootless${process.pid} uid=${uid} cap=`));
+      assert.deepEqual(ps.map((l) => l.trim().split(/\s+/)[0]), [uid], ps.join('\n'));
+      const running = await podmanAsTester(['ps', '-q', '--filter', `label=x11docker.session`]);
+      assert.notEqual(running.stdout.trim(), '', `the container runs in the test user's rootless podman: ${running.stderr}`);
+      s.child.kill('SIGTERM');
+      await s.child;
+      await waitFor('rootless podman containers gone', async () => (await podmanAsTester(['ps', '-a', '-q', '--filter', 'label=x11docker.session'])).stdout.trim() === '', 10000);
       await nothingLeft(s.display);
     } finally {
       await ensureEnded(s?.child);

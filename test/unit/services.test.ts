@@ -224,6 +224,12 @@ describe('backends', () => {
       assert.ok(a.includes('--cap-drop=ALL') && a.includes('--init'));
     });
   }
+  test('rootless podman (x11docker not run as root) gets --userns=keep-id; rootful podman and docker do not', () => {
+    assert.ok(options(args(['--backend=podman', 'img'])).includes('--userns=keep-id'));
+    const root = planSession(parseCommandLine(['--backend=podman', 'img']), { ...hostFacts(), processUid: 0 }, image);
+    assert.ok(!containerCreateArgs(root, { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/c/Xauthority.client' }).includes('--userns=keep-id'));
+    assert.ok(!options(args(['--backend=docker', 'img'])).includes('--userns=keep-id'));
+  });
   test('podman containers are created without --rm (x11docker removes them, so a failed start can be told from the exit status); docker and nerdctl keep --rm', () => {
     assert.ok(!options(args(['--backend=podman', 'img'])).includes('--rm'));
     assert.ok(options(args(['--backend=docker', 'img'])).includes('--rm'));
