@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, type SessionPlan } from '../plan/plan.js';
+import { checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
 import type { ContainerFile, Engine } from './engine.js';
@@ -105,6 +106,23 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
 }
 
 /**
+ * Every path {@link userFiles} may write (whether or not the image has shadow/sudoers), known
+ * before the image's user database is read: passwd, group, shadow, sudoers, HOME and its parent.
+ */
+export function userFilePaths(plan: SessionPlan): string[] {
+  const c = plan.container!;
+  if (c.retainUser) return [];
+  const out = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
+  const home = c.user.home;
+  if (c.user.uid !== 0) {
+    const parent = home.slice(0, home.lastIndexOf('/')) || '/';
+    if (parent !== '/') out.push(parent);
+    if (!c.mounts.homeMounted) out.push(home);
+  }
+  return out;
+}
+
+/**
  * The files that set up the container user: passwd, group, shadow, sudoers (with `--sudouser`:
  * a password entry and a sudoers line) and HOME (unless HOME is a mounted host folder).
  * Nothing with `--user=RETAIN`.
@@ -129,4 +147,26 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
     if (!c.mounts.homeMounted) files.push({ path: u.home, mode: 0o700, uid: u.uid, gid: u.gid });
   }
   return files;
+}
+
+/**
+ * Refuses to write into a created container when one of the paths x11docker writes lies at or
+ * below a mount of it (a raw `-v`/`--mount` after `--`, or a VOLUME): `docker cp` would write
+ * through the mount onto the host (see src/plan/covered.ts). Reads the mounts with
+ * `container inspect` (docker, podman and nerdctl answer .Mounts with .Destination).
+ * @param paths absolute container paths that are about to be written (or read, for the user database).
+ * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
+ * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
+ */
+export async function assertWritesNotMounted(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const r = await run(engine.backend, ['container', 'inspect', '--format', '{{json .Mounts}}', id], { reject: false });
+  let mounts: InspectedMount[];
+  try {
+    if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
+    mounts = (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
+  } catch (error) {
+    throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`);
+  }
+  checkWritesNotMounted(paths, mounts, ownTargets, plan.container?.engineArgs ?? []);
 }

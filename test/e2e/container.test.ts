@@ -158,6 +158,31 @@ describe('persistent HOME and shared folders', () => {
   });
 });
 
+describe('raw mounts after -- never let x11docker write onto the host', () => {
+  it('-- -v DIR:/etc --: refused before docker cp, the host folder unchanged, nothing left', async () => {
+    // a throw-away folder stands in for the host's /etc (never the real one)
+    const fake = mkdtempSync('/tmp/x11docker-e2e-fakeetc-');
+    try {
+      writeFileSync(join(fake, 'passwd'), 'sentinel\n');
+      const base = await leftovers();
+      const r = await asTester(['--', '-v', `${fake}:/etc`, '--', BUSYBOX, 'true']);
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, new RegExp(`error: Raw option '-v ${fake}:/etc' covers /etc/passwd.*--user=RETAIN`));
+      assert.equal(r.stderr.trim().split('\n').filter((l) => /error/.test(l)).length, 1, r.stderr);
+      assert.equal(readFileSync(join(fake, 'passwd'), 'utf8'), 'sentinel\n');
+      assert.deepEqual((await execa('ls', ['-A', fake])).stdout.split('\n'), ['passwd']);
+      // the same for a mount over the container user's HOME folder
+      const home = await asTester(['--', `--mount=type=bind,src=${fake},dst=${thome}`, '--', BUSYBOX, 'true']);
+      assert.equal(home.exitCode, 64, home.stderr);
+      assert.match(home.stderr, new RegExp(`covers ${thome}`));
+      assert.deepEqual((await execa('ls', ['-A', fake])).stdout.split('\n'), ['passwd']);
+      await assertNothingLeft(base);
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('container users', () => {
   it('--user=root runs as root with no capabilities, and warns', async () => {
     const base = await leftovers();

@@ -1,0 +1,89 @@
+/**
+ * Guard for what x11docker writes into a created container (`docker cp` of the user database,
+ * HOME, the init system's launchers): `docker cp` writes THROUGH bind mounts and volumes, so a
+ * raw `-v /etc:/etc` after `--` would make x11docker overwrite the host's /etc/passwd. Upstream
+ * x11docker never writes through a mount it did not make for that purpose; this module finds the
+ * mounts (from `docker inspect` .Mounts of the created container) that cover a written path.
+ * Pure: unit-tested without an engine.
+ */
+import { posix } from 'node:path';
+import { printable, X11DockerError } from '../errors.js';
+
+/** One entry of `docker|podman container inspect` .Mounts (only the fields used here). */
+export interface InspectedMount {
+  /** `bind`, `volume`, `tmpfs`, ... */
+  readonly Type?: string;
+  /** Host path (bind) or volume data path. */
+  readonly Source?: string;
+  /** Absolute path in the container. */
+  readonly Destination: string;
+}
+
+/** True when `path` is `dir` itself or lies below it (both absolute, POSIX). */
+export function atOrBelow(path: string, dir: string): boolean {
+  const p = posix.normalize(path);
+  const d = posix.normalize(dir).replace(/\/+$/, '') || '/';
+  return d === '/' || p === d || p.startsWith(`${d}/`);
+}
+
+/**
+ * Refuses when a path x11docker is about to write lies at or below a mount of the container.
+ * @param written absolute container paths that x11docker writes (files and folders).
+ * @param mounts the created container's mounts (`docker inspect` .Mounts).
+ * @param ownTargets mount targets that x11docker made itself to write their mount point (the
+ *   private tmpfs folders whose owner and mode are set through the mount point); a write exactly
+ *   at one of them is expected, not a conflict. Volumes that no raw option made (the image's
+ *   VOLUME folders: anonymous copies of the image's own files) are no conflict either.
+ * @param engineArgs the raw engine options after `--`, to name the one that made the mount.
+ * @throws X11DockerError (exit 64) naming the written path, the mount and the raw option.
+ */
+export function checkWritesNotMounted(
+  written: readonly string[],
+  mounts: readonly InspectedMount[],
+  ownTargets: readonly string[],
+  engineArgs: readonly string[],
+): void {
+  for (const path of written) {
+    for (const m of mounts) {
+      if (!atOrBelow(path, m.Destination)) continue;
+      if (ownTargets.includes(posix.normalize(path)) && posix.normalize(path) === posix.normalize(m.Destination)) continue;
+      const raw = rawOptionFor(m.Destination, engineArgs);
+      // an anonymous volume of the image's VOLUME: a fresh copy of the image's folder, removed with the container
+      if (m.Type === 'volume' && raw === undefined) continue;
+      throw new X11DockerError(
+        `${raw ? `Raw option '${printable(raw)}'` : `A mount at ${printable(m.Destination)}`} covers ${printable(path)}, which x11docker writes into the container ` +
+          `(${m.Type === 'bind' && m.Source ? `it would change ${printable(posix.join(m.Source, posix.relative(m.Destination, path)))} on the host` : 'it would write into the mounted volume'}). ` +
+          'Drop or narrow that mount, or use --user=RETAIN to keep the image\'s own user set-up.',
+      );
+    }
+  }
+}
+
+/**
+ * The raw engine option that mounts at `destination`: `-v`/`--volume` (`SRC:DST[:opts]` or a bare
+ * DST), `--mount` (`dst=`/`destination=`/`target=`), `--tmpfs DST[:opts]`, either as `--opt=V` or
+ * `--opt V`. Undefined when none matches (e.g. a VOLUME of the image).
+ */
+export function rawOptionFor(destination: string, engineArgs: readonly string[]): string | undefined {
+  const want = posix.normalize(destination).replace(/\/+$/, '') || '/';
+  const same = (p: string | undefined) => p !== undefined && p !== '' && (posix.normalize(p).replace(/\/+$/, '') || '/') === want;
+  for (let i = 0; i < engineArgs.length; i++) {
+    const a = engineArgs[i]!;
+    const m = /^(-v|--volume|--mount|--tmpfs)(?:=(.*))?$/.exec(a) ?? /^(-v)(.+)$/.exec(a);
+    if (!m) continue;
+    const value = m[2] ?? engineArgs[i + 1];
+    if (value === undefined) continue;
+    const shown = m[2] !== undefined ? a : `${a} ${value}`;
+    if (m[1] === '--mount') {
+      const dst = value.split(',').map((kv) => kv.split('=')).find(([k]) => k === 'dst' || k === 'destination' || k === 'target')?.[1];
+      if (same(dst)) return shown;
+    } else if (m[1] === '--tmpfs') {
+      if (same(value.split(':')[0])) return shown;
+    } else {
+      const parts = value.split(':');
+      const dst = parts.length === 1 ? parts[0] : parts[1];
+      if (same(dst)) return shown;
+    }
+  }
+  return undefined;
+}

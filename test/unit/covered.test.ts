@@ -1,0 +1,54 @@
+/**
+ * checkWritesNotMounted: x11docker must never write its user database, HOME or launchers through
+ * a raw -v/--mount onto the host (docker cp writes through mounts).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { atOrBelow, checkWritesNotMounted, rawOptionFor } from '../../src/plan/covered.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const WRITTEN = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers', '/home', '/home/u', '/x11docker/launch'];
+
+describe('writes into the container through mounts', () => {
+  it('-v /tmp/fake:/etc is refused, naming the raw option, the host file and the fix', () => {
+    const err = (() => {
+      try {
+        checkWritesNotMounted(WRITTEN, [{ Type: 'bind', Source: '/tmp/fake', Destination: '/etc' }], [], ['-v', '/tmp/fake:/etc']);
+      } catch (e) {
+        return e as X11DockerError;
+      }
+      assert.fail('not refused');
+    })();
+    assert.ok(err instanceof X11DockerError);
+    assert.equal(err.exitCode, 64);
+    assert.match(err.message, /^Raw option '-v \/tmp\/fake:\/etc' covers \/etc\/passwd.*\/tmp\/fake\/passwd on the host.*--user=RETAIN/);
+    assert.equal(err.message.split('\n').length, 1);
+  });
+  it('a mount exactly on a written file, on HOME, on its parent or on the launcher folder is refused', () => {
+    for (const [dst, arg] of [['/etc/shadow', '--mount=type=bind,src=/tmp/s,dst=/etc/shadow'], ['/home/u', '--volume=/tmp/h:/home/u:rw'], ['/home', '-v/tmp/h:/home'], ['/x11docker', '--mount=type=volume,source=v,target=/x11docker']] as const) {
+      assert.throws(() => checkWritesNotMounted(WRITTEN, [{ Type: 'bind', Source: '/tmp/x', Destination: dst }], [], [arg]), (e: Error) => e.message.includes(`'${arg}'`), dst);
+    }
+  });
+  it('a named volume over /etc is refused; an anonymous volume of the image\'s VOLUME is not', () => {
+    assert.throws(() => checkWritesNotMounted(WRITTEN, [{ Type: 'volume', Source: '/var/lib/docker/volumes/v/_data', Destination: '/etc' }], [], ['-v', 'v:/etc']), /Raw option '-v v:\/etc'.*mounted volume/);
+    assert.doesNotThrow(() => checkWritesNotMounted(WRITTEN, [{ Type: 'volume', Source: '/var/lib/docker/volumes/abc/_data', Destination: '/home/u' }], [], []));
+  });
+  it('mounts beside the written paths, and x11docker\'s own tmpfs mount point, are fine', () => {
+    assert.doesNotThrow(() =>
+      checkWritesNotMounted([...WRITTEN, '/run/user/1000'], [
+        { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' },
+        { Type: 'bind', Source: '/tmp/data', Destination: '/etc/app' },
+        { Type: 'bind', Source: '/tmp/data', Destination: '/home/u2' },
+        { Type: 'tmpfs', Source: '', Destination: '/run/user/1000' },
+      ], ['/run/user/1000'], []),
+    );
+    // a tmpfs that x11docker did not make is a conflict
+    assert.throws(() => checkWritesNotMounted(['/run/user/1000'], [{ Type: 'tmpfs', Destination: '/run/user/1000' }], [], ['--tmpfs', '/run/user/1000']), /'--tmpfs \/run\/user\/1000'/);
+  });
+  it('a mount of / or with a trailing slash covers everything below it', () => {
+    assert.ok(atOrBelow('/etc/passwd', '/'));
+    assert.ok(atOrBelow('/etc/passwd', '/etc/'));
+    assert.ok(!atOrBelow('/etc2/passwd', '/etc'));
+    assert.equal(rawOptionFor('/etc', ['--volume', '/tmp/f:/etc/:ro']), '--volume /tmp/f:/etc/:ro');
+  });
+});
