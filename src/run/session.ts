@@ -7,6 +7,7 @@ import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
 import { assertWritesNotMounted, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
+import { describeRunning } from '../xserver/describe.js';
 import { clipboardSyncCommand } from './clipboard.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { Engine, type ContainerFile } from './engine.js';
@@ -185,8 +186,11 @@ export class Session {
       return EXIT_SIGINT;
     }
 
-    log.note(`X server :${x.display} is running. Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
+    log.note(`${describeRunning(plan.driver, x.display, this.launch)} Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
+    // --hostdisplay/--nothing start no process: keep Node's event loop alive until a signal
+    const keepAlive = x.server ? undefined : setInterval(() => undefined, 1 << 30);
     const first = await ended;
+    clearInterval(keepAlive);
     if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
     return EXIT_SIGINT;
   }
