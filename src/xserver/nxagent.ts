@@ -5,8 +5,11 @@ import { hardeningArgs, type DisplayDriver } from './driver.js';
  * `--nxagent`: nxagent (NX) as a seamless server (`-R`, rootless: each window on the user's
  * desktop) or in one window with `--desktop` (`-D`). nxagent has no `-displayfd`: readiness is a
  * real X11 connection set-up with the session cookie. It writes its own lock file. Its NX
- * options (clipboard on or off) come from an options file in the session folder, as upstream
- * x11docker does. MIT-SHM and XTEST are off; nxagent forwards input itself.
+ * options (clipboard on or off, the desktop's `geometry=WxH` from `--size`, or `fullscreen=1`)
+ * come from an options file in the session folder, as upstream x11docker does. nxagent honours
+ * that geometry only when the user's display has a window manager: without one (a bare Xvfb)
+ * nxagent forces its fullscreen mode and sizes its window itself (Screen.c, "Forcing fullscreen
+ * mode with no window manager running"). MIT-SHM and XTEST are off; nxagent forwards input itself.
  */
 export const nxagent: DisplayDriver = {
   name: 'nxagent',

@@ -105,12 +105,32 @@ describe('--nxagent', () => {
     }, 'nxagent-seamless');
   });
 
-  it('--desktop: one nxagent window on the user display holds the whole new screen', async () => {
-    // (nxagent 3.5.99 sizes its desktop window itself, 3/4 of the user's screen, whatever --size says)
-    await visibleSession(['--nxagent', '--desktop'], async (s) => {
-      await waitFor('the nxagent desktop window', async () => new RegExp(`"x11docker :${s.display}[^"]*": \\("NXAgent" "NXAgent"\\)\\s+\\d+x\\d+`).test(await hostTree()), 30000);
-      assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
-    }, 'nxagent-desktop');
+  it('--desktop --size: one nxagent window of that size on the user display holds the whole new screen', async () => {
+    // nxagent forces its fullscreen mode (and sizes itself) when the user display has no window
+    // manager, whatever --size says; a desktop has one: here twm, placing windows itself
+    const rc = join(mkdtempSync(join(tmpdir(), 'x11docker-twm-')), 'twmrc');
+    writeFileSync(rc, 'RandomPlacement\nNoTitle\n');
+    const wm = execa('twm', ['-f', rc], { env: { DISPLAY: host.display }, reject: false, stdout: 'ignore', stderr: 'ignore' });
+    try {
+      await visibleSession(['--nxagent', '--desktop', '--size=640x480'], async (s) => {
+        await waitFor('the nxagent desktop window of 640x480', async () => new RegExp(`"x11docker :${s.display}[^"]*": \\("NXAgent" "NXAgent"\\)\\s+640x480`).test(await hostTree()), 30000);
+        assert.match((await xclient('xdpyinfo', [], s.xenv)).stdout, /dimensions:\s+640x480/);
+        assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
+      }, 'nxagent-desktop');
+    } finally {
+      wm.kill();
+      await wm;
+      rmSync(dirname(rc), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--fullscreen', () => {
+  it('Xephyr: its window covers the whole user screen, and the new screen has the user screen size', async () => {
+    await visibleSession(['--xephyr', '--fullscreen'], async (s) => {
+      await waitFor('an Xephyr window of 1280x900 at +0+0 on the user display', async () => new RegExp(`"x11docker :${s.display}[^"]*": \\("Xephyr" "Xephyr"\\)\\s+1280x900\\+0\\+0`).test(await hostTree()), 30000);
+      assert.match((await xclient('xdpyinfo', [], s.xenv)).stdout, /dimensions:\s+1280x900/);
+    }, 'xephyr-fullscreen');
   });
 });
 
