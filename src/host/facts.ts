@@ -6,7 +6,7 @@ import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
 import { pathsToCheck, type PathKind } from '../plan/mounts.js';
-import { hostPathKinds } from './paths.js';
+import { hostPathKinds, hostRealPaths } from './paths.js';
 import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
@@ -60,6 +60,8 @@ export interface HostFacts {
   readonly pid: number;
   /** What the host has at the paths of `--home`, `--homedir` and `--sharedir` (see src/plan/mounts.ts). */
   readonly pathKinds?: ReadonlyMap<string, PathKind>;
+  /** Resolved form (symbolic links followed) of the same paths; see hostRealPaths. */
+  readonly realPaths?: ReadonlyMap<string, string>;
   /** The host's `$LANG` (for `--lang` without a value). */
   readonly lang?: string;
   /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */
@@ -103,6 +105,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     sessionId: randomBytes(6).toString('hex'),
     pid: process.pid,
     pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
+    realPaths: hostRealPaths(pathsToCheck(options, user.home, options.image)),
     lang: env.LANG,
     resources: gatherHostResources(user, env),
   };

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { PathKind } from '../plan/mounts.js';
 
 /**
@@ -16,4 +17,22 @@ export function hostPathKinds(paths: readonly string[]): Map<string, PathKind> {
       }
     }),
   );
+}
+
+/**
+ * The resolved form of each path (symbolic links followed, `realpath`). For a path that does not
+ * exist yet, its nearest existing ancestor is resolved and the rest appended, so a folder that
+ * x11docker will create is judged where it will really be.
+ * @param paths absolute host paths.
+ */
+export function hostRealPaths(paths: readonly string[]): Map<string, string> {
+  const resolveOne = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      const parent = dirname(p);
+      return parent === p ? p : join(resolveOne(parent), basename(p));
+    }
+  };
+  return new Map(paths.map((p) => [p, resolveOne(p)] as const));
 }

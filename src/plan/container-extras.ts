@@ -36,7 +36,7 @@ export interface ContainerExtras {
 /**
  * Plans HOME, shared folders, RETAIN, sudo and locale, adding upstream's warnings and notes.
  * @param options parsed options.
- * @param host host facts (`pathKinds` for the shared paths, `lang` for `--lang` alone).
+ * @param host host facts (`pathKinds` and `realPaths` for the shared paths, `lang` for `--lang` alone).
  * @param user the container user chosen by the plan.
  * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with `--user=RETAIN`.
  */
@@ -45,7 +45,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (retainUser && options.sudouser) {
     throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
   }
-  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes);
+  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths);
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
@@ -66,6 +66,8 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: SessionRuntime): string[] {
   const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
+  // x11docker's cache inside a shared HOME: covered by an empty read-only tmpfs (other sessions' cookies)
+  for (const m of c.mounts.masks) args.push(`--mount=${['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096'].map((f) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}`);
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host
   // user's ids (docker only; a daemon without remapping ignores it)
   if (c.mounts.homeMounted && c.backend === 'docker') args.push('--userns=host');

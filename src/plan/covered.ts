@@ -8,6 +8,7 @@
  */
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
+import { sharePolicy } from './sensitive.js';
 
 /** One entry of `docker|podman container inspect` .Mounts (only the fields used here). */
 export interface InspectedMount {
@@ -86,4 +87,39 @@ export function rawOptionFor(destination: string, engineArgs: readonly string[])
     }
   }
   return undefined;
+}
+
+/**
+ * Applies the sensitive-path policy of `--sharedir` (sensitive.ts) to the host folders that raw
+ * options after `--` bind-mount (`-v /tmp/.X11-unix:/x`, `--mount type=bind,src=...`): a raw
+ * option must not hand the container what x11docker refuses to share (the X sockets of all
+ * displays, the engine socket, x11docker's cache); what it warns about is warned about.
+ * Mounts that no raw option names (x11docker's own) are skipped.
+ * @param mounts the created container's mounts (`docker inspect` .Mounts).
+ * @param engineArgs the raw options after `--`.
+ * @param realOf resolves a host path (symbolic links followed).
+ * @param hostHome the host user's HOME.
+ * @param warnings receives the warnings.
+ * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
+ */
+export function checkRawBindSources(
+  mounts: readonly InspectedMount[],
+  engineArgs: readonly string[],
+  realOf: (path: string) => string,
+  hostHome: string,
+  warnings: string[],
+): void {
+  for (const m of mounts) {
+    if (m.Type !== 'bind' || !m.Source) continue;
+    const raw = rawOptionFor(m.Destination, engineArgs);
+    if (raw === undefined) continue;
+    const real = realOf(m.Source);
+    const v = sharePolicy(real, hostHome);
+    if (v.level === 'refuse') {
+      throw new X11DockerError(`Raw option '${printable(raw)}' is refused: it shares ${printable(real)} and ${v.why}. Share a sub folder that holds only what the container needs.`);
+    }
+    if (v.level !== 'ok') {
+      warnings.push(`Raw option '${printable(raw)}': ${v.why}${v.level === 'mask' ? `; x11docker's cache ${v.cache} (other sessions' cookies) is visible to the container` : ''}.`);
+    }
+  }
 }

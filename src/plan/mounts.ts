@@ -11,6 +11,7 @@ import { join, posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import type { HostUser } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
+import { applySharePolicy } from './sensitive.js';
 import type { ContainerUser } from './userdb.js';
 
 /** A bind mount from the host into the container. */
@@ -30,13 +31,16 @@ export interface MountPlan {
   readonly createHostDir?: string;
   /** True when HOME is a mounted host folder (x11docker then does not create HOME inside the container). */
   readonly homeMounted: boolean;
+  /**
+   * Container paths covered by an empty read-only tmpfs: x11docker's cache inside a shared host
+   * HOME (or a folder containing it), so other sessions' cookies stay hidden.
+   */
+  readonly masks: readonly string[];
 }
 
 /** What the host has at a path: a folder, another kind of file, or nothing. */
 export type PathKind = 'dir' | 'file' | 'missing';
 
-/** Host folders that give a container power over the host or the user's secrets when shared. */
-const SENSITIVE = ['/etc', '/root', '/boot', '/dev', '/proc', '/sys', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/var/lib/docker', '/tmp/.X11-unix'];
 
 /**
  * The folder name for `--home` without a value: the image name with `/` replaced by `-` and
@@ -56,7 +60,12 @@ export function homeFolderName(image: string): string {
  * @param paths what the host has at each `--sharedir` path and at the `--home=DIR` path.
  * @param warnings receives isolation warnings.
  * @param notes receives notes.
- * @throws X11DockerError when a `--sharedir` path does not exist, or `--home=DIR` is not a folder.
+ * @param realPaths the resolved form (symbolic links followed) of those paths; a missing entry
+ *   means the path is its own resolved form. The resolved path is judged by the one
+ *   sensitive-path policy (sensitive.ts) and is what gets mounted; the target in the container
+ *   stays the path as given.
+ * @throws X11DockerError when a `--sharedir` path does not exist, `--home=DIR` is not a folder,
+ *   or either is a folder the policy refuses.
  */
 export function planMounts(
   options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user'>,
@@ -65,8 +74,13 @@ export function planMounts(
   paths: ReadonlyMap<string, PathKind>,
   warnings: string[],
   notes: string[],
+  realPaths: ReadonlyMap<string, string> = new Map(),
 ): MountPlan {
   const mounts: BindMount[] = [];
+  const masks: string[] = [];
+  const hide = (cache: string | undefined, source: string, target: string) => {
+    if (cache) masks.push(posix.join(target, posix.relative(source, cache)));
+  };
   let createHostDir: string | undefined;
   let homeMounted = false;
   if (options.home !== undefined) {
@@ -81,9 +95,14 @@ export function planMounts(
       const kind = paths.get(source) ?? 'missing';
       if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${printable(source)}: this is a file, not a folder. Give a folder.`);
       if (kind === 'missing') createHostDir = source;
-      if (source === hostUser.home) {
-        warnings.push(`Option --homedir ${source}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
+      const real = realPaths.get(source) ?? source;
+      if (real === hostUser.home) {
+        warnings.push(`Option --homedir ${printable(source)}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
+        hide(posix.join(hostUser.home, '.cache', 'x11docker'), real, user.home);
+      } else {
+        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings), real, user.home);
       }
+      if (kind !== 'missing') source = real;
     }
     mounts.push({ source, target: user.home, readonly: false });
     homeMounted = true;
@@ -95,14 +114,13 @@ export function planMounts(
     const kind = paths.get(s.path) ?? 'missing';
     if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${printable(s.path)}: no such file or folder on the host. Create it first, or fix the path.`);
     let target = s.path;
-    if (s.path === hostUser.home && user) {
+    if ((realPaths.get(s.path) ?? s.path) === hostUser.home && user) {
       // upstream: the host HOME goes below the container's HOME, not over it
       target = posix.join(user.home, 'hosthome');
       notes.push(`Option --sharedir ${printable(s.path)}: your host HOME is shared as ${target} in the container.`);
     }
-    if (SENSITIVE.some((d) => s.path === d || s.path.startsWith(`${d}/`)) || s.path === hostUser.home) {
-      warnings.push(`Option --sharedir ${printable(s.path)}${s.readonly ? ':ro' : ''}: a sensitive host path is shared with the container${s.readonly ? ' (read-only)' : ''}. It may read secrets${s.readonly ? '' : ' or change the host'} from there.`);
-    }
+    const real = realPaths.get(s.path) ?? s.path;
+    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings);
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }
@@ -110,9 +128,10 @@ export function planMounts(
     if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
     }
-    mounts.push({ source: s.path, target, readonly: s.readonly });
+    mounts.push({ source: real, target, readonly: s.readonly });
+    hide(cache, real, target);
   }
-  return { mounts, createHostDir, homeMounted };
+  return { mounts, createHostDir, homeMounted, masks };
 }
 
 /** The host paths whose kind {@link planMounts} needs (for the host facts). */

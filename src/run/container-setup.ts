@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, type SessionPlan } from '../plan/plan.js';
-import { checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
+import { checkRawBindSources, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
+import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
 import type { ContainerFile, Engine } from './engine.js';
@@ -150,16 +151,20 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
 }
 
 /**
- * Refuses to write into a created container when one of the paths x11docker writes lies at or
- * below a mount of it (a raw `-v`/`--mount` after `--`, or a VOLUME): `docker cp` would write
- * through the mount onto the host (see src/plan/covered.ts). Reads the mounts with
- * `container inspect` (docker, podman and nerdctl answer .Mounts with .Destination).
+ * Checks a created container's mounts (`container inspect` .Mounts; docker, podman and nerdctl
+ * answer .Destination/.Source/.Type) before x11docker reads or writes anything in it:
+ * - refuses when a path x11docker writes lies at or below a mount it did not make for that
+ *   purpose (a raw `-v`/`--mount` after `--`): `docker cp` would write through the mount onto
+ *   the host (src/plan/covered.ts checkWritesNotMounted);
+ * - applies the `--sharedir` sensitive-path policy to host folders that raw options bind-mount
+ *   (checkRawBindSources): refused ones are refused, warned ones warned about.
  * @param paths absolute container paths that are about to be written (or read, for the user database).
  * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
  * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
  */
-export async function assertWritesNotMounted(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
-  if (paths.length === 0) return;
+export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
+  const engineArgs = plan.container?.engineArgs ?? [];
+  if (paths.length === 0 && engineArgs.length === 0) return;
   const r = await run(engine.backend, ['container', 'inspect', '--format', '{{json .Mounts}}', id], { reject: false });
   let mounts: InspectedMount[];
   try {
@@ -168,5 +173,8 @@ export async function assertWritesNotMounted(plan: SessionPlan, engine: Engine, 
   } catch (error) {
     throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`);
   }
-  checkWritesNotMounted(paths, mounts, ownTargets, plan.container?.engineArgs ?? []);
+  const warnings: string[] = [];
+  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkWritesNotMounted(paths, mounts, ownTargets, engineArgs);
+  for (const w of warnings) log.warning(w);
 }

@@ -4,7 +4,7 @@ import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11Docker
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
 import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
-import { assertWritesNotMounted, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
+import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
 import { describeRunning } from '../xserver/describe.js';
@@ -394,14 +394,14 @@ export class Session {
     const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
     if (c.retainUser) {
       // --user=RETAIN: the image's user, no set-up (only x11docker's launchers, if any)
-      await assertWritesNotMounted(this.plan, this.engine, id, serviceFiles.map((f) => f.path), []);
+      await checkContainerMounts(this.plan, this.engine, id, serviceFiles.map((f) => f.path), []);
       if (serviceFiles.length > 0) await this.engine.writeFiles(id, serviceFiles);
       return id;
     }
     // docker cp reads and writes through bind mounts and volumes: never the host's files via a
     // raw -v/--mount (checked before the image's user database is read and cached)
     const tmpfsTargets = (this.launch?.containerMounts ?? []).filter((m) => m.tmpfs).map((m) => m.target);
-    await assertWritesNotMounted(this.plan, this.engine, id, [...userFilePaths(this.plan), ...tmpfsTargets, ...serviceFiles.map((f) => f.path)], tmpfsTargets);
+    await checkContainerMounts(this.plan, this.engine, id, [...userFilePaths(this.plan), ...tmpfsTargets, ...serviceFiles.map((f) => f.path)], tmpfsTargets);
     const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
     const files = userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner));
     // the engine copies a tmpfs mount point's mode and owner onto the tmpfs at start (tmpcopyup):

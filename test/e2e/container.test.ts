@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
@@ -180,6 +180,58 @@ describe('raw mounts after -- never let x11docker write onto the host', () => {
     } finally {
       rmSync(fake, { recursive: true, force: true });
     }
+  });
+
+  it('-- -v /tmp/.X11-unix:... --: the host X sockets are refused like --sharedir; /etc read-only warns', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--', '-v', '/tmp/.X11-unix:/hostx', '--', BUSYBOX, 'true']);
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.match(r.stderr, /error: Raw option '-v \/tmp\/.X11-unix:\/hostx' is refused: .*X servers/);
+    const etc = await asTester(['--', '--volume=/etc:/hostetc:ro', '--', BUSYBOX, 'sh', '-c', 'test -f /hostetc/passwd && echo shared=yes']);
+    assert.equal(etc.exitCode, 0, etc.stderr);
+    assert.equal(line(etc.stdout, 'shared'), 'yes');
+    assert.match(etc.stderr, /WARNING: Raw option '--volume=\/etc:\/hostetc:ro': a sensitive host path/);
+    await assertNothingLeft(base);
+  });
+});
+
+describe('one sensitive-path policy for --sharedir, --homedir and --home=DIR', () => {
+  it('a symbolic link is judged as its target: a link to /etc warns, a link to /tmp/.X11-unix is refused', async () => {
+    const base = mkdtempSync('/tmp/x11docker-e2e-link-');
+    try {
+      chmodSync(base, 0o755);
+      symlinkSync('/etc', join(base, 'etc'));
+      symlinkSync('/tmp/.X11-unix', join(base, 'x11'));
+      const before = await leftovers();
+      const r = await asTester(['--sharedir', `${join(base, 'etc')}:ro`, BUSYBOX, 'sh', '-c', `test -f ${join(base, 'etc')}/passwd && echo shared=yes`]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(line(r.stdout, 'shared'), 'yes');
+      assert.match(r.stderr, new RegExp(`WARNING: Option --sharedir ${join(base, 'etc')}:ro \\(a symbolic link to /etc\\): a sensitive host path`));
+      for (const args of [['--sharedir', join(base, 'x11')], ['--homedir', join(base, 'x11')], [`--home=${join(base, 'x11')}`], ['--homedir', '/tmp/.X11-unix']]) {
+        const x = await asTester([...args, BUSYBOX, 'true']);
+        assert.equal(x.exitCode, 64, `${args.join(' ')}: ${x.stderr}`);
+        assert.match(x.stderr, /error: Option --(sharedir|homedir) \S+( \(a symbolic link to \/tmp\/.X11-unix\))? is refused: it holds the sockets of all X servers/);
+        assert.equal(x.stderr.trim().split('\n').length, 1, x.stderr);
+      }
+      await assertNothingLeft(before);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('x11docker\'s cache is refused; sharing HOME hides it (other sessions\' cookies) behind an empty mount', async () => {
+    const before = await leftovers();
+    for (const dir of [join(thome!, '.cache', 'x11docker'), join(thome!, '.cache')]) {
+      const r = await asTester(['--sharedir', dir, BUSYBOX, 'true']);
+      assert.equal(r.exitCode, 64, r.stderr);
+      assert.match(r.stderr, /is refused: it (is|contains) .*x11docker's cache/);
+    }
+    // during the session its own folder (with the cookie) is in the tester's cache on the host
+    const r = await asTester(['--sharedir', `${thome}:ro`, BUSYBOX, 'sh', '-c', 'echo "cache=$(ls -A $HOME/hosthome/.cache/x11docker | wc -l) home=$(test -d $HOME/hosthome/.cache && echo yes)"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'cache'), '0 home=yes');
+    assert.match(r.stderr, /WARNING: Option --sharedir \S+:ro: your host HOME is shared/);
+    await assertNothingLeft(before);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { atOrBelow, checkWritesNotMounted, rawOptionFor } from '../../src/plan/covered.js';
+import { atOrBelow, checkRawBindSources, checkWritesNotMounted, rawOptionFor } from '../../src/plan/covered.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const WRITTEN = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers', '/home', '/home/u', '/x11docker/launch'];
@@ -50,5 +50,29 @@ describe('writes into the container through mounts', () => {
     assert.ok(atOrBelow('/etc/passwd', '/etc/'));
     assert.ok(!atOrBelow('/etc2/passwd', '/etc'));
     assert.equal(rawOptionFor('/etc', ['--volume', '/tmp/f:/etc/:ro']), '--volume /tmp/f:/etc/:ro');
+  });
+});
+
+describe('host folders mounted by raw options follow the --sharedir policy', () => {
+  const same = (p: string) => p;
+  it('the host X sockets, the docker socket and x11docker\'s cache are refused, naming the raw option', () => {
+    for (const [src, arg, why] of [
+      ['/tmp/.X11-unix', '-v /tmp/.X11-unix:/tmp/.X11-unix', /X servers/],
+      ['/var/run/docker.sock', '--volume=/var/run/docker.sock:/d.sock', /docker socket/],
+      ['/home/alice/.cache/x11docker', '--mount=type=bind,src=/home/alice/.cache/x11docker,dst=/c', /cookies/],
+    ] as const) {
+      const dst = arg.includes('dst=') ? '/c' : arg.split(':')[1]!;
+      assert.throws(
+        () => checkRawBindSources([{ Type: 'bind', Source: src, Destination: dst }], arg.split(' '), same, '/home/alice', []),
+        (e: Error) => e instanceof X11DockerError && e.message.startsWith(`Raw option '${arg}' is refused`) && why.test(e.message),
+        arg,
+      );
+    }
+  });
+  it('a link is judged as its target; sensitive folders warn; x11docker\'s own mounts are not judged', () => {
+    const warnings: string[] = [];
+    assert.throws(() => checkRawBindSources([{ Type: 'bind', Source: '/tmp/l', Destination: '/l' }], ['-v', '/tmp/l:/l'], (p) => (p === '/tmp/l' ? '/tmp/.X11-unix' : p), '/home/alice', warnings), /X servers/);
+    checkRawBindSources([{ Type: 'bind', Source: '/etc', Destination: '/hostetc' }, { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' }], ['-v', '/etc:/hostetc:ro'], same, '/home/alice', warnings);
+    assert.deepEqual(warnings, ["Raw option '-v /etc:/hostetc:ro': a sensitive host path is shared with the container."]);
   });
 });
