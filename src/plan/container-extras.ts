@@ -74,3 +74,30 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
   return args;
 }
+
+/**
+ * `--user=RETAIN` checks that need the image and the init/service plan:
+ * - an image whose USER is root, 0 or unset runs the command as root: upstream's `--user=root`
+ *   warning is given;
+ * - an init system or `--dbus-system` starts the container as root and x11docker's launcher
+ *   switches to x11docker's container user, so RETAIN could not be honoured: refused.
+ * @param retainUser `--user=RETAIN` was given.
+ * @param imageUser the image's USER (`Config.User`), '' when unset.
+ * @param service what the container starts: the init system and whether it starts as root.
+ * @param warnings receives the root warning.
+ * @throws X11DockerError (exit 64) for RETAIN with an init system or `--dbus-system`.
+ */
+export function checkRetainUser(retainUser: boolean, imageUser: string, service: { readonly init: string; readonly rootLaunch: boolean }, warnings: string[]): void {
+  if (!retainUser) return;
+  if (service.rootLaunch) {
+    const what = service.init === 'tini' || service.init === 'none' ? '--dbus-system' : `--init=${service.init}`;
+    throw new X11DockerError(`Option --user=RETAIN cannot be combined with ${what}: the container starts as root and x11docker's launcher runs the command as its own container user, not the image's USER. Use --user=NAME or --user=UID:GID instead, or leave out ${what}.`);
+  }
+  const name = imageUser.split(':')[0] ?? '';
+  if (name === '' || name === 'root' || name === '0') {
+    warnings.push(
+      `Option --user=RETAIN: the image's USER is ${name === '' ? 'not set' : name}, so the container command runs as root. Its capabilities are dropped and no-new-privileges is set, ` +
+        'but root in a container is still more dangerous if it breaks out.',
+    );
+  }
+}

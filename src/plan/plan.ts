@@ -12,7 +12,7 @@ import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
-import { planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
+import { checkRetainUser, planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 
 /** Default screen size of a new X server, in pixels. */
@@ -133,6 +133,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       command: options.command,
       services: planServices(options.services, host, user, imageConfig, options.command, warnings, notes, options.backend),
     };
+    checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
     for (const [flags, ours] of overridable) {
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
     }

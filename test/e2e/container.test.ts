@@ -261,6 +261,20 @@ describe('container users', () => {
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^entrypoint: user=appuser pwd=\/srv\/app args=sh -c /m);
     assert.equal(line(r.stdout, 'id'), 'appuser:4321 pwd=/srv/app');
+    assert.doesNotMatch(r.stderr, /runs as root/);
+    await assertNothingLeft(base);
+  });
+
+  it('--user=RETAIN on an image without USER runs as root with the root warning; with --init=runit it is refused', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--user=RETAIN', BUSYBOX, 'sh', '-c', 'echo "id=$(id -u)"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'id'), '0');
+    assert.match(r.stderr, /WARNING: Option --user=RETAIN: the image's USER is not set, so the container command runs as root/);
+    const runit = await asTester(['--user=RETAIN', '--init=runit', ENTRYPOINT, 'true']);
+    assert.equal(runit.exitCode, 64, runit.stderr);
+    assert.match(runit.stderr, /error: Option --user=RETAIN cannot be combined with --init=runit/);
+    assert.equal(runit.stderr.trim().split('\n').length, 1, runit.stderr);
     await assertNothingLeft(base);
   });
 

@@ -167,6 +167,21 @@ describe('container users', () => {
     assert.equal(plan(['--user=retain', 'app']).container!.retainUser, true);
   });
 
+  test('--user=RETAIN on an image whose USER is root or unset gives the --user=root warning; a user image does not', () => {
+    for (const u of ['', 'root', '0', '0:0', 'root:root']) {
+      const p = plan(['--user=RETAIN', 'app'], hostFacts(), { ...config, user: u });
+      assert.ok(p.warnings.some((w) => w.startsWith('Option --user=RETAIN: the image\'s USER is') && w.includes('runs as root')), `${u}: ${p.warnings.join('\n')}`);
+    }
+    assert.ok(!plan(['--user=RETAIN', 'app']).warnings.some((w) => w.includes('runs as root')));
+  });
+
+  test('--user=RETAIN with an init system or --dbus-system is refused (the launcher would replace the image USER)', () => {
+    for (const opt of ['--init=runit', '--openrc', '--sysvinit', '--dbus-system']) {
+      assertX11Error(() => plan(['--user=RETAIN', opt, 'app']), '--user=RETAIN', opt.startsWith('--init') || opt === '--dbus-system' ? opt : '--init=');
+    }
+    assert.doesNotThrow(() => plan(['--user=RETAIN', '--dbus', 'app']));
+  });
+
   test('--user=RETAIN cannot be combined with --home or --sudouser', () => {
     assertX11Error(() => plan(['--user=RETAIN', '--home', 'app']), '--home', 'RETAIN');
     assertX11Error(() => plan(['--user=RETAIN', '--sudouser', 'app']), '--sudouser', 'RETAIN');
