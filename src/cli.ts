@@ -5,6 +5,7 @@ import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
+import { imageNotFoundHint } from './options/persistence.js';
 import { planSession } from './plan/plan.js';
 import { Engine } from './run/engine.js';
 import { Session } from './run/session.js';
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // read-only look-ups, done concurrently
     const [host, imageConfig] = await Promise.all([
       gatherHostFacts(options),
-      options.image ? engine.inspectImage(options.image) : undefined,
+      options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
     ]);
     const plan = planSession(options, host, imageConfig);
     for (const n of plan.notes) log.note(n);

@@ -14,6 +14,12 @@ export type Backend = 'docker' | 'podman' | 'nerdctl';
  * Nothing here depends on the host.
  */
 export interface Options extends PersistenceOptions {
+  /**
+   * The option with an optional value (`--lang`, `--home`, ...) that was written right before the
+   * image without `=`: with getopt semantics its value cannot be the next word, so that word is
+   * the image. Used to explain "image not found" (src/options/persistence.ts imageNotFoundHint).
+   */
+  readonly optionalBeforeImage?: string;
   /** `--help` or a lone `-h`. */
   readonly help: boolean;
   /** `--version`. */
@@ -122,6 +128,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
   let xserver: XServerName | undefined;
   let rest: string[] = [];
   let restIsAfterTerminator = false;
+  let lastOptional: string | undefined;
 
   for (const token of tokens) {
     if (token.kind === 'positional' || token.kind === 'option-terminator') {
@@ -156,6 +163,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     }
     flags.add(spec.name);
     ordered.push({ name: spec.name, value: token.value });
+    lastOptional = spec.arg === 'optional' && token.value === undefined && token.rawName.startsWith('--') ? spec.name : undefined;
   }
 
   const exe = flags.has('exe');
@@ -203,6 +211,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     command,
     notes,
     services: parseServiceOptions(ordered),
+    optionalBeforeImage: !restIsAfterTerminator && image !== undefined && rest[0] === image ? lastOptional : undefined,
   };
   if (options.cleanup && image !== undefined) {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);

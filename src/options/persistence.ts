@@ -71,3 +71,18 @@ export function validateLocaleSpec(spec: string): void {
     throw new X11DockerError(`Option --lang needs a locale like de, de_DE or zh_CN.UTF-8 (got "${printable(spec)}").`);
   }
 }
+
+/**
+ * Explains an "image not found" error when the word taken as the image was meant as the value of
+ * the option before it: optional values (`--lang`, `--home`, ...) are only taken with `=`, as
+ * upstream's getopt parsing does, so `x11docker --lang de IMAGE` makes `de` the image.
+ * @param error the error from the engine's image look-up.
+ * @param options the parsed options (`optionalBeforeImage`, `image`).
+ * @returns a clearer X11DockerError (exit 64) naming the option and the `=` form, else `error` unchanged.
+ */
+export function imageNotFoundHint(error: unknown, options: { readonly optionalBeforeImage?: string; readonly image?: string }): unknown {
+  const name = options.optionalBeforeImage;
+  if (!name || options.image === undefined || !(error instanceof X11DockerError) || !/not found/i.test(error.message)) return error;
+  const v = printable(options.image);
+  return new X11DockerError(`Image '${v}' not found locally. Option --${name} takes its value only as --${name}=${v} (optional values need '='); written apart, '${v}' is read as the image name.`);
+}

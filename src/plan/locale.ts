@@ -1,7 +1,8 @@
 /**
  * `--lang[=LOCALE]`: the language locale of the container, as upstream x11docker's option:
  * `--lang=de` means `de_DE.UTF-8`, `zh_CN` and `zh_CN.UTF-8` both mean `zh_CN.UTF-8`, and
- * `--lang` alone takes the host's `$LANG`. Only UTF-8 locales are made. The locale is compiled
+ * `--lang` alone takes the host's `$LANG`. Without a charmap the locale is UTF-8; another charmap
+ * (`en_US.ISO-8859-1`) is honoured (`localedef -f ISO-8859-1`). The locale is compiled
  * with `localedef` from the image's own sources (Debian package `locales`), see src/run/locale.ts.
  */
 import { X11DockerError } from '../errors.js';
@@ -13,6 +14,8 @@ export interface LocalePlan {
   readonly name: string;
   /** Source locale under /usr/share/i18n/locales, e.g. `de_DE` (or `sr_RS@latin`). */
   readonly source: string;
+  /** Charmap under /usr/share/i18n/charmaps for `localedef -f`, e.g. `UTF-8` or `ISO-8859-1`. */
+  readonly charmap: string;
 }
 
 /** Language codes whose usual territory is not the code in capitals. */
@@ -39,10 +42,22 @@ export function resolveLocale(spec: string, hostLang: string | undefined): Local
     }
     validateLocaleSpec(value);
   }
-  const m = /^([a-zA-Z]{2,3})(?:_([a-zA-Z]{2}))?(?:\.[^@]*)?(@[a-zA-Z0-9]+)?$/.exec(value)!;
+  const m = /^([a-zA-Z]{2,3})(?:_([a-zA-Z]{2}))?(?:\.([^@]*))?(@[a-zA-Z0-9]+)?$/.exec(value)!;
   const language = m[1]!.toLowerCase();
   const territory = (m[2] ?? TERRITORY[language] ?? language).toUpperCase();
-  const modifier = m[3] ?? '';
+  const charmap = normalizeCharmap(m[3]);
+  const modifier = m[4] ?? '';
   const source = `${language}_${territory}${modifier}`;
-  return { name: `${language}_${territory}.UTF-8${modifier}`, source };
+  return { name: `${language}_${territory}.${charmap}${modifier}`, source, charmap };
+}
+
+/**
+ * The charmap file name for a locale's codeset: none or any spelling of UTF-8 is `UTF-8`,
+ * `iso88591` / `ISO-8859-1` is `ISO-8859-1`; others are upper-cased (glibc's charmap names).
+ */
+export function normalizeCharmap(codeset: string | undefined): string {
+  if (!codeset || /^utf-?8$/i.test(codeset)) return 'UTF-8';
+  const iso = /^iso[-_]?8859[-_]?(\d+)$/i.exec(codeset);
+  if (iso) return `ISO-8859-${iso[1]}`;
+  return codeset.toUpperCase();
 }

@@ -52,7 +52,7 @@ export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => 
 export async function prepareLocale(plan: SessionPlan, engine: Engine, register: RegisterCleanup): Promise<string | undefined> {
   const c = plan.container;
   if (!c?.locale) return undefined;
-  const { name, source } = c.locale;
+  const { name, source, charmap } = c.locale;
   const key = /^sha256:([a-f0-9]{64})$/.exec(c.imageConfig.id)?.[1];
   const owner = plan.dropToHostUser ? plan.hostUser : undefined;
   const base = key ? join(plan.cacheDir, 'images', `${key}.locales`) : join(plan.sessionDir, 'locales');
@@ -72,7 +72,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
     `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
     `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
     bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
-    '--no-archive', '-i', source, '-f', 'UTF-8', `/x11docker-locale/${name}`,
+    '--no-archive', '-i', source, '-f', charmap, `/x11docker-locale/${name}`,
   ];
   let id: string;
   try {
@@ -87,9 +87,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   ended = true;
   await engine.remove(id, true);
   if (!existsSync(join(work, name, 'LC_CTYPE'))) {
-    const why = /executable file not found|no such file or directory|not found/i.test(String(r.stderr))
-      ? 'the image has no localedef'
-      : `localedef failed: ${String(r.stderr).trim().split('\n')[0] ?? `exit ${r.exitCode}`}`;
+    const why = localedefFailure(String(r.stderr), r.exitCode, source, charmap);
     log.note(
       `Option --lang: cannot create locale ${name} in image ${c.image} (${why}). Install the locale sources in the image ` +
         `(Debian: apt-get install locales). LANG=${name} is set anyway; programs fall back to the C locale.`,
@@ -121,6 +119,18 @@ export function userFilePaths(plan: SessionPlan): string[] {
     if (!c.mounts.homeMounted) out.push(home);
   }
   return out;
+}
+
+/**
+ * Why `localedef` made no locale, from its stderr: the engine could not run it (the image has
+ * no localedef), the locale source or the charmap is missing in the image, or another failure.
+ * @param stderr what `docker start --attach` printed (engine and localedef messages).
+ */
+export function localedefFailure(stderr: string, exitCode: number | undefined, source: string, charmap: string): string {
+  if (/executable file not found|exec: "?localedef"?: no such file|localedef: not found/i.test(stderr)) return 'the image has no localedef';
+  if (/locale definition file|cannot open locale definition/i.test(stderr)) return `the image has no locale source ${source} (/usr/share/i18n/locales/${source})`;
+  if (/character map|charmap/i.test(stderr)) return `the image has no charmap ${charmap} (/usr/share/i18n/charmaps/${charmap}.gz)`;
+  return `localedef failed: ${stderr.trim().split('\n')[0] || `exit ${exitCode}`}`;
 }
 
 /**

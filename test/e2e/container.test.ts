@@ -352,6 +352,27 @@ describe('environment and locale', () => {
     assert.match(r.stderr, /--lang: cannot create locale de_DE.UTF-8 .*apt-get install locales/);
     await assertNothingLeft(base);
   });
+
+  it('--lang with another charmap is honoured; an unknown locale names the missing source, not localedef', async () => {
+    const base = await leftovers();
+    const iso = await asTester(['--lang=en_US.ISO-8859-1', LOCALES, 'sh', '-c', 'echo "lang=$LANG charmap=$(locale charmap)"']);
+    assert.equal(iso.exitCode, 0, iso.stderr);
+    assert.equal(line(iso.stdout, 'lang'), 'en_US.ISO-8859-1 charmap=ISO-8859-1', iso.stderr);
+    const xx = await asTester(['--lang=xx_YY', LOCALES, 'sh', '-c', 'echo lang=$LANG']);
+    assert.equal(xx.exitCode, 0, xx.stderr);
+    assert.match(xx.stderr, /cannot create locale xx_YY.UTF-8 .*\(the image has no locale source xx_YY/);
+    assert.doesNotMatch(xx.stderr, /has no localedef/);
+    await assertNothingLeft(base);
+  });
+
+  it('--lang de IMAGE (value written apart): the error says the value needs --lang=de', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--lang', 'de', BUSYBOX, 'true']);
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.match(r.stderr, /error: Image 'de' not found locally\. Option --lang takes its value only as --lang=de/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    await assertNothingLeft(base);
+  });
 });
 
 describe('images without bash, useradd or a shell', () => {

@@ -11,7 +11,8 @@ import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName, type PathKind } from '../../src/plan/mounts.js';
 import { resolveLocale } from '../../src/plan/locale.js';
 import { SUDO_PASSWORD_HASH, withSudo } from '../../src/plan/sudo.js';
-import { userFiles } from '../../src/run/container-setup.js';
+import { localedefFailure, userFiles } from '../../src/run/container-setup.js';
+import { imageNotFoundHint } from '../../src/options/persistence.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
@@ -227,13 +228,39 @@ describe('container users', () => {
 
 describe('--lang', () => {
   test('language codes become UTF-8 locales', () => {
-    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE' });
-    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN' });
-    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN' });
-    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US' });
-    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US' });
-    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU' });
-    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin' });
+    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8' });
+  });
+
+  test('another charmap is honoured, not silently turned into UTF-8', () => {
+    assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1' });
+    assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1' });
+    assert.deepEqual(resolveLocale('ja_JP.eucJP', undefined), { name: 'ja_JP.EUCJP', source: 'ja_JP', charmap: 'EUCJP' });
+  });
+
+  test('why localedef made no locale: missing localedef, missing source, missing charmap', () => {
+    assert.equal(localedefFailure('Error: exec: "localedef": executable file not found in $PATH', 127, 'xx_YY', 'UTF-8'), 'the image has no localedef');
+    assert.match(localedefFailure("[error] cannot open locale definition file `xx_YY': No such file or directory", 4, 'xx_YY', 'UTF-8'), /no locale source xx_YY/);
+    assert.match(localedefFailure('character map file `FOO\' not found: No such file or directory', 4, 'de_DE', 'FOO'), /no charmap FOO/);
+  });
+
+  test('an optional value written apart before the image explains "image not found"', () => {
+    const o = parseCommandLine(['--lang', 'de', 'img']);
+    assert.equal(o.image, 'de');
+    assert.equal(o.optionalBeforeImage, 'lang');
+    const hint = imageNotFoundHint(new X11DockerError("Image 'de' not found locally. Build it, or pull it first: docker pull de"), o);
+    assert.ok(hint instanceof X11DockerError);
+    assert.match(hint.message, /Option --lang takes its value only as --lang=de/);
+    assert.equal(parseCommandLine(['--lang=de', 'img']).optionalBeforeImage, undefined);
+    assert.equal(parseCommandLine(['--lang', '--', 'de']).optionalBeforeImage, undefined);
+    assert.equal(parseCommandLine(['--home', 'img']).optionalBeforeImage, 'home');
+    const other = new X11DockerError('docker does not answer');
+    assert.equal(imageNotFoundHint(other, o), other);
   });
 
   test('--lang alone takes the host $LANG; C or unset is refused', () => {
