@@ -123,3 +123,24 @@ export function checkRawBindSources(
     }
   }
 }
+
+/**
+ * Refuses raw mounts (options after `--`) at or above one of x11docker's own mount targets (the
+ * X socket under /tmp/.X11-unix, the cookie, the locale, HOME, shared folders): the engine would
+ * create x11docker's mount point inside the raw mount's source (a write onto the host), and the
+ * container would see the raw folder around x11docker's files. x11docker's own mounts are those
+ * that no raw option names.
+ * @throws X11DockerError (exit 64) naming the raw option and the covered target.
+ */
+export function checkRawOverOwn(mounts: readonly InspectedMount[], engineArgs: readonly string[]): void {
+  const named = mounts.map((m) => ({ m, raw: rawOptionFor(m.Destination, engineArgs) }));
+  for (const r of named) {
+    if (r.raw === undefined) continue;
+    for (const own of named) {
+      if (own.raw !== undefined || own.m.Type === 'volume') continue;
+      if (atOrBelow(own.m.Destination, r.m.Destination)) {
+        throw new X11DockerError(`Raw option '${printable(r.raw)}' covers ${printable(own.m.Destination)}, where x11docker mounts its own files. Mount it elsewhere, e.g. below /mnt.`);
+      }
+    }
+  }
+}

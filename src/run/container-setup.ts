@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, type SessionPlan } from '../plan/plan.js';
-import { checkRawBindSources, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
+import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
@@ -167,7 +167,8 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
  *   purpose (a raw `-v`/`--mount` after `--`): `docker cp` would write through the mount onto
  *   the host (src/plan/covered.ts checkWritesNotMounted);
  * - applies the `--sharedir` sensitive-path policy to host folders that raw options bind-mount
- *   (checkRawBindSources): refused ones are refused, warned ones warned about.
+ *   (checkRawBindSources): refused ones are refused, warned ones warned about;
+ * - refuses raw mounts at or above x11docker's own mount targets (checkRawOverOwn).
  * @param paths absolute container paths that are about to be written (or read, for the user database).
  * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
  * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
@@ -185,6 +186,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   }
   const warnings: string[] = [];
   checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkRawOverOwn(mounts, engineArgs);
   checkWritesNotMounted(paths, mounts, ownTargets, engineArgs);
   for (const w of warnings) log.warning(w);
 }

@@ -191,6 +191,16 @@ describe('raw mounts after -- never let x11docker write onto the host', () => {
     assert.equal(etc.exitCode, 0, etc.stderr);
     assert.equal(line(etc.stdout, 'shared'), 'yes');
     assert.match(etc.stderr, /WARNING: Raw option '--volume=\/etc:\/hostetc:ro': a sensitive host path/);
+    // a folder of ours over the new display's socket: the container would see it around the socket
+    const fake = mkdtempSync('/tmp/x11docker-e2e-fakex-');
+    try {
+      const over = await asTester(['--', '-v', `${fake}:/tmp/.X11-unix`, '--', BUSYBOX, 'true']);
+      assert.equal(over.exitCode, 64, over.stderr);
+      assert.match(over.stderr, new RegExp(`error: Raw option '-v ${fake}:/tmp/.X11-unix' covers /tmp/.X11-unix/X\\d+, where x11docker mounts its own files`));
+      assert.deepEqual((await execa('ls', ['-A', fake])).stdout, '');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
     await assertNothingLeft(base);
   });
 });

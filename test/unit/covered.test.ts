@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { atOrBelow, checkRawBindSources, checkWritesNotMounted, rawOptionFor } from '../../src/plan/covered.js';
+import { atOrBelow, checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, rawOptionFor } from '../../src/plan/covered.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const WRITTEN = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers', '/home', '/home/u', '/x11docker/launch'];
@@ -74,5 +74,17 @@ describe('host folders mounted by raw options follow the --sharedir policy', () 
     assert.throws(() => checkRawBindSources([{ Type: 'bind', Source: '/tmp/l', Destination: '/l' }], ['-v', '/tmp/l:/l'], (p) => (p === '/tmp/l' ? '/tmp/.X11-unix' : p), '/home/alice', warnings), /X servers/);
     checkRawBindSources([{ Type: 'bind', Source: '/etc', Destination: '/hostetc' }, { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' }], ['-v', '/etc:/hostetc:ro'], same, '/home/alice', warnings);
     assert.deepEqual(warnings, ["Raw option '-v /etc:/hostetc:ro': a sensitive host path is shared with the container."]);
+  });
+});
+
+describe('raw mounts over x11docker\'s own mount targets', () => {
+  const own = [
+    { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' },
+    { Type: 'bind', Source: '/home/alice/.cache/x11docker/s/cookie', Destination: '/x11docker/Xauthority' },
+  ];
+  it('a raw mount over /tmp/.X11-unix or /x11docker is refused; one beside them is fine', () => {
+    assert.throws(() => checkRawOverOwn([...own, { Type: 'bind', Source: '/tmp/fake', Destination: '/tmp/.X11-unix' }], ['-v', '/tmp/fake:/tmp/.X11-unix']), /Raw option '-v \/tmp\/fake:\/tmp\/.X11-unix' covers \/tmp\/.X11-unix\/X100/);
+    assert.throws(() => checkRawOverOwn([...own, { Type: 'volume', Source: '/v', Destination: '/x11docker' }], ['--volume=v:/x11docker']), /covers \/x11docker\/Xauthority/);
+    assert.doesNotThrow(() => checkRawOverOwn([...own, { Type: 'bind', Source: '/tmp/fake', Destination: '/mnt/fake' }], ['-v', '/tmp/fake:/mnt/fake']));
   });
 });
