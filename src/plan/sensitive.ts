@@ -21,7 +21,7 @@ export type ShareVerdict =
   | { readonly level: 'mask'; readonly why: string; readonly cache: string };
 
 /** Host folders that give a container power over the host or its secrets when shared (warned). */
-const SYSTEM = ['/etc', '/root', '/boot', '/dev', '/proc', '/sys', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/opt', '/srv', '/var', '/home', '/mnt', '/media', '/run', '/var/run'];
+const SYSTEM = ['/etc', '/root', '/boot', '/dev', '/proc', '/sys', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/home', '/run', '/var/run'];
 
 /**
  * Folders refused outright, with the reason: sharing them (or a folder containing them) gives the

@@ -52,7 +52,7 @@ describe('sharePolicy', () => {
     }
   });
   test('ordinary folders are fine', () => {
-    for (const p of [`${HOME}/Downloads`, `${HOME}/x11docker/app`, '/data', '/tmp/work', '/srvdata']) assert.equal(sharePolicy(p, HOME).level, 'ok', p);
+    for (const p of [`${HOME}/Downloads`, `${HOME}/x11docker/app`, '/data', '/tmp/work', '/srvdata', '/mnt/usb', '/media/alice/disk', '/opt/data']) assert.equal(sharePolicy(p, HOME).level, 'ok', p);
   });
 });
 
