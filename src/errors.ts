@@ -31,9 +31,10 @@ export const EXIT_SIGHUP = 129;
 
 /**
  * Shows a user value inside a one-line message: control characters escaped (JSON style), values
- * longer than 80 characters cut with `...`, so a hostile value cannot break or flood the line.
+ * longer than `max` (default 80) characters cut with `...`, so a hostile value cannot break or
+ * flood the line.
  */
-export function printable(value: string): string {
+export function printable(value: string, max = 80): string {
   const escaped = JSON.stringify(value).slice(1, -1);
-  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+  return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }

@@ -280,9 +280,10 @@ export interface SessionRuntime {
 
 /**
  * The argument array for `ENGINE create` (docker/podman/nerdctl take the same flags).
- * The container is hardened as upstream x11docker does: `--rm` (not with podman, see below) `--init --cap-drop=ALL
+ * The container is hardened as upstream x11docker does: `--init --cap-drop=ALL
  * --security-opt=no-new-privileges`, no network, only the new display's socket and a
- * read-only client cookie mounted, and numeric `--user UID:GID`.
+ * read-only client cookie mounted, and numeric `--user UID:GID`. No `--rm`: x11docker removes the
+ * container itself, so that a container whose start failed can still be inspected.
  * @param plan the session plan (must have a container part).
  * @param rt the display and files of the running X server.
  */
@@ -292,9 +293,10 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const extra = c.engineArgs;
   const sv = c.services;
   const caps = [...new Set([...c.capAdd, ...sv.capAdd])].sort();
-  // podman: no --rm, x11docker removes the container itself; with --rm, podman deletes a container whose start failed
-  // at once, and x11docker could not tell that failure (exit 125-127) from the command's own exit status
-  const args = ['create', ...(c.backend === 'podman' ? [] : ['--rm']), ...(sv.init === 'tini' ? ['--init'] : []), ...(sv.capDrop ? ['--cap-drop=ALL'] : []), ...caps.map((cap) => `--cap-add=${cap}`)];
+  // no --rm: x11docker removes the container itself (session.ts; the watcher and --cleanup after SIGKILL). With
+  // --rm, docker and podman delete a container whose start failed at once, and x11docker could not tell that
+  // failure (exit 125-127) from the command's own exit status
+  const args = ['create', ...(sv.init === 'tini' ? ['--init'] : []), ...(sv.capDrop ? ['--cap-drop=ALL'] : []), ...caps.map((cap) => `--cap-add=${cap}`)];
   if (!c.newPrivileges) args.push('--security-opt=no-new-privileges');
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);

@@ -94,24 +94,64 @@ export class Engine {
 
   /**
    * Starts a created container attached to our stdout/stderr; resolves with the command's exit code.
-   * @param interactive also attach stdin (for `-i` / `-it` among the raw options).
+   * The engine CLI's stderr passes through live, except when its first output looks like the
+   * CLI's own error (`Error response from daemon: ...`, `Error: ...`): that is held back until
+   * the container is seen started (then passed on) or the CLI has ended, so that a failed start
+   * can be reported as one x11docker line instead (see {@link AttachedContainer.heldStderr}).
+   * @param interactive also attach stdin (`--interactive`: -i, or -i among the raw options).
    * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved, --showenv).
    */
-  startAttached(id: string, interactive: boolean, stdoutToStderr = false) {
-    return start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
+  startAttached(id: string, interactive: boolean, stdoutToStderr = false): AttachedContainer {
+    const child = start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
       stdin: interactive ? 'inherit' : 'ignore',
       stdout: stdoutToStderr ? 2 : 'inherit',
-      stderr: 'inherit',
+      stderr: 'pipe',
+      buffer: false,
     });
+    let held: Buffer[] | undefined;
+    let passing = false;
+    const pass = (chunk: Buffer) => void process.stderr.write(chunk);
+    const flush = () => {
+      passing = true;
+      for (const c of held?.splice(0) ?? []) pass(c);
+    };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (passing) return pass(chunk);
+      if (held) return void held.push(chunk);
+      if (!/^(Error response from daemon|Error):/.test(chunk.toString('utf8'))) {
+        passing = true;
+        return pass(chunk);
+      }
+      held = [chunk];
+      // a container's own stderr may start like that too: pass it on once the container runs
+      void this.neverStarted(id).then((never) => {
+        if (!never && child.exitCode === null) flush();
+      });
+    });
+    return {
+      process: child,
+      heldStderr: () => Buffer.concat(held?.splice(0) ?? []).toString('utf8'),
+      flushStderr: flush,
+    };
   }
 
   /**
    * Whether a container exists but was never started (so a failed `start` was the engine's
-   * failure, not the command's exit status).
+   * failure, not the command's exit status). Needs a container without `--rm`: docker and podman
+   * delete a `--rm` container whose start failed at once.
    */
   async neverStarted(id: string): Promise<boolean> {
     const r = await this.cli(['container', 'inspect', '--format', '{{.State.StartedAt}}', id]);
     return r.exitCode === 0 && String(r.stdout).startsWith('0001-01-01');
+  }
+
+  /**
+   * The engine's reason why a container could not start (`.State.Error`, as docker and podman
+   * record it); '' when there is none.
+   */
+  async startError(id: string): Promise<string> {
+    const r = await this.cli(['container', 'inspect', '--format', '{{.State.Error}}', id]);
+    return r.exitCode === 0 ? String(r.stdout).trim() : '';
   }
 
   /**
@@ -149,6 +189,16 @@ export class Engine {
     }
     return new X11DockerError(`${this.backend} failed: ${firstLine(stderr)}`);
   }
+}
+
+/** A container started with {@link Engine.startAttached}. */
+export interface AttachedContainer {
+  /** The engine CLI's process (`start --attach`); resolves when the container command ends. */
+  readonly process: ReturnType<typeof start>;
+  /** Takes the CLI's error output that was held back (see startAttached); '' when none. */
+  heldStderr(): string;
+  /** Writes the held-back output to stderr and passes all further output through. */
+  flushStderr(): void;
 }
 
 /** The engine's most telling stderr line: the first one (usage hints and usage text follow it). */

@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, X11DockerError } from '../errors.js';
+import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
 import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
@@ -44,8 +44,6 @@ export class Session {
   private registry: SessionRegistry | undefined;
   /** What the display driver started (for the container's extra environment and mounts). */
   private launch: DisplayLaunch | undefined;
-  /** Set when the attached container command has ended (its --rm removal is then under way). */
-  private containerEnded = false;
   private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
   private signal: NodeJS.Signals | undefined;
   private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -138,17 +136,15 @@ export class Session {
       const interactive = plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
       // with --showenv, stdout carries only the environment line; the command's stdout goes to stderr
       const attached = this.engine.startAttached(id, interactive, plan.showenv);
-      const containerEnded = attached.then((r) => {
-        this.containerEnded = true;
-        return { kind: 'container' as const, code: r.exitCode ?? 1 };
-      });
+      const containerEnded = attached.process.then((r) => ({ kind: 'container' as const, code: r.exitCode ?? 1 }));
       await htmlStarting;
       const first = await Promise.race([ended, containerEnded]);
       if (first.kind === 'container') {
         if (first.code !== 0 && (await this.engine.neverStarted(id))) {
-          this.containerEnded = false;
-          throw new X11DockerError(`${this.engine.backend} could not start the container (see the message above).`);
+          const reason = startFailure(await this.engine.startError(id), attached.heldStderr());
+          throw new X11DockerError(`${this.engine.backend} could not start the container: ${reason}. Check the ${this.engine.backend} run options after -- and the command.`);
         }
+        attached.flushStderr();
         const code = plan.container.services.exitCodeFile ? exitCodeFromFile(join(plan.sessionDir, 'exit', 'code'), first.code) : first.code;
         log.info(`container command ended with exit code ${code}`);
         return code;
@@ -388,7 +384,7 @@ export class Session {
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);
     this.registry?.setContainer(id);
-    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, this.containerEnded), stage: 'process' });
+    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 
     const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
@@ -461,4 +457,18 @@ function exitCodeFromFile(path: string, fallback: number): number {
   } catch {
     return fallback;
   }
+}
+
+/** Segments of engine error chains that say nothing about the cause. */
+const ENGINE_ERROR_NOISE = /^(Error response from daemon|Error|failed to create task for container|failed to create shim task|OCI runtime create failed|OCI runtime error|runc create failed|crun|unable to start container process|unable to start container "?[0-9a-f]+"?|failed to start containers|[0-9a-f]{12,64}|unknown)$/i;
+
+/**
+ * The cause of a failed container start for a one-line message: the engine's recorded
+ * `.State.Error`, else its CLI's first error line; boilerplate segments of the `a: b: c` chain
+ * dropped, control characters escaped and cut at 160 characters (printable).
+ */
+export function startFailure(stateError: string, cliStderr: string): string {
+  const text = stateError.trim() || (cliStderr.trim().split('\n').find((l) => l.trim() !== '') ?? '');
+  const parts = text.split(/:\s+/).filter((p) => !ENGINE_ERROR_NOISE.test(p.trim()));
+  return printable(parts.join(': ') || text || 'no reason given', 160);
 }

@@ -204,6 +204,44 @@ describe('session lifetime', () => {
     await assertNothingLeft();
   });
 
+  it('a container the engine cannot start (docker deletes a failed --rm container) is one x11docker line, exit 64, nothing in docker ps -a', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--device=/dev/nonexistent'], /could not start the container: .*\/dev\/nonexistent/],
+      [['--network=container:x11d-nonexistent'], /could not start the container: .*x11d-nonexistent/],
+    ];
+    for (const [raw, reason] of cases) {
+      const name = `x11d-startfail-${process.pid}`;
+      try {
+        const r = await x11docker(['--xvfb', `--name=${name}`, '--', ...raw, '--', DEMO_IMAGE, 'true']);
+        assert.equal(r.exitCode, 64, r.stderr);
+        const errors = r.stderr.split('\n').filter((l) => !/^x11docker (WARNING|note)/.test(l) && l.trim() !== '');
+        assert.equal(errors.length, 1, r.stderr);
+        assert.match(errors[0]!, /^x11docker error: docker could not start the container: /);
+        assert.match(errors[0]!, reason);
+        const ps = await execa('docker', ['ps', '-a', '-q', '--filter', `name=^${name}$`]);
+        assert.equal(ps.stdout.trim(), '');
+        await assertNothingLeft();
+      } finally {
+        await execa('docker', ['rm', '-f', name], { reject: false });
+      }
+    }
+  });
+
+  it('a command whose stderr starts like an engine error keeps its output and exit status, and its container is removed', async () => {
+    const name = `x11d-errout-${process.pid}`;
+    try {
+      const r = await x11docker(['--xvfb', `--name=${name}`, DEMO_IMAGE, 'sh', '-c', 'echo "Error: from the app" >&2; exit 3']);
+      assert.equal(r.exitCode, 3, r.stderr);
+      assert.match(r.stderr, /^Error: from the app$/m);
+      assert.doesNotMatch(r.stderr, /could not start/);
+      const ps = await execa('docker', ['ps', '-a', '-q', '--filter', `name=^${name}$`]);
+      assert.equal(ps.stdout.trim(), '');
+      await assertNothingLeft();
+    } finally {
+      await execa('docker', ['rm', '-f', name], { reject: false });
+    }
+  });
+
   it('the X server dying ends the container and the session', async () => {
     let s: RunningSession | undefined;
     try {

@@ -262,7 +262,7 @@ describe('containerCreateArgs', () => {
   test('hardening flags and numeric user', () => {
     const args = createArgs(['img']);
     assert.equal(args[0], 'create');
-    for (const flag of ['--rm', '--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none', '--user=1000:1000']) {
+    for (const flag of ['--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none', '--user=1000:1000']) {
       assert.ok(args.includes(flag), `missing ${flag} in ${args.join(' ')}`);
     }
   });
