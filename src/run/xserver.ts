@@ -199,7 +199,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     .slice(-2)
     .join(' / ');
   if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {
-    throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why})`);
+    throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
   }
   if (outcome === 'timeout') {
     throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms. Run with --verbose; command: ${formatCommand(spec.binary, args)}`);

@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { X11DockerError } from '../errors.js';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs';
+import { printable, X11DockerError } from '../errors.js';
 
 /** First display number x11docker tries, clear of the numbers desktops and `ssh -X` use. */
 export const FIRST_DISPLAY = 100;
@@ -28,11 +28,31 @@ export function xPaths(n: number, tmp = '/tmp'): { lock: string; socket: string;
  */
 export function displayBusyReason(n: number, listening: ReadonlySet<string>, tmp = '/tmp'): string | undefined {
   const p = xPaths(n, tmp);
-  if (existsSync(p.lock)) return `lock file ${p.lock} exists`;
-  if (existsSync(p.socket)) return `socket ${p.socket} exists`;
+  const lock = pathPresence(p.lock);
+  if (lock !== undefined) return `lock file ${p.lock} exists${lock}`;
+  const socket = pathPresence(p.socket);
+  if (socket !== undefined) return `socket ${p.socket} exists${socket}`;
   if (listening.has(p.abstract)) return `abstract socket ${p.abstract} is in use`;
   if (existsSync(claimPath(n, tmp))) return `claimed by another x11docker session (${claimPath(n, tmp)})`;
   return undefined;
+}
+
+/**
+ * Whether something is at `path` without following a symbolic link (a dangling link blocks the X
+ * server's O_EXCL lock file all the same): undefined when nothing is there, '' for a file, and
+ * ` (a dangling symbolic link to TARGET)` or ` (a symbolic link to TARGET)` for a link.
+ */
+function pathPresence(path: string): string | undefined {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  if (!st.isSymbolicLink()) return '';
+  let target = '?';
+  try {
+    target = readlinkSync(path);
+  } catch {
+    // unreadable link: its target stays unknown
+  }
+  return ` (a ${existsSync(path) ? '' : 'dangling '}symbolic link to ${printable(target)}; remove it if no X server uses display :${path.replace(/^.*\.X(11-unix\/X)?(\d+).*$/, '$2')})`;
 }
 
 function claimPath(n: number, tmp: string): string {

@@ -2,7 +2,7 @@
 // lock files and sockets make a number busy, claims are exclusive, release() is idempotent.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIRST_DISPLAY, claimDisplay, displayBusyReason, listeningAbstractSockets, xPaths, type DisplayClaim } from '../../src/xserver/display.js';
@@ -54,6 +54,14 @@ describe('displayBusyReason', () => {
     assert.match(displayBusyReason(101, new Set(), tmp) ?? '', /socket .*X101/);
     assert.match(displayBusyReason(105, new Set(['@/tmp/.X11-unix/X105']), tmp) ?? '', /abstract socket @\/tmp\/\.X11-unix\/X105/);
     assert.equal(displayBusyReason(106, new Set(['@/tmp/.X11-unix/X105']), tmp), undefined);
+  });
+
+  test('a dangling symbolic link as lock file or socket makes it busy, and the reason says so', () => {
+    symlinkSync(join(tmp, 'nowhere'), join(tmp, '.X120-lock'));
+    symlinkSync(join(tmp, 'nowhere'), join(tmp, '.X11-unix', 'X121'));
+    assert.match(displayBusyReason(120, new Set(), tmp) ?? '', /lock file .*\.X120-lock exists \(a dangling symbolic link to .*nowhere; remove it if no X server uses display :120\)/);
+    assert.match(displayBusyReason(121, new Set(), tmp) ?? '', /socket .*X121 exists \(a dangling symbolic link/);
+    assert.throws(() => claimDisplay(120, new Set(), tmp), /--display=120: display :120 is in use \(lock file .*dangling symbolic link/);
   });
 
   test('a claim by another session makes it busy', () => {
