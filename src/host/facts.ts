@@ -7,6 +7,7 @@ import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
 import { pathsToCheck, type PathKind } from '../plan/mounts.js';
 import { hostPathKinds, hostRealPaths } from './paths.js';
+import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
 import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
@@ -66,13 +67,15 @@ export interface HostFacts {
   readonly lang?: string;
   /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */
   readonly resources?: HostResources;
+  /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
+  readonly integration?: IntegrationResources;
 }
 
 /** Executables that x11docker looks for in PATH. */
 export const knownBinaries = [
   'Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl', 'x11vnc', 'websockify',
   'xpra', 'nxagent', 'Xorg', '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so', 'xclip',
-  'weston', 'Xwayland', 'kwin_wayland', ...HOST_WINDOW_MANAGERS,
+  'weston', 'Xwayland', 'kwin_wayland', 'xrdb', 'setxkbmap', ...HOST_WINDOW_MANAGERS,
 ] as const;
 
 /**
@@ -108,6 +111,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     realPaths: hostRealPaths(pathsToCheck(options, user.home, options.image)),
     lang: env.LANG,
     resources: gatherHostResources(user, env),
+    integration: gatherIntegrationResources(user, env),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Verbosity } from '../log.js';
 import { parsePersistence, type PersistenceOptions } from './persistence.js';
 import { parseHtmlValue, type HtmlBind } from './html.js';
 import { defaultServiceOptions, parseServiceOptions, type OrderedOption, type ServiceOptions } from './services.js';
+import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOptions } from './integration.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -83,6 +84,8 @@ export interface Options extends PersistenceOptions {
   readonly notes: readonly string[];
   /** Init system, dbus, sound, GPU and privilege options (options/services.ts). */
   readonly services: ServiceOptions;
+  /** -i, -t, --no-entrypoint, --group-add, --xtest, --dpi, --keymap, --hostdbus, --webcam, --printer (options/integration.ts). */
+  readonly integration: IntegrationOptions;
 }
 
 /**
@@ -178,6 +181,12 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
   const verbosity: Verbosity = flags.has('debug') ? 'debug' : flags.has('verbose') ? 'verbose' : flags.has('quiet') ? 'quiet' : 'normal';
 
+  const integration = parseIntegrationOptions(values, flags);
+  if (integration.tty) {
+    // upstream: -t/--tty is terminal-only mode, an X server option of its own
+    if (xserver && xserver !== 'nothing') throw new X11DockerError(`Option --tty runs no X or Wayland server, but --${xserver} was given. Remove one of them.`);
+    xserver = 'nothing';
+  }
   const options: Options = {
     ...defaults(),
     help: flags.has('help'),
@@ -212,6 +221,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     notes,
     services: parseServiceOptions(ordered),
     optionalBeforeImage: !restIsAfterTerminator && image !== undefined && rest[0] === image ? lastOptional : undefined,
+    integration,
   };
   if (options.cleanup && image !== undefined) {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
@@ -228,6 +238,7 @@ function defaults(): Options {
     help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [], services: defaultServiceOptions(),
+    integration: defaultIntegrationOptions(),
   };
 }
 

@@ -115,6 +115,12 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'html', arg: 'optional', valueName: '[=[ADDR:]PORT]', group: 'X server settings',
     help: 'Show the app in a web browser: Xvfb + x11vnc + websockify + noVNC.\nListens on 127.0.0.1 (a free port unless PORT is given) with a\nper-session password; prints the URL on stdout (HTML_URL=...).',
   },
+  {
+    name: 'xtest', arg: 'optional', valueName: '[=yes|no]', group: 'X server settings',
+    help: 'Enable (yes) or disable (no) the X extension XTEST on the new X server.\nDefault: off, on only where xpra or x11vnc need it. Enabling it lets\ncontainer apps fake keyboard and mouse input on that display.',
+  },
+  { name: 'dpi', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Dots per inch for X clients (Xft.dpi) on the new X server, e.g. --dpi=144.' },
+  { name: 'keymap', arg: 'required', valueName: 'LAYOUT', group: 'X server settings', help: 'Keyboard layout of the new X server, e.g. de, us, ru\n(setxkbmap; see /usr/share/X11/xkb/symbols).' },
 
   { name: 'env', arg: 'required', valueName: 'NAME=VALUE', group: 'Container', repeatable: true, help: 'Set environment variable NAME=VALUE in the container.' },
   { name: 'name', arg: 'required', valueName: 'NAME', group: 'Container', help: 'Name of the container.' },
@@ -125,6 +131,12 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
   { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl.' },
+  {
+    name: 'interactive', short: 'i', arg: 'none', group: 'Container',
+    help: 'Interactive: stdin goes to the container command, with a pseudo-terminal\nwhen stdin is a terminal. For shells:  x11docker -i IMAGE bash',
+  },
+  { name: 'tty', short: 't', arg: 'none', group: 'Container', help: 'Terminal only: no X or Wayland server (as --nothing), interactive as -i.' },
+  { name: 'no-entrypoint', arg: 'none', group: 'Container', help: "Leave out the image's ENTRYPOINT: the command (or the image's CMD) runs alone." },
 
   {
     name: 'user', arg: 'required', valueName: 'USER', group: 'Container user',
@@ -135,6 +147,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Allow sudo for the container user, password x11docker.\nAdds capabilities and allows new privileges: reduced isolation.',
   },
   { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
+  { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 
   {
     name: 'home', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
@@ -167,6 +180,9 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },
+  { name: 'hostdbus', arg: 'none', group: 'Devices and privileges', help: "Connect the container to your host DBus session.\nReduces isolation: it can talk to your session's services." },
+  { name: 'webcam', arg: 'none', group: 'Devices and privileges', help: 'Share the webcams (/dev/video*). The container can watch and record you.' },
+  { name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Share your printers through the host's CUPS socket.\nThe container can print and see your print jobs." },
 
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },

@@ -14,6 +14,7 @@ import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
 import { checkRetainUser, planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
+import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -46,6 +47,8 @@ export interface ContainerPlan extends ContainerExtras {
   readonly command: readonly string[];
   /** Init system, dbus, devices and capabilities (plan/services.ts). */
   readonly services: ServicePlan;
+  /** -i/-t, --no-entrypoint, --group-add, --webcam, --printer, --hostdbus (plan/integration.ts). */
+  readonly integration: IntegrationPlan;
 }
 
 /** Everything a session will do, decided from options and host facts alone (no side effects). */
@@ -81,6 +84,8 @@ export interface SessionPlan {
   readonly sessionDir: string;
   /** Undefined with `--xonly`. */
   readonly container?: ContainerPlan;
+  /** `--xtest`, `--dpi`, `--keymap` for the new X server (plan/integration.ts). */
+  readonly displaySettings: DisplaySettings;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
   readonly html?: HtmlBind;
   /** Isolation warnings, printed before anything starts. */
@@ -107,6 +112,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   let container: ContainerPlan | undefined;
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
+    const image = withoutEntrypoint(options, imageConfig);
     const user = chooseContainerUser(options, host, warnings);
     const extras = planContainerExtras(options, host, user, warnings, notes);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
@@ -119,19 +125,21 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     } else if (network !== 'none' && !hasOption(options.engineArgs, ['--network', '--net'])) {
       warnings.push(`Option --network${options.network ? `=${options.network}` : ''}: the container has network access.`);
     }
+    const integration = planIntegration(options, host, network, warnings, notes);
     container = {
       backend: options.backend,
       image: options.image,
-      imageConfig,
+      imageConfig: image.imageConfig,
       user,
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
-      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...options.env],
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
       network,
       engineArgs: options.engineArgs,
-      command: options.command,
-      services: planServices(options.services, host, user, imageConfig, options.command, warnings, notes, options.backend),
+      command: image.command,
+      services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend),
+      integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
     for (const [flags, ours] of overridable) {
@@ -140,6 +148,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
+  const displaySettings = planDisplaySettings(options, host, driver, warnings, notes);
 
   return {
     sessionId: host.sessionId,
@@ -161,6 +170,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     sessionDir: join(cacheDir, host.sessionId),
     container,
     html: options.html,
+    displaySettings,
     warnings,
     notes,
   };
@@ -310,11 +320,13 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
     args.push(m.tmpfs ? `--tmpfs=${m.target}:mode=0700,uid=${c.user.uid},gid=${c.user.gid}` : bindMount(m.source, m.target, m.readonly));
   }
   args.push(...containerExtraArgs(c, rt));
+  args.push(...c.integration.args);
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
   for (const e of [...xenv, ...(rt.env ?? []), ...sv.env, ...c.env]) args.push('--env', e);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
+  else if (c.integration.noEntrypoint) args.push('--entrypoint=');
   args.push(...extra, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }

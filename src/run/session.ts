@@ -20,6 +20,7 @@ import { hostWaylandSocket } from '../wayland/wayland.js';
 import { SessionRegistry } from './registry.js';
 import { startWatcher } from './watcher.js';
 import { startHtml } from './html.js';
+import { applyDisplaySettings } from './display-settings.js';
 
 /** How long a new X server may take to accept connections, in ms. */
 const XSERVER_TIMEOUT_MS = 15000;
@@ -110,6 +111,9 @@ export class Session {
       ? await prepare(-1, '').then(() => ({ display: -1, clientAuthFile: '', server: undefined }))
       : plan.driver.sharesHostDisplay ? await this.shareHostDisplay(prepare) : await this.startNewXServer(prepare);
     this.checkSignal();
+    if (x.server && (this.launch?.x11 ?? true)) {
+      await applyDisplaySettings(plan.displaySettings, x.display, x.clientAuthFile, plan.dropToHostUser ? plan.hostUser : undefined);
+    }
 
     const xsocket = xPaths(x.display).socket;
     if (plan.showenv) {
@@ -133,7 +137,7 @@ export class Session {
 
     if (plan.container) {
       const id = containerId!;
-      const interactive = plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
+      const interactive = plan.container.integration.interactive || plan.container.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true');
       // with --showenv, stdout carries only the environment line; the command's stdout goes to stderr
       const attached = this.engine.startAttached(id, interactive, plan.showenv);
       const containerEnded = attached.process.then((r) => ({ kind: 'container' as const, code: r.exitCode ?? 1 }));
@@ -278,7 +282,9 @@ export class Session {
         desktop: plan.desktop,
         fullscreen: plan.fullscreen,
         clipboard: plan.clipboard,
-        xtest: plan.html !== undefined,
+        xtest: plan.html !== undefined || plan.displaySettings.xtest,
+        dpi: plan.displaySettings.dpi,
+        noreset: plan.displaySettings.dpi !== undefined || plan.displaySettings.keymap !== undefined,
         wm: plan.wm,
         hostDisplay: this.host.display,
         hostWaylandSocket: hostWaylandSocket(this.host.waylandDisplay, this.host.xdgRuntimeDir),

@@ -108,8 +108,15 @@ export interface DisplayContext {
   readonly size: { readonly width: number; readonly height: number };
   /** Window title for nested servers. */
   readonly title: string;
-  /** Keep the XTEST extension (`--html`: x11vnc injects the browser's input with it). */
+  /** Keep the XTEST extension (`--html`: x11vnc injects the browser's input with it; `--xtest`). */
   readonly xtest?: boolean;
+  /** `--dpi`: the server's resolution in dots per inch (`-dpi`). */
+  readonly dpi?: number;
+  /**
+   * Keep server state when the last client disconnects (`-noreset`): settings made by x11docker
+   * before the container connects (`--dpi` resources, `--keymap`) would otherwise be reset.
+   */
+  readonly noreset?: boolean;
   /** Per-session folder (mode 0700); drivers put generated files and sockets here. */
   readonly sessionDir: string;
   /** `--desktop`: the image runs a desktop (one window for the whole screen). */
@@ -171,7 +178,7 @@ export type XServerDriver = DisplayDriver;
  * no TCP listener, no abstract-namespace socket (only the file socket that x11docker shares),
  * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does).
  */
-export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest'>): string[] {
+export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'noreset'>): string[] {
   return [
     `:${ctx.display}`,
     '-auth', ctx.authFile,
@@ -179,6 +186,8 @@ export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' |
     '-nolisten', 'local',
     '-extension', 'MIT-SHM',
     ...(ctx.xtest ? [] : ['-extension', 'XTEST']),
+    ...(ctx.dpi !== undefined ? ['-dpi', String(ctx.dpi)] : []),
+    ...(ctx.noreset ? ['-noreset'] : []),
   ];
 }
 

@@ -1,0 +1,97 @@
+/**
+ * Upstream x11docker options for terminals, the image's ENTRYPOINT, extra groups, the new X
+ * server's XTEST, DPI and keyboard layout, and host integration (host DBus session, webcam,
+ * printer), read from the parser's flags and values. Kept apart from parse.ts so that the central
+ * parser only calls {@link parseIntegrationOptions}.
+ *
+ * Upstream x11docker (`x11docker --help`): `-i, --interactive`, `-t, --tty` (terminal only: no X
+ * or Wayland server), `--no-entrypoint`, `--group-add=GROUP`, `--xtest [=yes|no]`, `--dpi=N`,
+ * `--keymap=LAYOUT`, `--hostdbus`, `--webcam`, `-P, --printer [=MODE]` (MODE socket or tcp).
+ */
+import { printable, X11DockerError } from '../errors.js';
+
+/** What the user asked for about terminals, ENTRYPOINT, groups, the X server and host integration. */
+export interface IntegrationOptions {
+  /** `-i` / `--interactive`: stdin goes to the container command; a pseudo-terminal when stdin is one. */
+  readonly interactive: boolean;
+  /** `-t` / `--tty`: terminal only (no X or Wayland server), interactive as with `-i`. */
+  readonly tty: boolean;
+  /** `--no-entrypoint`: the image's ENTRYPOINT is left out; the command (or the image's CMD) runs alone. */
+  readonly noEntrypoint: boolean;
+  /** `--group-add=GROUP` (repeatable): supplementary groups of the container user, names or GIDs. */
+  readonly groupAdd: readonly string[];
+  /** `--xtest[=yes|no]`: undefined keeps each X server's default (see plan/integration.ts). */
+  readonly xtest?: boolean;
+  /** `--dpi=N`: dots per inch for X clients (Xft.dpi), 1 to 10000. */
+  readonly dpi?: number;
+  /** `--keymap=LAYOUT`: keyboard layout of the new X server (setxkbmap), e.g. `de` or `us(intl)`. */
+  readonly keymap?: string;
+  /** `--hostdbus`: connect the container to the host user's DBus session. */
+  readonly hostdbus: boolean;
+  /** `--webcam`: share the host's /dev/video* devices. */
+  readonly webcam: boolean;
+  /** `--printer[=socket]`: share the host's CUPS socket. */
+  readonly printer: boolean;
+}
+
+/** Defaults: nothing of this is on. */
+export function defaultIntegrationOptions(): IntegrationOptions {
+  return { interactive: false, tty: false, noEntrypoint: false, groupAdd: [], hostdbus: false, webcam: false, printer: false };
+}
+
+/**
+ * Reads these options from the parsed command line.
+ * @param values the values given per long option name, in order.
+ * @param flags the long names of all options given.
+ * @throws X11DockerError (exit 64) for a bad `--xtest`, `--dpi`, `--keymap`, `--group-add` or `--printer` value.
+ */
+export function parseIntegrationOptions(values: ReadonlyMap<string, readonly string[]>, flags: ReadonlySet<string>): IntegrationOptions {
+  const last = (name: string) => values.get(name)?.at(-1);
+  return {
+    interactive: flags.has('interactive'),
+    tty: flags.has('tty'),
+    noEntrypoint: flags.has('no-entrypoint'),
+    groupAdd: (values.get('group-add') ?? []).map(validateGroup),
+    xtest: flags.has('xtest') ? validateXtest(last('xtest')) : undefined,
+    dpi: validateDpi(last('dpi')),
+    keymap: validateKeymap(last('keymap')),
+    hostdbus: flags.has('hostdbus'),
+    webcam: flags.has('webcam'),
+    printer: flags.has('printer') ? validatePrinter(last('printer')) : false,
+  };
+}
+
+function validateXtest(value: string | undefined): boolean {
+  if (value === undefined || value === 'yes') return true;
+  if (value === 'no') return false;
+  throw new X11DockerError(`Option --xtest takes yes or no (got '${printable(value)}'): --xtest, --xtest=yes or --xtest=no.`);
+}
+
+function validateDpi(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 10000)) throw new X11DockerError(`Option --dpi needs a number of dots per inch from 1 to 10000 (got '${printable(value)}'), e.g. --dpi=144.`);
+  return n;
+}
+
+function validateKeymap(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // setxkbmap layout names: letters, digits, _ and -, optionally a variant in parentheses
+  if (!/^[a-z0-9_-]{1,40}(\([a-z0-9_-]{1,40}\))?$/i.test(value)) {
+    throw new X11DockerError(`Option --keymap needs a keyboard layout like de, us or us(intl) (got '${printable(value)}'); see /usr/share/X11/xkb/symbols.`);
+  }
+  return value;
+}
+
+function validateGroup(value: string): string {
+  if (!/^([a-z_][a-z0-9_.-]{0,31}|\d{1,10})$/i.test(value)) {
+    throw new X11DockerError(`Option --group-add needs a group name or GID (got '${printable(value)}'), e.g. --group-add=video.`);
+  }
+  return value;
+}
+
+function validatePrinter(value: string | undefined): boolean {
+  if (value === undefined || value === 'socket') return true;
+  if (value === 'tcp') throw new X11DockerError('Option --printer=tcp is not implemented (the container has no network by default). Use --printer (the CUPS socket).');
+  throw new X11DockerError(`Option --printer takes socket (got '${printable(value)}'). Use --printer.`);
+}

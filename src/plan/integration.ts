@@ -1,0 +1,149 @@
+/**
+ * Plans the options of options/integration.ts (pure: options + host facts in, data out):
+ * `-i`/`-t` (stdin and a pseudo-terminal), `--no-entrypoint`, `--group-add`, `--webcam`,
+ * `--printer`, `--hostdbus` for the container, and `--xtest`, `--dpi`, `--keymap` for the new X
+ * server, with upstream's warnings for everything that weakens isolation.
+ */
+import { X11DockerError } from '../errors.js';
+import type { HostFacts } from '../host/facts.js';
+import type { Options } from '../options/parse.js';
+import type { XServerDriver } from '../xserver/driver.js';
+import type { ImageConfig } from './image.js';
+import { bindMount } from './plan.js';
+
+/** Where `--printer` mounts the host's CUPS socket in the container (CUPS's default path). */
+export const CONTAINER_CUPS_SOCKET = '/run/cups/cups.sock';
+/** Where `--hostdbus` mounts the host's DBus session socket in the container. */
+export const CONTAINER_DBUS_SOCKET = '/run/x11docker-hostdbus/bus';
+
+/** The container's part of these options. */
+export interface IntegrationPlan {
+  /** Attach x11docker's stdin to the container command (`-i`, `-t`). */
+  readonly interactive: boolean;
+  /** Give the container a pseudo-terminal (`-i`/`-t` with stdin a terminal). */
+  readonly tty: boolean;
+  /** `--no-entrypoint`: `--entrypoint=` for the engine unless an init system sets its own. */
+  readonly noEntrypoint: boolean;
+  /** Options for `ENGINE create`: --interactive, --tty, --group-add, --device, socket mounts. */
+  readonly args: readonly string[];
+  /** NAME=VALUE for the container (CUPS_SERVER, DBUS_SESSION_BUS_ADDRESS). */
+  readonly env: readonly string[];
+}
+
+/** The new X server's part of these options. */
+export interface DisplaySettings {
+  /** `--xtest=yes`: keep XTEST on servers that have it off by default. */
+  readonly xtest: boolean;
+  /** `--dpi`: Xft.dpi, merged into the new server's resources with xrdb. */
+  readonly dpi?: number;
+  /** `--keymap`: keyboard layout, set with setxkbmap. */
+  readonly keymap?: string;
+}
+
+/** Display options whose X server injects input with XTEST itself (it stays on there). */
+const XTEST_ALWAYS = new Set(['xpra', 'xpra-xwayland']);
+/** Display options that start no X server of their own. */
+const NO_NEW_X = new Set(['hostdisplay', 'nothing', 'weston', 'kwin', 'hostwayland']);
+
+/**
+ * Plans `--xtest`, `--dpi` and `--keymap` for the chosen display option.
+ * Upstream's `--xtest` default is on for xpra, Xvfb and Xdummy; here it is off except where xpra
+ * or x11vnc (`--html`) need it, so `--xtest` turns it on (with a warning) and `--xtest=no` is a
+ * note where it cannot be honoured.
+ * @throws X11DockerError when `--dpi` or `--keymap` needs a host tool that is missing.
+ */
+export function planDisplaySettings(options: Options, host: HostFacts, driver: XServerDriver, warnings: string[], notes: string[]): DisplaySettings {
+  const o = options.integration;
+  const name = driver.name as string;
+  if (NO_NEW_X.has(name)) {
+    for (const [given, what] of [[o.xtest !== undefined, '--xtest'], [o.dpi !== undefined, '--dpi'], [o.keymap !== undefined, '--keymap']] as const) {
+      if (given) notes.push(`Option ${what} has no effect with --${name}: it starts no X server of its own.`);
+    }
+    return { xtest: false };
+  }
+  const alwaysOn = XTEST_ALWAYS.has(name) || options.html !== undefined;
+  if (o.xtest === true && !alwaysOn) {
+    warnings.push(
+      'Option --xtest: the X extension XTEST is enabled on the new X server. Applications in the container can fake keyboard and mouse input ' +
+        'on that display, e.g. type into or click on other windows there. Use it only for tools that need it (e.g. custom xpra or VNC access).',
+    );
+  }
+  if (o.xtest === false && alwaysOn) notes.push(`Option --xtest=no: XTEST stays enabled with --${options.html !== undefined ? 'html' : name}, which injects your keyboard and mouse input with it.`);
+  if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');
+  if (o.keymap !== undefined && !host.binaries.has('setxkbmap')) throw new X11DockerError('Option --keymap needs setxkbmap on the host. Install it: apt-get install x11-xkb-utils.');
+  // nxagent takes its keyboard layout from your display and refuses setxkbmap
+  if (o.keymap !== undefined && name === 'nxagent') notes.push('Option --keymap has no effect with --nxagent: nxagent uses the keyboard layout of your display.');
+  return { xtest: o.xtest === true, dpi: o.dpi, keymap: name === 'nxagent' ? undefined : o.keymap };
+}
+
+/**
+ * Plans the container's part: stdin and terminal, groups, webcams, printer and host DBus.
+ * @param network the container's network (`host` lets an abstract DBus socket through).
+ * @throws X11DockerError for `--hostdbus` without a host DBus session (or an abstract one without host network).
+ */
+export function planIntegration(options: Options, host: HostFacts, network: string | undefined, warnings: string[], notes: string[]): IntegrationPlan {
+  const o = options.integration;
+  const res = host.integration;
+  const args: string[] = [];
+  const env: string[] = [];
+  const interactive = o.interactive || o.tty;
+  const tty = interactive && res?.stdinIsTty === true;
+  if (interactive) args.push('--interactive', ...(tty ? ['--tty'] : []));
+  if (interactive && !tty) notes.push(`Option --${o.tty ? 'tty' : 'interactive'}: stdin is not a terminal; it is passed to the container without a pseudo-terminal.`);
+
+  const groups = new Set(o.groupAdd);
+  if (o.webcam) {
+    const video = res?.video ?? [];
+    warnings.push('Option --webcam: the container can use your webcams (/dev/video*): it can watch you and record video and sound without you noticing.');
+    if (video.length === 0) notes.push('Option --webcam: this host has no /dev/video* devices; the container gets no webcam.');
+    for (const d of video) {
+      args.push(`--device=${d.path}`);
+      if (d.gid !== 0) groups.add(String(d.gid));
+    }
+  }
+  for (const g of groups) args.push(`--group-add=${g}`);
+
+  if (o.printer) {
+    warnings.push("Option --printer: the container reaches your CUPS server: it can print, and see and manage printers and print jobs as you can.");
+    if (res?.cupsSocket) {
+      args.push(bindMount(res.cupsSocket, CONTAINER_CUPS_SOCKET));
+      env.push(`CUPS_SERVER=${CONTAINER_CUPS_SOCKET}`);
+    } else {
+      notes.push('Option --printer: no CUPS socket on this host (CUPS_SERVER or /run/cups/cups.sock); the container gets no printer. Install and start cups.');
+    }
+  }
+
+  if (o.hostdbus) {
+    const dbus = res?.dbus;
+    if (!dbus) {
+      throw new X11DockerError(`Option --hostdbus: no DBus session of ${host.hostUser.name} found (DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus). Run x11docker from your desktop session, or leave --hostdbus out.`);
+    }
+    if ('abstract' in dbus) {
+      if (network !== 'host') {
+        throw new X11DockerError('Option --hostdbus: your DBus session listens on an abstract socket (unix:abstract=...), which a container only reaches with --hostnet. Use a socket path (unix:path=...) for the session, or leave --hostdbus out.');
+      }
+      env.push(`DBUS_SESSION_BUS_ADDRESS=unix:abstract=${dbus.abstract}`);
+    } else {
+      args.push(bindMount(dbus.socket, CONTAINER_DBUS_SOCKET));
+      env.push(`DBUS_SESSION_BUS_ADDRESS=unix:path=${CONTAINER_DBUS_SOCKET}`);
+    }
+    warnings.push(
+      'Option --hostdbus: the container is connected to your host DBus session. It can talk to the services of your desktop session ' +
+        '(notifications, keyrings, file managers, ...), some of which can start programs outside the container. Reduced container isolation.',
+    );
+    if (options.services.dbus || options.services.dbusSystem) notes.push('Option --hostdbus with --dbus: the DBus user session started in the container replaces the host one for the command.');
+  }
+  return { interactive, tty, noEntrypoint: o.noEntrypoint, args, env };
+}
+
+/**
+ * `--no-entrypoint`: the image configuration without ENTRYPOINT and the command to run, which is
+ * the given one or else the image's CMD (the engine drops CMD together with the ENTRYPOINT).
+ * @throws X11DockerError when neither a command nor a CMD is there.
+ */
+export function withoutEntrypoint(options: Options, image: ImageConfig): { imageConfig: ImageConfig; command: readonly string[] } {
+  if (!options.integration.noEntrypoint) return { imageConfig: image, command: options.command };
+  const command = options.command.length > 0 ? options.command : image.cmd;
+  if (command.length === 0) throw new X11DockerError(`Option --no-entrypoint: image '${options.image}' has no CMD to run instead. Give a command after the image name.`);
+  return { imageConfig: { ...image, entrypoint: [] }, command };
+}

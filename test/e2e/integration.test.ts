@@ -1,0 +1,118 @@
+/**
+ * End to end: -i/-t, --no-entrypoint, --group-add, --xtest/--dpi/--keymap, --hostdbus, --webcam
+ * and --printer, with real images and real X servers, asserting from inside the container.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quote } from 'shell-quote';
+import { CLI, DEMO_IMAGE, leftovers, waitFor, x11docker } from './helpers.js';
+
+async function assertNothingLeft(): Promise<void> {
+  await waitFor('session leftovers to disappear', async () => {
+    const l = await leftovers();
+    return l.containers.length + l.xservers.length + l.claims.length === 0;
+  }, 5000).catch(async (e: Error) => assert.fail(`${e.message}: ${JSON.stringify(await leftovers())}`));
+}
+
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+describe('-i / --interactive and -t / --tty', () => {
+  it('-i passes piped stdin to the container command', async () => {
+    const r = await execa('node', [CLI, '--xvfb', '-q', '-i', DEMO_IMAGE, 'sh', '-c', 'read line; echo "got: $line"'], {
+      input: 'hello from stdin\n', env: baseEnv, extendEnv: false, reject: false, timeout: 60000,
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^got: hello from stdin$/m);
+    await assertNothingLeft();
+  });
+
+  it('-i on a terminal gives the container a pseudo-terminal; -t also starts no X server', async () => {
+    const inPty = (args: string[]) =>
+      execa('script', ['-qec', quote(['node', CLI, '-q', ...args]), '/dev/null'], { env: baseEnv, extendEnv: false, reject: false, timeout: 60000, stdin: 'ignore' });
+    const i = await inPty(['--xvfb', '-i', DEMO_IMAGE, 'sh', '-c', 'tty; echo "display=$DISPLAY"']);
+    assert.equal(i.exitCode, 0, i.stdout + i.stderr);
+    assert.match(i.stdout, /\/dev\/pts\/\d+/);
+    assert.match(i.stdout, /display=:\d+/);
+    const t = await inPty(['-t', DEMO_IMAGE, 'sh', '-c', 'tty; echo "display=$DISPLAY."; ls -A /tmp/.X11-unix 2>/dev/null | wc -l']);
+    assert.equal(t.exitCode, 0, t.stdout + t.stderr);
+    assert.match(t.stdout, /\/dev\/pts\/\d+/);
+    assert.match(t.stdout, /display=\./);
+    await assertNothingLeft();
+  });
+});
+
+describe('--no-entrypoint and --group-add', () => {
+  it("--no-entrypoint runs the command without the image's ENTRYPOINT; --group-add adds groups", async () => {
+    const image = 'x11docker-test-entrypoint:latest';
+    const kept = await x11docker(['--xvfb', '-q', image, 'echo', 'plain']);
+    assert.match(kept.stdout, /^entrypoint: /m, kept.stderr);
+    const r = await x11docker(['--xvfb', '-q', '--no-entrypoint', '--group-add=audio', '--group-add', '4321', image, 'sh', '-c', 'echo plain; id -G; id -Gn']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /entrypoint:/);
+    assert.match(r.stdout, /^plain$/m);
+    assert.match(r.stdout, /\b4321\b/);
+    assert.match(r.stdout, /\baudio\b/);
+    await assertNothingLeft();
+  });
+});
+
+describe('--xtest, --dpi, --keymap', () => {
+  it('the new X server has XTEST only with --xtest, and the DPI and layout given', async () => {
+    const probe = ['sh', '-c', 'xdpyinfo -queryExtensions | grep -c "XTEST" || true; xdpyinfo | grep resolution; xprop -root RESOURCE_MANAGER _XKB_RULES_NAMES'];
+    const plain = await x11docker(['--xvfb', '-q', DEMO_IMAGE, ...probe]);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    assert.match(plain.stdout, /^0$/m);
+    const r = await x11docker(['--xvfb', '--xtest', '--dpi=144', '--keymap=de(nodeadkeys)', DEMO_IMAGE, ...probe]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /WARNING: Option --xtest/);
+    assert.match(r.stdout, /^[1-9]\d*$/m);
+    assert.match(r.stdout, /resolution:\s+144x144 dots per inch/);
+    assert.match(r.stdout, /Xft\.dpi:\\t144/);
+    assert.match(r.stdout, /_XKB_RULES_NAMES\(STRING\) = "[^"]*", "[^"]*", "de", "nodeadkeys"/);
+    const bad = await x11docker(['--xvfb', '--keymap=nosuchlayout', DEMO_IMAGE, 'true']);
+    assert.equal(bad.exitCode, 64);
+    assert.match(bad.stderr, /x11docker error: Option --keymap=nosuchlayout: setxkbmap refused it/);
+    await assertNothingLeft();
+  });
+});
+
+describe('--hostdbus, --webcam, --printer', () => {
+  let dir: string;
+  let daemon: ResultPromise | undefined;
+  let address = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'x11d-hostdbus-'));
+    address = `unix:path=${join(dir, 'bus')}`;
+    daemon = execa('dbus-daemon', ['--session', '--nofork', `--address=${address}`, '--print-address'], { reject: false });
+    await new Promise<void>((resolve, reject) => {
+      daemon!.stdout!.once('data', () => resolve());
+      void daemon!.then((r) => reject(new Error(`dbus-daemon ended: ${r.stderr}`)));
+    });
+  });
+  after(async () => {
+    daemon?.kill('SIGTERM');
+    await daemon?.catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("--hostdbus: the host session's socket and address arrive in the container, with a warning; --webcam and --printer note that this host has none", async () => {
+    const r = await x11docker(['--xvfb', '--hostdbus', '--webcam', '--printer', DEMO_IMAGE, 'sh', '-c', 'echo "addr=$DBUS_SESSION_BUS_ADDRESS"; p=${DBUS_SESSION_BUS_ADDRESS#unix:path=}; test -S "$p" && echo socket-ok'], {
+      env: { DBUS_SESSION_BUS_ADDRESS: address },
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^addr=unix:path=\/run\/x11docker-hostdbus\/bus$/m);
+    assert.match(r.stdout, /^socket-ok$/m);
+    assert.match(r.stderr, /WARNING: Option --hostdbus/);
+    assert.match(r.stderr, /WARNING: Option --webcam/);
+    assert.match(r.stderr, /note: Option --webcam: this host has no \/dev\/video/);
+    assert.match(r.stderr, /note: Option --printer: no CUPS socket/);
+    const missing = await x11docker(['--xvfb', '--hostdbus', DEMO_IMAGE, 'true'], { env: { DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: dir + '-none' } });
+    assert.equal(missing.exitCode, 64);
+    assert.match(missing.stderr, /x11docker error: Option --hostdbus: no DBus session/);
+    await assertNothingLeft();
+  });
+});

@@ -1,0 +1,194 @@
+// Covers -i/-t, --no-entrypoint, --group-add, --xtest, --dpi, --keymap, --hostdbus, --webcam and
+// --printer: parsing (src/options/integration.ts), the plan (src/plan/integration.ts), what they
+// add to `docker create`, the X server arguments (hardeningArgs), and gatherIntegrationResources
+// on a fake /dev and /run tree with real sockets.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { findOption } from '../../src/options/table.js';
+import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
+import { CONTAINER_CUPS_SOCKET, CONTAINER_DBUS_SOCKET } from '../../src/plan/integration.js';
+import { gatherIntegrationResources, type IntegrationResources } from '../../src/host/integration.js';
+import type { HostFacts, HostUser } from '../../src/host/facts.js';
+import { hardeningArgs } from '../../src/xserver/driver.js';
+import { xPaths } from '../../src/xserver/display.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
+const none: IntegrationResources = { video: [], stdinIsTty: false };
+
+function hostFacts(integration: IntegrationResources = none, binaries = ['Xephyr', 'Xvfb', 'xauth', 'docker', 'xpra', 'nxagent', 'xrdb', 'setxkbmap']): HostFacts {
+  return {
+    processUid: 1000, hostUser: alice, hostUserSource: 'invoking', display: ':5', xauthority: '/home/alice/.Xauthority',
+    binaries: new Set(binaries), sessionId: 'abc123def456', pid: 4242, resources: { dri: [], nvidia: [] }, integration,
+  };
+}
+const image = { id: 'sha256:0123', user: '', workingDir: '', entrypoint: ['/entry', '--flag'], cmd: ['xeyes', '-g', '1x1'], env: [] };
+
+function plan(argv: string[], res?: IntegrationResources, binaries?: string[]): SessionPlan {
+  return planSession(parseCommandLine(argv), hostFacts(res, binaries), image);
+}
+function args(argv: string[], res?: IntegrationResources): string[] {
+  return containerCreateArgs(plan(argv, res), { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/c/Xauthority.client' });
+}
+const before = (a: string[]) => a.slice(0, a.indexOf('--'));
+const afterImage = (a: string[]) => a.slice(a.indexOf('--') + 1);
+const envOf = (a: string[]) => a.flatMap((x, i) => (a[i - 1] === '--env' ? [x] : []));
+
+describe('-i / --interactive and -t / --tty', () => {
+  test('-i attaches stdin (--interactive) and adds --tty only when stdin is a terminal', () => {
+    for (const o of ['-i', '--interactive']) {
+      const piped = plan(['--xvfb', o, 'img', 'bash'], { ...none, stdinIsTty: false });
+      assert.equal(piped.container!.integration.interactive, true);
+      assert.ok(before(args(['--xvfb', o, 'img', 'bash'])).includes('--interactive'));
+      assert.ok(!before(args(['--xvfb', o, 'img', 'bash'])).includes('--tty'));
+      assert.ok(piped.notes.some((n) => /stdin is not a terminal/.test(n)), piped.notes.join('|'));
+      const a = args(['--xvfb', o, 'img', 'bash'], { ...none, stdinIsTty: true });
+      assert.ok(before(a).includes('--interactive') && before(a).includes('--tty'), a.join(' '));
+    }
+    assert.ok(!before(args(['--xvfb', 'img'])).includes('--interactive'));
+  });
+  test('-t is terminal only: no X server (as --nothing), interactive; with another X server option it is an error', () => {
+    const p = plan(['-t', 'img', 'sh'], { ...none, stdinIsTty: true });
+    assert.equal(p.driver.name, 'nothing');
+    assert.equal(p.container!.integration.tty, true);
+    assert.throws(() => parseCommandLine(['-t', '--xephyr', 'img']), (e: unknown) => e instanceof X11DockerError && /--tty runs no X or Wayland server, but --xephyr/.test(e.message));
+  });
+  test('short forms as upstream: -i, -t, -P', () => {
+    assert.equal(findOption('i')?.name, 'interactive');
+    assert.equal(findOption('t')?.name, 'tty');
+    assert.equal(findOption('P')?.name, 'printer');
+  });
+});
+
+describe('--no-entrypoint', () => {
+  test("clears the image's ENTRYPOINT; the command runs alone, else the image's CMD", () => {
+    const a = args(['--xvfb', '--no-entrypoint', 'img', 'id', '-u']);
+    assert.ok(before(a).includes('--entrypoint='));
+    assert.deepEqual(afterImage(a), ['img', 'id', '-u']);
+    assert.deepEqual(afterImage(args(['--xvfb', '--no-entrypoint', 'img'])), ['img', 'xeyes', '-g', '1x1']);
+    assert.ok(!before(args(['--xvfb', 'img'])).some((x) => x.startsWith('--entrypoint')));
+  });
+  test('without a command and without CMD it is an error naming the option', () => {
+    assert.throws(
+      () => planSession(parseCommandLine(['--xvfb', '--no-entrypoint', 'img']), hostFacts(), { ...image, cmd: [] }),
+      (e: unknown) => e instanceof X11DockerError && /--no-entrypoint: image 'img' has no CMD/.test(e.message),
+    );
+  });
+});
+
+describe('--group-add', () => {
+  test('each group becomes --group-add; bad names are refused', () => {
+    const a = before(args(['--xvfb', '--group-add', 'audio', '--group-add=1234', 'img']));
+    assert.deepEqual(a.filter((x) => x.startsWith('--group-add')), ['--group-add=audio', '--group-add=1234']);
+    assert.throws(() => parseCommandLine(['--group-add=a b', 'img']), /--group-add needs a group name or GID/);
+  });
+});
+
+describe('--webcam and --printer', () => {
+  const res: IntegrationResources = { video: [{ path: '/dev/video0', gid: 44 }, { path: '/dev/video1', gid: 44 }], cupsSocket: '/run/cups/cups.sock', stdinIsTty: false };
+  test('--webcam shares every /dev/video* with its group, with a warning; a note when there is none', () => {
+    const p = plan(['--xvfb', '--webcam', 'img'], res);
+    const a = before(args(['--xvfb', '--webcam', 'img'], res));
+    assert.deepEqual(a.filter((x) => x.startsWith('--device=')), ['--device=/dev/video0', '--device=/dev/video1']);
+    assert.deepEqual(a.filter((x) => x.startsWith('--group-add=')), ['--group-add=44']);
+    assert.ok(p.warnings.some((w) => /--webcam/.test(w)));
+    assert.ok(plan(['--xvfb', '--webcam', 'img']).notes.some((n) => /--webcam: this host has no \/dev\/video/.test(n)));
+  });
+  test('--printer mounts the CUPS socket and sets CUPS_SERVER, with a warning; a note when there is none; tcp is refused', () => {
+    const a = args(['--xvfb', '--printer', 'img'], res);
+    assert.ok(before(a).includes(`--mount=type=bind,source=/run/cups/cups.sock,target=${CONTAINER_CUPS_SOCKET},readonly`), a.join(' '));
+    assert.ok(envOf(a).includes(`CUPS_SERVER=${CONTAINER_CUPS_SOCKET}`));
+    assert.ok(plan(['--xvfb', '-P', 'img'], res).warnings.some((w) => /--printer/.test(w)));
+    const without = plan(['--xvfb', '--printer', 'img']);
+    assert.ok(without.notes.some((n) => /--printer: no CUPS socket/.test(n)));
+    assert.ok(!envOf(args(['--xvfb', '--printer', 'img'])).some((e) => e.startsWith('CUPS_SERVER')));
+    assert.throws(() => parseCommandLine(['--printer=tcp', 'img']), /--printer=tcp is not implemented/);
+  });
+});
+
+describe('--hostdbus', () => {
+  test('mounts the session socket and sets DBUS_SESSION_BUS_ADDRESS, with a warning', () => {
+    const res: IntegrationResources = { ...none, dbus: { socket: '/run/user/1000/bus' } };
+    const a = args(['--xvfb', '--hostdbus', 'img'], res);
+    assert.ok(before(a).includes(`--mount=type=bind,source=/run/user/1000/bus,target=${CONTAINER_DBUS_SOCKET},readonly`), a.join(' '));
+    assert.ok(envOf(a).includes(`DBUS_SESSION_BUS_ADDRESS=unix:path=${CONTAINER_DBUS_SOCKET}`));
+    assert.ok(plan(['--xvfb', '--hostdbus', 'img'], res).warnings.some((w) => /--hostdbus/.test(w)));
+  });
+  test('no session is an error; an abstract socket works only with --hostnet', () => {
+    assert.throws(() => plan(['--xvfb', '--hostdbus', 'img']), /--hostdbus: no DBus session of alice/);
+    const abstract: IntegrationResources = { ...none, dbus: { abstract: '/tmp/dbus-XYZ' } };
+    assert.throws(() => plan(['--xvfb', '--hostdbus', 'img'], abstract), /abstract socket/);
+    assert.ok(envOf(args(['--xvfb', '--hostdbus', '--hostnet', 'img'], abstract)).includes('DBUS_SESSION_BUS_ADDRESS=unix:abstract=/tmp/dbus-XYZ'));
+  });
+});
+
+describe('--xtest, --dpi, --keymap', () => {
+  test('--xtest turns XTEST on for servers that have it off, with a warning; no warning where it is on anyway', () => {
+    const p = plan(['--xvfb', '--xtest', 'img']);
+    assert.equal(p.displaySettings.xtest, true);
+    assert.ok(p.warnings.some((w) => /--xtest/.test(w)));
+    assert.ok(!hardeningArgs({ display: 1, authFile: '/a', xtest: true }).includes('XTEST'));
+    assert.ok(hardeningArgs({ display: 1, authFile: '/a' }).includes('XTEST'));
+    assert.equal(plan(['--xvfb', 'img']).displaySettings.xtest, false);
+    assert.ok(!plan(['--xpra', '--xtest=yes', 'img']).warnings.some((w) => /--xtest/.test(w)));
+    assert.ok(plan(['--xpra', '--xtest=no', 'img']).notes.some((n) => /--xtest=no: XTEST stays enabled with --xpra/.test(n)));
+    assert.throws(() => parseCommandLine(['--xtest=maybe', 'img']), /--xtest takes yes or no/);
+  });
+  test('--dpi goes to the server (-dpi) and keeps its state (-noreset); --keymap too; bad values are refused', () => {
+    const p = plan(['--xvfb', '--dpi=144', '--keymap=de(nodeadkeys)', 'img']);
+    assert.deepEqual(p.displaySettings, { xtest: false, dpi: 144, keymap: 'de(nodeadkeys)' });
+    const x = hardeningArgs({ display: 1, authFile: '/a', dpi: 144, noreset: true });
+    assert.deepEqual(x.slice(x.indexOf('-dpi'), x.indexOf('-dpi') + 2), ['-dpi', '144']);
+    assert.ok(x.includes('-noreset'));
+    assert.throws(() => parseCommandLine(['--dpi=0', 'img']), /--dpi needs a number/);
+    assert.throws(() => parseCommandLine(['--keymap=de;rm', 'img']), /--keymap needs a keyboard layout/);
+  });
+  test('missing xrdb / setxkbmap is an error naming the package; no new X server or nxagent: a note', () => {
+    assert.throws(() => plan(['--xvfb', '--dpi=96', 'img'], none, ['Xvfb', 'docker']), /--dpi needs xrdb.*x11-xserver-utils/);
+    assert.throws(() => plan(['--xvfb', '--keymap=de', 'img'], none, ['Xvfb', 'docker']), /--keymap needs setxkbmap.*x11-xkb-utils/);
+    const nothing = plan(['--nothing', '--dpi=96', '--keymap=de', 'img']);
+    assert.ok(nothing.notes.some((n) => /--dpi has no effect with --nothing/.test(n)));
+    assert.equal(nothing.displaySettings.dpi, undefined);
+    const nx = plan(['--nxagent', '--keymap=de', 'img']);
+    assert.equal(nx.displaySettings.keymap, undefined);
+    assert.ok(nx.notes.some((n) => /--keymap has no effect with --nxagent/.test(n)));
+  });
+});
+
+describe('gatherIntegrationResources', () => {
+  const root = mkdtempSync(join(tmpdir(), 'x11d-integration-'));
+  const servers: Server[] = [];
+  after(async () => {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    rmSync(root, { recursive: true, force: true });
+  });
+  const listen = (path: string) =>
+    new Promise<void>((resolve) => {
+      const s = createServer();
+      servers.push(s);
+      s.listen(path, resolve);
+    });
+  test('finds the CUPS and DBus sockets (real sockets only), ignores a plain file, reads DBUS_SESSION_BUS_ADDRESS', async () => {
+    mkdirSync(join(root, 'run/cups'), { recursive: true });
+    mkdirSync(join(root, 'run/user/1000'), { recursive: true });
+    mkdirSync(join(root, 'dev'), { recursive: true });
+    writeFileSync(join(root, 'dev/video0'), ''); // not a character device: not a webcam
+    await listen(join(root, 'run/cups/cups.sock'));
+    const empty = gatherIntegrationResources(alice, {}, root, false);
+    assert.equal(empty.cupsSocket, '/run/cups/cups.sock');
+    assert.equal(empty.dbus, undefined);
+    assert.deepEqual(empty.video, []);
+    writeFileSync(join(root, 'run/user/1000/bus'), '');
+    assert.equal(gatherIntegrationResources(alice, {}, root, false).dbus, undefined);
+    rmSync(join(root, 'run/user/1000/bus'));
+    await listen(join(root, 'run/user/1000/bus'));
+    assert.deepEqual(gatherIntegrationResources(alice, {}, root, false).dbus, { socket: '/run/user/1000/bus' });
+    assert.deepEqual(gatherIntegrationResources(alice, { DBUS_SESSION_BUS_ADDRESS: 'unix:abstract=/tmp/dbus-1,guid=x' }, root, false).dbus, { abstract: '/tmp/dbus-1' });
+    assert.deepEqual(gatherIntegrationResources(alice, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus,guid=x' }, root, true), { video: [], cupsSocket: '/run/cups/cups.sock', dbus: { socket: '/run/user/1000/bus' }, stdinIsTty: true });
+  });
+});
