@@ -21,6 +21,17 @@ const XPRA_OFF = [
 const XPRA_SERVER_CWD = '/usr/bin';
 
 /**
+ * HOME of the xpra server and client: the session folder. xpra 3.1 writes its fake-Xinerama
+ * file (`~/.:N-fakexinerama`) and Debian's Xsession its `~/.xsession-errors` into HOME, and the
+ * client its per-user files under `~/.xpra` and `~/.config/xpra`; in the session folder they are
+ * private (mode 0700) and go away with the session instead of piling up in the host user's HOME.
+ * (They run with x11docker's small base environment, without XDG_* variables.)
+ */
+function xpraEnv(ctx: Pick<DisplayContext, 'sessionDir'>): Record<string, string> {
+  return { HOME: ctx.sessionDir };
+}
+
+/**
  * The xpra server's socket folder inside the session folder (mode 0700, so only the host user
  * can attach: xpra's unix-socket access control is the file system's).
  */
@@ -56,7 +67,7 @@ export const xpra: DisplayDriver = {
         ready: { kind: 'displayfd' },
       },
       {
-        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: XPRA_SERVER_CWD,
+        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: XPRA_SERVER_CWD, env: xpraEnv(ctx),
         args: [
           ctx.desktop ? 'start-desktop' : 'start', `:${ctx.display}`,
           '--use-display=yes', '--daemon=no', `--socket-dirs=${sockets}`, `--socket-dir=${sockets}`, `--bind=${join(sockets, 'socket')}`,
@@ -67,7 +78,7 @@ export const xpra: DisplayDriver = {
         ready: { kind: 'line', pattern: /xpra is ready/ },
       },
       {
-        role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true,
+        role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true, env: xpraEnv(ctx),
         args: [
           'attach', `socket:${join(sockets, 'socket')}`, `--socket-dirs=${sockets}`,
           '--tray=no', '--title=@title@', clipboard,

@@ -5,11 +5,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
-import { CLI, DEMO_IMAGE, leftovers, waitFor, x11docker } from './helpers.js';
+import { CLI, DEMO_IMAGE, leftovers, startHostDisplay, waitFor, x11docker, type HostDisplay } from './helpers.js';
 
 async function assertNothingLeft(): Promise<void> {
   await waitFor('session leftovers to disappear', async () => {
@@ -113,6 +113,31 @@ describe('--hostdbus, --webcam, --printer', () => {
     const missing = await x11docker(['--xvfb', '--hostdbus', DEMO_IMAGE, 'true'], { env: { DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: dir + '-none' } });
     assert.equal(missing.exitCode, 64);
     assert.match(missing.stderr, /x11docker error: Option --hostdbus: no DBus session/);
+    await assertNothingLeft();
+  });
+});
+
+describe('--xpra and the host user\'s HOME', () => {
+  let host: HostDisplay | undefined;
+  before(async () => {
+    host = await startHostDisplay();
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("an xpra session writes nothing into HOME (no ~/.:N-fakexinerama, ~/.xsession-errors, ~/.xpra): its files stay in the session folder", async () => {
+    const home = homedir();
+    const xpraFiles = () =>
+      new Map(readdirSync(home).filter((n) => /fakexinerama|xsession-errors|^\.xpra$/.test(n)).map((n) => [n, statSync(join(home, n)).mtimeMs] as const));
+    const configXpra = () => statSync(join(home, '.config', 'xpra'), { throwIfNoEntry: false })?.mtimeMs;
+    const before = xpraFiles();
+    const configBefore = configXpra();
+    const r = await x11docker(['--xpra', '-q', DEMO_IMAGE, 'sh', '-c', 'xdpyinfo >/dev/null && echo drawn'], { env: { DISPLAY: host!.display } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^drawn$/m);
+    assert.deepEqual(xpraFiles(), before, `files in ${home}`);
+    assert.equal(configXpra(), configBefore);
     await assertNothingLeft();
   });
 });
