@@ -30,9 +30,11 @@ const ALL = {
   xpra: ['--xpra'],
   'xpra --desktop': ['--xpra', '--desktop'],
   hostdisplay: ['--hostdisplay'],
+  'weston-xwayland': ['--weston-xwayland'],
+  'xpra-xwayland': ['--xpra-xwayland'],
 };
 /** Measured on the user's display (the host Xvfb of this benchmark has no access control). */
-const SEAMLESS = new Set(['xpra', 'nxagent']);
+const SEAMLESS = new Set(['xpra', 'nxagent', 'xpra-xwayland']);
 const chosen = (process.env.BENCH_SERVERS || Object.keys(ALL).join('\n')).split('\n').flatMap((l) => (l.includes('--') ? [l] : l.split(/\s+/))).filter(Boolean);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
