@@ -9,13 +9,15 @@
  * x11vnc plus websockify); here it is one option with loopback binding and a password by default.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync, chownSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { start } from './spawn.js';
+import { addressMatches, listenersOf, type TcpListener, type UnixListener } from './listening.js';
 import { findBinaries } from '../host/facts.js';
 import type { HtmlBind } from '../options/html.js';
 import type { SessionPlan } from '../plan/plan.js';
@@ -24,6 +26,11 @@ import type { SessionPlan } from '../plan/plan.js';
 export interface HtmlView {
   /** The URL to open; the password is in the fragment (`#password=`), which browsers never send. */
   readonly url: string;
+  /**
+   * Resolves with a one-line message when x11vnc or websockify ends on its own while the view
+   * runs (never after {@link HtmlView.stop}); the session ends with that error.
+   */
+  readonly died: Promise<string>;
   /** Stops websockify and x11vnc (SIGTERM, then SIGKILL) and waits until both are gone. */
   stop(): Promise<void>;
 }
@@ -33,7 +40,7 @@ export interface HtmlViewOptions {
   readonly display: number;
   /** Cookie file for the display (x11vnc authenticates to the X server with it). */
   readonly authFile: string;
-  /** Private session folder (mode 0700) for the VNC password file. */
+  /** Private session folder (mode 0700) for the VNC password file and x11vnc's socket. */
   readonly sessionDir: string;
   readonly bind: HtmlBind;
   /** Share the clipboard between the browser and the display (`--clipboard`); off by default. */
@@ -50,27 +57,39 @@ export interface HtmlViewOptions {
 /** Debian packages of the helpers, for error messages and the GUI's dependency check. */
 export const htmlHelpers = { x11vnc: 'x11vnc', websockify: 'websockify' } as const;
 
-/** Folder with the viewer page (`view.html`, `view.js`): `dist/web/` beside the bundle or the tsc output. */
+/**
+ * Folder with the web pages: `dist/web/` beside the bundle or the tsc output. It holds the GUI
+ * page (`gui.html`, `gui.js`) and, in `view/`, only the viewer (`index.html` = `view.html`,
+ * `view.js`), which is all that websockify serves.
+ */
 export function webDir(): string {
   for (const rel of ['./web/', '../../web/', '../../../web/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}view.html`)) return dir;
+    if (existsSync(`${dir}view/view.html`) && existsSync(`${dir}view/index.html`)) return dir;
   }
-  throw new X11DockerError('The --html viewer page (dist/web/view.html) is missing. Run npm run build.');
+  throw new X11DockerError('The --html viewer page (dist/web/view/view.html) is missing. Run npm run build.');
 }
 
+/** Longest AF_UNIX socket path (sun_path is 108 bytes including the final NUL). */
+const UNIX_PATH_MAX = 107;
+
 /**
- * Starts x11vnc on the display and websockify in front of it, and waits until both accept
- * connections. On any failure both are stopped before the error is thrown.
+ * Starts x11vnc on the display and websockify in front of it, and waits until each one is
+ * proven to listen on its own socket: x11vnc on a UNIX socket in the private session folder
+ * (no TCP port at all, so nothing else on the machine can reach it), websockify on the browser
+ * port, checked in procfs to be a socket of the websockify process itself (another program on that
+ * port makes websockify fail, which is an error, never a URL to someone else's page).
+ * Without a port in `--html`, websockify binds port 0 and the kernel's choice is read back.
+ * On any failure both are stopped before the error is thrown.
  *
- * x11vnc: `-localhost` (loopback only, no IPv6), `-passwdfile` with a fresh random password
- * (VNC authentication uses its first 8 characters), `-noremote -nocmds` (no remote control),
- * `-noshm` (the X server has no MIT-SHM), `-nosel -noprimary -nosetclipboard` unless the
- * clipboard is shared; it reports its port on stdout (`PORT=N`).
+ * x11vnc: `-unixsock` with `-rfbport 0 -rfbportv6 0 -no6` (no TCP listening), `-passwdfile` with a
+ * fresh random password (VNC authentication uses its first 8 characters), `-noremote -nocmds`
+ * (no remote control), `-noshm` (the X server has no MIT-SHM), `-nosel -noprimary
+ * -nosetclipboard -noclipboard` unless the clipboard is shared. websockify: `--unix-target`.
  * @throws X11DockerError when a helper is missing, fails or is not ready in time.
  */
 export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
-  const web = webDir();
+  const web = `${webDir()}view/`;
   const found = findBinaries(Object.keys(htmlHelpers), process.env.PATH ?? '');
   const missing = Object.entries(htmlHelpers).filter(([b]) => !found.has(b));
   if (missing.length > 0) {
@@ -80,11 +99,22 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   const passwdFile = `${o.sessionDir}/vncpasswd`;
   writeFileSync(passwdFile, `${password}\n`, { mode: 0o600 });
   if (o.uid !== undefined && o.gid !== undefined) chownSync(passwdFile, o.uid, o.gid);
+  // x11vnc's socket lives in a folder only the host user can enter: the session folder, or a
+  // private temporary folder when that path is too long for a UNIX socket.
+  let socketDir = o.sessionDir;
+  let ownDir: string | undefined;
+  if (`${o.sessionDir}/vnc.sock`.length > UNIX_PATH_MAX) {
+    ownDir = socketDir = mkdtempSync(join(tmpdir(), 'x11docker-vnc-'));
+    if (o.uid !== undefined && o.gid !== undefined) chownSync(ownDir, o.uid, o.gid);
+  }
+  const vncSocket = `${socketDir}/vnc.sock`;
   const as = o.uid !== undefined ? { uid: o.uid, gid: o.gid } : {};
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const children: ResultPromise[] = [];
+  const children: Array<{ what: string; child: ResultPromise; tail: () => string }> = [];
+  let stopping = false;
   const stop = async () => {
-    await Promise.all(children.map(async (c) => {
+    stopping = true;
+    await Promise.all(children.map(async ({ child: c }) => {
       if (c.exitCode === null && c.signalCode === null) {
         c.kill('SIGTERM');
         const killer = setTimeout(() => c.kill('SIGKILL'), 2000);
@@ -92,44 +122,120 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
         clearTimeout(killer);
       }
     }));
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  };
+  const spawnHelper = (what: string, args: string[]): ResultPromise => {
+    const child = start(...orphanSafe(what, args), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
+    // keep reading both pipes (a full pipe would block the helper) and keep the last lines
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen = (seen + d.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    children.push({ what, child, tail: () => seen });
+    o.onSpawn?.(child.pid);
+    return child;
   };
   try {
     const clip = o.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'];
-    const vnc = start(...orphanSafe('x11vnc', [
+    const vnc = spawnHelper('x11vnc', [
       '-display', `:${o.display}`, '-auth', o.authFile,
-      '-localhost', '-noipv6', '-autoport', '5900',
+      '-unixsock', vncSocket, '-rfbport', '0', '-rfbportv6', '0', '-no6', '-noipv6',
       '-passwdfile', passwdFile,
       '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb',
       '-desktop', `x11docker :${o.display}`,
       ...clip,
-    ]), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
-    children.push(vnc);
-    o.onSpawn?.(vnc.pid);
-    const vncPort = await waitForLine(vnc, /^PORT=(\d+)/m, o.timeoutMs, 'x11vnc');
+    ]);
+    await waitUntilListening(children[0]!, o.timeoutMs, (l) => (l.unix.some((u) => u.path === vncSocket) ? true : undefined));
+    if (tcpListenersOf(vnc.pid).length > 0) throw new X11DockerError('--html: x11vnc listens on a TCP port although it was told not to; stopped. Run with --verbose.');
 
-    for (let attempt = 1; ; attempt++) {
-      const port = o.bind.port ?? (await freePort(o.bind.host));
-      const ws = start(...orphanSafe('websockify', ['--web', web, `${o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host}:${port}`, `127.0.0.1:${vncPort}`]), {
-        ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false,
-      } as Parameters<typeof start>[2]);
-      children.push(ws);
-      o.onSpawn?.(ws.pid);
-      const ok = await waitForPort(o.bind.host, port, ws, o.timeoutMs);
-      if (ok) {
-        const hostInUrl = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
-        return { url: `http://${hostInUrl}:${port}/view.html#password=${password}${o.clipboard ? '&clipboard=1' : ''}`, stop };
+    const hostInArg = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
+    spawnHelper('websockify', ['--web', web, `--unix-target=${vncSocket}`, `${hostInArg}:${o.bind.port ?? 0}`]);
+    const port = await waitUntilListening(children[1]!, o.timeoutMs, (l) => {
+      const s = l.tcp.find((t) => addressMatches(t.address, o.bind.host) && (o.bind.port === undefined || t.port === o.bind.port));
+      return s?.port;
+    }).catch((error: unknown) => {
+      if (error instanceof HelperEnded && o.bind.port !== undefined) {
+        throw new X11DockerError(`Option --html=${o.bind.host}:${o.bind.port}: websockify could not listen there (${error.tail || 'address in use?'}). Choose a free port, or give none (--html) for a free one.`);
       }
-      if (o.bind.port !== undefined || attempt >= 3) {
-        throw new X11DockerError(`--html: websockify could not listen on ${o.bind.host}:${port} (port in use?). Choose another port with --html=PORT.`);
+      throw error;
+    });
+
+    const died = new Promise<string>((resolve) => {
+      for (const { what, child, tail } of children) {
+        void child.then((r) => {
+          if (stopping) return;
+          const how = r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}${lastLines(tail()) ? `: ${lastLines(tail())}` : ''}`;
+          resolve(`--html: ${what} ended unexpectedly (${how}); the session was ended.`);
+        }, () => undefined);
       }
-      log.info(`websockify could not listen on port ${port}; trying another`);
-    }
+    });
+    const hostInUrl = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
+    return { url: `http://${hostInUrl}:${port}/view.html#password=${password}${o.clipboard ? '&clipboard=1' : ''}`, died, stop };
   } catch (error) {
     await stop();
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new X11DockerError('--html needs x11vnc and websockify. Install them: apt-get install x11vnc websockify.');
     }
+    if (error instanceof HelperEnded) throw new X11DockerError(`--html: ${error.what} ended at start (${error.tail || 'no message'}). Run with --verbose.`);
     throw error;
+  }
+}
+
+/** TCP sockets a process listens on. */
+function tcpListenersOf(pid: number | undefined): TcpListener[] {
+  return pid === undefined ? [] : listenersOf(pid).tcp;
+}
+
+/** The last non-empty line of a helper's output (without x11vnc's time stamp). */
+function lastLines(text: string): string {
+  return text.split('\n').map((l) => l.replace(/^\d\d\/\d\d\/\d{4} [\d:]+ /, '').trim()).filter(Boolean).slice(-1).join('');
+}
+
+/** A helper ended before it was ready. */
+class HelperEnded extends Error {
+  constructor(readonly what: string, readonly tail: string) {
+    super(`${what} ended`);
+  }
+}
+
+/**
+ * Polls procfs (every 25 ms) until `ready` returns a value for the listening sockets of the
+ * helper's own pid. With setpriv the pid is the helper's, as setpriv execs it.
+ * @throws HelperEnded when the helper ends first; X11DockerError on timeout; the spawn error (ENOENT).
+ */
+async function waitUntilListening<T>(
+  h: { what: string; child: ResultPromise; tail: () => string },
+  timeoutMs: number,
+  ready: (l: { tcp: TcpListener[]; unix: UnixListener[] }) => T | undefined,
+): Promise<T> {
+  let ended = false;
+  let spawnError: unknown;
+  void h.child.then(
+    (r) => {
+      ended = true;
+      if ((r as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((r as { message?: string }).message ?? ''))) spawnError = Object.assign(new Error(`${h.what} not found`), { code: 'ENOENT' });
+    },
+    (e: unknown) => {
+      ended = true;
+      spawnError = e;
+    },
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (h.child.pid !== undefined && !ended) {
+      const value = ready(listenersOf(h.child.pid));
+      if (value !== undefined) return value;
+    }
+    if (ended) {
+      if (spawnError) throw spawnError;
+      // let the last output arrive
+      await new Promise((r) => setTimeout(r, 50));
+      throw new HelperEnded(h.what, lastLines(h.tail()));
+    }
+    if (Date.now() > deadline) throw new X11DockerError(`--html: ${h.what} was not ready after ${timeoutMs} ms. Run with --verbose.`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -141,75 +247,19 @@ function orphanSafe(file: string, args: string[]): [string, string[]] {
   return findBinaries(['setpriv'], process.env.PATH ?? '').has('setpriv') ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', file, ...args]] : [file, args];
 }
 
-/** Resolves with the first capture of `pattern` in the child's stdout or stderr. */
-function waitForLine(child: ResultPromise, pattern: RegExp, timeoutMs: number, what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new X11DockerError(`--html: ${what} was not ready after ${timeoutMs} ms. Run with --verbose.`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      seen = (seen + d.toString()).slice(-8000);
-      const m = pattern.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.then(
-      (r) => {
-        clearTimeout(timer);
-        const spawnError = (r as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((r as { message?: string }).message ?? ''));
-        if (spawnError) reject(Object.assign(new Error(`${what} not found`), { code: 'ENOENT' }));
-        else reject(new X11DockerError(`--html: ${what} ended at start (${seen.trim().split('\n').slice(-2).join(' / ') || 'no message'}).`));
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Polls until `host:port` accepts a TCP connection; false when `child` ends first or on timeout. */
-async function waitForPort(host: string, port: number, child: ResultPromise, timeoutMs: number): Promise<boolean> {
-  let ended = false;
-  child.then(() => (ended = true), () => (ended = true));
-  const deadline = Date.now() + timeoutMs;
-  while (!ended && Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return !ended;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  if (!ended) throw new X11DockerError(`--html: websockify did not listen on ${host}:${port} after ${timeoutMs} ms. Run with --verbose.`);
-  return false;
-}
-
-/** A TCP port that is free on `host` right now (the kernel picks it). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The session's step for `--html`: starts the view for `display`, registers its stop with the
  * session's cleanups (stage `process`, so it ends together with the container and X server), and
- * prints `HTML_URL=<url>` on stdout (as `--showenv` prints the environment) and a note on stderr.
+ * prints `HTML_URL=<url>` on stdout (as `--showenv` prints the environment) and a note on stderr,
+ * only after both helpers are proven to listen on their own sockets.
  * @param plan the session plan (with `html` set).
  * @param display the new display.
  * @param authFile the display's client cookie file.
  * @param cleanups the session's undo list.
  * @param onSpawn called with each helper's pid (recorded for the watcher and --cleanup).
+ * @returns `died`: resolves with a one-line message if a helper ends on its own later; the
+ *   session then ends with that error (exit 64).
+ * @throws X11DockerError when a helper cannot start (nothing of the view is left running).
  */
 export async function startHtml(
   plan: SessionPlan,
@@ -217,7 +267,7 @@ export async function startHtml(
   authFile: string,
   cleanups: Array<{ readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'process' | 'file' }>,
   onSpawn?: (pid: number | undefined) => void,
-): Promise<void> {
+): Promise<{ readonly died: Promise<string> }> {
   const view = await startHtmlView({
     display,
     authFile,
@@ -233,4 +283,5 @@ export async function startHtml(
   process.stdout.on('error', () => undefined);
   process.stdout.write(`HTML_URL=${view.url}\n`);
   log.note(`The app is shown in a browser at ${view.url}`);
+  return { died: view.died };
 }

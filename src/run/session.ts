@@ -129,11 +129,14 @@ export class Session {
     const htmlStarting = plan.html ? startHtml(plan, x.display, x.clientAuthFile, this.cleanups, (pid) => this.registry?.addProcess(pid)) : undefined;
     htmlStarting?.catch(() => undefined);
 
-    const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve) => {
+    const ended = new Promise<{ kind: 'signal' } | { kind: 'xserver' } | { kind: 'container'; code: number }>((resolve, reject) => {
       this.stopRequested = () => resolve({ kind: 'signal' });
       if (this.signal) resolve({ kind: 'signal' });
       void x.server?.ended.then(() => resolve({ kind: 'xserver' }));
+      // --html: x11vnc or websockify ending on its own ends the session with an error
+      void htmlStarting?.then((h) => h.died).then((why) => reject(new X11DockerError(why)), () => undefined);
     });
+    ended.catch(() => undefined);
 
     if (plan.container) {
       const id = containerId!;

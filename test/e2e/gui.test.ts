@@ -150,6 +150,15 @@ describe('x11docker-gui in a real browser', () => {
       } finally {
         await stranger.close();
       }
+      // one wrong password locks nobody out: the right one connects at once afterwards
+      // (x11vnc/libvncserver keep no failure count; a failed check closes only that connection)
+      const owner = await browser!.newPage();
+      try {
+        await owner.goto(live!.htmlUrl!);
+        await owner.waitForFunction(() => (window as unknown as { x11dockerConnected?: boolean }).x11dockerConnected === true, undefined, { timeout: 10000 });
+      } finally {
+        await owner.close();
+      }
 
       // Stop
       await page.click(`#session-${session!.id} button.stop`);

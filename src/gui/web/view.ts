@@ -16,9 +16,12 @@ const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}
 const rfb = new RFB(document.getElementById('screen')!, url, { credentials: { password } });
 rfb.scaleViewport = true;
 rfb.focusOnClick = true;
+// noVNC reports the desktop name (x11vnc's -desktop, e.g. "x11docker :100") in an event, before
+// or after 'connect'; the title shows it once known.
+let desktopName = '';
 rfb.addEventListener('connect', () => {
   status.textContent = '';
-  document.title = `x11docker: ${rfb.desktopName ?? ''}`.trim();
+  document.title = `x11docker: ${desktopName}`.trim();
   (window as unknown as { x11dockerConnected: boolean }).x11dockerConnected = true;
 });
 let refused = false;
@@ -30,7 +33,8 @@ rfb.addEventListener('securityfailure', () => {
   status.textContent = 'wrong password';
 });
 rfb.addEventListener('desktopname', (e: Event) => {
-  document.title = `x11docker: ${(e as CustomEvent<{ name: string }>).detail.name}`;
+  desktopName = (e as CustomEvent<{ name: string }>).detail.name;
+  document.title = `x11docker: ${desktopName}`;
 });
 if (params.get('clipboard') === '1') {
   rfb.addEventListener('clipboard', (e: Event) => {
