@@ -303,9 +303,11 @@ describe('x11docker-gui in a real browser', () => {
         void child.then((r) => reject(new Error(`x11docker ended early: ${r.stderr}`)));
       });
       display = Number(/DISPLAY=:(\d+)/.exec(out)![1]);
-      const viewPort = /HTML_URL=http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)![1];
+      // websockify is the one whose --unix-target is this x11vnc's socket
+      const vncSocket = / -unixsock (\S+) /.exec((await execa('ps', ['-eo', 'args='])).stdout.split('\n').find((l) => l.startsWith(`x11vnc -display :${display} `)) ?? '')?.[1];
+      assert.ok(vncSocket, 'x11vnc runs with its UNIX socket');
       const helpers = async () => (await execa('ps', ['-eo', 'pid=,args='])).stdout.split('\n')
-        .filter((l) => new RegExp(`x11vnc -display :${display} |websockify .*127\\.0\\.0\\.1:${viewPort} `).test(l) && !/setpriv/.test(l));
+        .filter((l) => (l.includes(`x11vnc -display :${display} `) || (/websockify /.test(l) && l.includes(`--unix-target=${vncSocket} `))) && !/setpriv/.test(l));
       assert.equal((await helpers()).length, 2, (await helpers()).join('\n'));
       child.kill('SIGKILL');
       await child;
