@@ -75,22 +75,35 @@ function waylandContainer(hostSocket: string): Pick<DisplayLaunch, 'containerEnv
   };
 }
 
-/** A compositor that x11docker starts, for Wayland applications only (no X). */
-function pureCompositor(which: Compositor): DisplayDriver {
+/** What a compositor that x11docker starts brings to a driver: its binary, package and start-up facts. */
+function compositorBase(which: Compositor) {
+  const weston = which === 'weston';
   return {
-    name: which,
-    binary: which === 'weston' ? 'weston' : 'kwin_wayland',
-    debianPackage: which === 'weston' ? 'weston' : 'kwin-wayland',
-    requires: [which === 'weston' ? westonReq : kwinReq],
+    binary: weston ? 'weston' : 'kwin_wayland',
+    debianPackage: weston ? 'weston' : 'kwin-wayland',
     needsHostDisplay: false,
     sharesHostDisplay: false,
     visible: true,
     seamless: false,
+  } as const;
+}
+
+/** The compositor's socket in the session folder (its XDG_RUNTIME_DIR). */
+function compositorSocket(ctx: DisplayContext): string {
+  return join(ctx.sessionDir, waylandSocketName(ctx.display));
+}
+
+/** A compositor that x11docker starts, for Wayland applications only (no X). */
+function pureCompositor(which: Compositor): DisplayDriver {
+  return {
+    ...compositorBase(which),
+    name: which,
+    requires: [which === 'weston' ? westonReq : kwinReq],
     launch: (ctx) => ({
       files: [],
       processes: [compositorProcess(which, ctx)],
       x11: false,
-      ...waylandContainer(join(ctx.sessionDir, waylandSocketName(ctx.display))),
+      ...waylandContainer(compositorSocket(ctx)),
     }),
   };
 }
@@ -98,17 +111,12 @@ function pureCompositor(which: Compositor): DisplayDriver {
 /** Xwayland on a compositor that x11docker starts (a desktop-like X screen in one window). */
 function compositorXwayland(which: Compositor): DisplayDriver {
   return {
+    ...compositorBase(which),
     name: which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland',
-    binary: which === 'weston' ? 'weston' : 'kwin_wayland',
-    debianPackage: which === 'weston' ? 'weston' : 'kwin-wayland',
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
-    needsHostDisplay: false,
-    sharesHostDisplay: false,
-    visible: true,
-    seamless: false,
     launch: (ctx) => ({
       files: [],
-      processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, join(ctx.sessionDir, waylandSocketName(ctx.display)))],
+      processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, compositorSocket(ctx))],
       containerEnv: [],
       containerMounts: [],
       x11: true,
@@ -169,7 +177,7 @@ export const xpraXwayland: DisplayDriver = {
   requires: [...xpra.requires.filter((r) => r.binary !== 'Xvfb'), westonReq, xwaylandReq],
   launch: (ctx) => {
     const base = xpra.launch(ctx);
-    const socket = join(ctx.sessionDir, waylandSocketName(ctx.display));
+    const socket = compositorSocket(ctx);
     const compositor = compositorProcess('weston', { ...ctx, hostDisplay: undefined });
     const x = xwaylandProcess(ctx, socket);
     const server: ProcessSpec = { ...x, args: x.args.filter((a, i, all) => !(a === 'XTEST' || (a === '-extension' && all[i + 1] === 'XTEST'))) };

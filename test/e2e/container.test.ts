@@ -40,6 +40,20 @@ async function assertNothingLeft(baseline: Leftovers, display?: number): Promise
 type Leftovers = Awaited<ReturnType<typeof leftovers>>;
 
 /** A host folder owned by the test user; removed by the caller. */
+/** Starts a session as the test user, waits for its xeyes window, ends it with SIGINT and checks nothing is left. */
+async function showsXeyesAndEnds(args: readonly string[], baseline: Leftovers): Promise<void> {
+  let s: RunningSession | undefined;
+  try {
+    s = await startSession(args, { asUser: TEST_USER });
+    await waitForWindow(s.xenv, 'xeyes');
+    s.child.kill('SIGINT');
+    await s.child;
+    await assertNothingLeft(baseline, s.display);
+  } finally {
+    await ensureEnded(s?.child);
+  }
+}
+
 function testerDir(name: string): string {
   const base = mkdtempSync('/tmp/x11docker-e2e-');
   chmodSync(base, 0o755);
@@ -294,16 +308,7 @@ describe('container users', () => {
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^entrypoint: user=${TEST_USER} pwd=/srv/app args=sh -c`, 'm'));
     assert.equal(line(r.stdout, 'id'), `${TEST_USER} pwd=/srv/app home=/home/${TEST_USER}`);
-    let s: RunningSession | undefined;
-    try {
-      s = await startSession(['--xvfb', ENTRYPOINT], { asUser: TEST_USER });
-      await waitForWindow(s.xenv, 'xeyes');
-      s.child.kill('SIGINT');
-      await s.child;
-      await assertNothingLeft(base, s.display);
-    } finally {
-      await ensureEnded(s?.child);
-    }
+    await showsXeyesAndEnds(['--xvfb', ENTRYPOINT], base);
   });
 
   it('--workdir DIR; default is the image WORKDIR, else HOME', async () => {
@@ -398,16 +403,7 @@ describe('images without bash, useradd or a shell', () => {
 
   it('busybox image: an X client (xeyes) shows its window on the new display', async () => {
     const base = await leftovers();
-    let s: RunningSession | undefined;
-    try {
-      s = await startSession(['--xvfb', BUSYBOX, 'xeyes'], { asUser: TEST_USER });
-      await waitForWindow(s.xenv, 'xeyes');
-      s.child.kill('SIGINT');
-      await s.child;
-      await assertNothingLeft(base, s.display);
-    } finally {
-      await ensureEnded(s?.child);
-    }
+    await showsXeyesAndEnds(['--xvfb', BUSYBOX, 'xeyes'], base);
   });
 
   it('an image with one static binary and no shell runs directly; a missing command is named and nothing is left', async () => {

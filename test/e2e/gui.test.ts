@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { CLI, DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, waitFor } from './helpers.js';
+import { CLI, DEMO_IMAGE, ensureEnded, firstLine, leftovers, startHostDisplay, waitFor } from './helpers.js';
 
 const GUI = fileURLToPath(new URL('../../x11docker-gui.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
@@ -49,14 +49,7 @@ describe('x11docker-gui in a real browser', () => {
   before(async () => {
     // headless: no DISPLAY, so the sessions use Xvfb and nothing is opened with xdg-open
     gui = execa('node', [GUI], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore' });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      gui!.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-      });
-      void gui!.then((r) => reject(new Error(`x11docker-gui ended: ${r.stderr}`)));
-    });
+    url = (await firstLine(gui.stdout!, gui, 'x11docker-gui')).trim();
     port = Number(new URL(url).port);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -239,14 +232,7 @@ describe('x11docker-gui in a real browser', () => {
   test('x11docker --gui: the same server from the main command, ends on SIGTERM', async () => {
     const child = execa('node', [CLI, '--gui'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
     try {
-      const guiUrl = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-        });
-        void child.then((r) => reject(new Error(`x11docker --gui ended: ${r.stderr}`)));
-      });
+      const guiUrl = (await firstLine(child.stdout!, child, 'x11docker --gui')).trim();
       const u = new URL(guiUrl);
       assert.equal(u.hostname, '127.0.0.1');
       assert.equal((await fetch(`${u.origin}/`)).status, 403);
@@ -274,14 +260,7 @@ describe('x11docker-gui in a real browser', () => {
     chmodSync(opener, 0o755);
     const child = execa('node', [GUI], { env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
     try {
-      const guiUrl = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-        });
-        void child.then((r) => reject(new Error(`x11docker-gui ended: ${r.stderr}`)));
-      });
+      const guiUrl = (await firstLine(child.stdout!, child, 'x11docker-gui')).trim();
       await waitFor('xdg-open to be run with the URL', () => existsSync(join(dir, 'opened')) && readFileSync(join(dir, 'opened'), 'utf8') === guiUrl, 15000);
     } finally {
       await ensureEnded(child);

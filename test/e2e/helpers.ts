@@ -23,20 +23,31 @@ export interface HostDisplay {
   stop(): Promise<void>;
 }
 
+/**
+ * Resolves with the first line (without its newline) a child process writes to `stream`;
+ * rejects when the child ends first.
+ * @param stream the child's stdout or another of its pipes.
+ * @param child the process; its end rejects with `what` and the child's stderr.
+ * @param what says which process ended, e.g. `x11docker-gui`.
+ */
+export function firstLine(stream: NodeJS.ReadableStream, child: PromiseLike<{ stderr?: unknown }>, what: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    stream.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    void child.then((r) => reject(new Error(`${what} ended before its first line: ${String(r.stderr ?? '')}`)));
+  });
+}
+
 /** Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready. */
 export async function startHostDisplay(): Promise<HostDisplay> {
   const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     reject: false,
   });
-  const n = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    void child.then(() => reject(new Error('host Xvfb ended before it was ready')));
-  });
+  const n = (await firstLine(child.stdio[3] as NodeJS.ReadableStream, child, 'host Xvfb')).trim();
   return {
     display: `:${n}`,
     stop: async () => {
@@ -82,14 +93,7 @@ export interface RunningSession {
 export async function startSession(args: readonly string[], opts: RunOptions = {}): Promise<RunningSession> {
   const [file, argv, env] = command(['--showenv', ...args], opts);
   const child = execa(file, argv, { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: opts.timeoutMs ?? 120000 });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    void child.then((r) => reject(new Error(`x11docker ended before printing its environment: ${r.stderr}`)));
-  });
+  const line = await firstLine(child.stdout!, child, 'x11docker (waiting for its environment line)');
   const xenv = Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   return { child, xenv, display: Number(xenv.DISPLAY?.slice(1)) };
 }
