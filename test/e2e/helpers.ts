@@ -113,6 +113,23 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/**
+ * Waits until a screenshot of `display` is not blank: its grey-level standard deviation exceeds
+ * `minStddev` (0..1). Polls for up to `timeoutMs`, since a server paints its window a moment after
+ * the app's window is mapped on it.
+ * @throws Error naming the last standard deviation seen, when the display stays blank.
+ */
+export async function waitForPaintedDisplay(display: string, minStddev: number, timeoutMs = 15000): Promise<void> {
+  let stddev = '';
+  const painted = async () => {
+    stddev = (await execa('convert', ['x:root', '-format', '%[fx:standard_deviation]', 'info:'], { env: { DISPLAY: display } })).stdout;
+    return Number(stddev) > minStddev;
+  };
+  await waitFor(`a non-blank screenshot of ${display}`, painted, timeoutMs).catch(() => {
+    throw new Error(`screenshot of the user display is blank (stddev ${stddev})`);
+  });
+}
+
 /** Waits until a window whose name contains `name` is on the session's display. */
 export async function waitForWindow(xenv: Record<string, string>, name: string, timeoutMs = 20000): Promise<void> {
   await waitFor(`window "${name}" on ${xenv.DISPLAY}`, async () => (await xclient('xwininfo', ['-root', '-tree'], xenv)).stdout.includes(`"${name}"`), timeoutMs);
