@@ -188,10 +188,10 @@ async function removeUnrecordedContainers(backend: Backend, report: CleanupRepor
   );
 }
 
-/** Display claim files whose x11docker pid is gone (own ones; as root, all). */
+/** Display claim files (and their temporary files, see claimDisplay) whose x11docker pid is gone (own ones; as root, all). */
 function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp'): void {
   const uid = process.getuid?.() ?? 0;
-  for (const f of readdirSync(tmp).filter((n) => /^\.x11docker-display-\d+\.claim$/.test(n))) {
+  for (const f of readdirSync(tmp).filter((n) => /^\.x11docker-display-\d+\.claim(\.\d+\.tmp)?$/.test(n))) {
     const file = join(tmp, f);
     try {
       if (!asRoot && statSync(file).uid !== uid) continue;

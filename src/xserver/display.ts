@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { printable, X11DockerError } from '../errors.js';
 
 /** First display number x11docker tries, clear of the numbers desktops and `ssh -X` use. */
@@ -92,15 +92,10 @@ export function claimDisplay(fixed?: number, skip: ReadonlySet<number> = new Set
       continue;
     }
     const file = claimPath(n, tmp);
-    let fd: number;
-    try {
-      fd = openSync(file, 'wx', 0o644);
-    } catch {
+    if (!createClaim(file)) {
       if (fixed !== undefined) throw new X11DockerError(`Option --display=${n}: display :${n} is being claimed by another x11docker session. Choose another number.`);
       continue; // another session won the race for this number
     }
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
     let released = false;
     return {
       display: n,
@@ -112,6 +107,27 @@ export function claimDisplay(fixed?: number, skip: ReadonlySet<number> = new Set
     };
   }
   throw new X11DockerError(`No free display number from ${FIRST_DISPLAY} to ${LAST_DISPLAY}. Remove stale /tmp/.X*-lock files or use --display=N.`);
+}
+
+/**
+ * Creates the claim file holding this process's pid, atomically: the pid is written to a
+ * private temporary file that is then hard-linked to the claim's name (link(2) fails with EEXIST
+ * when the name exists), so no reader (another session, `--cleanup`) ever sees an empty claim.
+ * @returns false when another process holds the claim.
+ */
+function createClaim(file: string): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    // O_EXCL: never write through a name someone else placed (e.g. a symlink in /tmp)
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, `${process.pid}\n`, { mode: 0o644, flag: 'wx' });
+    linkSync(temporary, file);
+    return true;
+  } catch {
+    return false; // the name exists (another session won), or /tmp refused
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 function range(from: number, to: number): number[] {

@@ -45,7 +45,7 @@ async function showsXeyesAndEnds(args: readonly string[], baseline: Leftovers): 
   let s: RunningSession | undefined;
   try {
     s = await startSession(args, { asUser: TEST_USER });
-    await waitForWindow(s.xenv, 'xeyes');
+    await waitForWindow(s, 'xeyes');
     s.child.kill('SIGINT');
     await s.child;
     await assertNothingLeft(baseline, s.display);

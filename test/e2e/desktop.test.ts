@@ -67,7 +67,7 @@ async function desktopSession(image: string, window: string, signal: 'SIGINT' | 
   let s: RunningSession | undefined;
   try {
     s = await startSession(['--desktop', '--xephyr', image], { env: { DISPLAY: host.display } });
-    await waitForWindow(s.xenv, window, 60000);
+    await waitForWindow(s, window, 60000);
     const geometry = await xephyrWindow(host.display, s.display);
     // an empty Xephyr screen is one colour (black); a drawn desktop has a panel with text and icons
     let colours = 0;

@@ -87,15 +87,19 @@ export interface RunningSession {
   readonly xenv: Record<string, string>;
   /** The new X display number; NaN for sessions without X (Wayland only, --nothing). */
   readonly display: number;
+  /** What x11docker has written to stderr so far (for failure messages). */
+  stderr(): string;
 }
 
 /** Starts x11docker with `--showenv` in the background and waits for its environment line. */
 export async function startSession(args: readonly string[], opts: RunOptions = {}): Promise<RunningSession> {
   const [file, argv, env] = command(['--showenv', ...args], opts);
   const child = execa(file, argv, { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: opts.timeoutMs ?? 120000 });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const line = await firstLine(child.stdout!, child, 'x11docker (waiting for its environment line)');
   const xenv = Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  return { child, xenv, display: Number(xenv.DISPLAY?.slice(1)) };
+  return { child, xenv, display: Number(xenv.DISPLAY?.slice(1)), stderr: () => stderr };
 }
 
 /** Runs an X client on the host against a session's display. */
@@ -130,9 +134,28 @@ export async function waitForPaintedDisplay(display: string, minStddev: number, 
   });
 }
 
-/** Waits until a window whose name contains `name` is on the session's display. */
-export async function waitForWindow(xenv: Record<string, string>, name: string, timeoutMs = 20000): Promise<void> {
-  await waitFor(`window "${name}" on ${xenv.DISPLAY}`, async () => (await xclient('xwininfo', ['-root', '-tree'], xenv)).stdout.includes(`"${name}"`), timeoutMs);
+/**
+ * Waits until a window whose name contains `name` is on the session's display.
+ * @param session a session from {@link startSession} (then its end, exit code and stderr so far
+ *   are reported at once instead of waiting out the timeout), or just its DISPLAY/XAUTHORITY.
+ * @param timeoutMs how long to poll, in ms.
+ * @throws Error when the window does not appear in time or the session ends first.
+ */
+export async function waitForWindow(session: RunningSession | Record<string, string>, name: string, timeoutMs = 20000): Promise<void> {
+  const s = 'child' in session && 'xenv' in session ? (session as RunningSession) : undefined;
+  const xenv = s ? s.xenv : (session as Record<string, string>);
+  let ended: { exitCode?: number; signal?: string } | undefined;
+  void s?.child.then((r) => (ended = { exitCode: r.exitCode, signal: r.signal }));
+  const shown = async () => {
+    if ((await xclient('xwininfo', ['-root', '-tree'], xenv)).stdout.includes(`"${name}"`)) return true;
+    if (ended) throw new Error(`x11docker on ${xenv.DISPLAY} ended (exit ${ended.exitCode}, signal ${ended.signal}) before window "${name}" appeared; its stderr:\n${s!.stderr()}`);
+    return false;
+  };
+  await waitFor(`window "${name}" on ${xenv.DISPLAY}`, shown, timeoutMs).catch(async (error: Error) => {
+    if (!s || ended) throw error;
+    const ps = await execa('docker', ['ps', '-a', '--filter', `label=x11docker.pid=${s.child.pid}`, '--format', '{{.ID}} {{.Status}}'], { reject: false });
+    throw new Error(`${error.message}; x11docker (pid ${s.child.pid}) still runs, its containers: ${ps.stdout || 'none'}; its stderr so far:\n${s.stderr()}`);
+  });
 }
 
 /** Whether a process with this pid exists. */

@@ -97,7 +97,7 @@ describe('x11docker killed with SIGKILL', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       await remember(s);
       const pid = s.child.pid!;
       assert.equal((await containersOf(pid)).length, 1);
@@ -116,7 +116,7 @@ describe('x11docker killed with SIGKILL', () => {
     let dead: RunningSession | undefined;
     try {
       [live, dead] = await Promise.all([startSession(['--xvfb', DEMO_IMAGE, 'xeyes']), startSession(['--xvfb', DEMO_IMAGE, 'xeyes'])]);
-      await Promise.all([waitForWindow(live.xenv, 'xeyes'), waitForWindow(dead.xenv, 'xeyes')]);
+      await Promise.all([waitForWindow(live, 'xeyes'), waitForWindow(dead, 'xeyes')]);
       await remember(live);
       await remember(dead);
       const pid = dead.child.pid!;
@@ -153,7 +153,7 @@ describe('one side dies, the other is stopped', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       await remember(s);
       const [id] = await containersOf(s.child.pid!);
       await execa('docker', ['kill', id!]);
@@ -209,7 +209,7 @@ describe('concurrent sessions and busy displays', () => {
       assert.equal(new Set(sessions.map((s) => s.display)).size, 8, sessions.map((s) => s.display).join(','));
       const cookies = sessions.map((s) => readFileSync(s.xenv.XAUTHORITY!).toString('hex'));
       assert.equal(new Set(cookies).size, 8, 'distinct cookies');
-      await Promise.all(sessions.map((s) => waitForWindow(s.xenv, 'xeyes', 60000)));
+      await Promise.all(sessions.map((s) => waitForWindow(s, 'xeyes', 60000)));
       await Promise.all(sessions.map(remember));
       for (const s of sessions) {
         const tree = (await xclient('xwininfo', ['-root', '-tree'], s.xenv)).stdout;

@@ -42,7 +42,7 @@ async function windowWithInit(args: string[], expectComm: string): Promise<void>
   let s: RunningSession | undefined;
   try {
     s = await startSession(['--xvfb', ...args, SERVICES, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status)"'], { asUser: TEST_USER });
-    await waitForWindow(s.xenv, `pid1=${expectComm} cap=0000000000000000`, 40000);
+    await waitForWindow(s, `pid1=${expectComm} cap=0000000000000000`, 40000);
     s.child.kill('SIGTERM');
     const r = await s.child;
     assert.notEqual(r.exitCode, 64, String(r.stderr));
@@ -94,7 +94,7 @@ describe('init systems', () => {
       const name = `x11d-svc-systemd-${process.pid}`;
       s = await startSession(['--xvfb', '--systemd', `--name=${name}`, SERVICES, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { asUser: TEST_USER });
       const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
-      await waitForWindow(s.xenv, `pid1=systemd cap=0000000000000000 uid=${uid}`, 40000);
+      await waitForWindow(s, `pid1=systemd cap=0000000000000000 uid=${uid}`, 40000);
       const id = (await execa('docker', ['inspect', '--format={{.Id}}', name])).stdout.trim();
       assert.match(id, /^[0-9a-f]{64}$/);
       const cgroup = `/sys/fs/cgroup/systemd/docker/${id}`;
@@ -174,7 +174,7 @@ describe('privileges and host resources', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xvfb', '--alsa=Generic', '--gpu', DEMO_IMAGE, 'xeyes']);
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       const id = (await execa('docker', ['ps', '-q', '--filter', `label=x11docker.pid=${s.child.pid}`])).stdout.trim();
       const inspect = JSON.parse((await execa('docker', ['inspect', id])).stdout)[0];
       const devices = (inspect.HostConfig.Devices ?? []).map((d: { PathOnHost: string }) => d.PathOnHost);
@@ -252,7 +252,7 @@ describe('backend podman (rootful)', () => {
     const env = { CONTAINERS_CONF: PODMAN_CONF };
     try {
       s = await startSession(['--xvfb', '--backend=podman', '--user=1234', DEMO_IMAGE, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { env });
-      await waitForWindow(s.xenv, 'pid1=podman-init cap=0000000000000000 uid=1234', 40000);
+      await waitForWindow(s, 'pid1=podman-init cap=0000000000000000 uid=1234', 40000);
       s.child.kill('SIGTERM');
       await s.child;
       await waitFor('podman containers gone', async () => {
@@ -275,7 +275,7 @@ describe('backend podman (rootless, as the unprivileged test user)', () => {
       execa('su', [TEST_USER, '-s', '/bin/sh', '-c', 'cd && s="$1" && shift && exec env CONTAINERS_CONF="$0" CONTAINERS_STORAGE_CONF="$s" podman "$@"', '--', PODMAN_CONF, PODMAN_ROOTLESS_STORAGE, ...args], { reject: false });
     try {
       s = await startSession(['--xvfb', '--backend=podman', DEMO_IMAGE, 'sh', '-c', `xdpyinfo >/dev/null && exec xeyes -title "rootless${process.pid} uid=$(id -u) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status)"`], { asUser: TEST_USER, env });
-      await waitForWindow(s.xenv, `rootless${process.pid} uid=${uid} cap=0000000000000000`, 40000);
+      await waitForWindow(s, `rootless${process.pid} uid=${uid} cap=0000000000000000`, 40000);
       // on the host, the app runs as the test user itself (keep-id), not as a subordinate id
       const ps = (await execa('ps', ['-eo', 'uid=,args='])).stdout.split('\n').filter((l) => /^\s*\d+ xeyes -title /.test(l) && l.includes(`rootless${process.pid} uid=${uid} cap=`));
       assert.deepEqual(ps.map((l) => l.trim().split(/\s+/)[0]), [uid], ps.join('\n'));

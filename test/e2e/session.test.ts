@@ -56,7 +56,7 @@ describe('x11docker --xephyr on a user display', () => {
     try {
       s = await startSession(['--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
       assert.notEqual(`:${s.display}`, host.display);
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       // the Xephyr window is on the user's display
       const hostTree = await execa('xwininfo', ['-root', '-tree'], { env: { DISPLAY: host.display } });
       assert.match(hostTree.stdout, new RegExp(`"x11docker :${s.display}`));
@@ -164,7 +164,7 @@ describe('session lifetime', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       const t0 = Date.now();
       s.child.kill('SIGTERM');
       const r = await s.child;
@@ -245,7 +245,7 @@ describe('session lifetime', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes']);
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       await execa('pkill', ['-KILL', '-f', `^Xvfb :${s.display} `]);
       const r = await s.child;
       assert.notEqual(r.exitCode, 0);

@@ -57,7 +57,7 @@ async function visibleSession(args: string[], check: (s: RunningSession) => Prom
   try {
     s = await startSession([...args, DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
     assert.notEqual(`:${s.display}`, host.display);
-    await waitForWindow(s.xenv, 'xeyes', 30000);
+    await waitForWindow(s, 'xeyes', 30000);
     await check(s);
     await screenshot(shot);
     s.child.kill('SIGINT');
@@ -138,7 +138,7 @@ describe('--xdummy', () => {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xdummy', '--size=800x600', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       const info = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
       assert.match(info, /dimensions:\s+800x600/);
       assert.doesNotMatch(info, /MIT-SHM|XTEST/);
@@ -162,7 +162,7 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
       // twm places new windows by mouse click unless told to place them itself
       writeFileSync(join(dir, 'twmrc'), 'RandomPlacement\nNoGrabServer\n');
       s = await startSession(['--xephyr', '--wm', `twm -f ${join(dir, 'twmrc')}`, DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
-      await waitForWindow(s.xenv, 'xeyes');
+      await waitForWindow(s, 'xeyes');
       // twm reparents the window into its frame: the parent of xeyes is no longer the root window
       await waitFor('xeyes framed by twm', async () => {
         const w = (await xclient('xwininfo', ['-children', '-name', 'xeyes'], s!.xenv)).stdout;

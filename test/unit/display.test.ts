@@ -119,4 +119,15 @@ describe('claimDisplay', () => {
     claim(151);
     assert.throws(() => claim(151), (err: unknown) => err instanceof X11DockerError && /--display/.test(err.message));
   });
+
+  test('the claim appears with its pid already in it, leaves no temporary file, and never writes through a planted symlink', () => {
+    const n = firstFreeFrom(160);
+    const victim = join(tmp, 'victim');
+    writeFileSync(victim, 'untouched');
+    symlinkSync(victim, join(tmp, `.x11docker-display-${n}.claim.${process.pid}.tmp`));
+    const c = claim(n);
+    assert.equal(readFileSync(c.claimFile, 'utf8'), `${process.pid}\n`);
+    assert.equal(readFileSync(victim, 'utf8'), 'untouched');
+    assert.ok(!existsSync(join(tmp, `.x11docker-display-${n}.claim.${process.pid}.tmp`)), 'temporary file removed');
+  });
 });
