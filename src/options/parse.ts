@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { printable, X11DockerError } from '../errors.js';
-import { findOption, optionTable, xserverOptionNames, type XServerName } from './table.js';
+import { findOption, optionTable, retiredOptions, xserverOptionNames, type XServerName } from './table.js';
 import type { Verbosity } from '../log.js';
 import { parsePersistence, type PersistenceOptions } from './persistence.js';
 import { parseHtmlValue, type HtmlBind } from './html.js';
@@ -139,7 +139,12 @@ export function parseCommandLine(argv: readonly string[]): Options {
       restIsAfterTerminator = token.kind === 'option-terminator';
       break;
     }
-    const spec = findOption(token.name);
+    const retired = token.rawName.startsWith('--') && Object.hasOwn(retiredOptions, token.name) ? retiredOptions[token.name] : undefined;
+    if (retired?.error) throw new X11DockerError(retired.error);
+    if (retired?.note) notes.push(retired.note);
+    if (retired && token.value !== undefined) throw new X11DockerError(`Option ${token.rawName} takes no value (got '${printable(token.value)}'). Remove '=${printable(token.value)}'.`);
+    if (retired && !retired.sameAs) continue;
+    const spec = findOption(retired?.sameAs ?? token.name);
     const shown = token.rawName.startsWith('--') ? token.rawName : `${token.rawName} (--${spec?.name ?? '?'})`;
     if (!spec) {
       throw new X11DockerError(`Unknown option ${printable(token.rawName)}. See 'x11docker --help'; options for 'docker run' go after '--'.`);

@@ -189,6 +189,34 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
 ];
 
+/** What became of an upstream option that this version does not list: see {@link retiredOptions}. */
+export interface RetiredOption {
+  /** A note printed when the option is given; the option has no effect of its own. */
+  readonly note?: string;
+  /** The option now takes the effect of this table row (e.g. `quiet` for `--silent`). */
+  readonly sameAs?: string;
+  /** The option is refused with this one-line error. */
+  readonly error?: string;
+}
+
+const installedByNpm = 'x11docker for TypeScript is installed and updated by npm, not by itself: npm install -g PATH_OR_PACKAGE (or npm uninstall -g x11docker to remove it).';
+
+/**
+ * Options of upstream x11docker that this version keeps only to say what became of them, so a
+ * command line copied from upstream's README (e.g. its troubleshooting advice
+ * `--stdout --stderr --silent`) still works or fails with a reason. Keyed by long name.
+ * Upstream: `parse_options()` in mviereck/x11docker, where these are deprecated or installer commands.
+ */
+export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
+  stdout: { note: "Option --stdout is not needed: the command's standard output is always shown." },
+  stderr: { note: "Option --stderr is not needed: the command's standard error is always shown." },
+  silent: { sameAs: 'quiet', note: 'Option --silent is called --quiet (-q) now.' },
+  install: { error: `Option --install: ${installedByNpm}` },
+  update: { error: `Option --update: ${installedByNpm}` },
+  'update-master': { error: `Option --update-master: ${installedByNpm}` },
+  remove: { error: `Option --remove: ${installedByNpm}` },
+};
+
 /**
  * Finds a table row by long name, alias or short letter.
  * @param key `xephyr`, `printenv` or `y` (no dashes).

@@ -307,3 +307,31 @@ describe('properties', () => {
     },
   );
 });
+
+describe("upstream's retired options", () => {
+  test('--stdout and --stderr (upstream troubleshooting advice) are accepted with a note and change nothing', () => {
+    const o = parseCommandLine(['--stdout', '--stderr', 'img', 'cmd']);
+    const plain = parseCommandLine(['img', 'cmd']);
+    assert.equal(o.notes.length, 2);
+    assert.match(o.notes[0]!, /--stdout is not needed/);
+    assert.deepEqual({ ...o, notes: [] }, { ...plain, notes: [] });
+  });
+
+  test('--silent is --quiet, with a note', () => {
+    const o = parseCommandLine(['--silent', 'img']);
+    assert.equal(o.verbosity, 'quiet');
+    assert.match(o.notes.join('\n'), /--silent is called --quiet/);
+  });
+
+  test('the installer commands are one-line errors pointing to npm', () => {
+    for (const name of ['--install', '--update', '--update-master', '--remove']) {
+      assert.throws(() => parseCommandLine([name]), (e: unknown) => e instanceof X11DockerError && e.message.startsWith(`Option ${name}: `) && /npm install -g/.test(e.message) && !e.message.includes('\n'));
+    }
+  });
+
+  test("names of Object's own properties are unknown options, not retired ones", () => {
+    for (const name of ['--constructor', '--toString', '--__proto__', '--hasOwnProperty']) {
+      assert.throws(() => parseCommandLine([name, 'img']), /Unknown option/);
+    }
+  });
+});
