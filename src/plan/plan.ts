@@ -43,6 +43,12 @@ export interface ContainerPlan extends ContainerExtras {
   readonly network?: string;
   /** Raw `docker run` options from after `--`, appended last. */
   readonly engineArgs: readonly string[];
+  /**
+   * The raw options make the root filesystem read-only (`--read-only`): x11docker then writes
+   * nothing into the container; its files are mounted read-only and HOME is a tmpfs
+   * (see {@link readOnlyRootfsMounts}).
+   */
+  readonly readOnlyRootfs: boolean;
   /** Command after IMAGE, passed unchanged; empty keeps the image's CMD. */
   readonly command: readonly string[];
   /** Init system, dbus, devices and capabilities (plan/services.ts). */
@@ -137,6 +143,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
       network,
       engineArgs: options.engineArgs,
+      readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend),
       integration,
@@ -268,6 +275,67 @@ const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
 /** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
 function hasOption(args: readonly string[], flags: readonly string[]): boolean {
   return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+}
+
+/**
+ * Whether raw `docker run` options make the container's root filesystem read-only: the last
+ * `--read-only` or `--read-only=BOOL` wins (docker/podman boolean flags: true, 1, false, 0).
+ * @param engineArgs the options after `--`.
+ */
+export function readOnlyRootfs(engineArgs: readonly string[]): boolean {
+  let on = false;
+  for (const a of engineArgs) {
+    if (a === '--read-only') on = true;
+    else if (a.startsWith('--read-only=')) on = /^(true|1|t|yes)$/i.test(a.slice('--read-only='.length));
+  }
+  return on;
+}
+
+/** A file or folder x11docker puts into the container (as `docker cp` would write it). */
+export interface RootfsEntry {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /** File content; undefined for a folder. */
+  readonly content?: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * For a read-only root filesystem, which can take no `docker cp`: how each entry x11docker
+ * would write gets into the container instead. Files become read-only bind mounts of copies in
+ * the session folder (`SESSION/rootfs/PATH`); the container user's HOME becomes a tmpfs owned by
+ * the user, mode 0700; other folders (HOME's parent, tmpfs mount points) are left to the engine,
+ * which creates mount points itself.
+ * @param plan the session plan (with a container).
+ * @param entries what x11docker would write (user database, HOME, launchers).
+ * @returns `files`: host copies to write (path = host path), `mounts`: for {@link containerCreateArgs}.
+ */
+export function readOnlyRootfsMounts(plan: SessionPlan, entries: readonly RootfsEntry[]): { files: RootfsEntry[]; mounts: { source: string; target: string; readonly: boolean; tmpfs?: boolean }[] } {
+  const c = plan.container!;
+  const files: RootfsEntry[] = [];
+  const mounts: { source: string; target: string; readonly: boolean; tmpfs?: boolean }[] = [];
+  for (const e of entries) {
+    if (e.content !== undefined) {
+      const source = join(plan.sessionDir, 'rootfs', e.path);
+      files.push({ ...e, path: source });
+      mounts.push({ source, target: e.path, readonly: true });
+    } else if (!c.retainUser && e.path === c.user.home && !c.mounts.homeMounted) {
+      mounts.push({ source: '', target: e.path, readonly: false, tmpfs: true });
+    }
+  }
+  return { files, mounts };
+}
+
+/**
+ * The argument array for a probe: a created, never started container of the plan's image, only
+ * to read its user database (`cp` out) before the real container is created with
+ * `--read-only`. It carries the session's labels, so the watcher and `--cleanup` find it.
+ */
+export function probeCreateArgs(plan: SessionPlan): string[] {
+  const c = plan.container!;
+  return ['create', '--network=none', `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`, '--entrypoint=/x11docker-probe', '--', c.image];
 }
 
 /** Paths and names known once the display is up. */

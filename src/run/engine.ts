@@ -1,3 +1,4 @@
+import type { RootfsEntry } from '../plan/plan.js';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -7,16 +8,7 @@ import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import { run, start } from './spawn.js';
 
 /** A file or folder to put into a container before it starts. */
-export interface ContainerFile {
-  /** Absolute path in the container. */
-  readonly path: string;
-  /** File content; undefined for a folder. */
-  readonly content?: string;
-  /** Permission bits, e.g. 0o644. */
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-}
+export type ContainerFile = RootfsEntry;
 
 /**
  * The container engine, driven through its docker-compatible CLI with argument arrays

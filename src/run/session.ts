@@ -1,9 +1,9 @@
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
-import { containerCreateArgs, type SessionPlan } from '../plan/plan.js';
+import { containerCreateArgs, probeCreateArgs, readOnlyRootfsMounts, type SessionPlan } from '../plan/plan.js';
 import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
@@ -11,7 +11,7 @@ import { describeRunning } from '../xserver/describe.js';
 import { clipboardSyncCommand } from './clipboard.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { Engine, type ContainerFile } from './engine.js';
-import { readUserDatabase } from './userdb-cache.js';
+import { cachedUserDatabase, readUserDatabase } from './userdb-cache.js';
 import { run, start } from './spawn.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
 import type { DisplayLaunch } from '../xserver/driver.js';
@@ -380,6 +380,9 @@ export class Session {
     }
     createHomeFolder(this.plan);
     const localeDir = await prepareLocale(this.plan, this.engine, (what, fn) => this.cleanups.push({ what, fn }));
+    const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
+    // --read-only: nothing can be copied in; x11docker's files are mounted instead
+    const readOnly = c.readOnlyRootfs ? await this.readOnlyRootfsMounts(serviceFiles) : undefined;
     const args = containerCreateArgs(this.plan, {
       display,
       socketPath,
@@ -387,7 +390,7 @@ export class Session {
       localeDir,
       x11: display >= 0 && (this.launch?.x11 ?? true),
       env: this.launch?.containerEnv,
-      mounts: this.launch?.containerMounts,
+      mounts: [...(this.launch?.containerMounts ?? []), ...(readOnly ?? [])],
     });
     // The removal is registered with the id that create returns, never by name: a name given with
     // --name may belong to another container. Signals are only acted on after create returns.
@@ -396,7 +399,13 @@ export class Session {
     this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id), stage: 'process' });
     log.info(`container ${id.slice(0, 12)} created`);
 
-    const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
+    if (readOnly) {
+      // nothing is copied in, but the engine creates missing mount points: a raw mount over
+      // one of ours (e.g. -v DIR:/etc) would get empty files made in DIR on the host
+      const targets = readOnly.map((m) => m.target);
+      await checkContainerMounts(this.plan, this.engine, id, targets, targets);
+      return id;
+    }
     if (c.retainUser) {
       // --user=RETAIN: the image's user, no set-up (only x11docker's launchers, if any)
       await checkContainerMounts(this.plan, this.engine, id, serviceFiles.map((f) => f.path), []);
@@ -415,6 +424,45 @@ export class Session {
     files.push(...serviceFiles);
     await this.engine.writeFiles(id, files);
     return id;
+  }
+
+  /**
+   * `--read-only` among the raw options: the user database (read from the per-image cache, else
+   * from a probe container that is never started and removed at once), HOME and launchers as
+   * mounts: copies of the files in the session folder, mounted read-only; HOME a tmpfs.
+   * @returns the mounts for the container.
+   */
+  private async readOnlyRootfsMounts(serviceFiles: readonly ContainerFile[]): Promise<NonNullable<Parameters<typeof containerCreateArgs>[1]['mounts']>> {
+    const c = this.plan.container!;
+    let entries: ContainerFile[] = [...serviceFiles];
+    if (!c.retainUser) {
+      const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
+      let db = cachedUserDatabase(c.imageConfig.id, this.plan.cacheDir);
+      if (!db) {
+        const probe = await this.engine.create(probeCreateArgs(this.plan));
+        try {
+          db = await readUserDatabase(this.engine, probe, c.imageConfig.id, this.plan.cacheDir, owner);
+        } finally {
+          await this.engine.remove(probe);
+        }
+      }
+      entries = [...userFiles(this.plan, db), ...entries];
+      if (process.getuid?.() !== 0) {
+        // mounted copies keep their host owner: without root they would be the container user's,
+        // and a shadow file readable by the user (sudo refuses a sudoers file not owned by root)
+        entries = entries.filter((e) => e.path !== '/etc/shadow' && e.path !== '/etc/sudoers');
+        if (c.sudo) log.warning("--sudouser with docker run option --read-only needs x11docker run as root: sudo and su need /etc/shadow and /etc/sudoers owned by root.");
+      }
+    }
+    const { files, mounts } = readOnlyRootfsMounts(this.plan, entries);
+    for (const f of files) {
+      mkdirSync(dirname(f.path), { recursive: true, mode: 0o700 });
+      writeFileSync(f.path, f.content!, { mode: f.mode });
+      chmodSync(f.path, f.mode);
+      if (process.getuid?.() === 0) chownSync(f.path, f.uid, f.gid);
+    }
+    log.info(`--read-only: ${files.length} file(s) mounted read-only${mounts.some((m) => m.tmpfs) ? ', HOME is a tmpfs' : ''}`);
+    return mounts;
   }
 
   /** Runs all registered cleanups. */

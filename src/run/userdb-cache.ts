@@ -7,6 +7,28 @@ import type { Engine } from './engine.js';
 /** Files of an image's user database that x11docker reads (all under /etc). */
 const FILES = ['passwd', 'group', 'shadow', 'sudoers'] as const;
 
+/** The cache file of an image's user database, or undefined for an id that is not a content hash. */
+function cacheFile(imageId: string, cacheDir: string): string | undefined {
+  const key = /^sha256:([a-f0-9]{64})$/.exec(imageId)?.[1];
+  return key ? join(cacheDir, 'images', `${key}.userdb.json`) : undefined;
+}
+
+/**
+ * The image's user database from the per-image cache (see {@link readUserDatabase}).
+ * @param imageId the image id (`sha256:...`).
+ * @param cacheDir `~/.cache/x11docker` of the host user.
+ * @returns undefined when it is not cached (or the id is not a content hash).
+ */
+export function cachedUserDatabase(imageId: string, cacheDir: string): UserDatabase | undefined {
+  const file = cacheFile(imageId, cacheDir);
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as UserDatabase;
+  } catch {
+    return undefined; // not cached yet
+  }
+}
+
 /**
  * Reads an image's user database from a created container, or from the per-image cache under
  * `~/.cache/x11docker/images/` on later runs. Image ids are content hashes, so an entry never goes
@@ -24,16 +46,10 @@ export async function readUserDatabase(
   cacheDir: string,
   owner?: { uid: number; gid: number },
 ): Promise<UserDatabase> {
-  const key = /^sha256:([a-f0-9]{64})$/.exec(imageId)?.[1];
+  const cached = cachedUserDatabase(imageId, cacheDir);
+  if (cached) return cached;
   const dir = join(cacheDir, 'images');
-  const file = key ? join(dir, `${key}.userdb.json`) : undefined;
-  if (file) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as UserDatabase;
-    } catch {
-      // not cached yet
-    }
-  }
+  const file = cacheFile(imageId, cacheDir);
   const found = await engine.readFiles(containerId, FILES.map((f) => `/etc/${f}`));
   const db: UserDatabase = Object.fromEntries(FILES.map((f) => [f, found.get(`/etc/${f}`)]).filter(([, v]) => v !== undefined));
   if (file) {

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
@@ -194,6 +194,32 @@ describe('raw mounts after -- never let x11docker write onto the host', () => {
     } finally {
       rmSync(fake, { recursive: true, force: true });
     }
+  });
+
+  it('-- --read-only --: nothing is copied in; the user database is mounted read-only, HOME is a writable tmpfs, the app reaches X; a raw mount over /etc is refused', async () => {
+    const base = await leftovers();
+    // no cached user database for the image: it is read from a probe container, which goes away
+    const imageId = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', DEMO_IMAGE])).stdout.trim();
+    const cached = join(thome!, '.cache/x11docker/images', `${imageId.slice('sha256:'.length)}.userdb.json`);
+    rmSync(cached, { force: true });
+    const script = 'id -un; touch "$HOME/f" && echo home-writable; touch /etc/f 2>/dev/null || echo rootfs-read-only; xdpyinfo >/dev/null && echo x-ok';
+    const r = await asTester(['--', '--read-only', '--', DEMO_IMAGE, 'sh', '-c', script]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n'), [TEST_USER, 'home-writable', 'rootfs-read-only', 'x-ok']);
+    assert.ok(existsSync(cached), 'the user database was cached from the probe container');
+    // cached now: the same again without a probe
+    const again = await asTester(['--', '--read-only=true', '--', DEMO_IMAGE, 'sh', '-c', script]);
+    assert.deepEqual(again.stdout.split('\n'), [TEST_USER, 'home-writable', 'rootfs-read-only', 'x-ok'], again.stderr);
+    const fake = mkdtempSync('/tmp/x11docker-e2e-fakeetc-');
+    try {
+      const over = await asTester(['--', '--read-only', '-v', `${fake}:/etc`, '--', DEMO_IMAGE, 'true']);
+      assert.equal(over.exitCode, 64, over.stderr);
+      assert.match(over.stderr, /covers \/etc\/passwd/);
+      assert.deepEqual(readdirSync(fake), [], 'no mount point was made in the host folder');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+    await assertNothingLeft(base);
   });
 
   it('-- -v /tmp/.X11-unix:... --: the host X sockets are refused like --sharedir; /etc read-only warns', async () => {

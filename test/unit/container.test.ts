@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
+import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfs, readOnlyRootfsMounts, type SessionPlan } from '../../src/plan/plan.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName, type PathKind } from '../../src/plan/mounts.js';
@@ -284,5 +284,45 @@ describe('--env', () => {
     const args = createArgs(['--env', value, '--env', 'B=', 'app']);
     assert.ok(envOf(args).includes(value));
     assert.ok(envOf(args).includes('B='));
+  });
+});
+
+describe('-- --read-only (a read-only root filesystem)', () => {
+  test('the last --read-only or --read-only=BOOL among the raw options decides', () => {
+    assert.equal(readOnlyRootfs([]), false);
+    assert.equal(readOnlyRootfs(['--read-only']), true);
+    assert.equal(readOnlyRootfs(['--read-only=true']), true);
+    assert.equal(readOnlyRootfs(['--read-only', '--read-only=false']), false);
+    assert.equal(readOnlyRootfs(['--read-only=0', '--read-only=1']), true);
+    assert.equal(readOnlyRootfs(['--read-only-tmpfs']), false);
+    assert.equal(plan(['--', '--read-only', '--', 'app']).container!.readOnlyRootfs, true);
+    assert.equal(plan(['app']).container!.readOnlyRootfs, false);
+  });
+
+  test('files become read-only mounts of copies in the session folder, HOME a tmpfs, other folders are left to the engine', () => {
+    const p = plan(['--', '--read-only', '--', 'app']);
+    const files = userFiles(p, { passwd: 'root:x:0:0::/root:/bin/sh\n', group: 'root:x:0:\n' });
+    const { files: copies, mounts } = readOnlyRootfsMounts(p, files);
+    assert.deepEqual(copies.map((f) => f.path), ['/etc/passwd', '/etc/group'].map((f) => `${p.sessionDir}/rootfs${f}`));
+    assert.match(copies[0]!.content!, /^alice:x:1000:1000:/m);
+    assert.deepEqual(mounts, [
+      { source: `${p.sessionDir}/rootfs/etc/passwd`, target: '/etc/passwd', readonly: true },
+      { source: `${p.sessionDir}/rootfs/etc/group`, target: '/etc/group', readonly: true },
+      { source: '', target: '/home/alice', readonly: false, tmpfs: true },
+    ]);
+    const args = containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie', mounts });
+    assert.ok(args.includes('--tmpfs=/home/alice:mode=0700,uid=1000,gid=1000'), args.join(' '));
+    assert.ok(args.includes(`--mount=type=bind,source=${p.sessionDir}/rootfs/etc/passwd,target=/etc/passwd,readonly`), args.join(' '));
+  });
+
+  test('with --home, HOME is the host folder, not a tmpfs', () => {
+    const p = plan(['--home', '--', '--read-only', '--', 'app']);
+    const { mounts } = readOnlyRootfsMounts(p, userFiles(p, { passwd: '', group: '' }));
+    assert.ok(!mounts.some((m) => m.tmpfs));
+  });
+
+  test('the probe container carries the session labels, no network, and never runs the image command', () => {
+    const p = plan(['--', '--read-only', '--', 'app']);
+    assert.deepEqual(probeCreateArgs(p), ['create', '--network=none', `--label=x11docker.session=${p.sessionId}`, `--label=x11docker.pid=${p.pid}`, '--entrypoint=/x11docker-probe', '--', 'app']);
   });
 });
