@@ -19,6 +19,7 @@ function onConsole(): boolean {
   }
 }
 import { gatherHostResources, type HostResources } from './resources.js';
+import { hostTimezone, type HostTimezone } from './timezone.js';
 
 /** A user account on the host, from the passwd database. */
 export interface HostUser {
@@ -65,6 +66,8 @@ export interface HostFacts {
   readonly realPaths?: ReadonlyMap<string, string>;
   /** The host's `$LANG` (for `--lang` without a value). */
   readonly lang?: string;
+  /** The host's time zone (host/timezone.ts), undefined when unknown. */
+  readonly timezone?: HostTimezone;
   /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
@@ -110,6 +113,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
     realPaths: hostRealPaths(pathsToCheck(options, user.home, options.image)),
     lang: env.LANG,
+    timezone: hostTimezone(env),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
   };

@@ -1,14 +1,15 @@
 /**
  * The container options of issue 4's first half, planned in one place and applied to
  * `docker create` by one call: persistent HOME and shared folders (mounts.ts), `--user=RETAIN`,
- * `--sudouser` (sudo.ts) and `--lang` (locale.ts). Pure: options + host facts in, data out.
+ * `--sudouser` (sudo.ts), `--lang` (locale.ts) and the host's time zone (timezone.ts). Pure: options + host facts in, data out.
  */
 import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
-import { bindMount, type SessionRuntime } from './plan.js';
+import { bindMount, readOnlyRootfs, type SessionRuntime } from './plan.js';
+import { planTimezone, type TimezonePlan } from './timezone.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
@@ -29,7 +30,9 @@ export interface ContainerExtras {
   readonly mounts: MountPlan;
   /** `--lang`: the locale to create, if asked for. */
   readonly locale?: LocalePlan;
-  /** Environment from these options (LANG), before the user's `--env` values. */
+  /** The host's time zone (plan/timezone.ts), when known. */
+  readonly timezone?: TimezonePlan;
+  /** Environment from these options (LANG, TZ), before the user's `--env` values. */
   readonly env: readonly string[];
 }
 
@@ -49,6 +52,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
+  const timezone = planTimezone(host.timezone, options.engineArgs, options.env, readOnlyRootfs(options.engineArgs));
   return {
     retainUser,
     sudo: options.sudouser,
@@ -56,7 +60,8 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     newPrivileges: options.sudouser,
     mounts,
     locale,
-    env: locale ? [`LANG=${locale.name}`] : [],
+    timezone,
+    env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : [])],
   };
 }
 
@@ -72,6 +77,7 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   // user's ids (docker only; a daemon without remapping ignores it)
   if (c.mounts.homeMounted && c.backend === 'docker') args.push('--userns=host');
   if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
+  if (c.timezone?.mount) args.push(bindMount(c.timezone.mount.source, c.timezone.mount.target));
   return args;
 }
 

@@ -416,6 +416,22 @@ describe('environment and locale', () => {
   });
 });
 
+describe('time zone', () => {
+  it("the container has the host's time zone, also in an image without tzdata; --env TZ wins", async () => {
+    const base = await leftovers();
+    const run = async (image: string, hostTz: string, extra: string[] = []) => {
+      const r = await x11docker(['--xvfb', ...extra, image, 'sh', '-c', 'echo "$TZ $(date +%Z)"'], { asUser: TEST_USER, env: { TZ: hostTz } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(await run(DEMO_IMAGE, 'Asia/Kolkata'), 'Asia/Kolkata IST');
+    // busybox-x11 has no /usr/share/zoneinfo: the host's zone file is mounted
+    assert.match(await run(BUSYBOX, 'America/New_York'), /^America\/New_York E[SD]T$/);
+    assert.equal(await run(DEMO_IMAGE, 'Asia/Kolkata', ['--env', 'TZ=Asia/Tokyo']), 'Asia/Tokyo JST');
+    await assertNothingLeft(base);
+  });
+});
+
 describe('images without bash, useradd or a shell', () => {
   it('busybox image (no bash, no useradd, no passwd): the host user exists with a writable HOME', async () => {
     const base = await leftovers();

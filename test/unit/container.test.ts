@@ -326,3 +326,15 @@ describe('-- --read-only (a read-only root filesystem)', () => {
     assert.deepEqual(probeCreateArgs(p), ['create', '--network=none', `--label=x11docker.session=${p.sessionId}`, `--label=x11docker.pid=${p.pid}`, '--entrypoint=/x11docker-probe', '--', 'app']);
   });
 });
+
+describe('time zone', () => {
+  test("the host's zone: TZ before the user's --env (which wins), the zone file mounted read-only", () => {
+    const host = hostFacts({}, { timezone: { name: 'Europe/Berlin', file: '/usr/share/zoneinfo/Europe/Berlin' } });
+    const args = createArgs(['--env', 'TZ=Asia/Tokyo', 'app'], host);
+    const env = envOf(args);
+    assert.ok(env.indexOf('TZ=Europe/Berlin') < env.indexOf('TZ=Asia/Tokyo'), env.join(' '));
+    const plain = createArgs(['app'], host);
+    assert.ok(plain.includes('--mount=type=bind,source=/usr/share/zoneinfo/Europe/Berlin,target=/usr/share/zoneinfo/Europe/Berlin,readonly'), plain.join(' '));
+    assert.ok(!createArgs(['app'], hostFacts()).some((a) => a.startsWith('TZ=') || a.includes('zoneinfo')));
+  });
+});

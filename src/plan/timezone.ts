@@ -1,0 +1,30 @@
+/**
+ * The container's time zone: the host's, as upstream x11docker does (its issue #50): `TZ` is set
+ * to the host zone's name, and the host's zone file is mounted read-only at
+ * `/usr/share/zoneinfo/NAME`, where glibc, musl, Python and ICU look for a zone name, so that
+ * images without tzdata (minimal, busybox) show local time too. Pure.
+ */
+import { ZONE_NAME, type HostTimezone } from '../host/timezone.js';
+
+/** What the container gets for its time zone. */
+export interface TimezonePlan {
+  /** `TZ=NAME`, before the user's `--env` values (a `--env TZ=...` wins). */
+  readonly env: string;
+  /** The host's zone file and where it is mounted, read-only. */
+  readonly mount?: { readonly source: string; readonly target: string };
+}
+
+/**
+ * @param tz the host's time zone (host/timezone.ts), undefined when unknown: then the image's own
+ *   setting stays.
+ * @param engineArgs raw `docker run` options: a read-only root filesystem (where the engine could
+ *   not make a missing mount point) or the user's own mount of the zone database keeps only `TZ`.
+ * @param userEnv `--env` values: a `TZ` there leaves the zone file out too.
+ */
+export function planTimezone(tz: HostTimezone | undefined, engineArgs: readonly string[], userEnv: readonly string[], readOnlyRootfs: boolean): TimezonePlan | undefined {
+  if (!tz) return undefined;
+  const env = `TZ=${tz.name}`;
+  const ownZone = userEnv.some((e) => e.startsWith('TZ=')) || engineArgs.some((a) => /zoneinfo|localtime/.test(a));
+  if (!tz.file || !ZONE_NAME.test(tz.name) || readOnlyRootfs || ownZone) return { env };
+  return { env, mount: { source: tz.file, target: `/usr/share/zoneinfo/${tz.name}` } };
+}
