@@ -47,6 +47,17 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { say "dockerd did not answer after 30 s, see /var/log/x11docker-dockerd.log"; exit 1; }
 fi
 
+# The main daemon's default bridge must exist (a docker daemon started with --bridge=none deletes
+# docker0; an earlier test set-up did that): recreate it with the address docker recorded.
+if ! ip link show docker0 >/dev/null 2>&1; then
+  gateway=$(docker network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null || true)
+  subnet=$(docker network inspect bridge -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' 2>/dev/null || true)
+  if [ -n "$gateway" ] && [ -n "$subnet" ]; then
+    say "recreating the missing docker0 bridge ($gateway/${subnet#*/})"
+    ip link add docker0 type bridge && ip addr add "$gateway/${subnet#*/}" dev docker0 && ip link set docker0 up
+  fi
+fi
+
 # 4. Images, built locally.
 image_current() { [ "$(docker image inspect -f '{{index .Config.Labels "x11docker.setup"}}' "$1" 2>/dev/null)" = "$SETUP_VERSION" ]; }
 if ! image_current "$DEMO_IMAGE"; then
@@ -84,4 +95,6 @@ if ! id "$TEST_USER" >/dev/null 2>&1; then
 fi
 # 6. The demo image for podman (--backend=podman tests).
 bash scripts/setup-podman.sh
+# 7. A docker daemon with userns-remap next to the main one (tests of x11docker on such a daemon).
+bash scripts/setup-userns.sh
 say "ready"

@@ -54,10 +54,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.gui !== undefined) return await (await import('./gui/main.js')).runGui(options.gui);
     const engine = new Engine(options.backend);
     // read-only look-ups, done concurrently
-    const [host, imageConfig] = await Promise.all([
+    const [facts, imageConfig, engineSecurity] = await Promise.all([
       gatherHostFacts(options),
       options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
+      options.image ? engine.security() : undefined,
     ]);
+    const host = { ...facts, engine: engineSecurity };
     const plan = planSession(options, host, imageConfig);
     for (const n of plan.notes) log.note(n);
     for (const w of plan.warnings) log.warning(w);

@@ -34,6 +34,19 @@ export interface HostUser {
   readonly home: string;
 }
 
+/**
+ * How the container engine isolates containers, where x11docker's set-up depends on it
+ * (gathered by `Engine.security()`).
+ */
+export interface EngineSecurity {
+  /** The docker daemon remaps user namespaces (`userns-remap`): container uids are other host uids. */
+  readonly usernsRemap: boolean;
+  /** The engine runs as an unprivileged user (rootless docker or podman): container root is that user. */
+  readonly rootless: boolean;
+  /** The engine labels containers with SELinux, which keeps them from the X socket by default. */
+  readonly selinux: boolean;
+}
+
 /** Everything about the host that the plan needs; gathered once, then treated as data. */
 export interface HostFacts {
   /** uid of the x11docker process (0 when run as root). */
@@ -66,6 +79,8 @@ export interface HostFacts {
   readonly realPaths?: ReadonlyMap<string, string>;
   /** The host's `$LANG` (for `--lang` without a value). */
   readonly lang?: string;
+  /** How the container engine isolates containers; undefined when not asked (no image) or unknown. */
+  readonly engine?: EngineSecurity;
   /** The host's time zone (host/timezone.ts), undefined when unknown. */
   readonly timezone?: HostTimezone;
   /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */

@@ -30,6 +30,10 @@ export interface ContainerExtras {
   readonly mounts: MountPlan;
   /** `--lang`: the locale to create, if asked for. */
   readonly locale?: LocalePlan;
+  /** The engine labels containers with SELinux: x11docker's get upstream's label that may use the X socket. */
+  readonly engineSelinux: boolean;
+  /** The engine is rootless docker or nerdctl (not podman, which gets `--userns=keep-id`): no `--userns=host`. */
+  readonly rootlessEngine: boolean;
   /** The host's time zone (plan/timezone.ts), when known. */
   readonly timezone?: TimezonePlan;
   /** Environment from these options (LANG, TZ), before the user's `--env` values. */
@@ -52,6 +56,19 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
+  const engine = host.engine;
+  const rootlessEngine = !!engine?.rootless && options.backend !== 'podman';
+  const engineSelinux = !!engine?.selinux && !options.engineArgs.some((a) => /label[:=]disable/.test(a));
+  if (engineSelinux) {
+    warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
+  }
+  if (rootlessEngine && mounts.mounts.some((m) => !m.readonly) && user.uid !== 0) {
+    notes.push(`${options.backend} runs rootless: shared host folders belong to root in the container, so the container user (uid ${user.uid}) may not write them. --user=root runs as root in the container, which is your own user outside.`);
+  }
+  // with --home, --userns=host applies to all shared folders (below)
+  if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !options.engineArgs.some((a) => a.startsWith('--userns'))) {
+    notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
+  }
   const timezone = planTimezone(host.timezone, options.engineArgs, options.env, readOnlyRootfs(options.engineArgs));
   return {
     retainUser,
@@ -60,6 +77,8 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     newPrivileges: options.sudouser,
     mounts,
     locale,
+    engineSelinux,
+    rootlessEngine,
     timezone,
     env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : [])],
   };
@@ -75,7 +94,8 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   for (const m of c.mounts.masks) args.push(`--mount=${['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096'].map((f) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}`);
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host
   // user's ids (docker only; a daemon without remapping ignores it)
-  if (c.mounts.homeMounted && c.backend === 'docker') args.push('--userns=host');
+  // (rootless docker refuses it: there the container's root is the host user anyway)
+  if (c.mounts.homeMounted && c.backend === 'docker' && !c.rootlessEngine) args.push('--userns=host');
   if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
   if (c.timezone?.mount) args.push(bindMount(c.timezone.mount.source, c.timezone.mount.target));
   return args;

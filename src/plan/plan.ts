@@ -49,6 +49,12 @@ export interface ContainerPlan extends ContainerExtras {
    * (see {@link readOnlyRootfsMounts}).
    */
   readonly readOnlyRootfs: boolean;
+  /**
+   * The client cookie file must be readable by other uids (mode 0644; the session folder, 0700,
+   * still hides it on the host): the container user is not the host user (`--user`, RETAIN), or
+   * the engine maps it to another host uid (docker `userns-remap`, rootless docker or nerdctl).
+   */
+  readonly sharedCookie: boolean;
   /** Command after IMAGE, passed unchanged; empty keeps the image's CMD. */
   readonly command: readonly string[];
   /** Init system, dbus, devices and capabilities (plan/services.ts). */
@@ -144,6 +150,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
+      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend),
       integration,
@@ -338,6 +345,9 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
   return ['create', '--network=none', `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`, '--entrypoint=/x11docker-probe', '--', c.image];
 }
 
+/** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */
+export const SELINUX_CONTAINER_TYPE = 'container_runtime_t';
+
 /** Paths and names known once the display is up. */
 export interface SessionRuntime {
   /** Display number the container connects to. */
@@ -376,6 +386,8 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   // failure (exit 125-127) from the command's own exit status
   const args = ['create', ...(sv.init === 'tini' ? ['--init'] : []), ...(sv.capDrop ? ['--cap-drop=ALL'] : []), ...caps.map((cap) => `--cap-add=${cap}`)];
   if (!c.newPrivileges) args.push('--security-opt=no-new-privileges');
+  // upstream: an SELinux-labelled container may not use the X socket; this label allows it
+  if (c.engineSelinux && !extra.some((a, i) => /^--security-opt=label[:=]/.test(a) || (a === '--security-opt' && /^label[:=]/.test(extra[i + 1] ?? '')))) args.push(`--security-opt=label=type:${SELINUX_CONTAINER_TYPE}`);
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { EngineSecurity } from '../host/facts.js';
 import type { RootfsEntry } from '../plan/plan.js';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -164,6 +166,28 @@ export class Engine {
     }
   }
 
+  /**
+   * How the engine isolates containers, as far as x11docker's set-up depends on it (see
+   * {@link EngineSecurity}). docker and nerdctl: `info` SecurityOptions (`name=userns`,
+   * `name=rootless`, `name=selinux`); podman: rootless when x11docker is not root (podman runs as
+   * the invoking user), SELinux when the host enforces it (podman labels containers then).
+   * Never throws: an engine that does not answer gives no facts (the image look-up reports it).
+   */
+  async security(): Promise<EngineSecurity> {
+    if (this.backend === 'podman') {
+      return { usernsRemap: false, rootless: (process.getuid?.() ?? 0) !== 0, selinux: selinuxEnforcing() };
+    }
+    const r = await run(this.backend, ['info', '--format', '{{json .SecurityOptions}}'], { reject: false }).catch(() => undefined);
+    let options: string[] = [];
+    try {
+      options = r?.exitCode === 0 ? ((JSON.parse(String(r.stdout)) as string[] | null) ?? []) : [];
+    } catch {
+      // not JSON: no facts
+    }
+    const has = (name: string) => options.some((o) => o.split(',').includes(`name=${name}`));
+    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux') };
+  }
+
   private async cli(args: readonly string[]) {
     const r = await run(this.backend, args, { reject: false });
     if (r.exitCode === undefined) {
@@ -180,6 +204,15 @@ export class Engine {
       return new X11DockerError(`${this.backend} does not answer (${firstLine(stderr)}) Start the engine (e.g. systemctl start docker).`);
     }
     return new X11DockerError(`${this.backend} failed: ${firstLine(stderr)}`);
+  }
+}
+
+/** Whether SELinux is enforcing on this host (`/sys/fs/selinux/enforce` is `1`). */
+function selinuxEnforcing(): boolean {
+  try {
+    return readFileSync('/sys/fs/selinux/enforce', 'utf8').trim() === '1';
+  } catch {
+    return false;
   }
 }
 

@@ -373,9 +373,10 @@ export class Session {
   /** Creates the container, sets up its user database and HOME, and registers its removal. */
   private async createContainer(display: number, socketPath: string, clientAuthFile: string): Promise<string> {
     const c = this.plan.container!;
-    if ((c.user.uid !== this.plan.hostUser.uid || c.retainUser) && clientAuthFile) {
-      // Another container user (--user) cannot read a 0600 file of the host user, and has no
-      // capability to override that. The session folder (0700) still hides it on the host.
+    if (c.sharedCookie && clientAuthFile) {
+      // Another container user (--user), or a uid the engine maps elsewhere (userns-remap,
+      // rootless docker), cannot read a 0600 file of the host user, and has no capability to
+      // override that. The session folder (0700) still hides it on the host.
       chmodSync(clientAuthFile, 0o644);
     }
     createHomeFolder(this.plan);

@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { chownSync, existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -287,6 +287,48 @@ describe('backend podman (rootless, as the unprivileged test user)', () => {
       await nothingLeft(s.display);
     } finally {
       await ensureEnded(s?.child);
+    }
+  });
+});
+
+describe('docker daemon with userns-remap (a second daemon started by scripts/setup-userns.sh)', () => {
+  const env = { DOCKER_HOST: 'unix:///run/x11docker-test-userns/docker.sock' };
+  const remapped = (args: string[]) => execa('docker', args, { env, reject: false });
+
+  it('the container user, a remapped uid on the host, reaches the X server with the cookie; SIGTERM leaves nothing in that daemon', async () => {
+    let s: RunningSession | undefined;
+    const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+    const title = `remapped${process.pid}`;
+    try {
+      s = await startSession(['--xvfb', DEMO_IMAGE, 'sh', '-c', `touch "$HOME/f" && xdpyinfo >/dev/null && exec xeyes -title "${title} uid=$(id -u)"`], { asUser: TEST_USER, env });
+      await waitForWindow(s, `${title} uid=${uid}`, 40000);
+      // on the host the app runs as a subordinate uid of the daemon's remap user, not as the test user
+      const ps = (await execa('ps', ['-eo', 'uid=,args='])).stdout.split('\n').filter((l) => l.includes(`xeyes -title ${title}`));
+      assert.equal(ps.length, 1, ps.join('\n'));
+      assert.notEqual(ps[0]!.trim().split(/\s+/)[0], uid, 'remapped on the host');
+      s.child.kill('SIGTERM'); // (to su, which passes it on)
+      assert.notEqual((await s.child).exitCode, 64);
+      await waitFor('containers gone from the userns-remap daemon', async () => (await remapped(['ps', '-aq', '--filter', 'label=x11docker.session'])).stdout.trim() === '', 10000);
+      await nothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('--homedir turns remapping off for the session (--userns=host, as upstream): files keep the host user; a --sharedir alone gets a note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-e2e-remap-'));
+    const uid = Number((await execa('id', ['-u', TEST_USER])).stdout.trim());
+    chownSync(dir, uid, uid);
+    try {
+      const r = await asTester(['--homedir', dir, DEMO_IMAGE, 'sh', '-c', 'touch "$HOME/made" && xdpyinfo >/dev/null && echo ok'], env);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(r.stdout.trim(), 'ok');
+      assert.equal(statSync(join(dir, 'made')).uid, uid, 'owned by the host user');
+      const shared = await asTester(['--sharedir', dir, DEMO_IMAGE, 'true'], env);
+      assert.equal(shared.exitCode, 0, shared.stderr);
+      assert.match(shared.stderr, /remaps user namespaces \(userns-remap\).*--userns=host/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -338,3 +338,40 @@ describe('time zone', () => {
     assert.ok(!createArgs(['app'], hostFacts()).some((a) => a.startsWith('TZ=') || a.includes('zoneinfo')));
   });
 });
+
+describe('engine security (docker info SecurityOptions)', () => {
+  const engine = (over: Partial<{ usernsRemap: boolean; rootless: boolean; selinux: boolean }>) => ({ usernsRemap: false, rootless: false, selinux: false, ...over });
+  const facts = (over: Parameters<typeof engine>[0], paths: Record<string, PathKind> = {}) => hostFacts({ '/data': 'dir', '/home/alice/x11docker/app': 'dir', ...paths }, { engine: engine(over) });
+
+  test('a plain daemon: the cookie stays owner-only, no SELinux label', () => {
+    const p = plan(['app'], facts({}));
+    assert.equal(p.container!.sharedCookie, false);
+    assert.ok(!createArgs(['app'], facts({})).some((a) => a.includes('label=type')));
+  });
+
+  test('userns-remap: the cookie is readable by the remapped uid; --home turns remapping off; --sharedir alone gets a note', () => {
+    assert.equal(plan(['app'], facts({ usernsRemap: true })).container!.sharedCookie, true);
+    assert.ok(createArgs(['--home', 'app'], facts({ usernsRemap: true })).includes('--userns=host'));
+    assert.match(plan(['--sharedir', '/data', 'app'], facts({ usernsRemap: true })).notes.join('\n'), /userns-remap.*--userns=host/);
+    assert.doesNotMatch(plan(['--home', '--sharedir', '/data', 'app'], facts({ usernsRemap: true })).notes.join('\n'), /userns-remap/);
+    assert.doesNotMatch(plan(['--sharedir', '/data', '--', '--userns=host', '--', 'app'], facts({ usernsRemap: true })).notes.join('\n'), /userns-remap/);
+  });
+
+  test('rootless docker: readable cookie, no --userns=host (refused there), a note for writable shared folders; rootless podman keeps the same uid', () => {
+    const p = plan(['--home', 'app'], facts({ rootless: true }));
+    assert.equal(p.container!.sharedCookie, true);
+    assert.ok(!createArgs(['--home', 'app'], facts({ rootless: true })).includes('--userns=host'));
+    assert.match(p.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
+    assert.equal(plan(['--backend=podman', 'app'], facts({ rootless: true })).container!.sharedCookie, false);
+  });
+
+  test('SELinux: upstream\'s container_runtime_t label with a warning, unless the raw options set a label', () => {
+    const p = plan(['app'], facts({ selinux: true }));
+    assert.match(p.warnings.join('\n'), /SELinux.*container_runtime_t/);
+    assert.ok(createArgs(['app'], facts({ selinux: true })).includes('--security-opt=label=type:container_runtime_t'));
+    const own = createArgs(['--', '--security-opt', 'label=type:my_t', '--', 'app'], facts({ selinux: true }));
+    assert.equal(own.filter((a) => a.includes('label=type:')).length, 1);
+    const off = plan(['--', '--security-opt=label=disable', '--', 'app'], facts({ selinux: true }));
+    assert.doesNotMatch(off.warnings.join('\n'), /SELinux/);
+  });
+});
