@@ -15,6 +15,7 @@ import type { ContainerUser } from './userdb.js';
 import { checkRetainUser, planContainerExtras, containerExtraArgs, type ContainerExtras } from './container-extras.js';
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
+import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -345,6 +346,26 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
   return ['create', '--network=none', `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`, '--entrypoint=/x11docker-probe', '--', c.image];
 }
 
+/**
+ * The container's XDG_RUNTIME_DIR for every session, as upstream x11docker gives one (toolkits
+ * such as Qt warn without it, and programs put sockets there): a private tmpfs of the container
+ * user, mode 0700, at {@link CONTAINER_RUNTIME_DIR}. Nothing when the display already brings one
+ * (Wayland: the compositor socket is in it) or with `--user=RETAIN` (the user is not known).
+ * @param plan the session plan (with a container).
+ * @param launch what the display driver gives the container (its env and mounts).
+ * @returns the mounts and env to add.
+ */
+export function runtimeDirExtras(
+  plan: SessionPlan,
+  launch: { readonly containerEnv: readonly string[]; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
+): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: string[] } {
+  const c = plan.container;
+  const given = launch?.containerEnv.some((e) => e.startsWith('XDG_RUNTIME_DIR=')) || launch?.containerMounts.some((m) => m.target === CONTAINER_RUNTIME_DIR);
+  // (podman chowns a tmpfs to the container's --user, which is root when an init system starts as root)
+  if (!c || c.retainUser || given || (c.backend === 'podman' && c.services.rootLaunch)) return { mounts: [], env: [] };
+  return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: [`XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`] };
+}
+
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */
 export const SELINUX_CONTAINER_TYPE = 'container_runtime_t';
 
@@ -397,7 +418,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const x11 = rt.x11 ?? true;
   if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const m of rt.mounts ?? []) {
-    args.push(m.tmpfs ? `--tmpfs=${m.target}:mode=0700,uid=${c.user.uid},gid=${c.user.gid}` : bindMount(m.source, m.target, m.readonly));
+    args.push(m.tmpfs ? privateTmpfs(c.backend, m.target, c.user) : bindMount(m.source, m.target, m.readonly));
   }
   args.push(...containerExtraArgs(c, rt));
   args.push(...c.integration.args);
@@ -418,10 +439,25 @@ export function containerName(plan: SessionPlan, display: number): string {
 }
 
 /**
+ * A private tmpfs of the container user at `target`, mode 0700. docker and nerdctl take the
+ * owner as tmpfs mount options (`--tmpfs=T:mode=0700,uid=U,gid=G`); podman refuses `uid=` there
+ * ("unknown mount option") and chowns the tmpfs to the container's user with `chown=true`.
+ * @param user the container user (docker) — podman uses the `--user` of the container.
+ */
+export function privateTmpfs(backend: Backend, target: string, user: { readonly uid: number; readonly gid: number }): string {
+  if (backend === 'podman') return `--mount=${['type=tmpfs', `destination=${target}`, 'tmpfs-mode=0700', 'chown=true'].map(csvField).join(',')}`;
+  return `--tmpfs=${target}:mode=0700,uid=${user.uid},gid=${user.gid}`;
+}
+
+/** A field of a `--mount` value, which docker parses as a CSV record: quoted when it has a comma, quote or newline. */
+function csvField(f: string): string {
+  return /[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f;
+}
+
+/**
  * A `--mount` bind option, read-only unless `readonly` is false. Its value is a CSV record (docker's parser is encoding/csv), so a
  * field with a comma or quote is quoted with doubled quotes.
  */
 export function bindMount(source: string, target: string, readonly = true): string {
-  const field = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
-  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(field).join(',')}`;
+  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(csvField).join(',')}`;
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
-import { containerCreateArgs, probeCreateArgs, readOnlyRootfsMounts, type SessionPlan } from '../plan/plan.js';
+import { containerCreateArgs, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
 import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
@@ -384,14 +384,15 @@ export class Session {
     const serviceFiles: ContainerFile[] = c.services.files.map((f) => ({ ...f, uid: 0, gid: 0 }));
     // --read-only: nothing can be copied in; x11docker's files are mounted instead
     const readOnly = c.readOnlyRootfs ? await this.readOnlyRootfsMounts(serviceFiles) : undefined;
+    const runtimeDir = runtimeDirExtras(this.plan, this.launch);
     const args = containerCreateArgs(this.plan, {
       display,
       socketPath,
       clientAuthFile,
       localeDir,
       x11: display >= 0 && (this.launch?.x11 ?? true),
-      env: this.launch?.containerEnv,
-      mounts: [...(this.launch?.containerMounts ?? []), ...(readOnly ?? [])],
+      env: [...(this.launch?.containerEnv ?? []), ...runtimeDir.env],
+      mounts: [...(this.launch?.containerMounts ?? []), ...runtimeDir.mounts, ...(readOnly ?? [])],
     });
     // The removal is registered with the id that create returns, never by name: a name given with
     // --name may belong to another container. Signals are only acted on after create returns.
@@ -415,7 +416,7 @@ export class Session {
     }
     // docker cp reads and writes through bind mounts and volumes: never the host's files via a
     // raw -v/--mount (checked before the image's user database is read and cached)
-    const tmpfsTargets = (this.launch?.containerMounts ?? []).filter((m) => m.tmpfs).map((m) => m.target);
+    const tmpfsTargets = [...(this.launch?.containerMounts ?? []), ...runtimeDir.mounts].filter((m) => m.tmpfs).map((m) => m.target);
     await checkContainerMounts(this.plan, this.engine, id, [...userFilePaths(this.plan), ...tmpfsTargets, ...serviceFiles.map((f) => f.path)], tmpfsTargets);
     const owner = this.plan.dropToHostUser ? this.plan.hostUser : undefined;
     const files = userFiles(this.plan, await readUserDatabase(this.engine, id, c.imageConfig.id, this.plan.cacheDir, owner));

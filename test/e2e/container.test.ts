@@ -416,6 +416,19 @@ describe('environment and locale', () => {
   });
 });
 
+describe('XDG_RUNTIME_DIR', () => {
+  it('an X session gets a private runtime folder (tmpfs of the container user, 0700), also with a read-only root filesystem', async () => {
+    const base = await leftovers();
+    const script = 'echo "$XDG_RUNTIME_DIR $(stat -c "%a %u" "$XDG_RUNTIME_DIR")"; touch "$XDG_RUNTIME_DIR/s" && echo writable';
+    for (const extra of [[], ['--', '--read-only', '--']]) {
+      const r = await asTester([...extra, DEMO_IMAGE, 'sh', '-c', script]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(r.stdout.split('\n'), [`/tmp/XDG_RUNTIME_DIR 700 ${uid}`, 'writable'], extra.join(' '));
+    }
+    await assertNothingLeft(base);
+  });
+});
+
 describe('time zone', () => {
   it("the container has the host's time zone, also in an image without tzdata; --env TZ wins", async () => {
     const base = await leftovers();

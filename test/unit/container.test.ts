@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfs, readOnlyRootfsMounts, type SessionPlan } from '../../src/plan/plan.js';
+import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../../src/plan/plan.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName, type PathKind } from '../../src/plan/mounts.js';
@@ -373,5 +373,15 @@ describe('engine security (docker info SecurityOptions)', () => {
     assert.equal(own.filter((a) => a.includes('label=type:')).length, 1);
     const off = plan(['--', '--security-opt=label=disable', '--', 'app'], facts({ selinux: true }));
     assert.doesNotMatch(off.warnings.join('\n'), /SELinux/);
+  });
+});
+
+describe('XDG_RUNTIME_DIR', () => {
+  test('every container gets a private tmpfs runtime folder, unless the display brings one (Wayland) or --user=RETAIN', () => {
+    const x = { containerEnv: [], containerMounts: [] };
+    assert.deepEqual(runtimeDirExtras(plan(['app']), x), { mounts: [{ source: '', target: '/tmp/XDG_RUNTIME_DIR', readonly: false, tmpfs: true }], env: ['XDG_RUNTIME_DIR=/tmp/XDG_RUNTIME_DIR'] });
+    const wayland = { containerEnv: ['WAYLAND_DISPLAY=wayland-0', 'XDG_RUNTIME_DIR=/tmp/XDG_RUNTIME_DIR'], containerMounts: [{ target: '/tmp/XDG_RUNTIME_DIR' }] };
+    assert.deepEqual(runtimeDirExtras(plan(['app']), wayland), { mounts: [], env: [] });
+    assert.deepEqual(runtimeDirExtras(plan(['--user=RETAIN', 'app']), x), { mounts: [], env: [] });
   });
 });
