@@ -149,20 +149,27 @@ export class Engine {
   }
 
   /**
-   * Removes a container and waits until the engine no longer lists it, at most `timeoutMs`.
+   * Removes a container with its anonymous volumes (`rm --volumes`, as `docker run --rm` does)
+   * and waits until the engine no longer lists it, at most `timeoutMs`. A running container
+   * first gets `graceMs` to end on its own: `stop` sends the image's stop signal (SIGTERM; tini
+   * passes it on to the command), so an application can save its data, as with `docker stop`.
    * When its command has already ended, the engine's own `--rm` removal is awaited first and
-   * `rm --force` is only the fallback (with podman it always runs). Never throws: a container that is already gone is fine.
-   * @param ended true when the attached command has ended.
+   * `rm --force` is only the fallback (with podman it always runs). Never throws: a container
+   * that is already gone is fine.
+   * @param ended true when the attached command has ended (a `--rm` container removes itself).
+   * @param timeoutMs how long to wait for the removal, in ms.
+   * @param graceMs time for the command to end after SIGTERM before it is killed, in ms (0: kill at once).
    */
-  async remove(id: string, ended = false, timeoutMs = 5000): Promise<void> {
+  async remove(id: string, ended = false, timeoutMs = 5000, graceMs = 0): Promise<void> {
     const gone = async () => (await this.cli(['container', 'inspect', '--format', '{{.Id}}', id])).exitCode !== 0;
+    if (!ended && graceMs > 0) await this.cli(['stop', `--time=${Math.max(1, Math.ceil(graceMs / 1000))}`, id]);
     // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
-    if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', id]);
+    if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', '--volumes', id]);
     const deadline = Date.now() + timeoutMs;
     while (!(await gone())) {
       if (Date.now() > deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
-      if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', id]);
+      if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', '--volumes', id]);
     }
   }
 

@@ -265,7 +265,7 @@ export async function startHtml(
   plan: SessionPlan,
   display: number,
   authFile: string,
-  cleanups: Array<{ readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'process' | 'file' }>,
+  cleanups: Array<{ readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'container' | 'process' | 'file' }>,
   onSpawn?: (pid: number | undefined) => void,
 ): Promise<{ readonly died: Promise<string> }> {
   const view = await startHtmlView({

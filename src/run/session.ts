@@ -28,10 +28,18 @@ const XSERVER_TIMEOUT_MS = 15000;
 const DISPLAY_ATTEMPTS = 5;
 
 /**
- * One undo step. Steps of stage `process` (container, X server) run concurrently first, then the
- * `file` steps (claims, cookies, session folder) in reverse order of registration.
+ * One undo step. The `container` step runs first (its command may still use the X server while
+ * it ends), then the `process` steps (X servers, helpers) concurrently, then the `file` steps
+ * (claims, cookies, session folder) in reverse order of registration.
  */
-type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'process' | 'file' };
+type Cleanup = { readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'container' | 'process' | 'file' };
+
+/**
+ * How long a running container's command gets to end after SIGTERM when the session ends
+ * (Ctrl-C, SIGTERM, the X server gone), in ms, before it is killed: like `docker stop`, shorter
+ * than its 10 s default so that Ctrl-C stays quick.
+ */
+export const STOP_GRACE_MS = 3000;
 
 /**
  * The supervisor: owns one session's lifetime. It starts the X server and the container as the
@@ -398,7 +406,8 @@ export class Session {
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);
     this.registry?.setContainer(id);
-    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id), stage: 'process' });
+    // the container is stopped first and gently (SIGTERM, STOP_GRACE_MS), while its X server still runs
+    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, false, 5000, STOP_GRACE_MS), stage: 'container' });
     log.info(`container ${id.slice(0, 12)} created`);
 
     if (readOnly) {
@@ -486,8 +495,9 @@ export class Session {
         log.warning(`cleanup step '${c.what}' failed: ${(error as Error).message}`);
       }
     };
+    await Promise.all(steps.filter((c) => c.stage === 'container').map(attempt));
     await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
-    for (const c of steps.filter((c) => c.stage !== 'process')) await attempt(c);
+    for (const c of steps.filter((c) => c.stage !== 'process' && c.stage !== 'container')) await attempt(c);
   }
 }
 

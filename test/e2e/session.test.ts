@@ -176,6 +176,33 @@ describe('session lifetime', () => {
     }
   });
 
+  it('SIGTERM, SIGINT or SIGHUP to x11docker lets the command end gently (its trap runs, as with docker stop); anonymous volumes go with the container', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-e2e-stop-'));
+    const volumes = async () => new Set((await execa('docker', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean));
+    try {
+      const before = await volumes();
+      for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+        const mark = join(dir, signal);
+        const s = await startSession(['--xvfb', '--sharedir', dir, '--', '-v', '/scratch', '--', DEMO_IMAGE, 'sh', '-c', `echo data >/scratch/f; trap 'echo saved >${mark}; exit 0' TERM INT HUP; while :; do sleep 0.1; done`]);
+        try {
+          await waitFor('the command to run', async () => (await execa('docker', ['ps', '-q', '--filter', `label=x11docker.pid=${s.child.pid}`])).stdout.trim() !== '');
+          await new Promise((r) => setTimeout(r, 300)); // the trap is set
+          s.child.kill(signal);
+          const r = await s.child;
+          assert.equal(r.exitCode, code, String(r.stderr));
+          assert.equal(readFileSync(mark, 'utf8'), 'saved\n', `the trap ran on ${signal}`);
+          await assertNothingLeft(s.display);
+        } finally {
+          await ensureEnded(s.child);
+        }
+      }
+      const left = [...(await volumes())].filter((v) => !before.has(v));
+      assert.deepEqual(left, [], 'no anonymous volume left');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Ctrl-C to the whole process group (as a terminal sends it) ends everything with 130', async () => {
     const child = execa('node', [CLI, '--showenv', '--xephyr', DEMO_IMAGE, 'xeyes'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, detached: true, stdin: 'ignore',
