@@ -153,7 +153,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
       command: image.command,
-      services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend),
+      services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);

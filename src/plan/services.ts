@@ -105,6 +105,8 @@ export function shQuote(word: string): string {
  * @param backend the container engine; rootless podman (x11docker not run as root) gets
  *   `--userns=keep-id`, as upstream: the host user's uid and gid are the same inside, so the
  *   container user can use the X socket, the cookie and shared folders.
+ * @param workdir the folder the command starts in under an init system (`--workdir`, else the
+ *   image's WORKDIR, else HOME), as without one; default HOME.
  * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket on the host.
  */
 export function planServices(
@@ -116,6 +118,7 @@ export function planServices(
   warnings: string[],
   notes: string[],
   backend: Backend = 'docker',
+  workdir: string = user.home,
 ): ServicePlan {
   const caps = new Set<string>(initCapabilities[s.init]);
   const args: string[] = [];
@@ -213,7 +216,7 @@ export function planServices(
     files.push({ path: LAUNCH_USER, content: userLauncher(s.dbus), mode: 0o755 });
   }
   if (rootLaunch) {
-    files.push({ path: LAUNCH_ROOT, content: rootLauncher(s, user, [...groups], realInit), mode: 0o755 });
+    files.push({ path: LAUNCH_ROOT, content: rootLauncher(s, user, [...groups], realInit, workdir), mode: 0o755 });
   }
   if (!realInit && (s.dbus || rootLaunch)) {
     entrypoint = rootLaunch ? LAUNCH_ROOT : LAUNCH_USER;
@@ -355,7 +358,7 @@ function userLauncher(dbus: boolean): string {
  * container user with setpriv (util-linux). Under an init system it records the exit code and
  * powers the container off.
  */
-function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], realInit: boolean): string {
+function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], realInit: boolean, workdir: string): string {
   const lines = ['#!/bin/sh', '# x11docker: root part of the launcher'];
   if (s.dbusSystem) {
     lines.push(
@@ -376,7 +379,7 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
     return lines.join('\n');
   }
   lines.push(
-    `cd ${shQuote(user.home)} 2>/dev/null || cd /`,
+    `cd ${shQuote(workdir)} 2>/dev/null || cd ${shQuote(user.home)} 2>/dev/null || cd /`,
     `${run} </dev/null`,
     'rc=$?',
     `echo "$rc" > ${EXIT_DIR}/code`,

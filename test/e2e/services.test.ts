@@ -129,6 +129,14 @@ describe('init systems', () => {
     assert.match(r.stderr, /WARNING: Option --openrc/);
     await nothingLeft();
   });
+
+  it('under runit and systemd the command starts in --workdir (and the image WORKDIR by default), as without an init system', async () => {
+    for (const init of ['--runit', '--systemd']) {
+      const r = await asTester([init, '--workdir=/var', SERVICES, 'pwd']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(r.stdout.trim().split('\n').at(-1), '/var', `${init}: ${r.stdout}`);
+    }
+  });
 });
 
 describe('dbus', () => {
