@@ -16,6 +16,7 @@ import { checkRetainUser, planContainerExtras, containerExtraArgs, type Containe
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
+import { rawOptionWarnings } from './raw-options.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -151,7 +152,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
-      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
+      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
@@ -160,6 +161,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     for (const [flags, ours] of overridable) {
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
     }
+    warnings.push(...rawOptionWarnings(options.engineArgs));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -278,6 +280,7 @@ const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
   [['--network', '--net'], '--network=none'],
   [['--name'], '--name'],
   [['--workdir', '-w'], '--workdir'],
+  [['--user', '-u'], "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
 ];
 
 /** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */

@@ -34,6 +34,7 @@ const REFUSED: readonly (readonly [string, string])[] = [
   ['/run/podman', 'it holds the podman socket: whoever can use it controls the host\'s containers'],
   ['/run/containerd', 'it holds the containerd socket: whoever can use it is root on the host'],
   ['/var/lib/docker', 'it holds all containers, images and volumes of the engine'],
+  ['/proc', 'it shows every host process, and through /proc/PID/root their files: x11docker\'s cache with all session cookies and the X sockets of all displays'],
 ];
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);

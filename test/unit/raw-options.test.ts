@@ -1,0 +1,35 @@
+// Covers the warnings for isolation-weakening raw docker run options (src/plan/raw-options.ts)
+// and that they reach the plan's warnings.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rawOptionWarnings } from '../../src/plan/raw-options.js';
+
+describe('rawOptionWarnings', () => {
+  test('each weakening option warns once, in both spellings', () => {
+    const cases: [string[], RegExp][] = [
+      [['--privileged'], /--privileged .*VERY insecure/],
+      [['--cap-add=SYS_ADMIN'], /--cap-add=SYS_ADMIN/],
+      [['--cap-add', 'NET_ADMIN'], /--cap-add=NET_ADMIN/],
+      [['--pid=host'], /--pid=host .*\/proc\/PID\/root/],
+      [['--pid', 'host'], /--pid=host/],
+      [['--ipc=host'], /--ipc=host/],
+      [['--net=host'], /--network=host/],
+      [['--network', 'host'], /--network=host/],
+      [['--uts=host'], /--uts=host/],
+      [['--device=/dev/fuse'], /--device=\/dev\/fuse/],
+      [['--security-opt', 'seccomp=unconfined'], /seccomp=unconfined/],
+      [['--security-opt=no-new-privileges=false'], /no-new-privileges=false/],
+      [['--security-opt=apparmor:unconfined'], /apparmor:unconfined/],
+      [['--security-opt=label=disable'], /label=disable/],
+    ];
+    for (const [args, re] of cases) {
+      const w = rawOptionWarnings(args);
+      assert.equal(w.length, 1, `${args.join(' ')}: ${w.join(' | ')}`);
+      assert.match(w[0]!, re);
+    }
+  });
+
+  test('harmless options and values give nothing; a value is never read as a flag', () => {
+    assert.deepEqual(rawOptionWarnings(['--network=none', '--pid=private', '--security-opt=no-new-privileges', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
+  });
+});
