@@ -153,8 +153,9 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
   if (patched.shadow !== undefined) files.push({ path: '/etc/shadow', content: patched.shadow, mode: 0o640, uid: 0, gid: 0 });
   if (patched.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: patched.sudoers, mode: 0o440, uid: 0, gid: 0 });
   if (u.uid !== 0) {
-    const parent = u.home.slice(0, u.home.lastIndexOf('/')) || '/';
-    if (parent !== '/') files.push({ path: parent, mode: 0o755, uid: 0, gid: 0 });
+    // no entry for HOME's parent: the engine makes a missing one (0755, root), and an existing
+    // one may be a symbolic link (ostree-style images: /home -> var/home) that a folder entry
+    // could not replace
     if (!c.mounts.homeMounted) files.push({ path: u.home, mode: 0o700, uid: u.uid, gid: u.gid });
   }
   return files;

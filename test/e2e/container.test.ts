@@ -456,6 +456,14 @@ describe('images without bash, useradd or a shell', () => {
     await assertNothingLeft(base);
   });
 
+  it('an image whose /home is a symbolic link (ostree-style): HOME is made through the link and is writable', async () => {
+    const base = await leftovers();
+    const r = await asTester(['x11docker-test-homelink:latest', 'sh', '-c', 'touch "$HOME/f" && readlink -f "$HOME" && stat -c "%U %a" "$HOME"']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n'), [`/var/home/${TEST_USER}`, `${TEST_USER} 700`]);
+    await assertNothingLeft(base);
+  });
+
   it('busybox image: an X client (xeyes) shows its window on the new display', async () => {
     const base = await leftovers();
     await showsXeyesAndEnds(['--xvfb', BUSYBOX, 'xeyes'], base);

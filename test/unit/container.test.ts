@@ -221,7 +221,8 @@ describe('container users', () => {
   test('--home: HOME is not created inside the container (it is the mounted folder)', () => {
     const files = userFiles(plan(['--home', 'app']), { passwd: '' });
     assert.ok(!files.some((f) => f.path === '/home/alice'));
-    assert.ok(files.some((f) => f.path === '/home'));
+    // nor its parent: the engine makes a missing one, and an image's may be a symbolic link (ostree)
+    assert.ok(!files.some((f) => f.path === '/home'));
     assert.ok(userFiles(plan(['app']), { passwd: '' }).some((f) => f.path === '/home/alice' && f.mode === 0o700 && f.uid === 1000));
   });
 });
