@@ -2,7 +2,7 @@ import { accessSync, constants, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
 import { pathsToCheck, type PathKind } from '../plan/mounts.js';
@@ -107,7 +107,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
   const { user, source } = await resolveHostUser(options, processUid, env);
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
-    namedUser = await lookupUser(options.user);
+    namedUser = await lookupUser(options.user, 'Option --user');
   }
   return {
     processUid,
@@ -153,9 +153,9 @@ async function resolveHostUser(options: Options, processUid: number, env: NodeJS
     return { user: me, source: 'invoking' };
   }
   const strategies: HostUserStrategy[] = [
-    { name: '--hostuser', find: async () => (options.hostuser ? lookupUser(options.hostuser) : undefined) },
-    { name: 'SUDO_USER', find: async () => (env.SUDO_USER && env.SUDO_USER !== 'root' ? lookupUser(env.SUDO_USER) : undefined) },
-    { name: 'PKEXEC_UID', find: async () => (env.PKEXEC_UID && env.PKEXEC_UID !== '0' ? lookupUser(env.PKEXEC_UID) : undefined) },
+    { name: '--hostuser', find: async () => (options.hostuser ? lookupUser(options.hostuser, 'Option --hostuser') : undefined) },
+    { name: 'SUDO_USER', find: async () => (env.SUDO_USER && env.SUDO_USER !== 'root' ? lookupUser(env.SUDO_USER, 'SUDO_USER') : undefined) },
+    { name: 'PKEXEC_UID', find: async () => (env.PKEXEC_UID && env.PKEXEC_UID !== '0' ? lookupUser(env.PKEXEC_UID, 'PKEXEC_UID') : undefined) },
     {
       name: 'logname',
       find: async () => {
@@ -175,13 +175,15 @@ async function resolveHostUser(options: Options, processUid: number, env: NodeJS
 /**
  * Looks a user up in the host's passwd database (`getent`, so NSS users work too).
  * @param nameOrUid login name or numeric uid.
+ * @param from where the name came from, for the error (e.g. `Option --user`, `SUDO_USER`).
  * @throws X11DockerError when there is no such user.
  */
-export async function lookupUser(nameOrUid: string): Promise<HostUser> {
+export async function lookupUser(nameOrUid: string, from?: string): Promise<HostUser> {
   const r = await run('getent', ['passwd', nameOrUid], { reject: false });
   const fields = String(r.stdout).trim().split('\n')[0]?.split(':') ?? [];
   if (r.exitCode !== 0 || fields.length < 7) {
-    throw new X11DockerError(`Host user '${nameOrUid}' not found in the passwd database. Check the name (getent passwd ${nameOrUid}).`);
+    const advice = from === 'Option --user' ? ' Users that are not host users can only be given by number: --user=UID or --user=UID:GID.' : '';
+    throw new X11DockerError(`${from ? `${from}: h` : 'H'}ost user '${printable(nameOrUid)}' not found in the passwd database. Check the name (getent passwd ${printable(nameOrUid)}).${advice}`);
   }
   const gid = Number(fields[3]);
   const g = await run('getent', ['group', String(gid)], { reject: false });

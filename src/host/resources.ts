@@ -62,7 +62,8 @@ function devices(dir: string, filter: (name: string) => boolean): HostDevice[] {
  * @param root prefix for all paths (tests); '' on a real host.
  */
 export function gatherHostResources(user: HostUser, env: NodeJS.ProcessEnv, root = ''): HostResources {
-  const fromEnv = env.PULSE_SERVER?.startsWith('unix:') ? env.PULSE_SERVER.slice(5) : undefined;
+  // PULSE_SERVER: `unix:PATH` or a plain absolute PATH (pulse-client.conf(5)); TCP servers are not shared
+  const fromEnv = env.PULSE_SERVER?.startsWith('unix:') ? env.PULSE_SERVER.slice(5) : env.PULSE_SERVER?.startsWith('/') ? env.PULSE_SERVER : undefined;
   const sockets = [fromEnv, env.XDG_RUNTIME_DIR && join(env.XDG_RUNTIME_DIR, 'pulse/native'), `/run/user/${user.uid}/pulse/native`];
   const cookies = [env.PULSE_COOKIE, join(user.home, '.config/pulse/cookie'), join(user.home, '.pulse-cookie')];
   const isSocket = (p: string) => {

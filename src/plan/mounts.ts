@@ -128,6 +128,11 @@ export function planMounts(
     if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
     }
+    // x11docker's own folder in the container (cookie, launchers): a share there or above it would
+    // hide them, or make the engine create their mount points in the host folder
+    if (target === '/x11docker' || target.startsWith('/x11docker/') || '/x11docker'.startsWith(`${target}/`)) {
+      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /x11docker, where x11docker puts the cookie and its launchers in the container. Share another folder.`);
+    }
     mounts.push({ source: real, target, readonly: s.readonly });
     hide(cache, real, target);
   }

@@ -386,3 +386,12 @@ describe('XDG_RUNTIME_DIR', () => {
     assert.deepEqual(runtimeDirExtras(plan(['--user=RETAIN', 'app']), x), { mounts: [], env: [] });
   });
 });
+
+describe('--sharedir over x11docker\'s own folder in the container', () => {
+  test('/x11docker and folders below it are refused, naming the option', () => {
+    for (const p of ['/x11docker', '/x11docker/sub']) {
+      assertX11Error(() => plan(['--sharedir', p, 'app'], hostFacts({ [p]: 'dir' })), `--sharedir ${p}`, '/x11docker');
+    }
+    assert.doesNotThrow(() => plan(['--sharedir', '/x11dockerdata', 'app'], hostFacts({ '/x11dockerdata': 'dir' })));
+  });
+});

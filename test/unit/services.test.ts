@@ -251,6 +251,9 @@ describe('gatherHostResources', () => {
         assert.equal(r.snd, undefined);
         assert.deepEqual(r.dri, []);
         assert.equal(gatherHostResources(alice, { PULSE_SERVER: 'unix:/nowhere' }, root).pulseSocket, '/run/user/1000/pulse/native');
+        // a plain path is a PULSE_SERVER too (pulse-client.conf(5))
+        assert.equal(gatherHostResources(alice, { PULSE_SERVER: '/run/user/1000/pulse/native' }, root).pulseSocket, '/run/user/1000/pulse/native');
+        assert.equal(gatherHostResources(alice, { PULSE_SERVER: 'unix:/run/user/1000/pulse/native' }, root).pulseSocket, '/run/user/1000/pulse/native');
         assert.equal(r.cgroup, undefined);
         mkdirSync(join(root, 'sys/fs/cgroup'), { recursive: true });
         writeFileSync(join(root, 'sys/fs/cgroup/cgroup.controllers'), '');
