@@ -15,10 +15,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as shellParse, quote as shellQuote } from 'shell-quote';
+import { quote as shellQuote } from 'shell-quote';
 import { X11DockerError } from '../errors.js';
 import { gatherHostFacts, findBinaries } from '../host/facts.js';
-import { parseCommandLine } from '../options/parse.js';
+import { parseCommandLine, splitShellWords } from '../options/parse.js';
 import { optionGroups, optionTable, xserverOptionNames } from '../options/table.js';
 import { planSession } from '../plan/plan.js';
 import type { ImageConfig } from '../plan/image.js';
@@ -231,13 +231,7 @@ export function commandFromBody(body: unknown): { argv: string[] } {
 }
 
 function splitWords(text: string, what: string): string[] {
-  const words = shellParse(text, (name) => `$${name}`);
-  return words.map((w) => {
-    if (typeof w !== 'string') {
-      throw new X11DockerError(`The ${what} field contains shell syntax (${JSON.stringify(w)}) that is not run by a shell here. Quote it.`);
-    }
-    return w;
-  });
+  return splitShellWords(text, `${what} field`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parse as shellParse } from 'shell-quote';
 import { printable, X11DockerError } from '../errors.js';
 import { findOption, optionTable, retiredOptions, xserverOptionNames, type XServerName } from './table.js';
 import type { Verbosity } from '../log.js';
@@ -264,8 +265,9 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
     if (after.length === 0) throw new X11DockerError("No IMAGE after '-- DOCKER_RUN_OPTIONS --'. Add the image name after the second '--'.");
     return { engineArgs: rest.slice(0, second), image: validateImage(after[0]!), command: after.slice(1) };
   }
-  // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split at white space
-  const engineArgs = rest[0]!.split(/\s+/).filter((w) => w !== '');
+  // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split into words as
+  // a shell would (upstream evaluates it in bash): quotes group, nothing is expanded or run
+  const engineArgs = splitShellWords(rest[0]!, 'docker run options string');
   const image = rest[1];
   if (image === undefined) {
     throw new X11DockerError(`No IMAGE after docker run options '${printable(rest[0]!)}'. Write: x11docker -- "${printable(rest[0]!)}" IMAGE [COMMAND].`);
@@ -282,6 +284,23 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
       `Invalid image name '${printable(image)}' after docker run options '${printable(rest[0]!)}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
     );
   }
+}
+
+/**
+ * Splits a text into words as a POSIX shell would, without running or expanding anything:
+ * quotes and backslashes group and escape, `$NAME` stays literal (shell-quote).
+ * @param text e.g. `--env='A=b c' -v /x:/y`.
+ * @param what names the text in the error, e.g. `docker run options string`.
+ * @throws X11DockerError when the text has shell operators or globs (`|`, `;`, `&&`, `*`, ...),
+ *   which no shell would run here.
+ */
+export function splitShellWords(text: string, what: string): string[] {
+  return shellParse(text, (name) => `$${name}`).map((w) => {
+    if (typeof w !== 'string') {
+      throw new X11DockerError(`The ${what} contains shell syntax (${printable(JSON.stringify(w))}) that is not run by a shell here. Quote it.`);
+    }
+    return w;
+  });
 }
 
 function validateImage(image: string): string {

@@ -92,6 +92,12 @@ describe('the -- forms', () => {
     assert.deepEqual(o.command, ['cmd']);
   });
 
+  test('reference form: quotes inside the one argument group words as in a shell (upstream evaluates it); nothing expands; operators are refused', () => {
+    const o = parseCommandLine(['--', `--env='A=b c' --env B="x y" -v /a\\ b:/c --env=H=$HOME`, 'img']);
+    assert.deepEqual(o.engineArgs, ['--env=A=b c', '--env', 'B=x y', '-v', '/a b:/c', '--env=H=$HOME']);
+    assert.throws(() => parseCommandLine(['--', '--env=A=1; rm -rf /', 'img']), (e: unknown) => e instanceof X11DockerError && /docker run options string contains shell syntax/.test(e.message));
+  });
+
   test('newer form: arguments up to the second -- are kept as is', () => {
     const o = parseCommandLine(['--', '--env=A=b', 'c', '--', 'img', 'cmd']);
     assert.deepEqual(o.engineArgs, ['--env=A=b', 'c']);
