@@ -249,6 +249,9 @@ function defaults(): Options {
 }
 
 /** Splits what follows the options into engine options, IMAGE and COMMAND. */
+/** docker run flags that take no value, so an option list of them and `--flag=value` words has no doubt where IMAGE starts. */
+const VALUELESS_RUN_FLAGS = new Set(['--privileged', '--read-only', '--init', '--rm', '-i', '-t', '-it', '-ti', '--interactive', '--tty', '--oom-kill-disable', '--no-healthcheck', '-P', '--publish-all']);
+
 function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: string[]; image?: string; command: string[] } {
   if (rest.length === 0) return { engineArgs: [], command: [] };
   if (afterTerminator && rest[0]!.trim() === '' && rest.length > 1) {
@@ -264,6 +267,12 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
     const after = rest.slice(second + 1);
     if (after.length === 0) throw new X11DockerError("No IMAGE after '-- DOCKER_RUN_OPTIONS --'. Add the image name after the second '--'.");
     return { engineArgs: rest.slice(0, second), image: validateImage(after[0]!), command: after.slice(1) };
+  }
+  // options given one per argument without a second '--' (-- --env=A=1 --read-only IMAGE): taken
+  // when each carries its own value, so that the first other word can only be the image
+  const leading = rest.findIndex((a) => !a.startsWith('-'));
+  if (leading > 1 && rest.slice(0, leading).every((a) => /^--[a-z][a-z0-9-]*=/.test(a) || VALUELESS_RUN_FLAGS.has(a))) {
+    return { engineArgs: rest.slice(0, leading), image: validateImage(rest[leading]!), command: rest.slice(leading + 1) };
   }
   // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split into words as
   // a shell would (upstream evaluates it in bash): quotes group, nothing is expanded or run

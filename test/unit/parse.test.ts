@@ -98,6 +98,15 @@ describe('the -- forms', () => {
     assert.throws(() => parseCommandLine(['--', '--env=A=1; rm -rf /', 'img']), (e: unknown) => e instanceof X11DockerError && /docker run options string contains shell syntax/.test(e.message));
   });
 
+  test('options one per argument without a second --: taken when each carries its value (or takes none)', () => {
+    const o = parseCommandLine(['--', '--env=A=1', '--hostname=hh', '--read-only', 'img', 'cmd']);
+    assert.deepEqual(o.engineArgs, ['--env=A=1', '--hostname=hh', '--read-only']);
+    assert.equal(o.image, 'img');
+    assert.deepEqual(o.command, ['cmd']);
+    // -v VALUE is ambiguous without the second --: a clear error, as before
+    assert.throws(() => parseCommandLine(['--', '-v', '/a:/b', 'img']), /end them with a second '--'/);
+  });
+
   test('newer form: arguments up to the second -- are kept as is', () => {
     const o = parseCommandLine(['--', '--env=A=b', 'c', '--', 'img', 'cmd']);
     assert.deepEqual(o.engineArgs, ['--env=A=b', 'c']);
