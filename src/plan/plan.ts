@@ -265,6 +265,15 @@ function chooseContainerUser(options: Options, host: HostFacts, warnings: string
   if (numeric) {
     const uid = Number(numeric[1]);
     const gid = numeric[2] !== undefined ? Number(numeric[2]) : uid;
+    if (uid === 0) {
+      warnings.push(`Option --user=${spec}: the container command runs as root (uid 0). Its capabilities are dropped and no-new-privileges is set, but root in a container is still more dangerous if it breaks out.`);
+      return { name: 'root', uid: 0, gid, groupName: gid === 0 ? 'root' : `group${gid}`, home: '/root', shell };
+    }
+    if (uid === host.hostUser.uid) {
+      // the host user's own uid with another group: keep its name and HOME
+      warnings.push(`Option --user=${spec}: the container user is your host user with gid ${gid} instead of ${host.hostUser.gid}; files it writes to shared folders belong to group ${gid}.`);
+      return { ...fromHost(host.hostUser), gid, groupName: gid === host.hostUser.gid ? host.hostUser.groupName : `group${gid}` };
+    }
     warnings.push(`Option --user=${spec}: the container user (uid ${uid}, gid ${gid}) is not your host user; files it writes to shared folders belong to uid ${uid}.`);
     return { name: `user${uid}`, uid, gid, groupName: `group${gid}`, home: `/home/user${uid}`, shell };
   }

@@ -395,3 +395,17 @@ describe('--sharedir over x11docker\'s own folder in the container', () => {
     assert.doesNotThrow(() => plan(['--sharedir', '/x11dockerdata', 'app'], hostFacts({ '/x11dockerdata': 'dir' })));
   });
 });
+
+describe('--user=UID:GID edge cases', () => {
+  test('uid 0 with another group is root, with the root warning', () => {
+    const p = plan(['--user=0:1000', 'app']);
+    assert.deepEqual([p.container!.user.name, p.container!.user.uid, p.container!.user.gid, p.container!.user.home], ['root', 0, 1000, '/root']);
+    assert.match(p.warnings.join('\n'), /--user=0:1000: the container command runs as root/);
+  });
+
+  test("the host user's uid with another gid keeps the host user's name and HOME", () => {
+    const p = plan(['--user=1000:0', 'app']);
+    assert.deepEqual([p.container!.user.name, p.container!.user.uid, p.container!.user.gid, p.container!.user.home], ['alice', 1000, 0, '/home/alice']);
+    assert.match(p.warnings.join('\n'), /your host user with gid 0/);
+  });
+});
