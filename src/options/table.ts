@@ -95,7 +95,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'wayland', short: 'W', arg: 'none', group: 'X server', help: 'Set up a Wayland environment without X (regards --desktop).' },
   { name: 'waylandenv', arg: 'none', group: 'X server', help: 'Set toolkit variables for Wayland in the container\n(GDK_BACKEND, QT_QPA_PLATFORM, CLUTTER_BACKEND, SDL_VIDEODRIVER, ...).' },
   {
-    name: 'exe', arg: 'none', group: 'X server',
+    name: 'exe', short: 'e', arg: 'none', group: 'X server',
     help: 'Run a host application instead of a container image:\n  x11docker --exe COMMAND   or   x11docker --exe -- COMMAND ARGS',
   },
 
@@ -126,7 +126,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'name', arg: 'required', valueName: 'NAME', group: 'Container', help: 'Name of the container.' },
   { name: 'workdir', arg: 'required', valueName: 'DIR', group: 'Container', help: "Working directory in the container.\nDefault: the image's WORKDIR, else HOME." },
   {
-    name: 'network', arg: 'optional', valueName: '[=NET]', group: 'Container',
+    name: 'network', short: 'I', arg: 'optional', valueName: '[=NET]', group: 'Container',
     help: 'Allow network access. Default: no network (--network=none).\nWithout NET: the engine\'s default network. NET=host: see --hostnet.',
   },
   { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
@@ -150,7 +150,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 
   {
-    name: 'home', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
+    name: 'home', short: 'm', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
     help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
   },
   { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
@@ -159,7 +159,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Share host folder (or file) DIR at the same path in the container.\nAppend :ro for read-only. Can be given more than once.',
   },
   {
-    name: 'lang', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
+    name: 'lang', short: 'l', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
     help: 'Language locale, e.g. --lang=de (de_DE.UTF-8) or --lang=zh_CN. Without\nLOCALE: your $LANG. Created with localedef if the image has locales.',
   },
   {
@@ -174,9 +174,9 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'dbus', arg: 'none', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).' },
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
-  { name: 'pulseaudio', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
+  { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
   { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
-  { name: 'gpu', arg: 'none', group: 'Devices and privileges', help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.' },
+  { name: 'gpu', short: 'g', arg: 'none', group: 'Devices and privileges', help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.' },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },

@@ -350,3 +350,13 @@ describe("upstream's retired options", () => {
     }
   });
 });
+
+describe("upstream's short letters", () => {
+  test('-e -g -m -p -l -I are --exe --gpu --home --pulseaudio --lang --network, also grouped', () => {
+    const o = parseCommandLine(['-gmpl', '-I', 'img']);
+    const plain = parseCommandLine(['--gpu', '--home', '--pulseaudio', '--lang', '--network', 'img']);
+    assert.deepEqual({ ...o, notes: [] }, { ...plain, notes: [] });
+    assert.deepEqual(parseCommandLine(['-e', 'xterm']).command, ['xterm']);
+    assert.equal(parseCommandLine(['-e', 'xterm']).exe, true);
+  });
+});
