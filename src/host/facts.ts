@@ -1,6 +1,6 @@
 import { accessSync, constants, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { userInfo } from 'node:os';
+import { availableParallelism, freemem, userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { printable, X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
@@ -83,6 +83,10 @@ export interface HostFacts {
   readonly engine?: EngineSecurity;
   /** The host's time zone (host/timezone.ts), undefined when unknown. */
   readonly timezone?: HostTimezone;
+  /** RAM free at start, in bytes (for `--limit`). */
+  readonly freeMemory?: number;
+  /** CPUs this process may use (for `--limit`). */
+  readonly cpus?: number;
   /** Sound/GPU devices and PulseAudio files (host/resources.ts); undefined means none. */
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
@@ -129,6 +133,8 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     realPaths: hostRealPaths(pathsToCheck(options, user.home, options.image)),
     lang: env.LANG,
     timezone: hostTimezone(env),
+    freeMemory: freemem(),
+    cpus: availableParallelism(),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
   };

@@ -56,6 +56,10 @@ export interface Options extends PersistenceOptions {
   readonly env: readonly string[];
   /** `--name NAME`. */
   readonly name?: string;
+  /** `--runtime RUNTIME`: the engine's container runtime. */
+  readonly runtime?: string;
+  /** `--limit[=FACTOR]`: share (0 < FACTOR <= 1) of the free CPUs and RAM the container may use. */
+  readonly limit?: number;
   /** `--workdir DIR` (absolute). */
   readonly workdir?: string;
   /**
@@ -212,6 +216,8 @@ export function parseCommandLine(argv: readonly string[]): Options {
     size: validateSize(last('size')),
     env: (values.get('env') ?? []).map(validateEnv),
     name: validateName(last('name')),
+    runtime: validateRuntime(last('runtime')),
+    limit: flags.has('limit') ? validateLimit(last('limit')) : undefined,
     workdir: validateWorkdir(last('workdir')),
     network,
     user: validateUser(last('user'), '--user'),
@@ -361,6 +367,23 @@ function validateEnv(value: string): string {
     throw new X11DockerError(`Option --env needs NAME=VALUE with a valid variable name (got '${printable(value)}'), e.g. --env LANG=C.UTF-8.`);
   }
   return value;
+}
+
+function validateRuntime(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value)) {
+    throw new X11DockerError(`Option --runtime needs a runtime name such as runc, crun or nvidia (got '${printable(value)}').`);
+  }
+  return value;
+}
+
+/** `--limit[=FACTOR]`: upstream's default is 0.5; the factor must be in (0, 1]. */
+function validateLimit(value: string | undefined): number {
+  if (value === undefined) return 0.5;
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n <= 1)) {
+    throw new X11DockerError(`Option --limit needs a factor above 0 and at most 1, e.g. --limit=0.5 (got '${printable(value)}').`);
+  }
+  return n;
 }
 
 function validateName(value: string | undefined): string | undefined {

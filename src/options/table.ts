@@ -124,6 +124,11 @@ export const optionTable: readonly OptionSpec[] = [
 
   { name: 'env', arg: 'required', valueName: 'NAME=VALUE', group: 'Container', repeatable: true, help: 'Set environment variable NAME=VALUE in the container.' },
   { name: 'name', arg: 'required', valueName: 'NAME', group: 'Container', help: 'Name of the container.' },
+  { name: 'runtime', arg: 'required', valueName: 'RUNTIME', group: 'Container', help: 'Container runtime of the engine, e.g. runc, crun, nvidia, kata-runtime\n(docker run --runtime).' },
+  {
+    name: 'limit', arg: 'optional', valueName: '[=FACTOR]', group: 'Container',
+    help: 'Limit the container to FACTOR times the CPUs and the RAM that are free at start\n(0 < FACTOR <= 1, default 0.5): docker run --cpus and --memory.',
+  },
   { name: 'workdir', arg: 'required', valueName: 'DIR', group: 'Container', help: "Working directory in the container.\nDefault: the image's WORKDIR, else HOME." },
   {
     name: 'network', short: 'I', arg: 'optional', valueName: '[=NET]', group: 'Container',

@@ -57,6 +57,10 @@ export interface ContainerPlan extends ContainerExtras {
    * the engine maps it to another host uid (docker `userns-remap`, rootless docker or nerdctl).
    */
   readonly sharedCookie: boolean;
+  /** `--runtime`: the engine's container runtime. */
+  readonly runtime?: string;
+  /** `--limit`: CPUs (fraction) and memory (bytes) the container may use. */
+  readonly limits?: { readonly cpus: number; readonly memoryBytes: number };
   /** Command after IMAGE, passed unchanged; empty keeps the image's CMD. */
   readonly command: readonly string[];
   /** Init system, dbus, devices and capabilities (plan/services.ts). */
@@ -152,6 +156,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
+      runtime: options.runtime,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
@@ -378,6 +384,23 @@ export function runtimeDirExtras(
   return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: [`XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`] };
 }
 
+/** docker's smallest memory limit (6 MiB), in bytes. */
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
+ * @param factor 0 < factor <= 1.
+ * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
+ * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
+ */
+export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[]): { cpus: number; memoryBytes: number } | undefined {
+  if (!host.cpus || !host.freeMemory) return undefined;
+  const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
+  const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
+  notes.push(`Option --limit=${factor}: the container may use ${cpus} CPUs and ${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM.`);
+  return { cpus, memoryBytes };
+}
+
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */
 export const SELINUX_CONTAINER_TYPE = 'container_runtime_t';
 
@@ -424,6 +447,11 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
   if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
+  if (c.runtime !== undefined && !hasOption(extra, ['--runtime'])) args.push(`--runtime=${c.runtime}`);
+  if (c.limits) {
+    if (!hasOption(extra, ['--cpus'])) args.push(`--cpus=${c.limits.cpus}`);
+    if (!hasOption(extra, ['--memory', '-m'])) args.push(`--memory=${c.limits.memoryBytes}b`);
+  }
   if (sv.rootLaunch) args.push('--user=0:0');
   else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);

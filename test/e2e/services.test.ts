@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { chownSync, existsSync, mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_IMAGE, TEST_USER, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
@@ -221,6 +221,22 @@ describe('privileges and host resources', () => {
       await daemon;
       rmSync(runtime, { recursive: true, force: true });
     }
+  });
+});
+
+describe('--limit and --runtime', () => {
+  it('--limit=0.5: the cgroup limits half the CPUs and at most half the RAM free at start; --runtime=runc runs, an unknown runtime is the engine\'s one-line error', async () => {
+    const r = await asTester(['--limit=0.5', DEMO_IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const [memory, quota, period] = r.stdout.trim().split('\n').map(Number) as [number, number, number];
+    assert.equal(quota / period, availableParallelism() * 0.5);
+    assert.ok(memory > 0 && memory <= totalmem() * 0.5, `memory limit ${memory}`);
+    assert.match(r.stderr, /--limit=0.5: the container may use/);
+    assert.equal((await asTester(['--runtime=runc', DEMO_IMAGE, 'true'])).exitCode, 0);
+    const bad = await asTester(['--runtime=nosuchruntime', DEMO_IMAGE, 'true']);
+    assert.equal(bad.exitCode, 64, bad.stderr);
+    assert.match(bad.stderr, /Unknown runtime specified nosuchruntime/);
+    await nothingLeft();
   });
 });
 

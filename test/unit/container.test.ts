@@ -409,3 +409,23 @@ describe('--user=UID:GID edge cases', () => {
     assert.match(p.warnings.join('\n'), /your host user with gid 0/);
   });
 });
+
+describe('--runtime and --limit', () => {
+  test('--runtime passes the engine runtime; a bad name is refused', () => {
+    assert.ok(createArgs(['--runtime', 'crun', 'app']).includes('--runtime=crun'));
+    assertX11Error(() => plan(['--runtime', 'a b', 'app']), '--runtime');
+  });
+
+  test('--limit[=FACTOR]: FACTOR times the CPUs and free RAM (upstream default 0.5), with a note; bad factors refused', () => {
+    const host = hostFacts({}, { cpus: 4, freeMemory: 8 * 1024 ** 3 });
+    const args = createArgs(['--limit', 'app'], host);
+    assert.ok(args.includes('--cpus=2') && args.includes(`--memory=${4 * 1024 ** 3}b`), args.join(' '));
+    assert.ok(createArgs(['--limit=0.25', 'app'], host).includes('--cpus=1'));
+    assert.match(plan(['--limit', 'app'], host).notes.join('\n'), /--limit=0.5: the container may use 2 CPUs and 4096 MiB/);
+    for (const bad of ['0', '1.5', '-1', 'x', '.']) assertX11Error(() => plan([`--limit=${bad}`, 'app'], host), '--limit');
+    // raw --cpus / --memory after -- win
+    const raw = createArgs(['--limit', '--', '--cpus=3', '-m', '1g', '--', 'app'], host);
+    assert.equal(raw.filter((a) => a.startsWith('--cpus')).length, 1);
+    assert.ok(!raw.some((a) => a.startsWith('--memory=')));
+  });
+});
