@@ -216,6 +216,8 @@ export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
   stdout: { note: "Option --stdout is not needed: the command's standard output is always shown." },
   stderr: { note: "Option --stderr is not needed: the command's standard error is always shown." },
   silent: { sameAs: 'quiet', note: 'Option --silent is called --quiet (-q) now.' },
+  auto: { note: 'Option --auto is not needed: x11docker chooses the X server automatically unless an X server option is given.' },
+  'no-internet': { note: 'Option --no-internet is not needed: containers have no network unless --network (-I) is given.' },
   install: { error: `Option --install: ${installedByNpm}` },
   update: { error: `Option --update: ${installedByNpm}` },
   'update-master': { error: `Option --update-master: ${installedByNpm}` },

@@ -332,6 +332,13 @@ describe("upstream's retired options", () => {
     assert.deepEqual({ ...o, notes: [] }, { ...plain, notes: [] });
   });
 
+  test('--auto and --no-internet (upstream defaults here) are accepted with a note', () => {
+    const o = parseCommandLine(['--auto', '--no-internet', 'img']);
+    assert.equal(o.xserver, undefined);
+    assert.equal(o.network, undefined);
+    assert.equal(o.notes.length, 2);
+  });
+
   test('--silent is --quiet, with a note', () => {
     const o = parseCommandLine(['--silent', 'img']);
     assert.equal(o.verbosity, 'quiet');
