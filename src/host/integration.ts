@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { HostUser } from './facts.js';
 import type { HostDevice } from './resources.js';
 
-/** What the host offers for `-i`, `--webcam`, `--printer` and `--hostdbus`. */
+/** What the host offers for `-i`, `--webcam`, `--printer`, `--hostdbus` and `--sharessh`. */
 export interface IntegrationResources {
   /** Character devices /dev/video* with their groups. */
   readonly video: readonly HostDevice[];
@@ -19,6 +19,8 @@ export interface IntegrationResources {
    * socket (which only the host's network namespace reaches).
    */
   readonly dbus?: { readonly socket: string } | { readonly abstract: string };
+  /** The SSH agent socket of `SSH_AUTH_SOCK`, when it is a socket (for `--sharessh`). */
+  readonly sshAgent?: string;
   /** Whether x11docker's stdin is a terminal (for a pseudo-terminal in the container). */
   readonly stdinIsTty: boolean;
 }
@@ -26,7 +28,7 @@ export interface IntegrationResources {
 /**
  * Looks at the host for these options.
  * @param user the host user (its uid for /run/user/UID).
- * @param env x11docker's environment (DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, CUPS_SERVER).
+ * @param env x11docker's environment (DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, CUPS_SERVER, SSH_AUTH_SOCK).
  * @param root prefix for all paths (tests); '' on a real host.
  * @param stdinIsTty whether stdin is a terminal (default: process.stdin.isTTY).
  */
@@ -55,7 +57,8 @@ export function gatherIntegrationResources(user: HostUser, env: NodeJS.ProcessEn
     // no /dev to read
   }
   const cups = [env.CUPS_SERVER?.startsWith('/') ? env.CUPS_SERVER : undefined, '/run/cups/cups.sock'].find(isSocket);
-  return { video, cupsSocket: cups, dbus: dbusSession(env, user, isSocket), stdinIsTty };
+  const sshAgent = env.SSH_AUTH_SOCK?.startsWith('/') && isSocket(env.SSH_AUTH_SOCK) ? env.SSH_AUTH_SOCK : undefined;
+  return { video, cupsSocket: cups, dbus: dbusSession(env, user, isSocket), sshAgent, stdinIsTty };
 }
 
 /** The DBus session from DBUS_SESSION_BUS_ADDRESS (`unix:path=P` or `unix:abstract=A`), else the usual socket paths. */

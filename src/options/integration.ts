@@ -28,6 +28,8 @@ export interface IntegrationOptions {
   readonly keymap?: string;
   /** `--hostdbus`: connect the container to the host user's DBus session. */
   readonly hostdbus: boolean;
+  /** `--sharessh`: share the host user's SSH agent socket. */
+  readonly sharessh: boolean;
   /** `--webcam`: share the host's /dev/video* devices. */
   readonly webcam: boolean;
   /** `--printer[=socket]`: share the host's CUPS socket. */
@@ -36,7 +38,7 @@ export interface IntegrationOptions {
 
 /** Defaults: nothing of this is on. */
 export function defaultIntegrationOptions(): IntegrationOptions {
-  return { interactive: false, tty: false, noEntrypoint: false, groupAdd: [], hostdbus: false, webcam: false, printer: false };
+  return { interactive: false, tty: false, noEntrypoint: false, groupAdd: [], hostdbus: false, sharessh: false, webcam: false, printer: false };
 }
 
 /**
@@ -56,6 +58,7 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
     dpi: validateDpi(last('dpi')),
     keymap: validateKeymap(last('keymap')),
     hostdbus: flags.has('hostdbus'),
+    sharessh: flags.has('sharessh'),
     webcam: flags.has('webcam'),
     printer: flags.has('printer') ? validatePrinter(last('printer')) : false,
   };

@@ -185,6 +185,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },
+  { name: 'sharessh', arg: 'none', group: 'Devices and privileges', help: "Share your SSH agent (SSH_AUTH_SOCK) with the container.\nIt can use your SSH keys through the agent while it runs." },
   { name: 'hostdbus', arg: 'none', group: 'Devices and privileges', help: "Connect the container to your host DBus session.\nReduces isolation: it can talk to your session's services." },
   { name: 'webcam', arg: 'none', group: 'Devices and privileges', help: 'Share the webcams (/dev/video*). The container can watch and record you.' },
   { name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Share your printers through the host's CUPS socket.\nThe container can print and see your print jobs." },

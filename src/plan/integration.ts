@@ -13,6 +13,8 @@ import { bindMount } from './plan.js';
 
 /** Where `--printer` mounts the host's CUPS socket in the container (CUPS's default path). */
 export const CONTAINER_CUPS_SOCKET = '/run/cups/cups.sock';
+/** Where `--sharessh` mounts the host's SSH agent socket in the container. */
+export const CONTAINER_SSH_AGENT = '/run/x11docker-ssh/agent.sock';
 /** Where `--hostdbus` mounts the host's DBus session socket in the container. */
 export const CONTAINER_DBUS_SOCKET = '/run/x11docker-hostdbus/bus';
 
@@ -132,6 +134,14 @@ export function planIntegration(options: Options, host: HostFacts, network: stri
         '(notifications, keyrings, file managers, ...), some of which can start programs outside the container. Reduced container isolation.',
     );
     if (options.services.dbus || options.services.dbusSystem) notes.push('Option --hostdbus with --dbus: the DBus user session started in the container replaces the host one for the command.');
+  }
+  if (o.sharessh) {
+    if (!res?.sshAgent) {
+      throw new X11DockerError('Option --sharessh: no SSH agent socket found (SSH_AUTH_SOCK is unset or not a socket). Start ssh-agent (eval $(ssh-agent)) and ssh-add your key, or leave --sharessh out.');
+    }
+    args.push(bindMount(res.sshAgent, CONTAINER_SSH_AGENT));
+    env.push(`SSH_AUTH_SOCK=${CONTAINER_SSH_AGENT}`);
+    warnings.push('Option --sharessh: the container can use your SSH keys through your SSH agent while it runs (it cannot read the keys themselves).');
   }
   return { interactive, tty, noEntrypoint: o.noEntrypoint, args, env };
 }

@@ -224,6 +224,32 @@ describe('privileges and host resources', () => {
   });
 });
 
+describe('--sharessh', () => {
+  it("the container lists the keys of the host user's SSH agent through the shared socket, with a warning; without an agent it is a one-line error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-e2e-ssh-'));
+    const uid = Number((await execa('id', ['-u', TEST_USER])).stdout.trim());
+    chownSync(dir, uid, uid);
+    const sock = join(dir, 'agent.sock');
+    const asUser = (cmd: string) => execa('su', [TEST_USER, '-s', '/bin/sh', '-c', cmd], { reject: false });
+    const agent = await asUser(`ssh-agent -a ${sock} && ssh-keygen -q -t ed25519 -N '' -C x11docker-e2e-key -f ${dir}/key && SSH_AUTH_SOCK=${sock} ssh-add ${dir}/key`);
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1];
+    try {
+      assert.equal(agent.exitCode, 0, agent.stderr);
+      const r = await asTester(['--sharessh', 'x11docker-test-sshclient:latest', 'ssh-add', '-l'], { SSH_AUTH_SOCK: sock });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /x11docker-e2e-key \(ED25519\)/);
+      assert.match(r.stderr, /--sharessh: the container can use your SSH keys/);
+      const none = await asTester(['--sharessh', 'x11docker-test-sshclient:latest', 'true']);
+      assert.equal(none.exitCode, 64, none.stderr);
+      assert.match(none.stderr, /^x11docker error: Option --sharessh: no SSH agent socket/m);
+      await nothingLeft();
+    } finally {
+      if (pid) process.kill(Number(pid), 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('--limit and --runtime', () => {
   it('--limit=0.5: the cgroup limits half the CPUs and at most half the RAM free at start; --runtime=runc runs, an unknown runtime is the engine\'s one-line error', async () => {
     const r = await asTester(['--limit=0.5', DEMO_IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us']);

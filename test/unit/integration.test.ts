@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { findOption } from '../../src/options/table.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
-import { CONTAINER_CUPS_SOCKET, CONTAINER_DBUS_SOCKET } from '../../src/plan/integration.js';
+import { CONTAINER_CUPS_SOCKET, CONTAINER_DBUS_SOCKET, CONTAINER_SSH_AGENT } from '../../src/plan/integration.js';
 import { gatherIntegrationResources, type IntegrationResources } from '../../src/host/integration.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { hardeningArgs } from '../../src/xserver/driver.js';
@@ -127,6 +127,17 @@ describe('--hostdbus', () => {
   });
 });
 
+describe('--sharessh', () => {
+  test('mounts the SSH agent socket and sets SSH_AUTH_SOCK, with a warning; no agent is an error', () => {
+    const res: IntegrationResources = { ...none, sshAgent: '/tmp/ssh-X/agent.1' };
+    const a = args(['--xvfb', '--sharessh', 'img'], res);
+    assert.ok(before(a).includes(`--mount=type=bind,source=/tmp/ssh-X/agent.1,target=${CONTAINER_SSH_AGENT},readonly`), a.join(' '));
+    assert.ok(envOf(a).includes(`SSH_AUTH_SOCK=${CONTAINER_SSH_AGENT}`));
+    assert.ok(plan(['--xvfb', '--sharessh', 'img'], res).warnings.some((w) => /--sharessh/.test(w)));
+    assert.throws(() => plan(['--xvfb', '--sharessh', 'img']), /--sharessh: no SSH agent socket/);
+  });
+});
+
 describe('--xtest, --dpi, --keymap', () => {
   test('--xtest turns XTEST on for servers that have it off, with a warning; no warning where it is on anyway', () => {
     const p = plan(['--xvfb', '--xtest', 'img']);
@@ -189,6 +200,9 @@ describe('gatherIntegrationResources', () => {
     await listen(join(root, 'run/user/1000/bus'));
     assert.deepEqual(gatherIntegrationResources(alice, {}, root, false).dbus, { socket: '/run/user/1000/bus' });
     assert.deepEqual(gatherIntegrationResources(alice, { DBUS_SESSION_BUS_ADDRESS: 'unix:abstract=/tmp/dbus-1,guid=x' }, root, false).dbus, { abstract: '/tmp/dbus-1' });
-    assert.deepEqual(gatherIntegrationResources(alice, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus,guid=x' }, root, true), { video: [], cupsSocket: '/run/cups/cups.sock', dbus: { socket: '/run/user/1000/bus' }, stdinIsTty: true });
+    assert.deepEqual(gatherIntegrationResources(alice, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus,guid=x' }, root, true), { video: [], cupsSocket: '/run/cups/cups.sock', dbus: { socket: '/run/user/1000/bus' }, sshAgent: undefined, stdinIsTty: true });
+    // SSH_AUTH_SOCK counts only when it is a socket
+    assert.equal(gatherIntegrationResources(alice, { SSH_AUTH_SOCK: '/run/user/1000/bus' }, root, false).sshAgent, '/run/user/1000/bus');
+    assert.equal(gatherIntegrationResources(alice, { SSH_AUTH_SOCK: '/nowhere' }, root, false).sshAgent, undefined);
   });
 });
