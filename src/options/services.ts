@@ -5,7 +5,8 @@
  *
  * Upstream x11docker: `--init[=tini|systemd|runit|openrc|sysvinit|none]` with the short forms
  * `--no-init`, `--systemd`, `--runit`, `--openrc`, `--sysvinit`; `--dbus`, `--dbus-system`;
- * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`.
+ * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`,
+ * `--runasroot CMD`.
  */
 import { printable, X11DockerError } from '../errors.js';
 
@@ -36,11 +37,13 @@ export interface ServiceOptions {
   readonly capDefault: boolean;
   /** `--sys-admin`: add capability SYS_ADMIN. */
   readonly sysAdmin: boolean;
+  /** `--runasroot CMD` (repeatable, in order): shell commands run as root in the container before the command. */
+  readonly runAsRoot: readonly string[];
 }
 
 /** Defaults: tini, nothing shared, all capabilities dropped. */
 export function defaultServiceOptions(): ServiceOptions {
-  return { init: 'tini', dbus: false, dbusSystem: false, pulseaudio: false, alsa: false, gpu: false, hostipc: false, capDefault: false, sysAdmin: false };
+  return { init: 'tini', dbus: false, dbusSystem: false, pulseaudio: false, alsa: false, gpu: false, hostipc: false, capDefault: false, sysAdmin: false, runAsRoot: [] };
 }
 
 /** One parsed option in command-line order, as the parser saw it. */
@@ -84,6 +87,10 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
       case 'hostipc': o.hostipc = true; break;
       case 'cap-default': o.capDefault = true; break;
       case 'sys-admin': o.sysAdmin = true; break;
+      case 'runasroot':
+        if (!value || value.trim() === '' || value.includes('\0')) throw new X11DockerError('Option --runasroot needs a shell command, e.g. --runasroot "service cups start".');
+        o.runAsRoot = [...o.runAsRoot, value];
+        break;
       default: break;
     }
   }

@@ -177,6 +177,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'openrc', arg: 'none', group: 'Init system and services', help: 'OpenRC as PID 1 (same as --init=openrc). Adds some capabilities.' },
   { name: 'sysvinit', arg: 'none', group: 'Init system and services', help: 'SysVinit as PID 1 (same as --init=sysvinit). Adds some capabilities.' },
   { name: 'dbus', arg: 'none', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).' },
+  {
+    name: 'runasroot', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
+    help: 'Run shell COMMAND as root in the container at start, before the image command\n(e.g. "service cups start"). Adds capabilities CHOWN, SETGID, SETUID.',
+  },
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
   { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },

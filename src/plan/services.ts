@@ -152,6 +152,11 @@ export function planServices(
     warnings.push(`Option --dbus-system: the dbus system daemon runs as root in the container, with capabilities ${dbusSystemCapabilities.join(', ')}.`);
   }
 
+  if (s.runAsRoot.length > 0) {
+    for (const c of dbusSystemCapabilities) caps.add(c);
+    warnings.push(`Option --runasroot: ${s.runAsRoot.length === 1 ? 'the command runs' : 'the commands run'} as root in the container, with capabilities ${dbusSystemCapabilities.join(', ')}; the image command still runs as the container user.`);
+  }
+
   if (s.pulseaudio) {
     if (!res?.pulseSocket) {
       throw new X11DockerError(
@@ -204,7 +209,7 @@ export function planServices(
   for (const g of [...groups].sort((a, b) => a - b)) args.push(`--group-add=${g}`);
   if (backend === 'podman' && host.processUid !== 0) args.push('--userns=keep-id');
 
-  const rootLaunch = realInit || s.dbusSystem;
+  const rootLaunch = realInit || s.dbusSystem || s.runAsRoot.length > 0;
   const effective = [...image.entrypoint, ...(command.length > 0 ? command : image.cmd)];
   const files: ServiceFile[] = [];
   let entrypoint: string | undefined;
@@ -368,6 +373,10 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
       '  echo "x11docker note: --dbus-system: the image has no dbus-daemon (package dbus)." >&2',
       'fi',
     );
+  }
+  for (const command of s.runAsRoot) {
+    // --runasroot: each command in its own shell, as root; a failure is reported, not fatal (as upstream)
+    lines.push(`sh -c ${shQuote(command)} || echo "x11docker note: --runasroot command failed with exit code $?: "${shQuote(command)} >&2`);
   }
   const groupOpt = groups.length > 0 ? `--groups=${groups.join(',')}` : '--clear-groups';
   const run = `setpriv --reuid=${user.uid} --regid=${user.gid} ${groupOpt} --inh-caps=-all -- ${LAUNCH_USER} "$@"`;

@@ -156,6 +156,19 @@ describe('dbus', () => {
   });
 });
 
+describe('--runasroot', () => {
+  it('runs each command as root before the image command, which still runs as the user without capabilities; a failing one is a note', async () => {
+    const r = await asTester(['--runasroot', 'id -u > /etc/x11docker-root-ran', '--runasroot', 'exit 3', DEMO_IMAGE, 'sh', '-c', `cat /etc/x11docker-root-ran; ${probe}`]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], '0', 'the root command ran first, as root');
+    assert.equal(field(r.stdout, 'uid'), String((await execa('id', ['-u', TEST_USER])).stdout.trim()));
+    assert.equal(field(r.stdout, 'CapEff'), '0000000000000000');
+    assert.match(r.stderr, /WARNING: Option --runasroot: the commands run as root/);
+    assert.match(r.stderr, /--runasroot command failed with exit code 3: exit 3/);
+    await nothingLeft();
+  });
+});
+
 describe('privileges and host resources', () => {
   it('--sys-admin adds SYS_ADMIN to the bounding set; --cap-default keeps the engine defaults; warnings', async () => {
     const a = await asTester(['--sys-admin', DEMO_IMAGE, 'sh', '-c', probe]);

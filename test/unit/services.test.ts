@@ -269,3 +269,10 @@ describe('gatherHostResources', () => {
     }
   });
 });
+
+describe('--runasroot', () => {
+  test('is repeatable, in order; an empty command is refused', () => {
+    assert.deepEqual(parseCommandLine(['--runasroot', 'a b', '--runasroot=c', 'img']).services.runAsRoot, ['a b', 'c']);
+    assert.throws(() => parseCommandLine(['--runasroot', ' ', 'img']), /--runasroot needs a shell command/);
+  });
+});
