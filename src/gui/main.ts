@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { isLoopback } from '../options/html.js';
@@ -22,7 +25,8 @@ export function parseGuiAddress(value: string | undefined): { host: string; port
 
 /**
  * Runs x11docker-gui until SIGINT/SIGTERM/SIGHUP: prints the URL with its token on stdout, opens
- * it with `xdg-open` when a desktop is there (DISPLAY or WAYLAND_DISPLAY set), and on a signal
+ * it with `xdg-open` when a desktop is there (DISPLAY or WAYLAND_DISPLAY set) through a private
+ * launcher page (see {@link writeLauncherPage}), and on a signal
  * stops the sessions started from the page (each cleans up itself) before it exits.
  * @param address the value of `--gui=` (see {@link parseGuiAddress}).
  * @returns exit code 0.
@@ -40,8 +44,10 @@ export async function runGui(address: string | undefined): Promise<number> {
   process.stdout.on('error', () => undefined);
   process.stdout.write(`${gui.url}\n`);
   log.note(`x11docker-gui is at ${gui.url} — press Ctrl-C to stop it and the sessions started from it.`);
+  let launcher: string | undefined;
   if ((process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && findBinaries(['xdg-open'], process.env.PATH ?? '').has('xdg-open')) {
-    const opener = start('xdg-open', [gui.url], { stdio: 'ignore', detached: true, cleanup: false });
+    launcher = writeLauncherPage(gui.url);
+    const opener = start('xdg-open', [launcher], { stdio: 'ignore', detached: true, cleanup: false });
     opener.unref();
     void opener.catch(() => undefined);
   }
@@ -49,6 +55,23 @@ export async function runGui(address: string | undefined): Promise<number> {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve(s));
   });
   log.note(`received ${signal}: stopping x11docker-gui and its sessions`);
+  if (launcher) rmSync(dirname(launcher), { recursive: true, force: true });
   await gui.close();
   return 0;
+}
+
+/**
+ * The page that `xdg-open` gets instead of the URL: the token must never be on a command line,
+ * where every local user can read it (`ps`, /proc/PID/cmdline) — xdg-open's and the browser's
+ * would show it for as long as they run. The page is a file only the user can read (0600 in a
+ * 0700 folder) that sends the browser on to the URL.
+ * @param url the GUI's URL with its token.
+ * @returns the file's path (its folder is removed when the GUI stops).
+ */
+export function writeLauncherPage(url: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'x11docker-gui-'));
+  const file = join(dir, 'open.html');
+  const safe = url.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${safe}"><title>x11docker-gui</title><a href="${safe}">x11docker-gui</a>\n`, { mode: 0o600 });
+  return file;
 }

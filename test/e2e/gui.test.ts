@@ -6,10 +6,10 @@
 // With X11DOCKER_SCREENSHOTS=1 the page and the view are saved as docs/gui.png and docs/html-xeyes.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -250,18 +250,31 @@ describe('x11docker-gui in a real browser', () => {
     }
   });
 
-  test('with a desktop (DISPLAY), the URL is opened with xdg-open', async () => {
+  test('with a desktop (DISPLAY), the URL is opened with xdg-open through a private page: the token is on no command line', async () => {
     const host = await startHostDisplay();
     const dir = mkdtempSync(join(tmpdir(), 'x11docker-gui-test-'));
     // an xdg-open first in PATH that records what it was asked to open (the real one would start
     // the desktop's browser, which a test cannot watch)
     const opener = join(dir, 'xdg-open');
-    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$*" > ${dir}/opened\n`);
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$*" > ${dir}/opened\nsleep 5\n`);
     chmodSync(opener, 0o755);
     const child = execa('node', [GUI], { env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60000 });
     try {
       const guiUrl = (await firstLine(child.stdout!, child, 'x11docker-gui')).trim();
-      await waitFor('xdg-open to be run with the URL', () => existsSync(join(dir, 'opened')) && readFileSync(join(dir, 'opened'), 'utf8') === guiUrl, 15000);
+      await waitFor('xdg-open to be run', () => existsSync(join(dir, 'opened')), 15000);
+      const token = new URL(guiUrl).searchParams.get('token')!;
+      // no process shows the token (xdg-open still runs: its command line is the page's path)
+      const cmdlines = (await execa('ps', ['-eo', 'args='])).stdout;
+      assert.ok(!cmdlines.includes(token), 'the token is on a command line');
+      const page = readFileSync(join(dir, 'opened'), 'utf8');
+      assert.match(page, /^\/tmp\/x11docker-gui-[^/]+\/open\.html$/);
+      assert.equal(statSync(page).mode & 0o777, 0o600);
+      assert.equal(statSync(dirname(page)).mode & 0o777, 0o700);
+      // the page sends the browser on to the URL with the token
+      assert.ok(readFileSync(page, 'utf8').includes(`url=${guiUrl.replaceAll('&', '&#38;')}`));
+      child.kill('SIGTERM');
+      await child;
+      assert.ok(!existsSync(dirname(page)), 'the page is removed when the GUI stops');
     } finally {
       await ensureEnded(child);
       await host.stop();
