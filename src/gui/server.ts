@@ -152,7 +152,11 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
       let body: unknown;
       if (req.method === 'POST') {
         if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'JSON body required' });
-        body = JSON.parse((await readBody(req)) || 'null');
+        try {
+          body = JSON.parse((await readBody(req)) || 'null');
+        } catch {
+          return send(res, 400, { error: 'the body is not valid JSON' });
+        }
       }
       try {
         return send(res, 200, await handler(body));

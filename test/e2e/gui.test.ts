@@ -84,6 +84,9 @@ describe('x11docker-gui in a real browser', () => {
       assert.ok((await page.locator(`#msg-${o.name}`).count()) === 1, `form row for --${o.name}`);
     }
     await page.selectOption('#image', DEMO_IMAGE);
+    // a malformed body is the client's error (400), not the server's
+    const bad = await page.request.post(`http://127.0.0.1:${port}/api/preview`, { headers: { 'content-type': 'application/json' }, data: Buffer.from('{bad') });
+    assert.equal(bad.status(), 400);
     // an isolation warning appears next to the option that causes it, and goes again
     await page.check('#opt-hostnet');
     await page.waitForSelector('#msg-hostnet .warn');
