@@ -230,7 +230,7 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     throw new X11DockerError(`--${name} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.`);
   }
   if (driver.sharesHostDisplay) {
-    if (!/^:\d+(\.\d+)?$/.test(host.display ?? '')) {
+    if (localDisplayNumber(host.display) === undefined) {
       throw new X11DockerError(`--hostdisplay needs a local display like ':0' (DISPLAY='${host.display}'). Use --xephyr or --xvfb instead.`);
     }
     warnings.push(
@@ -382,6 +382,15 @@ export function runtimeDirExtras(
   // (podman chowns a tmpfs to the container's --user, which is root when an init system starts as root)
   if (!c || c.retainUser || given || (c.backend === 'podman' && c.services.rootLaunch)) return { mounts: [], env: [] };
   return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: [`XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`] };
+}
+
+/**
+ * The display number of a local X display (`:N`, `:N.S`, `unix:N`, `unix:N.S`: a unix socket,
+ * X11 display name syntax), or undefined for a TCP display (`host:N`) or no display.
+ */
+export function localDisplayNumber(display: string | undefined): number | undefined {
+  const m = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /** docker's smallest memory limit (6 MiB), in bytes. */

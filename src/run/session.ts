@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, EXIT_X11DOCKER_ERROR, printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
-import { containerCreateArgs, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
+import { containerCreateArgs, localDisplayNumber, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
 import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import { claimDisplay, xPaths } from '../xserver/display.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
@@ -338,10 +338,11 @@ export class Session {
    * cookie, always as a wildcard entry in a file of our own.
    */
   private async shareHostDisplay(alongside: (display: number, clientAuthFile: string) => Promise<void>): Promise<{ display: number; clientAuthFile: string; server?: undefined }> {
-    const display = Number(/^:(\d+)/.exec(this.host.display ?? '')?.[1]);
+    const display = localDisplayNumber(this.host.display)!;
     const clientAuthFile = join(this.plan.sessionDir, 'Xclientcookie');
     const generated = join(this.plan.sessionDir, 'Xgenerated');
     let cookie: { name: string; data: Buffer } | undefined;
+    let untrustedFailure = 'no xauth on the host';
     if (this.host.binaries.has('xauth')) {
       this.writePrivate(generated, Buffer.alloc(0));
       const r = await run('xauth', ['-f', generated, 'generate', `:${display}`, '.', 'untrusted', 'timeout', '0'], {
@@ -357,7 +358,10 @@ export class Session {
           ? (await run('xdpyinfo', [], { reject: false, env: { DISPLAY: `:${display}`, XAUTHORITY: generated }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) })).exitCode === 0
           : !!entry;
       if (entry && works) cookie = { name: entry.name, data: entry.data };
-      else log.info(`no usable untrusted cookie from xauth generate: ${entry ? 'the X server refuses it' : String(r.stderr).trim()}`);
+      else {
+        untrustedFailure = entry ? 'the X server refuses the untrusted cookie it generated' : `xauth generate failed: ${firstLineOf(String(r.stderr)) || 'no X SECURITY extension?'}`;
+        log.info(`no usable untrusted cookie from xauth generate: ${untrustedFailure}`);
+      }
     }
     if (!cookie) {
       const host = hostname();
@@ -370,7 +374,7 @@ export class Session {
       const own = entries.find((e) => e.number === String(display) && (e.family === FamilyWild || (e.family === FamilyLocal && e.address.toString() === host)));
       if (own) {
         cookie = { name: own.name, data: own.data };
-        log.warning('--hostdisplay: could not create an untrusted cookie (no X SECURITY extension or no xauth); the container gets your trusted cookie.');
+        log.warning(`--hostdisplay: could not use an untrusted cookie (${untrustedFailure}); the container gets your trusted cookie.`);
       }
     }
     this.writePrivate(clientAuthFile, cookie ? encodeXauth([wildcardEntry(display, cookie.data, cookie.name)]) : Buffer.alloc(0));
@@ -499,6 +503,11 @@ export class Session {
     await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
     for (const c of steps.filter((c) => c.stage !== 'process' && c.stage !== 'container')) await attempt(c);
   }
+}
+
+/** The first non-empty line of a text, trimmed ('' when none). */
+function firstLineOf(text: string): string {
+  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
 }
 
 /**

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { CONTAINER_XAUTHORITY, containerCreateArgs, planSession, type SessionPlan, type SessionRuntime } from '../../src/plan/plan.js';
+import { localDisplayNumber } from '../../src/plan/plan.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import { findBinaries, type HostFacts, type HostUser } from '../../src/host/facts.js';
 import { xPaths } from '../../src/xserver/display.js';
@@ -346,5 +347,15 @@ describe('findBinaries', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('localDisplayNumber (X11 display names)', () => {
+  test(':N, :N.S, unix:N and unix:N.S are local; host:N and junk are not', () => {
+    assert.equal(localDisplayNumber(':0'), 0);
+    assert.equal(localDisplayNumber(':77.0'), 77);
+    assert.equal(localDisplayNumber('unix:77'), 77);
+    assert.equal(localDisplayNumber('unix:5.1'), 5);
+    for (const d of ['localhost:10.0', '127.0.0.1:5', 'bogus', '', undefined]) assert.equal(localDisplayNumber(d), undefined, String(d));
   });
 });
