@@ -133,7 +133,8 @@ export function checkRawBindSources(
  * @throws X11DockerError (exit 64) naming the raw option and the covered target.
  */
 export function checkRawOverOwn(mounts: readonly InspectedMount[], engineArgs: readonly string[]): void {
-  const named = mounts.map((m) => ({ m, raw: rawOptionFor(m.Destination, engineArgs) }));
+  // in path order, so the error names the same covered path every time (the engine lists mounts in no fixed order)
+  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOptionFor(m.Destination, engineArgs) }));
   for (const r of named) {
     if (r.raw === undefined) continue;
     for (const own of named) {
