@@ -259,6 +259,21 @@ export class Session {
   }
 
   /** Writes a file owned by the host user with mode 0600. */
+  /**
+   * The user's cookie entries for the user's display (from its XAUTHORITY), for a nested server
+   * that reads them from its own auth file (nxagent); empty when there are none.
+   */
+  private hostDisplayCookies(): Buffer {
+    const display = /:(\d+)(?:\.\d+)?$/.exec(this.host.display ?? '')?.[1];
+    if (display === undefined || !this.host.xauthority) return Buffer.alloc(0);
+    try {
+      const entries = decodeXauth(readFileSync(this.host.xauthority)).filter((e) => e.number === display);
+      return encodeXauth(entries);
+    } catch {
+      return Buffer.alloc(0); // no authority file: a display without access control
+    }
+  }
+
   private writePrivate(path: string, content: Buffer): void {
     writeFileSync(path, content, { mode: 0o600 });
     if (this.plan.dropToHostUser) chownSync(path, this.plan.hostUser.uid, this.plan.hostUser.gid);
@@ -280,7 +295,7 @@ export class Session {
       this.cleanups.push({ what: `release display claim :${claim.display}`, fn: () => claim.release() });
       this.registry?.setDisplay(claim.display, [claim.claimFile, xPaths(claim.display).lock, xPaths(claim.display).socket]);
       const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
-      this.writePrivate(serverAuthFile, entry);
+      this.writePrivate(serverAuthFile, plan.driver.hostCookieInServerAuth ? Buffer.concat([entry, this.hostDisplayCookies()]) : entry);
       this.writePrivate(clientAuthFile, entry);
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name };
       const ctx = {

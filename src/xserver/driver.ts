@@ -158,6 +158,12 @@ export interface DisplayDriver {
   readonly needsHostDisplay: boolean;
   /** Shares the user's display instead of starting a new server. */
   readonly sharesHostDisplay: boolean;
+  /**
+   * The server reads the cookie for the user's display from its own `-auth` file, not from
+   * XAUTHORITY (nxagent): the user's cookie for that display is added to the server's auth file
+   * (private to the session folder; the container never sees it).
+   */
+  readonly hostCookieInServerAuth?: boolean;
   /** Visible on the user's desktop (a screenshot of the user's display shows it). */
   readonly visible: boolean;
   /** Can show single windows seamlessly on the user's desktop. */

@@ -18,6 +18,9 @@ export const nxagent: DisplayDriver = {
   requires: [{ binary: 'nxagent', debianPackage: 'nxagent' }],
   needsHostDisplay: true,
   sharesHostDisplay: false,
+  // nxagent authenticates to the user's display with the -auth file (upstream x11docker adds the
+  // host cookie there too); XAUTHORITY is not read for that connection
+  hostCookieInServerAuth: true,
   visible: true,
   seamless: true,
   launch: (ctx) => {

@@ -357,7 +357,7 @@ describe('session lifetime', () => {
     await assertNothingLeft();
   });
 
-  it('--hostdisplay works on a user display that requires a cookie', async () => {
+  it('--hostdisplay, --nxagent and --xephyr work on a user display that requires a cookie', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'x11docker-test-'));
     const auth = join(dir, 'Xauthority');
     let server: ReturnType<typeof execa> | undefined;
@@ -365,9 +365,12 @@ describe('session lifetime', () => {
       await execa('xauth', ['-f', auth, 'add', ':59', '.', randomBytes(16).toString('hex')]);
       server = execa('Xvfb', [':59', '-auth', auth, '-nolisten', 'tcp'], { reject: false });
       await waitFor('Xvfb :59', () => existsSync('/tmp/.X11-unix/X59'));
-      const r = await x11docker(['--hostdisplay', DEMO_IMAGE, 'sh', '-c', 'xdpyinfo >/dev/null && echo connected'], { env: { DISPLAY: ':59', XAUTHORITY: auth } });
-      assert.equal(r.exitCode, 0, r.stderr);
-      assert.match(r.stdout, /^connected$/m);
+      for (const option of ['--hostdisplay', '--nxagent', '--xephyr']) {
+        // (nxagent reads the user's cookie from its own -auth file, not from XAUTHORITY)
+        const r = await x11docker([option, DEMO_IMAGE, 'sh', '-c', 'xdpyinfo >/dev/null && echo connected'], { env: { DISPLAY: ':59', XAUTHORITY: auth } });
+        assert.equal(r.exitCode, 0, `${option}: ${r.stderr}`);
+        assert.match(r.stdout, /^connected$/m, option);
+      }
     } finally {
       server?.kill();
       await server;
