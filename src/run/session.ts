@@ -164,7 +164,7 @@ export class Session {
         log.info(`container command ended with exit code ${code}`);
         return code;
       }
-      if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
+      if (first.kind === 'xserver') return await this.xserverEnded(x.display, x.server);
       return EXIT_SIGINT;
     }
 
@@ -193,7 +193,7 @@ export class Session {
         log.info(`${file} ended with exit code ${first.code}`);
         return first.code;
       }
-      if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
+      if (first.kind === 'xserver') return await this.xserverEnded(x.display, x.server);
       return EXIT_SIGINT;
     }
 
@@ -202,7 +202,7 @@ export class Session {
     const keepAlive = x.server ? undefined : setInterval(() => undefined, 1 << 30);
     const first = await ended;
     clearInterval(keepAlive);
-    if (first.kind === 'xserver') return this.xserverEnded(x.display, x.server);
+    if (first.kind === 'xserver') return await this.xserverEnded(x.display, x.server);
     return EXIT_SIGINT;
   }
 
@@ -210,13 +210,33 @@ export class Session {
    * The X server ended before the command: a clean exit (its window was closed) ends the session
    * normally; a crash or kill is an error.
    */
-  private xserverEnded(display: number, server: RunningXServer | undefined): number {
+  /**
+   * The display ended on its own: says why, returns the exit code or throws.
+   * A nested server or client of the user's display (Xephyr, nxagent, the xpra client, a nested
+   * weston) that exits with an error while the user's display still answers lost its window:
+   * Debian's Xephyr sets no WM_DELETE_WINDOW, so a window manager closes it with XKillClient,
+   * and the server exits 1 without a word. That is the user closing the window: exit 0.
+   */
+  private async xserverEnded(display: number, server: RunningXServer | undefined): Promise<number> {
     const r = server?.process;
+    const which = server?.endedProcess?.spec;
     if (r && r.exitCode === 0) {
       log.note(`X server :${display} was closed; ending the session.`);
       return 0;
     }
-    throw new X11DockerError(`X server :${display} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
+    if (r && !r.signalCode && which?.connectsTo === 'host' && (await this.hostDisplayAnswers())) {
+      log.note(`The ${which.binary} window on your display ${this.host.display} was closed; ending the session.`);
+      return 0;
+    }
+    const what = which && which.role !== 'X server' ? `${which.role} ${which.binary} of :${display}` : `X server :${display}`;
+    throw new X11DockerError(`${what} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
+  }
+
+  /** Whether the user's display still accepts a connection (xdpyinfo with the user's XAUTHORITY). */
+  private async hostDisplayAnswers(): Promise<boolean> {
+    if (!this.host.display || !this.host.binaries.has('xdpyinfo')) return false;
+    const r = await run('xdpyinfo', [], { reject: false, timeout: 3000, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
+    return r.exitCode === 0;
   }
 
   /** Creates the per-session folder (mode 0700, owned by the host user) and starts the log there. */

@@ -21,6 +21,8 @@ export interface RunningXServer {
   readonly display: number;
   /** The essential process whose end ended the display (after `ended`), else the first one. */
   readonly process: ResultPromise;
+  /** The same process with its spec (its role and binary, whether it is a client of the user's display). */
+  readonly endedProcess: RunningProcess | undefined;
   /** Every started process, in start order. */
   readonly processes: readonly RunningProcess[];
   /** Resolves when an essential process has ended. */
@@ -77,6 +79,9 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
     display,
     get process() {
       return (endedBy ?? started.find((p) => p.spec.essential) ?? started[0])!.process;
+    },
+    get endedProcess() {
+      return endedBy ?? started.find((p) => p.spec.essential) ?? started[0];
     },
     processes: started,
     ended,

@@ -203,6 +203,22 @@ describe('session lifetime', () => {
     }
   });
 
+  it('closing the Xephyr window (a window manager kills the client: Xephyr has no WM_DELETE_WINDOW) ends the session with 0 and a note', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display } });
+      await waitForWindow(s, 'xeyes');
+      const win = (await execa('xdotool', ['search', '--name', `^x11docker :${s.display} `], { env: { DISPLAY: host.display } })).stdout.trim().split('\n')[0]!;
+      await execa('xdotool', ['windowkill', win], { env: { DISPLAY: host.display } });
+      const r = await s.child;
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stderr), /The Xephyr window on your display :\d+ was closed; ending the session/);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
   it('Ctrl-C to the whole process group (as a terminal sends it) ends everything with 130', async () => {
     const child = execa('node', [CLI, '--showenv', '--xephyr', DEMO_IMAGE, 'xeyes'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: host.display }, extendEnv: false, reject: false, detached: true, stdin: 'ignore',
