@@ -22,6 +22,11 @@ export class Logger {
   constructor(private verbosity: Verbosity = 'normal') {}
 
   /** Changes what is shown on stderr (the log file keeps everything). */
+  /** Whether the log is shown live on stderr (`--verbose`, `--debug`): errors need not point to it then. */
+  get showsLog(): boolean {
+    return this.verbosity === 'verbose' || this.verbosity === 'debug';
+  }
+
   setVerbosity(verbosity: Verbosity): void {
     this.verbosity = verbosity;
   }

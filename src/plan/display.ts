@@ -37,7 +37,9 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
     if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${printable(cmd)}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
   }
   let clipboardSync = false;
-  if (options.clipboard) {
+  if (options.clipboard && driver.name === 'nothing') {
+    notes.push('Option --clipboard has no effect with --nothing: there is no display, so no clipboard is shared.');
+  } else if (options.clipboard) {
     warnings.push(
       'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
         'everything you copy on your desktop (passwords included) and put content into your clipboard.',

@@ -221,7 +221,8 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
   if (driver.notImplemented) throw new X11DockerError(driver.notImplemented);
   const missing = driver.requires.find((r) => !host.binaries.has(r.binary));
   if (missing) {
-    throw new X11DockerError(`--${name} needs ${missing.binary}, which is not installed. Install it: apt-get install ${missing.debianPackage}.`);
+    const via = options.html !== undefined && name === 'xvfb' ? 'Option --html runs the app on Xvfb: it' : `--${name}`;
+    throw new X11DockerError(`${via} needs ${missing.binary}, which is not installed. Install it: apt-get install ${missing.debianPackage}.`);
   }
   if (name === 'xorg' && (host.display || host.processUid !== 0 || !host.onConsole)) {
     throw new X11DockerError(`--xorg cannot start here${host.display ? ` (DISPLAY=${host.display} is set: x11docker runs inside X)` : ''}. ${driver.advice}`);

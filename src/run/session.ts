@@ -104,6 +104,7 @@ export class Session {
 
   private async runSteps(): Promise<number> {
     const plan = this.plan;
+    await this.checkHostDisplay();
     this.makeSessionDir();
     this.checkSignal();
 
@@ -230,6 +231,23 @@ export class Session {
     }
     const what = which && which.role !== 'X server' ? `${which.role} ${which.binary} of :${display}` : `X server :${display}`;
     throw new X11DockerError(`${what} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
+  }
+
+  /**
+   * A display option that uses the user's display (a nested server, a seamless client,
+   * `--hostdisplay`) needs it to accept us: checked first, so that a wrong DISPLAY or a missing
+   * cookie is one line naming them instead of the server's own output.
+   * @throws X11DockerError when the display does not answer.
+   */
+  private async checkHostDisplay(): Promise<void> {
+    if (!this.plan.driver.needsHostDisplay || !this.host.display || !this.host.binaries.has('xdpyinfo')) return;
+    const r = await run('xdpyinfo', [], { reject: false, timeout: 5000, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
+    if (r.exitCode === 0) return;
+    const why = (firstLineOf(`${String(r.stderr)}\n${String(r.stdout)}`) || `exit ${r.exitCode}`).replaceAll('"', "'");
+    throw new X11DockerError(
+      `--${this.plan.driver.name} needs your display, but DISPLAY=${printable(this.host.display)} does not accept a connection (${printable(why)}). ` +
+        `Check DISPLAY and XAUTHORITY (${this.host.xauthority ? printable(this.host.xauthority) : 'unset'}), or use --xvfb for an invisible X server.`,
+    );
   }
 
   /** Whether the user's display still accepts a connection (xdpyinfo with the user's XAUTHORITY). */

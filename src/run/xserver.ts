@@ -207,9 +207,9 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
   }
   if (outcome === 'timeout') {
-    throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms. Run with --verbose; command: ${formatCommand(spec.binary, args)}`);
+    throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
   }
-  throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'}). Run with --verbose for details.`);
+  throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
 }
 
 /** Calls `test` every 10 ms until it is true (→ true) or `stop` is true (→ false). */

@@ -201,4 +201,18 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
     assert.equal(r.exitCode, 64);
     assert.match(r.stderr, /--kwin-xwayland needs kwin_wayland, which is not installed\. Install it: apt-get install kwin-wayland/);
   });
+
+  it('a DISPLAY that does not answer is one line naming DISPLAY and XAUTHORITY, before anything starts', async () => {
+    for (const [option, display] of [['--xephyr', ':9'], ['--nxagent', 'bogus'], ['--hostdisplay', ':9']] as const) {
+      const base = await leftovers();
+      const r = await x11docker([option, DEMO_IMAGE, 'true'], { env: { DISPLAY: display } });
+      assert.equal(r.exitCode, 64, r.stderr);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('x11docker error'));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0]!, new RegExp(`^x11docker error: ${option} needs your display, but DISPLAY=${display} does not accept a connection .*Check DISPLAY and XAUTHORITY`));
+      assert.ok(!/Gtk-WARNING|Xephyr cannot|Unable to open display|Session: /.test(r.stderr.replace(errors[0]!, '')), r.stderr);
+      const after = await leftovers();
+      assert.equal(after.containers.length + after.xservers.length, base.containers.length + base.xservers.length);
+    }
+  });
 });

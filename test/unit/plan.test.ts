@@ -359,3 +359,13 @@ describe('localDisplayNumber (X11 display names)', () => {
     for (const d of ['localhost:10.0', '127.0.0.1:5', 'bogus', '', undefined]) assert.equal(localDisplayNumber(d), undefined, String(d));
   });
 });
+
+describe('messages that name the right option', () => {
+  test('--html without Xvfb names --html; --clipboard with --nothing is a note, not the sharing warning', () => {
+    const noXvfb = new Set(['Xephyr', 'xauth', 'docker', 'x11vnc', 'websockify', 'xdpyinfo']);
+    assert.throws(() => plan(['--html', 'img'], hostFacts({ binaries: noXvfb })), /Option --html runs the app on Xvfb: it needs Xvfb/);
+    const p = plan(['--nothing', '--clipboard', 'img']);
+    assert.ok(!p.warnings.some((w) => w.includes('--clipboard')), p.warnings.join('\n'));
+    assert.ok(p.notes.some((n) => n.includes('--clipboard has no effect with --nothing')));
+  });
+});
