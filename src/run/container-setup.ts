@@ -3,7 +3,7 @@
  * folder on the host, the `--lang` locale compiled from the image's own sources, and the user
  * database files with `--sudouser`. Called by the session supervisor before `docker create`.
  */
-import { chownSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
@@ -37,6 +37,28 @@ export function createHomeFolder(plan: SessionPlan): void {
   log.info(`created persistent HOME folder ${dir}`);
 }
 
+/**
+ * Removes work folders (`.NAME.PID.tmp`) that a session killed during a locale compile (SIGKILL:
+ * no cleanup ran) left in a locale cache folder: those whose pid no longer exists.
+ */
+function removeStaleWorkFolders(base: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = Number(/^\..+\.(\d+)\.tmp$/.exec(n)?.[1]);
+    if (!(pid > 0)) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(base, n), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Registers an undo step with the session. */
 export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => void;
 
@@ -57,6 +79,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   const owner = plan.dropToHostUser ? plan.hostUser : undefined;
   const base = key ? join(plan.cacheDir, 'images', `${key}.locales`) : join(plan.sessionDir, 'locales');
   const done = join(base, name);
+  removeStaleWorkFolders(base);
   if (existsSync(join(done, 'LC_CTYPE'))) return done;
 
   for (const d of [join(plan.cacheDir, 'images'), base]) {

@@ -385,6 +385,17 @@ describe('environment and locale', () => {
     await assertNothingLeft(base);
   });
 
+  it('--lang removes work folders that a killed session left in the locale cache', async () => {
+    const imageId = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCALES])).stdout.trim().slice('sha256:'.length);
+    const base = join(thome!, '.cache/x11docker/images', `${imageId}.locales`);
+    const stale = join(base, '.it_IT.UTF-8.999999999.tmp');
+    // made by the test user itself, so that every folder on the way is the user's
+    await execa('su', [TEST_USER, '-s', '/bin/sh', '-c', 'mkdir -p "$0"', stale]);
+    const r = await asTester(['--lang=de', LOCALES, 'true']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.ok(!existsSync(stale), 'the stale work folder (its pid is gone) was removed');
+  });
+
   it('--lang on an image without locale sources: a clear note, LANG set, the command still runs', async () => {
     const base = await leftovers();
     const r = await asTester(['--lang=de', BUSYBOX, 'sh', '-c', 'echo lang=$LANG']);
