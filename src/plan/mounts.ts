@@ -44,11 +44,14 @@ export type PathKind = 'dir' | 'file' | 'missing';
 
 /**
  * The folder name for `--home` without a value: the image name with `/` replaced by `-` and
- * `:` / `@` (tag, digest, registry port) by `_`, so it is one safe folder name.
+ * `:` / `@` (tag, digest, registry port) by `_`, so it is one safe folder name. The tag
+ * `:latest` is left out: `app` and `app:latest` are the same image for the engine, so they share
+ * one HOME (the GUI lists images with their tag).
  * @example homeFolderName('registry:5000/team/app:1.2') === 'registry_5000-team-app_1.2'
+ * @example homeFolderName('app:latest') === 'app'
  */
 export function homeFolderName(image: string): string {
-  const name = image.replace(/\//g, '-').replace(/[:@]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '_');
+  const name = image.replace(/:latest$/, '').replace(/\//g, '-').replace(/[:@]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '_');
   return name.startsWith('.') ? `_${name}` : name;
 }
 

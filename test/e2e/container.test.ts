@@ -72,7 +72,7 @@ function line(stdout: string, name: string): string {
 describe('persistent HOME and shared folders', () => {
   it('--home: ~/x11docker/IMAGENAME is HOME, writable, owned by the host user, and survives the next run', async () => {
     const base = await leftovers();
-    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox-x11_latest');
+    const folder = join(thome!, 'x11docker', 'x11docker-test-busybox-x11'); // (':latest' is left out)
     rmSync(folder, { recursive: true, force: true });
     try {
       const first = await asTester(['--home', BUSYBOX, 'sh', '-c', 'echo "home=$HOME pwd=$(pwd)"; echo kept > "$HOME/note"']);

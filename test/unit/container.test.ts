@@ -96,6 +96,9 @@ describe('--home folder name', () => {
     assert.equal(homeFolderName('debian:bookworm'), 'debian_bookworm');
     assert.equal(homeFolderName('registry:5000/team/app:1.2'), 'registry_5000-team-app_1.2');
     assert.equal(homeFolderName('app@sha256:abcd'), 'app_sha256_abcd');
+    // ':latest' names the same image as no tag: one HOME for both
+    assert.equal(homeFolderName('x11docker-demo:latest'), 'x11docker-demo');
+    assert.equal(homeFolderName('registry:5000/app:latest'), 'registry_5000-app');
     for (const name of ['a/b:c', 'localhost:5000/x', 'r.example.com/a/b@sha256:00']) assert.doesNotMatch(homeFolderName(name), /[/:@]/);
   });
 });
