@@ -52,7 +52,10 @@ export async function runGui(address: string | undefined): Promise<number> {
     void opener.catch(() => undefined);
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve(s));
+    // process.on, not once: execa's signal-exit handler (for the sessions' children) re-raises a
+    // signal when no other listener is left, which would end the GUI before its clean-up ran;
+    // later signals are ignored while it stops
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => resolve(s));
   });
   log.note(`received ${signal}: stopping x11docker-gui and its sessions`);
   if (launcher) rmSync(dirname(launcher), { recursive: true, force: true });

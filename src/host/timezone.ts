@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * The host's time zone, as the container should get it.
@@ -31,6 +31,27 @@ function regularFile(path: string): boolean {
 }
 
 /**
+ * The zone of a zone file path: its own path, or the symbolic link it is (the name from the link
+ * itself: zone files may be links to other names, e.g. Etc/UTC -> ../UCT), else its target.
+ */
+function zoneOfFile(path: string): HostTimezone | undefined {
+  try {
+    const target = realpathSync(path);
+    if (!regularFile(target)) return undefined;
+    let linked: string | undefined;
+    try {
+      linked = resolve(dirname(path), readlinkSync(path));
+    } catch {
+      // not a link
+    }
+    const name = zoneOfPath(path) ?? (linked ? zoneOfPath(linked) : undefined) ?? zoneOfPath(target);
+    return name ? { name, file: target } : undefined;
+  } catch {
+    return undefined; // no such file
+  }
+}
+
+/**
  * Finds the host's time zone the way glibc does: `TZ` first (a zone name, `:NAME`, or a path to
  * a zone file; else a POSIX string passed on as it is), then `/etc/localtime` (a symbolic link
  * into the zone database names the zone), then `/etc/timezone` (Debian).
@@ -42,22 +63,12 @@ export function hostTimezone(env: NodeJS.ProcessEnv = process.env, root = ''): H
   const zoneinfo = `${root}/usr/share/zoneinfo`;
   const tz = env.TZ?.replace(/^:/, '');
   if (tz && !/[\s\0]/.test(tz)) {
-    if (tz.startsWith('/')) {
-      const name = zoneOfPath(tz);
-      return name && regularFile(tz) ? { name, file: tz } : undefined;
-    }
+    if (tz.startsWith('/')) return zoneOfFile(root ? `${root}${tz}` : tz);
     if (ZONE_NAME.test(tz) && regularFile(`${zoneinfo}/${tz}`)) return { name: tz, file: `${zoneinfo}/${tz}` };
     return /^[\x21-\x7e]{1,64}$/.test(tz) ? { name: tz } : undefined;
   }
-  try {
-    // the name from the link itself (zone files may be links to other names, e.g. Etc/UTC -> ../UCT)
-    const link = readlinkSync(`${root}/etc/localtime`);
-    const target = realpathSync(`${root}/etc/localtime`);
-    const name = zoneOfPath(resolve(`${root}/etc`, link)) ?? zoneOfPath(target);
-    if (name && regularFile(target)) return { name, file: target };
-  } catch {
-    // no /etc/localtime
-  }
+  const local = zoneOfFile(`${root}/etc/localtime`);
+  if (local) return local;
   try {
     const name = readFileSync(`${root}/etc/timezone`, 'utf8').split('\n')[0]!.trim();
     if (ZONE_NAME.test(name) && regularFile(`${zoneinfo}/${name}`)) return { name, file: `${zoneinfo}/${name}` };

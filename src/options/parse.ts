@@ -312,7 +312,8 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
 export function splitShellWords(text: string, what: string): string[] {
   return shellParse(text, (name) => `$${name}`).map((w) => {
     if (typeof w !== 'string') {
-      throw new X11DockerError(`The ${what} contains shell syntax (${printable(JSON.stringify(w))}) that is not run by a shell here. Quote it.`);
+      const shown = 'pattern' in w ? w.pattern : 'op' in w ? w.op : 'comment' in w ? `#${w.comment}` : JSON.stringify(w);
+      throw new X11DockerError(`The ${what} contains shell syntax (${printable(String(shown))}) that no shell runs here. Put it in quotes: '...'.`);
     }
     return w;
   });

@@ -8,7 +8,7 @@ import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
-import { bindMount, readOnlyRootfs, type SessionRuntime } from './plan.js';
+import { bindMount, type SessionRuntime } from './plan.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
@@ -69,7 +69,13 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !options.engineArgs.some((a) => a.startsWith('--userns'))) {
     notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
   }
-  const timezone = planTimezone(host.timezone, options.engineArgs, options.env, readOnlyRootfs(options.engineArgs));
+  // sockets x11docker shares are the host user's (mode 0600 or 0700): a remapped container user cannot use them
+  const remapped = (engine?.usernsRemap || rootlessEngine) && !options.engineArgs.some((a) => a === '--userns=host' || a === 'host') && !mounts.homeMounted;
+  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer'].filter(Boolean);
+  if (remapped && socketOptions.length > 0) {
+    notes.push(`${options.backend} ${engine?.usernsRemap ? 'remaps user namespaces (userns-remap)' : 'runs rootless'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. Add docker run option --userns=host after -- to use them.`);
+  }
+  const timezone = planTimezone(host.timezone, options.engineArgs, options.env);
   return {
     retainUser,
     sudo: options.sudouser,

@@ -157,7 +157,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes) : undefined,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
@@ -348,10 +348,10 @@ export function readOnlyRootfsMounts(plan: SessionPlan, entries: readonly Rootfs
       const source = join(plan.sessionDir, 'rootfs', e.path);
       files.push({ ...e, path: source });
       mounts.push({ source, target: e.path, readonly: true });
-    } else if (!c.retainUser && e.path === c.user.home && !c.mounts.homeMounted) {
-      mounts.push({ source: '', target: e.path, readonly: false, tmpfs: true });
     }
   }
+  // HOME is a tmpfs of the user, also root's /root (which x11docker does not write otherwise)
+  if (!c.retainUser && !c.mounts.homeMounted) mounts.push({ source: '', target: c.user.home, readonly: false, tmpfs: true });
   return { files, mounts };
 }
 
@@ -401,13 +401,17 @@ const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
  * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
  * @param factor 0 < factor <= 1.
  * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
+ * @param engineArgs raw options: their `--cpus` / `--memory` win, and the note says so.
  * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
  */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[]): { cpus: number; memoryBytes: number } | undefined {
+export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], engineArgs: readonly string[] = []): { cpus: number; memoryBytes: number } | undefined {
   if (!host.cpus || !host.freeMemory) return undefined;
   const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
   const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
-  notes.push(`Option --limit=${factor}: the container may use ${cpus} CPUs and ${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM.`);
+  // raw --cpus / --memory after -- win (containerCreateArgs leaves ours out then)
+  const cpuText = hasOption(engineArgs, ['--cpus']) ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
+  const memoryText = hasOption(engineArgs, ['--memory', '-m']) ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
+  notes.push(`Option --limit=${factor}: the container may use ${cpuText} and ${memoryText}.`);
   return { cpus, memoryBytes };
 }
 

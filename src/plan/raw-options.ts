@@ -11,7 +11,7 @@ interface RawOption {
 }
 
 /** docker run flags that take a value (only those this module looks at, and common ones before them). */
-const TAKES_VALUE = new Set(['--cap-add', '--security-opt', '--pid', '--ipc', '--network', '--net', '--device', '--uts', '--userns', '--user', '-u', '--cgroupns', '-v', '--volume', '--mount', '-e', '--env', '--name', '-w', '--workdir', '--label', '-l', '--tmpfs', '--entrypoint', '-p', '--publish', '--hostname', '-h']);
+const TAKES_VALUE = new Set(['--device-cgroup-rule', '--cap-add', '--security-opt', '--pid', '--ipc', '--network', '--net', '--device', '--uts', '--userns', '--user', '-u', '--cgroupns', '-v', '--volume', '--mount', '-e', '--env', '--name', '-w', '--workdir', '--label', '-l', '--tmpfs', '--entrypoint', '-p', '--publish', '--hostname', '-h']);
 
 /** Splits raw options into flags with values; positional words are skipped. */
 function rawOptions(args: readonly string[]): RawOption[] {
@@ -30,8 +30,8 @@ function rawOptions(args: readonly string[]): RawOption[] {
 /**
  * @param engineArgs the options after `--`.
  * @returns one warning per isolation-weakening raw option: `--privileged`, `--cap-add`,
- *   `--pid=host`, `--ipc=host`, `--network=host`, `--uts=host`, `--userns=host` is left alone
- *   (a no-op without user namespace remapping), `--device`, and `--security-opt` values
+ *   `--pid=host`, `--ipc=host`, `--network=host`, `--uts=host`, `--userns=host` (turns a
+ *   daemon's remapping off), `--user`/`-u` root, `--device`, `--device-cgroup-rule`, and `--security-opt` values
  *   that turn off no-new-privileges, seccomp, AppArmor or SELinux labels.
  */
 export function rawOptionWarnings(engineArgs: readonly string[]): string[] {
@@ -50,6 +50,12 @@ export function rawOptionWarnings(engineArgs: readonly string[]): string[] {
       warnings.push('docker run option --network=host shares the host network stack, as --hostnet does: the container can reach services on the host\'s localhost, and abstract unix sockets such as X displays listening there.');
     } else if (flag === '--uts' && v === 'host') {
       warnings.push('docker run option --uts=host shares the host\'s hostname namespace.');
+    } else if ((flag === '--user' || flag === '-u') && /^(0|root)(:.*)?$/.test(v)) {
+      warnings.push(`docker run option ${flag}=${v} runs the container command as root, as --user=root does. Its capabilities are dropped and no-new-privileges is set, but root in a container is still more dangerous if it breaks out.`);
+    } else if (flag === '--userns' && v === 'host') {
+      warnings.push('docker run option --userns=host turns off the user namespace remapping of a docker daemon that uses it (userns-remap): root in the container is then root on the host.');
+    } else if (flag === '--device-cgroup-rule') {
+      warnings.push(`docker run option --device-cgroup-rule=${v} allows the container to use host devices.`);
     } else if (flag === '--device') {
       warnings.push(`docker run option --device=${v} gives the container access to a host device.`);
     } else if (flag === '--security-opt' && /^(no-new-privileges[:=]false|seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disable|systempaths[:=]unconfined)$/.test(v)) {

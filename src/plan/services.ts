@@ -365,6 +365,10 @@ function userLauncher(dbus: boolean): string {
  */
 function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], realInit: boolean, workdir: string): string {
   const lines = ['#!/bin/sh', '# x11docker: root part of the launcher'];
+  lines.push(
+    // util-linux setpriv; busybox has a setpriv without --reuid/--regid
+    'if ! setpriv --reuid=0 --regid=0 --clear-groups -- true >/dev/null 2>&1; then echo "x11docker error: the image has no setpriv of util-linux (a busybox setpriv lacks --reuid), needed to run the command as the container user. Install util-linux in the image, or leave out the options that start the container as root (--runasroot, --dbus-system, init systems)." >&2; exit 64; fi',
+  );
   if (s.dbusSystem) {
     lines.push(
       'if command -v dbus-daemon >/dev/null 2>&1; then',
@@ -380,9 +384,6 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
   }
   const groupOpt = groups.length > 0 ? `--groups=${groups.join(',')}` : '--clear-groups';
   const run = `setpriv --reuid=${user.uid} --regid=${user.gid} ${groupOpt} --inh-caps=-all -- ${LAUNCH_USER} "$@"`;
-  lines.push(
-    'if ! command -v setpriv >/dev/null 2>&1; then echo "x11docker error: the image has no setpriv (package util-linux), needed to run the command as the container user." >&2; exit 64; fi',
-  );
   if (!realInit) {
     lines.push(`exec ${run}`, '');
     return lines.join('\n');

@@ -17,14 +17,14 @@ export interface TimezonePlan {
 /**
  * @param tz the host's time zone (host/timezone.ts), undefined when unknown: then the image's own
  *   setting stays.
- * @param engineArgs raw `docker run` options: a read-only root filesystem (where the engine could
- *   not make a missing mount point) or the user's own mount of the zone database keeps only `TZ`.
+ * @param engineArgs raw `docker run` options: the user's own mount of the zone database keeps only `TZ`.
  * @param userEnv `--env` values: a `TZ` there leaves the zone file out too.
  */
-export function planTimezone(tz: HostTimezone | undefined, engineArgs: readonly string[], userEnv: readonly string[], readOnlyRootfs: boolean): TimezonePlan | undefined {
+export function planTimezone(tz: HostTimezone | undefined, engineArgs: readonly string[], userEnv: readonly string[]): TimezonePlan | undefined {
   if (!tz) return undefined;
   const env = `TZ=${tz.name}`;
   const ownZone = userEnv.some((e) => e.startsWith('TZ=')) || engineArgs.some((a) => /zoneinfo|localtime/.test(a));
-  if (!tz.file || !ZONE_NAME.test(tz.name) || readOnlyRootfs || ownZone) return { env };
+  // (also with --read-only: the engine makes the mount point before the root filesystem becomes read-only)
+  if (!tz.file || !ZONE_NAME.test(tz.name) || ownZone) return { env };
   return { env, mount: { source: tz.file, target: `/usr/share/zoneinfo/${tz.name}` } };
 }

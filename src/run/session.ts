@@ -243,7 +243,7 @@ export class Session {
     if (!this.plan.driver.needsHostDisplay || !this.host.display || !this.host.binaries.has('xdpyinfo')) return;
     const r = await run('xdpyinfo', [], { reject: false, timeout: 5000, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
     if (r.exitCode === 0) return;
-    const why = (firstLineOf(`${String(r.stderr)}\n${String(r.stdout)}`) || `exit ${r.exitCode}`).replaceAll('"', "'");
+    const why = r.timedOut ? 'no answer within 5 s' : (firstLineOf(`${String(r.stderr)}\n${String(r.stdout)}`) || `exit ${r.exitCode}`).replaceAll('"', "'");
     throw new X11DockerError(
       `--${this.plan.driver.name} needs your display, but DISPLAY=${printable(this.host.display)} does not accept a connection (${printable(why)}). ` +
         `Check DISPLAY and XAUTHORITY (${this.host.xauthority ? printable(this.host.xauthority) : 'unset'}), or use --xvfb for an invisible X server.`,

@@ -167,6 +167,14 @@ describe('--runasroot', () => {
     assert.match(r.stderr, /--runasroot command failed with exit code 3: exit 3/);
     await nothingLeft();
   });
+
+  it('on an image with only busybox setpriv (no --reuid) it is a one-line error before any root command runs', async () => {
+    const r = await asTester(['--runasroot', 'echo ran-as-root', 'x11docker-test-busybox-x11:latest', 'true']);
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.match(r.stderr, /^x11docker error: the image has no setpriv of util-linux/m);
+    assert.doesNotMatch(r.stdout + r.stderr, /ran-as-root|Usage: setpriv/);
+    await nothingLeft();
+  });
 });
 
 describe('privileges and host resources', () => {

@@ -319,6 +319,11 @@ describe('-- --read-only (a read-only root filesystem)', () => {
     assert.ok(args.includes(`--mount=type=bind,source=${p.sessionDir}/rootfs/etc/passwd,target=/etc/passwd,readonly`), args.join(' '));
   });
 
+  test('root\'s HOME (/root) is a tmpfs too', () => {
+    const p = plan(['--user=root', '--', '--read-only', '--', 'app']);
+    assert.ok(readOnlyRootfsMounts(p, userFiles(p, { passwd: '', group: '' })).mounts.some((m) => m.tmpfs && m.target === '/root'));
+  });
+
   test('with --home, HOME is the host folder, not a tmpfs', () => {
     const p = plan(['--home', '--', '--read-only', '--', 'app']);
     const { mounts } = readOnlyRootfsMounts(p, userFiles(p, { passwd: '', group: '' }));
@@ -367,6 +372,15 @@ describe('engine security (docker info SecurityOptions)', () => {
     assert.ok(!createArgs(['--home', 'app'], facts({ rootless: true })).includes('--userns=host'));
     assert.match(p.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
     assert.equal(plan(['--backend=podman', 'app'], facts({ rootless: true })).container!.sharedCookie, false);
+  });
+
+  test('userns-remap or rootless docker: a note for shared sockets of the host user, unless --userns=host', () => {
+    const res = { video: [], stdinIsTty: false, sshAgent: '/tmp/agent.sock' };
+    const note = (argv: string[], over: Parameters<typeof engine>[0]) => plan(argv, hostFacts({}, { engine: engine(over), integration: res })).notes.join('\n');
+    assert.match(note(['--sharessh', 'app'], { usernsRemap: true }), /cannot use the sockets of --sharessh.*--userns=host/);
+    assert.match(note(['--sharessh', 'app'], { rootless: true }), /runs rootless: .*--sharessh/);
+    assert.doesNotMatch(note(['--sharessh', '--', '--userns=host', '--', 'app'], { usernsRemap: true }), /cannot use the sockets/);
+    assert.doesNotMatch(note(['--sharessh', 'app'], {}), /cannot use the sockets/);
   });
 
   test('SELinux: upstream\'s container_runtime_t label with a warning, unless the raw options set a label', () => {
@@ -426,7 +440,8 @@ describe('--runtime and --limit', () => {
     assert.ok(createArgs(['--limit=0.25', 'app'], host).includes('--cpus=1'));
     assert.match(plan(['--limit', 'app'], host).notes.join('\n'), /--limit=0.5: the container may use 2 CPUs and 4096 MiB/);
     for (const bad of ['0', '1.5', '-1', 'x', '.']) assertX11Error(() => plan([`--limit=${bad}`, 'app'], host), '--limit');
-    // raw --cpus / --memory after -- win
+    // raw --cpus / --memory after -- win, and the note says so
+    assert.match(plan(['--limit', '--', '--memory=100m', '--', 'app'], host).notes.join('\n'), /2 CPUs and the RAM of your --memory after --/);
     const raw = createArgs(['--limit', '--', '--cpus=3', '-m', '1g', '--', 'app'], host);
     assert.equal(raw.filter((a) => a.startsWith('--cpus')).length, 1);
     assert.ok(!raw.some((a) => a.startsWith('--memory=')));

@@ -21,6 +21,10 @@ describe('rawOptionWarnings', () => {
       [['--security-opt=no-new-privileges=false'], /no-new-privileges=false/],
       [['--security-opt=apparmor:unconfined'], /apparmor:unconfined/],
       [['--security-opt=label=disable'], /label=disable/],
+      [['-u', '0'], /-u=0 runs the container command as root/],
+      [['--user=root:root'], /--user=root:root runs the container command as root/],
+      [['--userns=host'], /--userns=host turns off the user namespace remapping/],
+      [['--device-cgroup-rule', 'a *:* rwm'], /--device-cgroup-rule=a \*:\* rwm/],
     ];
     for (const [args, re] of cases) {
       const w = rawOptionWarnings(args);
@@ -30,6 +34,6 @@ describe('rawOptionWarnings', () => {
   });
 
   test('harmless options and values give nothing; a value is never read as a flag', () => {
-    assert.deepEqual(rawOptionWarnings(['--network=none', '--pid=private', '--security-opt=no-new-privileges', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
+    assert.deepEqual(rawOptionWarnings(['--user=1000:1000', '-u', '1001', '--network=none', '--pid=private', '--security-opt=no-new-privileges', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
   });
 });

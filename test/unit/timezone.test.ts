@@ -46,8 +46,10 @@ describe('hostTimezone', () => {
     const kolkata = { name: 'Asia/Kolkata', file: join(root, 'usr/share/zoneinfo/Asia/Kolkata') };
     assert.deepEqual(hostTimezone({ TZ: 'Asia/Kolkata' }, root), kolkata);
     assert.deepEqual(hostTimezone({ TZ: ':Asia/Kolkata' }, root), kolkata);
-    assert.deepEqual(hostTimezone({ TZ: join(root, 'usr/share/zoneinfo/Asia/Kolkata') }, root), kolkata);
+    assert.deepEqual(hostTimezone({ TZ: '/usr/share/zoneinfo/Asia/Kolkata' }, root), kolkata);
     assert.deepEqual(hostTimezone({ TZ: 'UTC+05' }, root), { name: 'UTC+05' });
+    // a path that is a link into the zone database (TZ=:/etc/localtime) names the linked zone
+    assert.deepEqual(hostTimezone({ TZ: ':/etc/localtime' }, root), { name: 'Europe/Berlin', file: join(root, 'usr/share/zoneinfo/Europe/Berlin') });
     // a TZ with blanks or control characters is ignored: /etc/localtime decides
     assert.equal(hostTimezone({ TZ: 'bad value\nwith newline' }, root)?.name, 'Europe/Berlin');
   });
@@ -63,7 +65,7 @@ describe('hostTimezone', () => {
   test('a name with .. never becomes a path', () => {
     const root = fakeRoot(['Europe/Berlin']);
     assert.deepEqual(hostTimezone({ TZ: '../../../etc/passwd' }, root), { name: '../../../etc/passwd' });
-    assert.equal(planTimezone({ name: '../../../etc/passwd' }, [], [], false)!.mount, undefined);
+    assert.equal(planTimezone({ name: '../../../etc/passwd' }, [], [])!.mount, undefined);
   });
 });
 
@@ -71,14 +73,16 @@ describe('planTimezone', () => {
   const berlin = { name: 'Europe/Berlin', file: '/usr/share/zoneinfo/Europe/Berlin' };
 
   test('TZ and the host zone file, mounted where the zone name is looked up', () => {
-    assert.deepEqual(planTimezone(berlin, [], [], false), { env: 'TZ=Europe/Berlin', mount: { source: berlin.file, target: '/usr/share/zoneinfo/Europe/Berlin' } });
+    const mounted = { env: 'TZ=Europe/Berlin', mount: { source: berlin.file, target: '/usr/share/zoneinfo/Europe/Berlin' } };
+    assert.deepEqual(planTimezone(berlin, [], []), mounted);
+    // also with a read-only root filesystem (the engine makes the mount point before it is read-only)
+    assert.deepEqual(planTimezone(berlin, ['--read-only'], []), mounted);
   });
 
-  test('only TZ: a POSIX string, a read-only root filesystem, --env TZ=..., or the user mounts the zone database', () => {
-    assert.deepEqual(planTimezone({ name: 'UTC+05' }, [], [], false), { env: 'TZ=UTC+05' });
-    assert.deepEqual(planTimezone(berlin, ['--read-only'], [], true), { env: 'TZ=Europe/Berlin' });
-    assert.deepEqual(planTimezone(berlin, [], ['TZ=Asia/Tokyo'], false), { env: 'TZ=Europe/Berlin' });
-    assert.deepEqual(planTimezone(berlin, ['-v', '/usr/share/zoneinfo:/usr/share/zoneinfo:ro'], [], false), { env: 'TZ=Europe/Berlin' });
-    assert.equal(planTimezone(undefined, [], [], false), undefined);
+  test('only TZ: a POSIX string, --env TZ=..., or the user mounts the zone database', () => {
+    assert.deepEqual(planTimezone({ name: 'UTC+05' }, [], []), { env: 'TZ=UTC+05' });
+    assert.deepEqual(planTimezone(berlin, [], ['TZ=Asia/Tokyo']), { env: 'TZ=Europe/Berlin' });
+    assert.deepEqual(planTimezone(berlin, ['-v', '/usr/share/zoneinfo:/usr/share/zoneinfo:ro'], []), { env: 'TZ=Europe/Berlin' });
+    assert.equal(planTimezone(undefined, [], []), undefined);
   });
 });
