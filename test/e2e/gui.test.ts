@@ -275,9 +275,17 @@ describe('x11docker-gui in a real browser', () => {
       assert.equal(statSync(dirname(page)).mode & 0o777, 0o700);
       // the page sends the browser on to the URL with the token
       assert.ok(readFileSync(page, 'utf8').includes(`url=${guiUrl.replaceAll('&', '&#38;')}`));
+      // a session started from the page is running when the GUI gets SIGTERM: both end cleanly
+      const headers = { cookie: `x11docker_gui=${token}`, 'content-type': 'application/json' };
+      const run = await fetch(new URL('/api/run', guiUrl), { method: 'POST', headers, body: JSON.stringify({ options: ['--nothing'], image: DEMO_IMAGE, command: 'sleep 60' }) });
+      assert.equal(run.status, 200, await run.text());
+      await waitFor('the session container', async () => (await execa('docker', ['ps', '-q', '--filter', 'label=x11docker.session', '--filter', 'status=running'])).stdout.trim() !== '', 20000);
       child.kill('SIGTERM');
-      await child;
+      const r = await child;
+      assert.match(String(r.stderr), /received SIGTERM: stopping x11docker-gui and its sessions/);
       assert.ok(!existsSync(dirname(page)), 'the page is removed when the GUI stops');
+      const left = await leftovers();
+      assert.deepEqual(left.containers, []);
     } finally {
       await ensureEnded(child);
       await host.stop();
