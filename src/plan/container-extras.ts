@@ -10,6 +10,7 @@ import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
 import { bindMount, type SessionRuntime } from './plan.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
+import { rawOptions } from './raw-options.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
@@ -65,12 +66,15 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (rootlessEngine && mounts.mounts.some((m) => !m.readonly) && user.uid !== 0) {
     notes.push(`${options.backend} runs rootless: shared host folders belong to root in the container, so the container user (uid ${user.uid}) may not write them. --user=root runs as root in the container, which is your own user outside.`);
   }
+  // a raw --userns after -- (--userns=host turns remapping off for this container)
+  const userns = rawOptions(options.engineArgs).find((o) => o.flag === '--userns');
+  const usernsHost = userns?.value === 'host';
   // with --home, --userns=host applies to all shared folders (below)
-  if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !options.engineArgs.some((a) => a.startsWith('--userns'))) {
+  if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !userns) {
     notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
   }
   // sockets x11docker shares are the host user's (mode 0600 or 0700): a remapped container user cannot use them
-  const remapped = (engine?.usernsRemap || rootlessEngine) && !options.engineArgs.some((a) => a === '--userns=host' || a === 'host') && !mounts.homeMounted;
+  const remapped = (engine?.usernsRemap || rootlessEngine) && !usernsHost && !mounts.homeMounted;
   const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer'].filter(Boolean);
   if (remapped && socketOptions.length > 0) {
     notes.push(`${options.backend} ${engine?.usernsRemap ? 'remaps user namespaces (userns-remap)' : 'runs rootless'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. Add docker run option --userns=host after -- to use them.`);

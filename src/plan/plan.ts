@@ -158,7 +158,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       runtime: options.runtime,
       limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
-      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || (!!host.engine?.rootless && options.backend !== 'podman'),
+      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,

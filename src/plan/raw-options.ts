@@ -5,7 +5,7 @@
  */
 
 /** One raw option and its value (`--flag=value`, `--flag value`), as docker's CLI reads them. */
-interface RawOption {
+export interface RawOption {
   readonly flag: string;
   readonly value?: string;
 }
@@ -13,8 +13,11 @@ interface RawOption {
 /** docker run flags that take a value (only those this module looks at, and common ones before them). */
 const TAKES_VALUE = new Set(['--device-cgroup-rule', '--cap-add', '--security-opt', '--pid', '--ipc', '--network', '--net', '--device', '--uts', '--userns', '--user', '-u', '--cgroupns', '-v', '--volume', '--mount', '-e', '--env', '--name', '-w', '--workdir', '--label', '-l', '--tmpfs', '--entrypoint', '-p', '--publish', '--hostname', '-h']);
 
-/** Splits raw options into flags with values; positional words are skipped. */
-function rawOptions(args: readonly string[]): RawOption[] {
+/**
+ * Splits raw options into flags with values; positional words are skipped.
+ * @param args the options after `--`, e.g. `['--userns', 'host', '-e', 'A=1']`.
+ */
+export function rawOptions(args: readonly string[]): RawOption[] {
   const out: RawOption[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -233,8 +233,8 @@ export interface AttachedContainer {
   flushStderr(): void;
 }
 
-/** The engine's most telling stderr line: the first one (usage hints and usage text follow it). */
-function firstLine(text: string): string {
+/** The engine's most telling stderr line: the first non-empty one, trimmed (usage hints and usage text follow it); '' when none. */
+export function firstLine(text: string): string {
   return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 

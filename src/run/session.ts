@@ -10,7 +10,7 @@ import { withClipboardSync } from '../xserver/clipboard.js';
 import { describeRunning } from '../xserver/describe.js';
 import { clipboardSyncCommand } from './clipboard.js';
 import { decodeXauth, encodeXauth, FamilyLocal, FamilyWild, newCookie, wildcardEntry } from '../xserver/xauth.js';
-import { Engine, type ContainerFile } from './engine.js';
+import { Engine, firstLine, type ContainerFile } from './engine.js';
 import { cachedUserDatabase, readUserDatabase } from './userdb-cache.js';
 import { run, start } from './spawn.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
@@ -241,20 +241,30 @@ export class Session {
    */
   private async checkHostDisplay(): Promise<void> {
     if (!this.plan.driver.needsHostDisplay || !this.host.display || !this.host.binaries.has('xdpyinfo')) return;
-    const r = await run('xdpyinfo', [], { reject: false, timeout: 5000, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
-    if (r.exitCode === 0) return;
-    const why = r.timedOut ? 'no answer within 5 s' : (firstLineOf(`${String(r.stderr)}\n${String(r.stdout)}`) || `exit ${r.exitCode}`).replaceAll('"', "'");
+    const why = await this.hostDisplayProblem(5000);
+    if (why === undefined) return;
     throw new X11DockerError(
       `--${this.plan.driver.name} needs your display, but DISPLAY=${printable(this.host.display)} does not accept a connection (${printable(why)}). ` +
         `Check DISPLAY and XAUTHORITY (${this.host.xauthority ? printable(this.host.xauthority) : 'unset'}), or use --xvfb for an invisible X server.`,
     );
   }
 
-  /** Whether the user's display still accepts a connection (xdpyinfo with the user's XAUTHORITY). */
+  /** Whether the user's display still accepts a connection (false when it cannot be checked). */
   private async hostDisplayAnswers(): Promise<boolean> {
     if (!this.host.display || !this.host.binaries.has('xdpyinfo')) return false;
-    const r = await run('xdpyinfo', [], { reject: false, timeout: 3000, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
-    return r.exitCode === 0;
+    return (await this.hostDisplayProblem(3000)) === undefined;
+  }
+
+  /**
+   * Connects to the user's display with xdpyinfo, with the user's XAUTHORITY, as the host user.
+   * @param timeoutMs how long to wait for an answer, in ms.
+   * @returns undefined when it answers, else why not (one line).
+   */
+  private async hostDisplayProblem(timeoutMs: number): Promise<string | undefined> {
+    const r = await run('xdpyinfo', [], { reject: false, timeout: timeoutMs, env: { DISPLAY: this.host.display, XAUTHORITY: this.host.xauthority }, ...(this.plan.dropToHostUser ? { uid: this.plan.hostUser.uid, gid: this.plan.hostUser.gid } : {}) });
+    if (r.exitCode === 0) return undefined;
+    if (r.timedOut) return `no answer within ${timeoutMs / 1000} s`;
+    return (firstLine(`${String(r.stderr)}\n${String(r.stdout)}`) || `exit ${r.exitCode}`).replaceAll('"', "'");
   }
 
   /** Creates the per-session folder (mode 0700, owned by the host user) and starts the log there. */
@@ -412,7 +422,7 @@ export class Session {
           : !!entry;
       if (entry && works) cookie = { name: entry.name, data: entry.data };
       else {
-        untrustedFailure = entry ? 'the X server refuses the untrusted cookie it generated' : `xauth generate failed: ${firstLineOf(String(r.stderr)) || 'no X SECURITY extension?'}`;
+        untrustedFailure = entry ? 'the X server refuses the untrusted cookie it generated' : `xauth generate failed: ${firstLine(String(r.stderr)) || 'no X SECURITY extension?'}`;
         log.info(`no usable untrusted cookie from xauth generate: ${untrustedFailure}`);
       }
     }
@@ -556,11 +566,6 @@ export class Session {
     await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
     for (const c of steps.filter((c) => c.stage !== 'process' && c.stage !== 'container')) await attempt(c);
   }
-}
-
-/** The first non-empty line of a text, trimmed ('' when none). */
-function firstLineOf(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
 }
 
 /**
