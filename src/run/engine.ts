@@ -162,7 +162,7 @@ export class Engine {
    */
   async remove(id: string, ended = false, timeoutMs = 5000, graceMs = 0): Promise<void> {
     const gone = async () => (await this.cli(['container', 'inspect', '--format', '{{.Id}}', id])).exitCode !== 0;
-    if (!ended && graceMs > 0) await this.cli(['stop', `--time=${Math.max(1, Math.ceil(graceMs / 1000))}`, id]);
+    if (!ended && graceMs > 0) await this.stop(id, graceMs);
     // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
     if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', '--volumes', id]);
     const deadline = Date.now() + timeoutMs;
@@ -171,6 +171,16 @@ export class Engine {
       await new Promise((resolve) => setTimeout(resolve, 25));
       if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', '--volumes', id]);
     }
+  }
+
+  /**
+   * Stops a running container as `docker stop` does: its stop signal (SIGTERM; tini passes it on
+   * to the command), then SIGKILL after `graceMs`. Never throws (a container that has ended or
+   * is gone is fine).
+   * @param graceMs time for the command to end, in ms (rounded up to whole seconds, at least 1).
+   */
+  async stop(id: string, graceMs: number): Promise<void> {
+    await this.cli(['stop', `--time=${Math.max(1, Math.ceil(graceMs / 1000))}`, id]);
   }
 
   /**

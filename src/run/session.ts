@@ -55,6 +55,8 @@ export class Session {
   private launch: DisplayLaunch | undefined;
   private stopRequested: ((signal: NodeJS.Signals) => void) | undefined;
   private signal: NodeJS.Signals | undefined;
+  /** The container's command has ended on its own: no stop is needed at the end. */
+  private containerEnded = false;
   private readonly onSignal = (signal: NodeJS.Signals) => {
     if (this.signal) return; // already ending; cleanup is under way
     log.info(`received ${signal}, ending the session`);
@@ -104,7 +106,7 @@ export class Session {
 
   private async runSteps(): Promise<number> {
     const plan = this.plan;
-    await this.checkHostDisplay();
+    if (plan.driver.sharesHostDisplay) await this.checkHostDisplay();
     this.makeSessionDir();
     this.checkSignal();
 
@@ -156,11 +158,15 @@ export class Session {
       await htmlStarting;
       const first = await Promise.race([ended, containerEnded]);
       if (first.kind === 'container') {
+        this.containerEnded = true;
         if (first.code !== 0 && (await this.engine.neverStarted(id))) {
           const reason = startFailure(await this.engine.startError(id), attached.heldStderr());
           throw new X11DockerError(`${this.engine.backend} could not start the container: ${reason}. Check the ${this.engine.backend} run options after -- and the command.`);
         }
         attached.flushStderr();
+        // the X server's death kills its clients: when the command failed because its display went
+        // away, that is what the user must hear (the container's end is often seen first)
+        if (first.code !== 0 && x.server && (await settlesWithin(x.server.ended, 250))) return await this.xserverEnded(x.display, x.server);
         const code = plan.container.services.exitCodeFile ? exitCodeFromFile(join(plan.sessionDir, 'exit', 'code'), first.code) : first.code;
         log.info(`container command ended with exit code ${code}`);
         return code;
@@ -234,9 +240,10 @@ export class Session {
   }
 
   /**
-   * A display option that uses the user's display (a nested server, a seamless client,
-   * `--hostdisplay`) needs it to accept us: checked first, so that a wrong DISPLAY or a missing
-   * cookie is one line naming them instead of the server's own output.
+   * A display option that uses the user's display needs it to accept us. `--hostdisplay` starts no
+   * server, so it is checked before anything starts; a nested server or seamless client (Xephyr,
+   * nxagent, xpra) is only checked when it fails to start (no cost when all is well), so that a
+   * wrong DISPLAY or a missing cookie is one line naming them instead of the server's own output.
    * @throws X11DockerError when the display does not answer.
    */
   private async checkHostDisplay(): Promise<void> {
@@ -388,6 +395,8 @@ export class Session {
         return { display: claim.display, clientAuthFile, server: xs.value };
       }
       const error: unknown = xs.reason; // the server's failure explains more than the container's
+      // a nested server or client that could not start: a user display that does not answer says more
+      if (!(error instanceof DisplayInUseError)) await this.checkHostDisplay();
       if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
       log.info(`${error.message}; trying another display`);
       await this.unwind(mark); // the claim and the container made for this display
@@ -473,8 +482,10 @@ export class Session {
     // --name may belong to another container. Signals are only acted on after create returns.
     const id = await this.engine.create(args);
     this.registry?.setContainer(id);
-    // the container is stopped first and gently (SIGTERM, STOP_GRACE_MS), while its X server still runs
-    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id, false, 5000, STOP_GRACE_MS), stage: 'container' });
+    // a running container is stopped first and gently (SIGTERM, STOP_GRACE_MS) while its X server
+    // still runs; then it is removed alongside the X server's stop
+    this.cleanups.push({ what: `remove container ${id.slice(0, 12)}`, fn: () => this.engine.remove(id), stage: 'process' });
+    this.cleanups.push({ what: `stop container ${id.slice(0, 12)}`, fn: () => (this.containerEnded ? undefined : this.engine.stop(id, STOP_GRACE_MS)), stage: 'container' });
     log.info(`container ${id.slice(0, 12)} created`);
 
     if (readOnly) {
@@ -566,6 +577,15 @@ export class Session {
     await Promise.all(steps.filter((c) => c.stage === 'process').map(attempt));
     for (const c of steps.filter((c) => c.stage !== 'process' && c.stage !== 'container')) await attempt(c);
   }
+}
+
+/** Whether `promise` settles within `ms` milliseconds. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const result = await Promise.race([promise.then(() => true, () => true), late]);
+  clearTimeout(timer);
+  return result;
 }
 
 /**
