@@ -100,8 +100,9 @@ async function removeContainers(engine: Engine, record: SessionRecord, report: C
 
 /**
  * Removes the session's files: a claim file only while it names the session's x11docker pid, an
- * X lock file and socket only while the lock names one of the session's processes (never
- * another server's display).
+ * X lock file and socket only while the lock names one of the session's processes (or no lock is
+ * left) and no other live session has claimed the display since (never another server's display:
+ * a new session's server creates its socket before its lock may be read).
  */
 function removeFiles(record: SessionRecord, report: CleanupReport): void {
   const pidIn = (file: string) => {
@@ -114,12 +115,20 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
   const ours = new Set(record.processes.map((p) => p.pid));
   const locks = record.files.filter((f) => /\/\.X\d+-lock$/.test(f));
   const ownLock = locks.some((l) => ours.has(pidIn(l) ?? -1));
+  // a display that another live session has claimed since (its claim file names another pid) is
+  // that session's: its new lock and socket must stay, even while its server is still starting
+  const claimedByOther = (display: string, tmp: string) => {
+    const pid = pidIn(join(tmp, `.x11docker-display-${display}.claim`));
+    return pid !== undefined && pid !== record.x11docker.pid && pidExists(pid);
+  };
   for (const f of record.files) {
     if (!existsSync(f)) continue;
     let mine = false;
+    const lock = /^(.*)\/\.X(\d+)-lock$/.exec(f);
+    const socket = /^(.*)\/\.X11-unix\/X(\d+)$/.exec(f);
     if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
-    else if (/\/\.X\d+-lock$/.test(f)) mine = ours.has(pidIn(f) ?? -1);
-    else if (/\/\.X11-unix\/X\d+$/.test(f)) mine = ownLock || !locks.some((l) => existsSync(l));
+    else if (lock) mine = ours.has(pidIn(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
+    else if (socket) mine = (ownLock || !locks.some((l) => existsSync(l))) && !claimedByOther(socket[2]!, socket[1]!);
     if (!mine) continue;
     rmSync(f, { force: true });
     report.files.push(f);

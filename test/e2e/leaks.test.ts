@@ -13,7 +13,7 @@ import {
   waitFor, waitForWindow, x11docker, xclient, type HostDisplay, type RunningSession,
 } from './helpers.js';
 import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
-import { readRecord } from '../../src/run/registry.js';
+import { readRecord, SessionRegistry } from '../../src/run/registry.js';
 
 const ROOT_CACHE = `${process.env.HOME}/.cache/x11docker`;
 
@@ -144,6 +144,54 @@ describe('x11docker killed with SIGKILL', () => {
     } finally {
       await ensureEnded(live?.child);
       await ensureEnded(dead?.child);
+    }
+  });
+});
+
+describe("a dead session's clean-up and a new session on the same display", () => {
+  it('--cleanup of a dead session leaves the socket of a display that another live session has claimed since (its server may still be starting)', async () => {
+    const listening = listeningAbstractSockets();
+    let n = 600;
+    while (displayBusyReason(n, listening) || existsSync(`/tmp/.x11docker-display-${n}.claim`)) n++;
+    const socket = `/tmp/.X11-unix/X${n}`;
+    const claim = `/tmp/.x11docker-display-${n}.claim`;
+    const dir = mkdtempSync(join(ROOT_CACHE, 'e2e-dead-'));
+    let other: ReturnType<typeof execa> | undefined;
+    let again: string | undefined;
+    try {
+      // a record of a session whose x11docker is gone (this process with another start time)
+      const reg = new SessionRegistry(dir, { sessionId: 'e2edead', backend: 'docker' });
+      reg.setDisplay(n, [claim, `/tmp/.X${n}-lock`, socket]);
+      const record = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as { x11docker: { startTime: number } };
+      record.x11docker.startTime += 1;
+      writeFileSync(join(dir, 'session.json'), JSON.stringify(record));
+      // meanwhile another live session (a sleeping child stands in for its x11docker) claimed the
+      // display; its server made the socket, no lock yet
+      other = execa('sleep', ['60'], { reject: false });
+      writeFileSync(claim, `${other.pid}\n`);
+      writeFileSync(socket, '');
+      const r = await execa('node', [CLI, '--cleanup'], { env: { X11DOCKER_CLEANUP_SESSION: dir }, reject: false });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.ok(!existsSync(dir), 'the dead session folder is removed');
+      assert.ok(existsSync(socket), "the other session's socket stays");
+      assert.ok(existsSync(claim), "the other session's claim stays");
+      // without the other session's claim, the dead session's socket goes
+      rmSync(claim);
+      again = mkdtempSync(join(ROOT_CACHE, 'e2e-dead-'));
+      const reg2 = new SessionRegistry(again, { sessionId: 'e2edead2', backend: 'docker' });
+      reg2.setDisplay(n, [claim, `/tmp/.X${n}-lock`, socket]);
+      const record2 = JSON.parse(readFileSync(join(again, 'session.json'), 'utf8')) as { x11docker: { startTime: number } };
+      record2.x11docker.startTime += 1;
+      writeFileSync(join(again, 'session.json'), JSON.stringify(record2));
+      await execa('node', [CLI, '--cleanup'], { env: { X11DOCKER_CLEANUP_SESSION: again }, reject: false });
+      assert.ok(!existsSync(socket), 'a stale socket of the dead session is removed');
+    } finally {
+      other?.kill();
+      await other;
+      rmSync(dir, { recursive: true, force: true });
+      if (again) rmSync(again, { recursive: true, force: true });
+      rmSync(claim, { force: true });
+      rmSync(socket, { force: true });
     }
   });
 });
