@@ -7,6 +7,7 @@ import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
 import { imageNotFoundHint } from './options/persistence.js';
 import { planSession } from './plan/plan.js';
+import { hostProbe } from './plan/probe.js';
 import { Engine } from './run/engine.js';
 import { Session } from './run/session.js';
 import { runCleanup } from './run/cleanup.js';
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const engine = new Engine(options.backend);
     // read-only look-ups, done concurrently
     const [facts, imageConfig, engineSecurity] = await Promise.all([
-      gatherHostFacts(options),
+      gatherHostFacts(options, hostProbe(options)),
       options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
       options.image ? engine.security() : undefined,
     ]);

@@ -21,6 +21,7 @@ import { gatherHostFacts, findBinaries } from '../host/facts.js';
 import { parseCommandLine, splitShellWords } from '../options/parse.js';
 import { optionGroups, optionTable, xserverOptionNames } from '../options/table.js';
 import { planSession } from '../plan/plan.js';
+import { HOST_TOOLS, hostProbe, type HostTool } from '../plan/probe.js';
 import type { ImageConfig } from '../plan/image.js';
 import { Engine } from '../run/engine.js';
 import { run } from '../run/spawn.js';
@@ -51,17 +52,8 @@ export interface GuiServer {
 /** Options the page does not offer (they do not start a session, or are the GUI itself). */
 const hiddenOptions = new Set(['help', 'version', 'gui', 'cleanup']);
 
-/** Tools besides the X servers that the dependency check lists: binary -> Debian package and purpose. */
-const tools: ReadonlyArray<{ binary: string; pkg: string; what: string }> = [
-  { binary: 'docker', pkg: 'docker.io', what: 'container engine (default backend)' },
-  { binary: 'podman', pkg: 'podman', what: 'container engine (--backend=podman)' },
-  { binary: 'nerdctl', pkg: '(not in Debian)', what: 'container engine (--backend=nerdctl)' },
-  { binary: 'xauth', pkg: 'xauth', what: 'untrusted cookies for --hostdisplay' },
-  { binary: 'xdpyinfo', pkg: 'x11-utils', what: 'checks cookies for --hostdisplay' },
-  { binary: 'x11vnc', pkg: 'x11vnc', what: '--html: VNC server on the new display' },
-  { binary: 'websockify', pkg: 'websockify', what: '--html: WebSocket bridge for the browser' },
-  { binary: 'xdg-open', pkg: 'xdg-utils', what: 'opens this page in your browser' },
-];
+/** Tools that the dependency check lists besides the X servers: the plan's host tools, and the GUI's own. */
+const tools: readonly HostTool[] = [...HOST_TOOLS, { binary: 'xdg-open', debianPackage: 'xdg-utils', what: 'opens this page in your browser' }];
 
 /** Path of the CLI bundle next to this module (bundled) or above the tsc output. */
 export function cliPath(): string {
@@ -253,7 +245,7 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
   try {
     const options = parseCommandLine(argv);
     if (options.help || options.version) return { command, warnings: [], notes: [] };
-    const host = await gatherHostFacts(options);
+    const host = await gatherHostFacts(options, hostProbe(options));
     const imageConfig = options.image ? await inspect(options.backend, options.image) : undefined;
     const plan = planSession(options, host, imageConfig);
     return { command, xserver: plan.driver.name, reason: plan.driverReason, warnings: plan.warnings.map(attribute), notes: plan.notes.map(attribute) };
@@ -298,6 +290,6 @@ function dependencies() {
     pkg: d.debianPackage ?? null,
     installed: d.binary ? findBinaries([d.binary], path).has(d.binary) : true,
   }));
-  const other = tools.map((t) => ({ ...t, installed: findBinaries([t.binary], path).has(t.binary) }));
+  const other = tools.map((t) => ({ binary: t.binary, pkg: t.debianPackage, what: t.what, installed: findBinaries([t.binary], path).has(t.binary) }));
   return { servers, tools: other, display: process.env.DISPLAY ?? null };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ResultPromise } from 'execa';
 import { run, start } from '../run/spawn.js';
-import { LABEL_PID, LABEL_SESSION } from '../plan/plan.js';
+import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

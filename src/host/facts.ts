@@ -5,10 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { printable, X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { run } from '../run/spawn.js';
-import { pathsToCheck, type PathKind } from '../plan/mounts.js';
-import { hostPathKinds, hostRealPaths } from './paths.js';
+import { hostPathKinds, hostRealPaths, type PathKind } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
-import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
 function onConsole(): boolean {
@@ -20,19 +18,9 @@ function onConsole(): boolean {
 }
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
+import type { HostUser } from './user.js';
 
-/** A user account on the host, from the passwd database. */
-export interface HostUser {
-  /** Login name. */
-  readonly name: string;
-  readonly uid: number;
-  /** Primary group id. */
-  readonly gid: number;
-  /** Name of the primary group (falls back to the user name when unknown). */
-  readonly groupName: string;
-  /** Home directory on the host (absolute). */
-  readonly home: string;
-}
+export type { HostUser } from './user.js';
 
 /**
  * How the container engine isolates containers, where x11docker's set-up depends on it
@@ -93,26 +81,32 @@ export interface HostFacts {
   readonly integration?: IntegrationResources;
 }
 
-/** Executables that x11docker looks for in PATH. */
-export const knownBinaries = [
-  'Xephyr', 'Xvfb', 'xauth', 'xdpyinfo', 'docker', 'podman', 'nerdctl', 'x11vnc', 'websockify',
-  'xpra', 'nxagent', 'Xorg', '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so', 'xclip',
-  'weston', 'Xwayland', 'kwin_wayland', 'xrdb', 'setxkbmap', ...HOST_WINDOW_MANAGERS,
-] as const;
+/**
+ * What the host probe looks at, decided by the plan (src/plan/probe.ts `hostProbe`) and passed in
+ * by the caller, so that host/ does not import plan/.
+ */
+export interface HostProbe {
+  /** Executables to look for: names (searched in PATH) or absolute paths (must exist). */
+  readonly binaries: readonly string[];
+  /** Host paths whose kind and resolved form the plan needs, given the host user's HOME. */
+  paths(hostHome: string): string[];
+}
 
 /**
  * Gathers host facts for a session.
  * @param options parsed options (`--hostuser`, `--user`).
+ * @param probe the binaries and paths to look at (src/plan/probe.ts `hostProbe(options)`).
  * @param env the environment to read (normally `process.env`).
  * @throws X11DockerError when the host user cannot be found or `--hostuser` is used without root.
  */
-export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
+export async function gatherHostFacts(options: Options, probe: HostProbe, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
   const processUid = process.getuid?.() ?? 0;
   const { user, source } = await resolveHostUser(options, processUid, env);
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
   }
+  const paths = probe.paths(user.home);
   return {
     processUid,
     hostUser: user,
@@ -123,14 +117,11 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     xdgRuntimeDir: env.XDG_RUNTIME_DIR || undefined,
     onConsole: onConsole(),
-    binaries: findBinaries(
-      [...knownBinaries, ...(options.wm && options.wm !== 'none' ? [options.wm[0]!] : []), ...(options.exe && options.command[0] ? [options.command[0]] : [])],
-      env.PATH ?? '',
-    ),
+    binaries: findBinaries(probe.binaries, env.PATH ?? ''),
     sessionId: randomBytes(6).toString('hex'),
     pid: process.pid,
-    pathKinds: hostPathKinds(pathsToCheck(options, user.home, options.image)),
-    realPaths: hostRealPaths(pathsToCheck(options, user.home, options.image)),
+    pathKinds: hostPathKinds(paths),
+    realPaths: hostRealPaths(paths),
     lang: env.LANG,
     timezone: hostTimezone(env),
     freeMemory: freemem(),

@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostUser } from './facts.js';
+import type { HostUser } from './user.js';
 import type { HostDevice } from './resources.js';
 
 /** What the host offers for `-i`, `--webcam`, `--printer`, `--hostdbus` and `--sharessh`. */

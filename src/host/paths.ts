@@ -1,6 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { PathKind } from '../plan/mounts.js';
+
+/** What the host has at a path: a folder, another kind of file, or nothing. */
+export type PathKind = 'dir' | 'file' | 'missing';
 
 /**
  * What the host has at each path (following symbolic links), for the plan of shared folders.

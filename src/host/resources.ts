@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostUser } from './facts.js';
+import type { HostUser } from './user.js';
 
 /** A device file on the host and the group that owns it. */
 export interface HostDevice {

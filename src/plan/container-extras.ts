@@ -8,7 +8,7 @@ import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
-import { bindMount, type SessionRuntime } from './plan.js';
+import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { rawOptions } from './raw-options.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
@@ -98,10 +98,10 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
  * The `docker create` options for these extras: the bind mounts (HOME first, then shared
  * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only.
  */
-export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: SessionRuntime): string[] {
+export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: { readonly localeDir?: string }): string[] {
   const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
   // x11docker's cache inside a shared HOME: covered by an empty read-only tmpfs (other sessions' cookies)
-  for (const m of c.mounts.masks) args.push(`--mount=${['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096'].map((f) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}`);
+  for (const m of c.mounts.masks) args.push(mountOption(['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096']));
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host
   // user's ids (docker only; a daemon without remapping ignores it)
   // (rootless docker refuses it: there the container's root is the host user anyway)

@@ -9,7 +9,7 @@ import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import type { ImageConfig } from './image.js';
-import { bindMount } from './plan.js';
+import { bindMount } from './argv.js';
 
 /** Where `--printer` mounts the host's CUPS socket in the container (CUPS's default path). */
 export const CONTAINER_CUPS_SOCKET = '/run/cups/cups.sock';

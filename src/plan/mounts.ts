@@ -10,6 +10,7 @@
 import { join, posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import type { HostUser } from '../host/facts.js';
+import type { PathKind } from '../host/paths.js';
 import type { Options } from '../options/parse.js';
 import { applySharePolicy } from './sensitive.js';
 import type { ContainerUser } from './userdb.js';
@@ -37,9 +38,6 @@ export interface MountPlan {
    */
   readonly masks: readonly string[];
 }
-
-/** What the host has at a path: a folder, another kind of file, or nothing. */
-export type PathKind = 'dir' | 'file' | 'missing';
 
 
 /**

@@ -17,6 +17,7 @@ import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { rawOptionWarnings } from './raw-options.js';
+import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -24,9 +25,6 @@ export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
 /** Where the client cookie is mounted inside the container. */
 export const CONTAINER_XAUTHORITY = '/x11docker/Xauthority.client';
 
-/** Label keys on every container x11docker starts. */
-export const LABEL_SESSION = 'x11docker.session';
-export const LABEL_PID = 'x11docker.pid';
 
 /** The container half of a session: what `docker create` gets, before the display is known. */
 export interface ContainerPlan extends ContainerExtras {
@@ -490,28 +488,4 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
 export function containerName(plan: SessionPlan, display: number): string {
   const image = (plan.container?.image ?? 'xonly').replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 40);
   return `x11docker_X${display}_${image}_${plan.sessionId}`;
-}
-
-/**
- * A private tmpfs of the container user at `target`, mode 0700. docker and nerdctl take the
- * owner as tmpfs mount options (`--tmpfs=T:mode=0700,uid=U,gid=G`); podman refuses `uid=` there
- * ("unknown mount option") and chowns the tmpfs to the container's user with `chown=true`.
- * @param user the container user (docker) — podman uses the `--user` of the container.
- */
-export function privateTmpfs(backend: Backend, target: string, user: { readonly uid: number; readonly gid: number }): string {
-  if (backend === 'podman') return `--mount=${['type=tmpfs', `destination=${target}`, 'tmpfs-mode=0700', 'chown=true'].map(csvField).join(',')}`;
-  return `--tmpfs=${target}:mode=0700,uid=${user.uid},gid=${user.gid}`;
-}
-
-/** A field of a `--mount` value, which docker parses as a CSV record: quoted when it has a comma, quote or newline. */
-function csvField(f: string): string {
-  return /[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f;
-}
-
-/**
- * A `--mount` bind option, read-only unless `readonly` is false. Its value is a CSV record (docker's parser is encoding/csv), so a
- * field with a comma or quote is quoted with doubled quotes.
- */
-export function bindMount(source: string, target: string, readonly = true): string {
-  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(csvField).join(',')}`;
 }

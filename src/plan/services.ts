@@ -14,6 +14,7 @@ import type { Backend } from '../options/parse.js';
 import type { InitSystem, ServiceOptions } from '../options/services.js';
 import type { ImageConfig } from './image.js';
 import type { ContainerUser } from './userdb.js';
+import { bindMount } from './argv.js';
 
 /** Folder in the container for x11docker's launcher scripts. */
 export const LAUNCH_DIR = '/x11docker';
@@ -163,10 +164,10 @@ export function planServices(
         "Option --pulseaudio: no PulseAudio socket found on the host (PULSE_SERVER, $XDG_RUNTIME_DIR/pulse/native). Start pulseaudio (pulseaudio --start) or leave --pulseaudio out.",
       );
     }
-    args.push(bind(res.pulseSocket, PULSE_SOCKET, false));
+    args.push(bindMount(res.pulseSocket, PULSE_SOCKET, false));
     env.push(`PULSE_SERVER=unix:${PULSE_SOCKET}`);
     if (res.pulseCookie) {
-      args.push(bind(res.pulseCookie, PULSE_COOKIE, true));
+      args.push(bindMount(res.pulseCookie, PULSE_COOKIE));
       env.push(`PULSE_COOKIE=${PULSE_COOKIE}`);
     } else {
       notes.push('Option --pulseaudio: no PulseAudio cookie found (~/.config/pulse/cookie); the server may refuse the container.');
@@ -244,8 +245,8 @@ export function planServices(
       // the host cgroup namespace, so that /proc/self/cgroup matches the shared hierarchy; on cgroup v1
       // only the named systemd hierarchy (no controllers) is shared writable, docker's own read-only mounts stay
       args.push('--cgroupns=host');
-      if (res?.cgroup === 'v2') args.push('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup');
-      else args.push('--mount=type=bind,source=/sys/fs/cgroup/systemd,target=/sys/fs/cgroup/systemd');
+      const cgroup = res?.cgroup === 'v2' ? '/sys/fs/cgroup' : '/sys/fs/cgroup/systemd';
+      args.push(bindMount(cgroup, cgroup, false));
       env.push('container=docker');
       files.push(
         { path: SYSTEMD_PID1, content: systemdPid1(), mode: 0o755 },
@@ -297,12 +298,6 @@ export function planServices(
     files,
     exitCodeFile,
   };
-}
-
-/** A bind mount option (paths without commas; both read-write unless `readonly`). */
-function bind(source: string, target: string, readonly: boolean): string {
-  const field = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
-  return `--mount=${['type=bind', `source=${source}`, `target=${target}`, ...(readonly ? ['readonly'] : [])].map(field).join(',')}`;
 }
 
 /**

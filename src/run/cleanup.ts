@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
-import { LABEL_PID, LABEL_SESSION } from '../plan/plan.js';
+import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
 import { Engine } from './engine.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';

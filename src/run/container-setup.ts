@@ -7,7 +7,8 @@ import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } fro
 import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
-import { LABEL_PID, LABEL_SESSION, bindMount, type SessionPlan } from '../plan/plan.js';
+import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
+import type { SessionPlan } from '../plan/plan.js';
 import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';

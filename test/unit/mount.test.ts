@@ -1,7 +1,7 @@
 /** bindMount: docker parses --mount values as CSV, so paths with commas or quotes must be quoted. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindMount } from '../../src/plan/plan.js';
+import { bindMount } from '../../src/plan/argv.js';
 import { parseCommandLine } from '../../src/options/parse.js';
 
 describe('bindMount', () => {

@@ -12,7 +12,7 @@ import { containerCreateArgs, planSession } from '../../src/plan/plan.js';
 import { sharePolicy } from '../../src/plan/sensitive.js';
 import { hostRealPaths } from '../../src/host/paths.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
-import type { PathKind } from '../../src/plan/mounts.js';
+import type { PathKind } from '../../src/host/paths.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
