@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { EXIT_X11DOCKER_ERROR, X11DockerError } from './errors.js';
+import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
@@ -39,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    return fail(error);
+    // the options are unknown: --debug anywhere before the image counts
+    return fail(error, argv.includes('--debug'));
   }
   log.setVerbosity(options.verbosity);
   if (options.help) {
@@ -66,17 +67,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const w of plan.warnings) log.warning(w);
     return await new Session(plan, host, engine).run();
   } catch (error) {
-    return fail(error);
+    return fail(error, log.debugging);
   }
 }
 
-function fail(error: unknown): number {
-  if (error instanceof X11DockerError) {
-    log.error(error.message);
-    return error.exitCode;
-  }
-  log.error(`unexpected error: ${(error as Error).stack ?? String(error)}`);
-  return EXIT_X11DOCKER_ERROR;
+/** Reports an error on stderr (one line; with --debug its causes and stack) and returns its exit code. */
+function fail(error: unknown, debug: boolean): number {
+  log.error(formatError(error, { debug }));
+  return error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
 }
 
 process.exitCode = await main(process.argv.slice(2));

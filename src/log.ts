@@ -21,12 +21,17 @@ export class Logger {
   /** @param verbosity what to show on stderr. */
   constructor(private verbosity: Verbosity = 'normal') {}
 
-  /** Changes what is shown on stderr (the log file keeps everything). */
   /** Whether the log is shown live on stderr (`--verbose`, `--debug`): errors need not point to it then. */
   get showsLog(): boolean {
     return this.verbosity === 'verbose' || this.verbosity === 'debug';
   }
 
+  /** Whether `--debug` was given: errors then show their causes and stack (errors.ts formatError). */
+  get debugging(): boolean {
+    return this.verbosity === 'debug';
+  }
+
+  /** Changes what is shown on stderr (the log file keeps everything). */
   setVerbosity(verbosity: Verbosity): void {
     this.verbosity = verbosity;
   }

@@ -2,7 +2,7 @@
 /**
  * `x11docker-gui [ADDRESS[:PORT]|PORT]`: the same as `x11docker --gui[=ADDRESS[:PORT]]`.
  */
-import { X11DockerError } from '../errors.js';
+import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { runGui } from './main.js';
 
@@ -13,7 +13,7 @@ if (arg === '--help' || arg === '-h') {
   try {
     process.exitCode = await runGui(arg);
   } catch (error) {
-    log.error(error instanceof X11DockerError ? error.message : String((error as Error).stack ?? error));
-    process.exitCode = error instanceof X11DockerError ? error.exitCode : 64;
+    log.error(formatError(error, { debug: log.debugging }));
+    process.exitCode = error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
   }
 }

@@ -16,7 +16,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quote as shellQuote } from 'shell-quote';
-import { X11DockerError } from '../errors.js';
+import { formatError, X11DockerError } from '../errors.js';
+import { log } from '../log.js';
 import { gatherHostFacts, findBinaries } from '../host/facts.js';
 import { parseCommandLine, splitShellWords } from '../options/parse.js';
 import { optionGroups, optionTable, xserverOptionNames } from '../options/table.js';
@@ -117,7 +118,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
   };
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: String((error as Error).message ?? error) }));
+    void handle(req, res).catch((error: unknown) => send(res, 500, { error: formatError(error, { debug: log.debugging }) }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -153,7 +154,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
       try {
         return send(res, 200, await handler(body));
       } catch (error) {
-        if (error instanceof X11DockerError) return send(res, 400, { error: error.message });
+        if (error instanceof X11DockerError) return send(res, 400, { error: formatError(error, { debug: log.debugging }) });
         throw error;
       }
     }
@@ -239,7 +240,7 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
   try {
     ({ argv } = commandFromBody(body));
   } catch (error) {
-    return { command: '', error: (error as Error).message, warnings: [], notes: [] };
+    return { command: '', error: formatError(error, { debug: log.debugging }), warnings: [], notes: [] };
   }
   const command = ['x11docker', ...argv].map(quoteWord).join(' ');
   try {
@@ -251,7 +252,7 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
     return { command, xserver: plan.driver.name, reason: plan.driverReason, warnings: plan.warnings.map(attribute), notes: plan.notes.map(attribute) };
   } catch (error) {
     if (!(error instanceof X11DockerError)) throw error;
-    return { command, error: error.message, warnings: [], notes: [] };
+    return { command, error: formatError(error, { debug: log.debugging }), warnings: [], notes: [] };
   }
 }
 

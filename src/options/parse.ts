@@ -294,9 +294,10 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
   }
   try {
     return { engineArgs, image: validateImage(image), command: rest.slice(2) };
-  } catch {
+  } catch (error) {
     throw new X11DockerError(
       `Invalid image name '${printable(image)}' after docker run options '${printable(rest[0]!)}'. Put all docker run options in one quoted argument, or end them with a second '--'.`,
+      { cause: error },
     );
   }
 }

@@ -84,5 +84,5 @@ export function imageNotFoundHint(error: unknown, options: { readonly optionalBe
   const name = options.optionalBeforeImage;
   if (!name || options.image === undefined || !(error instanceof X11DockerError) || !/not found/i.test(error.message)) return error;
   const v = printable(options.image);
-  return new X11DockerError(`Image '${v}' not found locally. Option --${name} takes its value only as --${name}=${v} (optional values need '='); written apart, '${v}' is read as the image name.`);
+  return new X11DockerError(`Image '${v}' not found locally. Option --${name} takes its value only as --${name}=${v} (optional values need '='); written apart, '${v}' is read as the image name.`, { cause: error });
 }

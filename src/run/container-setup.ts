@@ -32,7 +32,7 @@ export function createHomeFolder(plan: SessionPlan): void {
       if (plan.dropToHostUser) chownSync(d, plan.hostUser.uid, plan.hostUser.gid);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new X11DockerError(`Option --home: cannot create ${d} (${code}). Make its parent writable for ${plan.hostUser.name}, or choose another folder with --home=DIR.`);
+      if (code !== 'EEXIST') throw new X11DockerError(`Option --home: cannot create ${d} (${code}). Make its parent writable for ${plan.hostUser.name}, or choose another folder with --home=DIR.`, { cause: error });
     }
   }
   log.info(`created persistent HOME folder ${dir}`);
@@ -207,7 +207,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
     if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
     mounts = (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
   } catch (error) {
-    throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`);
+    throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
   }
   const warnings: string[] = [];
   checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);

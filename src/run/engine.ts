@@ -208,7 +208,7 @@ export class Engine {
   private async cli(args: readonly string[]) {
     const r = await run(this.backend, args, { reject: false });
     if (r.exitCode === undefined) {
-      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${r.code ?? r.shortMessage}). Install it (apt-get install ${this.backend === 'docker' ? 'docker.io' : this.backend}) or choose another --backend.`);
+      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${r.code ?? r.shortMessage}). Install it (apt-get install ${this.backend === 'docker' ? 'docker.io' : this.backend}) or choose another --backend.`, { cause: r });
     }
     return r;
   }

@@ -157,7 +157,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
       return s?.port;
     }).catch((error: unknown) => {
       if (error instanceof HelperEnded && o.bind.port !== undefined) {
-        throw new X11DockerError(`Option --html=${o.bind.host}:${o.bind.port}: websockify could not listen there (${error.tail || 'address in use?'}). Choose a free port, or give none (--html) for a free one.`);
+        throw new X11DockerError(`Option --html=${o.bind.host}:${o.bind.port}: websockify could not listen there (${error.tail || 'address in use?'}). Choose a free port, or give none (--html) for a free one.`, { cause: error });
       }
       throw error;
     });
@@ -176,9 +176,9 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   } catch (error) {
     await stop();
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new X11DockerError('--html needs x11vnc and websockify. Install them: apt-get install x11vnc websockify.');
+      throw new X11DockerError('--html needs x11vnc and websockify. Install them: apt-get install x11vnc websockify.', { cause: error });
     }
-    if (error instanceof HelperEnded) throw new X11DockerError(`--html: ${error.what} ended at start (${error.tail || 'no message'}). Run with --verbose.`);
+    if (error instanceof HelperEnded) throw new X11DockerError(`--html: ${error.what} ended at start (${error.tail || 'no message'}). Run with --verbose.`, { cause: error });
     throw error;
   }
 }
