@@ -7,6 +7,7 @@ import { parsePersistence, type PersistenceOptions } from './persistence.js';
 import { parseHtmlValue, type HtmlBind } from './html.js';
 import { defaultServiceOptions, parseServiceOptions, type OrderedOption, type ServiceOptions } from './services.js';
 import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOptions } from './integration.js';
+import { parseRawOptions, standsAlone, type RawOptions } from './raw-options.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -75,8 +76,10 @@ export interface Options extends PersistenceOptions {
   readonly backend: Backend;
   /** From `--quiet`, `--verbose`, `--debug` (the most verbose wins). */
   readonly verbosity: Verbosity;
-  /** Raw options for `docker run`, given after `--`; passed through as separate arguments. */
+  /** Raw options for `docker run`, given after `--`; passed through unchanged as separate arguments. */
   readonly engineArgs: readonly string[];
+  /** The same raw options, parsed once: ask this object what they do, never scan `engineArgs`. */
+  readonly raw: RawOptions;
   /** The image, if any. */
   readonly image?: string;
   /** The container command and its arguments, exactly as given (no splitting or globbing). */
@@ -228,6 +231,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
     gui: flags.has('gui') ? last('gui') ?? '127.0.0.1' : undefined,
     engineArgs,
+    raw: parseRawOptions(engineArgs),
     image,
     command,
     notes,
@@ -249,15 +253,12 @@ function defaults(): Options {
   return {
     help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
-    backend: 'docker', verbosity: 'normal', engineArgs: [], command: [], notes: [], services: defaultServiceOptions(),
+    backend: 'docker', verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),
   };
 }
 
 /** Splits what follows the options into engine options, IMAGE and COMMAND. */
-/** docker run flags that take no value, so an option list of them and `--flag=value` words has no doubt where IMAGE starts. */
-const VALUELESS_RUN_FLAGS = new Set(['--privileged', '--read-only', '--init', '--rm', '-i', '-t', '-it', '-ti', '--interactive', '--tty', '--oom-kill-disable', '--no-healthcheck', '-P', '--publish-all']);
-
 function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: string[]; image?: string; command: string[] } {
   if (rest.length === 0) return { engineArgs: [], command: [] };
   if (afterTerminator && rest[0]!.trim() === '' && rest.length > 1) {
@@ -275,9 +276,9 @@ function splitRest(rest: string[], afterTerminator: boolean): { engineArgs: stri
     return { engineArgs: rest.slice(0, second), image: validateImage(after[0]!), command: after.slice(1) };
   }
   // options given one per argument without a second '--' (-- --env=A=1 --read-only IMAGE): taken
-  // when each carries its own value, so that the first other word can only be the image
+  // when each stands alone (carries its own value, or takes none), so that the first other word can only be the image
   const leading = rest.findIndex((a) => !a.startsWith('-'));
-  if (leading > 1 && rest.slice(0, leading).every((a) => /^--[a-z][a-z0-9-]*=/.test(a) || VALUELESS_RUN_FLAGS.has(a))) {
+  if (leading > 1 && rest.slice(0, leading).every(standsAlone)) {
     return { engineArgs: rest.slice(0, leading), image: validateImage(rest[leading]!), command: rest.slice(leading + 1) };
   }
   // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split into words as

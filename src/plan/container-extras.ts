@@ -10,7 +10,6 @@ import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
 import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
-import { rawOptions } from './raw-options.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
@@ -59,7 +58,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
   const engine = host.engine;
   const rootlessEngine = !!engine?.rootless && options.backend !== 'podman';
-  const engineSelinux = !!engine?.selinux && !options.engineArgs.some((a) => /label[:=]disable/.test(a));
+  const engineSelinux = !!engine?.selinux && !options.raw.values('--security-opt').some((v) => /^label[:=]disable$/.test(v));
   if (engineSelinux) {
     warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
   }
@@ -67,10 +66,10 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     notes.push(`${options.backend} runs rootless: shared host folders belong to root in the container, so the container user (uid ${user.uid}) may not write them. --user=root runs as root in the container, which is your own user outside.`);
   }
   // a raw --userns after -- (--userns=host turns remapping off for this container)
-  const userns = rawOptions(options.engineArgs).find((o) => o.flag === '--userns');
-  const usernsHost = userns?.value === 'host';
+  const userns = options.raw.value('--userns');
+  const usernsHost = userns === 'host';
   // with --home, --userns=host applies to all shared folders (below)
-  if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !userns) {
+  if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && userns === undefined) {
     notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
   }
   // sockets x11docker shares are the host user's (mode 0600 or 0700): a remapped container user cannot use them
@@ -79,7 +78,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (remapped && socketOptions.length > 0) {
     notes.push(`${options.backend} ${engine?.usernsRemap ? 'remaps user namespaces (userns-remap)' : 'runs rootless'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. Add docker run option --userns=host after -- to use them.`);
   }
-  const timezone = planTimezone(host.timezone, options.engineArgs, options.env);
+  const timezone = planTimezone(host.timezone, options.raw, options.env);
   return {
     retainUser,
     sudo: options.sudouser,

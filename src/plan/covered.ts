@@ -8,6 +8,7 @@
  */
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
+import type { RawOptions } from '../options/raw-options.js';
 import { sharePolicy } from './sensitive.js';
 
 /** One entry of `docker|podman container inspect` .Mounts (only the fields used here). */
@@ -35,24 +36,24 @@ export function atOrBelow(path: string, dir: string): boolean {
  *   private tmpfs folders whose owner and mode are set through the mount point); a write exactly
  *   at one of them is expected, not a conflict. Volumes that no raw option made (the image's
  *   VOLUME folders: anonymous copies of the image's own files) are no conflict either.
- * @param engineArgs the raw engine options after `--`, to name the one that made the mount.
+ * @param raw the raw engine options after `--`, to name the one that made the mount.
  * @throws X11DockerError (exit 64) naming the written path, the mount and the raw option.
  */
 export function checkWritesNotMounted(
   written: readonly string[],
   mounts: readonly InspectedMount[],
   ownTargets: readonly string[],
-  engineArgs: readonly string[],
+  raw: RawOptions,
 ): void {
   for (const path of written) {
     for (const m of mounts) {
       if (!atOrBelow(path, m.Destination)) continue;
       if (ownTargets.includes(posix.normalize(path)) && posix.normalize(path) === posix.normalize(m.Destination)) continue;
-      const raw = rawOptionFor(m.Destination, engineArgs);
+      const option = rawOptionFor(m.Destination, raw);
       // an anonymous volume of the image's VOLUME: a fresh copy of the image's folder, removed with the container
-      if (m.Type === 'volume' && raw === undefined) continue;
+      if (m.Type === 'volume' && option === undefined) continue;
       throw new X11DockerError(
-        `${raw ? `Raw option '${printable(raw)}'` : `A mount at ${printable(m.Destination)}`} covers ${printable(path)}, which x11docker writes into the container ` +
+        `${option ? `Raw option '${printable(option)}'` : `A mount at ${printable(m.Destination)}`} covers ${printable(path)}, which x11docker writes into the container ` +
           `(${m.Type === 'bind' && m.Source ? `it would change ${printable(posix.join(m.Source, posix.relative(m.Destination, path)))} on the host` : 'it would write into the mounted volume'}). ` +
           'Drop or narrow that mount, or use --user=RETAIN to keep the image\'s own user set-up.',
       );
@@ -61,32 +62,13 @@ export function checkWritesNotMounted(
 }
 
 /**
- * The raw engine option that mounts at `destination`: `-v`/`--volume` (`SRC:DST[:opts]` or a bare
- * DST), `--mount` (`dst=`/`destination=`/`target=`), `--tmpfs DST[:opts]`, either as `--opt=V` or
- * `--opt V`. Undefined when none matches (e.g. a VOLUME of the image).
+ * The raw engine option that mounts at `destination` (`-v`/`--volume`, `--mount`, `--tmpfs`, as
+ * the user wrote it), from the parsed raw options' mounts. Undefined when none matches (e.g. a
+ * VOLUME of the image).
  */
-export function rawOptionFor(destination: string, engineArgs: readonly string[]): string | undefined {
-  const want = posix.normalize(destination).replace(/\/+$/, '') || '/';
-  const same = (p: string | undefined) => p !== undefined && p !== '' && (posix.normalize(p).replace(/\/+$/, '') || '/') === want;
-  for (let i = 0; i < engineArgs.length; i++) {
-    const a = engineArgs[i]!;
-    const m = /^(-v|--volume|--mount|--tmpfs)(?:=(.*))?$/.exec(a) ?? /^(-v)(.+)$/.exec(a);
-    if (!m) continue;
-    const value = m[2] ?? engineArgs[i + 1];
-    if (value === undefined) continue;
-    const shown = m[2] !== undefined ? a : `${a} ${value}`;
-    if (m[1] === '--mount') {
-      const dst = value.split(',').map((kv) => kv.split('=')).find(([k]) => k === 'dst' || k === 'destination' || k === 'target')?.[1];
-      if (same(dst)) return shown;
-    } else if (m[1] === '--tmpfs') {
-      if (same(value.split(':')[0])) return shown;
-    } else {
-      const parts = value.split(':');
-      const dst = parts.length === 1 ? parts[0] : parts[1];
-      if (same(dst)) return shown;
-    }
-  }
-  return undefined;
+export function rawOptionFor(destination: string, raw: RawOptions): string | undefined {
+  const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
+  return raw.mounts.find((m) => m.target !== '' && norm(m.target) === norm(destination))?.text;
 }
 
 /**
@@ -96,7 +78,7 @@ export function rawOptionFor(destination: string, engineArgs: readonly string[])
  * displays, the engine socket, x11docker's cache); what it warns about is warned about.
  * Mounts that no raw option names (x11docker's own) are skipped.
  * @param mounts the created container's mounts (`docker inspect` .Mounts).
- * @param engineArgs the raw options after `--`.
+ * @param raw the raw options after `--`.
  * @param realOf resolves a host path (symbolic links followed).
  * @param hostHome the host user's HOME.
  * @param warnings receives the warnings.
@@ -104,22 +86,22 @@ export function rawOptionFor(destination: string, engineArgs: readonly string[])
  */
 export function checkRawBindSources(
   mounts: readonly InspectedMount[],
-  engineArgs: readonly string[],
+  raw: RawOptions,
   realOf: (path: string) => string,
   hostHome: string,
   warnings: string[],
 ): void {
   for (const m of mounts) {
     if (m.Type !== 'bind' || !m.Source) continue;
-    const raw = rawOptionFor(m.Destination, engineArgs);
-    if (raw === undefined) continue;
+    const option = rawOptionFor(m.Destination, raw);
+    if (option === undefined) continue;
     const real = realOf(m.Source);
     const v = sharePolicy(real, hostHome);
     if (v.level === 'refuse') {
-      throw new X11DockerError(`Raw option '${printable(raw)}' is refused: it shares ${printable(real)} and ${v.why}. Share a sub folder that holds only what the container needs.`);
+      throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. Share a sub folder that holds only what the container needs.`);
     }
     if (v.level !== 'ok') {
-      warnings.push(`Raw option '${printable(raw)}': ${v.why}${v.level === 'mask' ? `; x11docker's cache ${v.cache} (other sessions' cookies) is visible to the container` : ''}.`);
+      warnings.push(`Raw option '${printable(option)}': ${v.why}${v.level === 'mask' ? `; x11docker's cache ${v.cache} (other sessions' cookies) is visible to the container` : ''}.`);
     }
   }
 }
@@ -132,9 +114,9 @@ export function checkRawBindSources(
  * that no raw option names.
  * @throws X11DockerError (exit 64) naming the raw option and the covered target.
  */
-export function checkRawOverOwn(mounts: readonly InspectedMount[], engineArgs: readonly string[]): void {
+export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptions): void {
   // in path order, so the error names the same covered path every time (the engine lists mounts in no fixed order)
-  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOptionFor(m.Destination, engineArgs) }));
+  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOptionFor(m.Destination, raw) }));
   for (const r of named) {
     if (r.raw === undefined) continue;
     for (const own of named) {

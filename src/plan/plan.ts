@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import type { HostFacts, HostUser } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
+import type { RawOptions } from '../options/raw-options.js';
 import type { XServerName } from '../options/table.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
@@ -16,7 +17,7 @@ import { checkRetainUser, planContainerExtras, containerExtraArgs, type Containe
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionWarnings } from './raw-options.js';
+import { rawOptionWarnings } from './raw-warnings.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
 
 /** Default screen size of a new X server, in pixels. */
@@ -41,8 +42,10 @@ export interface ContainerPlan extends ContainerExtras {
   readonly env: readonly string[];
   /** `--network` value: `none` (default), a network name, or undefined for the engine default. */
   readonly network?: string;
-  /** Raw `docker run` options from after `--`, appended last. */
+  /** Raw `docker run` options from after `--`, appended last, unchanged. */
   readonly engineArgs: readonly string[];
+  /** The same raw options, parsed (src/options/raw-options.ts): ask this, never scan `engineArgs`. */
+  readonly raw: RawOptions;
   /**
    * The raw options make the root filesystem read-only (`--read-only`): x11docker then writes
    * nothing into the container; its files are mounted read-only and HOME is a tmpfs
@@ -132,13 +135,13 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     const user = chooseContainerUser(options, host, warnings);
     const extras = planContainerExtras(options, host, user, warnings, notes);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
-    const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
-    if (network === 'host' || rawHostNet) {
+    const raw = options.raw;
+    if (network === 'host' || raw.values('--network').includes('host')) {
       warnings.push(
         'Option --hostnet / --network=host: the container shares the host network stack. Severe reduction of container isolation: ' +
           'it reaches host services on localhost, the host dbus and the abstract X sockets of your displays.',
       );
-    } else if (network !== 'none' && !hasOption(options.engineArgs, ['--network', '--net'])) {
+    } else if (network !== 'none' && !raw.has('--network')) {
       warnings.push(`Option --network${options.network ? `=${options.network}` : ''}: the container has network access.`);
     }
     const integration = planIntegration(options, host, network, warnings, notes);
@@ -153,19 +156,20 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
       network,
       engineArgs: options.engineArgs,
-      readOnlyRootfs: readOnlyRootfs(options.engineArgs),
+      raw,
+      readOnlyRootfs: raw.has('--read-only'),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
-      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || extras.rootlessEngine,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, raw) : undefined,
+      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
-    for (const [flags, ours] of overridable) {
-      if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
+    for (const [flag, ours] of overridable) {
+      if (raw.has(flag)) notes.push(`docker run option ${flag} after '--' replaces x11docker's ${ours}.`);
     }
-    warnings.push(...rawOptionWarnings(options.engineArgs));
+    warnings.push(...rawOptionWarnings(raw));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -289,32 +293,13 @@ function chooseContainerUser(options: Options, host: HostFacts, warnings: string
   return fromHost(host.namedUser);
 }
 
-/** Our `docker run` defaults that a raw option after `--` replaces: [their flags, what we drop]. */
-const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
-  [['--network', '--net'], '--network=none'],
-  [['--name'], '--name'],
-  [['--workdir', '-w'], '--workdir'],
-  [['--user', '-u'], "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
+/** Our `docker run` defaults that a raw option after `--` replaces: [its flag (any spelling counts), what we drop]. */
+const overridable: ReadonlyArray<readonly [string, string]> = [
+  ['--network', '--network=none'],
+  ['--name', '--name'],
+  ['--workdir', '--workdir'],
+  ['--user', "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
 ];
-
-/** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
-function hasOption(args: readonly string[], flags: readonly string[]): boolean {
-  return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
-}
-
-/**
- * Whether raw `docker run` options make the container's root filesystem read-only: the last
- * `--read-only` or `--read-only=BOOL` wins (docker/podman boolean flags: true, 1, false, 0).
- * @param engineArgs the options after `--`.
- */
-export function readOnlyRootfs(engineArgs: readonly string[]): boolean {
-  let on = false;
-  for (const a of engineArgs) {
-    if (a === '--read-only') on = true;
-    else if (a.startsWith('--read-only=')) on = /^(true|1|t|yes)$/i.test(a.slice('--read-only='.length));
-  }
-  return on;
-}
 
 /** A file or folder x11docker puts into the container (as `docker cp` would write it). */
 export interface RootfsEntry {
@@ -399,16 +384,16 @@ const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
  * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
  * @param factor 0 < factor <= 1.
  * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
- * @param engineArgs raw options: their `--cpus` / `--memory` win, and the note says so.
+ * @param raw the raw options after `--`: their `--cpus` / `--memory` win, and the note says so.
  * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
  */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], engineArgs: readonly string[] = []): { cpus: number; memoryBytes: number } | undefined {
+export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], raw?: RawOptions): { cpus: number; memoryBytes: number } | undefined {
   if (!host.cpus || !host.freeMemory) return undefined;
   const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
   const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
   // raw --cpus / --memory after -- win (containerCreateArgs leaves ours out then)
-  const cpuText = hasOption(engineArgs, ['--cpus']) ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
-  const memoryText = hasOption(engineArgs, ['--memory', '-m']) ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
+  const cpuText = raw?.has('--cpus') ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
+  const memoryText = raw?.has('--memory') ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
   notes.push(`Option --limit=${factor}: the container may use ${cpuText} and ${memoryText}.`);
   return { cpus, memoryBytes };
 }
@@ -446,7 +431,7 @@ export interface SessionRuntime {
 export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): string[] {
   const c = plan.container;
   if (!c) throw new Error('containerCreateArgs: the plan has no container (--xonly)');
-  const extra = c.engineArgs;
+  const raw = c.raw;
   const sv = c.services;
   const caps = [...new Set([...c.capAdd, ...sv.capAdd])].sort();
   // no --rm: x11docker removes the container itself (session.ts; the watcher and --cleanup after SIGKILL). With
@@ -455,18 +440,18 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   const args = ['create', ...(sv.init === 'tini' ? ['--init'] : []), ...(sv.capDrop ? ['--cap-drop=ALL'] : []), ...caps.map((cap) => `--cap-add=${cap}`)];
   if (!c.newPrivileges) args.push('--security-opt=no-new-privileges');
   // upstream: an SELinux-labelled container may not use the X socket; this label allows it
-  if (c.engineSelinux && !extra.some((a, i) => /^--security-opt=label[:=]/.test(a) || (a === '--security-opt' && /^label[:=]/.test(extra[i + 1] ?? '')))) args.push(`--security-opt=label=type:${SELINUX_CONTAINER_TYPE}`);
-  if (!hasOption(extra, ['--name'])) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
+  if (c.engineSelinux && !raw.values('--security-opt').some((v) => /^label[:=]/.test(v))) args.push(`--security-opt=label=type:${SELINUX_CONTAINER_TYPE}`);
+  if (!raw.has('--name')) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
   args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
-  if (c.network !== undefined && !hasOption(extra, ['--network', '--net'])) args.push(`--network=${c.network}`);
-  if (c.runtime !== undefined && !hasOption(extra, ['--runtime'])) args.push(`--runtime=${c.runtime}`);
+  if (c.network !== undefined && !raw.has('--network')) args.push(`--network=${c.network}`);
+  if (c.runtime !== undefined && !raw.has('--runtime')) args.push(`--runtime=${c.runtime}`);
   if (c.limits) {
-    if (!hasOption(extra, ['--cpus'])) args.push(`--cpus=${c.limits.cpus}`);
-    if (!hasOption(extra, ['--memory', '-m'])) args.push(`--memory=${c.limits.memoryBytes}b`);
+    if (!raw.has('--cpus')) args.push(`--cpus=${c.limits.cpus}`);
+    if (!raw.has('--memory')) args.push(`--memory=${c.limits.memoryBytes}b`);
   }
   if (sv.rootLaunch) args.push('--user=0:0');
   else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
-  if (c.workdir !== undefined && !hasOption(extra, ['--workdir', '-w'])) args.push(`--workdir=${c.workdir}`);
+  if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
   if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const m of rt.mounts ?? []) {
@@ -480,7 +465,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   for (const e of [...xenv, ...(rt.env ?? []), ...sv.env, ...c.env]) args.push('--env', e);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
   else if (c.integration.noEntrypoint) args.push('--entrypoint=');
-  args.push(...extra, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
+  args.push(...c.engineArgs, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }
 

@@ -199,8 +199,8 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
  * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
  */
 export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
-  const engineArgs = plan.container?.engineArgs ?? [];
-  if (paths.length === 0 && engineArgs.length === 0) return;
+  const raw = plan.container?.raw;
+  if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const r = await run(engine.backend, ['container', 'inspect', '--format', '{{json .Mounts}}', id], { reject: false });
   let mounts: InspectedMount[];
   try {
@@ -210,8 +210,8 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
     throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
   }
   const warnings: string[] = [];
-  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
-  checkRawOverOwn(mounts, engineArgs);
-  checkWritesNotMounted(paths, mounts, ownTargets, engineArgs);
+  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkRawOverOwn(mounts, raw);
+  checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of warnings) log.warning(w);
 }

@@ -5,11 +5,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../../src/plan/plan.js';
+import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../../src/plan/plan.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName } from '../../src/plan/mounts.js';
 import type { PathKind } from '../../src/host/paths.js';
+import { parseRawOptions } from '../../src/options/raw-options.js';
 import { resolveLocale } from '../../src/plan/locale.js';
 import { SUDO_PASSWORD_HASH, withSudo } from '../../src/plan/sudo.js';
 import { localedefFailure, userFiles } from '../../src/run/container-setup.js';
@@ -294,12 +295,12 @@ describe('--env', () => {
 
 describe('-- --read-only (a read-only root filesystem)', () => {
   test('the last --read-only or --read-only=BOOL among the raw options decides', () => {
-    assert.equal(readOnlyRootfs([]), false);
-    assert.equal(readOnlyRootfs(['--read-only']), true);
-    assert.equal(readOnlyRootfs(['--read-only=true']), true);
-    assert.equal(readOnlyRootfs(['--read-only', '--read-only=false']), false);
-    assert.equal(readOnlyRootfs(['--read-only=0', '--read-only=1']), true);
-    assert.equal(readOnlyRootfs(['--read-only-tmpfs']), false);
+    assert.equal(parseRawOptions([]).has('--read-only'), false);
+    assert.equal(parseRawOptions(['--read-only']).has('--read-only'), true);
+    assert.equal(parseRawOptions(['--read-only=true']).has('--read-only'), true);
+    assert.equal(parseRawOptions(['--read-only', '--read-only=false']).has('--read-only'), false);
+    assert.equal(parseRawOptions(['--read-only=0', '--read-only=1']).has('--read-only'), true);
+    assert.equal(parseRawOptions(['--read-only-tmpfs']).has('--read-only'), false);
     assert.equal(plan(['--', '--read-only', '--', 'app']).container!.readOnlyRootfs, true);
     assert.equal(plan(['app']).container!.readOnlyRootfs, false);
   });

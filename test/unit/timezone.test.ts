@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostTimezone } from '../../src/host/timezone.js';
 import { planTimezone } from '../../src/plan/timezone.js';
+import { parseRawOptions } from '../../src/options/raw-options.js';
+
+const none = parseRawOptions([]);
 
 const roots: string[] = [];
 after(() => {
@@ -65,7 +68,7 @@ describe('hostTimezone', () => {
   test('a name with .. never becomes a path', () => {
     const root = fakeRoot(['Europe/Berlin']);
     assert.deepEqual(hostTimezone({ TZ: '../../../etc/passwd' }, root), { name: '../../../etc/passwd' });
-    assert.equal(planTimezone({ name: '../../../etc/passwd' }, [], [])!.mount, undefined);
+    assert.equal(planTimezone({ name: '../../../etc/passwd' }, none, [])!.mount, undefined);
   });
 });
 
@@ -74,15 +77,19 @@ describe('planTimezone', () => {
 
   test('TZ and the host zone file, mounted where the zone name is looked up', () => {
     const mounted = { env: 'TZ=Europe/Berlin', mount: { source: berlin.file, target: '/usr/share/zoneinfo/Europe/Berlin' } };
-    assert.deepEqual(planTimezone(berlin, [], []), mounted);
+    assert.deepEqual(planTimezone(berlin, none, []), mounted);
     // also with a read-only root filesystem (the engine makes the mount point before it is read-only)
-    assert.deepEqual(planTimezone(berlin, ['--read-only'], []), mounted);
+    assert.deepEqual(planTimezone(berlin, parseRawOptions(['--read-only']), []), mounted);
   });
 
   test('only TZ: a POSIX string, --env TZ=..., or the user mounts the zone database', () => {
-    assert.deepEqual(planTimezone({ name: 'UTC+05' }, [], []), { env: 'TZ=UTC+05' });
-    assert.deepEqual(planTimezone(berlin, [], ['TZ=Asia/Tokyo']), { env: 'TZ=Europe/Berlin' });
-    assert.deepEqual(planTimezone(berlin, ['-v', '/usr/share/zoneinfo:/usr/share/zoneinfo:ro'], []), { env: 'TZ=Europe/Berlin' });
-    assert.equal(planTimezone(undefined, [], []), undefined);
+    assert.deepEqual(planTimezone({ name: 'UTC+05' }, none, []), { env: 'TZ=UTC+05' });
+    assert.deepEqual(planTimezone(berlin, none, ['TZ=Asia/Tokyo']), { env: 'TZ=Europe/Berlin' });
+    assert.deepEqual(planTimezone(berlin, parseRawOptions(['-v', '/usr/share/zoneinfo:/usr/share/zoneinfo:ro']), []), { env: 'TZ=Europe/Berlin' });
+    // a raw --env TZ, and a raw mount that would cover the zone file's place
+    assert.deepEqual(planTimezone(berlin, parseRawOptions(['-e', 'TZ=Asia/Tokyo']), []), { env: 'TZ=Europe/Berlin' });
+    assert.deepEqual(planTimezone(berlin, parseRawOptions(['--mount', 'type=bind,src=/x,dst=/usr/share']), []), { env: 'TZ=Europe/Berlin' });
+    assert.ok(planTimezone(berlin, parseRawOptions(['-v', '/x:/usr/share/zone', '-e', 'LANG=C']), [])!.mount);
+    assert.equal(planTimezone(undefined, none, []), undefined);
   });
 });

@@ -1,0 +1,45 @@
+// Covers the warnings for isolation-weakening raw docker run options (src/plan/raw-warnings.ts)
+// and that they reach the plan's warnings.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRawOptions } from '../../src/options/raw-options.js';
+import { rawOptionWarnings as warningsOf } from '../../src/plan/raw-warnings.js';
+
+const rawOptionWarnings = (args: string[]) => warningsOf(parseRawOptions(args));
+
+describe('rawOptionWarnings', () => {
+  test('each weakening option warns once, in both spellings', () => {
+    const cases: [string[], RegExp][] = [
+      [['--privileged'], /--privileged .*VERY insecure/],
+      [['--cap-add=SYS_ADMIN'], /--cap-add=SYS_ADMIN/],
+      [['--cap-add', 'NET_ADMIN'], /--cap-add=NET_ADMIN/],
+      [['--pid=host'], /--pid=host .*\/proc\/PID\/root/],
+      [['--pid', 'host'], /--pid=host/],
+      [['--ipc=host'], /--ipc=host/],
+      [['--net=host'], /--network=host/],
+      [['--network', 'host'], /--network=host/],
+      [['--uts=host'], /--uts=host/],
+      [['--device=/dev/fuse'], /--device=\/dev\/fuse/],
+      [['--security-opt', 'seccomp=unconfined'], /seccomp=unconfined/],
+      [['--security-opt=no-new-privileges=false'], /no-new-privileges=false/],
+      [['--security-opt=apparmor:unconfined'], /apparmor:unconfined/],
+      [['--security-opt=label=disable'], /label=disable/],
+      [['-u', '0'], /-u=0 runs the container command as root/],
+      [['--user=root:root'], /--user=root:root runs the container command as root/],
+      [['--userns=host'], /--userns=host turns off the user namespace remapping/],
+      [['--device-cgroup-rule', 'a *:* rwm'], /--device-cgroup-rule=a \*:\* rwm/],
+    ];
+    for (const [args, re] of cases) {
+      const w = rawOptionWarnings(args);
+      assert.equal(w.length, 1, `${args.join(' ')}: ${w.join(' | ')}`);
+      assert.match(w[0]!, re);
+    }
+  });
+
+  test('harmless options and values give nothing; a value is never read as a flag', () => {
+    assert.deepEqual(rawOptionWarnings(['--user=1000:1000', '-u', '1001', '--network=none', '--pid=private', '--security-opt=no-new-privileges', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
+    // the last --privileged wins, as docker reads a yes/no flag
+    assert.deepEqual(rawOptionWarnings(['--privileged', '--privileged=0']), []);
+    assert.equal(rawOptionWarnings(['--privileged=false', '--privileged']).length, 1);
+  });
+});
