@@ -15,9 +15,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { quote as shellQuote } from 'shell-quote';
 import { formatError, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
+import { quoteWords } from '../quote.js';
 import { gatherHostFacts, findBinaries } from '../host/facts.js';
 import { parseCommandLine, splitShellWords } from '../options/parse.js';
 import { optionGroups, optionTable, xserverOptionNames } from '../options/table.js';
@@ -242,7 +242,7 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
   } catch (error) {
     return { command: '', error: formatError(error, { debug: log.debugging }), warnings: [], notes: [] };
   }
-  const command = ['x11docker', ...argv].map(quoteWord).join(' ');
+  const command = quoteWords(['x11docker', ...argv]);
   try {
     const options = parseCommandLine(argv);
     if (options.help || options.version) return { command, warnings: [], notes: [] };
@@ -254,14 +254,6 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
     if (!(error instanceof X11DockerError)) throw error;
     return { command, error: formatError(error, { debug: log.debugging }), warnings: [], notes: [] };
   }
-}
-
-/**
- * Quotes one word for a POSIX shell with shell-quote, leaving plain words (letters, digits and
- * `@%+=:,./-`) unquoted so that the command line reads as a person would type it.
- */
-export function quoteWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : shellQuote([word]);
 }
 
 /** Ties a message to the first option of the table that it names (`--hostdisplay`), if any. */

@@ -15,6 +15,7 @@ import type { InitSystem, ServiceOptions } from '../options/services.js';
 import type { ImageConfig } from './image.js';
 import type { ContainerUser } from './userdb.js';
 import { bindMount } from './argv.js';
+import { quoteWord, quoteWords } from '../quote.js';
 
 /** Folder in the container for x11docker's launcher scripts. */
 export const LAUNCH_DIR = '/x11docker';
@@ -87,11 +88,6 @@ export interface ServicePlan {
   readonly files: readonly ServiceFile[];
   /** True when the command's exit code comes back through a file in {@link EXIT_DIR}. */
   readonly exitCodeFile: boolean;
-}
-
-/** Quotes one word for /bin/sh. */
-export function shQuote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /**
@@ -234,10 +230,10 @@ export function planServices(
     const start = `${LAUNCH_DIR}/start`;
     if (init === 'systemd' || init === 'openrc') {
       // systemd and OpenRC give services a clean environment: the command gets PID 1's (the container's) again
-      files.push({ path: `${LAUNCH_DIR}/start`, content: environmentStarter(init), mode: 0o755 }, { path: LAUNCH_RUN, content: `#!/bin/sh\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`, mode: 0o755 });
+      files.push({ path: `${LAUNCH_DIR}/start`, content: environmentStarter(init), mode: 0o755 }, { path: LAUNCH_RUN, content: `#!/bin/sh\nexec ${LAUNCH_ROOT} ${quoteWords(effective)}\n`, mode: 0o755 });
     } else {
       // (SysVinit gives its children /dev/console, which a container without a tty lacks: their output is lost)
-      const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec ${LAUNCH_ROOT} ${effective.map(shQuote).join(' ')}\n`;
+      const content = `#!/bin/sh\n# x11docker: the command, started by ${s.init}\nexec ${LAUNCH_ROOT} ${quoteWords(effective)}\n`;
       files.push({ path: start, content, mode: 0o755 });
     }
     args.push('--tmpfs=/run:exec,mode=755', '--tmpfs=/run/lock', `--stop-signal=${init === 'systemd' ? 'SIGRTMIN+3' : 'SIGTERM'}`);
@@ -375,7 +371,7 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
   }
   for (const command of s.runAsRoot) {
     // --runasroot: each command in its own shell, as root; a failure is reported, not fatal (as upstream)
-    lines.push(`sh -c ${shQuote(command)} || echo "x11docker note: --runasroot command failed with exit code $?: "${shQuote(command)} >&2`);
+    lines.push(`sh -c ${quoteWord(command)} || echo "x11docker note: --runasroot command failed with exit code $?: "${quoteWord(command)} >&2`);
   }
   const groupOpt = groups.length > 0 ? `--groups=${groups.join(',')}` : '--clear-groups';
   const run = `setpriv --reuid=${user.uid} --regid=${user.gid} ${groupOpt} --inh-caps=-all -- ${LAUNCH_USER} "$@"`;
@@ -384,7 +380,7 @@ function rootLauncher(s: ServiceOptions, user: ContainerUser, groups: number[], 
     return lines.join('\n');
   }
   lines.push(
-    `cd ${shQuote(workdir)} 2>/dev/null || cd ${shQuote(user.home)} 2>/dev/null || cd /`,
+    `cd ${quoteWord(workdir)} 2>/dev/null || cd ${quoteWord(user.home)} 2>/dev/null || cd /`,
     `${run} </dev/null`,
     'rc=$?',
     `echo "$rc" > ${EXIT_DIR}/code`,

@@ -1,19 +1,15 @@
 import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
 import { log } from '../log.js';
+import { quoteWords } from '../quote.js';
 
 /**
  * Every process x11docker starts goes through this module, so `--verbose` shows each command
  * with its duration (in ms) and `--debug` its result.
  */
 
-/** Quotes one argument for display in the log (never for execution: we pass argv arrays). */
-export function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Renders a command line for the log. */
+/** Renders a command line for the log, shell-quoted (never for execution: we pass argv arrays). */
 export function formatCommand(file: string, args: readonly string[]): string {
-  return [file, ...args].map(quoteArg).join(' ');
+  return quoteWords([file, ...args]);
 }
 
 /**

@@ -15,6 +15,10 @@ import type { HostResources } from '../../src/host/resources.js';
 import { gatherHostResources } from '../../src/host/resources.js';
 import { xPaths } from '../../src/xserver/display.js';
 import { X11DockerError } from '../../src/errors.js';
+import { wordsIn } from './shell-words.js';
+
+/** The command of a launcher's `exec LAUNCH_ROOT ...` line, as /bin/sh reads it. */
+const launched = (script: string): string[] => wordsIn('sh', script.split('\n').find((l) => l.startsWith(`exec ${LAUNCH_ROOT} `))!.slice(`exec ${LAUNCH_ROOT} `.length));
 
 const alice: HostUser = { name: 'alice', uid: 1000, gid: 1000, groupName: 'alice', home: '/home/alice' };
 const noResources: HostResources = { dri: [], nvidia: [] };
@@ -82,7 +86,7 @@ describe('init systems', () => {
       assert.ok(options(a).some((x) => x.startsWith('--mount=type=bind,source=/home/alice/.cache/x11docker/abc123def456/exit,target=' + EXIT_DIR)));
       assert.deepEqual(after(a), ['img']);
       const start = p.container!.services.files.find((f) => f.path === '/x11docker/start')!;
-      assert.ok(start.content.includes(`exec ${LAUNCH_ROOT} '/entry' 'xterm' 'it'\\''s'`), start.content);
+      assert.deepEqual(launched(start.content), ['/entry', 'xterm', "it's"]);
       const root = p.container!.services.files.find((f) => f.path === LAUNCH_ROOT)!;
       assert.ok(root.content.includes('setpriv --reuid=1000 --regid=1000 --clear-groups'), root.content);
       assert.ok(p.warnings.some((w) => w.includes(`--${init}`) && w.includes('capabilities')));
@@ -109,7 +113,7 @@ describe('init systems', () => {
       assert.match(file('/etc/systemd/system/x11docker.service'), /ExecStart=\/x11docker\/start\n[^]*FailureAction=exit|FailureAction=exit[^]*ExecStart=\/x11docker\/start/);
       assert.match(file(SYSTEMD_PID1), /exec "\$f" --unit=x11docker.service/);
       assert.ok(file('/x11docker/start').includes('/proc/1/environ'));
-      assert.ok(file(LAUNCH_RUN).includes(`exec ${LAUNCH_ROOT} '/entry' 'xterm' 'it'\\''s'`), file(LAUNCH_RUN));
+      assert.deepEqual(launched(file(LAUNCH_RUN)), ['/entry', 'xterm', "it's"]);
       assert.ok(file(LAUNCH_ROOT).includes('setpriv --reuid=1000 --regid=1000'));
       assert.ok(p.warnings.some((w) => w.includes('--systemd') && w.includes('/sys/fs/cgroup/systemd')));
       assert.equal(p.container!.services.exitCodeFile, true);
