@@ -18,7 +18,9 @@ import { planServices, type ServicePlan } from './services.js';
 import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionWarnings } from './raw-warnings.js';
+import { rawOptionNotes, rawOptionWarnings } from './raw-warnings.js';
+import { chooseContainerUser } from './container-user.js';
+import { planLimits } from './limits.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
 
 /** Default screen size of a new X server, in pixels. */
@@ -136,13 +138,12 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     const user = chooseContainerUser(options, host, warnings);
     const extras = planContainerExtras(options, host, user, warnings, notes);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
-    const raw = options.raw;
-    if (network === 'host' || raw.values('--network').includes('host')) {
+    if (network === 'host' || options.raw.values('--network').includes('host')) {
       warnings.push(
         'Option --hostnet / --network=host: the container shares the host network stack. Severe reduction of container isolation: ' +
           'it reaches host services on localhost, the host dbus and the abstract X sockets of your displays.',
       );
-    } else if (network !== 'none' && !raw.has('--network')) {
+    } else if (network !== 'none' && !options.raw.has('--network')) {
       warnings.push(`Option --network${options.network ? `=${options.network}` : ''}: the container has network access.`);
     }
     const integration = planIntegration(options, host, network, warnings, notes);
@@ -157,20 +158,18 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
       network,
       engineArgs: options.engineArgs,
-      raw,
-      readOnlyRootfs: raw.has('--read-only'),
+      raw: options.raw,
+      readOnlyRootfs: options.raw.has('--read-only'),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, raw) : undefined,
-      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.raw) : undefined,
+      sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
-    for (const [flag, ours] of overridable) {
-      if (raw.has(flag)) notes.push(`docker run option ${flag} after '--' replaces x11docker's ${ours}.`);
-    }
-    warnings.push(...rawOptionWarnings(raw));
+    notes.push(...rawOptionNotes(options.raw));
+    warnings.push(...rawOptionWarnings(options.raw));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -246,62 +245,6 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
   return { driver, reason };
 }
 
-/**
- * The container user: the host user by default; `--user=root`, `--user=NAME` (a host account) or
- * `--user=UID[:GID]` otherwise, with upstream's warnings.
- */
-function chooseContainerUser(options: Options, host: HostFacts, warnings: string[]): ContainerUser {
-  const shell = '/bin/sh';
-  const fromHost = (u: HostUser): ContainerUser =>
-    u.uid === 0
-      ? { name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root', shell }
-      : { name: u.name, uid: u.uid, gid: u.gid, groupName: u.groupName, home: `/home/${u.name}`, shell };
-  const spec = options.user;
-  const hostIds = [host.hostUser.name, String(host.hostUser.uid), `${host.hostUser.uid}:${host.hostUser.gid}`];
-  if (spec === undefined || hostIds.includes(spec) || spec.toUpperCase() === 'RETAIN') {
-    if (host.hostUser.uid === 0) {
-      warnings.push('x11docker runs as root and found no other host user, so the container user is root. Use --hostuser=USER to run as a normal user.');
-    }
-    return fromHost(host.hostUser);
-  }
-  if (spec === 'root' || spec === '0' || spec === '0:0') {
-    warnings.push(
-      'Option --user=root: the container command runs as root. Its capabilities are dropped and no-new-privileges is set, ' +
-        'but root in a container is still more dangerous if it breaks out.',
-    );
-    return fromHost({ name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root' });
-  }
-  const numeric = /^(\d+)(?::(\d+))?$/.exec(spec);
-  if (numeric) {
-    const uid = Number(numeric[1]);
-    const gid = numeric[2] !== undefined ? Number(numeric[2]) : uid;
-    if (uid === 0) {
-      warnings.push(`Option --user=${spec}: the container command runs as root (uid 0). Its capabilities are dropped and no-new-privileges is set, but root in a container is still more dangerous if it breaks out.`);
-      return { name: 'root', uid: 0, gid, groupName: gid === 0 ? 'root' : `group${gid}`, home: '/root', shell };
-    }
-    if (uid === host.hostUser.uid) {
-      // the host user's own uid with another group: keep its name and HOME
-      warnings.push(`Option --user=${spec}: the container user is your host user with gid ${gid} instead of ${host.hostUser.gid}; files it writes to shared folders belong to group ${gid}.`);
-      return { ...fromHost(host.hostUser), gid, groupName: gid === host.hostUser.gid ? host.hostUser.groupName : `group${gid}` };
-    }
-    warnings.push(`Option --user=${spec}: the container user (uid ${uid}, gid ${gid}) is not your host user; files it writes to shared folders belong to uid ${uid}.`);
-    return { name: `user${uid}`, uid, gid, groupName: `group${gid}`, home: `/home/user${uid}`, shell };
-  }
-  if (!host.namedUser) {
-    throw new X11DockerError(`Option --user=${spec}: no host user '${spec}'. Give an existing user name, root, or UID:GID.`);
-  }
-  warnings.push(`Option --user=${spec}: the container user is not your host user ${host.hostUser.name}.`);
-  return fromHost(host.namedUser);
-}
-
-/** Our `docker run` defaults that a raw option after `--` replaces: [its flag (any spelling counts), what we drop]. */
-const overridable: ReadonlyArray<readonly [string, string]> = [
-  ['--network', '--network=none'],
-  ['--name', '--name'],
-  ['--workdir', '--workdir'],
-  ['--user', "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
-];
-
 /** A file or folder x11docker puts into the container (as `docker cp` would write it). */
 export interface RootfsEntry {
   /** Absolute path in the container. */
@@ -376,27 +319,6 @@ export function runtimeDirExtras(
 export function localDisplayNumber(display: string | undefined): number | undefined {
   const m = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display ?? '');
   return m ? Number(m[1]) : undefined;
-}
-
-/** docker's smallest memory limit (6 MiB), in bytes. */
-const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
-
-/**
- * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
- * @param factor 0 < factor <= 1.
- * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
- * @param raw the raw options after `--`: their `--cpus` / `--memory` win, and the note says so.
- * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
- */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], raw?: RawOptions): { cpus: number; memoryBytes: number } | undefined {
-  if (!host.cpus || !host.freeMemory) return undefined;
-  const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
-  const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
-  // raw --cpus / --memory after -- win (containerCreateArgs leaves ours out then)
-  const cpuText = raw?.has('--cpus') ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
-  const memoryText = raw?.has('--memory') ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
-  notes.push(`Option --limit=${factor}: the container may use ${cpuText} and ${memoryText}.`);
-  return { cpus, memoryBytes };
 }
 
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */

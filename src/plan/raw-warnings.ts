@@ -44,3 +44,20 @@ export function rawOptionWarnings(raw: RawOptions): string[] {
   }
   return warnings;
 }
+
+/** Our `docker run` defaults that a raw option after `--` replaces: [its flag (any spelling counts), what we drop]. */
+const overridable: ReadonlyArray<readonly [string, string]> = [
+  ['--network', '--network=none'],
+  ['--name', '--name'],
+  ['--workdir', '--workdir'],
+  ['--user', "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
+];
+
+/**
+ * @param raw the options after `--`, parsed.
+ * @returns one note per x11docker default that a raw option replaces (`--network`, `--name`,
+ *   `--workdir`, `--user`), in any of the option's spellings.
+ */
+export function rawOptionNotes(raw: RawOptions): string[] {
+  return overridable.filter(([flag]) => raw.has(flag)).map(([flag, ours]) => `docker run option ${flag} after '--' replaces x11docker's ${ours}.`);
+}
