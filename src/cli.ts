@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { EXIT_X11DOCKER_ERROR, X11DockerError } from './errors.js';
-import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
-import { imageNotFoundHint } from './options/persistence.js';
-import { planSession } from './plan/plan.js';
-import { Engine } from './run/engine.js';
-import { Session } from './run/session.js';
+import { startParsed } from './api.js';
 import { runCleanup } from './run/cleanup.js';
 
 /**
@@ -50,24 +46,39 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.cleanup) return runCleanup(options.backend);
+  if (options.gui !== undefined) {
+    try {
+      return await (await import('./gui/main.js')).runGui(options.gui);
+    } catch (error) {
+      return fail(error);
+    }
+  }
+  // signals end the session; the session undoes what it made and exits with 128 + the signal
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return; // already ending; the undo is under way
+    log.info(`received ${signal}, ending the session`);
+    controller.abort(signal);
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    if (options.gui !== undefined) return await (await import('./gui/main.js')).runGui(options.gui);
-    const engine = new Engine(options.backend);
-    // read-only look-ups, done concurrently
-    const [facts, imageConfig, engineSecurity] = await Promise.all([
-      gatherHostFacts(options),
-      options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
-      options.image ? engine.security() : undefined,
-    ]);
-    const host = { ...facts, engine: engineSecurity };
-    const plan = planSession(options, host, imageConfig);
-    for (const n of plan.notes) log.note(n);
-    for (const w of plan.warnings) log.warning(w);
-    return await new Session(plan, host, engine).run();
+    const session = await startParsed(options, controller.signal);
+    // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
+    process.stdout.on('error', () => undefined);
+    if (session.plan.showenv) process.stdout.write(`${Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    if (session.htmlUrl) process.stdout.write(`HTML_URL=${session.htmlUrl}\n`);
+    return await session.exited;
   } catch (error) {
+    // a stop by a signal is no error to report: its exit code says it
+    if (controller.signal.aborted && error instanceof X11DockerError) return error.exitCode;
     return fail(error);
+  } finally {
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
+
+/** The signals that end a session (Ctrl-C, kill, a closed terminal). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function fail(error: unknown): number {
   if (error instanceof X11DockerError) {

@@ -11,12 +11,14 @@ export class X11DockerError extends Error {
 
   /**
    * @param message one line for the user: what is wrong and how to fix it.
-   * @param exitCode process exit code (default 64, upstream's code for x11docker errors).
+   * @param options process exit code (default 64, upstream's code for x11docker errors), or
+   *   `{ exitCode, cause }` with the error that led to this one.
    */
-  constructor(message: string, exitCode = EXIT_X11DOCKER_ERROR) {
-    super(message);
+  constructor(message: string, options: number | { readonly exitCode?: number; readonly cause?: unknown } = {}) {
+    const o = typeof options === 'number' ? { exitCode: options } : options;
+    super(message, o.cause === undefined ? undefined : { cause: o.cause });
     this.name = 'X11DockerError';
-    this.exitCode = exitCode;
+    this.exitCode = o.exitCode ?? EXIT_X11DOCKER_ERROR;
   }
 }
 

@@ -294,7 +294,7 @@ function dependencies() {
   const servers = Object.values(xserverDrivers).map((d) => ({
     option: `--${d.name}`,
     binary: d.binary ?? null,
-    what: d.binary ? `runs ${d.binary}` : d.sharesHostDisplay ? 'uses your display' : 'starts no display server',
+    what: d.binary ? `runs ${d.binary}` : d.source === 'shared' ? 'uses your display' : 'starts no display server',
     pkg: d.debianPackage ?? null,
     installed: d.binary ? findBinaries([d.binary], path).has(d.binary) : true,
   }));

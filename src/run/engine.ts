@@ -8,6 +8,7 @@ import { X11DockerError } from '../errors.js';
 import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import { run, start } from './spawn.js';
+import { waitUntil } from './wait.js';
 
 /** A file or folder to put into a container before it starts. */
 export type ContainerFile = RootfsEntry;
@@ -165,12 +166,10 @@ export class Engine {
     if (!ended && graceMs > 0) await this.stop(id, graceMs);
     // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
     if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', '--volumes', id]);
-    const deadline = Date.now() + timeoutMs;
-    while (!(await gone())) {
-      if (Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', '--volumes', id]);
-    }
+    // the engine's own removal first; after half the time, rm --force again
+    const half = Date.now() + timeoutMs / 2;
+    const removed = async () => (Date.now() > half && (await this.cli(['rm', '--force', '--volumes', id])), await gone());
+    await waitUntil(removed, { what: `removal of container ${id.slice(0, 12)}`, timeoutMs, intervalMs: 25 }).catch(() => undefined);
   }
 
   /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { CONTAINER_XAUTHORITY, containerCreateArgs, planSession, type SessionPlan, type SessionRuntime } from '../../src/plan/plan.js';
-import { localDisplayNumber } from '../../src/plan/plan.js';
+import { localDisplayNumber } from '../../src/plan/choose.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import { findBinaries, type HostFacts, type HostUser } from '../../src/host/facts.js';
 import { xPaths } from '../../src/xserver/display.js';
@@ -103,7 +103,7 @@ describe('X server choice', () => {
   test('--hostdisplay warns about bad isolation', () => {
     const p = plan(['--hostdisplay', 'img']);
     assert.equal(p.driver.name, 'hostdisplay');
-    assert.equal(p.driver.sharesHostDisplay, true);
+    assert.equal(p.driver.source, 'shared');
     const w = p.warnings.find((x) => x.includes('--hostdisplay'));
     assert.ok(w, p.warnings.join('|'));
     assert.match(w, /keylogging/);
@@ -363,7 +363,7 @@ describe('localDisplayNumber (X11 display names)', () => {
 describe('messages that name the right option', () => {
   test('--html without Xvfb names --html; --clipboard with --nothing is a note, not the sharing warning', () => {
     const noXvfb = new Set(['Xephyr', 'xauth', 'docker', 'x11vnc', 'websockify', 'xdpyinfo']);
-    assert.throws(() => plan(['--html', 'img'], hostFacts({ binaries: noXvfb })), /Option --html runs the app on Xvfb: it needs Xvfb/);
+    assert.throws(() => plan(['--html', 'img'], hostFacts({ binaries: noXvfb })), /Option --html runs the app on Xvfb: --xvfb needs Xvfb/);
     const p = plan(['--nothing', '--clipboard', 'img']);
     assert.ok(!p.warnings.some((w) => w.includes('--clipboard')), p.warnings.join('\n'));
     assert.ok(p.notes.some((n) => n.includes('--clipboard has no effect with --nothing')));
