@@ -67,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.on('error', () => undefined);
     if (session.plan.showenv) process.stdout.write(`${Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
     if (session.htmlUrl) process.stdout.write(`HTML_URL=${session.htmlUrl}\n`);
+    if (!session.plan.container && !session.plan.exe) log.note(`${session.description} Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     return await session.exited;
   } catch (error) {
     // a stop by a signal is no error to report: its exit code says it

@@ -7,6 +7,7 @@ import tar from 'tar-stream';
 import { X11DockerError } from '../errors.js';
 import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
+import type { InspectedMount } from '../plan/covered.js';
 import { run, start } from './spawn.js';
 import { waitUntil } from './wait.js';
 
@@ -128,6 +129,21 @@ export class Engine {
       heldStderr: () => Buffer.concat(held?.splice(0) ?? []).toString('utf8'),
       flushStderr: flush,
     };
+  }
+
+  /**
+   * A created container's mounts as the engine reports them (`container inspect` `.Mounts`).
+   * @throws X11DockerError when they cannot be read: x11docker does not write into a container
+   *   whose mounts it cannot see.
+   */
+  async mounts(id: string): Promise<InspectedMount[]> {
+    const r = await this.cli(['container', 'inspect', '--format', '{{json .Mounts}}', id]);
+    try {
+      if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
+      return (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
+    } catch (error) {
+      throw new X11DockerError(`${this.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
+    }
   }
 
   /**

@@ -41,6 +41,8 @@ export interface RunningSession {
   readonly env: Readonly<Record<string, string>>;
   /** `--html`: the browser view's URL (password in the fragment). */
   readonly htmlUrl?: string;
+  /** What runs, in one line: `X server :5 (--xephyr) is running.` (the driver's own words). */
+  readonly description: string;
   /**
    * Resolves with the exit code once everything is undone: the command's, 0 when the user
    * closed the display's window, 130/143/129 when stopped by SIGINT/SIGTERM (or `stop()`)/SIGHUP.
@@ -89,11 +91,10 @@ export class Session {
       app?.ended.catch(() => undefined); // awaited in the end race
       const helpers = html ? [await html] : [];
       throwIfStopped(stop);
-      if (!app) log.note(`${plan.driver.describe(display)} Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
       const exited = firstEnd(stop, display, app, helpers.map((h) => h.died))
         .then((end) => this.exitCode(end, display, app))
         .finally(() => undo.disposeAsync());
-      return { id: plan.sessionId, display: display.display, env: display.env, htmlUrl: helpers[0]?.url, exited };
+      return { id: plan.sessionId, display: display.display, env: display.env, htmlUrl: helpers[0]?.url, description: plan.driver.describe(display), exited };
     } catch (error) {
       await undo.disposeAsync();
       throw stop.aborted ? stoppedError(stop.reason as StopReason, error) : error;

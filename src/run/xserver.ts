@@ -183,8 +183,8 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     } else if (r.kind === 'path' || r.kind === 'x11') {
       const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, { cookie: how.cookie }, 2000)) === undefined;
       waitUntil(check, { what: `${spec.binary} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
-    } else {
-      resolve('ready');
+    } else if (child.pid !== undefined) {
+      resolve('ready'); // started is enough; a binary that could not be spawned has no pid and ends at once
     }
   });
   const outcome: 'ready' | 'exited' | 'timeout' | 'locked' = lockTaken ? await ready : 'locked';

@@ -369,3 +369,21 @@ describe('messages that name the right option', () => {
     assert.ok(p.notes.some((n) => n.includes('--clipboard has no effect with --nothing')));
   });
 });
+
+describe('--gpu through planSession (not only chooseDisplay)', () => {
+  test('a single application with --gpu picks an Xwayland-based server and says so', () => {
+    const p = plan(['--gpu', 'img'], hostFacts({ binaries: new Set(['xpra', 'Xvfb', 'weston', 'Xwayland', 'Xephyr', 'docker']) }));
+    assert.equal(p.driver.name, 'xpra-xwayland');
+    assert.ok(p.notes.some((n) => /^Using X server option --xpra-xwayland \(--gpu, single application/.test(n)), p.notes.join('\n'));
+  });
+  test('--gpu --desktop picks --weston-xwayland', () => {
+    const p = plan(['--gpu', '--desktop', 'img'], hostFacts({ binaries: new Set(['weston', 'Xwayland', 'Xephyr', 'docker']) }));
+    assert.equal(p.driver.name, 'weston-xwayland');
+  });
+  test('--gpu with --wayland sets the toolkits\' GPU variables too', () => {
+    const withGpu = envOf(createArgs(['--gpu', '--weston', '--waylandenv', 'img'], hostFacts({ binaries: new Set(['weston', 'docker']) })));
+    const without = envOf(createArgs(['--weston', '--waylandenv', 'img'], hostFacts({ binaries: new Set(['weston', 'docker']) })));
+    assert.ok(withGpu.includes('ELM_ACCEL=opengl') && withGpu.includes('ECORE_EVAS_ENGINE=wayland_egl'), withGpu.join(' '));
+    assert.ok(without.includes('ELM_ACCEL=none'), without.join(' '));
+  });
+});
