@@ -369,3 +369,58 @@ describe('messages that name the right option', () => {
     assert.ok(p.notes.some((n) => n.includes('--clipboard has no effect with --nothing')));
   });
 });
+
+describe('--hostdisplay with --gpu or --clipboard: trusted cookie and --ipc=host (upstream)', () => {
+  /** The warnings of a plan that mention `text`. */
+  const warningsWith = (p: SessionPlan, text: string) => p.warnings.filter((w) => w.includes(text));
+
+  for (const option of ['--gpu', '--clipboard']) {
+    test(`--hostdisplay ${option}: a trusted cookie, --ipc=host once, and upstream's warning instead of the untrusted one`, () => {
+      const p = plan(['--hostdisplay', option, 'img']);
+      assert.equal(p.trustedHostCookie, true);
+      const args = containerCreateArgs(p, runtime(5));
+      assert.deepEqual(args.filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+      const [w, ...more] = warningsWith(p, 'Option --hostdisplay');
+      assert.equal(more.length, 0, p.warnings.join('\n'));
+      for (const text of [':5', `With ${option} `, 'trusted cookie', '--ipc=host', 'MIT-SHM', 'no protection against X security leaks', 'Keylogging', 'remote control']) {
+        assert.ok(w!.includes(text), `${JSON.stringify(w)} does not mention ${text}`);
+      }
+      assert.ok(!w!.includes('untrusted'), w);
+      assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+    });
+  }
+
+  test('--hostdisplay --gpu --clipboard --hostipc names both reasons and sets --ipc=host once', () => {
+    const p = plan(['--hostdisplay', '--gpu', '--clipboard', '--hostipc', 'img']);
+    assert.deepEqual(containerCreateArgs(p, runtime(5)).filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /With --gpu and --clipboard the container gets a trusted cookie/);
+    assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+  });
+
+  test('--hostdisplay alone keeps the untrusted cookie and the private IPC namespace', () => {
+    const p = plan(['--hostdisplay', 'img']);
+    assert.equal(p.trustedHostCookie, false);
+    assert.ok(!containerCreateArgs(p, runtime(5)).some((a) => a.startsWith('--ipc')));
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /reduced with an untrusted cookie/);
+    assert.equal(warningsWith(p, '--hostipc').length, 0, p.warnings.join('\n'));
+  });
+
+  test('a new X server with --gpu or --clipboard gets neither a trusted host cookie nor --ipc=host', () => {
+    const host = hostFacts({ binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'xclip']) });
+    for (const argv of [['--xephyr', '--gpu'], ['--xvfb', '--gpu'], ['--xephyr', '--clipboard']]) {
+      const p = plan([...argv, 'img'], host);
+      assert.equal(p.trustedHostCookie, false, argv.join(' '));
+      assert.ok(!containerCreateArgs(p, runtime()).some((a) => a.startsWith('--ipc')), argv.join(' '));
+      assert.equal(warningsWith(p, 'trusted cookie').length, 0, p.warnings.join('\n'));
+    }
+  });
+
+  test('--xonly --hostdisplay --gpu: the trusted cookie, and no IPC namespace named (no container)', () => {
+    const p = planSession(parseCommandLine(['--xonly', '--hostdisplay', '--gpu']), hostFacts());
+    assert.equal(p.trustedHostCookie, true);
+    assert.equal(p.container, undefined);
+    const w = warningsWith(p, 'Option --hostdisplay')[0]!;
+    assert.match(w, /trusted cookie/);
+    assert.doesNotMatch(w, /--ipc=host/);
+  });
+});
