@@ -133,6 +133,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const hostAccess = driver.sharesHostDisplay ? planHostDisplayAccess(options, host.display!) : undefined;
   if (hostAccess) warnings.push(hostAccess.warning);
+  if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);

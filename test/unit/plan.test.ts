@@ -424,3 +424,14 @@ describe('--hostdisplay with --gpu or --clipboard: trusted cookie and --ipc=host
     assert.doesNotMatch(w, /--ipc=host/);
   });
 });
+
+describe('--gpu on a display whose GLX does not work', () => {
+  test('--nxagent --gpu notes that OpenGL applications fail on nxagent and names servers where they work; --xephyr --gpu does not', () => {
+    const host = hostFacts({ binaries: new Set(['nxagent', 'Xephyr', 'xauth', 'docker']) });
+    const n = plan(['--nxagent', '--gpu', 'img'], host).notes.find((x) => x.includes('Option --gpu with --nxagent'));
+    assert.ok(n, 'no note about GLX on nxagent');
+    assert.match(n, /GLX extension is version 1\.2.*OpenGL applications do not start.*Use --xpra, --xephyr or --weston-xwayland/);
+    assert.ok(!plan(['--nxagent', 'img'], host).notes.some((x) => x.includes('GLX')));
+    assert.ok(!plan(['--xephyr', '--gpu', 'img'], host).notes.some((x) => x.includes('GLX')));
+  });
+});
