@@ -17,6 +17,7 @@ import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { rawOptionWarnings } from './raw-options.js';
+import { planHostDisplayAccess } from './hostdisplay.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -79,6 +80,12 @@ export interface SessionPlan {
   /** The X server driver chosen, and why (one line for the log). */
   readonly driver: XServerDriver;
   readonly driverReason: string;
+  /**
+   * `--hostdisplay` with `--gpu` or `--clipboard`: the container gets a trusted cookie for the
+   * user's display (not an untrusted one) and the host IPC namespace, as upstream
+   * (plan/hostdisplay.ts). False for every other display option.
+   */
+  readonly trustedHostCookie: boolean;
   /** `--desktop`, `--fullscreen`, `--clipboard` as the display driver sees them. */
   readonly desktop: boolean;
   readonly fullscreen: boolean;
@@ -108,11 +115,6 @@ export interface SessionPlan {
   readonly displaySettings: DisplaySettings;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
   readonly html?: HtmlBind;
-  /**
-   * `--hostdisplay` with `--gpu` or `--clipboard`: the container gets the user's trusted cookie
-   * instead of an untrusted one (upstream: GLX and MIT-SHM need it; no protection is left).
-   */
-  readonly trustedHostCookie: boolean;
   /** Isolation warnings, printed before anything starts. */
   readonly warnings: readonly string[];
   /** Notes, printed before anything starts. */
@@ -131,6 +133,9 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const notes = [...options.notes];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
+  const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
+  if (hostAccess) warnings.push(hostAccess.warning);
+  if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
@@ -168,7 +173,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
-      services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
+      // --hostdisplay's trusted cookie brings --hostipc along, as upstream
+      services: planServices(hostAccess?.hostIpc ? { ...options.services, hostipc: true } : options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
@@ -186,6 +192,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     pid: host.pid,
     driver,
     driverReason: reason,
+    trustedHostCookie: hostAccess?.trustedCookie ?? false,
     desktop: options.desktop,
     fullscreen: options.fullscreen,
     clipboard: options.clipboard,
@@ -201,7 +208,6 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     sessionDir: join(cacheDir, host.sessionId),
     container,
     html: options.html,
-    trustedHostCookie: driver.source === 'shared' && driver.gives === 'x11' && (options.services.gpu || options.clipboard),
     displaySettings,
     warnings,
     notes,
@@ -235,13 +241,7 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     // --html picks Xvfb itself: name the option the user gave
     throw new X11DockerError(options.html !== undefined ? `Option --html runs the app on Xvfb: ${why.message}` : why.message);
   }
-  if (driver.source === 'shared' && driver.gives === 'x11') {
-    warnings.push(
-      `Option --hostdisplay shares your display ${host.display} with the container instead of running a second X server. ` +
-        'Bad container isolation: X security leaks like keylogging and remote host control are possible. ' +
-        'Danger of abuse is reduced with an untrusted cookie, but do not rely on this. Use --xephyr for isolation.',
-    );
-  }
+  // a shared display's warning comes from planHostDisplayAccess: it depends on --gpu and --clipboard
   return { driver, reason: choice.reason };
 }
 

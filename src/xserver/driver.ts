@@ -225,6 +225,11 @@ export interface DisplayDriver {
    * (private to the session folder; the container never sees it).
    */
   readonly hostCookieInServerAuth?: boolean;
+  /**
+   * Why OpenGL (GLX) clients fail on this display, if they do whatever the container has
+   * (nxagent); the plan notes it with `--gpu`.
+   */
+  readonly glxUnusable?: string;
   /** Visible on the user's desktop (a screenshot of the user's display shows it). */
   readonly visible: boolean;
   /** Can show single windows seamlessly on the user's desktop. */

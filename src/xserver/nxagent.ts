@@ -24,6 +24,9 @@ export const nxagent: DisplayDriver = {
   // nxagent authenticates to the user's display with the -auth file (upstream x11docker adds the
   // host cookie there too); XAUTHORITY is not read for that connection
   hostCookieInServerAuth: true,
+  // measured with nxagent 3.5.99.26 and Mesa 22.3 (glxinfo -B); nx-libs issue #76
+  glxUnusable:
+    "nxagent's GLX extension is version 1.2, on which Mesa's libGL fails (X error GLXUnsupportedPrivateRequest): OpenGL applications do not start on it",
   visible: true,
   seamless: true,
   describe: describeXServer('nxagent'),

@@ -387,3 +387,69 @@ describe('--gpu through planSession (not only chooseDisplay)', () => {
     assert.ok(without.includes('ELM_ACCEL=none'), without.join(' '));
   });
 });
+
+describe('--hostdisplay with --gpu or --clipboard: trusted cookie and --ipc=host (upstream)', () => {
+  /** The warnings of a plan that mention `text`. */
+  const warningsWith = (p: SessionPlan, text: string) => p.warnings.filter((w) => w.includes(text));
+
+  for (const option of ['--gpu', '--clipboard']) {
+    test(`--hostdisplay ${option}: a trusted cookie, --ipc=host once, and upstream's warning instead of the untrusted one`, () => {
+      const p = plan(['--hostdisplay', option, 'img']);
+      assert.equal(p.trustedHostCookie, true);
+      const args = containerCreateArgs(p, runtime(5));
+      assert.deepEqual(args.filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+      const [w, ...more] = warningsWith(p, 'Option --hostdisplay');
+      assert.equal(more.length, 0, p.warnings.join('\n'));
+      for (const text of [':5', `With ${option} `, 'trusted cookie', '--ipc=host', 'MIT-SHM', 'no protection against X security leaks', 'Keylogging', 'remote control']) {
+        assert.ok(w!.includes(text), `${JSON.stringify(w)} does not mention ${text}`);
+      }
+      assert.ok(!w!.includes('untrusted'), w);
+      assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+    });
+  }
+
+  test('--hostdisplay --gpu --clipboard --hostipc names both reasons and sets --ipc=host once', () => {
+    const p = plan(['--hostdisplay', '--gpu', '--clipboard', '--hostipc', 'img']);
+    assert.deepEqual(containerCreateArgs(p, runtime(5)).filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /With --gpu and --clipboard the container gets a trusted cookie/);
+    assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+  });
+
+  test('--hostdisplay alone keeps the untrusted cookie and the private IPC namespace', () => {
+    const p = plan(['--hostdisplay', 'img']);
+    assert.equal(p.trustedHostCookie, false);
+    assert.ok(!containerCreateArgs(p, runtime(5)).some((a) => a.startsWith('--ipc')));
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /reduced with an untrusted cookie/);
+    assert.equal(warningsWith(p, '--hostipc').length, 0, p.warnings.join('\n'));
+  });
+
+  test('a new X server with --gpu or --clipboard gets neither a trusted host cookie nor --ipc=host', () => {
+    const host = hostFacts({ binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'xclip']) });
+    for (const argv of [['--xephyr', '--gpu'], ['--xvfb', '--gpu'], ['--xephyr', '--clipboard']]) {
+      const p = plan([...argv, 'img'], host);
+      assert.equal(p.trustedHostCookie, false, argv.join(' '));
+      assert.ok(!containerCreateArgs(p, runtime()).some((a) => a.startsWith('--ipc')), argv.join(' '));
+      assert.equal(warningsWith(p, 'trusted cookie').length, 0, p.warnings.join('\n'));
+    }
+  });
+
+  test('--xonly --hostdisplay --gpu: the trusted cookie, and no IPC namespace named (no container)', () => {
+    const p = planSession(parseCommandLine(['--xonly', '--hostdisplay', '--gpu']), hostFacts());
+    assert.equal(p.trustedHostCookie, true);
+    assert.equal(p.container, undefined);
+    const w = warningsWith(p, 'Option --hostdisplay')[0]!;
+    assert.match(w, /trusted cookie/);
+    assert.doesNotMatch(w, /--ipc=host/);
+  });
+});
+
+describe('--gpu on a display whose GLX does not work', () => {
+  test('--nxagent --gpu notes that OpenGL applications fail on nxagent and names servers where they work; --xephyr --gpu does not', () => {
+    const host = hostFacts({ binaries: new Set(['nxagent', 'Xephyr', 'xauth', 'docker']) });
+    const n = plan(['--nxagent', '--gpu', 'img'], host).notes.find((x) => x.includes('Option --gpu with --nxagent'));
+    assert.ok(n, 'no note about GLX on nxagent');
+    assert.match(n, /GLX extension is version 1\.2.*OpenGL applications do not start.*Use --xpra, --xephyr or --weston-xwayland/);
+    assert.ok(!plan(['--nxagent', 'img'], host).notes.some((x) => x.includes('GLX')));
+    assert.ok(!plan(['--xephyr', '--gpu', 'img'], host).notes.some((x) => x.includes('GLX')));
+  });
+});
