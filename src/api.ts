@@ -84,23 +84,32 @@ export function toCommandLine(options: SessionOptions): string[] {
  * application. Notes and warnings go to stderr, as with the CLI (`quiet: true` keeps only errors).
  * @param options what to run, see {@link SessionOptions}.
  * @param control `signal`: aborting it ends the session like `stop()` (during the start, the
- *   start is undone and rejects).
+ *   start is undone and rejects); `output`: where the application's output goes.
  * @returns the running session.
  * @throws X11DockerError (exit code 64) for bad options, a missing image or server, or a failed
  *   start; nothing is left behind then.
  */
-export async function startSession(options: SessionOptions, control: { readonly signal?: AbortSignal } = {}): Promise<StartedSession> {
-  return startParsed(parseCommandLine(toCommandLine(options)), control.signal);
+export async function startSession(options: SessionOptions, control: SessionControl = {}): Promise<StartedSession> {
+  return startParsed(parseCommandLine(toCommandLine(options)), control);
+}
+
+/** How a caller controls a session besides its options. */
+export interface SessionControl {
+  /** Aborting it (with a StopReason, e.g. `'SIGINT'`) ends the session like `stop()`. */
+  readonly signal?: AbortSignal;
+  /** Where the application's stdout and stderr go instead of the process's own. */
+  readonly output?: (chunk: Buffer) => void;
 }
 
 /**
  * Starts a session from parsed options (the CLI's path after its own checks of `--help`,
  * `--cleanup`, `--gui`).
  * @param options parsed options.
- * @param signal aborting it (with a StopReason, e.g. `'SIGINT'`) ends the session.
+ * @param control the stop signal and the application's output, see {@link SessionControl}.
  * @throws X11DockerError as {@link startSession}.
  */
-export async function startParsed(options: Options, signal?: AbortSignal): Promise<StartedSession> {
+export async function startParsed(options: Options, control: SessionControl = {}): Promise<StartedSession> {
+  const { signal } = control;
   log.setVerbosity(options.verbosity);
   const controller = new AbortController();
   const stop = (reason: StopReason) => {
@@ -121,7 +130,7 @@ export async function startParsed(options: Options, signal?: AbortSignal): Promi
   const plan = planSession(options, host, imageConfig);
   for (const n of plan.notes) log.note(n);
   for (const w of plan.warnings) log.warning(w);
-  const running = await new Session(plan, host, engine).start(controller.signal);
+  const running = await new Session(plan, host, engine, control.output).start(controller.signal);
   return {
     ...running,
     plan,

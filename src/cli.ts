@@ -62,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    const session = await startParsed(options, controller.signal);
+    const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);
     if (session.plan.showenv) process.stdout.write(`${Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);

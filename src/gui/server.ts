@@ -34,8 +34,6 @@ export interface GuiOptions {
   readonly host: string;
   /** TCP port; 0 (default) for a free one. */
   readonly port?: number;
-  /** Path of the x11docker CLI bundle to run sessions with (default: dist/x11docker.js). */
-  readonly cli?: string;
 }
 
 /** A running GUI server. */
@@ -44,7 +42,7 @@ export interface GuiServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Stops every session started from the page (SIGTERM, waits for their cleanup), then the server. */
+  /** Stops every session started from the page (waits until each is undone), then the server. */
   close(): Promise<void>;
 }
 
@@ -57,20 +55,10 @@ const tools: ReadonlyArray<{ binary: string; pkg: string; what: string }> = [
   { binary: 'podman', pkg: 'podman', what: 'container engine (--backend=podman)' },
   { binary: 'nerdctl', pkg: '(not in Debian)', what: 'container engine (--backend=nerdctl)' },
   { binary: 'xauth', pkg: 'xauth', what: 'untrusted cookies for --hostdisplay' },
-  { binary: 'xdpyinfo', pkg: 'x11-utils', what: 'checks cookies for --hostdisplay' },
   { binary: 'x11vnc', pkg: 'x11vnc', what: '--html: VNC server on the new display' },
   { binary: 'websockify', pkg: 'websockify', what: '--html: WebSocket bridge for the browser' },
   { binary: 'xdg-open', pkg: 'xdg-utils', what: 'opens this page in your browser' },
 ];
-
-/** Path of the CLI bundle next to this module (bundled) or above the tsc output. */
-export function cliPath(): string {
-  for (const rel of ['./x11docker.js', '../../x11docker.js', '../../../x11docker.js']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new X11DockerError('The x11docker CLI bundle (dist/x11docker.js) is missing. Run npm run build.');
-}
 
 /** Whether two tokens are equal, in time independent of where they differ. */
 export function tokenMatches(given: string | undefined, token: string): boolean {
@@ -87,8 +75,7 @@ export function tokenMatches(given: string | undefined, token: string): boolean 
 export async function startGui(options: GuiOptions): Promise<GuiServer> {
   const token = randomBytes(24).toString('base64url');
   const web = webDir();
-  const cli = options.cli ?? cliPath();
-  const sessions = new SessionList(cli);
+  const sessions = new SessionList();
   const imageConfigs = new Map<string, Promise<ImageConfig>>();
 
   const inspect = (backend: Engine['backend'], image: string): Promise<ImageConfig> => {

@@ -138,12 +138,13 @@ async function readOnlyFiles(plan: SessionPlan, engine: Engine, serviceFiles: re
  * that stdout carries only the environment line) and registers its gentle stop (SIGTERM, then
  * SIGKILL after {@link STOP_GRACE_MS}) while the X server still runs; a command that already
  * ended needs no stop.
+ * @param output where the command's output goes instead of our stdout and stderr.
  * @returns the running application: its exit code (the init system's launcher's record when an
  *   init system runs it), or the engine's one-line reason when it never started.
  */
-export function startSessionContainer(plan: SessionPlan, engine: Engine, undo: UndoStack, id: string): RunningApp {
+export function startSessionContainer(plan: SessionPlan, engine: Engine, undo: UndoStack, id: string, output?: (chunk: Buffer) => void): RunningApp {
   const c = plan.container!;
-  const attached = engine.startAttached(id, c.interactive, plan.showenv);
+  const attached = engine.startAttached(id, c.interactive, plan.showenv, output);
   undo.defer(`stop container ${id.slice(0, 12)}`, () => (attached.process.exitCode === null ? engine.stop(id, STOP_GRACE_MS) : undefined), 'container');
   const ended = attached.process.then(async (r) => {
     const code = r.exitCode ?? 1;

@@ -96,17 +96,20 @@ export class Engine {
    * can be reported as one x11docker line instead (see {@link AttachedContainer.heldStderr}).
    * @param interactive also attach stdin (`--interactive`: -i, or -i among the raw options).
    * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved, --showenv).
+   * @param output where the command's stdout and stderr go instead of ours (a front end that
+   *   shows each session's output).
    */
-  startAttached(id: string, interactive: boolean, stdoutToStderr = false): AttachedContainer {
+  startAttached(id: string, interactive: boolean, stdoutToStderr = false, output?: (chunk: Buffer) => void): AttachedContainer {
     const child = start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
       stdin: interactive ? 'inherit' : 'ignore',
-      stdout: stdoutToStderr ? 2 : 'inherit',
+      stdout: output ? 'pipe' : stdoutToStderr ? 2 : 'inherit',
       stderr: 'pipe',
       buffer: false,
     });
+    if (output) child.stdout?.on('data', output);
     let held: Buffer[] | undefined;
     let passing = false;
-    const pass = (chunk: Buffer) => void process.stderr.write(chunk);
+    const pass = output ?? ((chunk: Buffer) => void process.stderr.write(chunk));
     const flush = () => {
       passing = true;
       for (const c of held?.splice(0) ?? []) pass(c);

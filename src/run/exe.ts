@@ -27,19 +27,25 @@ export function exeEnv(base: NodeJS.ProcessEnv, display: Pick<SessionDisplay, 'e
 
 /**
  * Starts `--exe`'s command and registers its stop (SIGTERM, execa's SIGKILL after 2 s).
+ * @param output where its output goes instead of our stdout and stderr.
  * @returns the running application; its exit code is 127 when the command could not be started.
  */
-export function startExe(plan: SessionPlan, undo: UndoStack, display: SessionDisplay): RunningApp {
+export function startExe(plan: SessionPlan, undo: UndoStack, display: SessionDisplay, output?: (chunk: Buffer) => void): RunningApp {
   const [file, ...args] = plan.exe!;
   const app = start(file!, args, {
-    stdin: 'inherit',
-    stdout: plan.showenv ? 2 : 'inherit',
-    stderr: 'inherit',
+    stdin: output ? 'ignore' : 'inherit',
+    stdout: output ? 'pipe' : plan.showenv ? 2 : 'inherit',
+    stderr: output ? 'pipe' : 'inherit',
+    buffer: false,
     env: exeEnv(process.env, display),
     extendEnv: false,
     forceKillAfterDelay: 2000,
     ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
   } as Parameters<typeof start>[2]);
+  if (output) {
+    app.stdout?.on('data', output);
+    app.stderr?.on('data', output);
+  }
   undo.defer(
     `stop ${file}`,
     async () => {

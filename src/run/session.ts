@@ -61,11 +61,13 @@ export class Session {
    * @param plan the session plan.
    * @param host host facts (the user's display, for `--hostdisplay` and nested servers).
    * @param engine the container engine.
+   * @param output where the application's output goes instead of our stdout and stderr.
    */
   constructor(
     private readonly plan: SessionPlan,
     private readonly host: HostFacts,
     private readonly engine: Engine,
+    private readonly output?: (chunk: Buffer) => void,
   ) {}
 
   /**
@@ -87,7 +89,7 @@ export class Session {
       throwIfStopped(stop);
       const html = plan.html ? startHtml(plan, display.display, display.clientAuthFile, undo, registry) : undefined;
       html?.catch(() => undefined); // awaited below, after the application started alongside
-      const app = containerId ? startSessionContainer(plan, engine, undo, containerId) : plan.exe ? startExe(plan, undo, display) : undefined;
+      const app = containerId ? startSessionContainer(plan, engine, undo, containerId, this.output) : plan.exe ? startExe(plan, undo, display, this.output) : undefined;
       app?.ended.catch(() => undefined); // awaited in the end race
       const helpers = html ? [await html] : [];
       throwIfStopped(stop);
