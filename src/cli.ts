@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from './errors.js';
-import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
-import { imageNotFoundHint } from './options/persistence.js';
-import { planSession } from './plan/plan.js';
-import { hostProbe } from './plan/probe.js';
-import { Engine } from './run/engine.js';
-import { Session } from './run/session.js';
+import { startParsed } from './api.js';
 import { runCleanup } from './run/cleanup.js';
 
 /**
@@ -39,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    // the options are unknown: --debug anywhere before the image counts
+    // the options are unknown: --debug anywhere counts
     return fail(error, argv.includes('--debug'));
   }
   log.setVerbosity(options.verbosity);
@@ -52,27 +47,47 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.cleanup) return runCleanup(options.backend);
+  if (options.gui !== undefined) {
+    try {
+      return await (await import('./gui/main.js')).runGui(options.gui);
+    } catch (error) {
+      return fail(error);
+    }
+  }
+  // signals end the session; the session undoes what it made and exits with 128 + the signal
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return; // already ending; the undo is under way
+    log.info(`received ${signal}, ending the session`);
+    controller.abort(signal);
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    if (options.gui !== undefined) return await (await import('./gui/main.js')).runGui(options.gui);
-    const engine = new Engine(options.backend);
-    // read-only look-ups, done concurrently
-    const [facts, imageConfig, engineSecurity] = await Promise.all([
-      gatherHostFacts(options, hostProbe(options)),
-      options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
-      options.image ? engine.security() : undefined,
-    ]);
-    const host = { ...facts, engine: engineSecurity };
-    const plan = planSession(options, host, imageConfig);
-    for (const n of plan.notes) log.note(n);
-    for (const w of plan.warnings) log.warning(w);
-    return await new Session(plan, host, engine).run();
+    const session = await startParsed(options, { signal: controller.signal });
+    // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
+    process.stdout.on('error', () => undefined);
+    if (session.plan.showenv) process.stdout.write(`${Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    if (session.htmlUrl) process.stdout.write(`HTML_URL=${session.htmlUrl}\n`);
+    if (!session.plan.container && !session.plan.exe) log.note(`${session.description} Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
+    return await session.exited;
   } catch (error) {
-    return fail(error, log.debugging);
+    // a stop by a signal is no error to report: its exit code says it
+    if (controller.signal.aborted && error instanceof X11DockerError) return error.exitCode;
+    return fail(error);
+  } finally {
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
 
-/** Reports an error on stderr (one line; with --debug its causes and stack) and returns its exit code. */
-function fail(error: unknown, debug: boolean): number {
+/** The signals that end a session (Ctrl-C, kill, a closed terminal). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Reports an error on stderr (one line; with --debug its causes and stack, see formatError) and
+ * returns its exit code.
+ * @param debug `--debug` was given (while the options are unknown: anywhere in argv).
+ */
+function fail(error: unknown, debug = log.debugging): number {
   log.error(formatError(error, { debug }));
   return error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
 }

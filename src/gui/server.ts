@@ -37,8 +37,6 @@ export interface GuiOptions {
   readonly host: string;
   /** TCP port; 0 (default) for a free one. */
   readonly port?: number;
-  /** Path of the x11docker CLI bundle to run sessions with (default: dist/x11docker.js). */
-  readonly cli?: string;
 }
 
 /** A running GUI server. */
@@ -47,7 +45,7 @@ export interface GuiServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Stops every session started from the page (SIGTERM, waits for their cleanup), then the server. */
+  /** Stops every session started from the page (waits until each is undone), then the server. */
   close(): Promise<void>;
 }
 
@@ -56,15 +54,6 @@ const hiddenOptions = new Set(['help', 'version', 'gui', 'cleanup']);
 
 /** Tools that the dependency check lists besides the X servers: the plan's host tools, and the GUI's own. */
 const tools: readonly HostTool[] = [...HOST_TOOLS, { binary: 'xdg-open', debianPackage: 'xdg-utils', what: 'opens this page in your browser' }];
-
-/** Path of the CLI bundle next to this module (bundled) or above the tsc output. */
-export function cliPath(): string {
-  for (const rel of ['./x11docker.js', '../../x11docker.js', '../../../x11docker.js']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new X11DockerError('The x11docker CLI bundle (dist/x11docker.js) is missing. Run npm run build.');
-}
 
 /** Whether two tokens are equal, in time independent of where they differ. */
 export function tokenMatches(given: string | undefined, token: string): boolean {
@@ -81,8 +70,7 @@ export function tokenMatches(given: string | undefined, token: string): boolean 
 export async function startGui(options: GuiOptions): Promise<GuiServer> {
   const token = randomBytes(24).toString('base64url');
   const web = webDir();
-  const cli = options.cli ?? cliPath();
-  const sessions = new SessionList(cli);
+  const sessions = new SessionList();
   const imageConfigs = new Map<string, Promise<ImageConfig>>();
 
   const inspect = (backend: Engine['backend'], image: string): Promise<ImageConfig> => {
@@ -280,7 +268,7 @@ function dependencies() {
   const servers = Object.values(xserverDrivers).map((d) => ({
     option: `--${d.name}`,
     binary: d.binary ?? null,
-    what: d.binary ? `runs ${d.binary}` : d.sharesHostDisplay ? 'uses your display' : 'starts no display server',
+    what: d.binary ? `runs ${d.binary}` : d.source === 'shared' ? 'uses your display' : 'starts no display server',
     pkg: d.debianPackage ?? null,
     installed: d.binary ? findBinaries([d.binary], path).has(d.binary) : true,
   }));

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ResultPromise } from 'execa';
-import { run, start } from '../run/spawn.js';
-import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
+import { startParsed } from '../api.js';
+import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from '../errors.js';
+import { log } from '../log.js';
+import { parseCommandLine } from '../options/parse.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ export interface SessionInfo {
   readonly id: string;
   readonly argv: readonly string[];
   readonly image?: string;
-  /** x11docker's session id and display, from the container's labels and name, once it runs. */
+  /** x11docker's session id and display, once it runs. */
   readonly sessionId?: string;
   readonly display?: number;
   /** Start time, ms since the epoch, and seconds running. */
@@ -23,7 +24,7 @@ export interface SessionInfo {
   readonly uptime: number;
   readonly running: boolean;
   readonly exitCode?: number | null;
-  /** `--html` view URL, from the session's `HTML_URL=` line. */
+  /** `--html` view URL, from the API's result (never from the session's output). */
   readonly htmlUrl?: string;
   /** Last lines of the session's stdout and stderr. */
   readonly log: string;
@@ -34,8 +35,12 @@ interface Tracked {
   readonly argv: readonly string[];
   readonly image?: string;
   readonly started: number;
-  readonly child: ResultPromise;
+  /** Aborting it stops the session (as SIGTERM does the CLI's). */
+  readonly stop: AbortController;
+  /** Resolves when the session has ended and everything is undone. */
+  done: Promise<void>;
   readonly lines: string[];
+  sessionId?: string;
   htmlUrl?: string;
   display?: number;
   ended?: number;
@@ -43,15 +48,15 @@ interface Tracked {
 }
 
 /**
- * The sessions started from the page: each is the real CLI (`node dist/x11docker.js ARGV`) as a
- * child process with an argv array (no shell). Stop sends SIGTERM; x11docker then cleans up
- * itself (container, X server, helpers, files) and exits 143.
+ * The sessions started from the page: each runs in this process through x11docker's API
+ * (src/api.ts, the same path as the CLI's), with a log of its own (log.scoped): its notes,
+ * warnings and the application's output are collected for the page. What the page shows of a
+ * session (display, `--html` URL) comes from the API's result, never from the session's output,
+ * which the container writes to. Stop aborts the session: the container gets SIGTERM and a grace
+ * period, then everything is undone.
  */
 export class SessionList {
   private readonly sessions = new Map<string, Tracked>();
-
-  /** @param cli path of the x11docker CLI bundle. */
-  constructor(private readonly cli: string) {}
 
   /**
    * Starts `x11docker ARGV`.
@@ -60,69 +65,62 @@ export class SessionList {
    */
   start(argv: readonly string[]): { id: string } {
     const id = randomBytes(6).toString('hex');
-    const child = start(process.execPath, [this.cli, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], buffer: false, env: process.env, extendEnv: false });
-    const image = imageOf(argv);
-    const t: Tracked = { id, argv, image, started: Date.now(), child, lines: [] };
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line) continue;
-        t.lines.push(line.replace(/\x1b\[[0-9;]*m/g, ''));
-        const url = /^HTML_URL=(\S+)/.exec(line)?.[1];
-        if (url) t.htmlUrl = url;
-        const display = /^DISPLAY=:(\d+)/.exec(line)?.[1];
-        if (display) t.display = Number(display);
-      }
+    const t: Tracked = { id, argv, image: imageOf(argv), started: Date.now(), stop: new AbortController(), done: Promise.resolve(), lines: [] };
+    const collect = (chunk: Buffer | string) => {
+      for (const line of chunk.toString().split('\n')) if (line) t.lines.push(line.replace(/\x1b\[[0-9;]*m/g, ''));
       if (t.lines.length > LOG_LINES) t.lines.splice(0, t.lines.length - LOG_LINES);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    void child.then((r) => {
-      t.ended = Date.now();
-      t.exitCode = r.exitCode ?? null;
-      t.lines.push(`[x11docker ended: ${r.signal ? `signal ${r.signal}` : `exit ${r.exitCode}`}]`);
+    t.done = log.scoped(collect, async () => {
+      try {
+        const s = await startParsed(parseCommandLine(argv), { signal: t.stop.signal, output: collect });
+        Object.assign(t, { sessionId: s.id, display: s.display >= 0 ? s.display : undefined, htmlUrl: s.htmlUrl });
+        t.exitCode = await s.exited;
+      } catch (error) {
+        t.exitCode = error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
+        if (!t.stop.signal.aborted) log.error(formatError(error, { debug: log.debugging }));
+      } finally {
+        t.ended = Date.now();
+        t.lines.push(`[x11docker ended: exit ${t.exitCode}]`);
+      }
     });
     this.sessions.set(id, t);
     return { id };
   }
 
   /**
-   * Sends SIGTERM to a running session.
+   * Stops a running session.
    * @returns false when there is no running session with this id.
    */
   stop(id: string): boolean {
     const t = this.sessions.get(id);
     if (!t || t.ended !== undefined) return false;
-    t.child.kill('SIGTERM');
+    t.stop.abort('SIGTERM');
     return true;
   }
 
-  /** Stops every running session and waits until each x11docker process has exited. */
+  /** Stops every running session and waits until each one is undone. */
   async stopAll(): Promise<void> {
     const running = [...this.sessions.values()].filter((t) => t.ended === undefined);
-    for (const t of running) t.child.kill('SIGTERM');
-    await Promise.all(running.map((t) => t.child.catch(() => undefined)));
+    for (const t of running) t.stop.abort('SIGTERM');
+    await Promise.all(running.map((t) => t.done));
   }
 
-  /** The sessions, newest first, with display and session id from the engine's container labels. */
+  /** The sessions, newest first. */
   async list(): Promise<{ sessions: SessionInfo[]; external: Array<{ sessionId: string; url: string }> }> {
-    const labels = await containerLabels();
     const now = Date.now();
-    const sessions = [...this.sessions.values()].reverse().map((t): SessionInfo => {
-      const c = t.child.pid !== undefined ? labels.get(t.child.pid) : undefined;
-      return {
-        id: t.id,
-        argv: t.argv,
-        image: t.image,
-        sessionId: c?.session,
-        display: c?.display ?? t.display,
-        started: t.started,
-        uptime: Math.round(((t.ended ?? now) - t.started) / 1000),
-        running: t.ended === undefined,
-        exitCode: t.exitCode,
-        htmlUrl: t.ended === undefined ? t.htmlUrl : undefined,
-        log: t.lines.slice(-40).join('\n'),
-      };
-    });
+    const sessions = [...this.sessions.values()].reverse().map((t): SessionInfo => ({
+      id: t.id,
+      argv: t.argv,
+      image: t.image,
+      sessionId: t.sessionId,
+      display: t.display,
+      started: t.started,
+      uptime: Math.round(((t.ended ?? now) - t.started) / 1000),
+      running: t.ended === undefined,
+      exitCode: t.exitCode,
+      htmlUrl: t.ended === undefined ? t.htmlUrl : undefined,
+      log: t.lines.slice(-40).join('\n'),
+    }));
     const ours = new Set(sessions.map((s) => s.sessionId).filter((s): s is string => !!s));
     return { sessions, external: externalHtmlSessions(ours) };
   }
@@ -133,20 +131,6 @@ function imageOf(argv: readonly string[]): string | undefined {
   const second = argv.indexOf('--', argv.indexOf('--') + 1);
   if (argv.includes('--') && second > 0) return argv[second + 1];
   return argv.find((a) => !a.startsWith('-'));
-}
-
-/** x11docker pid -> session id and display, from running containers' labels and names. */
-async function containerLabels(): Promise<Map<number, { session: string; display?: number }>> {
-  const r = await run('docker', ['ps', '--filter', `label=${LABEL_PID}`, '--format', `{{.Label "${LABEL_PID}"}} {{.Label "${LABEL_SESSION}"}} {{.Names}}`], { reject: false });
-  const map = new Map<number, { session: string; display?: number }>();
-  if (r.exitCode !== 0) return map;
-  for (const line of String(r.stdout).split('\n')) {
-    const [pid, session, name] = line.trim().split(' ');
-    if (!pid || !session) continue;
-    const display = /^x11docker_X(\d+)_/.exec(name ?? '')?.[1];
-    map.set(Number(pid), { session, display: display ? Number(display) : undefined });
-  }
-  return map;
 }
 
 /**

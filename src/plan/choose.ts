@@ -1,6 +1,8 @@
 import type { XServerName } from '../options/table.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import type { DisplayDriver } from '../xserver/driver.js';
+import { printable } from '../errors.js';
+import { hostWaylandSocket } from '../wayland/wayland.js';
 
 /** What the automatic choice looks at; a pure value (no host access). */
 export interface ChoiceInput {
@@ -16,8 +18,14 @@ export interface ChoiceInput {
   readonly display?: string;
   /** `WAYLAND_DISPLAY` of the user's desktop, if set. */
   readonly waylandDisplay?: string;
+  /** `XDG_RUNTIME_DIR` of the user, if set (a relative WAYLAND_DISPLAY is a socket there). */
+  readonly xdgRuntimeDir?: string;
   /** Installed executables (names in PATH, or absolute paths that exist). */
   readonly binaries: ReadonlySet<string>;
+  /** uid of the x11docker process (`--xorg` needs 0), when known. */
+  readonly processUid?: number;
+  /** Whether x11docker runs on a console (`--xorg` needs one), when known. */
+  readonly onConsole?: boolean;
 }
 
 /** The outcome of {@link chooseDisplay}. */
@@ -31,15 +39,61 @@ export interface DisplayChoice {
   readonly explicit: boolean;
 }
 
-/** Why a driver cannot be used here, or undefined when it can. */
-export function unavailable(driver: DisplayDriver, input: Pick<ChoiceInput, 'binaries' | 'display' | 'waylandDisplay'>): string | undefined {
-  if (driver.notImplemented) return `--${driver.name} is not implemented yet`;
+/** Why a driver cannot run here: a short form for the choice line, and the one-line refusal. */
+export interface Unavailable {
+  /** e.g. `xpra is missing (apt-get install xpra)`, `--xephyr needs DISPLAY`. */
+  readonly short: string;
+  /** The whole refusal for an explicit choice: what is missing and the fix. */
+  readonly message: string;
+}
+
+/**
+ * Why a driver cannot be used here, or undefined when it can: read only from the driver's
+ * declarations (`notImplemented`, `requires`, `needs`, `source`) and the host, never from its
+ * name. The same check serves the automatic choice (which skips the driver) and the plan (which
+ * refuses an explicit choice with {@link Unavailable.message}).
+ * @param driver the display driver.
+ * @param input the host side of {@link ChoiceInput}.
+ */
+export function unavailable(driver: DisplayDriver, input: Omit<ChoiceInput, 'xserver' | 'desktop' | 'gpu' | 'wayland'>): Unavailable | undefined {
+  const opt = `--${driver.name}`;
+  if (driver.notImplemented) return { short: `${opt} is not implemented yet`, message: driver.notImplemented };
   const missing = driver.requires.find((r) => !input.binaries.has(r.binary));
-  if (missing) return `${missing.binary.replace(/^.*\//, '')} is missing (apt-get install ${missing.debianPackage})`;
-  if (driver.needsHostDisplay && !input.display) return `--${driver.name} needs DISPLAY`;
-  if (driver.name === 'hostwayland' && !input.waylandDisplay) return '--hostwayland needs WAYLAND_DISPLAY';
-  if (driver.name === 'xwayland' && !input.waylandDisplay) return '--xwayland needs WAYLAND_DISPLAY';
+  if (missing) {
+    const bin = missing.binary.replace(/^.*\//, '');
+    return { short: `${bin} is missing (apt-get install ${missing.debianPackage})`, message: `${opt} needs ${missing.binary}, which is not installed. Install it: apt-get install ${missing.debianPackage}.` };
+  }
+  const needs = driver.needs;
+  if (needs.consoleRoot && (input.display || input.processUid !== 0 || !input.onConsole)) {
+    return {
+      short: `${opt} needs a console and root`,
+      message: `${opt} cannot start here${input.display ? ` (DISPLAY=${printable(input.display)} is set: x11docker runs inside X)` : ''}. ${driver.advice ?? ''}`.trim(),
+    };
+  }
+  if (needs.display && !input.display) {
+    return { short: `${opt} needs DISPLAY`, message: `${opt} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.` };
+  }
+  if (needs.display && driver.source === 'shared' && localDisplayNumber(input.display) === undefined) {
+    return { short: `${opt} needs a local DISPLAY`, message: `${opt} needs a local display like ':0' (DISPLAY='${printable(input.display ?? '')}'). Use --xephyr or --xvfb instead.` };
+  }
+  if (needs.waylandDisplay && !hostWaylandSocket(input.waylandDisplay, input.xdgRuntimeDir)) {
+    return {
+      short: `${opt} needs WAYLAND_DISPLAY`,
+      message:
+        `${opt} needs your Wayland session: WAYLAND_DISPLAY${input.waylandDisplay ? ' is relative, but XDG_RUNTIME_DIR' : ''} is not set. ` +
+        `Run it from a Wayland desktop, or use ${driver.gives === 'x11' ? '--weston-xwayland' : '--weston'} instead.`,
+    };
+  }
   return undefined;
+}
+
+/**
+ * The display number of a local X display (`:N`, `:N.S`, `unix:N`, `unix:N.S`: a unix socket,
+ * X11 display name syntax), or undefined for a TCP display (`host:N`) or no display.
+ */
+export function localDisplayNumber(display: string | undefined): number | undefined {
+  const m = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -84,7 +138,7 @@ export function chooseDisplay(input: ChoiceInput): DisplayChoice {
   const { rule, names } = candidates(input);
   let better: string | undefined;
   for (const name of names) {
-    const why = unavailable(xserverDrivers[name], input);
+    const why = unavailable(xserverDrivers[name], input)?.short;
     if (!why) {
       const installed = xserverDrivers[name].requires.map((r) => r.binary.replace(/^.*\//, '')).join(' and ');
       return { name, reason: `${rule}: ${installed ? `${installed} ${xserverDrivers[name].requires.length > 1 ? 'are' : 'is'} installed` : 'always possible'}`, better, explicit: false };

@@ -1,8 +1,9 @@
 import { printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
-import type { DisplayDriver } from '../xserver/driver.js';
-import { PURE_WAYLAND } from './wayland.js';
+import type { DisplayContext, DisplayDriver } from '../xserver/driver.js';
+import { hostWaylandSocket } from '../wayland/wayland.js';
+import type { DisplaySettings } from './integration.js';
 
 /**
  * Host window managers x11docker looks for when a single application runs on a desktop-only X
@@ -10,14 +11,6 @@ import { PURE_WAYLAND } from './wayland.js';
  * what Debian packages). twm is not among them: it waits for a click to place each new window.
  */
 export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jwm', 'marco', 'metacity'] as const;
-
-/**
- * Display options that share the clipboard themselves: xpra and nxagent by their own protocol,
- * `--hostdisplay` and `--hostwayland` because the container is a client of the user's own
- * display, `--nothing` has no display. The other X servers get x11docker's clipboard
- * synchroniser (host `xclip`, as upstream).
- */
-export const OWN_CLIPBOARD: ReadonlySet<string> = new Set(['xpra', 'nxagent', 'hostdisplay', 'hostwayland', 'nothing']);
 
 /**
  * Decides the display extras of a session: the window manager (`--wm`, or one found on the host
@@ -31,21 +24,21 @@ export const OWN_CLIPBOARD: ReadonlySet<string> = new Set(['xpra', 'nxagent', 'h
  *   compositor of its own (no X display to share with).
  */
 export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[]; clipboardSync: boolean } {
-  const hasOwnX = !driver.sharesHostDisplay && driver.name !== 'nothing' && !PURE_WAYLAND.has(driver.name);
+  const hasOwnX = driver.source === 'new' && driver.gives === 'x11';
   if (options.exe) {
     const cmd = options.command[0]!;
     if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${printable(cmd)}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
   }
   let clipboardSync = false;
-  if (options.clipboard && driver.name === 'nothing') {
+  if (options.clipboard && driver.gives === 'none') {
     notes.push('Option --clipboard has no effect with --nothing: there is no display, so no clipboard is shared.');
   } else if (options.clipboard) {
     warnings.push(
       'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
         'everything you copy on your desktop (passwords included) and put content into your clipboard.',
     );
-    if (!OWN_CLIPBOARD.has(driver.name)) {
-      if (PURE_WAYLAND.has(driver.name)) {
+    if (driver.honours.clipboard !== 'own') {
+      if (driver.honours.clipboard === 'none') {
         throw new X11DockerError(`Option --clipboard: --${driver.name} gives the container Wayland only, whose clipboard x11docker cannot share. Use --weston-xwayland, or leave --clipboard out.`);
       }
       if (!host.display) {
@@ -57,9 +50,8 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
       clipboardSync = true;
     }
   }
-  if (options.fullscreen && !['xephyr', 'nxagent', 'xpra', 'weston', 'weston-xwayland', 'kwin', 'kwin-xwayland'].includes(driver.name)) {
-    notes.push(`Option --fullscreen has no effect with --${driver.name}.`);
-  }
+  if (options.fullscreen && !driver.honours.fullscreen) notes.push(`Option --fullscreen has no effect with --${driver.name}.`);
+  if (options.size && !driver.honours.size) notes.push(`Option --size has no effect with --${driver.name}.`);
   let wm: readonly string[] | undefined;
   const seamlessUse = driver.seamless && !options.desktop;
   if (options.wm && options.wm !== 'none') {
@@ -76,4 +68,53 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
     }
   }
   return { wm, clipboardSync };
+}
+
+/** The parts of a session plan that a display driver's context is made of (see plan/plan.ts SessionPlan). */
+export interface DisplayChoices {
+  readonly size: { readonly width: number; readonly height: number };
+  readonly sessionDir: string;
+  readonly desktop: boolean;
+  readonly fullscreen: boolean;
+  readonly clipboard: boolean;
+  /** `--html` (any value: XTEST stays on for x11vnc). */
+  readonly html?: unknown;
+  readonly displaySettings: DisplaySettings;
+  readonly wm?: readonly string[];
+  readonly container?: { readonly image: string };
+  readonly exe?: readonly string[];
+}
+
+/**
+ * The context a display driver's `launch` gets for one session: the plan's display choices plus
+ * what the run layer knows once a display number is claimed. Pure.
+ * @param plan the session plan.
+ * @param host the user's DISPLAY and Wayland socket (nested servers and compositors use them).
+ * @param display the display number (`:N`), -1 when the driver starts no server.
+ * @param files the server's and clients' cookie files ('' when there are none).
+ */
+export function displayContext(
+  plan: DisplayChoices,
+  host: Pick<HostFacts, 'display' | 'waylandDisplay' | 'xdgRuntimeDir'>,
+  display: number,
+  files: { readonly authFile: string; readonly clientAuthFile: string },
+): DisplayContext {
+  const s = plan.displaySettings;
+  return {
+    display,
+    ...files,
+    size: plan.size,
+    title: `x11docker :${display} ${plan.container?.image ?? plan.exe?.[0] ?? ''}`.trim(),
+    sessionDir: plan.sessionDir,
+    desktop: plan.desktop,
+    fullscreen: plan.fullscreen,
+    clipboard: plan.clipboard,
+    xtest: plan.html !== undefined || s.xtest,
+    dpi: s.dpi,
+    // settings made before the container connects would be reset when their client disconnects
+    noreset: s.dpi !== undefined || s.keymap !== undefined,
+    wm: plan.wm,
+    hostDisplay: host.display,
+    hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),
+  };
 }

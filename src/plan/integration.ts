@@ -42,11 +42,6 @@ export interface DisplaySettings {
   readonly keymap?: string;
 }
 
-/** Display options whose X server injects input with XTEST itself (it stays on there). */
-const XTEST_ALWAYS = new Set(['xpra', 'xpra-xwayland']);
-/** Display options that start no X server of their own. */
-const NO_NEW_X = new Set(['hostdisplay', 'nothing', 'weston', 'kwin', 'hostwayland']);
-
 /**
  * Plans `--xtest`, `--dpi` and `--keymap` for the chosen display option.
  * Upstream's `--xtest` default is on for xpra, Xvfb and Xdummy; here it is off except where xpra
@@ -56,14 +51,14 @@ const NO_NEW_X = new Set(['hostdisplay', 'nothing', 'weston', 'kwin', 'hostwayla
  */
 export function planDisplaySettings(options: Options, host: HostFacts, driver: XServerDriver, warnings: string[], notes: string[]): DisplaySettings {
   const o = options.integration;
-  const name = driver.name as string;
-  if (NO_NEW_X.has(name)) {
+  const name = driver.name;
+  if (driver.source !== 'new' || driver.gives !== 'x11') {
     for (const [given, what] of [[o.xtest !== undefined, '--xtest'], [o.dpi !== undefined, '--dpi'], [o.keymap !== undefined, '--keymap']] as const) {
       if (given) notes.push(`Option ${what} has no effect with --${name}: it starts no X server of its own.`);
     }
     return { xtest: false };
   }
-  const alwaysOn = XTEST_ALWAYS.has(name) || options.html !== undefined;
+  const alwaysOn = driver.honours.xtest === 'always' || options.html !== undefined;
   if (o.xtest === true && !alwaysOn) {
     warnings.push(
       'Option --xtest: the X extension XTEST is enabled on the new X server. Applications in the container can fake keyboard and mouse input ' +
@@ -73,9 +68,8 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   if (o.xtest === false && alwaysOn) notes.push(`Option --xtest=no: XTEST stays enabled with --${options.html !== undefined ? 'html' : name}, which injects your keyboard and mouse input with it.`);
   if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');
   if (o.keymap !== undefined && !host.binaries.has('setxkbmap')) throw new X11DockerError('Option --keymap needs setxkbmap on the host. Install it: apt-get install x11-xkb-utils.');
-  // nxagent takes its keyboard layout from your display and refuses setxkbmap
-  if (o.keymap !== undefined && name === 'nxagent') notes.push('Option --keymap has no effect with --nxagent: nxagent uses the keyboard layout of your display.');
-  return { xtest: o.xtest === true, dpi: o.dpi, keymap: name === 'nxagent' ? undefined : o.keymap };
+  if (o.keymap !== undefined && !driver.honours.keymap) notes.push(`Option --keymap has no effect with --${name}: it uses the keyboard layout of your display.`);
+  return { xtest: o.xtest === true, dpi: o.dpi, keymap: driver.honours.keymap ? o.keymap : undefined };
 }
 
 /**

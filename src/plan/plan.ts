@@ -8,7 +8,7 @@ import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
-import { chooseDisplay } from './choose.js';
+import { chooseDisplay, unavailable } from './choose.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -22,6 +22,7 @@ import { rawOptionNotes, rawOptionWarnings } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
 import { planLimits } from './limits.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
+import { planHostDisplayAccess } from './hostdisplay.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -49,6 +50,8 @@ export interface ContainerPlan extends ContainerExtras {
   readonly engineArgs: readonly string[];
   /** The same raw options, parsed (src/options/raw-options.ts): ask this, never scan `engineArgs`. */
   readonly raw: RawOptions;
+  /** Attach stdin to the command: `-i`/`-t` of x11docker, or `-i`/`--interactive` among the raw options. */
+  readonly interactive: boolean;
   /**
    * The raw options make the root filesystem read-only (`--read-only`): x11docker then writes
    * nothing into the container; its files are mounted read-only and HOME is a tmpfs
@@ -81,6 +84,12 @@ export interface SessionPlan {
   /** The X server driver chosen, and why (one line for the log). */
   readonly driver: XServerDriver;
   readonly driverReason: string;
+  /**
+   * `--hostdisplay` with `--gpu` or `--clipboard`: the container gets a trusted cookie for the
+   * user's display (not an untrusted one) and the host IPC namespace, as upstream
+   * (plan/hostdisplay.ts). False for every other display option.
+   */
+  readonly trustedHostCookie: boolean;
   /** `--desktop`, `--fullscreen`, `--clipboard` as the display driver sees them. */
   readonly desktop: boolean;
   readonly fullscreen: boolean;
@@ -128,6 +137,9 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const notes = [...options.notes];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
+  const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
+  if (hostAccess) warnings.push(hostAccess.warning);
+  if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
@@ -159,12 +171,14 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       network,
       engineArgs: options.engineArgs,
       raw: options.raw,
+      interactive: integration.interactive || options.raw.has('--interactive'),
       readOnlyRootfs: options.raw.has('--read-only'),
       runtime: options.runtime,
       limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.raw) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
-      services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
+      // --hostdisplay's trusted cookie brings --hostipc along, as upstream
+      services: planServices(hostAccess?.hostIpc ? { ...options.services, hostipc: true } : options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
@@ -180,6 +194,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     pid: host.pid,
     driver,
     driverReason: reason,
+    trustedHostCookie: hostAccess?.trustedCookie ?? false,
     desktop: options.desktop,
     fullscreen: options.fullscreen,
     clipboard: options.clipboard,
@@ -204,45 +219,32 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 /**
  * Picks the display option with {@link chooseDisplay} (the one given, or upstream's automatic
  * choice), says on one line which one and why (and which better one is missing), and refuses
- * one that cannot run here with a message naming the missing binary and its Debian package.
+ * one that cannot run here with {@link unavailable}'s message (the missing binary and its Debian
+ * package, or the missing DISPLAY, WAYLAND_DISPLAY or console). A display shared with the
+ * container gets upstream's warning.
  */
 function chooseXServer(options: Options, host: HostFacts, notes: string[], warnings: string[]): { driver: XServerDriver; reason: string } {
-  const choice = chooseDisplay({
-    xserver: options.xserver,
+  const input = {
     desktop: options.desktop,
-    gpu: (options as Partial<{ gpu: boolean }>).gpu ?? false,
+    gpu: options.services.gpu,
     wayland: options.wayland,
     display: host.display,
     waylandDisplay: host.waylandDisplay,
+    xdgRuntimeDir: host.xdgRuntimeDir,
     binaries: host.binaries,
-  });
-  const name = choice.name;
-  const reason = choice.reason;
-  const driver = xserverDrivers[name];
-  if (!choice.explicit) notes.push(`Using X server option --${name} (${reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
-  if (driver.notImplemented) throw new X11DockerError(driver.notImplemented);
-  const missing = driver.requires.find((r) => !host.binaries.has(r.binary));
-  if (missing) {
-    const via = options.html !== undefined && name === 'xvfb' ? 'Option --html runs the app on Xvfb: it' : `--${name}`;
-    throw new X11DockerError(`${via} needs ${missing.binary}, which is not installed. Install it: apt-get install ${missing.debianPackage}.`);
+    processUid: host.processUid,
+    onConsole: host.onConsole,
+  };
+  const choice = chooseDisplay({ ...input, xserver: options.xserver });
+  const driver = xserverDrivers[choice.name];
+  if (!choice.explicit) notes.push(`Using X server option --${choice.name} (${choice.reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
+  const why = unavailable(driver, input);
+  if (why) {
+    // --html picks Xvfb itself: name the option the user gave
+    throw new X11DockerError(options.html !== undefined ? `Option --html runs the app on Xvfb: ${why.message}` : why.message);
   }
-  if (name === 'xorg' && (host.display || host.processUid !== 0 || !host.onConsole)) {
-    throw new X11DockerError(`--xorg cannot start here${host.display ? ` (DISPLAY=${host.display} is set: x11docker runs inside X)` : ''}. ${driver.advice}`);
-  }
-  if (driver.needsHostDisplay && !host.display) {
-    throw new X11DockerError(`--${name} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.`);
-  }
-  if (driver.sharesHostDisplay) {
-    if (localDisplayNumber(host.display) === undefined) {
-      throw new X11DockerError(`--hostdisplay needs a local display like ':0' (DISPLAY='${host.display}'). Use --xephyr or --xvfb instead.`);
-    }
-    warnings.push(
-      `Option --hostdisplay shares your display ${host.display} with the container instead of running a second X server. ` +
-        'Bad container isolation: X security leaks like keylogging and remote host control are possible. ' +
-        'Danger of abuse is reduced with an untrusted cookie, but do not rely on this. Use --xephyr for isolation.',
-    );
-  }
-  return { driver, reason };
+  // a shared display's warning comes from planHostDisplayAccess: it depends on --gpu and --clipboard
+  return { driver, reason: choice.reason };
 }
 
 /** A file or folder x11docker puts into the container (as `docker cp` would write it). */
@@ -303,22 +305,13 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
  */
 export function runtimeDirExtras(
   plan: SessionPlan,
-  launch: { readonly containerEnv: readonly string[]; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
-): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: string[] } {
+  launch: { readonly containerEnv: Readonly<Record<string, string>>; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
+): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: Record<string, string> } {
   const c = plan.container;
-  const given = launch?.containerEnv.some((e) => e.startsWith('XDG_RUNTIME_DIR=')) || launch?.containerMounts.some((m) => m.target === CONTAINER_RUNTIME_DIR);
+  const given = launch?.containerEnv.XDG_RUNTIME_DIR !== undefined || launch?.containerMounts.some((m) => m.target === CONTAINER_RUNTIME_DIR);
   // (podman chowns a tmpfs to the container's --user, which is root when an init system starts as root)
-  if (!c || c.retainUser || given || (c.backend === 'podman' && c.services.rootLaunch)) return { mounts: [], env: [] };
-  return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: [`XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`] };
-}
-
-/**
- * The display number of a local X display (`:N`, `:N.S`, `unix:N`, `unix:N.S`: a unix socket,
- * X11 display name syntax), or undefined for a TCP display (`host:N`) or no display.
- */
-export function localDisplayNumber(display: string | undefined): number | undefined {
-  const m = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display ?? '');
-  return m ? Number(m[1]) : undefined;
+  if (!c || c.retainUser || given || (c.backend === 'podman' && c.services.rootLaunch)) return { mounts: [], env: {} };
+  return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: { XDG_RUNTIME_DIR: CONTAINER_RUNTIME_DIR } };
 }
 
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */
@@ -336,8 +329,8 @@ export interface SessionRuntime {
   readonly localeDir?: string;
   /** The container gets the X socket, cookie and DISPLAY (default true; false for --nothing and pure Wayland). */
   readonly x11?: boolean;
-  /** Extra NAME=VALUE environment from the display driver (e.g. WAYLAND_DISPLAY). */
-  readonly env?: readonly string[];
+  /** Extra environment from the display driver (e.g. WAYLAND_DISPLAY), by name. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Extra bind mounts from the display driver (e.g. the Wayland socket). */
   readonly mounts?: readonly { readonly source: string; readonly target: string; readonly readonly: boolean; readonly tmpfs?: boolean }[];
 }
@@ -385,7 +378,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
-  for (const e of [...xenv, ...(rt.env ?? []), ...sv.env, ...c.env]) args.push('--env', e);
+  for (const e of [...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env]) args.push('--env', e);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
   else if (c.integration.noEntrypoint) args.push('--entrypoint=');
   args.push(...c.engineArgs, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));

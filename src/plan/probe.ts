@@ -25,7 +25,6 @@ export const HOST_TOOLS: readonly HostTool[] = [
   { binary: 'podman', debianPackage: 'podman', what: 'container engine (--backend=podman)' },
   { binary: 'nerdctl', debianPackage: '(not in Debian)', what: 'container engine (--backend=nerdctl)' },
   { binary: 'xauth', debianPackage: 'xauth', what: 'untrusted cookies for --hostdisplay' },
-  { binary: 'xdpyinfo', debianPackage: 'x11-utils', what: 'checks cookies for --hostdisplay' },
   { binary: 'x11vnc', debianPackage: 'x11vnc', what: '--html: VNC server on the new display' },
   { binary: 'websockify', debianPackage: 'websockify', what: '--html: WebSocket bridge for the browser' },
   { binary: 'xclip', debianPackage: 'xclip', what: '--clipboard on X servers without clipboard sharing of their own' },

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { bundledScript } from './bundle.js';
 import { X11DockerError } from '../errors.js';
 
 /** File name of the clipboard synchroniser's bundle, next to dist/x11docker.js. */
@@ -11,7 +10,7 @@ export const CLIPBOARD_BUNDLE = 'x11docker-clipboard.js';
  * @throws X11DockerError when the bundle is missing (a broken installation).
  */
 export function clipboardSyncCommand(): string[] {
-  const script = fileURLToPath(new URL(`./${CLIPBOARD_BUNDLE}`, import.meta.url));
-  if (!existsSync(script)) throw new X11DockerError(`Option --clipboard: ${script} is missing; reinstall x11docker (npm run build makes it).`);
+  const script = bundledScript(CLIPBOARD_BUNDLE);
+  if (!script) throw new X11DockerError(`Option --clipboard: ${CLIPBOARD_BUNDLE} is missing beside x11docker's bundle; reinstall x11docker (npm run build makes it).`);
   return [process.execPath, script];
 }

@@ -9,7 +9,7 @@ import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
 import type { SessionPlan } from '../plan/plan.js';
-import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
+import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
@@ -201,14 +201,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
 export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
   const raw = plan.container?.raw;
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
-  const r = await run(engine.backend, ['container', 'inspect', '--format', '{{json .Mounts}}', id], { reject: false });
-  let mounts: InspectedMount[];
-  try {
-    if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
-    mounts = (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
-  } catch (error) {
-    throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
-  }
+  const mounts = await engine.mounts(id);
   const warnings: string[] = [];
   checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
   checkRawOverOwn(mounts, raw);

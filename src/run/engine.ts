@@ -7,7 +7,9 @@ import tar from 'tar-stream';
 import { X11DockerError } from '../errors.js';
 import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
+import type { InspectedMount } from '../plan/covered.js';
 import { run, start } from './spawn.js';
+import { waitUntil } from './wait.js';
 
 /** A file or folder to put into a container before it starts. */
 export type ContainerFile = RootfsEntry;
@@ -94,17 +96,20 @@ export class Engine {
    * can be reported as one x11docker line instead (see {@link AttachedContainer.heldStderr}).
    * @param interactive also attach stdin (`--interactive`: -i, or -i among the raw options).
    * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved, --showenv).
+   * @param output where the command's stdout and stderr go instead of ours (a front end that
+   *   shows each session's output).
    */
-  startAttached(id: string, interactive: boolean, stdoutToStderr = false): AttachedContainer {
+  startAttached(id: string, interactive: boolean, stdoutToStderr = false, output?: (chunk: Buffer) => void): AttachedContainer {
     const child = start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
       stdin: interactive ? 'inherit' : 'ignore',
-      stdout: stdoutToStderr ? 2 : 'inherit',
+      stdout: output ? 'pipe' : stdoutToStderr ? 2 : 'inherit',
       stderr: 'pipe',
       buffer: false,
     });
+    if (output) child.stdout?.on('data', output);
     let held: Buffer[] | undefined;
     let passing = false;
-    const pass = (chunk: Buffer) => void process.stderr.write(chunk);
+    const pass = output ?? ((chunk: Buffer) => void process.stderr.write(chunk));
     const flush = () => {
       passing = true;
       for (const c of held?.splice(0) ?? []) pass(c);
@@ -127,6 +132,21 @@ export class Engine {
       heldStderr: () => Buffer.concat(held?.splice(0) ?? []).toString('utf8'),
       flushStderr: flush,
     };
+  }
+
+  /**
+   * A created container's mounts as the engine reports them (`container inspect` `.Mounts`).
+   * @throws X11DockerError when they cannot be read: x11docker does not write into a container
+   *   whose mounts it cannot see.
+   */
+  async mounts(id: string): Promise<InspectedMount[]> {
+    const r = await this.cli(['container', 'inspect', '--format', '{{json .Mounts}}', id]);
+    try {
+      if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
+      return (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
+    } catch (error) {
+      throw new X11DockerError(`${this.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
+    }
   }
 
   /**
@@ -165,12 +185,10 @@ export class Engine {
     if (!ended && graceMs > 0) await this.stop(id, graceMs);
     // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
     if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', '--volumes', id]);
-    const deadline = Date.now() + timeoutMs;
-    while (!(await gone())) {
-      if (Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      if (Date.now() > deadline - timeoutMs / 2) await this.cli(['rm', '--force', '--volumes', id]);
-    }
+    // the engine's own removal first; after half the time, rm --force again
+    const half = Date.now() + timeoutMs / 2;
+    const removed = async () => (Date.now() > half && (await this.cli(['rm', '--force', '--volumes', id])), await gone());
+    await waitUntil(removed, { what: `removal of container ${id.slice(0, 12)}`, timeoutMs, intervalMs: 25 }).catch(() => undefined);
   }
 
   /**

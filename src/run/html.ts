@@ -17,10 +17,13 @@ import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { start } from './spawn.js';
+import { abortWhenSettled, waitUntil } from './wait.js';
 import { addressMatches, listenersOf, type TcpListener, type UnixListener } from './listening.js';
 import { findBinaries } from '../host/facts.js';
 import type { HtmlBind } from '../options/html.js';
 import type { SessionPlan } from '../plan/plan.js';
+import type { SessionRegistry } from './registry.js';
+import type { UndoStack } from './undo.js';
 
 /** A running browser view of one display. */
 export interface HtmlView {
@@ -114,18 +117,15 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   let stopping = false;
   const stop = async () => {
     stopping = true;
+    // SIGTERM; execa sends SIGKILL after forceKillAfterDelay
     await Promise.all(children.map(async ({ child: c }) => {
-      if (c.exitCode === null && c.signalCode === null) {
-        c.kill('SIGTERM');
-        const killer = setTimeout(() => c.kill('SIGKILL'), 2000);
-        await c.catch(() => undefined);
-        clearTimeout(killer);
-      }
+      if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      await c.catch(() => undefined);
     }));
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
   const spawnHelper = (what: string, args: string[]): ResultPromise => {
-    const child = start(...orphanSafe(what, args), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false } as Parameters<typeof start>[2]);
+    const child = start(...orphanSafe(what, args), { ...as, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false, forceKillAfterDelay: 2000 } as Parameters<typeof start>[2]);
     // keep reading both pipes (a full pipe would block the helper) and keep the last lines
     let seen = '';
     const onData = (d: Buffer) => {
@@ -201,7 +201,7 @@ class HelperEnded extends Error {
 }
 
 /**
- * Polls procfs (every 25 ms) until `ready` returns a value for the listening sockets of the
+ * Polls procfs (every 25 ms, {@link waitUntil}) until `ready` returns a value for the listening sockets of the
  * helper's own pid. With setpriv the pid is the helper's, as setpriv execs it.
  * @throws HelperEnded when the helper ends first; X11DockerError on timeout; the spawn error (ENOENT).
  */
@@ -222,21 +222,20 @@ async function waitUntilListening<T>(
       spawnError = e;
     },
   );
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (h.child.pid !== undefined && !ended) {
-      const value = ready(listenersOf(h.child.pid));
-      if (value !== undefined) return value;
-    }
-    if (ended) {
-      if (spawnError) throw spawnError;
-      // let the last output arrive
-      await new Promise((r) => setTimeout(r, 50));
-      throw new HelperEnded(h.what, lastLines(h.tail()));
-    }
-    if (Date.now() > deadline) throw new X11DockerError(`--html: ${h.what} was not ready after ${timeoutMs} ms. Run with --verbose.`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const value = await waitUntil(() => (h.child.pid !== undefined && !ended ? ready(listenersOf(h.child.pid)) : undefined), {
+    what: `--html: ${h.what} listening`,
+    timeoutMs,
+    intervalMs: 25,
+    signal: abortWhenSettled(h.child, 'ended'),
+  }).catch((error: unknown) => {
+    if (!ended) throw new X11DockerError(`--html: ${h.what} was not ready after ${timeoutMs} ms. Run with --verbose.`, { cause: error });
+    return undefined;
+  });
+  if (value !== undefined) return value;
+  if (spawnError) throw spawnError;
+  // let the last output arrive
+  await new Promise((r) => setTimeout(r, 50));
+  throw new HelperEnded(h.what, lastLines(h.tail()));
 }
 
 /**
@@ -248,26 +247,20 @@ function orphanSafe(file: string, args: string[]): [string, string[]] {
 }
 
 /**
- * The session's step for `--html`: starts the view for `display`, registers its stop with the
- * session's cleanups (stage `process`, so it ends together with the container and X server), and
- * prints `HTML_URL=<url>` on stdout (as `--showenv` prints the environment) and a note on stderr,
- * only after both helpers are proven to listen on their own sockets.
+ * The session's helper for `--html`: starts the view for `display`, registers its stop on the
+ * session's undo stack (stage `process`, so it ends together with the container and X server),
+ * records the helpers' pids, and keeps the URL in the private session folder (`html.url`, 0600)
+ * for front ends. Resolves only after both helpers are proven to listen on their own sockets.
  * @param plan the session plan (with `html` set).
  * @param display the new display.
  * @param authFile the display's client cookie file.
- * @param cleanups the session's undo list.
- * @param onSpawn called with each helper's pid (recorded for the watcher and --cleanup).
- * @returns `died`: resolves with a one-line message if a helper ends on its own later; the
- *   session then ends with that error (exit 64).
+ * @param undo the session's undo stack.
+ * @param registry the session record (helpers' pids, for the watcher and --cleanup).
+ * @returns the URL (password in the fragment) and `died`: resolves with a one-line message if a
+ *   helper ends on its own later; the session then ends with that error (exit 64).
  * @throws X11DockerError when a helper cannot start (nothing of the view is left running).
  */
-export async function startHtml(
-  plan: SessionPlan,
-  display: number,
-  authFile: string,
-  cleanups: Array<{ readonly what: string; readonly fn: () => Promise<void> | void; readonly stage?: 'container' | 'process' | 'file' }>,
-  onSpawn?: (pid: number | undefined) => void,
-): Promise<{ readonly died: Promise<string> }> {
+export async function startHtml(plan: SessionPlan, display: number, authFile: string, undo: UndoStack, registry: SessionRegistry): Promise<{ readonly url: string; readonly died: Promise<string> }> {
   const view = await startHtmlView({
     display,
     authFile,
@@ -276,12 +269,10 @@ export async function startHtml(
     clipboard: plan.clipboard,
     ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
     timeoutMs: 15000,
-    onSpawn,
+    onSpawn: (pid) => registry.addProcess(pid),
   });
-  cleanups.push({ what: `stop the browser view of :${display}`, fn: () => view.stop(), stage: 'process' });
+  undo.defer(`stop the browser view of :${display}`, () => view.stop(), 'process');
   writeFileSync(`${plan.sessionDir}/html.url`, `${view.url}\n`, { mode: 0o600 });
-  process.stdout.on('error', () => undefined);
-  process.stdout.write(`HTML_URL=${view.url}\n`);
   log.note(`The app is shown in a browser at ${view.url}`);
-  return { died: view.died };
+  return { url: view.url, died: view.died };
 }

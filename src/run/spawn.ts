@@ -1,4 +1,4 @@
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import { execa, type Options as ExecaOptions, type Result, type ResultPromise } from 'execa';
 import { log } from '../log.js';
 import { quoteWords } from '../quote.js';
 
@@ -19,7 +19,7 @@ export function formatCommand(file: string, args: readonly string[]): string {
  * @param options execa options; `reject: false` to get non-zero exits as results.
  * @throws execa's error when the command fails and `reject` is not false.
  */
-export async function run(file: string, args: readonly string[], options: ExecaOptions = {}) {
+export async function run(file: string, args: readonly string[], options: ExecaOptions = {}): Promise<Result<ExecaOptions>> {
   const started = performance.now();
   try {
     const result = await execa(file, args, { ...(options.input === undefined ? { stdin: 'ignore' as const } : {}), ...options });

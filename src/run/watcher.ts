@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { log } from '../log.js';
 import { RECORD_FILE } from './registry.js';
+import { bundledScript } from './bundle.js';
 
 /** Environment variable that limits `--cleanup` to one session folder (set by the watcher). */
 export const CLEANUP_ONLY_ENV = 'X11DOCKER_CLEANUP_SESSION';
@@ -29,8 +30,11 @@ export interface Watcher {
  * @returns the watcher (its pid for the record), or undefined when sh cannot be started.
  */
 export function startWatcher(sessionDir: string): Watcher | undefined {
-  const script = process.argv[1];
-  if (!script) return undefined;
+  const script = bundledScript('x11docker.js');
+  if (!script) {
+    log.warning('x11docker.js is missing beside its modules: no session watcher, so a killed session cannot be cleaned up (run npm run build).');
+    return undefined;
+  }
   try {
     const child = execa('sh', ['-c', SCRIPT, 'x11docker-watcher', sessionDir, process.execPath, script], {
       detached: true,

@@ -1,5 +1,4 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
@@ -7,6 +6,8 @@ import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
 import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
+import { probeDisplay } from '../xserver/probe.js';
+import { abortWhenSettled, waitUntil } from './wait.js';
 
 /** One started process of a display. */
 export interface RunningProcess {
@@ -28,11 +29,14 @@ export interface RunningXServer {
   /** Resolves when an essential process has ended. */
   readonly ended: Promise<void>;
   /**
-   * Stops every process in reverse start order (SIGTERM, then SIGKILL after `graceMs` ms) and
-   * removes the display's lock file and socket if its server left them.
+   * Stops every process in reverse start order (SIGTERM, then SIGKILL after {@link STOP_GRACE_MS})
+   * and removes the display's lock file and socket if its server left them.
    */
-  stop(graceMs?: number): Promise<void>;
+  stop(): Promise<void>;
 }
+
+/** How long a display process gets after SIGTERM before execa sends SIGKILL, in ms. */
+export const STOP_GRACE_MS = 2000;
 
 /** Thrown when the display was taken by someone else between our check and the server's start. */
 export class DisplayInUseError extends X11DockerError {}
@@ -85,9 +89,9 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
     },
     processes: started,
     ended,
-    stop: async (graceMs = 2000) => {
+    stop: async () => {
       stopping = true;
-      for (const p of [...started].reverse()) await stopProcess(p, graceMs);
+      for (const p of [...started].reverse()) await stopProcess(p);
       const owner = started.find((p) => p.spec.ownsDisplay);
       if (owner) removeLeftovers(display, owner.process.pid);
     },
@@ -97,7 +101,7 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
     try {
       proc = await startOne(display, spec, how);
     } catch (error) {
-      await server.stop(500);
+      await server.stop();
       throw error;
     }
     started.push(proc);
@@ -113,14 +117,14 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
   return server;
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
-async function stopProcess(p: RunningProcess, graceMs: number): Promise<void> {
+/**
+ * SIGTERM; execa sends SIGKILL after the process's `forceKillAfterDelay` ({@link STOP_GRACE_MS});
+ * resolves when the process is gone.
+ */
+async function stopProcess(p: RunningProcess): Promise<void> {
   const child = p.process;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await p.ended;
-  clearTimeout(killer);
 }
 
 /** Environment of one process: the base plus DISPLAY/XAUTHORITY of the display it talks to. */
@@ -143,6 +147,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     uid: how.uid,
     gid: how.gid,
     buffer: { stdout: false, stderr: false, ...(displayfd ? { fd3: false } : {}) },
+    forceKillAfterDelay: STOP_GRACE_MS,
   } as Parameters<typeof start>[2]);
   how.onSpawn?.(child.pid);
   const ended = child.then(() => undefined, () => undefined);
@@ -159,8 +164,6 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   child.stderr?.on('data', onData);
 
   let timer: NodeJS.Timeout | undefined;
-  let exited = false;
-  void ended.then(() => (exited = true));
   const ready = new Promise<'ready' | 'exited' | 'timeout'>((resolve) => {
     void ended.then(() => resolve('exited'));
     timer = setTimeout(() => resolve('timeout'), how.timeoutMs);
@@ -177,12 +180,11 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
       };
       child.stdout?.on('data', check);
       child.stderr?.on('data', check);
-    } else if (r.kind === 'path') {
-      void poll(() => existsSync(r.path), () => exited).then((ok) => ok && resolve('ready'));
-    } else if (r.kind === 'x11') {
-      void poll(() => x11Accepts(display, how.cookie), () => exited).then((ok) => ok && resolve('ready'));
-    } else {
-      resolve('ready');
+    } else if (r.kind === 'path' || r.kind === 'x11') {
+      const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, { cookie: how.cookie }, 2000)) === undefined;
+      waitUntil(check, { what: `${spec.binary} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
+    } else if (child.pid !== undefined) {
+      resolve('ready'); // started is enough; a binary that could not be spawned has no pid and ends at once
     }
   });
   const outcome: 'ready' | 'exited' | 'timeout' | 'locked' = lockTaken ? await ready : 'locked';
@@ -194,7 +196,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid})`);
     return proc;
   }
-  await stopProcess(proc, 500);
+  await stopProcess(proc);
   if (spec.ownsDisplay) removeLeftovers(display, child.pid);
   const why = output
     .trim()
@@ -210,44 +212,6 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
   }
   throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
-}
-
-/** Calls `test` every 10 ms until it is true (→ true) or `stop` is true (→ false). */
-async function poll(test: () => boolean | Promise<boolean>, stop: () => boolean): Promise<boolean> {
-  for (;;) {
-    if (stop()) return false;
-    if (await test()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/**
- * Whether the X server of display `n` completes a connection set-up with the session cookie
- * (X11 protocol, "Connection Setup": byte order, version 11.0, MIT-MAGIC-COOKIE-1; the first
- * reply byte is 1 for success). Used for servers without `-displayfd` (nxagent).
- */
-export function x11Accepts(n: number, cookie: Buffer): Promise<boolean> {
-  const name = Buffer.from('MIT-MAGIC-COOKIE-1');
-  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
-  const head = Buffer.alloc(12);
-  head.write('l', 0, 'latin1');
-  head.writeUInt16LE(11, 2);
-  head.writeUInt16LE(0, 4);
-  head.writeUInt16LE(name.length, 6);
-  head.writeUInt16LE(cookie.length, 8);
-  const request = Buffer.concat([head, pad(name), pad(cookie)]);
-  return new Promise((resolve) => {
-    const socket = connect(xPaths(n).socket);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write(request));
-    socket.once('data', (d: Buffer) => done(d[0] === 1));
-    socket.on('close', () => done(false));
-  });
 }
 
 /** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */

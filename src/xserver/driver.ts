@@ -4,13 +4,18 @@
  * Design (read this before adding a driver, e.g. a Wayland compositor):
  *
  * - A "display" is whatever the container's GUI talks to: one X server (`--xvfb`), an X server
- *   plus helpers (`--xpra`: Xvfb + xpra server + xpra client on the user's display), or a
- *   Wayland compositor plus Xwayland (`--weston-xwayland`). A driver does not start anything:
- *   {@link DisplayDriver.launch} is a PURE function of a {@link DisplayContext} (display number,
- *   cookie file path, size, session folder, user's display, mode flags) that returns a
- *   {@link DisplayLaunch}: the processes with their full argv, the files to write first
- *   (e.g. a generated xorg.conf), and what the container gets in addition (environment such as
- *   WAYLAND_DISPLAY / XDG_RUNTIME_DIR, bind mounts). Unit tests call `launch()` directly.
+ *   plus helpers (`--xpra`: Xvfb + xpra server + xpra client on the user's display), a Wayland
+ *   compositor plus Xwayland (`--weston-xwayland`), the user's own display (`--hostdisplay`,
+ *   `--hostwayland`), or nothing at all (`--nothing`). Every display option is a driver, those
+ *   too: a driver DECLARES everything the rest of the code needs to know about it (where its
+ *   display comes from, what the container gets, what it needs on the host, what it honours, how
+ *   it describes itself); no other module tests a driver's name.
+ * - A driver does not start anything: {@link DisplayDriver.launch} is a PURE function of a
+ *   {@link DisplayContext} (display number, cookie file path, size, session folder, user's
+ *   display, mode flags) that returns a {@link DisplayLaunch}: the processes with their full
+ *   argv, the files to write first (e.g. a generated xorg.conf), and what the container gets in
+ *   addition (environment such as WAYLAND_DISPLAY / XDG_RUNTIME_DIR, bind mounts). Unit tests
+ *   call `launch()` directly.
  * - The starter (src/run/xserver.ts, `startDisplay`) writes the files into the session folder
  *   (mode 0600), then starts the processes IN ORDER, each one only after the previous one is
  *   ready. Readiness is never a fixed sleep: `displayfd` (the starter appends `-displayfd 3` and
@@ -25,14 +30,18 @@
  *   (clients before servers): SIGTERM, then SIGKILL after a grace period.
  * - `ownsDisplay` marks the process that serves `:N` (x11docker writes `/tmp/.XN-lock` for it
  *   when it uses `-displayfd`, and removes lock and socket if it dies without doing so).
- * - `x11: false` in a launch means the container gets no X socket/cookie (pure Wayland,
- *   `--nothing`). `binaries` lists every executable a driver needs with its Debian package;
- *   the plan checks them and names the missing package. A driver without an implementation yet
- *   sets `notImplemented` (the plan refuses it with that message).
+ * - `requires` lists every executable a driver needs with its Debian package: the host probe
+ *   looks for exactly these (src/plan/probe.ts), the automatic choice skips a driver with one
+ *   missing, and the plan refuses an explicit one naming the package. A driver without an
+ *   implementation yet sets `notImplemented` (the plan refuses it with that message).
  *
- * Adding a display option: one file here exporting a {@link DisplayDriver}, one entry in
- * {@link xserverDrivers}, one row in src/options/table.ts (group 'X server'), and a rule in
- * src/plan/choose.ts if the automatic choice should consider it.
+ * Checklist: adding a display option touches exactly
+ *   1. one new file here exporting a {@link DisplayDriver} (all fields declared, `describe` too),
+ *   2. one entry in {@link xserverDrivers} (src/xserver/drivers.ts),
+ *   3. one row in src/options/table.ts (group 'X server'), and, only if the automatic choice
+ *      should ever pick it, its name in a candidate list of src/plan/choose.ts.
+ * Nothing else: the host probe, the choice, the plan's checks and notes, `--xonly`'s line and
+ * the session read the declarations. Keep this list true.
  */
 import type { XServerName } from '../options/table.js';
 
@@ -86,14 +95,18 @@ export interface DisplayLaunch {
   readonly files: readonly LaunchFile[];
   /** Started in order (each ready before the next), stopped in reverse order. */
   readonly processes: readonly ProcessSpec[];
-  /** Extra NAME=VALUE environment for the container (e.g. WAYLAND_DISPLAY). */
-  readonly containerEnv: readonly string[];
+  /** Extra environment for the container (e.g. WAYLAND_DISPLAY), by name. */
+  readonly containerEnv: Readonly<Record<string, string>>;
   /** Extra bind mounts for the container (e.g. the Wayland socket). */
   readonly containerMounts: readonly LaunchMount[];
   /** The container gets the new X socket, the cookie and DISPLAY (false: pure Wayland, --nothing). */
   readonly x11: boolean;
-  /** Extra NAME=VALUE for `--showenv` (e.g. WAYLAND_DISPLAY=... XDG_RUNTIME_DIR=...). */
-  readonly showenv?: readonly string[];
+  /**
+   * What a client on the host uses besides DISPLAY/XAUTHORITY (printed by `--showenv`, given to
+   * `--exe` and the API's `env`): host-side paths, e.g. WAYLAND_DISPLAY and the session's
+   * XDG_RUNTIME_DIR for a compositor's socket.
+   */
+  readonly hostEnv?: Readonly<Record<string, string>>;
 }
 
 /** What a driver needs to build its processes. All paths absolute; no host access. */
@@ -142,8 +155,52 @@ export interface Requirement {
 }
 
 /**
- * One display option x11docker can start, or share. Adding one is one file with one of these
- * and one row in {@link xserverDrivers}.
+ * Where a driver's display comes from: a display x11docker starts (`new`), the user's own X
+ * display or Wayland compositor shared with the container (`shared`), or no display (`none`).
+ */
+export type DisplaySource = 'new' | 'shared' | 'none';
+
+/** What the container gets: an X display (socket, cookie, DISPLAY), only a Wayland socket, or nothing. */
+export type ContainerDisplay = 'x11' | 'wayland' | 'none';
+
+/** What a driver needs of the user's session on the host, checked before anything starts. */
+export interface HostNeeds {
+  /** The user's X display (DISPLAY): a nested server, a seamless client, or sharing it. */
+  readonly display?: boolean;
+  /** The user's Wayland compositor (WAYLAND_DISPLAY, with XDG_RUNTIME_DIR when relative). */
+  readonly waylandDisplay?: boolean;
+  /** A console (no DISPLAY) and root, to open a virtual terminal (`--xorg`). */
+  readonly consoleRoot?: boolean;
+}
+
+/** Which display options a driver honours; the plan notes the ones it ignores. */
+export interface Honours {
+  /** `--size` (the screen or window size). */
+  readonly size: boolean;
+  /** `--fullscreen`. */
+  readonly fullscreen: boolean;
+  /** `--keymap` and the user's keyboard layout, set with setxkbmap on the new display. */
+  readonly keymap: boolean;
+  /**
+   * `--clipboard`: shared by the display itself (`own`: xpra, nxagent, or the user's own display),
+   * by x11docker's synchroniser with host xclip (`sync`), or not at all (`none`: pure Wayland,
+   * no display).
+   */
+  readonly clipboard: 'own' | 'sync' | 'none';
+  /** XTEST: off unless `--xtest` (`optional`), or always on because the display injects input with it (`always`: xpra). */
+  readonly xtest: 'optional' | 'always';
+}
+
+/** What {@link DisplayDriver.describe} gets: the display number (-1 when none) and what was started. */
+export interface DescribeInput {
+  readonly display: number;
+  /** The launch that was started; undefined when nothing was started. */
+  readonly launch: DisplayLaunch | undefined;
+}
+
+/**
+ * One display option x11docker can start, or share. Adding one: see the checklist at the top of
+ * this file.
  */
 export interface DisplayDriver {
   /** Option name that selects it (`--xephyr`). */
@@ -154,16 +211,25 @@ export interface DisplayDriver {
   readonly debianPackage?: string;
   /** Every executable needed, main one first. */
   readonly requires: readonly Requirement[];
-  /** Needs the user's display (a nested server, a seamless client, or sharing it). */
-  readonly needsHostDisplay: boolean;
-  /** Shares the user's display instead of starting a new server. */
-  readonly sharesHostDisplay: boolean;
+  /** Where the display comes from. */
+  readonly source: DisplaySource;
+  /** What the container gets. */
+  readonly gives: ContainerDisplay;
+  /** What it needs of the user's session. */
+  readonly needs: HostNeeds;
+  /** Which display options it honours. */
+  readonly honours: Honours;
   /**
    * The server reads the cookie for the user's display from its own `-auth` file, not from
    * XAUTHORITY (nxagent): the user's cookie for that display is added to the server's auth file
    * (private to the session folder; the container never sees it).
    */
   readonly hostCookieInServerAuth?: boolean;
+  /**
+   * Why OpenGL (GLX) clients fail on this display, if they do whatever the container has
+   * (nxagent); the plan notes it with `--gpu`.
+   */
+  readonly glxUnusable?: string;
   /** Visible on the user's desktop (a screenshot of the user's display shows it). */
   readonly visible: boolean;
   /** Can show single windows seamlessly on the user's desktop. */
@@ -174,10 +240,23 @@ export interface DisplayDriver {
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */
   launch(ctx: DisplayContext): DisplayLaunch;
+  /**
+   * The one line `--xonly` prints once the display runs: what runs and where a client connects,
+   * e.g. `X server :5 (--xephyr) is running.` (pure).
+   */
+  describe(running: DescribeInput): string;
 }
 
 /** Back-compatible name of {@link DisplayDriver}. */
 export type XServerDriver = DisplayDriver;
+
+/** `describe` of a driver that starts one X server: `X server :N (--NAME) is running.` */
+export function describeXServer(name: XServerName, what?: string): DisplayDriver['describe'] {
+  return ({ display }) => `X server :${display} (${what ? `${what}, ` : ''}--${name}) is running.`;
+}
+
+/** What most X servers honour: size, fullscreen where they have a window, keymap, clipboard by x11docker's synchroniser. */
+export const X_SERVER_HONOURS: Honours = { size: true, fullscreen: false, keymap: true, clipboard: 'sync', xtest: 'optional' };
 
 /**
  * Options every new X server gets, from Xserver(1): cookie authentication from `authFile`,
@@ -205,7 +284,7 @@ export function singleServer(server: Omit<ProcessSpec, 'connectsTo' | 'essential
       { role: 'X server', connectsTo: 'none', essential: true, ownsDisplay: true, ...server },
       ...windowManager(ctx),
     ],
-    containerEnv: [],
+    containerEnv: {},
     containerMounts: [],
     x11: true,
   };

@@ -1,12 +1,18 @@
 import type { DisplayDriver } from './driver.js';
 
-/** `--nothing`: neither an X server nor a Wayland compositor; the container gets no display at all. */
+/**
+ * `--nothing`: neither an X server nor a Wayland compositor; the container gets no display at all
+ * (no socket, no cookie, no DISPLAY). A null driver: the session runs it like any other.
+ */
 export const nothing: DisplayDriver = {
   name: 'nothing',
   requires: [],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'none',
+  gives: 'none',
+  needs: {},
+  honours: { size: false, fullscreen: false, keymap: false, clipboard: 'none', xtest: 'optional' },
   visible: false,
   seamless: false,
-  launch: () => ({ files: [], processes: [], containerEnv: [], containerMounts: [], x11: false }),
+  describe: () => 'No display is running (--nothing).',
+  launch: () => ({ files: [], processes: [], containerEnv: {}, containerMounts: [], x11: false }),
 };

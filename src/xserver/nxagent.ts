@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hardeningArgs, type DisplayDriver } from './driver.js';
+import { describeXServer, hardeningArgs, type DisplayDriver } from './driver.js';
 
 /**
  * `--nxagent`: nxagent (NX) as a seamless server (`-R`, rootless: each window on the user's
@@ -16,13 +16,20 @@ export const nxagent: DisplayDriver = {
   binary: 'nxagent',
   debianPackage: 'nxagent',
   requires: [{ binary: 'nxagent', debianPackage: 'nxagent' }],
-  needsHostDisplay: true,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: { display: true },
+  // nxagent takes its keyboard layout from your display and refuses setxkbmap
+  honours: { size: true, fullscreen: true, keymap: false, clipboard: 'own', xtest: 'optional' },
   // nxagent authenticates to the user's display with the -auth file (upstream x11docker adds the
   // host cookie there too); XAUTHORITY is not read for that connection
   hostCookieInServerAuth: true,
+  // measured with nxagent 3.5.99.26 and Mesa 22.3 (glxinfo -B); nx-libs issue #76
+  glxUnusable:
+    "nxagent's GLX extension is version 1.2, on which Mesa's libGL fails (X error GLXUnsupportedPrivateRequest): OpenGL applications do not start on it",
   visible: true,
   seamless: true,
+  describe: describeXServer('nxagent'),
   launch: (ctx) => {
     const optionsFile = join(ctx.sessionDir, 'nxagent.options');
     const nxOptions = [
@@ -46,7 +53,7 @@ export const nxagent: DisplayDriver = {
           ready: { kind: 'x11' },
         },
       ],
-      containerEnv: [],
+      containerEnv: {},
       containerMounts: [],
       x11: true,
     };

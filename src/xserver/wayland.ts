@@ -14,7 +14,7 @@
  * WAYLAND_DISPLAY and a private runtime folder (tmpfs) with only the compositor's socket.
  */
 import { join } from 'node:path';
-import { hardeningArgs, type DisplayContext, type DisplayDriver, type DisplayLaunch, type ProcessSpec, type Requirement } from './driver.js';
+import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type ProcessSpec, type Requirement } from './driver.js';
 import { xpra } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 
@@ -63,15 +63,15 @@ function xwaylandProcess(ctx: DisplayContext, socketPath: string): ProcessSpec {
  * tmpfs runtime folder with only the compositor's socket bind-mounted into it; `--showenv` prints
  * the host side of the same.
  */
-function waylandContainer(hostSocket: string): Pick<DisplayLaunch, 'containerEnv' | 'containerMounts' | 'showenv'> {
+function waylandContainer(hostSocket: string): Pick<DisplayLaunch, 'containerEnv' | 'containerMounts' | 'hostEnv'> {
   const name = hostSocket.slice(hostSocket.lastIndexOf('/') + 1);
   return {
-    containerEnv: [`WAYLAND_DISPLAY=${name}`, `XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`],
+    containerEnv: { WAYLAND_DISPLAY: name, XDG_RUNTIME_DIR: CONTAINER_RUNTIME_DIR },
     containerMounts: [
       { source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true },
       { source: hostSocket, target: `${CONTAINER_RUNTIME_DIR}/${name}`, readonly: true },
     ],
-    showenv: [`WAYLAND_DISPLAY=${name}`, `XDG_RUNTIME_DIR=${hostSocket.slice(0, hostSocket.lastIndexOf('/'))}`],
+    hostEnv: { WAYLAND_DISPLAY: name, XDG_RUNTIME_DIR: hostSocket.slice(0, hostSocket.lastIndexOf('/')) },
   };
 }
 
@@ -81,11 +81,21 @@ function compositorBase(which: Compositor) {
   return {
     binary: weston ? 'weston' : 'kwin_wayland',
     debianPackage: weston ? 'weston' : 'kwin-wayland',
-    needsHostDisplay: false,
-    sharesHostDisplay: false,
+    source: 'new',
+    needs: {},
     visible: true,
     seamless: false,
   } as const;
+}
+
+/** What a compositor honours: size and fullscreen of its window; no keymap or clipboard of x11docker's for pure Wayland. */
+const COMPOSITOR_HONOURS: Honours = { size: true, fullscreen: true, keymap: false, clipboard: 'none', xtest: 'optional' };
+
+/** The host path of the Wayland socket a launch gives the container (from its host-side environment), if any. */
+function waylandSocketOf(launch: DisplayLaunch | undefined): string | undefined {
+  const name = launch?.hostEnv?.WAYLAND_DISPLAY;
+  const dir = launch?.hostEnv?.XDG_RUNTIME_DIR;
+  return name ? (name.startsWith('/') || !dir ? name : `${dir}/${name}`) : undefined;
 }
 
 /** The compositor's socket in the session folder (its XDG_RUNTIME_DIR). */
@@ -99,6 +109,9 @@ function pureCompositor(which: Compositor): DisplayDriver {
     ...compositorBase(which),
     name: which,
     requires: [which === 'weston' ? westonReq : kwinReq],
+    gives: 'wayland',
+    honours: COMPOSITOR_HONOURS,
+    describe: ({ launch }) => `Wayland compositor ${which === 'weston' ? 'weston' : 'kwin_wayland'} (--${which}) is running, socket ${waylandSocketOf(launch) ?? '?'}.`,
     launch: (ctx) => ({
       files: [],
       processes: [compositorProcess(which, ctx)],
@@ -114,10 +127,13 @@ function compositorXwayland(which: Compositor): DisplayDriver {
     ...compositorBase(which),
     name: which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland',
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
+    gives: 'x11',
+    honours: { ...X_SERVER_HONOURS, fullscreen: true },
+    describe: describeXServer(which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland', `Xwayland in ${which === 'weston' ? 'weston' : 'kwin_wayland'}`),
     launch: (ctx) => ({
       files: [],
       processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, compositorSocket(ctx))],
-      containerEnv: [],
+      containerEnv: {},
       containerMounts: [],
       x11: true,
     }),
@@ -139,14 +155,17 @@ export const xwayland: DisplayDriver = {
   binary: 'Xwayland',
   debianPackage: 'xwayland',
   requires: [xwaylandReq],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: { waylandDisplay: true },
+  honours: X_SERVER_HONOURS,
   visible: true,
   seamless: false,
+  describe: describeXServer('xwayland'),
   launch: (ctx) => ({
     files: [],
     processes: [xwaylandProcess(ctx, ctx.hostWaylandSocket ?? '')],
-    containerEnv: [],
+    containerEnv: {},
     containerMounts: [],
     x11: true,
   }),
@@ -159,10 +178,14 @@ export const xwayland: DisplayDriver = {
 export const hostwayland: DisplayDriver = {
   name: 'hostwayland',
   requires: [],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'shared',
+  gives: 'wayland',
+  needs: { waylandDisplay: true },
+  // the container is a client of your own compositor: it shares your clipboard and keyboard
+  honours: { size: false, fullscreen: false, keymap: false, clipboard: 'own', xtest: 'optional' },
   visible: true,
   seamless: true,
+  describe: ({ launch }) => `Sharing your Wayland compositor, socket ${waylandSocketOf(launch) ?? '?'} (--hostwayland).`,
   launch: (ctx) => ({ files: [], processes: [], x11: false, ...waylandContainer(ctx.hostWaylandSocket ?? '') }),
 };
 
@@ -175,6 +198,7 @@ export const xpraXwayland: DisplayDriver = {
   ...xpra,
   name: 'xpra-xwayland',
   requires: [...xpra.requires.filter((r) => r.binary !== 'Xvfb'), westonReq, xwaylandReq],
+  describe: describeXServer('xpra-xwayland', 'Xwayland in weston, shown by xpra'),
   launch: (ctx) => {
     const base = xpra.launch(ctx);
     const socket = compositorSocket(ctx);

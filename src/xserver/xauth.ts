@@ -92,3 +92,18 @@ export function decodeXauth(file: Buffer): XauthEntry[] {
 export function wildcardEntry(display: number, cookie: Buffer, name = MIT_MAGIC_COOKIE): XauthEntry {
   return { family: FamilyWild, address: Buffer.alloc(0), number: String(display), name, data: cookie };
 }
+
+/**
+ * The cookie a client of local display `:display` uses from an authority file's entries, as
+ * libXau's XauGetBestAuthByAddr picks it for a unix-socket connection: the first entry for that
+ * display number (or for any display) whose family is FamilyWild, or FamilyLocal with this
+ * machine's hostname.
+ * @param entries decoded entries ({@link decodeXauth}).
+ * @param display the display number.
+ * @param host this machine's hostname (os.hostname()).
+ */
+export function cookieFor(entries: readonly XauthEntry[], display: number, host: string): XauthEntry | undefined {
+  return entries.find(
+    (e) => (e.number === String(display) || e.number === '') && (e.family === FamilyWild || (e.family === FamilyLocal && e.address.toString() === host)),
+  );
+}

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hardeningArgs, singleServer, type DisplayContext, type DisplayDriver } from './driver.js';
+import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver } from './driver.js';
 
 /** The real Xorg binary (Debian's /usr/bin/Xorg is a wrapper that wants a console). */
 export const XORG_BINARY = '/usr/lib/xorg/Xorg';
@@ -59,10 +59,13 @@ export const xdummy: DisplayDriver = {
     { binary: XORG_BINARY, debianPackage: 'xserver-xorg-core' },
     { binary: '/usr/lib/xorg/modules/drivers/dummy_drv.so', debianPackage: 'xserver-xorg-video-dummy' },
   ],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: {},
+  honours: X_SERVER_HONOURS,
   visible: false,
   seamless: false,
+  describe: describeXServer('xdummy'),
   launch: (ctx) => {
     const conf = join(ctx.sessionDir, 'xorg.dummy.conf');
     const launch = singleServer(
@@ -98,10 +101,13 @@ export const xorg: DisplayDriver = {
   binary: 'Xorg',
   debianPackage: 'xserver-xorg-core',
   requires: [{ binary: 'Xorg', debianPackage: 'xserver-xorg-core' }],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: { consoleRoot: true },
+  honours: { ...X_SERVER_HONOURS, size: false },
   visible: true,
   seamless: false,
+  describe: describeXServer('xorg'),
   advice: XORG_ADVICE,
   launch: (ctx) =>
     singleServer(

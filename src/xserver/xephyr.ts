@@ -1,4 +1,4 @@
-import { hardeningArgs, singleServer, type DisplayDriver } from './driver.js';
+import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
 
 /** Xephyr: a nested X server in a window on the user's display (Xephyr(1)); `--fullscreen` fills the screen. */
 export const xephyr: DisplayDriver = {
@@ -6,10 +6,13 @@ export const xephyr: DisplayDriver = {
   binary: 'Xephyr',
   debianPackage: 'xserver-xephyr',
   requires: [{ binary: 'Xephyr', debianPackage: 'xserver-xephyr' }],
-  needsHostDisplay: true,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: { display: true },
+  honours: { ...X_SERVER_HONOURS, fullscreen: true },
   visible: true,
   seamless: false,
+  describe: describeXServer('xephyr'),
   launch: (ctx) =>
     singleServer(
       {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hardeningArgs, type DisplayDriver, type DisplayContext, type ProcessSpec } from './driver.js';
+import { describeXServer, hardeningArgs, type DisplayDriver, type DisplayContext, type ProcessSpec } from './driver.js';
 
 /**
  * Features of xpra 3.x that a session does not need, turned off on server and client: each is
@@ -52,10 +52,14 @@ export const xpra: DisplayDriver = {
   binary: 'xpra',
   debianPackage: 'xpra',
   requires: [{ binary: 'xpra', debianPackage: 'xpra' }, { binary: 'Xvfb', debianPackage: 'xvfb' }],
-  needsHostDisplay: true,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: { display: true },
+  // the xpra server injects keyboard and mouse input with XTEST; the client sets the server's keymap
+  honours: { size: true, fullscreen: true, keymap: true, clipboard: 'own', xtest: 'always' },
   visible: true,
   seamless: true,
+  describe: describeXServer('xpra'),
   launch: (ctx) => {
     const sockets = xpraSocketDir(ctx);
     const clipboard = `--clipboard=${ctx.clipboard ? 'yes' : 'no'}`;
@@ -88,24 +92,6 @@ export const xpra: DisplayDriver = {
         ready: { kind: 'line', pattern: /Attached to/ },
       },
     ];
-    return { files: [], processes, containerEnv: [], containerMounts: [], x11: true };
+    return { files: [], processes, containerEnv: {}, containerMounts: [], x11: true };
   },
-};
-
-/** `--xpra-xwayland`: xpra on an Xwayland inside a headless Weston (for --gpu). */
-export const xpraXwayland: DisplayDriver = {
-  name: 'xpra-xwayland',
-  binary: 'xpra',
-  debianPackage: 'xpra',
-  requires: [
-    { binary: 'xpra', debianPackage: 'xpra' },
-    { binary: 'weston', debianPackage: 'weston' },
-    { binary: 'Xwayland', debianPackage: 'xwayland' },
-  ],
-  needsHostDisplay: true,
-  sharesHostDisplay: false,
-  visible: true,
-  seamless: true,
-  notImplemented: '--xpra-xwayland is not implemented yet (it needs the Weston/Xwayland drivers). Use --xpra, or --weston-xwayland for --gpu.',
-  launch: () => ({ files: [], processes: [], containerEnv: [], containerMounts: [], x11: true }),
 };

@@ -1,4 +1,4 @@
-import { hardeningArgs, singleServer, type DisplayDriver } from './driver.js';
+import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
 
 /** Xvfb: an invisible X server in memory (Xvfb(1)). */
 export const xvfb: DisplayDriver = {
@@ -6,10 +6,13 @@ export const xvfb: DisplayDriver = {
   binary: 'Xvfb',
   debianPackage: 'xvfb',
   requires: [{ binary: 'Xvfb', debianPackage: 'xvfb' }],
-  needsHostDisplay: false,
-  sharesHostDisplay: false,
+  source: 'new',
+  gives: 'x11',
+  needs: {},
+  honours: X_SERVER_HONOURS,
   visible: false,
   seamless: false,
+  describe: describeXServer('xvfb'),
   launch: (ctx) =>
     singleServer({ binary: 'Xvfb', args: [...hardeningArgs(ctx), '-screen', '0', `${ctx.size.width}x${ctx.size.height}x24`], ready: { kind: 'displayfd' } }, ctx),
 };

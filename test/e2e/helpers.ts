@@ -3,8 +3,11 @@
  * child process, and checks for what a session may leave behind. Everything a helper starts is
  * registered with `after`/`finally` by the caller and removed even when a test fails.
  */
+import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, readRecord } from '../../src/run/registry.js';
@@ -20,6 +23,8 @@ export const TEST_USER = 'x11tester';
 /** A host X server that plays the user's desktop. */
 export interface HostDisplay {
   readonly display: string;
+  /** With {@link startHostDisplay}'s `cookieOwner`: the user's authority file for the display. */
+  readonly xauthority?: string;
   stop(): Promise<void>;
 }
 
@@ -41,18 +46,36 @@ export function firstLine(stream: NodeJS.ReadableStream, child: PromiseLike<{ st
   });
 }
 
-/** Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready. */
-export async function startHostDisplay(): Promise<HostDisplay> {
-  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp'], {
+/**
+ * Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready.
+ * @param opts.cookieOwner make the display require a cookie, as a desktop's display does: a random
+ *   one in an authority file (`xauthority`, mode 0600) owned by this host user. The server then
+ *   runs with `-noreset`, as a desktop's never resets (its window manager stays connected): a
+ *   reset, when the last client leaves, would revoke the cookies that `xauth generate` makes.
+ */
+export async function startHostDisplay(opts: { cookieOwner?: string } = {}): Promise<HostDisplay> {
+  const dir = opts.cookieOwner ? mkdtempSync(join(tmpdir(), 'x11docker-test-display-')) : undefined;
+  const serverAuth = dir && join(dir, 'Xauthority.server');
+  const cookie = randomBytes(16).toString('hex');
+  // the server loads every cookie of its -auth file, whatever display number the entry names
+  if (serverAuth) await execa('xauth', ['-f', serverAuth, 'add', ':0', '.', cookie]);
+  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', ...(serverAuth ? ['-auth', serverAuth, '-noreset'] : [])], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     reject: false,
   });
   const n = (await firstLine(child.stdio[3] as NodeJS.ReadableStream, child, 'host Xvfb')).trim();
+  const xauthority = dir && join(dir, 'Xauthority');
+  if (xauthority) {
+    await execa('xauth', ['-f', xauthority, 'add', `:${n}`, '.', cookie]);
+    await execa('chown', ['-R', `${opts.cookieOwner}:`, dir!]);
+  }
   return {
     display: `:${n}`,
+    xauthority,
     stop: async () => {
       child.kill('SIGTERM');
       await child;
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -201,6 +224,23 @@ export async function leftovers(display?: number): Promise<{ containers: string[
     .filter((f) => f.startsWith('.x11docker-display-'))
     .filter((f) => existsSync(`/tmp/${f}`) && !claimOwnerAlive(`/tmp/${f}`));
   return { containers, xservers, sockets, claims };
+}
+
+/**
+ * Nothing of THIS session's display is left (container, server processes, socket, lock, claim).
+ * Scoped to the display: other engineers' sessions on this shared machine end on their own time.
+ */
+export async function assertNothingLeft(display: number, sessionDir?: string): Promise<void> {
+  const left = await leftovers(display);
+  assert.deepEqual(
+    {
+      containers: left.containers.filter((c) => c.includes(`_X${display}_`)),
+      xservers: left.xservers.filter((x) => new RegExp(`\\s:${display}(\\s|$)`).test(x) || (sessionDir !== undefined && x.includes(sessionDir))),
+      sockets: left.sockets,
+      claims: left.claims.filter((c) => c === `.x11docker-display-${display}.claim`),
+    },
+    { containers: [], xservers: [], sockets: [], claims: [] },
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import {
-  DEMO_IMAGE, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForPaintedDisplay, waitForWindow, x11docker, xclient,
+  DEMO_IMAGE, assertNothingLeft, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForPaintedDisplay, waitForWindow, x11docker, xclient,
   type HostDisplay, type RunningSession,
 } from './helpers.js';
 
@@ -21,23 +21,6 @@ before(async () => {
 after(async () => {
   await host?.stop();
 });
-
-/**
- * Nothing of THIS session's display is left (container, server processes, socket, lock, claim).
- * Scoped to the display: other engineers' sessions on this shared machine end on their own time.
- */
-async function assertNothingLeft(display: number, sessionDir?: string): Promise<void> {
-  const left = await leftovers(display);
-  assert.deepEqual(
-    {
-      containers: left.containers.filter((c) => c.includes(`_X${display}_`)),
-      xservers: left.xservers.filter((x) => new RegExp(`\\s:${display}(\\s|$)`).test(x) || (sessionDir !== undefined && x.includes(sessionDir))),
-      sockets: left.sockets,
-      claims: left.claims.filter((c) => c === `.x11docker-display-${display}.claim`),
-    },
-    { containers: [], xservers: [], sockets: [], claims: [] },
-  );
-}
 
 /** The user's display window tree. */
 async function hostTree(): Promise<string> {

@@ -398,11 +398,11 @@ describe('engine security (docker info SecurityOptions)', () => {
 
 describe('XDG_RUNTIME_DIR', () => {
   test('every container gets a private tmpfs runtime folder, unless the display brings one (Wayland) or --user=RETAIN', () => {
-    const x = { containerEnv: [], containerMounts: [] };
-    assert.deepEqual(runtimeDirExtras(plan(['app']), x), { mounts: [{ source: '', target: '/tmp/XDG_RUNTIME_DIR', readonly: false, tmpfs: true }], env: ['XDG_RUNTIME_DIR=/tmp/XDG_RUNTIME_DIR'] });
-    const wayland = { containerEnv: ['WAYLAND_DISPLAY=wayland-0', 'XDG_RUNTIME_DIR=/tmp/XDG_RUNTIME_DIR'], containerMounts: [{ target: '/tmp/XDG_RUNTIME_DIR' }] };
-    assert.deepEqual(runtimeDirExtras(plan(['app']), wayland), { mounts: [], env: [] });
-    assert.deepEqual(runtimeDirExtras(plan(['--user=RETAIN', 'app']), x), { mounts: [], env: [] });
+    const x = { containerEnv: {}, containerMounts: [] };
+    assert.deepEqual(runtimeDirExtras(plan(['app']), x), { mounts: [{ source: '', target: '/tmp/XDG_RUNTIME_DIR', readonly: false, tmpfs: true }], env: { XDG_RUNTIME_DIR: '/tmp/XDG_RUNTIME_DIR' } });
+    const wayland = { containerEnv: { WAYLAND_DISPLAY: 'wayland-0', XDG_RUNTIME_DIR: '/tmp/XDG_RUNTIME_DIR' }, containerMounts: [{ target: '/tmp/XDG_RUNTIME_DIR' }] };
+    assert.deepEqual(runtimeDirExtras(plan(['app']), wayland), { mounts: [], env: {} });
+    assert.deepEqual(runtimeDirExtras(plan(['--user=RETAIN', 'app']), x), { mounts: [], env: {} });
   });
 });
 

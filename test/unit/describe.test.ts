@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xserverDrivers } from '../../src/xserver/drivers.js';
-import { describeRunning } from '../../src/xserver/describe.js';
 import type { DisplayContext } from '../../src/xserver/driver.js';
 import { xserverOptionNames } from '../../src/options/table.js';
 
@@ -15,8 +14,8 @@ test('--xonly says what runs for every display option: X server, compositor and 
   const lines = Object.fromEntries(
     xserverOptionNames.map((name) => {
       const d = xserverDrivers[name];
-      const shared = d.sharesHostDisplay || name === 'nothing';
-      return [name, describeRunning(d, name === 'hostdisplay' ? 5 : name === 'nothing' ? -1 : 123, shared ? undefined : d.launch(ctx))];
+      const display = d.source === 'new' ? 123 : d.gives === 'x11' ? 5 : -1;
+      return [name, d.describe({ display, launch: d.source === 'shared' && d.gives === 'x11' ? undefined : d.launch({ ...ctx, display }) })];
     }),
   );
   for (const name of ['weston', 'kwin']) {

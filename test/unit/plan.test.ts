@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { CONTAINER_XAUTHORITY, containerCreateArgs, planSession, type SessionPlan, type SessionRuntime } from '../../src/plan/plan.js';
-import { localDisplayNumber } from '../../src/plan/plan.js';
+import { localDisplayNumber } from '../../src/plan/choose.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import { findBinaries, type HostFacts, type HostUser } from '../../src/host/facts.js';
 import { xPaths } from '../../src/xserver/display.js';
@@ -103,7 +103,7 @@ describe('X server choice', () => {
   test('--hostdisplay warns about bad isolation', () => {
     const p = plan(['--hostdisplay', 'img']);
     assert.equal(p.driver.name, 'hostdisplay');
-    assert.equal(p.driver.sharesHostDisplay, true);
+    assert.equal(p.driver.source, 'shared');
     const w = p.warnings.find((x) => x.includes('--hostdisplay'));
     assert.ok(w, p.warnings.join('|'));
     assert.match(w, /keylogging/);
@@ -363,9 +363,93 @@ describe('localDisplayNumber (X11 display names)', () => {
 describe('messages that name the right option', () => {
   test('--html without Xvfb names --html; --clipboard with --nothing is a note, not the sharing warning', () => {
     const noXvfb = new Set(['Xephyr', 'xauth', 'docker', 'x11vnc', 'websockify', 'xdpyinfo']);
-    assert.throws(() => plan(['--html', 'img'], hostFacts({ binaries: noXvfb })), /Option --html runs the app on Xvfb: it needs Xvfb/);
+    assert.throws(() => plan(['--html', 'img'], hostFacts({ binaries: noXvfb })), /Option --html runs the app on Xvfb: --xvfb needs Xvfb/);
     const p = plan(['--nothing', '--clipboard', 'img']);
     assert.ok(!p.warnings.some((w) => w.includes('--clipboard')), p.warnings.join('\n'));
     assert.ok(p.notes.some((n) => n.includes('--clipboard has no effect with --nothing')));
+  });
+});
+
+describe('--gpu through planSession (not only chooseDisplay)', () => {
+  test('a single application with --gpu picks an Xwayland-based server and says so', () => {
+    const p = plan(['--gpu', 'img'], hostFacts({ binaries: new Set(['xpra', 'Xvfb', 'weston', 'Xwayland', 'Xephyr', 'docker']) }));
+    assert.equal(p.driver.name, 'xpra-xwayland');
+    assert.ok(p.notes.some((n) => /^Using X server option --xpra-xwayland \(--gpu, single application/.test(n)), p.notes.join('\n'));
+  });
+  test('--gpu --desktop picks --weston-xwayland', () => {
+    const p = plan(['--gpu', '--desktop', 'img'], hostFacts({ binaries: new Set(['weston', 'Xwayland', 'Xephyr', 'docker']) }));
+    assert.equal(p.driver.name, 'weston-xwayland');
+  });
+  test('--gpu with --wayland sets the toolkits\' GPU variables too', () => {
+    const withGpu = envOf(createArgs(['--gpu', '--weston', '--waylandenv', 'img'], hostFacts({ binaries: new Set(['weston', 'docker']) })));
+    const without = envOf(createArgs(['--weston', '--waylandenv', 'img'], hostFacts({ binaries: new Set(['weston', 'docker']) })));
+    assert.ok(withGpu.includes('ELM_ACCEL=opengl') && withGpu.includes('ECORE_EVAS_ENGINE=wayland_egl'), withGpu.join(' '));
+    assert.ok(without.includes('ELM_ACCEL=none'), without.join(' '));
+  });
+});
+
+describe('--hostdisplay with --gpu or --clipboard: trusted cookie and --ipc=host (upstream)', () => {
+  /** The warnings of a plan that mention `text`. */
+  const warningsWith = (p: SessionPlan, text: string) => p.warnings.filter((w) => w.includes(text));
+
+  for (const option of ['--gpu', '--clipboard']) {
+    test(`--hostdisplay ${option}: a trusted cookie, --ipc=host once, and upstream's warning instead of the untrusted one`, () => {
+      const p = plan(['--hostdisplay', option, 'img']);
+      assert.equal(p.trustedHostCookie, true);
+      const args = containerCreateArgs(p, runtime(5));
+      assert.deepEqual(args.filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+      const [w, ...more] = warningsWith(p, 'Option --hostdisplay');
+      assert.equal(more.length, 0, p.warnings.join('\n'));
+      for (const text of [':5', `With ${option} `, 'trusted cookie', '--ipc=host', 'MIT-SHM', 'no protection against X security leaks', 'Keylogging', 'remote control']) {
+        assert.ok(w!.includes(text), `${JSON.stringify(w)} does not mention ${text}`);
+      }
+      assert.ok(!w!.includes('untrusted'), w);
+      assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+    });
+  }
+
+  test('--hostdisplay --gpu --clipboard --hostipc names both reasons and sets --ipc=host once', () => {
+    const p = plan(['--hostdisplay', '--gpu', '--clipboard', '--hostipc', 'img']);
+    assert.deepEqual(containerCreateArgs(p, runtime(5)).filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /With --gpu and --clipboard the container gets a trusted cookie/);
+    assert.equal(warningsWith(p, 'Option --hostipc').length, 1, p.warnings.join('\n'));
+  });
+
+  test('--hostdisplay alone keeps the untrusted cookie and the private IPC namespace', () => {
+    const p = plan(['--hostdisplay', 'img']);
+    assert.equal(p.trustedHostCookie, false);
+    assert.ok(!containerCreateArgs(p, runtime(5)).some((a) => a.startsWith('--ipc')));
+    assert.match(warningsWith(p, 'Option --hostdisplay')[0]!, /reduced with an untrusted cookie/);
+    assert.equal(warningsWith(p, '--hostipc').length, 0, p.warnings.join('\n'));
+  });
+
+  test('a new X server with --gpu or --clipboard gets neither a trusted host cookie nor --ipc=host', () => {
+    const host = hostFacts({ binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'xclip']) });
+    for (const argv of [['--xephyr', '--gpu'], ['--xvfb', '--gpu'], ['--xephyr', '--clipboard']]) {
+      const p = plan([...argv, 'img'], host);
+      assert.equal(p.trustedHostCookie, false, argv.join(' '));
+      assert.ok(!containerCreateArgs(p, runtime()).some((a) => a.startsWith('--ipc')), argv.join(' '));
+      assert.equal(warningsWith(p, 'trusted cookie').length, 0, p.warnings.join('\n'));
+    }
+  });
+
+  test('--xonly --hostdisplay --gpu: the trusted cookie, and no IPC namespace named (no container)', () => {
+    const p = planSession(parseCommandLine(['--xonly', '--hostdisplay', '--gpu']), hostFacts());
+    assert.equal(p.trustedHostCookie, true);
+    assert.equal(p.container, undefined);
+    const w = warningsWith(p, 'Option --hostdisplay')[0]!;
+    assert.match(w, /trusted cookie/);
+    assert.doesNotMatch(w, /--ipc=host/);
+  });
+});
+
+describe('--gpu on a display whose GLX does not work', () => {
+  test('--nxagent --gpu notes that OpenGL applications fail on nxagent and names servers where they work; --xephyr --gpu does not', () => {
+    const host = hostFacts({ binaries: new Set(['nxagent', 'Xephyr', 'xauth', 'docker']) });
+    const n = plan(['--nxagent', '--gpu', 'img'], host).notes.find((x) => x.includes('Option --gpu with --nxagent'));
+    assert.ok(n, 'no note about GLX on nxagent');
+    assert.match(n, /GLX extension is version 1\.2.*OpenGL applications do not start.*Use --xpra, --xephyr or --weston-xwayland/);
+    assert.ok(!plan(['--nxagent', 'img'], host).notes.some((x) => x.includes('GLX')));
+    assert.ok(!plan(['--xephyr', '--gpu', 'img'], host).notes.some((x) => x.includes('GLX')));
   });
 });

@@ -89,8 +89,8 @@ describe('Wayland display drivers and plans', () => {
     assert.equal(p.connectsTo, 'host');
     assert.deepEqual(p.ready, { kind: 'path', path: '/s/wayland-x11docker-101' });
     assert.equal(p.env?.XDG_RUNTIME_DIR, '/s');
-    assert.deepEqual(l.containerEnv, ['WAYLAND_DISPLAY=wayland-x11docker-101', `XDG_RUNTIME_DIR=${CONTAINER_RUNTIME_DIR}`]);
-    assert.deepEqual(l.showenv, ['WAYLAND_DISPLAY=wayland-x11docker-101', 'XDG_RUNTIME_DIR=/s']);
+    assert.deepEqual(l.containerEnv, { WAYLAND_DISPLAY: 'wayland-x11docker-101', XDG_RUNTIME_DIR: CONTAINER_RUNTIME_DIR });
+    assert.deepEqual(l.hostEnv, { WAYLAND_DISPLAY: 'wayland-x11docker-101', XDG_RUNTIME_DIR: '/s' });
     assert.ok(xserverDrivers.weston.launch(ctx({ hostDisplay: undefined })).processes[0]!.args.includes('--backend=headless-backend.so'));
   });
 

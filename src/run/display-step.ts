@@ -1,0 +1,158 @@
+/**
+ * The session's display step: claims a display number, writes the cookies and starts what the
+ * driver's launch says (src/run/xserver.ts), or shares the user's display, or starts nothing,
+ * as the driver's `source` declares. The container is created alongside, while the server
+ * finishes its start-up (`docker create` needs only the socket file to exist).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostFacts } from '../host/facts.js';
+import { log } from '../log.js';
+import { displayContext } from '../plan/display.js';
+import type { SessionPlan } from '../plan/plan.js';
+import { withClipboardSync } from '../xserver/clipboard.js';
+import { claimDisplay, xPaths } from '../xserver/display.js';
+import type { DisplayLaunch, DisplaySource } from '../xserver/driver.js';
+import { encodeXauth, newCookie, wildcardEntry } from '../xserver/xauth.js';
+import { clipboardSyncCommand } from './clipboard.js';
+import { applyDisplaySettings } from './display-settings.js';
+import { checkHostDisplay, hostDisplayCookies, shareHostDisplay } from './host-display.js';
+import type { SessionRegistry } from './registry.js';
+import { writePrivate } from './session-folder.js';
+import type { UndoStack } from './undo.js';
+import { abortWhenSettled, waitUntil } from './wait.js';
+import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
+
+/** How long a new X server may take to accept connections, in ms. */
+const XSERVER_TIMEOUT_MS = 15000;
+/** How often to try another display number when one turns out to be taken. */
+const DISPLAY_ATTEMPTS = 5;
+
+/** The session's display once it runs. */
+export interface SessionDisplay {
+  /** Display number `:N`; -1 when the container gets no X display (pure Wayland, `--nothing`). */
+  readonly display: number;
+  /** Host path of the client cookie file; '' when there is none. */
+  readonly clientAuthFile: string;
+  /** What the driver launched (and gives the container). */
+  readonly launch: DisplayLaunch;
+  /** The processes started; undefined when none were (`--hostdisplay`, `--hostwayland`, `--nothing`). */
+  readonly server?: RunningXServer;
+  /**
+   * The environment for a client on the host: DISPLAY, XAUTHORITY and XSOCKET of an X display,
+   * plus the driver's host-side variables (WAYLAND_DISPLAY, XDG_RUNTIME_DIR of a compositor).
+   */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** What the container step needs to know of the display before the display is ready. */
+export type DisplayForContainer = Pick<SessionDisplay, 'display' | 'clientAuthFile' | 'launch'>;
+
+/** What every way of providing a display gets. */
+interface DisplayStepInput<T> {
+  readonly plan: SessionPlan;
+  readonly host: HostFacts;
+  readonly undo: UndoStack;
+  readonly registry: SessionRegistry;
+  /** Runs concurrently with the display's start-up (the container's creation); its error ends the step. */
+  readonly alongside: (d: DisplayForContainer) => Promise<T>;
+}
+
+/** A display and what was prepared alongside it. */
+type Provided<T> = { readonly display: SessionDisplay; readonly prepared: T };
+
+/** How each display source is provided. */
+const providers: Record<DisplaySource, <T>(input: DisplayStepInput<T>) => Promise<Provided<T>>> = {
+  new: startNewDisplay,
+  shared: shareDisplay,
+  none: (input) => withoutServer(input, -1, ''),
+};
+
+/**
+ * Provides the session's display as the plan's driver declares it, creating the container
+ * alongside. Everything it starts or writes is registered on `undo` right away.
+ * @returns the running display, and what `alongside` returned.
+ * @throws X11DockerError when the display cannot start (after trying other display numbers when
+ *   one was taken), or what `alongside` throws.
+ */
+export async function startSessionDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<T>> {
+  const provided = await providers[input.plan.driver.source](input);
+  const d = provided.display;
+  if (d.server && d.launch.x11) {
+    await applyDisplaySettings(input.plan.displaySettings, d.display, d.clientAuthFile, input.plan.dropToHostUser ? input.plan.hostUser : undefined);
+  }
+  return provided;
+}
+
+/** The environment of a host client of the display (see {@link SessionDisplay.env}). */
+function clientEnv(display: number, clientAuthFile: string, launch: DisplayLaunch): Record<string, string> {
+  const x11: Record<string, string> = launch.x11 && display >= 0 ? { DISPLAY: `:${display}`, XAUTHORITY: clientAuthFile, XSOCKET: xPaths(display).socket } : {};
+  return { ...x11, ...launch.hostEnv };
+}
+
+/** A display without processes of ours: the user's Wayland compositor, or none at all. */
+async function withoutServer<T>(input: DisplayStepInput<T>, display: number, clientAuthFile: string): Promise<Provided<T>> {
+  const launch = input.plan.driver.launch(displayContext(input.plan, input.host, display, { authFile: '', clientAuthFile }));
+  const prepared = await input.alongside({ display, clientAuthFile, launch });
+  return { display: { display, clientAuthFile, launch, env: clientEnv(display, clientAuthFile, launch) }, prepared };
+}
+
+/** The user's own display: X (`--hostdisplay`, checked first, with a cookie of its own) or Wayland (`--hostwayland`). */
+async function shareDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<T>> {
+  if (input.plan.driver.gives !== 'x11') return withoutServer(input, -1, '');
+  await checkHostDisplay(input.plan, input.host);
+  const { display, clientAuthFile } = await shareHostDisplay(input.plan, input.host);
+  return withoutServer(input, display, clientAuthFile);
+}
+
+/**
+ * Claims a display, writes the cookies and starts the display's processes, running `alongside`
+ * concurrently; retries with another display number when one turns out taken.
+ */
+async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<T>> {
+  const { plan, host, undo, registry } = input;
+  const serverAuthFile = join(plan.sessionDir, 'Xservercookie');
+  const clientAuthFile = join(plan.sessionDir, 'Xclientcookie');
+  const cookie = newCookie();
+  const skip = new Set<number>();
+  for (let attempt = 1; ; attempt++) {
+    const mark = undo.mark();
+    const claim = claimDisplay(plan.fixedDisplay, skip);
+    undo.defer(`release display claim :${claim.display}`, () => claim.release());
+    registry.setDisplay(claim.display, [claim.claimFile, xPaths(claim.display).lock, xPaths(claim.display).socket]);
+    const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
+    writePrivate(plan, serverAuthFile, plan.driver.hostCookieInServerAuth ? Buffer.concat([entry, hostDisplayCookies(host)]) : entry);
+    writePrivate(plan, clientAuthFile, entry);
+    const ctx = displayContext(plan, host, claim.display, { authFile: serverAuthFile, clientAuthFile });
+    const launch = plan.clipboardSync ? withClipboardSync(plan.driver.launch(ctx), ctx, clipboardSyncCommand()) : plan.driver.launch(ctx);
+    const starting = startDisplay(claim.display, launch, {
+      env: { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name },
+      hostDisplay: host.display,
+      hostXauthority: host.xauthority,
+      clientAuthFile,
+      cookie,
+      uid: plan.dropToHostUser ? plan.hostUser.uid : undefined,
+      gid: plan.dropToHostUser ? plan.hostUser.gid : undefined,
+      timeoutMs: XSERVER_TIMEOUT_MS,
+      onSpawn: (pid) => registry.addProcess(pid),
+    });
+    // docker create checks that a bind mount's source exists: wait for the server's socket
+    // (created early in its start-up), not for the whole start-up; a pure Wayland container
+    // waits for the compositor's socket instead
+    const needed = launch.x11 ? xPaths(claim.display).socket : launch.containerMounts.find((m) => !m.tmpfs)?.source;
+    const socketReady = needed ? waitUntil(() => existsSync(needed), { what: `${needed} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${needed} was not created`)) }) : Promise.resolve();
+    const [xs, prepared] = await Promise.allSettled([starting, socketReady.then(() => input.alongside({ display: claim.display, clientAuthFile, launch }))]);
+    if (xs.status === 'fulfilled') {
+      undo.defer(`stop X server :${claim.display}`, () => xs.value.stop(), 'process');
+      if (prepared.status === 'rejected') throw prepared.reason;
+      return { display: { display: claim.display, clientAuthFile, launch, server: xs.value, env: clientEnv(claim.display, clientAuthFile, launch) }, prepared: prepared.value };
+    }
+    const error: unknown = xs.reason; // the server's failure explains more than the container's
+    // a nested server or client that could not start: a user display that does not answer says more
+    if (!(error instanceof DisplayInUseError)) await checkHostDisplay(plan, host);
+    if (!(error instanceof DisplayInUseError) || plan.fixedDisplay !== undefined || attempt >= DISPLAY_ATTEMPTS) throw error;
+    log.info(`${error.message}; trying another display`);
+    await undo.unwindTo(mark); // the claim and the container made for this display
+    skip.add(claim.display);
+  }
+}
