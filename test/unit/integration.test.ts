@@ -52,6 +52,11 @@ describe('-i / --interactive and -t / --tty', () => {
     }
     assert.ok(!before(args(['--xvfb', 'img'])).includes('--interactive'));
   });
+  test('raw docker run options attach stdin as docker reads them: -i, -it, --interactive; not -i=false or a value that looks like -i', () => {
+    for (const raw of ['-i', '-it', '-ti', '--interactive', '--interactive=true']) assert.equal(plan(['--xvfb', '--', raw, '--', 'img']).container!.interactive, true, raw);
+    for (const raw of [['-i=false'], ['-it', '--interactive=false'], ['-e', '-i'], ['--hostname', '-it']]) assert.equal(plan(['--xvfb', '--', ...raw, '--', 'img']).container!.interactive, false, raw.join(' '));
+    assert.equal(plan(['--xvfb', '-i', 'img']).container!.interactive, true);
+  });
   test('-t is terminal only: no X server (as --nothing), interactive; with another X server option it is an error', () => {
     const p = plan(['-t', 'img', 'sh'], { ...none, stdinIsTty: true });
     assert.equal(p.driver.name, 'nothing');
