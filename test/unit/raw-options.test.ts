@@ -17,6 +17,7 @@ describe('parseRawOptions: flags and values as docker reads them', () => {
       ['--interactive', undefined], ['--tty', undefined], ['--volume', '/a:/b'], ['--env', 'A=1'], ['--user', 'root'], ['--env', 'B=2'], ['--name', 'n'],
     ]);
     assert.deepEqual(raw.env, ['A=1', 'B=2']);
+    assert.deepEqual(parseRawOptions(['--env-file', '/e', '-e', 'HOME', '--env-file=/f']).envFiles, ['/e', '/f']);
     assert.equal(raw.value('-u'), 'root');
     assert.deepEqual(raw.positionals, []);
   });
