@@ -106,7 +106,8 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   // user's ids (docker only; a daemon without remapping ignores it)
   // (rootless docker refuses it: there the container's root is the host user anyway)
   if (c.mounts.homeMounted && c.backend === 'docker' && !c.rootlessEngine) args.push('--userns=host');
-  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
+  // at glibc's normalized name (de_DE.utf8), as locale-gen makes it: found for both spellings of LANG
+  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.dirName}`));
   if (c.timezone?.mount) args.push(bindMount(c.timezone.mount.source, c.timezone.mount.target));
   return args;
 }

@@ -66,7 +66,7 @@ export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => 
  * Makes the `--lang` locale: `localedef` runs in a short-lived container of the same image (no
  * network, no capabilities, as the host user, `--rm` so that it goes away by itself even if
  * x11docker is killed) and writes the compiled locale into a host folder,
- * which is then mounted read-only at /usr/lib/locale/NAME. The result is cached per image id under
+ * which is then mounted read-only at /usr/lib/locale/NAME (glibc's normalized name, `de_DE.utf8`). The result is cached per image id under
  * `~/.cache/x11docker/images/`. When the image has no localedef or no sources for the locale
  * (Debian: package `locales`), a note says so and the session goes on with LANG set.
  * @returns the host folder with the compiled locale, or undefined.

@@ -9,7 +9,7 @@ import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfs, read
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName, type PathKind } from '../../src/plan/mounts.js';
-import { resolveLocale } from '../../src/plan/locale.js';
+import { glibcLocaleName, resolveLocale } from '../../src/plan/locale.js';
 import { SUDO_PASSWORD_HASH, withSudo } from '../../src/plan/sudo.js';
 import { localedefFailure, userFiles } from '../../src/run/container-setup.js';
 import { imageNotFoundHint } from '../../src/options/persistence.js';
@@ -232,19 +232,27 @@ describe('container users', () => {
 
 describe('--lang', () => {
   test('language codes become UTF-8 locales', () => {
-    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE', charmap: 'UTF-8', dirName: 'de_DE.utf8' });
+    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8', dirName: 'zh_CN.utf8' });
+    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8', dirName: 'zh_CN.utf8' });
+    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8', dirName: 'en_US.utf8' });
+    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8', dirName: 'en_US.utf8' });
+    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU', charmap: 'UTF-8', dirName: 'ru_RU.utf8' });
+    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8', dirName: 'sr_RS.utf8@latin' });
   });
 
   test('another charmap is honoured, not silently turned into UTF-8', () => {
-    assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1' });
-    assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1' });
-    assert.deepEqual(resolveLocale('ja_JP.eucJP', undefined), { name: 'ja_JP.EUCJP', source: 'ja_JP', charmap: 'EUCJP' });
+    assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1', dirName: 'en_US.iso88591' });
+    assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1', dirName: 'de_DE.iso88591' });
+    assert.deepEqual(resolveLocale('ja_JP.eucJP', undefined), { name: 'ja_JP.EUCJP', source: 'ja_JP', charmap: 'EUCJP', dirName: 'ja_JP.eucjp' });
+  });
+
+  test("the locale folder has glibc's normalized name (as locale-gen makes it)", () => {
+    assert.equal(glibcLocaleName('de_DE.UTF-8'), 'de_DE.utf8');
+    assert.equal(glibcLocaleName('en_US.ISO-8859-15'), 'en_US.iso885915');
+    assert.equal(glibcLocaleName('sr_RS.UTF-8@latin'), 'sr_RS.utf8@latin');
+    assert.equal(glibcLocaleName('ja_JP.EUCJP'), 'ja_JP.eucjp');
+    assert.equal(glibcLocaleName('de_DE'), 'de_DE');
   });
 
   test('why localedef made no locale: missing localedef, missing source, missing charmap', () => {
@@ -273,11 +281,11 @@ describe('--lang', () => {
     assertX11Error(() => resolveLocale('', undefined), '--lang');
   });
 
-  test('LANG is set before the user --env values (so --env LANG=... wins) and the compiled locale is mounted read-only', () => {
+  test('LANG is set before the user --env values (so --env LANG=... wins) and the compiled locale is mounted read-only at its normalized name', () => {
     const args = createArgs(['--lang=de', '--env', 'LANG=C.UTF-8', 'app'], undefined, '/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8');
     const env = envOf(args);
     assert.ok(env.indexOf('LANG=de_DE.UTF-8') < env.indexOf('LANG=C.UTF-8'));
-    assert.ok(args.includes('--mount=type=bind,source=/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8,target=/usr/lib/locale/de_DE.UTF-8,readonly'));
+    assert.ok(args.includes('--mount=type=bind,source=/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8,target=/usr/lib/locale/de_DE.utf8,readonly'));
     assert.equal(createArgs(['--lang=de', 'app']).filter((a) => a.includes('/usr/lib/locale')).length, 0);
   });
 });
