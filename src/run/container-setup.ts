@@ -13,7 +13,6 @@ import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
 import type { ContainerFile, Engine } from './engine.js';
-import { run } from './spawn.js';
 
 /**
  * Creates the `--home` folder on the host (and missing parents, e.g. `~/x11docker`), mode 0700,
@@ -106,7 +105,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   }
   let ended = false;
   register(`remove locale container ${id.slice(0, 12)}`, () => engine.remove(id, ended));
-  const r = await run(engine.backend, ['start', '--attach', id], { reject: false });
+  const r = await engine.exec(['start', '--attach', id]);
   ended = true;
   await engine.remove(id, true);
   if (!existsSync(join(work, name, 'LC_CTYPE'))) {
@@ -200,7 +199,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
 export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
   const engineArgs = plan.container?.engineArgs ?? [];
   if (paths.length === 0 && engineArgs.length === 0) return;
-  const r = await run(engine.backend, ['container', 'inspect', '--format', '{{json .Mounts}}', id], { reject: false });
+  const r = await engine.exec(['container', 'inspect', '--format', '{{json .Mounts}}', id]);
   let mounts: InspectedMount[];
   try {
     if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
