@@ -5,7 +5,7 @@ import type { Backend, Options } from '../options/parse.js';
 import type { XServerName } from '../options/table.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
-import { planWayland } from './wayland.js';
+import { PURE_WAYLAND, planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
 import { chooseDisplay } from './choose.js';
 import type { ImageConfig } from './image.js';
@@ -33,8 +33,6 @@ export interface ContainerPlan extends ContainerExtras {
   readonly backend: Backend;
   readonly image: string;
   readonly imageConfig: ImageConfig;
-  /** The user the command runs as, written into the container's passwd/group. */
-  readonly user: ContainerUser;
   /** `--name`, when the user chose one; else a name is made from the display and session id. */
   readonly name?: string;
   /** Working directory, or undefined to keep the image's WORKDIR. */
@@ -131,8 +129,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
-    const user = chooseContainerUser(options, host, warnings);
-    const extras = planContainerExtras(options, host, user, warnings, notes);
+    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, PURE_WAYLAND.has(driver.name) ? `--${driver.name}` : undefined);
+    const user = extras.user;
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
     if (network === 'host' || rawHostNet) {
@@ -148,7 +146,6 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       backend: options.backend,
       image: options.image,
       imageConfig: image.imageConfig,
-      user,
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,

@@ -91,7 +91,8 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   register(`remove ${work}`, () => rmSync(work, { recursive: true, force: true }));
   const args = [
     'create', '--rm', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
-    `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
+    // rootless docker: root in the container is the host user outside, who owns the work folder
+    c.rootlessEngine ? '--user=0:0' : `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
     `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
     bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
     '--no-archive', '-i', source, '-f', charmap, `/x11docker-locale/${name}`,
@@ -126,6 +127,9 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   return done;
 }
 
+/** root's HOME, which images have (x11docker makes another user's HOME, also that of rootless docker's root: plan/container-extras.ts rootlessHostUser). */
+const ROOT_HOME = '/root';
+
 /**
  * Every path {@link userFiles} may write (whether or not the image has shadow/sudoers), known
  * before the image's user database is read: passwd, group, shadow, sudoers, HOME and its parent.
@@ -135,7 +139,7 @@ export function userFilePaths(plan: SessionPlan): string[] {
   if (c.retainUser) return [];
   const out = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
   const home = c.user.home;
-  if (c.user.uid !== 0) {
+  if (home !== ROOT_HOME) {
     const parent = home.slice(0, home.lastIndexOf('/')) || '/';
     if (parent !== '/') out.push(parent);
     if (!c.mounts.homeMounted) out.push(home);
@@ -174,7 +178,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
   ];
   if (patched.shadow !== undefined) files.push({ path: '/etc/shadow', content: patched.shadow, mode: 0o640, uid: 0, gid: 0 });
   if (patched.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: patched.sudoers, mode: 0o440, uid: 0, gid: 0 });
-  if (u.uid !== 0) {
+  if (u.home !== ROOT_HOME) {
     // no entry for HOME's parent: the engine makes a missing one (0755, root), and an existing
     // one may be a symbolic link (ostree-style images: /home -> var/home) that a folder entry
     // could not replace

@@ -374,19 +374,52 @@ describe('engine security (docker info SecurityOptions)', () => {
     assert.doesNotMatch(plan(['--sharedir', '/data', '--', '--userns=host', '--', 'app'], facts({ usernsRemap: true })).notes.join('\n'), /userns-remap/);
   });
 
-  test('rootless docker: readable cookie, no --userns=host (refused there), a note for writable shared folders; rootless podman keeps the same uid', () => {
+  test('rootless docker: readable cookie, no --userns=host (refused there); rootless podman keeps the same uid', () => {
     const p = plan(['--home', 'app'], facts({ rootless: true }));
     assert.equal(p.container!.sharedCookie, true);
     assert.ok(!createArgs(['--home', 'app'], facts({ rootless: true })).includes('--userns=host'));
-    assert.match(p.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
     assert.equal(plan(['--backend=podman', 'app'], facts({ rootless: true })).container!.sharedCookie, false);
+  });
+
+  test('rootless docker: the mirrored host user by default (a subordinate uid outside); root in the container (the host user outside) when HOME, a writable shared folder or a socket of the host user is shared', () => {
+    const args = (argv: string[]) => createArgs(argv, facts({ rootless: true }));
+    assert.ok(args(['app']).includes('--user=1000:1000'));
+    assert.ok(args(['--sharedir', '/data:ro', 'app']).includes('--user=1000:1000'), 'read-only: nothing is written');
+    for (const argv of [['--home', 'app'], ['--home=/data', 'app'], ['--sharedir', '/data', 'app']]) {
+      const p = plan(argv, facts({ rootless: true }));
+      assert.ok(args(argv).includes('--user=0:0'), argv.join(' '));
+      // name and HOME stay the host user's: a persistent HOME has the same path as on a rootful engine
+      assert.deepEqual({ ...p.container!.user }, { name: 'alice', uid: 0, gid: 0, groupName: 'root', home: '/home/alice', shell: '/bin/sh' });
+      assert.ok(envOf(args(argv)).includes('HOME=/home/alice'));
+      assert.match(p.notes.join('\n'), /runs rootless: the container command runs as root in the container, which is your own user outside/);
+      assert.doesNotMatch(p.notes.join('\n'), /may not (be able to )?write/);
+    }
+    assert.ok(args(['--home', 'app']).includes('--mount=type=bind,source=/home/alice/x11docker/app,target=/home/alice'));
+    // HOME is made by x11docker (owned by root in the container) when it is not a mounted folder
+    assert.ok(userFiles(plan(['--sharedir', '/data', 'app'], facts({ rootless: true })), { passwd: '' }).some((f) => f.path === '/home/alice' && f.uid === 0 && f.mode === 0o700));
+    // a rootful daemon, rootless podman and an explicit other user are unchanged
+    assert.ok(createArgs(['--home', 'app'], facts({})).includes('--user=1000:1000'));
+    assert.ok(!createArgs(['--backend=podman', '--home', 'app'], facts({ rootless: true })).includes('--user=0:0'));
+    const other = plan(['--user=1234', '--sharedir', '/data', 'app'], facts({ rootless: true }));
+    assert.equal(other.container!.user.uid, 1234);
+    assert.match(other.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
   });
 
   test('userns-remap or rootless docker: a note for shared sockets of the host user, unless --userns=host', () => {
     const res = { video: [], stdinIsTty: false, sshAgent: '/tmp/agent.sock' };
-    const note = (argv: string[], over: Parameters<typeof engine>[0]) => plan(argv, hostFacts({}, { engine: engine(over), integration: res })).notes.join('\n');
+    const binaries = new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'weston', 'Xwayland']);
+    const facts2 = (over: Parameters<typeof engine>[0]) => hostFacts({}, { engine: engine(over), integration: res, binaries });
+    const note = (argv: string[], over: Parameters<typeof engine>[0]) => plan(argv, facts2(over)).notes.join('\n');
     assert.match(note(['--sharessh', 'app'], { usernsRemap: true }), /cannot use the sockets of --sharessh.*--userns=host/);
-    assert.match(note(['--sharessh', 'app'], { rootless: true }), /runs rootless: .*--sharessh/);
+    // rootless docker: root in the container, which is the host user outside, can use them
+    assert.match(note(['--sharessh', 'app'], { rootless: true }), /runs rootless: the container command runs as root .* sockets of --sharessh/);
+    assert.equal(plan(['--sharessh', 'app'], facts2({ rootless: true })).container!.user.uid, 0);
+    assert.match(note(['--user=1234', '--sharessh', 'app'], { rootless: true }), /runs rootless: the container user is another uid on the host and cannot use the sockets of --sharessh, which belong to you\. Leave out --user/);
+    // a compositor's socket (mode 0755) too
+    assert.equal(plan(['--weston', 'app'], facts2({ rootless: true })).container!.user.uid, 0);
+    assert.match(note(['--weston', 'app'], { rootless: true }), /runs as root in the container, which is your own user outside, so that it can use the sockets of --weston\./);
+    assert.equal(plan(['--weston-xwayland', 'app'], facts2({ rootless: true })).container!.user.uid, 1000, 'X only: the X socket is open to all');
+    assert.match(note(['--weston', 'app'], { usernsRemap: true }), /cannot use the sockets of --weston/);
     assert.doesNotMatch(note(['--sharessh', '--', '--userns=host', '--', 'app'], { usernsRemap: true }), /cannot use the sockets/);
     assert.doesNotMatch(note(['--sharessh', 'app'], {}), /cannot use the sockets/);
   });
