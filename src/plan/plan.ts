@@ -154,7 +154,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs, warnings) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       services: planServices(options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
@@ -397,11 +397,16 @@ const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 /**
  * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
  * @param factor 0 < factor <= 1.
- * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
+ * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited. An engine
+ *   without cgroups (`engine.noCgroups`) would drop the limits: a warning says so, nothing is set.
  * @param engineArgs raw options: their `--cpus` / `--memory` win, and the note says so.
  * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
  */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], engineArgs: readonly string[] = []): { cpus: number; memoryBytes: number } | undefined {
+export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory' | 'engine'>, notes: string[], engineArgs: readonly string[] = [], warnings: string[] = notes): { cpus: number; memoryBytes: number } | undefined {
+  if (host.engine?.noCgroups) {
+    warnings.push(`Option --limit=${factor}: the container engine manages no cgroups here (CgroupDriver none: rootless docker on cgroup v1), so it cannot limit CPUs or memory; the container runs unlimited.`);
+    return undefined;
+  }
   if (!host.cpus || !host.freeMemory) return undefined;
   const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
   const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));

@@ -220,23 +220,25 @@ export class Engine {
   /**
    * How the engine isolates containers, as far as x11docker's set-up depends on it (see
    * {@link EngineSecurity}). docker and nerdctl: `info` SecurityOptions (`name=userns`,
-   * `name=rootless`, `name=selinux`); podman: rootless when x11docker is not root (podman runs as
-   * the invoking user), SELinux when the host enforces it (podman labels containers then).
+   * `name=rootless`, `name=selinux`) and CgroupDriver (`none`: no cgroups); podman: rootless
+   * when x11docker is not root (podman runs as the invoking user), SELinux when the host
+   * enforces it (podman labels containers then).
    * Never throws: an engine that does not answer gives no facts (the image look-up reports it).
    */
   async security(): Promise<EngineSecurity> {
     if (this.backend === 'podman') {
       return { usernsRemap: false, rootless: (process.getuid?.() ?? 0) !== 0, selinux: selinuxEnforcing() };
     }
-    const r = await this.exec(['info', '--format', '{{json .SecurityOptions}}']).catch(() => undefined);
-    let options: string[] = [];
+    const r = await this.exec(['info', '--format', '{"options":{{json .SecurityOptions}},"cgroups":{{json .CgroupDriver}}}']).catch(() => undefined);
+    let info: { options?: string[] | null; cgroups?: string } = {};
     try {
-      options = r?.exitCode === 0 ? ((JSON.parse(String(r.stdout)) as string[] | null) ?? []) : [];
+      info = r?.exitCode === 0 ? (JSON.parse(String(r.stdout)) as typeof info) : {};
     } catch {
       // not JSON: no facts
     }
+    const options = info.options ?? [];
     const has = (name: string) => options.some((o) => o.split(',').includes(`name=${name}`));
-    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux') };
+    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux'), noCgroups: info.cgroups === 'none' };
   }
 
   private async cli(args: readonly string[]) {

@@ -487,4 +487,12 @@ describe('--runtime and --limit', () => {
     assert.equal(raw.filter((a) => a.startsWith('--cpus')).length, 1);
     assert.ok(!raw.some((a) => a.startsWith('--memory=')));
   });
+
+  test('--limit on an engine without cgroups (rootless docker on cgroup v1) is a warning that nothing is limited, not a note promising limits', () => {
+    const host = hostFacts({}, { cpus: 4, freeMemory: 8 * 1024 ** 3, engine: { usernsRemap: false, rootless: true, selinux: false, noCgroups: true } });
+    const p = plan(['--limit', 'app'], host);
+    assert.match(p.warnings.join('\n'), /--limit=0.5: the container engine manages no cgroups here .* runs unlimited/);
+    assert.doesNotMatch(p.notes.join('\n'), /may use/);
+    assert.ok(!createArgs(['--limit', 'app'], host).some((a) => a.startsWith('--cpus') || a.startsWith('--memory')));
+  });
 });
