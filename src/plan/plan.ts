@@ -16,7 +16,8 @@ import { checkRetainUser, planContainerExtras, containerExtraArgs, type Containe
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionWarnings } from './raw-options.js';
+import { hasOption, rawOptionWarnings } from './raw-options.js';
+import { planLimits } from './limits.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -296,11 +297,6 @@ const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
   [['--user', '-u'], "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
 ];
 
-/** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
-function hasOption(args: readonly string[], flags: readonly string[]): boolean {
-  return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
-}
-
 /**
  * Whether raw `docker run` options make the container's root filesystem read-only: the last
  * `--read-only` or `--read-only=BOOL` wins (docker/podman boolean flags: true, 1, false, 0).
@@ -389,32 +385,6 @@ export function runtimeDirExtras(
 export function localDisplayNumber(display: string | undefined): number | undefined {
   const m = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display ?? '');
   return m ? Number(m[1]) : undefined;
-}
-
-/** docker's smallest memory limit (6 MiB), in bytes. */
-const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
-
-/**
- * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
- * @param factor 0 < factor <= 1.
- * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited. An engine
- *   without cgroups (`engine.noCgroups`) would drop the limits: a warning says so, nothing is set.
- * @param engineArgs raw options: their `--cpus` / `--memory` win, and the note says so.
- * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
- */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory' | 'engine'>, notes: string[], engineArgs: readonly string[] = [], warnings: string[] = notes): { cpus: number; memoryBytes: number } | undefined {
-  if (host.engine?.noCgroups) {
-    warnings.push(`Option --limit=${factor}: the container engine manages no cgroups here (CgroupDriver none: rootless docker on cgroup v1), so it cannot limit CPUs or memory; the container runs unlimited.`);
-    return undefined;
-  }
-  if (!host.cpus || !host.freeMemory) return undefined;
-  const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
-  const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
-  // raw --cpus / --memory after -- win (containerCreateArgs leaves ours out then)
-  const cpuText = hasOption(engineArgs, ['--cpus']) ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
-  const memoryText = hasOption(engineArgs, ['--memory', '-m']) ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
-  notes.push(`Option --limit=${factor}: the container may use ${cpuText} and ${memoryText}.`);
-  return { cpus, memoryBytes };
 }
 
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */

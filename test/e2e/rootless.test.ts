@@ -168,26 +168,28 @@ describe('rootless docker (the test user\'s own daemon, scripts/setup-rootless.s
     else assert.match(r.stderr, /note: Option --limit=0\.5: the container may use/, `CgroupDriver ${cgroups}`);
   });
 
-  it('kill -9 of x11docker: its watcher removes the container from the rootless daemon (the session record names the daemon)', async () => {
+  /** Starts xeyes as the test user on the rootless daemon, hands its session and x11docker pid to `fn`, and ends it if `fn` did not. */
+  async function withXeyes(fn: (s: RunningSession, pid: number) => Promise<void>): Promise<void> {
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes'], { asUser: TEST_USER, env });
       await waitForWindow(s, 'xeyes', 40000);
       const pid = await x11dockerPid(s);
       assert.equal((await rootless(['ps', '-q', '--filter', `label=x11docker.pid=${pid}`])).stdout.split('\n').filter(Boolean).length, 1);
-      process.kill(pid, 'SIGKILL');
-      await assertNothingLeft(s.display);
+      await fn(s, pid);
     } finally {
       await ensureEnded(s?.child);
     }
-  });
+  }
 
-  it('--cleanup from a shell without DOCKER_HOST removes a dead session (watcher killed too) from the rootless daemon', async () => {
-    let s: RunningSession | undefined;
-    try {
-      s = await startSession(['--xvfb', DEMO_IMAGE, 'xeyes'], { asUser: TEST_USER, env });
-      await waitForWindow(s, 'xeyes', 40000);
-      const pid = await x11dockerPid(s);
+  it('kill -9 of x11docker: its watcher removes the container from the rootless daemon (the session record names the daemon)', () =>
+    withXeyes(async (s, pid) => {
+      process.kill(pid, 'SIGKILL');
+      await assertNothingLeft(s.display);
+    }));
+
+  it('--cleanup from a shell without DOCKER_HOST removes a dead session (watcher killed too) from the rootless daemon', () =>
+    withXeyes(async (s, pid) => {
       const watcher = Number((await execa('pgrep', ['-P', String(pid), '-f', 'x11docker-watcher'])).stdout.split('\n')[0]);
       assert.ok(watcher > 0, 'a watcher runs for the session');
       process.kill(watcher, 'SIGKILL');
@@ -198,8 +200,5 @@ describe('rootless docker (the test user\'s own daemon, scripts/setup-rootless.s
       assert.equal(r.exitCode, 0, r.stderr);
       assert.match(r.stderr, /--cleanup removed 1 session folder\(s\), 1 container\(s\)/);
       await assertNothingLeft(s.display);
-    } finally {
-      await ensureEnded(s?.child);
-    }
-  });
+    }));
 });
