@@ -45,6 +45,11 @@ export interface EngineSecurity {
   readonly rootless: boolean;
   /** The engine labels containers with SELinux, which keeps them from the X socket by default. */
   readonly selinux: boolean;
+  /**
+   * The daemon manages no cgroups (`docker info` CgroupDriver `none`: rootless docker on cgroup
+   * v1), so it silently drops CPU and memory limits.
+   */
+  readonly noCgroups?: boolean;
 }
 
 /** Everything about the host that the plan needs; gathered once, then treated as data. */

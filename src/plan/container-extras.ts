@@ -19,6 +19,12 @@ export const CONTAINER_LOCALE_DIR = '/usr/lib/locale';
 
 /** The parts of the container plan decided here. */
 export interface ContainerExtras {
+  /**
+   * The container user: the one chosen by the plan, or on rootless docker root in the container
+   * (which is the host user outside) when the session shares the host user's files or sockets
+   * (see {@link rootlessHostUser}).
+   */
+  readonly user: ContainerUser;
   /** `--user=RETAIN`: the image's USER is kept; x11docker sets up no user, HOME or passwd entry. */
   readonly retainUser: boolean;
   /** `--sudouser`. */
@@ -45,10 +51,13 @@ export interface ContainerExtras {
  * Plans HOME, shared folders, RETAIN, sudo and locale, adding upstream's warnings and notes.
  * @param options parsed options.
  * @param host host facts (`pathKinds` and `realPaths` for the shared paths, `lang` for `--lang` alone).
- * @param user the container user chosen by the plan.
+ * @param user the container user chosen by the plan; the result's `user` replaces it on rootless
+ *   docker when the session shares the host user's files or sockets ({@link rootlessHostUser}).
+ * @param waylandOption the display option (e.g. `--weston`) whose Wayland socket, the host user's,
+ *   the container gets; undefined when it gets none.
  * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with `--user=RETAIN`.
  */
-export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[]): Omit<ContainerExtras, 'env'> & { env: string[] } {
+export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[], waylandOption?: string): Omit<ContainerExtras, 'env'> & { env: string[] } {
   const retainUser = options.user?.toUpperCase() === 'RETAIN';
   if (retainUser && options.sudouser) {
     throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
@@ -63,7 +72,14 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (engineSelinux) {
     warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
   }
-  if (rootlessEngine && mounts.mounts.some((m) => !m.readonly) && user.uid !== 0) {
+  // sockets x11docker shares are the host user's (mode 0600 or 0700; a compositor's 0755): another uid cannot connect
+  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer', waylandOption].filter((o): o is string => !!o);
+  const writable = mounts.mounts.some((m) => !m.readonly);
+  if (rootlessEngine && !retainUser && (writable || socketOptions.length > 0) && user.uid === host.hostUser.uid && user.gid === host.hostUser.gid && user.uid !== 0) {
+    user = rootlessHostUser(user);
+    const why = [writable && 'what it writes to HOME and shared folders belongs to you', socketOptions.length && `it can use the sockets of ${socketOptions.join(', ')}`].filter(Boolean).join(' and ');
+    notes.push(`${options.backend} runs rootless: the container command runs as root in the container, which is your own user outside, so that ${why}. It has no capabilities and cannot gain privileges.`);
+  } else if (rootlessEngine && writable && user.uid !== 0) {
     notes.push(`${options.backend} runs rootless: shared host folders belong to root in the container, so the container user (uid ${user.uid}) may not write them. --user=root runs as root in the container, which is your own user outside.`);
   }
   // a raw --userns after -- (--userns=host turns remapping off for this container)
@@ -73,14 +89,15 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && !userns) {
     notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
   }
-  // sockets x11docker shares are the host user's (mode 0600 or 0700): a remapped container user cannot use them
-  const remapped = (engine?.usernsRemap || rootlessEngine) && !usernsHost && !mounts.homeMounted;
-  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer'].filter(Boolean);
+  // a remapped container user cannot use the host user's sockets
+  const remapped = rootlessEngine ? user.uid !== 0 : !!engine?.usernsRemap && !usernsHost && !mounts.homeMounted;
   if (remapped && socketOptions.length > 0) {
-    notes.push(`${options.backend} ${engine?.usernsRemap ? 'remaps user namespaces (userns-remap)' : 'runs rootless'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. Add docker run option --userns=host after -- to use them.`);
+    const fix = rootlessEngine ? 'Leave out --user (x11docker then runs the command as root in the container, which is you outside).' : 'Add docker run option --userns=host after -- to use them.';
+    notes.push(`${options.backend} ${rootlessEngine ? 'runs rootless' : 'remaps user namespaces (userns-remap)'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. ${fix}`);
   }
   const timezone = planTimezone(host.timezone, options.engineArgs, options.env);
   return {
+    user,
     retainUser,
     sudo: options.sudouser,
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
@@ -95,8 +112,22 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
 }
 
 /**
+ * The container user on rootless docker (or nerdctl) when the session shares the host user's
+ * files or sockets: uid 0 and gid 0 in the container, which the engine's user namespace maps to
+ * the host user, so files written to HOME and shared folders belong to the host user and the
+ * host user's sockets are usable. (Rootless podman gets the same with `--userns=keep-id`, which
+ * rootless docker lacks; otherwise the mirrored uid is a subordinate uid outside.) The name and
+ * HOME (`/home/NAME`) stay the host user's, so a persistent HOME has the same path as on a
+ * rootful engine; capabilities are dropped and no-new-privileges is set as always.
+ */
+export function rootlessHostUser(user: ContainerUser): ContainerUser {
+  return { ...user, uid: 0, gid: 0, groupName: 'root' };
+}
+
+/**
  * The `docker create` options for these extras: the bind mounts (HOME first, then shared
- * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only.
+ * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only,
+ * at glibc's normalized name.
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: SessionRuntime): string[] {
   const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
@@ -106,7 +137,8 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   // user's ids (docker only; a daemon without remapping ignores it)
   // (rootless docker refuses it: there the container's root is the host user anyway)
   if (c.mounts.homeMounted && c.backend === 'docker' && !c.rootlessEngine) args.push('--userns=host');
-  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
+  // at glibc's normalized name (de_DE.utf8), as locale-gen makes it: found for both spellings of LANG
+  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.dirName}`));
   if (c.timezone?.mount) args.push(bindMount(c.timezone.mount.source, c.timezone.mount.target));
   return args;
 }

@@ -16,8 +16,9 @@ import { checkRetainUser, planContainerExtras, containerExtraArgs, type Containe
 import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionWarnings } from './raw-options.js';
+import { hasOption, rawOptionWarnings } from './raw-options.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
+import { planLimits } from './limits.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -34,8 +35,6 @@ export interface ContainerPlan extends ContainerExtras {
   readonly backend: Backend;
   readonly image: string;
   readonly imageConfig: ImageConfig;
-  /** The user the command runs as, written into the container's passwd/group. */
-  readonly user: ContainerUser;
   /** `--name`, when the user chose one; else a name is made from the display and session id. */
   readonly name?: string;
   /** Working directory, or undefined to keep the image's WORKDIR. */
@@ -143,8 +142,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
-    const user = chooseContainerUser(options, host, warnings);
-    const extras = planContainerExtras(options, host, user, warnings, notes);
+    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, driver.gives === 'wayland' ? `--${driver.name}` : undefined);
+    const user = extras.user;
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
     if (network === 'host' || rawHostNet) {
@@ -160,7 +159,6 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       backend: options.backend,
       image: options.image,
       imageConfig: image.imageConfig,
-      user,
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
@@ -170,7 +168,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       interactive: integration.interactive || options.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true'),
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs) : undefined,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.engineArgs, warnings) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || hasOption(options.engineArgs, ['--user', '-u']) || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       // --hostdisplay's trusted cookie brings --hostipc along, as upstream
@@ -301,11 +299,6 @@ const overridable: ReadonlyArray<readonly [readonly string[], string]> = [
   [['--user', '-u'], "container user (its passwd entry and HOME are set up for x11docker's user, not this one)"],
 ];
 
-/** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
-function hasOption(args: readonly string[], flags: readonly string[]): boolean {
-  return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
-}
-
 /**
  * Whether raw `docker run` options make the container's root filesystem read-only: the last
  * `--read-only` or `--read-only=BOOL` wins (docker/podman boolean flags: true, 1, false, 0).
@@ -385,27 +378,6 @@ export function runtimeDirExtras(
   // (podman chowns a tmpfs to the container's --user, which is root when an init system starts as root)
   if (!c || c.retainUser || given || (c.backend === 'podman' && c.services.rootLaunch)) return { mounts: [], env: {} };
   return { mounts: [{ source: '', target: CONTAINER_RUNTIME_DIR, readonly: false, tmpfs: true }], env: { XDG_RUNTIME_DIR: CONTAINER_RUNTIME_DIR } };
-}
-
-/** docker's smallest memory limit (6 MiB), in bytes. */
-const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
-
-/**
- * `--limit=FACTOR` as upstream: FACTOR times the CPUs and the RAM free at start.
- * @param factor 0 < factor <= 1.
- * @param host `cpus` and `freeMemory` (bytes); without them nothing is limited.
- * @param engineArgs raw options: their `--cpus` / `--memory` win, and the note says so.
- * @returns `cpus` rounded to 0.01 (at least 0.01), `memoryBytes` at least docker's 6 MiB.
- */
-export function planLimits(factor: number, host: Pick<HostFacts, 'cpus' | 'freeMemory'>, notes: string[], engineArgs: readonly string[] = []): { cpus: number; memoryBytes: number } | undefined {
-  if (!host.cpus || !host.freeMemory) return undefined;
-  const cpus = Math.max(0.01, Math.round(host.cpus * factor * 100) / 100);
-  const memoryBytes = Math.max(MIN_MEMORY_BYTES, Math.floor(host.freeMemory * factor));
-  // raw --cpus / --memory after -- win (containerCreateArgs leaves ours out then)
-  const cpuText = hasOption(engineArgs, ['--cpus']) ? 'the CPUs of your --cpus after --' : `${cpus} CPUs`;
-  const memoryText = hasOption(engineArgs, ['--memory', '-m']) ? 'the RAM of your --memory after --' : `${Math.round(memoryBytes / 1024 / 1024)} MiB of RAM`;
-  notes.push(`Option --limit=${factor}: the container may use ${cpuText} and ${memoryText}.`);
-  return { cpus, memoryBytes };
 }
 
 /** SELinux type for x11docker's containers on an SELinux engine (upstream's choice: may use the X socket). */

@@ -67,3 +67,8 @@ export function rawOptionWarnings(engineArgs: readonly string[]): string[] {
   }
   return warnings;
 }
+
+/** Whether raw engine args contain one of `flags` (as `--flag`, `--flag=v` or `-f`). */
+export function hasOption(args: readonly string[], flags: readonly string[]): boolean {
+  return args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+}
