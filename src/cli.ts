@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { EXIT_X11DOCKER_ERROR, X11DockerError } from './errors.js';
+import { guardProcess, reportError } from './fatal.js';
 import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
@@ -38,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    return fail(error);
+    return reportError(error);
   }
   log.setVerbosity(options.verbosity);
   if (options.help) {
@@ -65,17 +65,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const w of plan.warnings) log.warning(w);
     return await new Session(plan, host, engine).run();
   } catch (error) {
-    return fail(error);
+    return reportError(error);
   }
 }
 
-function fail(error: unknown): number {
-  if (error instanceof X11DockerError) {
-    log.error(error.message);
-    return error.exitCode;
-  }
-  log.error(`unexpected error: ${(error as Error).stack ?? String(error)}`);
-  return EXIT_X11DOCKER_ERROR;
-}
-
-process.exitCode = await main(process.argv.slice(2));
+guardProcess();
+// --debug shows the stack of an unexpected error, also one thrown before the options are read
+if (process.argv.includes('--debug')) log.setVerbosity('debug');
+process.exitCode = await main(process.argv.slice(2)).catch(reportError);

@@ -3,8 +3,8 @@ import type { ResultPromise } from 'execa';
 import { run, start } from '../run/spawn.js';
 import { LABEL_PID, LABEL_SESSION } from '../plan/plan.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ownHome } from '../host/user.js';
 
 /** How many output lines of a session the page can show. */
 const LOG_LINES = 200;
@@ -154,7 +154,9 @@ async function containerLabels(): Promise<Map<number, { session: string; display
  * folders hold `html.url` while they run.
  */
 export function externalHtmlSessions(skip: ReadonlySet<string>): Array<{ sessionId: string; url: string }> {
-  const cache = join(homedir(), '.cache', 'x11docker');
+  const home = ownHome();
+  if (!home) return [];
+  const cache = join(home, '.cache', 'x11docker');
   const found: Array<{ sessionId: string; url: string }> = [];
   let dirs: string[] = [];
   try {

@@ -121,7 +121,7 @@ export interface SessionPlan {
  */
 export function planSession(options: Options, host: HostFacts, imageConfig?: ImageConfig): SessionPlan {
   const warnings: string[] = [];
-  const notes = [...options.notes];
+  const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
