@@ -1,4 +1,4 @@
-import { accessSync, constants, readlinkSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { pathsToCheck, type PathKind } from '../plan/mounts.js';
 import { hostPathKinds, hostRealPaths } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
 import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
+import { envFileNames, readRawOptions } from '../plan/own-env.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
 function onConsole(): boolean {
@@ -96,6 +97,8 @@ export interface HostFacts {
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
   readonly integration?: IntegrationResources;
+  /** Variable names per raw `--env-file` after `--` (plan/own-env.ts); undefined for an unreadable file. */
+  readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -147,7 +150,17 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     cpus: availableParallelism(),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
+    envFiles: new Map(readRawOptions(options.engineArgs).envFiles.map((f) => [f, readEnvFileNames(f)] as const)),
   };
+}
+
+/** The variable names an env file on the host sets, or undefined when it cannot be read (the engine then says why). */
+function readEnvFileNames(path: string): string[] | undefined {
+  try {
+    return envFileNames(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

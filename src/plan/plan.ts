@@ -17,6 +17,7 @@ import { EXIT_DIR, planServices, type ServicePlan } from './services.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { rawOptionWarnings } from './raw-options.js';
+import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -39,8 +40,10 @@ export interface ContainerPlan extends ContainerExtras {
   readonly name?: string;
   /** Working directory, or undefined to keep the image's WORKDIR. */
   readonly workdir?: string;
-  /** Environment set by x11docker, then `--env` values (later ones win), as NAME=VALUE. */
+  /** Environment set by x11docker (USER, HOME, LANG, TZ, Wayland toolkits, integration sockets), as NAME=VALUE. */
   readonly env: readonly string[];
+  /** `--env` values, in order (later ones win); x11docker's own variables win over them (own-env.ts). */
+  readonly userEnv: readonly string[];
   /** `--network` value: `none` (default), a network name, or undefined for the engine default. */
   readonly network?: string;
   /** Raw `docker run` options from after `--`, appended last. */
@@ -152,7 +155,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
-      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env],
+      userEnv: options.env,
       network,
       engineArgs: options.engineArgs,
       readOnlyRootfs: readOnlyRootfs(options.engineArgs),
@@ -168,6 +172,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
     }
     warnings.push(...rawOptionWarnings(options.engineArgs));
+    // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
+    const launch = probeLaunch(driver);
+    const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...launch.containerEnv, ...runtimeDirExtras({ container }, launch).env, ...container.services.env, ...container.env];
+    notes.push(...ownEnvNotes(ownEnvNames(own), { env: options.env, raw: readRawOptions(options.engineArgs), envFiles: host.envFiles, imageEnv: imageConfig.env }));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -375,7 +383,7 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
  * @returns the mounts and env to add.
  */
 export function runtimeDirExtras(
-  plan: SessionPlan,
+  plan: Pick<SessionPlan, 'container'>,
   launch: { readonly containerEnv: readonly string[]; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
 ): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: string[] } {
   const c = plan.container;
@@ -479,10 +487,12 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
-  for (const e of [...xenv, ...(rt.env ?? []), ...sv.env, ...c.env]) args.push('--env', e);
+  // x11docker's own variables (DISPLAY, XAUTHORITY, ...) after the raw options: they win over raw -e/--env-file and the image's ENV
+  const env = envArgs([...xenv, ...(rt.env ?? []), ...sv.env, ...c.env], c.userEnv);
+  args.push(...env.beforeRaw);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
   else if (c.integration.noEntrypoint) args.push('--entrypoint=');
-  args.push(...extra, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
+  args.push(...extra, ...env.afterRaw, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }
 
