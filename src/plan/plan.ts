@@ -135,7 +135,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
     const user = chooseContainerUser(options, host, warnings);
-    const extras = planContainerExtras(options, host, user, warnings, notes);
+    const extras = planContainerExtras(options, host, user, warnings, notes, imageConfig.user);
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
     if (network === 'host' || rawHostNet) {

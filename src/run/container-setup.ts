@@ -209,7 +209,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
     throw new X11DockerError(`${engine.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`);
   }
   const warnings: string[] = [];
-  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
   checkRawOverOwn(mounts, engineArgs);
   checkWritesNotMounted(paths, mounts, ownTargets, engineArgs);
   for (const w of warnings) log.warning(w);
