@@ -138,9 +138,13 @@ export function hostHomeProblem(user: HostUser, asRoot: boolean): string | undef
   if (!kind.isDirectory()) return `HOME=${home} of ${who} is not a folder: x11docker keeps its session files in $HOME/.cache/x11docker. ${HOME_FIX}`;
   if (asRoot) return undefined;
   for (const dir of [join(user.home, '.cache', 'x11docker'), join(user.home, '.cache'), user.home]) {
+    let s: Stats | undefined;
     try {
-      const s = statSync(dir, { throwIfNoEntry: false });
-      if (!s) continue;
+      s = statSync(dir);
+    } catch {
+      continue; // missing, or its parent cannot be searched: the parent is judged next
+    }
+    try {
       if (!s.isDirectory()) throw new Error('not a folder');
       accessSync(dir, constants.W_OK | constants.X_OK);
       return undefined;

@@ -74,10 +74,19 @@ function command(args: readonly string[], opts: RunOptions): [string, string[], 
   return ['su', [opts.asUser, '-s', '/bin/sh', '-c', 'exec env "$@"', '--', 'sh', ...envArgs, process.execPath, CLI, ...args], { PATH: process.env.PATH }];
 }
 
-/** Runs x11docker to completion. */
+/** A line of a Node stack trace (`    at fn (file:line:col)`): x11docker must never print one without --debug. */
+export const STACK_LINE = /^ {4}at /m;
+
+/**
+ * Runs x11docker to completion. Every run of the suite also checks that x11docker printed no
+ * stack trace (issue 11: one line for any error, on every path).
+ * @throws Error when stderr holds a stack trace line (unless `--debug` was given).
+ */
 export async function x11docker(args: readonly string[], opts: RunOptions = {}) {
   const [file, argv, env] = command(args, opts);
-  return execa(file, argv, { env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60000, stdin: 'ignore' });
+  const r = await execa(file, argv, { env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60000, stdin: 'ignore' });
+  if (!args.includes('--debug') && STACK_LINE.test(String(r.stderr))) throw new Error(`x11docker ${args.join(' ')} printed a stack trace:\n${String(r.stderr)}`);
+  return r;
 }
 
 /** A running x11docker session started with `--showenv`. */
