@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_IMAGE, leftovers, waitFor, x11docker } from './helpers.js';
+import { DEMO_IMAGE, assertNothingNew, leftovers, x11docker } from './helpers.js';
 
 /** The user's wrong values. */
 const WRONG: Record<string, string> = {
@@ -90,10 +90,7 @@ describe("x11docker's own variables win over the user's, from every source", () 
           }
         }
         for (const c of d.checks) assert.match(r.stdout, new RegExp(`^check=${c}$`, 'm'), `x11docker's ${c} works inside:\n${r.stdout}`);
-        await waitFor('nothing left', async () => {
-          const now = await leftovers();
-          return now.containers.length <= base.containers.length && now.xservers.length <= base.xservers.length;
-        }, 5000);
+        await assertNothingNew(base);
       });
     }
   }

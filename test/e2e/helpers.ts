@@ -213,6 +213,22 @@ export async function leftovers(display?: number): Promise<{ containers: string[
 }
 
 /**
+ * Asserts that sessions since `baseline` (a {@link leftovers} result taken before them) left
+ * nothing: no container, X server, socket or claim that `leftovers()` did not report then (other
+ * test runs on this shared machine may hold their own). Waits up to `timeoutMs` for the clean-up.
+ */
+export async function assertNothingNew(baseline: Awaited<ReturnType<typeof leftovers>>, timeoutMs = 5000): Promise<void> {
+  const fresh = async () => {
+    const l = await leftovers();
+    const old = new Set([...baseline.containers, ...baseline.xservers, ...baseline.sockets, ...baseline.claims]);
+    return [...l.containers, ...l.xservers, ...l.sockets, ...l.claims].filter((x) => !old.has(x));
+  };
+  await waitFor('session leftovers to disappear', async () => (await fresh()).length === 0, timeoutMs).catch(async (e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await fresh())}`);
+  });
+}
+
+/**
  * Session folders under a cache dir (`~/.cache/x11docker/<id>`; `images/` is the per-image cache,
  * not a session) left by ended sessions: their recorded x11docker process (pid and start time)
  * is gone. Folders of live sessions (other test runs sharing the cache) do not count; a folder

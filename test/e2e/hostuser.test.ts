@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, DEMO_IMAGE, STACK_LINE, TEST_USER, leftovers, sessionDirs, waitFor } from './helpers.js';
+import { CLI, DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, sessionDirs } from './helpers.js';
 
 const dockerGid = (await execa('getent', ['group', 'docker'])).stdout.split(':')[2]!;
 const [, , testerUid, testerGid, , testerHome] = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':');
@@ -41,17 +41,6 @@ function homeOf(uid: number): string {
   return dir;
 }
 
-type Leftovers = Awaited<ReturnType<typeof leftovers>>;
-/** Asserts that nothing new is left since `baseline` (other test runs may hold their own). */
-async function assertNothingLeft(baseline: Leftovers): Promise<void> {
-  const fresh = async () => {
-    const l = await leftovers();
-    const old = new Set([...baseline.containers, ...baseline.xservers, ...baseline.sockets, ...baseline.claims]);
-    return [...l.containers, ...l.xservers, ...l.sockets, ...l.claims].filter((x) => !old.has(x));
-  };
-  await waitFor('session leftovers to disappear', async () => (await fresh()).length === 0, 5000).catch(async (e: Error) => assert.fail(`${e.message}: ${JSON.stringify(await fresh())}`));
-}
-
 /** Asserts exit 64 with exactly one line on stderr that matches `line`, and no stack trace. */
 function assertOneLine(r: { exitCode?: number; stderr: unknown }, line: RegExp): void {
   const stderr = String(r.stderr);
@@ -76,7 +65,7 @@ describe('a host user without a passwd entry, USER, LOGNAME or a usable HOME', (
       assert.doesNotMatch(r.stderr, STACK_LINE);
       assert.ok(existsSync(join(home, '.cache', 'x11docker', 'x11docker.log')), 'the session log is kept in $HOME');
       assert.deepEqual(sessionDirs(join(home, '.cache', 'x11docker')), []);
-      await assertNothingLeft(base);
+      await assertNothingNew(base);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -91,7 +80,7 @@ describe('a host user without a passwd entry, USER, LOGNAME or a usable HOME', (
     assert.ok(statSync(join(testerHome!, '.cache', 'x11docker', 'x11docker.log')).mtimeMs >= started, 'the session ran in the passwd entry\'s HOME');
     const none = await runAs(nobody.uid, nobody.uid, {}, ['--xvfb', DEMO_IMAGE, 'true']);
     assertOneLine(none, new RegExp(`^x11docker error: HOME is not set and uid ${nobody.uid} has no passwd entry .*Set HOME to a writable folder of yours`));
-    await assertNothingLeft(base);
+    await assertNothingNew(base);
   });
 
   it('a HOME that does not exist is one line naming it and the fix; x11docker creates nothing', async () => {
@@ -102,7 +91,7 @@ describe('a host user without a passwd entry, USER, LOGNAME or a usable HOME', (
       assertOneLine(r, new RegExp(`^x11docker error: HOME=${missing} of \\S+ \\(uid ${uid}\\) does not exist: .*Create it \\(mkdir -m 700 ${missing}\\)`));
       assert.equal(existsSync(missing), false);
     }
-    await assertNothingLeft(base);
+    await assertNothingNew(base);
   });
 
   it('a HOME that is not writable (a folder of root, /) is one line naming it and the fix', async () => {
@@ -113,7 +102,7 @@ describe('a host user without a passwd entry, USER, LOGNAME or a usable HOME', (
         const r = await runAs(nobody.uid, nobody.uid, { HOME: home }, ['--xvfb', DEMO_IMAGE, 'true']);
         assertOneLine(r, new RegExp(`^x11docker error: ${home} is not a writable folder for user${nobody.uid} \\(uid ${nobody.uid}\\): .*Set HOME to a writable folder of yours`));
       }
-      await assertNothingLeft(base);
+      await assertNothingNew(base);
     } finally {
       rmSync(rootOwned, { recursive: true, force: true });
     }

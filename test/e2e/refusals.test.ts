@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { DEMO_IMAGE, STACK_LINE, TEST_USER, leftovers, startHostDisplay, waitFor, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
+import { DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, startHostDisplay, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
 import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
 
 const BUSYBOX = 'x11docker-test-busybox-x11:latest';
@@ -132,12 +132,7 @@ describe('every refusal and error path: exit 64, one line, no stack trace, nothi
     }
     assert.equal(readFileSync(join(work, 'passwd'), 'utf8'), 'sentinel\n', 'nothing was written through a raw mount');
     assert.equal(existsSync('/usr/local/x11docker-e2e-home'), false, 'a refused HOME is not created');
-    const fresh = async () => {
-      const l = await leftovers();
-      const old = new Set([...base.containers, ...base.xservers, ...base.sockets, ...base.claims]);
-      return [...l.containers, ...l.xservers, ...l.sockets, ...l.claims].filter((x) => !old.has(x));
-    };
-    await waitFor('nothing left', async () => (await fresh()).length === 0, 10000).catch(async (e: Error) => assert.fail(`${e.message}: ${JSON.stringify(await fresh())}`));
+    await assertNothingNew(base, 10000);
   });
 
   it('a system folder read-only, or without root inside, is still shared with upstream\'s warning', async () => {
