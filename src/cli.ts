@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { EXIT_X11DOCKER_ERROR, X11DockerError } from './errors.js';
+import { X11DockerError } from './errors.js';
+import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    return fail(error);
+    return reportError(error);
   }
   log.setVerbosity(options.verbosity);
   if (options.help) {
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
       return await (await import('./gui/main.js')).runGui(options.gui);
     } catch (error) {
-      return fail(error);
+      return reportError(error);
     }
   }
   // signals end the session; the session undoes what it made and exits with 128 + the signal
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // a stop by a signal is no error to report: its exit code says it
     if (controller.signal.aborted && error instanceof X11DockerError) return error.exitCode;
-    return fail(error);
+    return reportError(error);
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
   }
@@ -81,13 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** The signals that end a session (Ctrl-C, kill, a closed terminal). */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-function fail(error: unknown): number {
-  if (error instanceof X11DockerError) {
-    log.error(error.message);
-    return error.exitCode;
-  }
-  log.error(`unexpected error: ${(error as Error).stack ?? String(error)}`);
-  return EXIT_X11DOCKER_ERROR;
-}
-
-process.exitCode = await main(process.argv.slice(2));
+guardProcess();
+// --debug shows the stack of an unexpected error, also one thrown before the options are read
+if (process.argv.includes('--debug')) log.setVerbosity('debug');
+process.exitCode = await main(process.argv.slice(2)).catch(reportError);

@@ -1,14 +1,15 @@
-import { accessSync, constants, readlinkSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { availableParallelism, freemem, userInfo } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { printable, X11DockerError } from '../errors.js';
+import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
-import { run } from '../run/spawn.js';
+import { hostHomeProblem, lookupUser, resolveHostUser } from './user.js';
 import { pathsToCheck, type PathKind } from '../plan/mounts.js';
 import { hostPathKinds, hostRealPaths } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
 import { HOST_WINDOW_MANAGERS } from '../plan/display.js';
+import { envFileNames, readRawOptions } from '../plan/own-env.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
 function onConsole(): boolean {
@@ -21,7 +22,10 @@ function onConsole(): boolean {
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
 
-/** A user account on the host, from the passwd database. */
+/**
+ * A user on the host: from the passwd database, or made from the uid when it has no entry
+ * (src/host/user.ts).
+ */
 export interface HostUser {
   /** Login name. */
   readonly name: string;
@@ -60,6 +64,8 @@ export interface HostFacts {
   readonly hostUser: HostUser;
   /** How the host user was found (for the log): `invoking`, `--hostuser`, `SUDO_USER`, `logname` or `root`. */
   readonly hostUserSource: string;
+  /** Notes about the host (e.g. a uid without a passwd entry), printed with the plan's notes. */
+  readonly notes?: readonly string[];
   /** Another host account named by `--user=NAME`, when it exists on the host. */
   readonly namedUser?: HostUser;
   /** `DISPLAY` of the user's desktop, if any. */
@@ -96,6 +102,8 @@ export interface HostFacts {
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
   readonly integration?: IntegrationResources;
+  /** Variable names per raw `--env-file` after `--` (plan/own-env.ts); undefined for an unreadable file. */
+  readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -109,11 +117,15 @@ export const knownBinaries = [
  * Gathers host facts for a session.
  * @param options parsed options (`--hostuser`, `--user`).
  * @param env the environment to read (normally `process.env`).
- * @throws X11DockerError when the host user cannot be found or `--hostuser` is used without root.
+ * @throws X11DockerError when the host user cannot be found, `--hostuser` is used without root, or
+ *   the host user's HOME cannot hold x11docker's session files (missing, not writable; see
+ *   src/host/user.ts, which assumes no passwd entry, USER or LOGNAME).
  */
 export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
   const processUid = process.getuid?.() ?? 0;
-  const { user, source } = await resolveHostUser(options, processUid, env);
+  const { user, source, notes } = await resolveHostUser(options, processUid, env);
+  const homeProblem = hostHomeProblem(user, processUid === 0);
+  if (homeProblem) throw new X11DockerError(homeProblem);
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
@@ -122,6 +134,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     processUid,
     hostUser: user,
     hostUserSource: source,
+    notes,
     namedUser,
     display: env.DISPLAY || undefined,
     xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
@@ -142,69 +155,17 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     cpus: availableParallelism(),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
+    envFiles: new Map(readRawOptions(options.engineArgs).envFiles.map((f) => [f, readEnvFileNames(f)] as const)),
   };
 }
 
-/** One way to find the host user; returns undefined when it does not apply. */
-interface HostUserStrategy {
-  readonly name: string;
-  find(): Promise<HostUser | undefined>;
-}
-
-/**
- * Finds the host user as upstream x11docker does: without root, the invoking user; as root,
- * `--hostuser`, then `SUDO_USER`, then `PKEXEC_UID`, then `logname`, else root itself.
- */
-async function resolveHostUser(options: Options, processUid: number, env: NodeJS.ProcessEnv): Promise<{ user: HostUser; source: string }> {
-  if (processUid !== 0) {
-    const me = await lookupUser(String(processUid)).catch(() => fromUserInfo());
-    if (options.hostuser && options.hostuser !== me.name && options.hostuser !== String(me.uid)) {
-      throw new X11DockerError(`Option --hostuser needs x11docker to run as root (you are ${me.name}). Run it with sudo, or leave --hostuser out.`);
-    }
-    return { user: me, source: 'invoking' };
+/** The variable names an env file on the host sets, or undefined when it cannot be read (the engine then says why). */
+function readEnvFileNames(path: string): string[] | undefined {
+  try {
+    return envFileNames(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
   }
-  const strategies: HostUserStrategy[] = [
-    { name: '--hostuser', find: async () => (options.hostuser ? lookupUser(options.hostuser, 'Option --hostuser') : undefined) },
-    { name: 'SUDO_USER', find: async () => (env.SUDO_USER && env.SUDO_USER !== 'root' ? lookupUser(env.SUDO_USER, 'SUDO_USER') : undefined) },
-    { name: 'PKEXEC_UID', find: async () => (env.PKEXEC_UID && env.PKEXEC_UID !== '0' ? lookupUser(env.PKEXEC_UID, 'PKEXEC_UID') : undefined) },
-    {
-      name: 'logname',
-      find: async () => {
-        const r = await run('logname', [], { reject: false });
-        const name = r.exitCode === 0 ? String(r.stdout).trim() : '';
-        return name && name !== 'root' ? lookupUser(name).catch(() => undefined) : undefined;
-      },
-    },
-  ];
-  for (const s of strategies) {
-    const user = await s.find();
-    if (user) return { user, source: s.name };
-  }
-  return { user: await lookupUser('0').catch(() => fromUserInfo()), source: 'root' };
-}
-
-/**
- * Looks a user up in the host's passwd database (`getent`, so NSS users work too).
- * @param nameOrUid login name or numeric uid.
- * @param from where the name came from, for the error (e.g. `Option --user`, `SUDO_USER`).
- * @throws X11DockerError when there is no such user.
- */
-export async function lookupUser(nameOrUid: string, from?: string): Promise<HostUser> {
-  const r = await run('getent', ['passwd', nameOrUid], { reject: false });
-  const fields = String(r.stdout).trim().split('\n')[0]?.split(':') ?? [];
-  if (r.exitCode !== 0 || fields.length < 7) {
-    const advice = from === 'Option --user' ? ' Users that are not host users can only be given by number: --user=UID or --user=UID:GID.' : '';
-    throw new X11DockerError(`${from ? `${from}: h` : 'H'}ost user '${printable(nameOrUid)}' not found in the passwd database. Check the name (getent passwd ${printable(nameOrUid)}).${advice}`);
-  }
-  const gid = Number(fields[3]);
-  const g = await run('getent', ['group', String(gid)], { reject: false });
-  const groupName = g.exitCode === 0 ? String(g.stdout).split(':')[0]! : fields[0]!;
-  return { name: fields[0]!, uid: Number(fields[2]), gid, groupName, home: fields[5]!, };
-}
-
-function fromUserInfo(): HostUser {
-  const u = userInfo();
-  return { name: u.username, uid: u.uid, gid: u.gid, groupName: u.username, home: u.homedir };
 }
 
 /**

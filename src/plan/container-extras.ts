@@ -11,6 +11,8 @@ import { planMounts, type MountPlan } from './mounts.js';
 import { bindMount, type SessionRuntime } from './plan.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { rawOptions } from './raw-options.js';
+import { readRawOptions } from './own-env.js';
+import { rootInContainer } from './sensitive.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
@@ -43,6 +45,11 @@ export interface ContainerExtras {
   readonly rootlessEngine: boolean;
   /** The host's time zone (plan/timezone.ts), when known. */
   readonly timezone?: TimezonePlan;
+  /**
+   * Root processes run in the container (sensitive.ts rootInContainer): writable shares of system
+   * folders, also raw `-v` ones after `--` (checked on the created container), are refused.
+   */
+  readonly rootInside: boolean;
   /** Environment from these options (LANG, TZ), before the user's `--env` values. */
   readonly env: readonly string[];
 }
@@ -53,16 +60,23 @@ export interface ContainerExtras {
  * @param host host facts (`pathKinds` and `realPaths` for the shared paths, `lang` for `--lang` alone).
  * @param user the container user chosen by the plan; the result's `user` replaces it on rootless
  *   docker when the session shares the host user's files or sockets ({@link rootlessHostUser}).
+ * @param imageUser the image's USER (for `--user=RETAIN`: root or unset means root inside).
  * @param waylandOption the display option (e.g. `--weston`) whose Wayland socket, the host user's,
  *   the container gets; undefined when it gets none.
- * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with `--user=RETAIN`.
+ * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with
+ *   `--user=RETAIN`, a folder the sensitive-path policy refuses.
  */
-export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[], waylandOption?: string): Omit<ContainerExtras, 'env'> & { env: string[] } {
+export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[], imageUser: string, waylandOption?: string): Omit<ContainerExtras, 'env'> & { env: string[] } {
   const retainUser = options.user?.toUpperCase() === 'RETAIN';
   if (retainUser && options.sudouser) {
     throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
   }
-  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths);
+  const s = options.services;
+  const rootInside = rootInContainer({
+    uid: user.uid, retainUser, imageUser, rawRootUser: readRawOptions(options.engineArgs).rootUser,
+    rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
+  });
+  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
@@ -107,6 +121,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     engineSelinux,
     rootlessEngine,
     timezone,
+    rootInside,
     env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : [])],
   };
 }

@@ -19,6 +19,7 @@ import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { hasOption, rawOptionWarnings } from './raw-options.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
 import { planLimits } from './limits.js';
+import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -39,8 +40,10 @@ export interface ContainerPlan extends ContainerExtras {
   readonly name?: string;
   /** Working directory, or undefined to keep the image's WORKDIR. */
   readonly workdir?: string;
-  /** Environment set by x11docker, then `--env` values (later ones win), as NAME=VALUE. */
+  /** Environment set by x11docker (USER, HOME, LANG, TZ, Wayland toolkits, integration sockets), as NAME=VALUE. */
   readonly env: readonly string[];
+  /** `--env` values, in order (later ones win); x11docker's own variables win over them (own-env.ts). */
+  readonly userEnv: readonly string[];
   /** `--network` value: `none` (default), a network name, or undefined for the engine default. */
   readonly network?: string;
   /** Raw `docker run` options from after `--`, appended last. */
@@ -129,7 +132,7 @@ export interface SessionPlan {
  */
 export function planSession(options: Options, host: HostFacts, imageConfig?: ImageConfig): SessionPlan {
   const warnings: string[] = [];
-  const notes = [...options.notes];
+  const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
@@ -142,7 +145,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
-    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, driver.gives === 'wayland' ? `--${driver.name}` : undefined);
+    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, imageConfig.user, driver.gives === 'wayland' ? `--${driver.name}` : undefined);
     const user = extras.user;
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     const rawHostNet = options.engineArgs.some((a, i) => /^--(network|net)=host$/.test(a) || (/^--(network|net)$/.test(a) && options.engineArgs[i + 1] === 'host'));
@@ -162,7 +165,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
-      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env],
+      userEnv: options.env,
       network,
       engineArgs: options.engineArgs,
       interactive: integration.interactive || options.engineArgs.some((a) => /^-[a-z]*i[a-z]*$/.test(a) || a === '--interactive' || a === '--interactive=true'),
@@ -180,6 +184,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       if (hasOption(options.engineArgs, flags)) notes.push(`docker run option ${flags[0]} after '--' replaces x11docker's ${ours}.`);
     }
     warnings.push(...rawOptionWarnings(options.engineArgs));
+    // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
+    const launch = probeLaunch(driver);
+    const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...Object.keys(launch.containerEnv), ...Object.keys(runtimeDirExtras({ container }, launch).env), ...container.services.env, ...container.env];
+    notes.push(...ownEnvNotes(ownEnvNames(own), { env: options.env, raw: readRawOptions(options.engineArgs), envFiles: host.envFiles, imageEnv: imageConfig.env }));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -370,7 +378,7 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
  * @returns the mounts and env to add.
  */
 export function runtimeDirExtras(
-  plan: SessionPlan,
+  plan: Pick<SessionPlan, 'container'>,
   launch: { readonly containerEnv: Readonly<Record<string, string>>; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
 ): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: Record<string, string> } {
   const c = plan.container;
@@ -444,10 +452,12 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
-  for (const e of [...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env]) args.push('--env', e);
+  // x11docker's own variables (DISPLAY, XAUTHORITY, ...) after the raw options: they win over raw -e/--env-file and the image's ENV
+  const env = envArgs([...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env], c.userEnv);
+  args.push(...env.beforeRaw);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
   else if (c.integration.noEntrypoint) args.push('--entrypoint=');
-  args.push(...extra, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
+  args.push(...extra, ...env.afterRaw, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }
 

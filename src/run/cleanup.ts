@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
@@ -8,6 +7,7 @@ import { Engine } from './engine.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
+import { ownHome } from '../host/user.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
 const YOUNG_FOLDER_MS = 60_000;
@@ -140,7 +140,7 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
  * @param asRoot whether x11docker runs as root.
  */
 export async function cacheFolders(asRoot: boolean): Promise<string[]> {
-  const homes = new Set<string>([homedir()]);
+  const homes = new Set<string>([ownHome()].filter((h) => h !== undefined));
   if (asRoot) {
     const r = await run('getent', ['passwd'], { reject: false });
     for (const line of String(r.stdout).split('\n')) {

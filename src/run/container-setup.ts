@@ -205,7 +205,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   if (paths.length === 0 && engineArgs.length === 0) return;
   const mounts = await engine.mounts(id);
   const warnings: string[] = [];
-  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkRawBindSources(mounts, engineArgs, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
   checkRawOverOwn(mounts, engineArgs);
   checkWritesNotMounted(paths, mounts, ownTargets, engineArgs);
   for (const w of warnings) log.warning(w);
