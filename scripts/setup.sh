@@ -4,7 +4,8 @@
 # - installs npm dependencies and builds dist/;
 # - starts dockerd when no engine answers, and waits for its socket;
 # - builds the local demo and test images (no registry is needed);
-# - creates an unprivileged test user in the docker group (for the tests).
+# - creates an unprivileged test user in the docker group (for the tests), with rootless podman
+#   and a rootless docker daemon of its own, and a second daemon with userns-remap.
 # A second run only checks and takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,4 +98,7 @@ fi
 bash scripts/setup-podman.sh
 # 7. A docker daemon with userns-remap next to the main one (tests of x11docker on such a daemon).
 bash scripts/setup-userns.sh
+# 8. A rootless docker daemon of the test user (tests of x11docker on rootless docker); on a machine
+#    that cannot run one it records why, and those tests are skipped with that reason.
+bash scripts/setup-rootless.sh
 say "ready"

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from './errors.js';
+import { X11DockerError } from './errors.js';
+import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
@@ -34,8 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    // the options are unknown: --debug anywhere counts
-    return fail(error, argv.includes('--debug'));
+    return reportError(error);
   }
   log.setVerbosity(options.verbosity);
   if (options.help) {
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
       return await (await import('./gui/main.js')).runGui(options.gui);
     } catch (error) {
-      return fail(error);
+      return reportError(error);
     }
   }
   // signals end the session; the session undoes what it made and exits with 128 + the signal
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // a stop by a signal is no error to report: its exit code says it
     if (controller.signal.aborted && error instanceof X11DockerError) return error.exitCode;
-    return fail(error);
+    return reportError(error);
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
   }
@@ -82,14 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** The signals that end a session (Ctrl-C, kill, a closed terminal). */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/**
- * Reports an error on stderr (one line; with --debug its causes and stack, see formatError) and
- * returns its exit code.
- * @param debug `--debug` was given (while the options are unknown: anywhere in argv).
- */
-function fail(error: unknown, debug = log.debugging): number {
-  log.error(formatError(error, { debug }));
-  return error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
-}
-
-process.exitCode = await main(process.argv.slice(2));
+guardProcess();
+// --debug shows the stack of an unexpected error, also one thrown before the options are read
+if (process.argv.includes('--debug')) log.setVerbosity('debug');
+process.exitCode = await main(process.argv.slice(2)).catch(reportError);

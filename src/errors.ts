@@ -60,9 +60,10 @@ const MAX_CAUSES = 10;
 
 /**
  * How an error is shown on stderr and in the GUI.
- * - Without `debug`: an X11DockerError's message (one line by design); any other error is a bug
- *   and is shown on one line as `unexpected error: FIRST LINE OF ITS MESSAGE (run with --debug
- *   for details)`. Never a stack trace.
+ * - Without `debug`: the first line of an X11DockerError's message (one line by design); any
+ *   other error is a bug and is shown on one line as `unexpected error: FIRST LINE OF ITS
+ *   MESSAGE (at most 300 characters, control characters escaped). This is a bug ...`. Never a
+ *   stack trace.
  * - With `debug` (`--debug`): the message, the context (`  context: key=value ...`), each cause
  *   of the chain (`  caused by: NAME: MESSAGE`), and the stack trace of the innermost error.
  * @param error anything thrown.
@@ -72,7 +73,10 @@ export function formatError(error: unknown, options: { readonly debug: boolean }
   const known = error instanceof X11DockerError;
   const message = error instanceof Error ? error.message : String(error);
   const head = known ? message : `unexpected error: ${message}`;
-  if (!options.debug) return known ? message : `${head.split('\n')[0]} (run with --debug for details)`;
+  if (!options.debug) {
+    if (known) return message.split('\n')[0]!;
+    return `unexpected error: ${printable(message.split('\n')[0] ?? '', 300)}. This is a bug in x11docker; run it again with --debug to see where it happened.`;
+  }
   const lines = [head];
   if (known && error.context) {
     lines.push(`  context: ${Object.entries(error.context).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);

@@ -4,8 +4,8 @@ import { EXIT_X11DOCKER_ERROR, formatError, X11DockerError } from '../errors.js'
 import { log } from '../log.js';
 import { parseCommandLine } from '../options/parse.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ownHome } from '../host/user.js';
 
 /** How many output lines of a session the page can show. */
 const LOG_LINES = 200;
@@ -138,7 +138,9 @@ function imageOf(argv: readonly string[]): string | undefined {
  * folders hold `html.url` while they run.
  */
 export function externalHtmlSessions(skip: ReadonlySet<string>): Array<{ sessionId: string; url: string }> {
-  const cache = join(homedir(), '.cache', 'x11docker');
+  const home = ownHome();
+  if (!home) return [];
+  const cache = join(home, '.cache', 'x11docker');
   const found: Array<{ sessionId: string; url: string }> = [];
   let dirs: string[] = [];
   try {

@@ -1,12 +1,13 @@
 import { accessSync, constants, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { availableParallelism, freemem, userInfo } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { printable, X11DockerError } from '../errors.js';
+import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
-import { run } from '../run/spawn.js';
+import { hostHomeProblem, lookupUser, resolveHostUser, type HostUser } from './user.js';
 import { hostPathKinds, hostRealPaths, type PathKind } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
+import { readEnvFiles } from './env-files.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
 function onConsole(): boolean {
@@ -18,7 +19,6 @@ function onConsole(): boolean {
 }
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
-import type { HostUser } from './user.js';
 
 export type { HostUser } from './user.js';
 
@@ -33,6 +33,11 @@ export interface EngineSecurity {
   readonly rootless: boolean;
   /** The engine labels containers with SELinux, which keeps them from the X socket by default. */
   readonly selinux: boolean;
+  /**
+   * The daemon manages no cgroups (`docker info` CgroupDriver `none`: rootless docker on cgroup
+   * v1), so it silently drops CPU and memory limits.
+   */
+  readonly noCgroups?: boolean;
 }
 
 /** Everything about the host that the plan needs; gathered once, then treated as data. */
@@ -43,6 +48,8 @@ export interface HostFacts {
   readonly hostUser: HostUser;
   /** How the host user was found (for the log): `invoking`, `--hostuser`, `SUDO_USER`, `logname` or `root`. */
   readonly hostUserSource: string;
+  /** Notes about the host (e.g. a uid without a passwd entry), printed with the plan's notes. */
+  readonly notes?: readonly string[];
   /** Another host account named by `--user=NAME`, when it exists on the host. */
   readonly namedUser?: HostUser;
   /** `DISPLAY` of the user's desktop, if any. */
@@ -79,6 +86,8 @@ export interface HostFacts {
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
   readonly integration?: IntegrationResources;
+  /** Variable names per raw `--env-file` after `--` (host/env-files.ts, used by plan/own-env.ts); undefined for an unreadable file. */
+  readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 /**
@@ -90,18 +99,24 @@ export interface HostProbe {
   readonly binaries: readonly string[];
   /** Host paths whose kind and resolved form the plan needs, given the host user's HOME. */
   paths(hostHome: string): string[];
+  /** Host files of raw `--env-file` options, whose variable names the plan needs. */
+  readonly envFiles: readonly string[];
 }
 
 /**
  * Gathers host facts for a session.
  * @param options parsed options (`--hostuser`, `--user`).
- * @param probe the binaries and paths to look at (src/plan/probe.ts `hostProbe(options)`).
+ * @param probe the binaries, paths and env files to look at (src/plan/probe.ts `hostProbe(options)`).
  * @param env the environment to read (normally `process.env`).
- * @throws X11DockerError when the host user cannot be found or `--hostuser` is used without root.
+ * @throws X11DockerError when the host user cannot be found, `--hostuser` is used without root, or
+ *   the host user's HOME cannot hold x11docker's session files (missing, not writable; see
+ *   src/host/user.ts, which assumes no passwd entry, USER or LOGNAME).
  */
 export async function gatherHostFacts(options: Options, probe: HostProbe, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
   const processUid = process.getuid?.() ?? 0;
-  const { user, source } = await resolveHostUser(options, processUid, env);
+  const { user, source, notes } = await resolveHostUser(options, processUid, env);
+  const homeProblem = hostHomeProblem(user, processUid === 0);
+  if (homeProblem) throw new X11DockerError(homeProblem);
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
@@ -111,6 +126,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     processUid,
     hostUser: user,
     hostUserSource: source,
+    notes,
     namedUser,
     display: env.DISPLAY || undefined,
     xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
@@ -128,69 +144,8 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     cpus: availableParallelism(),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
+    envFiles: readEnvFiles(probe.envFiles),
   };
-}
-
-/** One way to find the host user; returns undefined when it does not apply. */
-interface HostUserStrategy {
-  readonly name: string;
-  find(): Promise<HostUser | undefined>;
-}
-
-/**
- * Finds the host user as upstream x11docker does: without root, the invoking user; as root,
- * `--hostuser`, then `SUDO_USER`, then `PKEXEC_UID`, then `logname`, else root itself.
- */
-async function resolveHostUser(options: Options, processUid: number, env: NodeJS.ProcessEnv): Promise<{ user: HostUser; source: string }> {
-  if (processUid !== 0) {
-    const me = await lookupUser(String(processUid)).catch(() => fromUserInfo());
-    if (options.hostuser && options.hostuser !== me.name && options.hostuser !== String(me.uid)) {
-      throw new X11DockerError(`Option --hostuser needs x11docker to run as root (you are ${me.name}). Run it with sudo, or leave --hostuser out.`);
-    }
-    return { user: me, source: 'invoking' };
-  }
-  const strategies: HostUserStrategy[] = [
-    { name: '--hostuser', find: async () => (options.hostuser ? lookupUser(options.hostuser, 'Option --hostuser') : undefined) },
-    { name: 'SUDO_USER', find: async () => (env.SUDO_USER && env.SUDO_USER !== 'root' ? lookupUser(env.SUDO_USER, 'SUDO_USER') : undefined) },
-    { name: 'PKEXEC_UID', find: async () => (env.PKEXEC_UID && env.PKEXEC_UID !== '0' ? lookupUser(env.PKEXEC_UID, 'PKEXEC_UID') : undefined) },
-    {
-      name: 'logname',
-      find: async () => {
-        const r = await run('logname', [], { reject: false });
-        const name = r.exitCode === 0 ? String(r.stdout).trim() : '';
-        return name && name !== 'root' ? lookupUser(name).catch(() => undefined) : undefined;
-      },
-    },
-  ];
-  for (const s of strategies) {
-    const user = await s.find();
-    if (user) return { user, source: s.name };
-  }
-  return { user: await lookupUser('0').catch(() => fromUserInfo()), source: 'root' };
-}
-
-/**
- * Looks a user up in the host's passwd database (`getent`, so NSS users work too).
- * @param nameOrUid login name or numeric uid.
- * @param from where the name came from, for the error (e.g. `Option --user`, `SUDO_USER`).
- * @throws X11DockerError when there is no such user.
- */
-export async function lookupUser(nameOrUid: string, from?: string): Promise<HostUser> {
-  const r = await run('getent', ['passwd', nameOrUid], { reject: false });
-  const fields = String(r.stdout).trim().split('\n')[0]?.split(':') ?? [];
-  if (r.exitCode !== 0 || fields.length < 7) {
-    const advice = from === 'Option --user' ? ' Users that are not host users can only be given by number: --user=UID or --user=UID:GID.' : '';
-    throw new X11DockerError(`${from ? `${from}: h` : 'H'}ost user '${printable(nameOrUid)}' not found in the passwd database. Check the name (getent passwd ${printable(nameOrUid)}).${advice}`);
-  }
-  const gid = Number(fields[3]);
-  const g = await run('getent', ['group', String(gid)], { reject: false });
-  const groupName = g.exitCode === 0 ? String(g.stdout).split(':')[0]! : fields[0]!;
-  return { name: fields[0]!, uid: Number(fields[2]), gid, groupName, home: fields[5]!, };
-}
-
-function fromUserInfo(): HostUser {
-  const u = userInfo();
-  return { name: u.username, uid: u.uid, gid: u.gid, groupName: u.username, home: u.homedir };
 }
 
 /**

@@ -10,6 +10,8 @@ import { resolveLocale, type LocalePlan } from './locale.js';
 import { planMounts, type MountPlan } from './mounts.js';
 import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
+import { readRawOptions } from './own-env.js';
+import { rootInContainer } from './sensitive.js';
 import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
@@ -18,6 +20,12 @@ export const CONTAINER_LOCALE_DIR = '/usr/lib/locale';
 
 /** The parts of the container plan decided here. */
 export interface ContainerExtras {
+  /**
+   * The container user: the one chosen by the plan, or on rootless docker root in the container
+   * (which is the host user outside) when the session shares the host user's files or sockets
+   * (see {@link rootlessHostUser}).
+   */
+  readonly user: ContainerUser;
   /** `--user=RETAIN`: the image's USER is kept; x11docker sets up no user, HOME or passwd entry. */
   readonly retainUser: boolean;
   /** `--sudouser`. */
@@ -36,6 +44,11 @@ export interface ContainerExtras {
   readonly rootlessEngine: boolean;
   /** The host's time zone (plan/timezone.ts), when known. */
   readonly timezone?: TimezonePlan;
+  /**
+   * Root processes run in the container (sensitive.ts rootInContainer): writable shares of system
+   * folders, also raw `-v` ones after `--` (checked on the created container), are refused.
+   */
+  readonly rootInside: boolean;
   /** Environment from these options (LANG, TZ), before the user's `--env` values. */
   readonly env: readonly string[];
 }
@@ -44,15 +57,25 @@ export interface ContainerExtras {
  * Plans HOME, shared folders, RETAIN, sudo and locale, adding upstream's warnings and notes.
  * @param options parsed options.
  * @param host host facts (`pathKinds` and `realPaths` for the shared paths, `lang` for `--lang` alone).
- * @param user the container user chosen by the plan.
- * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with `--user=RETAIN`.
+ * @param user the container user chosen by the plan; the result's `user` replaces it on rootless
+ *   docker when the session shares the host user's files or sockets ({@link rootlessHostUser}).
+ * @param imageUser the image's USER (for `--user=RETAIN`: root or unset means root inside).
+ * @param waylandOption the display option (e.g. `--weston`) whose Wayland socket, the host user's,
+ *   the container gets; undefined when it gets none.
+ * @throws X11DockerError for a missing shared path, `--home` with `--user=RETAIN`, `--sudouser` with
+ *   `--user=RETAIN`, a folder the sensitive-path policy refuses.
  */
-export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[]): Omit<ContainerExtras, 'env'> & { env: string[] } {
+export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[], imageUser: string, waylandOption?: string): Omit<ContainerExtras, 'env'> & { env: string[] } {
   const retainUser = options.user?.toUpperCase() === 'RETAIN';
   if (retainUser && options.sudouser) {
     throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
   }
-  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths);
+  const s = options.services;
+  const rootInside = rootInContainer({
+    uid: user.uid, retainUser, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
+    rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
+  });
+  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
@@ -62,7 +85,14 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (engineSelinux) {
     warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
   }
-  if (rootlessEngine && mounts.mounts.some((m) => !m.readonly) && user.uid !== 0) {
+  // sockets x11docker shares are the host user's (mode 0600 or 0700; a compositor's 0755): another uid cannot connect
+  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer', waylandOption].filter((o): o is string => !!o);
+  const writable = mounts.mounts.some((m) => !m.readonly);
+  if (rootlessEngine && !retainUser && (writable || socketOptions.length > 0) && user.uid === host.hostUser.uid && user.gid === host.hostUser.gid && user.uid !== 0) {
+    user = rootlessHostUser(user);
+    const why = [writable && 'what it writes to HOME and shared folders belongs to you', socketOptions.length && `it can use the sockets of ${socketOptions.join(', ')}`].filter(Boolean).join(' and ');
+    notes.push(`${options.backend} runs rootless: the container command runs as root in the container, which is your own user outside, so that ${why}. It has no capabilities and cannot gain privileges.`);
+  } else if (rootlessEngine && writable && user.uid !== 0) {
     notes.push(`${options.backend} runs rootless: shared host folders belong to root in the container, so the container user (uid ${user.uid}) may not write them. --user=root runs as root in the container, which is your own user outside.`);
   }
   // a raw --userns after -- (--userns=host turns remapping off for this container)
@@ -72,14 +102,15 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   if (engine?.usernsRemap && !rootlessEngine && !mounts.homeMounted && mounts.mounts.length > 0 && userns === undefined) {
     notes.push(`${options.backend} remaps user namespaces (userns-remap): shared folders keep host owners the container user does not have. Add docker run option --userns=host after -- to share them with your own user id.`);
   }
-  // sockets x11docker shares are the host user's (mode 0600 or 0700): a remapped container user cannot use them
-  const remapped = (engine?.usernsRemap || rootlessEngine) && !usernsHost && !mounts.homeMounted;
-  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer'].filter(Boolean);
+  // a remapped container user cannot use the host user's sockets
+  const remapped = rootlessEngine ? user.uid !== 0 : !!engine?.usernsRemap && !usernsHost && !mounts.homeMounted;
   if (remapped && socketOptions.length > 0) {
-    notes.push(`${options.backend} ${engine?.usernsRemap ? 'remaps user namespaces (userns-remap)' : 'runs rootless'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. Add docker run option --userns=host after -- to use them.`);
+    const fix = rootlessEngine ? 'Leave out --user (x11docker then runs the command as root in the container, which is you outside).' : 'Add docker run option --userns=host after -- to use them.';
+    notes.push(`${options.backend} ${rootlessEngine ? 'runs rootless' : 'remaps user namespaces (userns-remap)'}: the container user is another uid on the host and cannot use the sockets of ${socketOptions.join(', ')}, which belong to you. ${fix}`);
   }
   const timezone = planTimezone(host.timezone, options.raw, options.env);
   return {
+    user,
     retainUser,
     sudo: options.sudouser,
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
@@ -89,13 +120,28 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     engineSelinux,
     rootlessEngine,
     timezone,
+    rootInside,
     env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : [])],
   };
 }
 
 /**
+ * The container user on rootless docker (or nerdctl) when the session shares the host user's
+ * files or sockets: uid 0 and gid 0 in the container, which the engine's user namespace maps to
+ * the host user, so files written to HOME and shared folders belong to the host user and the
+ * host user's sockets are usable. (Rootless podman gets the same with `--userns=keep-id`, which
+ * rootless docker lacks; otherwise the mirrored uid is a subordinate uid outside.) The name and
+ * HOME (`/home/NAME`) stay the host user's, so a persistent HOME has the same path as on a
+ * rootful engine; capabilities are dropped and no-new-privileges is set as always.
+ */
+export function rootlessHostUser(user: ContainerUser): ContainerUser {
+  return { ...user, uid: 0, gid: 0, groupName: 'root' };
+}
+
+/**
  * The `docker create` options for these extras: the bind mounts (HOME first, then shared
- * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only.
+ * folders), `--userns=host` with a persistent HOME (docker), and the compiled locale, read-only,
+ * at glibc's normalized name.
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: { readonly localeDir?: string }): string[] {
   const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
@@ -105,7 +151,8 @@ export function containerExtraArgs(c: ContainerExtras & { readonly backend: Back
   // user's ids (docker only; a daemon without remapping ignores it)
   // (rootless docker refuses it: there the container's root is the host user anyway)
   if (c.mounts.homeMounted && c.backend === 'docker' && !c.rootlessEngine) args.push('--userns=host');
-  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.name}`));
+  // at glibc's normalized name (de_DE.utf8), as locale-gen makes it: found for both spellings of LANG
+  if (c.locale && rt.localeDir) args.push(bindMount(rt.localeDir, `${CONTAINER_LOCALE_DIR}/${c.locale.dirName}`));
   if (c.timezone?.mount) args.push(bindMount(c.timezone.mount.source, c.timezone.mount.target));
   return args;
 }

@@ -9,7 +9,7 @@
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import type { RawOptions } from '../options/raw-options.js';
-import { sharePolicy } from './sensitive.js';
+import { SHARE_SUB_FOLDER, sharePolicy } from './sensitive.js';
 
 /** One entry of `docker|podman container inspect` .Mounts (only the fields used here). */
 export interface InspectedMount {
@@ -19,6 +19,8 @@ export interface InspectedMount {
   readonly Source?: string;
   /** Absolute path in the container. */
   readonly Destination: string;
+  /** Writable in the container (false for `:ro`, `readonly`). */
+  readonly RW?: boolean;
 }
 
 /** True when `path` is `dir` itself or lies below it (both absolute, POSIX). */
@@ -82,6 +84,8 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  * @param realOf resolves a host path (symbolic links followed).
  * @param hostHome the host user's HOME.
  * @param warnings receives the warnings.
+ * @param rootInside root processes run in the container: a writable mount of a system folder is
+ *   refused, as for `--sharedir` (sensitive.ts).
  * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
  */
 export function checkRawBindSources(
@@ -90,15 +94,16 @@ export function checkRawBindSources(
   realOf: (path: string) => string,
   hostHome: string,
   warnings: string[],
+  rootInside = false,
 ): void {
   for (const m of mounts) {
     if (m.Type !== 'bind' || !m.Source) continue;
     const option = rawOptionFor(m.Destination, raw);
     if (option === undefined) continue;
     const real = realOf(m.Source);
-    const v = sharePolicy(real, hostHome);
+    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false });
     if (v.level === 'refuse') {
-      throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. Share a sub folder that holds only what the container needs.`);
+      throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
     }
     if (v.level !== 'ok') {
       warnings.push(`Raw option '${printable(option)}': ${v.why}${v.level === 'mask' ? `; x11docker's cache ${v.cache} (other sessions' cookies) is visible to the container` : ''}.`);

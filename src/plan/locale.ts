@@ -16,6 +16,11 @@ export interface LocalePlan {
   readonly source: string;
   /** Charmap under /usr/share/i18n/charmaps for `localedef -f`, e.g. `UTF-8` or `ISO-8859-1`. */
   readonly charmap: string;
+  /**
+   * The folder name under /usr/lib/locale: the name with glibc's normalized codeset, e.g.
+   * `de_DE.utf8` (see {@link glibcLocaleName}).
+   */
+  readonly dirName: string;
 }
 
 /** Language codes whose usual territory is not the code in capitals. */
@@ -48,7 +53,24 @@ export function resolveLocale(spec: string, hostLang: string | undefined): Local
   const charmap = normalizeCharmap(m[3]);
   const modifier = m[4] ?? '';
   const source = `${language}_${territory}${modifier}`;
-  return { name: `${language}_${territory}.${charmap}${modifier}`, source, charmap };
+  const name = `${language}_${territory}.${charmap}${modifier}`;
+  return { name, source, charmap, dirName: glibcLocaleName(name) };
+}
+
+/**
+ * A locale name with glibc's normalized codeset (`_nl_normalize_codeset`: letters and digits
+ * only, letters in lower case, `iso` before an all-digit result): `de_DE.UTF-8` becomes
+ * `de_DE.utf8`, `en_US.ISO-8859-1` `en_US.iso88591`, `sr_RS.UTF-8@latin` `sr_RS.utf8@latin`.
+ * This is the name `localedef` and Debian's `locale-gen` give a locale and `locale -a` lists.
+ * glibc looks a locale up under its codeset as written and under the normalized one, so a
+ * folder of this name serves both `LANG=de_DE.UTF-8` and `LANG=de_DE.utf8`.
+ */
+export function glibcLocaleName(name: string): string {
+  const m = /^([^.@]*)(?:\.([^@]*))?(@.*)?$/.exec(name);
+  if (!m || m[2] === undefined) return name;
+  const alnum = m[2].replace(/[^a-zA-Z0-9]/g, '').toLowerCase();
+  const codeset = /^\d+$/.test(alnum) ? `iso${alnum}` : alnum;
+  return `${m[1]}.${codeset}${m[3] ?? ''}`;
 }
 
 /**

@@ -12,7 +12,7 @@ import { printable, X11DockerError } from '../errors.js';
 import type { HostUser } from '../host/facts.js';
 import type { PathKind } from '../host/paths.js';
 import type { Options } from '../options/parse.js';
-import { applySharePolicy } from './sensitive.js';
+import { applySharePolicy, isSystemFolder } from './sensitive.js';
 import type { ContainerUser } from './userdb.js';
 
 /** A bind mount from the host into the container. */
@@ -65,8 +65,10 @@ export function homeFolderName(image: string): string {
  *   means the path is its own resolved form. The resolved path is judged by the one
  *   sensitive-path policy (sensitive.ts) and is what gets mounted; the target in the container
  *   stays the path as given.
+ * @param rootInside root processes run in the container (sensitive.ts rootInContainer): a
+ *   writable `--sharedir` of a system folder is refused then.
  * @throws X11DockerError when a `--sharedir` path does not exist, `--home=DIR` is not a folder,
- *   or either is a folder the policy refuses.
+ *   or either is a folder the policy refuses (a system folder is never HOME).
  */
 export function planMounts(
   options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user'>,
@@ -76,6 +78,7 @@ export function planMounts(
   warnings: string[],
   notes: string[],
   realPaths: ReadonlyMap<string, string> = new Map(),
+  rootInside = false,
 ): MountPlan {
   const mounts: BindMount[] = [];
   const masks: string[] = [];
@@ -92,16 +95,17 @@ export function planMounts(
     if (source === '') {
       source = join(hostUser.home, 'x11docker', homeFolderName(options.image ?? 'xonly'));
       if (paths.get(source) !== 'dir') createHostDir = source;
+      applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true });
     } else {
       const kind = paths.get(source) ?? 'missing';
       if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${printable(source)}: this is a file, not a folder. Give a folder.`);
       if (kind === 'missing') createHostDir = source;
       const real = realPaths.get(source) ?? source;
-      if (real === hostUser.home) {
+      if (real === hostUser.home && !isSystemFolder(real, hostUser.home)) {
         warnings.push(`Option --homedir ${printable(source)}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
         hide(posix.join(hostUser.home, '.cache', 'x11docker'), real, user.home);
       } else {
-        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings), real, user.home);
+        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings, { home: true }), real, user.home);
       }
       if (kind !== 'missing') source = real;
     }
@@ -121,7 +125,7 @@ export function planMounts(
       notes.push(`Option --sharedir ${printable(s.path)}: your host HOME is shared as ${target} in the container.`);
     }
     const real = realPaths.get(s.path) ?? s.path;
-    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings);
+    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly });
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }

@@ -20,9 +20,10 @@ import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySe
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { rawOptionNotes, rawOptionWarnings } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
-import { planLimits } from './limits.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
+import { planLimits } from './limits.js';
+import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -36,14 +37,14 @@ export interface ContainerPlan extends ContainerExtras {
   readonly backend: Backend;
   readonly image: string;
   readonly imageConfig: ImageConfig;
-  /** The user the command runs as, written into the container's passwd/group. */
-  readonly user: ContainerUser;
   /** `--name`, when the user chose one; else a name is made from the display and session id. */
   readonly name?: string;
   /** Working directory, or undefined to keep the image's WORKDIR. */
   readonly workdir?: string;
-  /** Environment set by x11docker, then `--env` values (later ones win), as NAME=VALUE. */
+  /** Environment set by x11docker (USER, HOME, LANG, TZ, Wayland toolkits, integration sockets), as NAME=VALUE. */
   readonly env: readonly string[];
+  /** `--env` values, in order (later ones win); x11docker's own variables win over them (own-env.ts). */
+  readonly userEnv: readonly string[];
   /** `--network` value: `none` (default), a network name, or undefined for the engine default. */
   readonly network?: string;
   /** Raw `docker run` options from after `--`, appended last, unchanged. */
@@ -134,7 +135,7 @@ export interface SessionPlan {
  */
 export function planSession(options: Options, host: HostFacts, imageConfig?: ImageConfig): SessionPlan {
   const warnings: string[] = [];
-  const notes = [...options.notes];
+  const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
@@ -147,8 +148,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
-    const user = chooseContainerUser(options, host, warnings);
-    const extras = planContainerExtras(options, host, user, warnings, notes);
+    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, imageConfig.user, driver.gives === 'wayland' ? `--${driver.name}` : undefined);
+    const user = extras.user;
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     if (network === 'host' || options.raw.values('--network').includes('host')) {
       warnings.push(
@@ -163,18 +164,18 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       backend: options.backend,
       image: options.image,
       imageConfig: image.imageConfig,
-      user,
       name: options.name,
       workdir: options.workdir ?? (imageConfig.workingDir || extras.retainUser ? undefined : user.home),
       ...extras,
-      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env, ...options.env],
+      env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env],
+      userEnv: options.env,
       network,
       engineArgs: options.engineArgs,
       raw: options.raw,
       interactive: integration.interactive || options.raw.has('--interactive'),
       readOnlyRootfs: options.raw.has('--read-only'),
       runtime: options.runtime,
-      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.raw) : undefined,
+      limits: options.limit !== undefined ? planLimits(options.limit, host, notes, options.raw, warnings) : undefined,
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       // --hostdisplay's trusted cookie brings --hostipc along, as upstream
@@ -184,6 +185,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
     notes.push(...rawOptionNotes(options.raw));
     warnings.push(...rawOptionWarnings(options.raw));
+    // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
+    const launch = probeLaunch(driver);
+    const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...Object.keys(launch.containerEnv), ...Object.keys(runtimeDirExtras({ container }, launch).env), ...container.services.env, ...container.env];
+    notes.push(...ownEnvNotes(ownEnvNames(own), { env: options.env, raw: readRawOptions(options.raw), envFiles: host.envFiles, imageEnv: imageConfig.env }));
   }
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
@@ -304,7 +309,7 @@ export function probeCreateArgs(plan: SessionPlan): string[] {
  * @returns the mounts and env to add.
  */
 export function runtimeDirExtras(
-  plan: SessionPlan,
+  plan: Pick<SessionPlan, 'container'>,
   launch: { readonly containerEnv: Readonly<Record<string, string>>; readonly containerMounts: readonly { readonly target: string }[] } | undefined,
 ): { mounts: { source: string; target: string; readonly: boolean; tmpfs: true }[]; env: Record<string, string> } {
   const c = plan.container;
@@ -378,10 +383,12 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
   const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
-  for (const e of [...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env]) args.push('--env', e);
+  // x11docker's own variables (DISPLAY, XAUTHORITY, ...) after the raw options: they win over raw -e/--env-file and the image's ENV
+  const env = envArgs([...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env], c.userEnv);
+  args.push(...env.beforeRaw);
   if (sv.entrypoint !== undefined) args.push(`--entrypoint=${sv.entrypoint}`);
   else if (c.integration.noEntrypoint) args.push('--entrypoint=');
-  args.push(...c.engineArgs, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
+  args.push(...c.engineArgs, ...env.afterRaw, '--', c.image, ...(sv.entrypoint !== undefined ? sv.entrypointArgs : c.command));
   return args;
 }
 

@@ -16,12 +16,23 @@ import { printable, X11DockerError } from '../errors.js';
 /** What the policy says about one host folder. */
 export type ShareVerdict =
   | { readonly level: 'ok' }
-  | { readonly level: 'warn' | 'refuse'; readonly why: string }
+  // `fix`: how to get on, when it is not upstream's "share a sub folder" (refused verdicts)
+  | { readonly level: 'warn' | 'refuse'; readonly why: string; readonly fix?: string }
   // the folder contains x11docker's cache: allowed with a warning, the cache is hidden by an empty mount
   | { readonly level: 'mask'; readonly why: string; readonly cache: string };
 
-/** Host folders that give a container power over the host or its secrets when shared (warned). */
-const SYSTEM = ['/etc', '/root', '/boot', '/dev', '/proc', '/sys', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/home', '/run', '/var/run'];
+/**
+ * How the container gets the folder, for the rules that depend on it: `home` as its writable
+ * HOME (`--homedir DIR`, `--home=DIR`); `writableByRoot` as a writable share in a container
+ * where root processes run ({@link rootInContainer}).
+ */
+export interface ShareUse {
+  readonly home?: boolean;
+  readonly writableByRoot?: boolean;
+}
+
+/** Host folders besides the system folders ({@link isSystemFolder}) that hold others' secrets when shared (warned). */
+const WARNED = ['/root', '/home', '/run', '/var/run'];
 
 /**
  * Folders refused outright, with the reason: sharing them (or a folder containing them) gives the
@@ -37,19 +48,68 @@ const REFUSED: readonly (readonly [string, string])[] = [
   ['/proc', 'it shows every host process, and through /proc/PID/root their files: x11docker\'s cache with all session cookies and the X sockets of all displays'],
 ];
 
+/** The fix for a refused folder, unless the verdict names another. */
+export const SHARE_SUB_FOLDER = 'Share a sub folder that holds only what the container needs.';
+
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/**
+ * The host's system folders: `/` itself and everything below `/etc`, `/usr`, `/bin`, `/sbin`,
+ * `/lib*`, `/boot`, `/var`, `/proc`, `/sys`, `/dev`, except the data places the policy allows
+ * there: the host user's HOME and what is below it when HOME is a data place (e.g.
+ * `/var/lib/jenkins`; not `/`, `/usr` or `/usr/sbin`, which would make system folders HOME
+ * folders), and folders below `/var/tmp` (like `/tmp/work`). A container that may write one could change the host's programs, libraries or
+ * configuration (root's files: the container's root user can write them).
+ * @param real the absolute, resolved host path.
+ * @param hostHome the host user's HOME (absolute, resolved).
+ */
+export function isSystemFolder(real: string, hostHome: string): boolean {
+  if (real === '/') return true;
+  const top = real.split('/')[1]!;
+  if (!SYSTEM_TOPS.includes(top) && !/^lib/.test(top)) return false;
+  if (homeIsData(hostHome) && under(real, hostHome)) return false;
+  return !real.startsWith('/var/tmp/');
+}
+
+/** HOME is a data place: not `/`, not a system folder's top, and not below one that holds no user data (only `/var` does: `/var/lib/jenkins`, `/var/www`). */
+function homeIsData(hostHome: string): boolean {
+  const parts = hostHome.split('/').filter(Boolean);
+  if (parts.length === 0) return false;
+  const top = parts[0]!;
+  if (!SYSTEM_TOPS.includes(top) && !/^lib/.test(top)) return true;
+  return top === 'var' && parts.length > 1 && hostHome !== '/var/tmp';
+}
+
+/** Top-level folders of {@link isSystemFolder} (and every `/lib*`). */
+const SYSTEM_TOPS = ['etc', 'usr', 'bin', 'sbin', 'boot', 'var', 'proc', 'sys', 'dev'];
+
+/**
+ * Whether root processes run in the container, so a writable share of a system folder could
+ * change the host's system files: the container user is root (`--user=root`, x11docker run by
+ * root without another host user, `--user=RETAIN` of an image whose USER is root or unset, a raw
+ * `--user`/`-u` 0 or root after `--`), or root runs beside the user (`--sudouser`, an init system,
+ * `--dbus-system`, `--runasroot`).
+ * @param c the container user's uid, `retainUser` with the image's USER, and the flags above.
+ */
+export function rootInContainer(c: { readonly uid: number; readonly retainUser: boolean; readonly imageUser: string; readonly rawRootUser: boolean; readonly rootHelpers: boolean }): boolean {
+  if (c.retainUser) return /^(|0|root)(:.*)?$/.test(c.imageUser) || c.rawRootUser;
+  return c.uid === 0 || c.rawRootUser || c.rootHelpers;
+}
 
 /**
  * Judges a host folder to be shared with a container.
  * @param real the absolute, resolved host path (no symbolic links).
  * @param hostHome the host user's HOME (absolute, resolved).
+ * @param use how the container gets it (see {@link ShareUse}); default: a share without root inside.
  * @returns `refuse` for x11docker's cache (`~/.cache/x11docker`, anything in it, and `~/.cache`),
  *   the host's X sockets, the engine sockets and anything containing them (`/tmp`, `/run`,
- *   `/var/run`); `mask` for HOME and its ancestors (they contain the cache, which is then hidden
- *   in the container by an empty read-only tmpfs); `warn` for system folders, hidden folders of
- *   HOME (`~/.ssh`, `~/.gnupg`, `~/.config`, ...) and `/run/user/UID`; else `ok`.
+ *   `/var/run`), and a system folder ({@link isSystemFolder}) as HOME or as a writable share with
+ *   root inside; `mask` for HOME and its ancestors (they contain the cache, which is then hidden
+ *   in the container by an empty read-only tmpfs); `warn` for other system folders, `/root`,
+ *   `/home`, hidden folders of HOME (`~/.ssh`, `~/.gnupg`, `~/.config`, ...) and `/run/user/UID`;
+ *   else `ok`.
  */
-export function sharePolicy(real: string, hostHome: string): ShareVerdict {
+export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}): ShareVerdict {
   const cache = posix.join(hostHome, '.cache', 'x11docker');
   if (under(real, cache)) return { level: 'refuse', why: 'it is x11docker\'s cache with the cookies and sockets of all x11docker sessions' };
   if (under(cache, real) && !under(hostHome, real)) return { level: 'refuse', why: `it contains ${cache}, x11docker's cache with the cookies and sockets of all x11docker sessions` };
@@ -58,17 +118,24 @@ export function sharePolicy(real: string, hostHome: string): ShareVerdict {
     if (under(dir, real) && !under(hostHome, real)) return { level: 'refuse', why: `it contains ${dir}: ${why}` };
   }
   if (real === '/run' || real === '/var/run') return { level: 'refuse', why: 'it holds the sockets of the host\'s services, e.g. the docker socket (root on the host)' };
+  const system = isSystemFolder(real, hostHome);
+  if (system && use.home) {
+    return { level: 'refuse', why: 'it is a system folder of the host, and the container could change the host\'s system files in its writable HOME', fix: 'Give a folder of your own as HOME, e.g. --home (the folder ~/x11docker/IMAGE) or --home=$HOME/NAME.' };
+  }
+  if (system && use.writableByRoot) {
+    return { level: 'refuse', why: 'it is a system folder of the host, and root in the container could change the host\'s system files in it', fix: 'Share it read-only (add :ro), or share a folder of your own.' };
+  }
   if (under(hostHome, real)) {
     const what = real === hostHome ? 'your host HOME' : `a folder containing your host HOME ${hostHome}`;
     return { level: 'mask', why: `${what} is shared: the container can read and change all your files, including shell start-up files and keys`, cache };
   }
-  if (under(real, hostHome)) {
+  if (under(real, hostHome) && !system) {
     const first = posix.relative(hostHome, real).split('/')[0]!;
     if (first.startsWith('.')) return { level: 'warn', why: `~/${first} is a hidden folder of your HOME (settings, keys, browser profiles): the container can read its secrets` };
     return { level: 'ok' };
   }
   if (under(real, '/run/user')) return { level: 'warn', why: 'it holds the sockets of your desktop session (D-Bus, PulseAudio, Wayland)' };
-  if (SYSTEM.some((d) => under(real, d))) return { level: 'warn', why: 'a sensitive host path is shared with the container' };
+  if (system || WARNED.some((d) => under(real, d))) return { level: 'warn', why: 'a sensitive host path is shared with the container' };
   return { level: 'ok' };
 }
 
@@ -76,15 +143,16 @@ export function sharePolicy(real: string, hostHome: string): ShareVerdict {
  * Applies {@link sharePolicy} to one option's folder: pushes the warning, or throws.
  * @param option the option as the user wrote it, e.g. `--sharedir` or `--homedir`.
  * @param given the path as given (absolute); `real` its resolved form.
+ * @param use how the container gets it ({@link ShareUse}).
  * @returns the x11docker cache folder to hide in the container (for `mask`), else undefined.
  * @throws X11DockerError (exit 64) for a refused folder, naming the option and the fix.
  */
-export function applySharePolicy(option: string, given: string, real: string, readonly: boolean, hostHome: string, warnings: string[]): string | undefined {
-  const v = sharePolicy(real, hostHome);
+export function applySharePolicy(option: string, given: string, real: string, readonly: boolean, hostHome: string, warnings: string[], use: ShareUse = {}): string | undefined {
+  const v = sharePolicy(real, hostHome, use);
   if (v.level === 'ok') return undefined;
   const shown = `${printable(given)}${readonly ? ':ro' : ''}${real !== given ? ` (a symbolic link to ${printable(real)})` : ''}`;
   if (v.level === 'refuse') {
-    throw new X11DockerError(`Option ${option} ${shown} is refused: ${v.why}. Share a sub folder that holds only what the container needs.`);
+    throw new X11DockerError(`Option ${option} ${shown} is refused: ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
   }
   const tail = v.level === 'warn' && v.why.startsWith('a sensitive') ? ` It may read secrets${readonly ? '' : ' or change the host'} from there.` : '';
   warnings.push(`Option ${option} ${shown}: ${v.why}${readonly ? ' (read-only)' : ''}.${tail}`);

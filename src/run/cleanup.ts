@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
@@ -8,6 +7,7 @@ import { Engine } from './engine.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
+import { ownHome } from '../host/user.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
 const YOUNG_FOLDER_MS = 60_000;
@@ -55,7 +55,7 @@ export async function cleanupSession(sessionDir: string, report: CleanupReport =
     return false;
   }
   log.info(`session ${record.sessionId}: x11docker (pid ${record.x11docker.pid}) is gone; cleaning up`);
-  const engine = new Engine(record.backend);
+  const engine = new Engine(record.backend, record.engineEnv);
   await Promise.all([endProcesses(record.processes, report), removeContainers(engine, record, report)]);
   removeFiles(record, report);
   rmSync(sessionDir, { recursive: true, force: true });
@@ -86,11 +86,11 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 async function removeContainers(engine: Engine, record: SessionRecord, report: CleanupReport): Promise<void> {
   const ids = new Set<string>();
   if (record.containerId) ids.add(record.containerId);
-  const ps = await run(engine.backend, ['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_SESSION}=${record.sessionId}`], { reject: false }).catch(() => undefined);
+  const ps = await engine.exec(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_SESSION}=${record.sessionId}`]).catch(() => undefined);
   for (const id of String(ps?.stdout ?? '').split('\n').filter(Boolean)) ids.add(id);
   await Promise.all(
     [...ids].map(async (id) => {
-      const exists = (await run(engine.backend, ['container', 'inspect', '--format', '{{.Id}}', id], { reject: false }).catch(() => undefined))?.exitCode === 0;
+      const exists = (await engine.exec(['container', 'inspect', '--format', '{{.Id}}', id]).catch(() => undefined))?.exitCode === 0;
       if (!exists) return;
       await engine.remove(id);
       report.containers.push(id);
@@ -140,7 +140,7 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
  * @param asRoot whether x11docker runs as root.
  */
 export async function cacheFolders(asRoot: boolean): Promise<string[]> {
-  const homes = new Set<string>([homedir()]);
+  const homes = new Set<string>([ownHome()].filter((h) => h !== undefined));
   if (asRoot) {
     const r = await run('getent', ['passwd'], { reject: false });
     for (const line of String(r.stdout).split('\n')) {
@@ -184,7 +184,7 @@ export async function cleanupOrphans(backend: Backend, only?: string): Promise<C
 /** Root only: containers with x11docker's labels whose x11docker pid is gone and that no folder accounted for. */
 async function removeUnrecordedContainers(backend: Backend, report: CleanupReport): Promise<void> {
   const engine = new Engine(backend);
-  const ps = await run(backend, ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.ID}} {{.Label "${LABEL_PID}"}}`], { reject: false }).catch(() => undefined);
+  const ps = await engine.exec(['ps', '-a', '--no-trunc', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.ID}} {{.Label "${LABEL_PID}"}}`]).catch(() => undefined);
   const dead = String(ps?.stdout ?? '')
     .split('\n')
     .map((l) => l.split(' '))

@@ -14,7 +14,6 @@ import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
 import type { ContainerFile, Engine } from './engine.js';
-import { run } from './spawn.js';
 
 /**
  * Creates the `--home` folder on the host (and missing parents, e.g. `~/x11docker`), mode 0700,
@@ -67,7 +66,7 @@ export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => 
  * Makes the `--lang` locale: `localedef` runs in a short-lived container of the same image (no
  * network, no capabilities, as the host user, `--rm` so that it goes away by itself even if
  * x11docker is killed) and writes the compiled locale into a host folder,
- * which is then mounted read-only at /usr/lib/locale/NAME. The result is cached per image id under
+ * which is then mounted read-only at /usr/lib/locale/NAME (glibc's normalized name, `de_DE.utf8`). The result is cached per image id under
  * `~/.cache/x11docker/images/`. When the image has no localedef or no sources for the locale
  * (Debian: package `locales`), a note says so and the session goes on with LANG set.
  * @returns the host folder with the compiled locale, or undefined.
@@ -93,7 +92,8 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   register(`remove ${work}`, () => rmSync(work, { recursive: true, force: true }));
   const args = [
     'create', '--rm', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
-    `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
+    // rootless docker: root in the container is the host user outside, who owns the work folder
+    c.rootlessEngine ? '--user=0:0' : `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
     `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
     bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
     '--no-archive', '-i', source, '-f', charmap, `/x11docker-locale/${name}`,
@@ -107,7 +107,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   }
   let ended = false;
   register(`remove locale container ${id.slice(0, 12)}`, () => engine.remove(id, ended));
-  const r = await run(engine.backend, ['start', '--attach', id], { reject: false });
+  const r = await engine.exec(['start', '--attach', id]);
   ended = true;
   await engine.remove(id, true);
   if (!existsSync(join(work, name, 'LC_CTYPE'))) {
@@ -128,6 +128,9 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   return done;
 }
 
+/** root's HOME, which images have (x11docker makes another user's HOME, also that of rootless docker's root: plan/container-extras.ts rootlessHostUser). */
+const ROOT_HOME = '/root';
+
 /**
  * Every path {@link userFiles} may write (whether or not the image has shadow/sudoers), known
  * before the image's user database is read: passwd, group, shadow, sudoers, HOME and its parent.
@@ -137,7 +140,7 @@ export function userFilePaths(plan: SessionPlan): string[] {
   if (c.retainUser) return [];
   const out = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
   const home = c.user.home;
-  if (c.user.uid !== 0) {
+  if (home !== ROOT_HOME) {
     const parent = home.slice(0, home.lastIndexOf('/')) || '/';
     if (parent !== '/') out.push(parent);
     if (!c.mounts.homeMounted) out.push(home);
@@ -176,7 +179,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
   ];
   if (patched.shadow !== undefined) files.push({ path: '/etc/shadow', content: patched.shadow, mode: 0o640, uid: 0, gid: 0 });
   if (patched.sudoers !== undefined) files.push({ path: '/etc/sudoers', content: patched.sudoers, mode: 0o440, uid: 0, gid: 0 });
-  if (u.uid !== 0) {
+  if (u.home !== ROOT_HOME) {
     // no entry for HOME's parent: the engine makes a missing one (0755, root), and an existing
     // one may be a symbolic link (ostree-style images: /home -> var/home) that a folder entry
     // could not replace
@@ -203,7 +206,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const mounts = await engine.mounts(id);
   const warnings: string[] = [];
-  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings);
+  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
   checkRawOverOwn(mounts, raw);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of warnings) log.warning(w);

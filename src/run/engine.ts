@@ -15,12 +15,45 @@ import { waitUntil } from './wait.js';
 export type ContainerFile = RootfsEntry;
 
 /**
+ * Environment variables that choose which engine (daemon, socket, context, storage) the engine
+ * CLIs talk to: docker (`DOCKER_HOST`, e.g. a rootless daemon's `unix:///run/user/UID/docker.sock`,
+ * `DOCKER_CONTEXT`, ...), podman (`CONTAINER_HOST`, `CONTAINERS_*`, `XDG_RUNTIME_DIR`,
+ * `XDG_DATA_HOME`, `XDG_CONFIG_HOME`) and nerdctl (`CONTAINERD_*`, `NERDCTL_TOML`).
+ */
+export const ENGINE_ENV_NAMES = [
+  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'DOCKER_API_VERSION',
+  'CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINERS_CONF', 'CONTAINERS_STORAGE_CONF', 'CONTAINERS_REGISTRIES_CONF',
+  'CONTAINERD_ADDRESS', 'CONTAINERD_NAMESPACE', 'NERDCTL_TOML', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME',
+] as const;
+
+/** The engine-choosing variables ({@link ENGINE_ENV_NAMES}) that are set in `env`. */
+export function engineEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(ENGINE_ENV_NAMES.filter((n) => env[n] !== undefined).map((n) => [n, env[n]!]));
+}
+
+/**
  * The container engine, driven through its docker-compatible CLI with argument arrays
  * (docker, podman and nerdctl share `image inspect`, `create`, `cp`, `start`, `rm`).
  */
 export class Engine {
-  /** @param backend the engine's CLI name. */
-  constructor(readonly backend: Backend) {}
+  /** Environment for every engine CLI run (see {@link Engine.constructor}); undefined: x11docker's own. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+
+  /**
+   * @param backend the engine's CLI name.
+   * @param recorded the engine-choosing variables of the session that made the containers (from
+   *   its record, see {@link engineEnvironment}): the CLI then talks to that session's engine
+   *   (e.g. a rootless daemon's socket), and those of {@link ENGINE_ENV_NAMES} the session had not
+   *   set are unset. Undefined: x11docker's own environment.
+   */
+  constructor(readonly backend: Backend, recorded?: Readonly<Record<string, string>>) {
+    if (recorded) this.env = Object.fromEntries(ENGINE_ENV_NAMES.map((n) => [n, recorded[n]]));
+  }
+
+  /** Runs the engine CLI with `args` (never throws for its exit status; `options` as execa's). */
+  exec(args: readonly string[], options: Parameters<typeof run>[2] = {}) {
+    return run(this.backend, args, { reject: false, ...options, ...(this.env ? { env: this.env } : {}) });
+  }
 
   /**
    * Reads an image's configuration.
@@ -58,7 +91,7 @@ export class Engine {
    */
   async readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
     const readOne = async (path: string, depth = 0): Promise<string | undefined> => {
-      const r = await run(this.backend, ['cp', `${id}:${path}`, '-'], { reject: false, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+      const r = await this.exec(['cp', `${id}:${path}`, '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
       if (r.exitCode !== 0) return undefined;
       const entry = await firstEntryOfTar(Buffer.from(r.stdout as Uint8Array));
       if (entry?.linkname !== undefined && depth < 5) {
@@ -84,7 +117,7 @@ export class Engine {
     pack.finalize();
     const chunks: Buffer[] = [];
     for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-    const r = await run(this.backend, ['cp', '-', `${id}:/`], { input: Buffer.concat(chunks), reject: false });
+    const r = await this.exec(['cp', '-', `${id}:/`], { input: Buffer.concat(chunks) });
     if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp into the container failed: ${firstLine(String(r.stderr))}`);
   }
 
@@ -105,6 +138,7 @@ export class Engine {
       stdout: output ? 'pipe' : stdoutToStderr ? 2 : 'inherit',
       stderr: 'pipe',
       buffer: false,
+      ...(this.env ? { env: this.env } : {}),
     });
     if (output) child.stdout?.on('data', output);
     let held: Buffer[] | undefined;
@@ -204,27 +238,29 @@ export class Engine {
   /**
    * How the engine isolates containers, as far as x11docker's set-up depends on it (see
    * {@link EngineSecurity}). docker and nerdctl: `info` SecurityOptions (`name=userns`,
-   * `name=rootless`, `name=selinux`); podman: rootless when x11docker is not root (podman runs as
-   * the invoking user), SELinux when the host enforces it (podman labels containers then).
+   * `name=rootless`, `name=selinux`) and CgroupDriver (`none`: no cgroups); podman: rootless
+   * when x11docker is not root (podman runs as the invoking user), SELinux when the host
+   * enforces it (podman labels containers then).
    * Never throws: an engine that does not answer gives no facts (the image look-up reports it).
    */
   async security(): Promise<EngineSecurity> {
     if (this.backend === 'podman') {
       return { usernsRemap: false, rootless: (process.getuid?.() ?? 0) !== 0, selinux: selinuxEnforcing() };
     }
-    const r = await run(this.backend, ['info', '--format', '{{json .SecurityOptions}}'], { reject: false }).catch(() => undefined);
-    let options: string[] = [];
+    const r = await this.exec(['info', '--format', '{"options":{{json .SecurityOptions}},"cgroups":{{json .CgroupDriver}}}']).catch(() => undefined);
+    let info: { options?: string[] | null; cgroups?: string } = {};
     try {
-      options = r?.exitCode === 0 ? ((JSON.parse(String(r.stdout)) as string[] | null) ?? []) : [];
+      info = r?.exitCode === 0 ? (JSON.parse(String(r.stdout)) as typeof info) : {};
     } catch {
       // not JSON: no facts
     }
+    const options = info.options ?? [];
     const has = (name: string) => options.some((o) => o.split(',').includes(`name=${name}`));
-    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux') };
+    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux'), noCgroups: info.cgroups === 'none' };
   }
 
   private async cli(args: readonly string[]) {
-    const r = await run(this.backend, args, { reject: false });
+    const r = await this.exec(args);
     if (r.exitCode === undefined) {
       throw new X11DockerError(`Container engine '${this.backend}' could not be run (${r.code ?? r.shortMessage}). Install it (apt-get install ${this.backend === 'docker' ? 'docker.io' : this.backend}) or choose another --backend.`, { cause: r });
     }

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../options/parse.js';
+import { engineEnvironment } from './engine.js';
 
 /** File name of the session record inside a session's cache folder. */
 export const RECORD_FILE = 'session.json';
@@ -24,6 +25,12 @@ export interface SessionRecord {
   /** uid of the x11docker process. */
   readonly uid: number;
   readonly backend: Backend;
+  /**
+   * The variables that chose the engine (`DOCKER_HOST`, ... see engine.ts ENGINE_ENV_NAMES), so
+   * that a clean-up run from another environment (the watcher, `--cleanup` in another shell)
+   * reaches the same daemon, e.g. a rootless one. Missing in records of older versions.
+   */
+  readonly engineEnv?: Readonly<Record<string, string>>;
   /** Container id, once created. */
   containerId?: string;
   /** X server (and helper) processes, once started. */
@@ -91,7 +98,7 @@ export class SessionRegistry {
     init: { sessionId: string; backend: Backend },
     private readonly owner?: { uid: number; gid: number },
   ) {
-    this.record = { sessionId: init.sessionId, x11docker: selfId(), uid: process.getuid?.() ?? 0, backend: init.backend, processes: [], files: [] };
+    this.record = { sessionId: init.sessionId, x11docker: selfId(), uid: process.getuid?.() ?? 0, backend: init.backend, engineEnv: engineEnvironment(), processes: [], files: [] };
     this.save();
   }
 

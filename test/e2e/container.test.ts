@@ -385,6 +385,18 @@ describe('environment and locale', () => {
     await assertNothingLeft(base);
   });
 
+  it('--lang=de is found under every name glibc accepts: locale -a lists de_DE.utf8 (as locale-gen makes it), LANG=de_DE.UTF-8 and LANG=de_DE.utf8 both work', async () => {
+    const base = await leftovers();
+    // each spelling: `locale` (its errors go to stderr, which the script moves to stdout) and a German month
+    const script = 'echo "all=$(locale -a | grep -i "^de_DE" | tr "\\n" " ")"; for l in de_DE.UTF-8 de_DE.utf8; do echo "$l=$(LANG=$l locale 2>&1 >/dev/null | tr "\\n" " ")|$(LANG=$l date -u -d @0 +%B)|$(LANG=$l locale charmap)"; done';
+    const r = await asTester(['--lang=de', LOCALES, 'sh', '-c', script]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'all').trim(), 'de_DE.utf8', r.stdout);
+    assert.equal(line(r.stdout, 'de_DE.UTF-8'), '|Januar|UTF-8', r.stdout);
+    assert.equal(line(r.stdout, 'de_DE.utf8'), '|Januar|UTF-8', r.stdout);
+    await assertNothingLeft(base);
+  });
+
   it('--lang removes work folders that a killed session left in the locale cache', async () => {
     const imageId = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCALES])).stdout.trim().slice('sha256:'.length);
     const base = join(thome!, '.cache/x11docker/images', `${imageId}.locales`);

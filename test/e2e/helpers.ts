@@ -97,10 +97,19 @@ function command(args: readonly string[], opts: RunOptions): [string, string[], 
   return ['su', [opts.asUser, '-s', '/bin/sh', '-c', 'exec env "$@"', '--', 'sh', ...envArgs, process.execPath, CLI, ...args], { PATH: process.env.PATH }];
 }
 
-/** Runs x11docker to completion. */
+/** A line of a Node stack trace (`    at fn (file:line:col)`): x11docker must never print one without --debug. */
+export const STACK_LINE = /^ {4}at /m;
+
+/**
+ * Runs x11docker to completion. Every run of the suite also checks that x11docker printed no
+ * stack trace (issue 11: one line for any error, on every path).
+ * @throws Error when stderr holds a stack trace line (unless `--debug` was given).
+ */
 export async function x11docker(args: readonly string[], opts: RunOptions = {}) {
   const [file, argv, env] = command(args, opts);
-  return execa(file, argv, { env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60000, stdin: 'ignore' });
+  const r = await execa(file, argv, { env, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 60000, stdin: 'ignore' });
+  if (!args.includes('--debug') && STACK_LINE.test(String(r.stderr))) throw new Error(`x11docker ${args.join(' ')} printed a stack trace:\n${String(r.stderr)}`);
+  return r;
 }
 
 /** A running x11docker session started with `--showenv`. */
@@ -241,6 +250,22 @@ export async function assertNothingLeft(display: number, sessionDir?: string): P
     },
     { containers: [], xservers: [], sockets: [], claims: [] },
   );
+}
+
+/**
+ * Asserts that sessions since `baseline` (a {@link leftovers} result taken before them) left
+ * nothing: no container, X server, socket or claim that `leftovers()` did not report then (other
+ * test runs on this shared machine may hold their own). Waits up to `timeoutMs` for the clean-up.
+ */
+export async function assertNothingNew(baseline: Awaited<ReturnType<typeof leftovers>>, timeoutMs = 5000): Promise<void> {
+  const fresh = async () => {
+    const l = await leftovers();
+    const old = new Set([...baseline.containers, ...baseline.xservers, ...baseline.sockets, ...baseline.claims]);
+    return [...l.containers, ...l.xservers, ...l.sockets, ...l.claims].filter((x) => !old.has(x));
+  };
+  await waitFor('session leftovers to disappear', async () => (await fresh()).length === 0, timeoutMs).catch(async (e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await fresh())}`);
+  });
 }
 
 /**

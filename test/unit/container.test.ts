@@ -11,7 +11,7 @@ import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName } from '../../src/plan/mounts.js';
 import type { PathKind } from '../../src/host/paths.js';
 import { parseRawOptions } from '../../src/options/raw-options.js';
-import { resolveLocale } from '../../src/plan/locale.js';
+import { glibcLocaleName, resolveLocale } from '../../src/plan/locale.js';
 import { SUDO_PASSWORD_HASH, withSudo } from '../../src/plan/sudo.js';
 import { localedefFailure, userFiles } from '../../src/run/container-setup.js';
 import { imageNotFoundHint } from '../../src/options/persistence.js';
@@ -234,19 +234,27 @@ describe('container users', () => {
 
 describe('--lang', () => {
   test('language codes become UTF-8 locales', () => {
-    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU', charmap: 'UTF-8' });
-    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8' });
+    assert.deepEqual(resolveLocale('de', undefined), { name: 'de_DE.UTF-8', source: 'de_DE', charmap: 'UTF-8', dirName: 'de_DE.utf8' });
+    assert.deepEqual(resolveLocale('zh_CN', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8', dirName: 'zh_CN.utf8' });
+    assert.deepEqual(resolveLocale('zh_CN.UTF-8', undefined), { name: 'zh_CN.UTF-8', source: 'zh_CN', charmap: 'UTF-8', dirName: 'zh_CN.utf8' });
+    assert.deepEqual(resolveLocale('en_US.utf8', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8', dirName: 'en_US.utf8' });
+    assert.deepEqual(resolveLocale('en', undefined), { name: 'en_US.UTF-8', source: 'en_US', charmap: 'UTF-8', dirName: 'en_US.utf8' });
+    assert.deepEqual(resolveLocale('ru', undefined), { name: 'ru_RU.UTF-8', source: 'ru_RU', charmap: 'UTF-8', dirName: 'ru_RU.utf8' });
+    assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8', dirName: 'sr_RS.utf8@latin' });
   });
 
   test('another charmap is honoured, not silently turned into UTF-8', () => {
-    assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1' });
-    assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1' });
-    assert.deepEqual(resolveLocale('ja_JP.eucJP', undefined), { name: 'ja_JP.EUCJP', source: 'ja_JP', charmap: 'EUCJP' });
+    assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1', dirName: 'en_US.iso88591' });
+    assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1', dirName: 'de_DE.iso88591' });
+    assert.deepEqual(resolveLocale('ja_JP.eucJP', undefined), { name: 'ja_JP.EUCJP', source: 'ja_JP', charmap: 'EUCJP', dirName: 'ja_JP.eucjp' });
+  });
+
+  test("the locale folder has glibc's normalized name (as locale-gen makes it)", () => {
+    assert.equal(glibcLocaleName('de_DE.UTF-8'), 'de_DE.utf8');
+    assert.equal(glibcLocaleName('en_US.ISO-8859-15'), 'en_US.iso885915');
+    assert.equal(glibcLocaleName('sr_RS.UTF-8@latin'), 'sr_RS.utf8@latin');
+    assert.equal(glibcLocaleName('ja_JP.EUCJP'), 'ja_JP.eucjp');
+    assert.equal(glibcLocaleName('de_DE'), 'de_DE');
   });
 
   test('why localedef made no locale: missing localedef, missing source, missing charmap', () => {
@@ -275,11 +283,11 @@ describe('--lang', () => {
     assertX11Error(() => resolveLocale('', undefined), '--lang');
   });
 
-  test('LANG is set before the user --env values (so --env LANG=... wins) and the compiled locale is mounted read-only', () => {
+  test('LANG is set before the user --env values (so --env LANG=... wins) and the compiled locale is mounted read-only at its normalized name', () => {
     const args = createArgs(['--lang=de', '--env', 'LANG=C.UTF-8', 'app'], undefined, '/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8');
     const env = envOf(args);
     assert.ok(env.indexOf('LANG=de_DE.UTF-8') < env.indexOf('LANG=C.UTF-8'));
-    assert.ok(args.includes('--mount=type=bind,source=/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8,target=/usr/lib/locale/de_DE.UTF-8,readonly'));
+    assert.ok(args.includes('--mount=type=bind,source=/home/alice/.cache/x11docker/images/k.locales/de_DE.UTF-8,target=/usr/lib/locale/de_DE.utf8,readonly'));
     assert.equal(createArgs(['--lang=de', 'app']).filter((a) => a.includes('/usr/lib/locale')).length, 0);
   });
 });
@@ -368,19 +376,52 @@ describe('engine security (docker info SecurityOptions)', () => {
     assert.doesNotMatch(plan(['--sharedir', '/data', '--', '--userns=host', '--', 'app'], facts({ usernsRemap: true })).notes.join('\n'), /userns-remap/);
   });
 
-  test('rootless docker: readable cookie, no --userns=host (refused there), a note for writable shared folders; rootless podman keeps the same uid', () => {
+  test('rootless docker: readable cookie, no --userns=host (refused there); rootless podman keeps the same uid', () => {
     const p = plan(['--home', 'app'], facts({ rootless: true }));
     assert.equal(p.container!.sharedCookie, true);
     assert.ok(!createArgs(['--home', 'app'], facts({ rootless: true })).includes('--userns=host'));
-    assert.match(p.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
     assert.equal(plan(['--backend=podman', 'app'], facts({ rootless: true })).container!.sharedCookie, false);
+  });
+
+  test('rootless docker: the mirrored host user by default (a subordinate uid outside); root in the container (the host user outside) when HOME, a writable shared folder or a socket of the host user is shared', () => {
+    const args = (argv: string[]) => createArgs(argv, facts({ rootless: true }));
+    assert.ok(args(['app']).includes('--user=1000:1000'));
+    assert.ok(args(['--sharedir', '/data:ro', 'app']).includes('--user=1000:1000'), 'read-only: nothing is written');
+    for (const argv of [['--home', 'app'], ['--home=/data', 'app'], ['--sharedir', '/data', 'app']]) {
+      const p = plan(argv, facts({ rootless: true }));
+      assert.ok(args(argv).includes('--user=0:0'), argv.join(' '));
+      // name and HOME stay the host user's: a persistent HOME has the same path as on a rootful engine
+      assert.deepEqual({ ...p.container!.user }, { name: 'alice', uid: 0, gid: 0, groupName: 'root', home: '/home/alice', shell: '/bin/sh' });
+      assert.ok(envOf(args(argv)).includes('HOME=/home/alice'));
+      assert.match(p.notes.join('\n'), /runs rootless: the container command runs as root in the container, which is your own user outside/);
+      assert.doesNotMatch(p.notes.join('\n'), /may not (be able to )?write/);
+    }
+    assert.ok(args(['--home', 'app']).includes('--mount=type=bind,source=/home/alice/x11docker/app,target=/home/alice'));
+    // HOME is made by x11docker (owned by root in the container) when it is not a mounted folder
+    assert.ok(userFiles(plan(['--sharedir', '/data', 'app'], facts({ rootless: true })), { passwd: '' }).some((f) => f.path === '/home/alice' && f.uid === 0 && f.mode === 0o700));
+    // a rootful daemon, rootless podman and an explicit other user are unchanged
+    assert.ok(createArgs(['--home', 'app'], facts({})).includes('--user=1000:1000'));
+    assert.ok(!createArgs(['--backend=podman', '--home', 'app'], facts({ rootless: true })).includes('--user=0:0'));
+    const other = plan(['--user=1234', '--sharedir', '/data', 'app'], facts({ rootless: true }));
+    assert.equal(other.container!.user.uid, 1234);
+    assert.match(other.notes.join('\n'), /runs rootless: shared host folders belong to root.*--user=root/);
   });
 
   test('userns-remap or rootless docker: a note for shared sockets of the host user, unless --userns=host', () => {
     const res = { video: [], stdinIsTty: false, sshAgent: '/tmp/agent.sock' };
-    const note = (argv: string[], over: Parameters<typeof engine>[0]) => plan(argv, hostFacts({}, { engine: engine(over), integration: res })).notes.join('\n');
+    const binaries = new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'weston', 'Xwayland']);
+    const facts2 = (over: Parameters<typeof engine>[0]) => hostFacts({}, { engine: engine(over), integration: res, binaries });
+    const note = (argv: string[], over: Parameters<typeof engine>[0]) => plan(argv, facts2(over)).notes.join('\n');
     assert.match(note(['--sharessh', 'app'], { usernsRemap: true }), /cannot use the sockets of --sharessh.*--userns=host/);
-    assert.match(note(['--sharessh', 'app'], { rootless: true }), /runs rootless: .*--sharessh/);
+    // rootless docker: root in the container, which is the host user outside, can use them
+    assert.match(note(['--sharessh', 'app'], { rootless: true }), /runs rootless: the container command runs as root .* sockets of --sharessh/);
+    assert.equal(plan(['--sharessh', 'app'], facts2({ rootless: true })).container!.user.uid, 0);
+    assert.match(note(['--user=1234', '--sharessh', 'app'], { rootless: true }), /runs rootless: the container user is another uid on the host and cannot use the sockets of --sharessh, which belong to you\. Leave out --user/);
+    // a compositor's socket (mode 0755) too
+    assert.equal(plan(['--weston', 'app'], facts2({ rootless: true })).container!.user.uid, 0);
+    assert.match(note(['--weston', 'app'], { rootless: true }), /runs as root in the container, which is your own user outside, so that it can use the sockets of --weston\./);
+    assert.equal(plan(['--weston-xwayland', 'app'], facts2({ rootless: true })).container!.user.uid, 1000, 'X only: the X socket is open to all');
+    assert.match(note(['--weston', 'app'], { usernsRemap: true }), /cannot use the sockets of --weston/);
     assert.doesNotMatch(note(['--sharessh', '--', '--userns=host', '--', 'app'], { usernsRemap: true }), /cannot use the sockets/);
     assert.doesNotMatch(note(['--sharessh', 'app'], {}), /cannot use the sockets/);
   });
@@ -447,5 +488,13 @@ describe('--runtime and --limit', () => {
     const raw = createArgs(['--limit', '--', '--cpus=3', '-m', '1g', '--', 'app'], host);
     assert.equal(raw.filter((a) => a.startsWith('--cpus')).length, 1);
     assert.ok(!raw.some((a) => a.startsWith('--memory=')));
+  });
+
+  test('--limit on an engine without cgroups (rootless docker on cgroup v1) is a warning that nothing is limited, not a note promising limits', () => {
+    const host = hostFacts({}, { cpus: 4, freeMemory: 8 * 1024 ** 3, engine: { usernsRemap: false, rootless: true, selinux: false, noCgroups: true } });
+    const p = plan(['--limit', 'app'], host);
+    assert.match(p.warnings.join('\n'), /--limit=0.5: the container engine manages no cgroups here .* runs unlimited/);
+    assert.doesNotMatch(p.notes.join('\n'), /may use/);
+    assert.ok(!createArgs(['--limit', 'app'], host).some((a) => a.startsWith('--cpus') || a.startsWith('--memory')));
   });
 });

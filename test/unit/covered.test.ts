@@ -87,6 +87,22 @@ describe('host folders mounted by raw options follow the --sharedir policy', () 
   });
 });
 
+describe('raw bind mounts of system folders with root in the container', () => {
+  const same = (p: string) => p;
+  it('a writable one is refused naming the raw option and :ro; read-only, or without root inside, it warns', () => {
+    const etc = [{ Type: 'bind', Source: '/etc', Destination: '/hostetc', RW: true }];
+    assert.throws(
+      () => checkRawBindSources(etc, parseRawOptions(['-v', '/etc:/hostetc']), same, '/home/alice', [], true),
+      (e: Error) => e instanceof X11DockerError && /^Raw option '-v \/etc:\/hostetc' is refused: .*system folder.*root in the container.*add :ro/.test(e.message),
+    );
+    for (const [mounts, rootInside] of [[[{ ...etc[0]!, RW: false }], true], [etc, false]] as const) {
+      const warnings: string[] = [];
+      checkRawBindSources(mounts, parseRawOptions(['-v', '/etc:/hostetc']), same, '/home/alice', warnings, rootInside);
+      assert.equal(warnings.length, 1, JSON.stringify(mounts));
+    }
+  });
+});
+
 describe('raw mounts over x11docker\'s own mount targets', () => {
   const own = [
     { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' },

@@ -49,8 +49,9 @@ describe('formatError', () => {
   test('without --debug: the message alone, one line, no stack', () => {
     assert.equal(formatError(outer, { debug: false }), outer.message);
     const bug = formatError(new TypeError('x is undefined\n    at f (file.js:1:1)'), { debug: false });
-    assert.equal(bug, 'unexpected error: x is undefined (run with --debug for details)');
-    assert.equal(formatError('a string', { debug: false }), 'unexpected error: a string (run with --debug for details)');
+    assert.equal(bug, 'unexpected error: x is undefined. This is a bug in x11docker; run it again with --debug to see where it happened.');
+    assert.equal(formatError('a string', { debug: false }), 'unexpected error: a string. This is a bug in x11docker; run it again with --debug to see where it happened.');
+    assert.equal(formatError(new X11DockerError('one\ntwo'), { debug: false }), 'one');
   });
 
   test('with --debug: the message, the context, each cause, and the innermost stack', () => {
@@ -72,7 +73,7 @@ describe('formatError', () => {
   });
 });
 
-describe('the CLI reports errors through formatError', () => {
+describe('the CLI reports errors through formatError (src/fatal.ts reportError)', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   test('bad input: exit 64, one line on stderr, no stack; --debug adds the cause and its stack', () => {
@@ -83,7 +84,7 @@ describe('the CLI reports errors through formatError', () => {
     assert.doesNotMatch(plain.stderr, /\n\s+at /);
     const debug = run(['--debug', '--', '--rm --init', 'Bad:Image']);
     assert.equal(debug.status, 64);
-    assert.match(debug.stderr, /\n  caused by: X11DockerError: Invalid image name 'Bad:Image'\. Give a name like/);
+    assert.match(debug.stderr, /\nx11docker debug: {3}caused by: X11DockerError: Invalid image name 'Bad:Image'\. Give a name like/);
     assert.match(debug.stderr, /\n\s+at validateImage /);
   });
 });

@@ -278,9 +278,9 @@ describe('containerCreateArgs', () => {
     assert.ok(mounts.some((m) => m.includes(`target=${CONTAINER_XAUTHORITY}`) && m.includes('readonly')));
   });
 
-  test('DISPLAY and XAUTHORITY, then our env, then --env values', () => {
-    const env = envOf(createArgs(['--env', 'FOO=bar', 'img'], undefined, undefined, 7));
-    assert.deepEqual(env, ['DISPLAY=:7', `XAUTHORITY=${CONTAINER_XAUTHORITY}`, 'USER=alice', 'HOME=/home/alice', 'FOO=bar']);
+  test('our env, then --env values, then x11docker\'s own DISPLAY and XAUTHORITY, which win over an --env of the same name', () => {
+    const env = envOf(createArgs(['--env', 'FOO=bar', '--env', 'HOME=/h', '--env', 'DISPLAY=:9', 'img'], undefined, undefined, 7));
+    assert.deepEqual(env, ['USER=alice', 'HOME=/home/alice', 'FOO=bar', 'HOME=/h', 'DISPLAY=:7', `XAUTHORITY=${CONTAINER_XAUTHORITY}`]);
   });
 
   test('the image and then the command come last, after --', () => {
@@ -291,10 +291,10 @@ describe('containerCreateArgs', () => {
     assert.deepEqual(createArgs(['img']).slice(-2), ['--', 'img']);
   });
 
-  test('raw engine args come before -- IMAGE', () => {
-    const args = createArgs(['--', '--cap-add=X --env=A=b', 'img', 'cmd']);
+  test('raw engine args come before -- IMAGE, followed only by x11docker\'s own variables (they win over raw --env)', () => {
+    const args = createArgs(['--', '--cap-add=X --env=A=b', 'img', 'cmd'], undefined, undefined, 7);
     const dd = args.indexOf('--');
-    assert.deepEqual(args.slice(dd - 2), ['--cap-add=X', '--env=A=b', '--', 'img', 'cmd']);
+    assert.deepEqual(args.slice(dd - 6), ['--cap-add=X', '--env=A=b', '--env', 'DISPLAY=:7', '--env', `XAUTHORITY=${CONTAINER_XAUTHORITY}`, '--', 'img', 'cmd']);
   });
 
   test('container name: default from display and session, --name option, raw --name', () => {

@@ -24,15 +24,17 @@ describe('hostProbe', () => {
     assert.ok(hostProbe(parseCommandLine(['--exe', 'xterm', '-e', 'true'])).binaries.includes('xterm'));
   });
 
-  test('paths: the shared folders and the --home folder below the host HOME', () => {
+  test('paths: the shared folders and the --home folder below the host HOME; env files of raw --env-file', () => {
     const probe = hostProbe(parseCommandLine(['--sharedir', '/data', '--home', 'img']));
     assert.deepEqual(probe.paths('/home/alice'), ['/data', '/home/alice/x11docker/img']);
+    assert.deepEqual(hostProbe(parseCommandLine(['--', '--env-file', '/e', '-e', 'A=1', '--', 'img'])).envFiles, ['/e']);
   });
 
   test('gatherHostFacts looks for exactly the probe\'s binaries and paths', async () => {
     const options = parseCommandLine(['img']);
-    const facts = await gatherHostFacts(options, { binaries: ['sh', 'x11docker-no-such-binary'], paths: (home) => ['/', `${home}/x11docker-no-such-folder`] }, { PATH: '/usr/bin:/bin' });
+    const facts = await gatherHostFacts(options, { binaries: ['sh', 'x11docker-no-such-binary'], paths: (home) => ['/', `${home}/x11docker-no-such-folder`], envFiles: ['/x11docker-no-such-file'] }, { PATH: '/usr/bin:/bin', HOME: process.env.HOME });
     assert.deepEqual([...facts.binaries], ['sh']);
     assert.deepEqual([...facts.pathKinds!.entries()], [['/', 'dir'], [`${facts.hostUser.home}/x11docker-no-such-folder`, 'missing']]);
+    assert.deepEqual([...facts.envFiles!.entries()], [['/x11docker-no-such-file', undefined]]);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { containerCreateArgs, planSession } from '../../src/plan/plan.js';
-import { sharePolicy } from '../../src/plan/sensitive.js';
+import { isSystemFolder, rootInContainer, sharePolicy } from '../../src/plan/sensitive.js';
 import { hostRealPaths } from '../../src/host/paths.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import type { PathKind } from '../../src/host/paths.js';
@@ -26,7 +26,7 @@ function facts(paths: Record<string, PathKind>, real: Record<string, string> = {
   };
 }
 const config = { id: 'sha256:0123', user: '', workingDir: '', entrypoint: [], cmd: ['/bin/sh'], env: [] };
-const plan = (argv: string[], host: HostFacts) => planSession(parseCommandLine(argv), host, config);
+const plan = (argv: string[], host: HostFacts, image = config) => planSession(parseCommandLine(argv), host, image);
 const refused = (argv: string[], host: HostFacts, ...mentions: string[]) =>
   assert.throws(() => plan(argv, host), (e: unknown) => {
     assert.ok(e instanceof X11DockerError && e.exitCode === 64, String(e));
@@ -56,13 +56,67 @@ describe('sharePolicy', () => {
   });
 });
 
+describe('system folders: never HOME, never a writable share with root inside', () => {
+  test('isSystemFolder: /, /etc, /usr, /bin, /sbin, /lib*, /boot, /var, /proc, /sys, /dev and below; data places are not', () => {
+    for (const p of ['/', '/etc', '/etc/ssh', '/usr', '/usr/local/bin', '/bin', '/sbin', '/lib', '/lib64', '/libx32/x', '/boot', '/var', '/var/lib/dpkg', '/var/tmp', '/proc', '/sys/fs', '/dev/shm']) {
+      assert.equal(isSystemFolder(p, HOME), true, p);
+    }
+    for (const p of ['/home/alice/x', '/opt/data', '/srv', '/mnt/usb', '/tmp/work', '/var/tmp/work', '/data', '/root', '/home']) assert.equal(isSystemFolder(p, HOME), false, p);
+    // a HOME below /var is a data place (jenkins, www-data); a HOME of / or /usr/sbin makes nothing a data place
+    assert.equal(isSystemFolder('/var/lib/jenkins/work', '/var/lib/jenkins'), false);
+    assert.equal(isSystemFolder('/var/www', '/var/www'), false);
+    for (const [p, home] of [['/etc', '/'], ['/usr/sbin/x', '/usr/sbin'], ['/var/x', '/var'], ['/bin/x', '/bin']]) assert.equal(isSystemFolder(p!, home!), true, `${p} with HOME=${home}`);
+  });
+
+  test('sharePolicy: a system folder as HOME, or writable with root inside, is refused with its own fix; read-only or without root it warns', () => {
+    for (const p of ['/etc', '/usr/share', '/var/lib/x', '/lib64']) {
+      const home = sharePolicy(p, HOME, { home: true });
+      assert.ok(home.level === 'refuse' && /system folder/.test(home.why) && /--home/.test(home.fix ?? ''), `${p}: ${JSON.stringify(home)}`);
+      const root = sharePolicy(p, HOME, { writableByRoot: true });
+      assert.ok(root.level === 'refuse' && /:ro/.test(root.fix ?? ''), `${p}: ${JSON.stringify(root)}`);
+      assert.equal(sharePolicy(p, HOME).level, 'warn', p);
+    }
+    // the refusals of before keep their reasons; data places stay fine as HOME
+    assert.ok(/X servers/.test((sharePolicy('/tmp/.X11-unix', HOME, { home: true }) as { why: string }).why));
+    for (const p of [`${HOME}/x11docker/app`, '/data/h', '/var/tmp/h']) assert.equal(sharePolicy(p, HOME, { home: true, writableByRoot: true }).level, 'ok', p);
+    // a folder containing HOME below /var still hides x11docker's cache when it is only shared
+    assert.equal(sharePolicy('/var/lib', '/var/lib/jenkins').level, 'mask');
+  });
+
+  test('rootInContainer: container user root, RETAIN of a root image, raw -u root, sudo, init systems, --runasroot', () => {
+    const base = { uid: 1000, retainUser: false, imageUser: '', rawRootUser: false, rootHelpers: false };
+    assert.equal(rootInContainer(base), false);
+    assert.equal(rootInContainer({ ...base, uid: 0 }), true);
+    assert.equal(rootInContainer({ ...base, rawRootUser: true }), true);
+    assert.equal(rootInContainer({ ...base, rootHelpers: true }), true);
+    for (const u of ['', 'root', '0', '0:0', 'root:staff']) assert.equal(rootInContainer({ ...base, retainUser: true, imageUser: u }), true, u);
+    assert.equal(rootInContainer({ ...base, retainUser: true, imageUser: 'app' }), false);
+  });
+
+  test('the plan: --homedir of a system folder (also through ..) is refused; --sharedir of one is refused for root inside unless :ro', () => {
+    const host = facts({ '/etc': 'dir', '/usr/share/doc': 'dir', '/var/lib/data': 'dir' });
+    refused(['--homedir=/nonexistent/../../etc', 'app'], host, '--homedir /etc is refused', 'system folder');
+    const rootInside = [['--user=root'], ['--sudouser'], ['--init=runit'], ['--runasroot', 'true'], ['--dbus-system']];
+    for (const opts of rootInside) {
+      refused([...opts, '--sharedir', '/var/lib/data', 'app'], host, '--sharedir /var/lib/data is refused', 'root in the container', ':ro');
+      assert.ok(plan([...opts, '--sharedir', '/usr/share/doc:ro', 'app'], host).warnings.some((w) => w.includes('/usr/share/doc:ro')), opts.join(' '));
+    }
+    refused(['--sharedir', '/var/lib/data', '--', '-u', '0', '--', 'app'], host, 'root in the container');
+    refused(['--sharedir', '/var/lib/data', '--', '--user=root:root', '--', 'app'], host, 'root in the container');
+    refused(['--user=RETAIN', '--sharedir', '/var/lib/data', 'app'], host, 'root in the container');
+    assert.ok(plan(['--user=RETAIN', '--sharedir', '/var/lib/data', 'app'], host, { ...config, user: 'app' }).warnings.some((w) => w.includes('a sensitive host path')));
+    assert.ok(plan(['--sharedir', '/var/lib/data', 'app'], host).warnings.some((w) => w.includes('a sensitive host path')));
+  });
+});
+
 describe('the same policy for --sharedir, --homedir and --home=DIR, on the resolved path', () => {
-  test('--homedir and --home=DIR of a sensitive folder warn like --sharedir; refused ones are refused for all', () => {
-    const host = facts({ '/etc': 'dir', '/tmp/.X11-unix': 'dir', [`${HOME}/.ssh`]: 'dir' });
+  test('--homedir and --home=DIR of a sensitive folder warn like --sharedir; refused ones are refused for all; a system folder is never HOME', () => {
+    const host = facts({ '/etc': 'dir', '/tmp/.X11-unix': 'dir', [`${HOME}/.ssh`]: 'dir', '/root/data': 'dir' });
     for (const opt of ['--homedir', '--home=']) {
       const argv = (p: string) => (opt === '--homedir' ? ['--homedir', p, 'app'] : [`--home=${p}`, 'app']);
-      const p = plan(argv('/etc'), host);
-      assert.ok(p.warnings.some((w) => w.startsWith('Option --homedir /etc: a sensitive host path')), p.warnings.join('\n'));
+      refused(argv('/etc'), host, '--homedir /etc is refused', 'system folder', '--home');
+      const p = plan(argv('/root/data'), host);
+      assert.ok(p.warnings.some((w) => w.startsWith('Option --homedir /root/data: a sensitive host path')), p.warnings.join('\n'));
       assert.ok(plan(argv(`${HOME}/.ssh`), host).warnings.some((w) => w.includes('.ssh is a hidden folder')));
       refused(argv('/tmp/.X11-unix'), host, '--homedir /tmp/.X11-unix', 'X servers');
     }

@@ -1,0 +1,149 @@
+/**
+ * End to end: every refusal and error path of the e2e suite, in one table (issue 11: "a stack trace
+ * must never reach a user on any path"). Collected from the tests that expect exit code 64
+ * (leaks, session, container, services, integration, xservers, wayland, html, hostuser) plus
+ * the system-folder refusals of issue 11, item 7. Each run must end with exit 64, exactly one
+ * `x11docker error:` line, no line of a stack trace (`    at ...`), and leave nothing behind.
+ * (helpers.ts's x11docker() also fails any run of the suite that prints a stack trace.)
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, startHostDisplay, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
+import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
+
+const BUSYBOX = 'x11docker-test-busybox-x11:latest';
+const ENTRYPOINT = 'x11docker-test-entrypoint:latest';
+
+/** One bad invocation: its arguments, its environment or user, and what its one error line says. */
+interface Bad {
+  readonly args: readonly string[];
+  readonly opts?: RunOptions;
+  readonly error: RegExp;
+}
+
+let host: HostDisplay;
+let work: string;
+let squatter: Server;
+let busyDisplay: number;
+const victim = `x11d-refusal-victim-${process.pid}`;
+
+before(async () => {
+  host = await startHostDisplay();
+  work = mkdtempSync('/tmp/x11docker-e2e-refusals-');
+  chmodSync(work, 0o755); // the test user reaches the link in it
+  writeFileSync(join(work, 'passwd'), 'sentinel\n');
+  symlinkSync('/etc', join(work, 'etc-link'));
+  squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  const listening = listeningAbstractSockets();
+  busyDisplay = 100;
+  while (displayBusyReason(busyDisplay, listening)) busyDisplay++;
+  writeFileSync(`/tmp/.X${busyDisplay}-lock`, '    999999\n', { flag: 'wx' });
+  await execa('docker', ['create', '--name', victim, DEMO_IMAGE, 'true']);
+});
+after(async () => {
+  await host?.stop();
+  await new Promise((resolve) => squatter?.close(resolve));
+  rmSync(`/tmp/.X${busyDisplay}-lock`, { force: true });
+  await execa('docker', ['rm', '-f', victim], { reject: false });
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The table; a function, because some entries need what `before` made. */
+function table(): Bad[] {
+  const withDisplay = { env: { DISPLAY: host.display } };
+  return [
+    // options (leaks.test, session.test)
+    { args: ['--display=', DEMO_IMAGE], error: /--display/ },
+    { args: ['--size=10x', '--xvfb', DEMO_IMAGE], error: /--size/ },
+    { args: ['--size=huge', DEMO_IMAGE], error: /--size/ },
+    { args: ['--env', 'A B=1', DEMO_IMAGE], error: /--env/ },
+    { args: ['--env', 'novalue', DEMO_IMAGE], error: /--env/ },
+    { args: ['--workdir=rel\npath', DEMO_IMAGE], error: /--workdir/ },
+    { args: ['--user=a:b:c', DEMO_IMAGE], error: /--user/ },
+    { args: ['--backend=', DEMO_IMAGE], error: /--backend/ },
+    { args: ['--cleanup', DEMO_IMAGE], error: /--cleanup/ },
+    { args: ['--xvfb', `--name=${'x'.repeat(5000)}`, DEMO_IMAGE], error: /--name/ },
+    { args: ['--no-such-option', DEMO_IMAGE], error: /no-such-option/ },
+    { args: ['--xvfb', '--', '--rm', 'NotAnImage:'], error: /NotAnImage/ },
+    { args: ['--gui=notanaddress'], error: /--gui/ },
+    // images, displays, engines (session, container, xservers, wayland, leaks, integration)
+    { args: ['--xephyr', 'no-such-image:never'], opts: withDisplay, error: /no-such-image:never/ },
+    { args: ['--xvfb', '--lang', 'de', DEMO_IMAGE], error: /--lang=de/ },
+    { args: ['--kwin-xwayland', DEMO_IMAGE, 'true'], opts: withDisplay, error: /apt-get install kwin-wayland/ },
+    { args: ['--hostwayland', DEMO_IMAGE], error: /--hostwayland/ },
+    { args: ['--xorg', DEMO_IMAGE], error: /--xorg/ },
+    { args: ['--xephyr', DEMO_IMAGE, 'true'], opts: { env: { DISPLAY: ':9' } }, error: /DISPLAY=:9 does not accept a connection/ },
+    { args: ['--xvfb', `--display=${busyDisplay}`, DEMO_IMAGE, 'true'], error: new RegExp(`--display=${busyDisplay}: display :${busyDisplay} is in use`) },
+    { args: ['--xvfb', '--exe', 'no-such-binary-x11d'], error: /--exe/ },
+    { args: ['--xvfb', '--clipboard', DEMO_IMAGE], error: /--clipboard/ },
+    { args: ['--xvfb', '--backend=nerdctl', DEMO_IMAGE, 'true'], error: /nerdctl/ },
+    { args: ['--xvfb', DEMO_IMAGE, 'true'], opts: { env: { DOCKER_HOST: `unix://${work}/no-engine.sock` } }, error: /docker does not answer/ },
+    { args: ['--xvfb', '--keymap=nosuchlayout', DEMO_IMAGE, 'true'], error: /--keymap=nosuchlayout/ },
+    { args: [`--html=127.0.0.1:${(squatter.address() as { port: number }).port}`, DEMO_IMAGE], error: /--html=127\.0\.0\.1:\d+: websockify could not listen there/ },
+    // the engine refuses (session, services)
+    { args: ['--xvfb', '--', '--no-such-engine-flag', '--', DEMO_IMAGE, 'true'], error: /docker create failed/ },
+    { args: ['--xvfb', '--', '--device=/dev/nonexistent', '--', DEMO_IMAGE, 'true'], error: /could not start the container/ },
+    { args: ['--xvfb', '--runtime=nosuchruntime', DEMO_IMAGE, 'true'], error: /nosuchruntime/ },
+    { args: ['--xvfb', '--name', victim, DEMO_IMAGE, 'true'], error: new RegExp(victim) },
+    // services and integration
+    { args: ['--xvfb', '--hostdbus', DEMO_IMAGE, 'true'], opts: { env: { XDG_RUNTIME_DIR: `${work}/none` } }, error: /--hostdbus/ },
+    { args: ['--xvfb', '--pulseaudio', DEMO_IMAGE, 'true'], opts: { env: { XDG_RUNTIME_DIR: `${work}/none` } }, error: /--pulseaudio/ },
+    { args: ['--xvfb', '--sharessh', DEMO_IMAGE, 'true'], error: /--sharessh/ },
+    { args: ['--xvfb', '--runasroot', 'echo ran-as-root', BUSYBOX, 'true'], error: /setpriv of util-linux/ },
+    // users and HOME (container, hostuser)
+    { args: ['--xvfb', '--user=nosuchuser-x11d', DEMO_IMAGE], error: /--user: host user 'nosuchuser-x11d' not found/ },
+    { args: ['--xvfb', '--user=RETAIN', '--init=runit', ENTRYPOINT, 'true'], error: /--user=RETAIN cannot be combined with --init=runit/ },
+    { args: ['--xvfb', '--hostuser=root', DEMO_IMAGE, 'true'], opts: { asUser: TEST_USER }, error: /--hostuser needs x11docker to run as root/ },
+    { args: ['--xvfb', DEMO_IMAGE, 'true'], opts: { env: { HOME: `${work}/no-home` } }, error: /HOME=\S+ of root \(uid 0\) does not exist/ },
+    // shared folders and raw mounts (container)
+    { args: ['--xvfb', '--sharedir', '', DEMO_IMAGE], error: /--sharedir/ },
+    { args: ['--xvfb', '--sharedir', '/nonexistent/x11docker-e2e', DEMO_IMAGE], error: /--sharedir/ },
+    { args: ['--xvfb', '--sharedir', '/tmp/.X11-unix', DEMO_IMAGE], error: /--sharedir \/tmp\/.X11-unix is refused/ },
+    { args: ['--xvfb', '--sharedir', '/etc:ro', DEMO_IMAGE], error: /--sharedir \/etc.*\/etc\/passwd/ },
+    { args: ['--xvfb', '--', '-v', '/tmp/.X11-unix:/hostx', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/tmp\/.X11-unix:\/hostx' is refused/ },
+    { args: ['--xvfb', '--', '-v', `${work}:/etc`, '--', DEMO_IMAGE, 'true'], error: /covers \/etc\/passwd/ },
+    // system folders (issue 11, item 7): never HOME; never writable for root inside
+    { args: ['--xvfb', '--homedir=/nonexistent/../../etc', DEMO_IMAGE, 'true'], error: /^x11docker error: Option --homedir \/etc is refused: it is a system folder of the host.*Give a folder of your own as HOME/m },
+    { args: ['--xvfb', '--homedir', join(work, 'etc-link'), BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Option --homedir \S+etc-link \(a symbolic link to \/etc\) is refused: it is a system folder/ },
+    { args: ['--xvfb', '--home=/usr/local/x11docker-e2e-home', DEMO_IMAGE, 'true'], error: /Option --homedir \/usr\/local\/x11docker-e2e-home is refused: it is a system folder/ },
+    { args: ['--xvfb', '--sharedir', '/usr/share/doc', DEMO_IMAGE, 'true'], error: /^x11docker error: Option --sharedir \/usr\/share\/doc is refused: .*root in the container .*add :ro/m },
+    { args: ['--xvfb', '--user=root', '--sharedir', '/usr/share/doc', BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /--sharedir \/usr\/share\/doc is refused: .*root in the container/ },
+    { args: ['--xvfb', '--', '-v', '/usr/share/doc:/doc', '--', DEMO_IMAGE, 'true'], error: /^x11docker error: Raw option '-v \/usr\/share\/doc:\/doc' is refused: .*system folder.*add :ro/m },
+  ];
+}
+
+describe('every refusal and error path: exit 64, one line, no stack trace, nothing left', () => {
+  it('the table of bad invocations', async () => {
+    const base = await leftovers();
+    for (const bad of table()) {
+      const what = JSON.stringify(bad.args).slice(0, 200);
+      const r = await x11docker(bad.args, { timeoutMs: 90000, ...bad.opts });
+      const stderr = String(r.stderr);
+      assert.equal(r.exitCode, 64, `${what}: ${stderr}`);
+      assert.doesNotMatch(stderr, STACK_LINE, what);
+      const errors = stderr.split('\n').filter((l) => l.startsWith('x11docker error'));
+      assert.equal(errors.length, 1, `${what}: ${stderr}`);
+      assert.match(errors[0]!, bad.error, what);
+    }
+    assert.equal(readFileSync(join(work, 'passwd'), 'utf8'), 'sentinel\n', 'nothing was written through a raw mount');
+    assert.equal(existsSync('/usr/local/x11docker-e2e-home'), false, 'a refused HOME is not created');
+    await assertNothingNew(base, 10000);
+  });
+
+  it('a system folder read-only, or without root inside, is still shared with upstream\'s warning', async () => {
+    const ro = await x11docker(['--xvfb', '--sharedir', '/usr/share/doc:ro', '--', '-v', '/usr/share/doc:/doc:ro', '--', DEMO_IMAGE, 'sh', '-c', 'test -d /usr/share/doc && test -d /doc && echo shared=yes']);
+    assert.equal(ro.exitCode, 0, ro.stderr);
+    assert.match(ro.stdout, /^shared=yes$/m);
+    assert.match(ro.stderr, /WARNING: Option --sharedir \/usr\/share\/doc:ro: a sensitive host path/);
+    assert.match(ro.stderr, /WARNING: Raw option '-v \/usr\/share\/doc:\/doc:ro': a sensitive host path/);
+    const user = await x11docker(['--xvfb', '--sharedir', '/usr/share/doc', BUSYBOX, 'sh', '-c', 'test -d /usr/share/doc && echo shared=yes'], { asUser: TEST_USER });
+    assert.equal(user.exitCode, 0, user.stderr);
+    assert.match(user.stdout, /^shared=yes$/m);
+    assert.match(user.stderr, /WARNING: Option --sharedir \/usr\/share\/doc: a sensitive host path/);
+  });
+});
