@@ -1,7 +1,8 @@
 /**
- * The small part of the `x11` package (node-x11, pure JavaScript X11 client) that the clipboard
- * synchroniser uses: a connection, atoms, an input-only window and the XFIXES extension's
- * selection events. The package ships no type declarations.
+ * The small part of the `x11` package (node-x11, pure JavaScript X11 client) that x11docker uses:
+ * a connection, atoms, an input-only window and the XFIXES extension's selection events (the
+ * clipboard synchroniser), and root window properties (the keyboard layout, src/host/keyboard.ts).
+ * The package ships no type declarations.
  */
 declare module 'x11' {
   /** An X event as node-x11 parses it (XFIXES SelectionNotify: `owner`, `selection`). */
@@ -16,11 +17,21 @@ declare module 'x11' {
     readonly SelectionEventMask: { readonly SetSelectionOwner: number; readonly SelectionWindowDestroy: number; readonly SelectionClientClose: number };
     SelectSelectionInput(window: number, selection: number, eventMask: number): void;
   }
+  /** A GetProperty reply: `type` is 0 (None) when the property does not exist. */
+  export interface XProperty {
+    readonly type: number;
+    /** 8, 16 or 32 bits per element. */
+    readonly format: number;
+    readonly bytesAfter: number;
+    readonly data: Buffer;
+  }
   /** One connection to an X server. */
   export interface XClient {
     AllocID(): number;
     InternAtom(onlyIfExists: boolean, name: string, cb: (err: Error | null, atom: number) => void): void;
     CreateWindow(wid: number, parent: number, x: number, y: number, width: number, height: number, borderWidth: number, depth: number, klass: number, visual: number, values: Record<string, unknown>): void;
+    /** `offset` and `length` in 4-byte units; `type` 0 is AnyPropertyType. */
+    GetProperty(deleteIt: number, window: number, property: number, type: number, offset: number, length: number, cb: (err: Error | null, prop: XProperty) => void): void;
     require(ext: 'fixes', cb: (err: Error | null, ext: XFixes) => void): void;
     on(event: 'event', cb: (ev: XEvent) => void): this;
     on(event: 'error' | 'end' | 'close', cb: (err?: Error) => void): this;

@@ -20,6 +20,7 @@ function onConsole(): boolean {
 }
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
+import { readXkbNames, type XkbNames } from './keyboard.js';
 
 /** A user account on the host, from the passwd database. */
 export interface HostUser {
@@ -91,6 +92,8 @@ export interface HostFacts {
   readonly resources?: HostResources;
   /** Webcams, CUPS and DBus sockets, stdin terminal (host/integration.ts); undefined means none. */
   readonly integration?: IntegrationResources;
+  /** Keyboard layout of the user's display (`_XKB_RULES_NAMES`, host/keyboard.ts); undefined without DISPLAY or when unreadable. */
+  readonly keyboard?: XkbNames;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -109,6 +112,9 @@ export const knownBinaries = [
 export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
   const processUid = process.getuid?.() ?? 0;
   const { user, source } = await resolveHostUser(options, processUid, env);
+  const xauthority = env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined);
+  // read over the X protocol while the rest is gathered (a few ms; at most READ_TIMEOUT_MS)
+  const keyboard = env.DISPLAY ? readXkbNames(env.DISPLAY, xauthority) : undefined;
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
@@ -119,7 +125,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     hostUserSource: source,
     namedUser,
     display: env.DISPLAY || undefined,
-    xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
+    xauthority,
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     xdgRuntimeDir: env.XDG_RUNTIME_DIR || undefined,
     onConsole: onConsole(),
@@ -137,6 +143,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     cpus: availableParallelism(),
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
+    keyboard: await keyboard,
   };
 }
 

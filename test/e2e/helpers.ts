@@ -41,9 +41,13 @@ export function firstLine(stream: NodeJS.ReadableStream, child: PromiseLike<{ st
   });
 }
 
-/** Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready. */
-export async function startHostDisplay(): Promise<HostDisplay> {
-  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp'], {
+/**
+ * Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready.
+ * @param extraArgs more Xvfb arguments, e.g. `-noreset` to keep settings such as a keyboard layout
+ *   while no client is connected (as a desktop session does).
+ */
+export async function startHostDisplay(extraArgs: readonly string[] = []): Promise<HostDisplay> {
+  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     reject: false,
   });

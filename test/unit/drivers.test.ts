@@ -59,10 +59,10 @@ describe('display drivers', () => {
     assert.equal(p.ready.kind, 'x11');
     assert.ok(p.args.includes('-R') && p.args.includes('-noshmem'));
     assert.match(p.args.join(' '), /-extension MIT-SHM -extension XTEST/);
-    assert.deepEqual(seamless.files, [{ path: '/s/nxagent.options', content: 'nx/nx,clipboard=none:123\n' }]);
+    assert.deepEqual(seamless.files, [{ path: '/s/nxagent.options', content: 'nx/nx,clipboard=none,keyboard=clone:123\n' }]);
     const desk = xserverDrivers.nxagent.launch({ ...ctx, desktop: true, clipboard: true });
     assert.ok(desk.processes[0]!.args.includes('-D'));
-    assert.equal(desk.files[0]!.content, 'nx/nx,clipboard=both,geometry=800x600:123\n');
+    assert.equal(desk.files[0]!.content, 'nx/nx,clipboard=both,keyboard=clone,geometry=800x600:123\n');
   });
 
   test('--xdummy: the real Xorg with a generated dummy-driver config of --size in the session folder', () => {
