@@ -9,10 +9,8 @@
  * as a host fact, in-process over the X protocol (node-x11; no setxkbmap or xprop process); the
  * plan decides which new server gets it (src/plan/keyboard.ts).
  */
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import x11 from 'x11';
-import { cookieFor, decodeXauth } from '../xserver/xauth.js';
+import type x11 from 'x11';
+import { authFromFile, request, withX11 } from '../run/x11-client.js';
 
 /** XKB rule names of a keymap; each field is '' when unset (setxkbmap then uses its default). */
 export interface XkbNames {
@@ -52,24 +50,11 @@ export function parseXkbRulesNames(data: Buffer): XkbNames | undefined {
   return names;
 }
 
-/** The cookie node-x11 sends for `display`, from `xauthority` (so node-x11 reads no file of its own). */
-function connectionAuth(display: string, xauthority: string | undefined): { name: string; data: string } {
-  let entry;
-  try {
-    entry = xauthority ? cookieFor(decodeXauth(readFileSync(xauthority)), display, hostname()) : undefined;
-  } catch {
-    entry = undefined; // no authority file: connect without a cookie
-  }
-  return entry ? { name: entry.name, data: entry.data.toString('latin1') } : { name: '', data: '' };
-}
-
 /** The `_XKB_RULES_NAMES` of the root window `root`, parsed; undefined when it is missing or unusable. */
 async function getNames(X: x11.XClient, root: number): Promise<XkbNames | undefined> {
-  const atom = await new Promise<number>((resolve, reject) => X.InternAtom(true, XKB_RULES_NAMES, (err, a) => (err ? reject(err) : resolve(a))));
+  const atom = await request<number>((cb) => X.InternAtom(true, XKB_RULES_NAMES, cb));
   if (atom === 0) return undefined; // only-if-exists: no such atom, so no such property
-  const prop = await new Promise<x11.XProperty>((resolve, reject) =>
-    X.GetProperty(0, root, atom, XA_STRING, 0, MAX_PROPERTY_UNITS, (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const prop = await request<x11.XProperty>((cb) => X.GetProperty(0, root, atom, XA_STRING, 0, MAX_PROPERTY_UNITS, cb));
   return prop.type === XA_STRING && prop.format === 8 ? parseXkbRulesNames(prop.data) : undefined;
 }
 
@@ -83,26 +68,5 @@ async function getNames(X: x11.XClient, root: number): Promise<XkbNames | undefi
  *   within `timeoutMs`, or has no XKB names. Never throws: a session without the user's layout still runs.
  */
 export function readXkbNames(display: string, xauthority: string | undefined, timeoutMs = READ_TIMEOUT_MS): Promise<XkbNames | undefined> {
-  return new Promise((resolve) => {
-    let client: x11.XClient | undefined;
-    const finish = (names: XkbNames | undefined) => {
-      clearTimeout(timer);
-      try {
-        client?.terminate();
-      } catch {
-        // already closed
-      }
-      resolve(names);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    try {
-      client = x11.createClient({ display, auth: connectionAuth(display, xauthority) }, (err, d) => {
-        if (err) return finish(undefined);
-        getNames(d.client, d.screen[0]!.root).then(finish, () => finish(undefined));
-      });
-      client.on('error', () => finish(undefined));
-    } catch {
-      finish(undefined); // a DISPLAY node-x11 cannot parse
-    }
-  });
+  return withX11(display, authFromFile(display, xauthority), timeoutMs, getNames).catch(() => undefined);
 }
