@@ -1,7 +1,8 @@
 /**
  * The small part of the `x11` package (node-x11, pure JavaScript X11 client) that x11docker uses:
  * a connection, atoms, an input-only window and the XFIXES extension's selection events (the
- * clipboard synchroniser), and root window properties (the keyboard layout, src/host/keyboard.ts).
+ * clipboard synchroniser), root window properties (the keyboard layout, src/host/keyboard.ts),
+ * and the window tree and sizes (src/run/host-window.ts).
  * The package ships no type declarations.
  */
 declare module 'x11' {
@@ -25,6 +26,19 @@ declare module 'x11' {
     readonly bytesAfter: number;
     readonly data: Buffer;
   }
+  /** A QueryTree reply. */
+  export interface XTree {
+    readonly root: number;
+    readonly parent: number;
+    readonly children: readonly number[];
+  }
+  /** A GetGeometry reply (pixels). */
+  export interface XGeometry {
+    readonly xPos: number;
+    readonly yPos: number;
+    readonly width: number;
+    readonly height: number;
+  }
   /** One connection to an X server. */
   export interface XClient {
     AllocID(): number;
@@ -32,6 +46,10 @@ declare module 'x11' {
     CreateWindow(wid: number, parent: number, x: number, y: number, width: number, height: number, borderWidth: number, depth: number, klass: number, visual: number, values: Record<string, unknown>): void;
     /** `offset` and `length` in 4-byte units; `type` 0 is AnyPropertyType. */
     GetProperty(deleteIt: number, window: number, property: number, type: number, offset: number, length: number, cb: (err: Error | null, prop: XProperty) => void): void;
+    QueryTree(window: number, cb: (err: Error | null, tree: XTree) => void): void;
+    GetGeometry(drawable: number, cb: (err: Error | null, geometry: XGeometry) => void): void;
+    /** ConfigureWindow with width and height; no reply. */
+    ResizeWindow(window: number, width: number, height: number): void;
     require(ext: 'fixes', cb: (err: Error | null, ext: XFixes) => void): void;
     on(event: 'event', cb: (ev: XEvent) => void): this;
     on(event: 'error' | 'end' | 'close', cb: (err?: Error) => void): this;

@@ -7,6 +7,8 @@ import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
 import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
+import { sizeHostWindow } from './host-window.js';
+import { authFromFile, cookieAuth } from './x11-client.js';
 
 /** One started process of a display. */
 export interface RunningProcess {
@@ -110,7 +112,20 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
       });
     }
   }
+  if (launch.hostWindow && how.hostDisplay) await sizeWindow(display, launch.hostWindow, how);
   return server;
+}
+
+/** Sizes the server's window on the user's display (DisplayLaunch.hostWindow); a note when that fails. */
+async function sizeWindow(display: number, want: NonNullable<DisplayLaunch['hostWindow']>, how: XServerLaunch): Promise<void> {
+  const host = { display: how.hostDisplay!, auth: authFromFile(how.hostDisplay!, how.hostXauthority) };
+  const t0 = Date.now();
+  try {
+    const resized = await sizeHostWindow(host, { display: `:${display}`, auth: cookieAuth(how.cookie) }, want, Math.min(how.timeoutMs, 5000));
+    log.info(`window of :${display} on ${host.display}: ${resized ? `resized to ${want.width}x${want.height}` : 'has its size'} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    log.note(`The window of :${display} could not be sized to ${want.width}x${want.height} on your display (${(e as Error).message}).`);
+  }
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
@@ -200,7 +215,8 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     .trim()
     .split('\n')
     .map((l) => l.replace(/^\((EE|WW|II)\)\s*|\s*\((EE|WW|II)\)$/g, '').replace(/^\d{4}-\d\d-\d\d [\d:,]+ /, '').trim())
-    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$|Warning: running as root)/i.test(l))
+    // (nxagent ends with two 'Session: ... at DATE' lines after the reason)
+    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$|Warning: running as root|Session: )/i.test(l))
     .slice(-2)
     .join(' / ');
   if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {
