@@ -21,6 +21,7 @@ function onConsole(): boolean {
 }
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
+import { readXkbNames, type XkbNames } from './keyboard.js';
 
 /**
  * A user on the host: from the passwd database, or made from the uid when it has no entry
@@ -104,6 +105,8 @@ export interface HostFacts {
   readonly integration?: IntegrationResources;
   /** Variable names per raw `--env-file` after `--` (plan/own-env.ts); undefined for an unreadable file. */
   readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
+  /** Keyboard layout of the user's display (`_XKB_RULES_NAMES`, host/keyboard.ts); undefined without DISPLAY or when unreadable. */
+  readonly keyboard?: XkbNames;
 }
 
 /** Executables that x11docker looks for in PATH. */
@@ -126,6 +129,9 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
   const { user, source, notes } = await resolveHostUser(options, processUid, env);
   const homeProblem = hostHomeProblem(user, processUid === 0);
   if (homeProblem) throw new X11DockerError(homeProblem);
+  const xauthority = env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined);
+  // read over the X protocol while the rest is gathered (a few ms; at most READ_TIMEOUT_MS)
+  const keyboard = env.DISPLAY ? readXkbNames(env.DISPLAY, xauthority) : undefined;
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
@@ -137,7 +143,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     notes,
     namedUser,
     display: env.DISPLAY || undefined,
-    xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
+    xauthority,
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     xdgRuntimeDir: env.XDG_RUNTIME_DIR || undefined,
     onConsole: onConsole(),
@@ -156,6 +162,7 @@ export async function gatherHostFacts(options: Options, env: NodeJS.ProcessEnv =
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
     envFiles: new Map(readRawOptions(options.engineArgs).envFiles.map((f) => [f, readEnvFileNames(f)] as const)),
+    keyboard: await keyboard,
   };
 }
 
