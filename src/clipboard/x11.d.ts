@@ -1,7 +1,9 @@
 /**
- * The small part of the `x11` package (node-x11, pure JavaScript X11 client) that the clipboard
- * synchroniser uses: a connection, atoms, an input-only window and the XFIXES extension's
- * selection events. The package ships no type declarations.
+ * The small part of the `x11` package (node-x11, pure JavaScript X11 client) that x11docker uses:
+ * a connection, atoms, an input-only window and the XFIXES extension's selection events (the
+ * clipboard synchroniser), root window properties (the keyboard layout, src/host/keyboard.ts),
+ * and the window tree and sizes (src/run/host-window.ts).
+ * The package ships no type declarations.
  */
 declare module 'x11' {
   /** An X event as node-x11 parses it (XFIXES SelectionNotify: `owner`, `selection`). */
@@ -16,11 +18,38 @@ declare module 'x11' {
     readonly SelectionEventMask: { readonly SetSelectionOwner: number; readonly SelectionWindowDestroy: number; readonly SelectionClientClose: number };
     SelectSelectionInput(window: number, selection: number, eventMask: number): void;
   }
+  /** A GetProperty reply: `type` is 0 (None) when the property does not exist. */
+  export interface XProperty {
+    readonly type: number;
+    /** 8, 16 or 32 bits per element. */
+    readonly format: number;
+    readonly bytesAfter: number;
+    readonly data: Buffer;
+  }
+  /** A QueryTree reply. */
+  export interface XTree {
+    readonly root: number;
+    readonly parent: number;
+    readonly children: readonly number[];
+  }
+  /** A GetGeometry reply (pixels). */
+  export interface XGeometry {
+    readonly xPos: number;
+    readonly yPos: number;
+    readonly width: number;
+    readonly height: number;
+  }
   /** One connection to an X server. */
   export interface XClient {
     AllocID(): number;
     InternAtom(onlyIfExists: boolean, name: string, cb: (err: Error | null, atom: number) => void): void;
     CreateWindow(wid: number, parent: number, x: number, y: number, width: number, height: number, borderWidth: number, depth: number, klass: number, visual: number, values: Record<string, unknown>): void;
+    /** `offset` and `length` in 4-byte units; `type` 0 is AnyPropertyType. */
+    GetProperty(deleteIt: number, window: number, property: number, type: number, offset: number, length: number, cb: (err: Error | null, prop: XProperty) => void): void;
+    QueryTree(window: number, cb: (err: Error | null, tree: XTree) => void): void;
+    GetGeometry(drawable: number, cb: (err: Error | null, geometry: XGeometry) => void): void;
+    /** ConfigureWindow with width and height; no reply. */
+    ResizeWindow(window: number, width: number, height: number): void;
     require(ext: 'fixes', cb: (err: Error | null, ext: XFixes) => void): void;
     on(event: 'event', cb: (ev: XEvent) => void): this;
     on(event: 'error' | 'end' | 'close', cb: (err?: Error) => void): this;

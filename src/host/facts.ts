@@ -19,6 +19,7 @@ function onConsole(): boolean {
 }
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
+import { readXkbNames, type XkbNames } from './keyboard.js';
 
 export type { HostUser } from './user.js';
 
@@ -88,6 +89,8 @@ export interface HostFacts {
   readonly integration?: IntegrationResources;
   /** Variable names per raw `--env-file` after `--` (host/env-files.ts, used by plan/own-env.ts); undefined for an unreadable file. */
   readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
+  /** Keyboard layout of the user's display (`_XKB_RULES_NAMES`, host/keyboard.ts); undefined without DISPLAY or when unreadable. */
+  readonly keyboard?: XkbNames;
 }
 
 /**
@@ -117,6 +120,9 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
   const { user, source, notes } = await resolveHostUser(options, processUid, env);
   const homeProblem = hostHomeProblem(user, processUid === 0);
   if (homeProblem) throw new X11DockerError(homeProblem);
+  const xauthority = env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined);
+  // read over the X protocol while the rest is gathered (a few ms; at most READ_TIMEOUT_MS)
+  const keyboard = env.DISPLAY ? readXkbNames(env.DISPLAY, xauthority) : undefined;
   let namedUser: HostUser | undefined;
   if (options.user && !/^\d/.test(options.user) && options.user !== 'root' && options.user.toUpperCase() !== 'RETAIN' && options.user !== user.name) {
     namedUser = await lookupUser(options.user, 'Option --user');
@@ -129,7 +135,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     notes,
     namedUser,
     display: env.DISPLAY || undefined,
-    xauthority: env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined),
+    xauthority,
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     xdgRuntimeDir: env.XDG_RUNTIME_DIR || undefined,
     onConsole: onConsole(),
@@ -145,6 +151,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
     envFiles: readEnvFiles(probe.envFiles),
+    keyboard: await keyboard,
   };
 }
 

@@ -36,7 +36,7 @@ export function splitRest(rest: string[], afterTerminator: boolean): { engineArg
   }
   // reference form: -- "DOCKER_RUN_OPTIONS" IMAGE [COMMAND...]: one argument, split into words as
   // a shell would (upstream evaluates it in bash): quotes group, nothing is expanded or run
-  const engineArgs = splitShellWords(rest[0]!, 'docker run options string');
+  const engineArgs = splitShellWords(rest[0]!, "docker run options string after '--'");
   const image = rest[1];
   if (image === undefined) {
     throw new X11DockerError(`No IMAGE after docker run options '${printable(rest[0]!)}'. Write: x11docker -- "${printable(rest[0]!)}" IMAGE [COMMAND].`);

@@ -9,6 +9,7 @@ import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import type { ImageConfig } from './image.js';
+import { planKeyboard, type KeyboardSettings } from './keyboard.js';
 import { bindMount } from './argv.js';
 
 /** Where `--printer` mounts the host's CUPS socket in the container (CUPS's default path). */
@@ -38,12 +39,15 @@ export interface DisplaySettings {
   readonly xtest: boolean;
   /** `--dpi`: Xft.dpi, merged into the new server's resources with xrdb. */
   readonly dpi?: number;
-  /** `--keymap`: keyboard layout, set with setxkbmap. */
-  readonly keymap?: string;
+  /**
+   * Keyboard layout set with setxkbmap once the server runs (plan/keyboard.ts): `--keymap`, else
+   * the user's. The session keeps the server's state (`-noreset`) when it is set.
+   */
+  readonly keymap?: KeyboardSettings;
 }
 
 /**
- * Plans `--xtest`, `--dpi` and `--keymap` for the chosen display option.
+ * Plans `--xtest`, `--dpi` and the keyboard layout (`--keymap`, else the user's) for the chosen display option.
  * Upstream's `--xtest` default is on for xpra, Xvfb and Xdummy; here it is off except where xpra
  * or x11vnc (`--html`) need it, so `--xtest` turns it on (with a warning) and `--xtest=no` is a
  * note where it cannot be honoured.
@@ -69,7 +73,7 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');
   if (o.keymap !== undefined && !host.binaries.has('setxkbmap')) throw new X11DockerError('Option --keymap needs setxkbmap on the host. Install it: apt-get install x11-xkb-utils.');
   if (o.keymap !== undefined && !driver.honours.keymap) notes.push(`Option --keymap has no effect with --${name}: it uses the keyboard layout of your display.`);
-  return { xtest: o.xtest === true, dpi: o.dpi, keymap: driver.honours.keymap ? o.keymap : undefined };
+  return { xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes) };
 }
 
 /**

@@ -1,19 +1,37 @@
 /**
- * Applies `--dpi` and `--keymap` (plan/integration.ts) to a new X server once it accepts
- * connections and before the container starts: `xrdb -merge` with `Xft.dpi` (read by Xft, GTK
- * and Qt from the server's RESOURCE_MANAGER, as upstream's `--dpi`), and `setxkbmap` with the
- * layout (upstream's `--keymap`). Both run as the host user with the session's client cookie.
+ * Applies `--dpi` and the keyboard layout (plan/integration.ts, plan/keyboard.ts) to a new X
+ * server once it accepts connections and before the container starts: `xrdb -merge` with
+ * `Xft.dpi` (read by Xft, GTK and Qt from the server's RESOURCE_MANAGER, as upstream's `--dpi`),
+ * and `setxkbmap` with `--keymap` or the user's layout (upstream's `--keymap`, and its
+ * `setxkbmap -print | xkbcomp` of the user's layout). Both run as the host user with the
+ * session's client cookie.
  */
 import { X11DockerError, printable } from '../errors.js';
+import type { XkbNames } from '../host/keyboard.js';
+import { log } from '../log.js';
 import type { DisplaySettings } from '../plan/integration.js';
 import { run } from './spawn.js';
+
+/**
+ * setxkbmap's arguments for `names`: each non-empty field; the options after an empty `-option`,
+ * which clears the server's current options (setxkbmap adds to them otherwise).
+ */
+export function setxkbmapArgs(names: XkbNames): string[] {
+  const args: string[] = [];
+  for (const [flag, value] of [['-rules', names.rules], ['-model', names.model], ['-layout', names.layout], ['-variant', names.variant]] as const) {
+    if (value !== '') args.push(flag, value);
+  }
+  if (names.options !== '') args.push('-option', '', '-option', names.options);
+  return args;
+}
 
 /**
  * @param settings the plan's display settings (nothing happens without dpi or keymap).
  * @param display the new display's number.
  * @param clientAuthFile the cookie file for clients of that display.
  * @param owner run as this uid/gid (x11docker as root), else as ourselves.
- * @throws X11DockerError when xrdb or setxkbmap fails (e.g. an unknown layout).
+ * @throws X11DockerError when xrdb fails, or setxkbmap refuses `--keymap` (e.g. an unknown layout).
+ *   setxkbmap refusing the user's own layout is a note: the server keeps its default layout.
  */
 export async function applyDisplaySettings(settings: DisplaySettings, display: number, clientAuthFile: string, owner?: { uid: number; gid: number }): Promise<void> {
   const opts = { reject: false, env: { PATH: process.env.PATH, DISPLAY: `:${display}`, XAUTHORITY: clientAuthFile }, extendEnv: false, ...(owner ?? {}) };
@@ -21,11 +39,15 @@ export async function applyDisplaySettings(settings: DisplaySettings, display: n
     const r = await run('xrdb', ['-merge', '-nocpp'], { ...opts, input: `Xft.dpi: ${settings.dpi}\n` });
     if (r.exitCode !== 0) throw new X11DockerError(`Option --dpi=${settings.dpi}: xrdb failed on :${display} (${printable(String(r.stderr).trim())}).`);
   }
-  if (settings.keymap !== undefined) {
-    const m = /^([^()]+)(?:\(([^()]+)\))?$/.exec(settings.keymap)!;
-    const r = await run('setxkbmap', ['-layout', m[1]!, ...(m[2] ? ['-variant', m[2]] : [])], opts);
-    if (r.exitCode !== 0) {
-      throw new X11DockerError(`Option --keymap=${settings.keymap}: setxkbmap refused it (${printable(String(r.stderr).trim())}). Choose a layout from /usr/share/X11/xkb/symbols.`);
+  const keyboard = settings.keymap;
+  if (keyboard !== undefined) {
+    const r = await run('setxkbmap', setxkbmapArgs(keyboard.names), opts);
+    const refused = r.exitCode !== 0;
+    const why = printable(String(r.stderr).trim());
+    if (refused && keyboard.from === '--keymap') {
+      const m = keyboard.names;
+      throw new X11DockerError(`Option --keymap=${m.layout}${m.variant ? `(${m.variant})` : ''}: setxkbmap refused it (${why}). Choose a layout from /usr/share/X11/xkb/symbols.`);
     }
+    if (refused) log.note(`Your keyboard layout (${printable(keyboard.names.layout)}) could not be set on the new X server :${display} (setxkbmap: ${why}); it keeps the layout 'us'.`);
   }
 }

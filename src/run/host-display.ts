@@ -12,7 +12,7 @@ import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
 import { localDisplayNumber } from '../plan/choose.js';
 import type { SessionPlan } from '../plan/plan.js';
-import { probeDisplay } from '../xserver/probe.js';
+import { authFromFile, probeDisplay } from './x11-client.js';
 import { cookieFor, decodeXauth, encodeXauth, wildcardEntry } from '../xserver/xauth.js';
 import { writePrivate } from './session-folder.js';
 import { firstLine } from './engine.js';
@@ -26,7 +26,7 @@ import { run } from './spawn.js';
  */
 export function hostDisplayProblem(host: Pick<HostFacts, 'display' | 'xauthority'>, timeoutMs: number): Promise<string | undefined> {
   if (!host.display) return Promise.resolve(undefined);
-  return probeDisplay(host.display, { xauthority: host.xauthority }, timeoutMs);
+  return probeDisplay(host.display, authFromFile(host.display, host.xauthority), timeoutMs);
 }
 
 /**
@@ -83,7 +83,7 @@ export async function shareHostDisplay(plan: SessionPlan, host: HostFacts): Prom
       ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
     });
     const entry = r.exitCode === 0 ? decodeXauth(readFileSync(generated)).find((e) => e.number === String(display)) : undefined;
-    const works = entry && (await probeDisplay(`:${display}`, { cookie: entry.data, name: entry.name }, 3000)) === undefined;
+    const works = entry && (await probeDisplay(`:${display}`, { name: entry.name, data: entry.data }, 3000)) === undefined;
     if (entry && works) cookie = { name: entry.name, data: entry.data };
     else {
       untrustedFailure = entry ? 'the X server refuses the untrusted cookie it generated' : `xauth generate failed: ${firstLine(String(r.stderr)) || 'no X SECURITY extension?'}`;
@@ -93,7 +93,7 @@ export async function shareHostDisplay(plan: SessionPlan, host: HostFacts): Prom
   if (!cookie) {
     let own;
     try {
-      own = host.xauthority ? cookieFor(decodeXauth(readFileSync(host.xauthority)), display, hostname()) : undefined;
+      own = host.xauthority ? cookieFor(decodeXauth(readFileSync(host.xauthority)), `:${display}`, hostname()) : undefined;
     } catch {
       // no authority file: a server without access control
     }

@@ -6,8 +6,9 @@ import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
 import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
-import { probeDisplay } from '../xserver/probe.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
+import { sizeHostWindow } from './host-window.js';
+import { authFromFile, cookieAuth, probeDisplay } from './x11-client.js';
 
 /** One started process of a display. */
 export interface RunningProcess {
@@ -114,7 +115,20 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
       });
     }
   }
+  if (launch.hostWindow && how.hostDisplay) await sizeWindow(display, launch.hostWindow, how);
   return server;
+}
+
+/** Sizes the server's window on the user's display (DisplayLaunch.hostWindow); a note when that fails. */
+async function sizeWindow(display: number, want: NonNullable<DisplayLaunch['hostWindow']>, how: XServerLaunch): Promise<void> {
+  const host = { display: how.hostDisplay!, auth: authFromFile(how.hostDisplay!, how.hostXauthority) };
+  const t0 = Date.now();
+  try {
+    const resized = await sizeHostWindow(host, { display: `:${display}`, auth: cookieAuth(how.cookie) }, want, Math.min(how.timeoutMs, 5000));
+    log.info(`window of :${display} on ${host.display}: ${resized ? `resized to ${want.width}x${want.height}` : 'has its size'} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    log.note(`The window of :${display} could not be sized to ${want.width}x${want.height} on your display (${(e as Error).message}).`);
+  }
 }
 
 /**
@@ -181,7 +195,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
       child.stdout?.on('data', check);
       child.stderr?.on('data', check);
     } else if (r.kind === 'path' || r.kind === 'x11') {
-      const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, { cookie: how.cookie }, 2000)) === undefined;
+      const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, cookieAuth(how.cookie), 2000)) === undefined;
       waitUntil(check, { what: `${spec.binary} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
     } else if (child.pid !== undefined) {
       resolve('ready'); // started is enough; a binary that could not be spawned has no pid and ends at once
@@ -202,7 +216,8 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     .trim()
     .split('\n')
     .map((l) => l.replace(/^\((EE|WW|II)\)\s*|\s*\((EE|WW|II)\)$/g, '').replace(/^\d{4}-\d\d-\d\d [\d:,]+ /, '').trim())
-    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$|Warning: running as root)/i.test(l))
+    // (nxagent ends with two 'Session: ... at DATE' lines after the reason)
+    .filter((l) => l && !/^(_XSERVTransmkdir|Please consult|at http|for help|Fatal server error:?$|Warning: running as root|Session: )/i.test(l))
     .slice(-2)
     .join(' / ');
   if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {

@@ -107,6 +107,13 @@ export interface DisplayLaunch {
    * XDG_RUNTIME_DIR for a compositor's socket.
    */
   readonly hostEnv?: Readonly<Record<string, string>>;
+  /**
+   * The server's window on the user's display must have this size (pixels): once every process is
+   * ready, the starter finds the window titled `title` there and resizes it when its size differs,
+   * then waits until the new screen has that size (src/run/host-window.ts; nxagent's desktop
+   * without a window manager on the user's display).
+   */
+  readonly hostWindow?: { readonly title: string; readonly width: number; readonly height: number };
 }
 
 /** What a driver needs to build its processes. All paths absolute; no host access. */

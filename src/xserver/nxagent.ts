@@ -5,11 +5,15 @@ import { describeXServer, hardeningArgs, type DisplayDriver } from './driver.js'
  * `--nxagent`: nxagent (NX) as a seamless server (`-R`, rootless: each window on the user's
  * desktop) or in one window with `--desktop` (`-D`). nxagent has no `-displayfd`: readiness is a
  * real X11 connection set-up with the session cookie. It writes its own lock file. Its NX
- * options (clipboard on or off, the desktop's `geometry=WxH` from `--size`, or `fullscreen=1`)
- * come from an options file in the session folder, as upstream x11docker does. nxagent honours
- * that geometry only when the user's display has a window manager: without one (a bare Xvfb)
- * nxagent forces its fullscreen mode and sizes its window itself (Screen.c, "Forcing fullscreen
- * mode with no window manager running"). MIT-SHM and XTEST are off; nxagent forwards input itself.
+ * options (clipboard on or off, `keyboard=clone` (the user's keyboard layout, which nxagent copies
+ * from their display), the desktop's `geometry=WxH` from `--size`, or `fullscreen=1`)
+ * come from an options file in the session folder, as upstream x11docker does. nxagent 3.5.99
+ * honours that geometry only when the user's display has a window manager: without one (a bare
+ * Xvfb, a kiosk) it forces its fullscreen mode and makes its window 3/4 of the user's screen
+ * (Screen.c, "Forcing fullscreen mode with no window manager running"). It follows a resize of
+ * its window, though, so a desktop asks the starter to size its window to `--size` after start
+ * (`hostWindow`; a no-op when a window manager placed it at that size already). MIT-SHM and XTEST
+ * are off; nxagent forwards input itself.
  */
 export const nxagent: DisplayDriver = {
   name: 'nxagent',
@@ -34,6 +38,8 @@ export const nxagent: DisplayDriver = {
     const optionsFile = join(ctx.sessionDir, 'nxagent.options');
     const nxOptions = [
       `clipboard=${ctx.clipboard ? 'both' : 'none'}`,
+      // the user's keyboard layout, copied by nxagent from their display (upstream's default)
+      'keyboard=clone',
       ...(ctx.desktop ? [ctx.fullscreen ? 'fullscreen=1' : `geometry=${ctx.size.width}x${ctx.size.height}`] : []),
     ];
     return {
@@ -56,6 +62,7 @@ export const nxagent: DisplayDriver = {
       containerEnv: {},
       containerMounts: [],
       x11: true,
+      ...(ctx.desktop && !ctx.fullscreen ? { hostWindow: { title: ctx.title, ...ctx.size } } : {}),
     };
   },
 };

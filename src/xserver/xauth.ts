@@ -94,16 +94,20 @@ export function wildcardEntry(display: number, cookie: Buffer, name = MIT_MAGIC_
 }
 
 /**
- * The cookie a client of local display `:display` uses from an authority file's entries, as
- * libXau's XauGetBestAuthByAddr picks it for a unix-socket connection: the first entry for that
- * display number (or for any display) whose family is FamilyWild, or FamilyLocal with this
- * machine's hostname.
- * @param entries decoded entries ({@link decodeXauth}).
- * @param display the display number.
- * @param host this machine's hostname (os.hostname()).
+ * The cookie a client of `display` uses from an authority file's entries, chosen as libXau's
+ * XauGetBestAuthByAddr does for a local connection: a MIT-MAGIC-COOKIE-1 entry for the display's
+ * number, preferring this host's name (FamilyLocal), then a wildcard entry, then any other.
+ * @param entries the decoded authority file.
+ * @param display a DISPLAY value (`:0`, `:0.0`, `unix:0`, `localhost:10.0`).
+ * @param hostname this host's name (os.hostname()).
+ * @returns undefined when the display has no cookie there (a server without access control).
  */
-export function cookieFor(entries: readonly XauthEntry[], display: number, host: string): XauthEntry | undefined {
-  return entries.find(
-    (e) => (e.number === String(display) || e.number === '') && (e.family === FamilyWild || (e.family === FamilyLocal && e.address.toString() === host)),
+export function cookieFor(entries: readonly XauthEntry[], display: string, hostname: string): XauthEntry | undefined {
+  const number = /:(\d+)(?:\.\d+)?$/.exec(display)?.[1];
+  const mine = entries.filter((e) => e.number === number && e.name === MIT_MAGIC_COOKIE);
+  return (
+    mine.find((e) => e.family === FamilyLocal && e.address.toString('latin1') === hostname) ??
+    mine.find((e) => e.family === FamilyWild) ??
+    mine[0]
   );
 }

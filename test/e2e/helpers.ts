@@ -52,14 +52,16 @@ export function firstLine(stream: NodeJS.ReadableStream, child: PromiseLike<{ st
  *   one in an authority file (`xauthority`, mode 0600) owned by this host user. The server then
  *   runs with `-noreset`, as a desktop's never resets (its window manager stays connected): a
  *   reset, when the last client leaves, would revoke the cookies that `xauth generate` makes.
+ * @param opts.extraArgs more Xvfb arguments, e.g. `-noreset` to keep settings such as a keyboard
+ *   layout while no client is connected (as a desktop session does).
  */
-export async function startHostDisplay(opts: { cookieOwner?: string } = {}): Promise<HostDisplay> {
+export async function startHostDisplay(opts: { cookieOwner?: string; extraArgs?: readonly string[] } = {}): Promise<HostDisplay> {
   const dir = opts.cookieOwner ? mkdtempSync(join(tmpdir(), 'x11docker-test-display-')) : undefined;
   const serverAuth = dir && join(dir, 'Xauthority.server');
   const cookie = randomBytes(16).toString('hex');
   // the server loads every cookie of its -auth file, whatever display number the entry names
   if (serverAuth) await execa('xauth', ['-f', serverAuth, 'add', ':0', '.', cookie]);
-  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', ...(serverAuth ? ['-auth', serverAuth, '-noreset'] : [])], {
+  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', ...(serverAuth ? ['-auth', serverAuth, '-noreset'] : []), ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     reject: false,
   });

@@ -27,6 +27,12 @@ async function hostTree(): Promise<string> {
   return (await execa('xwininfo', ['-root', '-tree'], { env: { DISPLAY: host.display } })).stdout;
 }
 
+/** Whether a window manager runs on the user's display: some client redirects the root's substructure. */
+async function managedByWm(): Promise<boolean> {
+  const events = (await execa('xwininfo', ['-root', '-events'], { env: { DISPLAY: host.display } })).stdout;
+  return /Someone wants these events:[\s\S]*SubstructureRedirect[\s\S]*Do not propagate/.test(events);
+}
+
 /** Screenshot of the user's display: waits until it is not blank, keeps it when asked. */
 async function screenshot(name: string): Promise<void> {
   await waitForPaintedDisplay(host.display, 0.05);
@@ -87,18 +93,36 @@ describe('--nxagent', () => {
     }, 'nxagent-seamless');
   });
 
-  it('--desktop --size: one nxagent window of that size on the user display holds the whole new screen', async () => {
-    // nxagent forces its fullscreen mode (and sizes itself) when the user display has no window
-    // manager, whatever --size says; a desktop has one: here twm, placing windows itself
+  /** An nxagent desktop of --size=640x480 with xeyes: one window of that size on the user display holding the whole new screen. */
+  const desktopOfSize = (shot: string, check: (window: string) => Promise<void> = async () => undefined) =>
+    visibleSession(['--nxagent', '--desktop', '--size=640x480'], async (s) => {
+      const windowLine = new RegExp(`^\\s*(0x[0-9a-f]+) "x11docker :${s.display}[^"]*": \\("NXAgent" "NXAgent"\\)\\s+640x480`, 'm');
+      await waitFor('the nxagent desktop window of 640x480', async () => windowLine.test(await hostTree()), 30000);
+      assert.match((await xclient('xdpyinfo', [], s.xenv)).stdout, /dimensions:\s+640x480/);
+      assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
+      await check(windowLine.exec(await hostTree())![1]!);
+    }, shot);
+
+  it('--desktop --size without a window manager on the user display: nxagent is sized after start', async () => {
+    // nxagent forces its fullscreen mode (a window of 3/4 of the user screen) without a window
+    // manager, whatever --size says; x11docker resizes its window, and nxagent its screen with it
+    assert.equal(await managedByWm(), false, 'no window manager on the user display');
+    await desktopOfSize('nxagent-desktop-nowm');
+  });
+
+  it('--desktop --size with a window manager on the user display (twm): nxagent takes the geometry itself', async () => {
     const rc = join(mkdtempSync(join(tmpdir(), 'x11docker-twm-')), 'twmrc');
     writeFileSync(rc, 'RandomPlacement\nNoTitle\n');
-    const wm = execa('twm', ['-f', rc], { env: { DISPLAY: host.display }, reject: false, stdout: 'ignore', stderr: 'ignore' });
+    // twm needs a font set for the locale: with C.UTF-8 and no X fonts beyond the built-in ones it
+    // ends at once ("unable to open fontset"), which made this test silently run without a window manager
+    const wm = execa('twm', ['-f', rc], { env: { DISPLAY: host.display, LC_ALL: 'C' }, reject: false, stdout: 'ignore', stderr: 'pipe' });
     try {
-      await visibleSession(['--nxagent', '--desktop', '--size=640x480'], async (s) => {
-        await waitFor('the nxagent desktop window of 640x480', async () => new RegExp(`"x11docker :${s.display}[^"]*": \\("NXAgent" "NXAgent"\\)\\s+640x480`).test(await hostTree()), 30000);
-        assert.match((await xclient('xdpyinfo', [], s.xenv)).stdout, /dimensions:\s+640x480/);
-        assert.doesNotMatch(await hostTree(), /"xeyes": \("xeyes"/);
-      }, 'nxagent-desktop');
+      await waitFor('twm to manage the user display', async () => wm.exitCode === null && (await managedByWm()), 10000)
+        .catch((e: Error) => assert.fail(`${e.message}: twm ${wm.exitCode === null ? 'runs' : `ended: ${String(wm.stderr)}`}`));
+      await desktopOfSize('nxagent-desktop', async (window) => {
+        const parent = (await execa('xwininfo', ['-id', window, '-children'], { env: { DISPLAY: host.display } })).stdout;
+        assert.doesNotMatch(parent, /Parent window id: 0x[0-9a-f]+ \(the root window\)/, 'twm put the nxagent window into a frame');
+      });
     } finally {
       wm.kill();
       await wm;

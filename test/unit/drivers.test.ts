@@ -53,16 +53,22 @@ describe('display drivers', () => {
     assert.ok(xserverDrivers.xpra.launch({ ...ctx, clipboard: true }).processes.slice(1).every((p) => p.args.includes('--clipboard=yes')));
   });
 
-  test('--nxagent: rootless or desktop, X11 readiness, options file with clipboard and geometry', () => {
+  test('--nxagent: rootless or desktop, X11 readiness, options file with clipboard, keyboard and geometry; a desktop window sized after start', () => {
     const seamless = xserverDrivers.nxagent.launch(ctx);
     const p = seamless.processes[0]!;
     assert.equal(p.ready.kind, 'x11');
     assert.ok(p.args.includes('-R') && p.args.includes('-noshmem'));
     assert.match(p.args.join(' '), /-extension MIT-SHM -extension XTEST/);
-    assert.deepEqual(seamless.files, [{ path: '/s/nxagent.options', content: 'nx/nx,clipboard=none:123\n' }]);
+    assert.deepEqual(seamless.files, [{ path: '/s/nxagent.options', content: 'nx/nx,clipboard=none,keyboard=clone:123\n' }]);
     const desk = xserverDrivers.nxagent.launch({ ...ctx, desktop: true, clipboard: true });
     assert.ok(desk.processes[0]!.args.includes('-D'));
-    assert.equal(desk.files[0]!.content, 'nx/nx,clipboard=both,geometry=800x600:123\n');
+    assert.equal(desk.files[0]!.content, 'nx/nx,clipboard=both,keyboard=clone,geometry=800x600:123\n');
+    // without a window manager on the user display nxagent ignores geometry=: the starter sizes its window
+    assert.deepEqual(desk.hostWindow, { title: 'x11docker :123 img', width: 800, height: 600 });
+    assert.equal(seamless.hostWindow, undefined);
+    const full = xserverDrivers.nxagent.launch({ ...ctx, desktop: true, fullscreen: true });
+    assert.equal(full.files[0]!.content, 'nx/nx,clipboard=none,keyboard=clone,fullscreen=1:123\n');
+    assert.equal(full.hostWindow, undefined);
   });
 
   test('--xdummy: the real Xorg with a generated dummy-driver config of --size in the session folder', () => {

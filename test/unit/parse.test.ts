@@ -95,7 +95,9 @@ describe('the -- forms', () => {
   test('reference form: quotes inside the one argument group words as in a shell (upstream evaluates it); nothing expands; operators are refused', () => {
     const o = parseCommandLine(['--', `--env='A=b c' --env B="x y" -v /a\\ b:/c --env=H=$HOME`, 'img']);
     assert.deepEqual(o.engineArgs, ['--env=A=b c', '--env', 'B=x y', '-v', '/a b:/c', '--env=H=$HOME']);
-    assert.throws(() => parseCommandLine(['--', '--env=A=1; rm -rf /', 'img']), (e: unknown) => e instanceof X11DockerError && /docker run options string contains shell syntax/.test(e.message));
+    assert.throws(() => parseCommandLine(['--', '--env=A=1; rm -rf /', 'img']), (e: unknown) => e instanceof X11DockerError && /docker run options string after '--' contains shell syntax/.test(e.message));
+    // (found by the hostile-input property test: the message must name where the bad text is)
+    assert.throws(() => parseCommandLine(['--', '--$(id)', 'img']), /: The docker run options string after '--' contains shell syntax \(\(\)/);
   });
 
   test('options one per argument without a second --: taken when each carries its value (or takes none)', () => {
