@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { XConnection, readCookie } from './x11.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(repo, 'dist/x11docker.js'); // the installed bin (bundle)
+// the installed bin (bundle); BENCH_CLI names another build's bundle (e.g. an older commit's, for a before/after pair of runs)
+const cli = process.env.BENCH_CLI || join(repo, 'dist/x11docker.js');
 const floorScript = join(repo, 'bench/floor-session.sh');
 
 const RUNS = positiveInt('BENCH_RUNS', 7);
@@ -418,7 +419,7 @@ function report(results, hostDisplay) {
   const lines = [];
   lines.push(`x11docker startup/cleanup benchmark: ${RUNS} runs per setup after 1 warm-up each, alternating A,B`);
   lines.push(`${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), host display ${hostDisplay}`);
-  lines.push(`A = node dist/x11docker.js --xephyr --showenv ${[...X11DOCKER_OPTS, IMAGE, WINDOW].join(' ')}`);
+  lines.push(`A = node ${relative(repo, cli)} --xephyr --showenv ${[...X11DOCKER_OPTS, IMAGE, WINDOW].join(' ')}`);
   lines.push(`B = floor: bash bench/floor-session.sh (xauth, Xephyr, docker run by hand; same hardening)`);
   lines.push('');
   lines.push(`${''.padEnd(11)}${'A: x11docker'.padStart(24)}${'B: floor'.padStart(26)}${'A over B (medians)'.padStart(23)}`);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import x11 from 'x11';
+import { waitUntil } from './wait.js';
 import { cookieFor, decodeXauth, MIT_MAGIC_COOKIE } from '../xserver/xauth.js';
 
 /** What a client sends to be let in: a cookie, or nothing (a server without access control). */
@@ -80,15 +81,26 @@ export function withX11<T>(display: string, auth: X11Auth | undefined, timeoutMs
  * Whether `display` accepts a connection: one X11 connection set-up, then closed. Used where a
  * probe is all that is needed (a new server's readiness without `-displayfd`, the user's display
  * before `--hostdisplay` or after a nested server failed, whether a generated cookie works),
- * in place of an `xdpyinfo` child process.
+ * in place of an `xdpyinfo` child process. A server that resets (its last client just left, and
+ * it runs without `-noreset`) drops connections for a moment (ECONNRESET, EPIPE): the probe tries
+ * again within `timeoutMs` then.
  * @param display a DISPLAY value.
  * @param auth the cookie to present; undefined presents none.
  * @param timeoutMs how long to wait, in ms.
  * @returns undefined when it accepted, else why not in one short line. Never throws.
  */
-export function probeDisplay(display: string, auth: X11Auth | undefined, timeoutMs: number): Promise<string | undefined> {
-  return withX11(display, auth, timeoutMs, async () => undefined).then(
-    () => undefined,
-    (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0]!.trim() || 'refused',
-  );
+export async function probeDisplay(display: string, auth: X11Auth | undefined, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let why: string | undefined;
+  await waitUntil(
+    async () => {
+      why = await withX11(display, auth, Math.max(1, deadline - Date.now()), async () => undefined).then(
+        () => undefined,
+        (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0]!.trim() || 'refused',
+      );
+      return why === undefined || !/ECONNRESET|EPIPE/.test(why);
+    },
+    { what: `${display} to accept a connection`, timeoutMs, intervalMs: 50 },
+  ).catch(() => undefined);
+  return why;
 }
