@@ -15,7 +15,7 @@
  * when the caller's process ends without stopping: child processes end with it (execa), and the
  * session's watcher removes the container, X server and files.
  */
-import { X11DockerError } from './errors.js';
+import { printable, X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
 import { log } from './log.js';
 import { parseCommandLine, type Options } from './options/parse.js';
@@ -24,7 +24,7 @@ import { xserverOptionNames } from './options/table.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
 import { Engine } from './run/engine.js';
-import { Session, type RunningSession, type StopReason } from './run/session.js';
+import { Session, STOP_EXIT, type RunningSession, type StopReason } from './run/session.js';
 
 export { X11DockerError } from './errors.js';
 export type { RunningSession, StopReason } from './run/session.js';
@@ -57,15 +57,32 @@ export interface StartedSession extends RunningSession {
   stop(): Promise<number>;
 }
 
+/** Options of the option table that start no session: they belong to the CLI. */
+const NOT_SESSION_OPTIONS = new Set(['help', 'version', 'gui', 'cleanup']);
+
+/** A list of strings, or an X11DockerError naming the field. */
+function stringList(value: unknown, field: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new X11DockerError(`${field}: give a list of strings (an argv array), e.g. ['sh', '-c', 'echo hi'].`);
+  return value as string[];
+}
+
 /**
- * The command line for `options` (see {@link SessionOptions}).
- * @throws X11DockerError (exit code 64) for a value that is not an option value.
+ * The command line for `options` (see {@link SessionOptions}): the options, then always the
+ * `-- DOCKER_OPTIONS -- IMAGE COMMAND` form, so that no image name or command word is read as
+ * an option.
+ * @throws X11DockerError (exit code 64) for a value that is not an option value, a key that is no
+ *   session option, an image name that is empty or starts with `-`, or a command or
+ *   dockerOptions that are not lists of strings.
  */
 export function toCommandLine(options: SessionOptions): string[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new X11DockerError('startSession: give an options object, e.g. { image: \'x11docker-demo\', command: [\'xeyes\'] }.');
   const argv: string[] = [];
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === false || ['image', 'command', 'dockerOptions'].includes(key)) continue;
+    if (!/^[a-z][a-zA-Z0-9-]*$/.test(key)) throw new X11DockerError(`Option ${printable(key)}: not an option name. See 'x11docker --help'.`);
     const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (NOT_SESSION_OPTIONS.has(name)) throw new X11DockerError(`Option ${key} starts no session; use the x11docker command for it.`);
     if (key === 'display' && typeof value === 'string' && (xserverOptionNames as readonly string[]).includes(value)) {
       argv.push(`--${value}`);
       continue;
@@ -76,8 +93,16 @@ export function toCommandLine(options: SessionOptions): string[] {
       argv.push(v === true ? `--${name}` : `--${name}=${String(v)}`);
     }
   }
-  if (options.image === undefined) return argv;
-  return [...argv, '--', ...(options.dockerOptions?.length ? [...options.dockerOptions, '--'] : []), options.image, ...(options.command ?? [])];
+  const command = stringList(options.command, 'command');
+  const dockerOptions = stringList(options.dockerOptions, 'dockerOptions');
+  if (options.image === undefined) {
+    if (command.length > 0 || dockerOptions.length > 0) throw new X11DockerError('command and dockerOptions need an image; without one only a display starts (as --xonly).');
+    return argv;
+  }
+  if (typeof options.image !== 'string' || options.image === '' || options.image.startsWith('-')) {
+    throw new X11DockerError(`image: ${printable(String(options.image))} is not an image name.`);
+  }
+  return [...argv, '--', ...dockerOptions, '--', options.image, ...command];
 }
 
 /**
@@ -111,6 +136,8 @@ export interface SessionControl {
  */
 export async function startParsed(options: Options, control: SessionControl = {}): Promise<StartedSession> {
   const { signal } = control;
+  // a stop that came before the start: start nothing
+  if (signal?.aborted) throw new X11DockerError(`interrupted by ${String(signal.reason)}`, { exitCode: STOP_EXIT[signal.reason as StopReason] ?? 143 });
   log.setVerbosity(options.verbosity);
   const controller = new AbortController();
   const stop = (reason: StopReason) => {

@@ -144,7 +144,8 @@ async function readOnlyFiles(plan: SessionPlan, engine: Engine, serviceFiles: re
  */
 export function startSessionContainer(plan: SessionPlan, engine: Engine, undo: UndoStack, id: string, output?: (chunk: Buffer) => void): RunningApp {
   const c = plan.container!;
-  const attached = engine.startAttached(id, c.interactive, plan.showenv, output);
+  // with --showenv or --html, stdout carries only x11docker's lines: the command's stdout goes to stderr
+  const attached = engine.startAttached(id, c.interactive, plan.showenv || plan.html !== undefined, output);
   undo.defer(`stop container ${id.slice(0, 12)}`, () => (attached.process.exitCode === null ? engine.stop(id, STOP_GRACE_MS) : undefined), 'container');
   const ended = attached.process.then(async (r) => {
     const code = r.exitCode ?? 1;

@@ -34,7 +34,7 @@ export function startExe(plan: SessionPlan, undo: UndoStack, display: SessionDis
   const [file, ...args] = plan.exe!;
   const app = start(file!, args, {
     stdin: output ? 'ignore' : 'inherit',
-    stdout: output ? 'pipe' : plan.showenv ? 2 : 'inherit',
+    stdout: output ? 'pipe' : plan.showenv || plan.html !== undefined ? 2 : 'inherit',
     stderr: output ? 'pipe' : 'inherit',
     buffer: false,
     env: exeEnv(process.env, display),

@@ -29,8 +29,8 @@ import { UndoStack } from './undo.js';
 /** Why a session is asked to end from outside: a signal to the CLI, or the API's `stop()`. */
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop';
 
-/** Exit codes of upstream x11docker for each way of being stopped (128 + the signal's number). */
-const STOP_EXIT: Record<StopReason, number> = { SIGINT: EXIT_SIGINT, SIGTERM: EXIT_SIGTERM, SIGHUP: EXIT_SIGHUP, stop: EXIT_SIGTERM };
+/** Exit codes of upstream x11docker for each way of being stopped (128 + the signal's number; `stop()` as SIGTERM). */
+export const STOP_EXIT: Readonly<Record<StopReason, number>> = { SIGINT: EXIT_SIGINT, SIGTERM: EXIT_SIGTERM, SIGHUP: EXIT_SIGHUP, stop: EXIT_SIGTERM };
 
 /** A session whose display (and application, if any) runs. */
 export interface RunningSession {
