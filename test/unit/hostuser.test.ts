@@ -73,7 +73,7 @@ describe('hostHomeProblem', () => {
 });
 
 describe('the top level never prints a stack trace', () => {
-  /** Runs `fn` with stderr captured. */
+  /** Runs `fn` with stderr captured, without colour codes (picocolors colours under CI=true). */
   function stderrOf(fn: () => void): string {
     const write = process.stderr.write.bind(process.stderr);
     let out = '';
@@ -83,7 +83,7 @@ describe('the top level never prints a stack trace', () => {
     } finally {
       process.stderr.write = write;
     }
-    return out;
+    return out.replace(/\x1b\[[0-9;]*m/g, '');
   }
 
   test('an unexpected error is one line with exit 64; its stack only with --debug', () => {
