@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 import type { HostFacts, HostUser } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import type { RawOptions } from '../options/raw-options.js';
@@ -157,7 +157,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
           'it reaches host services on localhost, the host dbus and the abstract X sockets of your displays.',
       );
     } else if (network !== 'none' && !options.raw.has('--network')) {
-      warnings.push(`Option --network${options.network ? `=${options.network}` : ''}: the container has network access.`);
+      warnings.push(`Option --network${options.network ? `=${printable(options.network)}` : ''}: the container has network access.`);
     }
     const integration = planIntegration(options, host, network, warnings, notes);
     container = {

@@ -35,3 +35,13 @@ describe('toCommandLine', () => {
     for (const key of ['cleanup', 'help', 'gui', 'version']) refused({ [key]: true }, /starts no session/);
   });
 });
+
+describe('values in messages', () => {
+  test('a newline in an option value cannot break the one-line warning (printable)', async () => {
+    const { planSession } = await import('../../src/plan/plan.js');
+    const host = { processUid: 1000, hostUser: { name: 'a', uid: 1000, gid: 1000, groupName: 'a', home: '/home/a' }, hostUserSource: 'invoking', binaries: new Set(['Xvfb', 'docker']), sessionId: 's', pid: 1 } as const;
+    const p = planSession(parseCommandLine(toCommandLine({ image: 'img', display: 'xvfb', network: 'host\n--privileged' })), host as never, { id: 'x', user: '', workingDir: '', entrypoint: [], cmd: ['true'], env: [] });
+    const w = p.warnings.find((x) => x.startsWith('Option --network'));
+    assert.ok(w && !w.includes('\n') && w.includes('host\\n--privileged'), w);
+  });
+});
