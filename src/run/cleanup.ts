@@ -7,6 +7,7 @@ import { Engine } from './engine.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
+import { waitUntil } from './wait.js';
 import { ownHome } from '../host/user.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
@@ -67,10 +68,10 @@ export async function cleanupSession(sessionDir: string, report: CleanupReport =
 async function endProcesses(processes: readonly ProcessId[], report: CleanupReport, graceMs = 2000): Promise<void> {
   const living = processes.filter(isAlive);
   for (const p of living) signal(p.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (living.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const allGone = () => !living.some(isAlive);
+  await waitUntil(allGone, { what: 'the session processes to end after SIGTERM', timeoutMs: graceMs, intervalMs: 20 }).catch(() => undefined);
   for (const p of living.filter(isAlive)) signal(p.pid, 'SIGKILL');
-  while (living.some(isAlive) && Date.now() < deadline + 1000) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(allGone, { what: 'the session processes to end after SIGKILL', timeoutMs: 1000, intervalMs: 20 }).catch(() => undefined);
   report.processes.push(...living.map((p) => p.pid));
 }
 
