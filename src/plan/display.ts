@@ -111,8 +111,6 @@ export function displayContext(
     clipboard: plan.clipboard,
     xtest: plan.html !== undefined || s.xtest,
     dpi: s.dpi,
-    // settings made before the container connects would be reset when their client disconnects
-    noreset: s.dpi !== undefined || s.keymap !== undefined,
     wm: plan.wm,
     hostDisplay: host.display,
     hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),

@@ -41,7 +41,7 @@ export interface DisplaySettings {
   readonly dpi?: number;
   /**
    * Keyboard layout set with setxkbmap once the server runs (plan/keyboard.ts): `--keymap`, else
-   * the user's. The session keeps the server's state (`-noreset`) when it is set.
+   * the user's. New servers run with `-noreset`, so it stays.
    */
   readonly keymap?: KeyboardSettings;
 }

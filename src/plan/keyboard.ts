@@ -7,7 +7,7 @@
  * nxagent 3.5.99.26, xpra 3.1):
  * - Xephyr, Xvfb, Xdummy and the Xwayland of `--weston-xwayland`/`--kwin-xwayland`:
  *   `setxkbmap` with the rule names on the new display once it runs (src/run/display-settings.ts;
- *   the session then runs the server with `-noreset`, else the layout is gone when setxkbmap
+ *   every new server runs with `-noreset`, else the layout would be gone when setxkbmap
  *   disconnects). Xephyr's `-keybd ephyr,,,xkblayout=...` cannot carry a layout list such as
  *   `fr,us` (its option syntax splits at commas), and Xvfb has no keyboard options at all. A nested
  *   Weston copies the user's keymap to Xwayland, but Xwayland keeps the default names (`us`).

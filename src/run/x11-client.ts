@@ -82,7 +82,7 @@ export function withX11<T>(display: string, auth: X11Auth | undefined, timeoutMs
  * probe is all that is needed (a new server's readiness without `-displayfd`, the user's display
  * before `--hostdisplay` or after a nested server failed, whether a generated cookie works),
  * in place of an `xdpyinfo` child process. A server that resets (its last client just left, and
- * it runs without `-noreset`) drops connections for a moment (ECONNRESET, EPIPE): the probe tries
+ * it runs without `-noreset`, e.g. the user's) drops connections for a moment (ECONNRESET, EPIPE): the probe tries
  * again within `timeoutMs` then.
  * @param display a DISPLAY value.
  * @param auth the cookie to present; undefined presents none.

@@ -132,11 +132,6 @@ export interface DisplayContext {
   readonly xtest?: boolean;
   /** `--dpi`: the server's resolution in dots per inch (`-dpi`). */
   readonly dpi?: number;
-  /**
-   * Keep server state when the last client disconnects (`-noreset`): settings made by x11docker
-   * before the container connects (`--dpi` resources, `--keymap`) would otherwise be reset.
-   */
-  readonly noreset?: boolean;
   /** Per-session folder (mode 0700); drivers put generated files and sockets here. */
   readonly sessionDir: string;
   /** `--desktop`: the image runs a desktop (one window for the whole screen). */
@@ -270,7 +265,7 @@ export const X_SERVER_HONOURS: Honours = { size: true, fullscreen: false, keymap
  * no TCP listener, no abstract-namespace socket (only the file socket that x11docker shares),
  * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does).
  */
-export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'noreset'>): string[] {
+export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi'>): string[] {
   return [
     `:${ctx.display}`,
     '-auth', ctx.authFile,
@@ -279,7 +274,10 @@ export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' |
     '-extension', 'MIT-SHM',
     ...(ctx.xtest ? [] : ['-extension', 'XTEST']),
     ...(ctx.dpi !== undefined ? ['-dpi', String(ctx.dpi)] : []),
-    ...(ctx.noreset ? ['-noreset'] : []),
+    // never reset when the last client leaves: x11docker ends the server itself, and a reset
+    // drops a client that connects meanwhile ("Can't open display", e.g. the app while a probe or
+    // setxkbmap just disconnected) and forgets --dpi resources and the keyboard layout
+    '-noreset',
   ];
 }
 

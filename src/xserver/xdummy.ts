@@ -76,7 +76,7 @@ export const xdummy: DisplayDriver = {
           '-config', conf,
           '-configdir', join(ctx.sessionDir, 'xorg.conf.d'),
           '-logfile', join(ctx.sessionDir, 'Xorg.log'),
-          '-noreset', '-novtswitch', '-sharevts',
+          '-novtswitch', '-sharevts',
         ],
         ready: { kind: 'displayfd' },
       },

@@ -316,6 +316,20 @@ describe('session lifetime', () => {
     }
   });
 
+  it('the new X server never resets when its last client leaves: state stays, and a client connecting right after another left is never dropped', async () => {
+    // a reset (X servers do one when the last client disconnects, unless -noreset) forgets root
+    // window properties, resources and the keyboard layout, and drops connections that arrive
+    // meanwhile ("Can't open display"): an app that connects while a probe just left failed
+    const probe = 'xprop -root -f X11DOCKER_KEPT 8s -set X11DOCKER_KEPT kept && xprop -root X11DOCKER_KEPT && i=0; while [ $i -lt 40 ]; do xprop -root -len 0 _XKB_RULES_NAMES >/dev/null || exit 9; i=$((i+1)); done; echo connected 40 times';
+    for (const server of ['--xvfb', '--xephyr', '--nxagent']) {
+      const r = await x11docker([server, DEMO_IMAGE, 'sh', '-c', probe], { env: { DISPLAY: host.display } });
+      assert.equal(r.exitCode, 0, `${server}: ${String(r.stderr)}`);
+      assert.match(String(r.stdout), /X11DOCKER_KEPT\(STRING\) = "kept"/, `${server}: ${String(r.stdout)}`);
+      assert.match(String(r.stdout), /connected 40 times/, server);
+    }
+    await assertNothingLeft();
+  });
+
   it('four sessions with containers started at once get four different displays and all succeed', async () => {
     const sessions: RunningSession[] = [];
     try {

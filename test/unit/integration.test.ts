@@ -158,7 +158,7 @@ describe('--xtest, --dpi, --keymap', () => {
   test('--dpi goes to the server (-dpi) and keeps its state (-noreset); --keymap too; bad values are refused', () => {
     const p = plan(['--xvfb', '--dpi=144', '--keymap=de(nodeadkeys)', 'img']);
     assert.deepEqual(p.displaySettings, { xtest: false, dpi: 144, keymap: { from: '--keymap', names: { rules: '', model: '', layout: 'de', variant: 'nodeadkeys', options: '' } } });
-    const x = hardeningArgs({ display: 1, authFile: '/a', dpi: 144, noreset: true });
+    const x = hardeningArgs({ display: 1, authFile: '/a', dpi: 144 });
     assert.deepEqual(x.slice(x.indexOf('-dpi'), x.indexOf('-dpi') + 2), ['-dpi', '144']);
     assert.ok(x.includes('-noreset'));
     assert.throws(() => parseCommandLine(['--dpi=0', 'img']), /--dpi needs a number/);
