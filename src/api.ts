@@ -23,7 +23,7 @@ import { imageNotFoundHint } from './options/persistence.js';
 import { xserverOptionNames } from './options/table.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
-import { Engine } from './run/engine.js';
+import { openEngine } from './run/engine.js';
 import { Session, STOP_EXIT, type RunningSession, type StopReason } from './run/session.js';
 
 export { X11DockerError } from './errors.js';
@@ -147,24 +147,33 @@ export async function startParsed(options: Options, control: SessionControl = {}
     if (signal.aborted) stop(signal.reason as StopReason);
     else signal.addEventListener('abort', () => stop((signal.reason as StopReason) ?? 'stop'), { once: true });
   }
-  const engine = new Engine(options.backend);
-  // read-only look-ups, done concurrently
-  const [facts, imageConfig, engineSecurity] = await Promise.all([
-    gatherHostFacts(options, hostProbe(options)),
-    options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
-    options.image ? engine.security() : undefined,
-  ]);
-  const host = { ...facts, engine: engineSecurity };
-  const plan = planSession(options, host, imageConfig);
-  for (const n of plan.notes) log.note(n);
-  for (const w of plan.warnings) log.warning(w);
-  const running = await new Session(plan, host, engine, control.output).start(controller.signal);
+  const engine = openEngine(options.backend);
+  let plan: SessionPlan;
+  let running: Awaited<ReturnType<Session['start']>>;
+  try {
+    // read-only look-ups, done concurrently
+    const [facts, imageConfig, engineSecurity] = await Promise.all([
+      gatherHostFacts(options, hostProbe(options)),
+      options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
+      options.image ? engine.security() : undefined,
+    ]);
+    const host = { ...facts, engine: engineSecurity };
+    plan = planSession(options, host, imageConfig);
+    for (const n of plan.notes) log.note(n);
+    for (const w of plan.warnings) log.warning(w);
+    running = await new Session(plan, host, engine, control.output).start(controller.signal);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+  const exited = running.exited.finally(() => engine.close());
   return {
     ...running,
+    exited,
     plan,
     stop: () => {
       stop('stop');
-      return running.exited;
+      return exited;
     },
   };
 }

@@ -25,7 +25,7 @@ import { optionGroups, optionTable, xserverOptionNames } from '../options/table.
 import { planSession } from '../plan/plan.js';
 import { HOST_TOOLS, hostProbe, type HostTool } from '../plan/probe.js';
 import type { ImageConfig } from '../plan/image.js';
-import { Engine } from '../run/engine.js';
+import { openEngine, type Engine } from '../run/engine.js';
 import { run } from '../run/spawn.js';
 import { webDir } from '../run/html.js';
 import { xserverDrivers } from '../xserver/drivers.js';
@@ -77,7 +77,8 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     const key = `${backend}\0${image}`;
     let p = imageConfigs.get(key);
     if (!p) {
-      p = new Engine(backend).inspectImage(image);
+      const engine = openEngine(backend);
+      p = engine.inspectImage(image).finally(() => engine.close());
       imageConfigs.set(key, p);
       p.catch(() => imageConfigs.delete(key));
     }

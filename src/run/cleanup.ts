@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
-import { Engine } from './engine.js';
+import { openEngine, type Engine } from './engine.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
@@ -56,8 +56,9 @@ export async function cleanupSession(sessionDir: string, report: CleanupReport =
     return false;
   }
   log.info(`session ${record.sessionId}: x11docker (pid ${record.x11docker.pid}) is gone; cleaning up`);
-  const engine = new Engine(record.backend, record.engineEnv);
+  const engine = openEngine(record.backend, record.engineEnv);
   await Promise.all([endProcesses(record.processes, report), removeContainers(engine, record, report)]);
+  engine.close();
   removeFiles(record, report);
   rmSync(sessionDir, { recursive: true, force: true });
   report.sessions.push(sessionDir);
@@ -87,12 +88,10 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 async function removeContainers(engine: Engine, record: SessionRecord, report: CleanupReport): Promise<void> {
   const ids = new Set<string>();
   if (record.containerId) ids.add(record.containerId);
-  const ps = await engine.exec(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_SESSION}=${record.sessionId}`]).catch(() => undefined);
-  for (const id of String(ps?.stdout ?? '').split('\n').filter(Boolean)) ids.add(id);
+  for (const c of await engine.containers(`${LABEL_SESSION}=${record.sessionId}`).catch(() => [])) ids.add(c.id);
   await Promise.all(
     [...ids].map(async (id) => {
-      const exists = (await engine.exec(['container', 'inspect', '--format', '{{.Id}}', id]).catch(() => undefined))?.exitCode === 0;
-      if (!exists) return;
+      if (!(await engine.exists(id))) return;
       await engine.remove(id);
       report.containers.push(id);
     }),
@@ -184,18 +183,15 @@ export async function cleanupOrphans(backend: Backend, only?: string): Promise<C
 
 /** Root only: containers with x11docker's labels whose x11docker pid is gone and that no folder accounted for. */
 async function removeUnrecordedContainers(backend: Backend, report: CleanupReport): Promise<void> {
-  const engine = new Engine(backend);
-  const ps = await engine.exec(['ps', '-a', '--no-trunc', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.ID}} {{.Label "${LABEL_PID}"}}`]).catch(() => undefined);
-  const dead = String(ps?.stdout ?? '')
-    .split('\n')
-    .map((l) => l.split(' '))
-    .filter(([id, pid]) => id && !report.containers.includes(id) && !pidExists(Number(pid)));
+  const engine = openEngine(backend);
+  const dead = (await engine.containers(LABEL_SESSION).catch(() => [])).filter((c) => !report.containers.includes(c.id) && !pidExists(Number(c.labels[LABEL_PID])));
   await Promise.all(
-    dead.map(async ([id]) => {
-      await engine.remove(id!);
-      report.containers.push(id!);
+    dead.map(async ({ id }) => {
+      await engine.remove(id);
+      report.containers.push(id);
     }),
   );
+  engine.close();
 }
 
 /** Display claim files (and their temporary files, see claimDisplay) whose x11docker pid is gone (own ones; as root, all). */

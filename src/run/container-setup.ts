@@ -91,7 +91,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
   if (owner) chownSync(work, owner.uid, owner.gid);
   register(`remove ${work}`, () => rmSync(work, { recursive: true, force: true }));
   const args = [
-    'create', '--rm', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
+    'create', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
     // rootless docker: root in the container is the host user outside, who owns the work folder
     c.rootlessEngine ? '--user=0:0' : `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
     `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
@@ -105,13 +105,11 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
     log.note(`Option --lang: could not prepare ${name} (${(error as Error).message}); LANG=${name} is set anyway.`);
     return undefined;
   }
-  let ended = false;
-  register(`remove locale container ${id.slice(0, 12)}`, () => engine.remove(id, ended));
-  const r = await engine.exec(['start', '--attach', id]);
-  ended = true;
-  await engine.remove(id, true);
+  register(`remove locale container ${id.slice(0, 12)}`, () => engine.remove(id));
+  const r = await engine.runToEnd(id);
+  await engine.remove(id);
   if (!existsSync(join(work, name, 'LC_CTYPE'))) {
-    const why = localedefFailure(String(r.stderr), r.exitCode, source, charmap);
+    const why = localedefFailure(r.output, r.exitCode, source, charmap);
     log.note(
       `Option --lang: cannot create locale ${name} in image ${c.image} (${why}). Install the locale sources in the image ` +
         `(Debian: apt-get install locales). LANG=${name} is set anyway; programs fall back to the C locale.`,

@@ -146,16 +146,8 @@ export function startSessionContainer(plan: SessionPlan, engine: Engine, undo: U
   const c = plan.container!;
   // with --showenv or --html, stdout carries only x11docker's lines: the command's stdout goes to stderr
   const attached = engine.startAttached(id, c.interactive, plan.showenv || plan.html !== undefined, output);
-  undo.defer(`stop container ${id.slice(0, 12)}`, () => (attached.process.exitCode === null ? engine.stop(id, STOP_GRACE_MS) : undefined), 'container');
-  const ended = attached.process.then(async (r) => {
-    const code = r.exitCode ?? 1;
-    if (code !== 0 && (await engine.neverStarted(id))) {
-      const reason = startFailure(await engine.startError(id), attached.heldStderr());
-      throw new X11DockerError(`${engine.backend} could not start the container: ${reason}. Check the ${engine.backend} run options after -- and the command.`);
-    }
-    attached.flushStderr();
-    return c.services.exitCodeFile ? exitCodeFromFile(join(plan.sessionDir, 'exit', 'code'), code) : code;
-  });
+  undo.defer(`stop container ${id.slice(0, 12)}`, () => (attached.running() ? engine.stop(id, STOP_GRACE_MS) : undefined), 'container');
+  const ended = attached.ended.then((code) => (c.services.exitCodeFile ? exitCodeFromFile(join(plan.sessionDir, 'exit', 'code'), code) : code));
   return { what: `container ${id.slice(0, 12)}`, ended };
 }
 
@@ -170,18 +162,4 @@ function exitCodeFromFile(path: string, fallback: number): number {
   } catch {
     return fallback;
   }
-}
-
-/** Segments of engine error chains that say nothing about the cause. */
-const ENGINE_ERROR_NOISE = /^(Error response from daemon|Error|failed to create task for container|failed to create shim task|OCI runtime create failed|OCI runtime error|runc create failed|crun|unable to start container process|unable to start container "?[0-9a-f]+"?|failed to start containers|[0-9a-f]{12,64}|unknown)$/i;
-
-/**
- * The cause of a failed container start for a one-line message: the engine's recorded
- * `.State.Error`, else its CLI's first error line; boilerplate segments of the `a: b: c` chain
- * dropped, control characters escaped and cut at 160 characters (printable).
- */
-export function startFailure(stateError: string, cliStderr: string): string {
-  const text = stateError.trim() || (cliStderr.trim().split('\n').find((l) => l.trim() !== '') ?? '');
-  const parts = text.split(/:\s+/).filter((p) => !ENGINE_ERROR_NOISE.test(p.trim()));
-  return printable(parts.join(': ') || text || 'no reason given', 160);
 }

@@ -1,22 +1,31 @@
+/**
+ * The container engine as the run layer sees it: one {@link Engine} interface, two
+ * implementations. {@link openEngine} picks the engine's API socket where there is one
+ * (engine-api.ts: docker, podman's service) and its CLI otherwise (engine-cli.ts: nerdctl,
+ * podman without its service, or `X11DOCKER_ENGINE_TRANSPORT=cli`), and says which with
+ * `--verbose`. Both speak for the same daemon: the one the engine's own CLI would use in the same
+ * environment (`DOCKER_HOST`, the docker context, ...).
+ */
 import { readFileSync } from 'node:fs';
-import type { EngineSecurity } from '../host/facts.js';
-import type { RootfsEntry } from '../plan/plan.js';
-import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { X11DockerError } from '../errors.js';
+import { printable } from '../errors.js';
+import type { EngineSecurity } from '../host/facts.js';
+import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
-import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import type { InspectedMount } from '../plan/covered.js';
-import { run, start } from './spawn.js';
-import { waitUntil } from './wait.js';
+import type { ImageConfig } from '../plan/image.js';
+import type { RootfsEntry } from '../plan/plan.js';
+import { ApiEngine } from './engine-api.js';
+import { CliEngine } from './engine-cli.js';
+import { findEndpoint } from './engine-endpoint.js';
 
 /** A file or folder to put into a container before it starts. */
 export type ContainerFile = RootfsEntry;
 
 /**
  * Environment variables that choose which engine (daemon, socket, context, storage) the engine
- * CLIs talk to: docker (`DOCKER_HOST`, e.g. a rootless daemon's `unix:///run/user/UID/docker.sock`,
+ * talks to: docker (`DOCKER_HOST`, e.g. a rootless daemon's `unix:///run/user/UID/docker.sock`,
  * `DOCKER_CONTEXT`, ...), podman (`CONTAINER_HOST`, `CONTAINERS_*`, `XDG_RUNTIME_DIR`,
  * `XDG_DATA_HOME`, `XDG_CONFIG_HOME`) and nerdctl (`CONTAINERD_*`, `NERDCTL_TOML`).
  */
@@ -24,6 +33,7 @@ export const ENGINE_ENV_NAMES = [
   'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'DOCKER_API_VERSION',
   'CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINERS_CONF', 'CONTAINERS_STORAGE_CONF', 'CONTAINERS_REGISTRIES_CONF',
   'CONTAINERD_ADDRESS', 'CONTAINERD_NAMESPACE', 'NERDCTL_TOML', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME',
+  'X11DOCKER_ENGINE_TRANSPORT',
 ] as const;
 
 /** The engine-choosing variables ({@link ENGINE_ENV_NAMES}) that are set in `env`. */
@@ -31,255 +41,138 @@ export function engineEnvironment(env: NodeJS.ProcessEnv = process.env): Record<
   return Object.fromEntries(ENGINE_ENV_NAMES.filter((n) => env[n] !== undefined).map((n) => [n, env[n]!]));
 }
 
-/**
- * The container engine, driven through its docker-compatible CLI with argument arrays
- * (docker, podman and nerdctl share `image inspect`, `create`, `cp`, `start`, `rm`).
- */
-export class Engine {
-  /** Environment for every engine CLI run (see {@link Engine.constructor}); undefined: x11docker's own. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+/** A container as the engine lists it. */
+export interface EngineContainer {
+  /** Full container id. */
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
 
+/** A container started with {@link Engine.startAttached}. */
+export interface AttachedContainer {
   /**
-   * @param backend the engine's CLI name.
-   * @param recorded the engine-choosing variables of the session that made the containers (from
-   *   its record, see {@link engineEnvironment}): the CLI then talks to that session's engine
-   *   (e.g. a rootless daemon's socket), and those of {@link ENGINE_ENV_NAMES} the session had not
-   *   set are unset. Undefined: x11docker's own environment.
+   * Resolves with the command's exit code when it ends; rejects with an X11DockerError when the
+   * engine could not start the container at all (its one-line reason, see {@link startFailure}).
    */
-  constructor(readonly backend: Backend, recorded?: Readonly<Record<string, string>>) {
-    if (recorded) this.env = Object.fromEntries(ENGINE_ENV_NAMES.map((n) => [n, recorded[n]]));
-  }
+  readonly ended: Promise<number>;
+  /** Whether the command may still run (false once `ended` settled). */
+  running(): boolean;
+  /** Takes the engine CLI's error output that was held back; '' when none (always with the API). */
+  heldStderr(): string;
+  /** Writes the held-back output to stderr and passes all further output through. */
+  flushStderr(): void;
+}
 
-  /** Runs the engine CLI with `args` (never throws for its exit status; `options` as execa's). */
-  exec(args: readonly string[], options: Parameters<typeof run>[2] = {}) {
-    return run(this.backend, args, { reject: false, ...options, ...(this.env ? { env: this.env } : {}) });
-  }
-
+/**
+ * The container engine: what a session does with containers. Every method takes container ids
+ * (never names another container may carry). Implementations: engine-api.ts, engine-cli.ts.
+ */
+export interface Engine {
+  /** The engine's name: `docker`, `podman`, `nerdctl`. */
+  readonly backend: Backend;
+  /** How x11docker talks to it, for `--verbose`: `docker API at unix:///var/run/docker.sock`, `podman CLI (...)`. */
+  readonly transport: string;
   /**
    * Reads an image's configuration.
-   * @throws X11DockerError when the engine is missing or does not answer, or the image is not there.
+   * @throws X11DockerError when the engine does not answer or refuses access, or the image is not there.
    */
-  async inspectImage(image: string): Promise<ImageConfig> {
-    const r = await this.cli(['image', 'inspect', '--', image]);
-    if (r.exitCode !== 0) {
-      const err = String(r.stderr);
-      if (/no such (image|object)|image not known|not found/i.test(err)) {
-        throw new X11DockerError(`Image '${image}' not found locally. Build it, or pull it first: ${this.backend} pull ${image}`);
-      }
-      throw this.engineError(err);
-    }
-    return imageConfigFromInspect(JSON.parse(String(r.stdout)), image);
-  }
-
+  inspectImage(image: string): Promise<ImageConfig>;
+  /**
+   * How the engine isolates containers, as far as x11docker's set-up depends on it (see
+   * {@link EngineSecurity}): docker's `info` SecurityOptions (`name=userns`, `name=rootless`,
+   * `name=selinux`) and CgroupDriver (`none`); podman: rootless when x11docker is not root,
+   * SELinux when the host enforces it. Never throws: an engine that does not answer gives no facts.
+   */
+  security(): Promise<EngineSecurity>;
   /**
    * Creates a container.
-   * @param args the full argument array after the CLI name (from containerCreateArgs).
+   * @param args `['create', ...flags, '--', IMAGE, ...COMMAND]` (plan.ts containerCreateArgs).
    * @returns the container id.
    * @throws X11DockerError with the engine's message.
    */
-  async create(args: readonly string[]): Promise<string> {
-    const r = await this.cli(args);
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} create failed: ${firstLine(String(r.stderr))}`);
-    return String(r.stdout).trim().split('\n').at(-1)!;
-  }
-
+  create(args: readonly string[]): Promise<string>;
   /**
-   * Reads regular files from a created container, one `cp CONTAINER:PATH -` (a tar stream) per
-   * file, concurrently; a symbolic link is followed (absolute or relative, a few levels).
+   * Reads regular files from a created container, concurrently; a symbolic link is followed
+   * (absolute or relative, a few levels).
    * @param paths absolute paths.
    * @returns content per path; undefined where the file does not exist.
    */
-  async readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
-    const readOne = async (path: string, depth = 0): Promise<string | undefined> => {
-      const r = await this.exec(['cp', `${id}:${path}`, '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
-      if (r.exitCode !== 0) return undefined;
-      const entry = await firstEntryOfTar(Buffer.from(r.stdout as Uint8Array));
-      if (entry?.linkname !== undefined && depth < 5) {
-        return readOne(entry.linkname.startsWith('/') ? entry.linkname : posix.join(posix.dirname(path), entry.linkname), depth + 1);
-      }
-      return entry?.content;
-    };
-    return new Map(await Promise.all(paths.map(async (p) => [p, await readOne(p)] as const)));
-  }
-
+  readFiles(id: string, paths: readonly string[]): Promise<Map<string, string | undefined>>;
   /**
-   * Writes files and folders into a created container in one `cp - CONTAINER:/` (a tar stream),
-   * keeping the owners and modes given.
+   * Writes files and folders into a created container as one tar archive, keeping the owners and
+   * modes given (as `docker cp - ID:/` does).
    * @throws X11DockerError when the engine refuses.
    */
-  async writeFiles(id: string, files: readonly ContainerFile[]): Promise<void> {
-    const pack = tar.pack();
-    for (const f of files) {
-      const header = { name: f.path.replace(/^\/+/, ''), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date() };
-      if (f.content === undefined) pack.entry({ ...header, type: 'directory' });
-      else pack.entry(header, f.content);
-    }
-    pack.finalize();
-    const chunks: Buffer[] = [];
-    for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-    const r = await this.exec(['cp', '-', `${id}:/`], { input: Buffer.concat(chunks) });
-    if (r.exitCode !== 0) throw new X11DockerError(`${this.backend} cp into the container failed: ${firstLine(String(r.stderr))}`);
-  }
-
+  writeFiles(id: string, files: readonly ContainerFile[]): Promise<void>;
   /**
-   * Starts a created container attached to our stdout/stderr; resolves with the command's exit code.
-   * The engine CLI's stderr passes through live, except when its first output looks like the
-   * CLI's own error (`Error response from daemon: ...`, `Error: ...`): that is held back until
-   * the container is seen started (then passed on) or the CLI has ended, so that a failed start
-   * can be reported as one x11docker line instead (see {@link AttachedContainer.heldStderr}).
-   * @param interactive also attach stdin (`--interactive`: -i, or -i among the raw options).
-   * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved, --showenv).
-   * @param output where the command's stdout and stderr go instead of ours (a front end that
-   *   shows each session's output).
-   */
-  startAttached(id: string, interactive: boolean, stdoutToStderr = false, output?: (chunk: Buffer) => void): AttachedContainer {
-    const child = start(this.backend, ['start', '--attach', ...(interactive ? ['--interactive'] : []), id], {
-      stdin: interactive ? 'inherit' : 'ignore',
-      stdout: output ? 'pipe' : stdoutToStderr ? 2 : 'inherit',
-      stderr: 'pipe',
-      buffer: false,
-      ...(this.env ? { env: this.env } : {}),
-    });
-    if (output) child.stdout?.on('data', output);
-    let held: Buffer[] | undefined;
-    let passing = false;
-    const pass = output ?? ((chunk: Buffer) => void process.stderr.write(chunk));
-    const flush = () => {
-      passing = true;
-      for (const c of held?.splice(0) ?? []) pass(c);
-    };
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (passing) return pass(chunk);
-      if (held) return void held.push(chunk);
-      if (!/^(Error response from daemon|Error):/.test(chunk.toString('utf8'))) {
-        passing = true;
-        return pass(chunk);
-      }
-      held = [chunk];
-      // a container's own stderr may start like that too: pass it on once the container runs
-      void this.neverStarted(id).then((never) => {
-        if (!never && child.exitCode === null) flush();
-      });
-    });
-    return {
-      process: child,
-      heldStderr: () => Buffer.concat(held?.splice(0) ?? []).toString('utf8'),
-      flushStderr: flush,
-    };
-  }
-
-  /**
-   * A created container's mounts as the engine reports them (`container inspect` `.Mounts`).
+   * A created container's mounts as the engine reports them (`.Mounts` of its inspection).
    * @throws X11DockerError when they cannot be read: x11docker does not write into a container
    *   whose mounts it cannot see.
    */
-  async mounts(id: string): Promise<InspectedMount[]> {
-    const r = await this.cli(['container', 'inspect', '--format', '{{json .Mounts}}', id]);
-    try {
-      if (r.exitCode !== 0) throw new Error(String(r.stderr).trim());
-      return (JSON.parse(String(r.stdout)) as InspectedMount[] | null) ?? [];
-    } catch (error) {
-      throw new X11DockerError(`${this.backend} container inspect failed (${(error as Error).message.split('\n')[0]}); x11docker does not write into a container whose mounts it cannot see.`, { cause: error });
-    }
-  }
-
+  mounts(id: string): Promise<InspectedMount[]>;
   /**
-   * Whether a container exists but was never started (so a failed `start` was the engine's
-   * failure, not the command's exit status). Needs a container without `--rm`: docker and podman
-   * delete a `--rm` container whose start failed at once.
+   * Starts a created container attached to our stdout/stderr.
+   * @param interactive also attach stdin (`-i`).
+   * @param stdoutToStderr send the command's stdout to our stderr (stdout is reserved: --showenv, --html).
+   * @param output where the command's stdout and stderr go instead of ours (a front end that
+   *   shows each session's output).
    */
-  async neverStarted(id: string): Promise<boolean> {
-    const r = await this.cli(['container', 'inspect', '--format', '{{.State.StartedAt}}', id]);
-    return r.exitCode === 0 && String(r.stdout).startsWith('0001-01-01');
-  }
-
+  startAttached(id: string, interactive: boolean, stdoutToStderr?: boolean, output?: (chunk: Buffer) => void): AttachedContainer;
   /**
-   * The engine's reason why a container could not start (`.State.Error`, as docker and podman
-   * record it); '' when there is none.
+   * Starts a created container and waits for its end (a short helper container).
+   * @returns its exit code (125 when the engine could not start it) and its output.
    */
-  async startError(id: string): Promise<string> {
-    const r = await this.cli(['container', 'inspect', '--format', '{{.State.Error}}', id]);
-    return r.exitCode === 0 ? String(r.stdout).trim() : '';
-  }
-
+  runToEnd(id: string): Promise<{ exitCode: number; output: string }>;
+  /** Whether a created container was never started. */
+  neverStarted(id: string): Promise<boolean>;
+  /** The engine's recorded reason why a container could not start (`.State.Error`); '' when none. */
+  startError(id: string): Promise<string>;
   /**
-   * Removes a container with its anonymous volumes (`rm --volumes`, as `docker run --rm` does)
-   * and waits until the engine no longer lists it, at most `timeoutMs`. A running container
-   * first gets `graceMs` to end on its own: `stop` sends the image's stop signal (SIGTERM; tini
-   * passes it on to the command), so an application can save its data, as with `docker stop`.
-   * When its command has already ended, the engine's own `--rm` removal is awaited first and
-   * `rm --force` is only the fallback (with podman it always runs). Never throws: a container
-   * that is already gone is fine.
-   * @param ended true when the attached command has ended (a `--rm` container removes itself).
+   * Stops a running container as `docker stop` does: its stop signal (SIGTERM; tini passes it on
+   * to the command), then SIGKILL after `graceMs`. Never throws.
+   * @param graceMs time for the command to end, in ms (rounded up to whole seconds, at least 1).
+   */
+  stop(id: string, graceMs: number): Promise<void>;
+  /**
+   * Removes a container with its anonymous volumes (as `docker run --rm` does) and waits until it
+   * is gone, at most `timeoutMs`. A running container first gets `graceMs` to end after its stop
+   * signal. Never throws: a container that is already gone is fine.
+   * @param ended true when the attached command has ended.
    * @param timeoutMs how long to wait for the removal, in ms.
    * @param graceMs time for the command to end after SIGTERM before it is killed, in ms (0: kill at once).
    */
-  async remove(id: string, ended = false, timeoutMs = 5000, graceMs = 0): Promise<void> {
-    const gone = async () => (await this.cli(['container', 'inspect', '--format', '{{.Id}}', id])).exitCode !== 0;
-    if (!ended && graceMs > 0) await this.stop(id, graceMs);
-    // podman's session containers have no --rm (plan.ts containerCreateArgs): removed here even when ended
-    if (!ended || this.backend === 'podman') await this.cli(['rm', '--force', '--volumes', id]);
-    // the engine's own removal first; after half the time, rm --force again
-    const half = Date.now() + timeoutMs / 2;
-    const removed = async () => (Date.now() > half && (await this.cli(['rm', '--force', '--volumes', id])), await gone());
-    await waitUntil(removed, { what: `removal of container ${id.slice(0, 12)}`, timeoutMs, intervalMs: 25 }).catch(() => undefined);
-  }
-
+  remove(id: string, ended?: boolean, timeoutMs?: number, graceMs?: number): Promise<void>;
   /**
-   * Stops a running container as `docker stop` does: its stop signal (SIGTERM; tini passes it on
-   * to the command), then SIGKILL after `graceMs`. Never throws (a container that has ended or
-   * is gone is fine).
-   * @param graceMs time for the command to end, in ms (rounded up to whole seconds, at least 1).
+   * Containers (any state) that carry `label` (`NAME` or `NAME=VALUE`).
+   * @throws when the engine does not answer.
    */
-  async stop(id: string, graceMs: number): Promise<void> {
-    await this.cli(['stop', `--time=${Math.max(1, Math.ceil(graceMs / 1000))}`, id]);
-  }
+  containers(label: string): Promise<EngineContainer[]>;
+  /** Whether a container exists. */
+  exists(id: string): Promise<boolean>;
+  /** Lets go of connections kept for reuse (the API engine's keep-alive socket). */
+  close(): void;
+}
 
-  /**
-   * How the engine isolates containers, as far as x11docker's set-up depends on it (see
-   * {@link EngineSecurity}). docker and nerdctl: `info` SecurityOptions (`name=userns`,
-   * `name=rootless`, `name=selinux`) and CgroupDriver (`none`: no cgroups); podman: rootless
-   * when x11docker is not root (podman runs as the invoking user), SELinux when the host
-   * enforces it (podman labels containers then).
-   * Never throws: an engine that does not answer gives no facts (the image look-up reports it).
-   */
-  async security(): Promise<EngineSecurity> {
-    if (this.backend === 'podman') {
-      return { usernsRemap: false, rootless: (process.getuid?.() ?? 0) !== 0, selinux: selinuxEnforcing() };
-    }
-    const r = await this.exec(['info', '--format', '{"options":{{json .SecurityOptions}},"cgroups":{{json .CgroupDriver}}}']).catch(() => undefined);
-    let info: { options?: string[] | null; cgroups?: string } = {};
-    try {
-      info = r?.exitCode === 0 ? (JSON.parse(String(r.stdout)) as typeof info) : {};
-    } catch {
-      // not JSON: no facts
-    }
-    const options = info.options ?? [];
-    const has = (name: string) => options.some((o) => o.split(',').includes(`name=${name}`));
-    return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux'), noCgroups: info.cgroups === 'none' };
-  }
-
-  private async cli(args: readonly string[]) {
-    const r = await this.exec(args);
-    if (r.exitCode === undefined) {
-      throw new X11DockerError(`Container engine '${this.backend}' could not be run (${r.code ?? r.shortMessage}). Install it (apt-get install ${this.backend === 'docker' ? 'docker.io' : this.backend}) or choose another --backend.`, { cause: r });
-    }
-    return r;
-  }
-
-  private engineError(stderr: string): X11DockerError {
-    if (/permission denied/i.test(stderr)) {
-      return new X11DockerError(`${this.backend} refused access (${firstLine(stderr)}). Add your user to the docker group, or run x11docker with sudo.`);
-    }
-    if (/cannot connect|is the docker daemon running|connection refused/i.test(stderr)) {
-      return new X11DockerError(`${this.backend} does not answer (${firstLine(stderr)}) Start the engine (e.g. systemctl start docker).`);
-    }
-    return new X11DockerError(`${this.backend} failed: ${firstLine(stderr)}`);
-  }
+/**
+ * The engine for `backend`: over its API socket when it has one (see engine-endpoint.ts), else
+ * through its CLI. Says which with `--verbose`.
+ * @param recorded the engine-choosing variables of the session that made the containers (from
+ *   its record, see {@link engineEnvironment}): the engine is then that session's (e.g. a
+ *   rootless daemon's socket), and those of {@link ENGINE_ENV_NAMES} the session had not set are
+ *   unset. Undefined: x11docker's own environment.
+ */
+export function openEngine(backend: Backend, recorded?: Readonly<Record<string, string>>): Engine {
+  const env = recorded ? { HOME: process.env.HOME, ...Object.fromEntries(ENGINE_ENV_NAMES.map((n) => [n, recorded[n]])) } : process.env;
+  const endpoint = findEndpoint(backend, env);
+  const why = env.X11DOCKER_ENGINE_TRANSPORT === 'cli' ? 'X11DOCKER_ENGINE_TRANSPORT=cli' : endpoint.kind === 'none' ? endpoint.why : undefined;
+  const cli = new CliEngine(backend, recorded, why ?? 'interactive attach and create arguments without API form');
+  const engine = endpoint.kind === 'none' || why ? cli : new ApiEngine(backend, endpoint, cli);
+  log.info(`engine: ${engine.transport}`);
+  return engine;
 }
 
 /** Whether SELinux is enforcing on this host (`/sys/fs/selinux/enforce` is `1`). */
-function selinuxEnforcing(): boolean {
+export function selinuxEnforcing(): boolean {
   try {
     return readFileSync('/sys/fs/selinux/enforce', 'utf8').trim() === '1';
   } catch {
@@ -287,23 +180,45 @@ function selinuxEnforcing(): boolean {
   }
 }
 
-/** A container started with {@link Engine.startAttached}. */
-export interface AttachedContainer {
-  /** The engine CLI's process (`start --attach`); resolves when the container command ends. */
-  readonly process: ReturnType<typeof start>;
-  /** Takes the CLI's error output that was held back (see startAttached); '' when none. */
-  heldStderr(): string;
-  /** Writes the held-back output to stderr and passes all further output through. */
-  flushStderr(): void;
-}
-
 /** The engine's most telling stderr line: the first non-empty one, trimmed (usage hints and usage text follow it); '' when none. */
 export function firstLine(text: string): string {
   return text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
+/** Segments of engine error chains that say nothing about the cause. */
+const ENGINE_ERROR_NOISE = /^(Error response from daemon|Error|failed to create task for container|failed to create shim task|OCI runtime create failed|OCI runtime error|runc create failed|crun|unable to start container process|unable to start container "?[0-9a-f]+"?|failed to start containers|[0-9a-f]{12,64}|unknown)$/i;
+
+/**
+ * The cause of a failed container start for a one-line message: the engine's recorded
+ * `.State.Error` (or the API's error message), else its CLI's first error line; boilerplate
+ * segments of the `a: b: c` chain dropped, control characters escaped and cut at 160 characters
+ * (printable).
+ */
+export function startFailure(stateError: string, cliStderr: string): string {
+  const text = stateError.trim() || (cliStderr.trim().split('\n').find((l) => l.trim() !== '') ?? '');
+  const parts = text.split(/:\s+/).filter((p) => !ENGINE_ERROR_NOISE.test(p.trim()));
+  return printable(parts.join(': ') || text || 'no reason given', 160);
+}
+
+/**
+ * The files as one tar archive (owners and modes as given; folders for entries without content).
+ * @returns the archive's bytes.
+ */
+export async function tarOf(files: readonly ContainerFile[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const f of files) {
+    const header = { name: f.path.replace(/^\/+/, ''), mode: f.mode, uid: f.uid, gid: f.gid, mtime: new Date() };
+    if (f.content === undefined) pack.entry({ ...header, type: 'directory' });
+    else pack.entry(header, f.content);
+  }
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
 /** The first entry of a tar archive: a regular file's content, or a symbolic link's target. */
-async function firstEntryOfTar(archive: Buffer): Promise<{ content?: string; linkname?: string } | undefined> {
+export async function firstEntryOfTar(archive: Buffer): Promise<{ content?: string; linkname?: string } | undefined> {
   const extract = tar.extract();
   let found: { content?: string; linkname?: string } | undefined;
   const done = new Promise<void>((resolve, reject) => {

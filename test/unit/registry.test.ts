@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive, processStartTime, readRecord, selfId, SessionRegistry } from '../../src/run/registry.js';
-import { Engine } from '../../src/run/engine.js';
+import { CliEngine } from '../../src/run/engine-cli.js';
 
 describe('process identity', () => {
   test('this process is alive; the same pid with another start time is not (a reused pid)', () => {
@@ -67,8 +67,8 @@ describe('session record', () => {
       // a stand-in docker CLI that prints what it was given
       writeFileSync(join(dir, 'docker'), '#!/bin/sh\necho "$DOCKER_HOST|${DOCKER_CONTEXT-unset}"\n', { mode: 0o755 });
       process.env.PATH = `${dir}:${saved.path}`;
-      assert.equal((await new Engine('docker', recorded).exec(['info'])).stdout, 'unix:///run/user/1001/docker.sock|unset');
-      assert.equal((await new Engine('docker').exec(['info'])).stdout, 'unix:///var/run/docker.sock|other', "a session's engine: x11docker's own environment");
+      assert.equal((await new CliEngine('docker', recorded).exec(['info'])).stdout, 'unix:///run/user/1001/docker.sock|unset');
+      assert.equal((await new CliEngine('docker').exec(['info'])).stdout, 'unix:///var/run/docker.sock|other', "a session's engine: x11docker's own environment");
     } finally {
       for (const [k, v] of [['DOCKER_HOST', saved.host], ['DOCKER_CONTEXT', saved.context], ['PATH', saved.path]] as const) {
         if (v === undefined) delete process.env[k];

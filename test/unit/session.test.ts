@@ -52,16 +52,22 @@ class FakeEngine {
     this.step('writeFiles');
   }
   startAttached() {
-    const proc = Object.assign(
-      new Promise<{ exitCode: number }>((resolve) => (this.endApp = (code) => resolve({ exitCode: (proc.exitCode = code) }))),
-      { exitCode: null as number | null },
-    );
+    let running = true;
+    let failed = false;
+    const ended = new Promise<number>((resolve, reject) => {
+      this.endApp = (code) => {
+        running = false;
+        if (failed) reject(new X11DockerError('docker could not start the container: fake start failed. Check the docker run options after -- and the command.'));
+        else resolve(code);
+      };
+    });
     try {
       this.step('start');
     } catch {
+      failed = true;
       this.endApp(125); // the engine could not start it
     }
-    return { process: proc, heldStderr: () => 'Error response from daemon: fake start failed', flushStderr: () => undefined };
+    return { ended, running: () => running, heldStderr: () => '', flushStderr: () => undefined };
   }
   async neverStarted() {
     return this.failAt === 'start';

@@ -1,0 +1,105 @@
+/**
+ * Where the engine's API socket is, found as the engine's own CLI finds it, so that x11docker
+ * talks to the same daemon that `docker` or `podman` in the same shell would:
+ * - docker: `DOCKER_HOST` (`unix://`, `tcp://`, `ssh://`), else the context named by
+ *   `DOCKER_CONTEXT` or by `currentContext` in `$DOCKER_CONFIG/config.json` (its endpoint in
+ *   `contexts/meta/<sha256 of the name>/meta.json`, as docker/cli's context store keeps it), else
+ *   `/var/run/docker.sock`;
+ * - podman: `CONTAINER_HOST` (`unix://`), else the service socket of `podman system service`
+ *   (`$XDG_RUNTIME_DIR/podman/podman.sock` without root, `/run/podman/podman.sock` as root), when
+ *   that socket exists;
+ * - nerdctl: none (it has no API socket).
+ * Nothing here connects; the engine says at its first call whether it answers.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend } from '../options/parse.js';
+
+/** An engine API endpoint. */
+export type EngineEndpoint =
+  | { readonly kind: 'unix'; readonly socketPath: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly tls: boolean; readonly certPath?: string }
+  | { readonly kind: 'ssh'; readonly host: string; readonly port?: number; readonly username?: string };
+
+/** Why there is no API endpoint, for the `--verbose` line (the CLI is used then). */
+export type NoEndpoint = { readonly kind: 'none'; readonly why: string };
+
+/** The endpoint as a URL for messages: `unix:///var/run/docker.sock`, `tcp://h:2376`, `ssh://u@h`. */
+export function endpointUrl(e: EngineEndpoint): string {
+  if (e.kind === 'unix') return `unix://${e.socketPath}`;
+  if (e.kind === 'tcp') return `tcp://${e.host}:${e.port}`;
+  return `ssh://${e.username ? `${e.username}@` : ''}${e.host}${e.port ? `:${e.port}` : ''}`;
+}
+
+/**
+ * Reads a `DOCKER_HOST`-style address (docker/cli opts/hosts.go ParseHost: `unix://PATH`,
+ * `tcp://HOST:PORT`, `HOST:PORT`, `ssh://[USER@]HOST[:PORT]`; tcp's port defaults to 2376 with
+ * TLS, else 2375).
+ * @returns the endpoint, or a reason when the address cannot be used over the API (npipe, fd).
+ */
+export function parseHost(value: string, env: Readonly<Record<string, string | undefined>>): EngineEndpoint | NoEndpoint {
+  if (value.startsWith('unix://')) return { kind: 'unix', socketPath: value.slice('unix://'.length) || '/var/run/docker.sock' };
+  const withScheme = /^[a-z]+:\/\//.test(value) ? value : `tcp://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return { kind: 'none', why: `DOCKER_HOST ${value} is no address x11docker can read` };
+  }
+  if (url.protocol === 'ssh:') return { kind: 'ssh', host: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), ...(url.username ? { username: decodeURIComponent(url.username) } : {}) };
+  if (url.protocol !== 'tcp:') return { kind: 'none', why: `${url.protocol}// addresses are left to the CLI` };
+  const tls = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
+  const port = url.port ? Number(url.port) : tls ? 2376 : 2375;
+  return { kind: 'tcp', host: url.hostname, port, tls: tls || port === 2376, ...(env.DOCKER_CERT_PATH ? { certPath: env.DOCKER_CERT_PATH } : {}) };
+}
+
+/**
+ * The docker context's endpoint (`DOCKER_CONTEXT`, else `currentContext` of config.json);
+ * undefined for the default context or when none is set.
+ */
+function dockerContextHost(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const configDir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+  let name = env.DOCKER_CONTEXT;
+  if (!name) {
+    try {
+      name = (JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!name || name === 'default') return undefined;
+  const meta = join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json');
+  try {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { Endpoints?: { docker?: { Host?: string } } };
+    return m.Endpoints?.docker?.Host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The API endpoint of `backend` as its CLI would use it in environment `env`.
+ * @param env the engine-choosing variables (x11docker's environment, or a session record's).
+ * @param uid the user x11docker runs as (root uses podman's system socket).
+ * @returns the endpoint, or why there is none (the CLI is used then).
+ */
+export function findEndpoint(backend: Backend, env: Readonly<Record<string, string | undefined>>, uid = process.getuid?.() ?? 0): EngineEndpoint | NoEndpoint {
+  if (backend === 'docker') {
+    if (env.DOCKER_HOST) return parseHost(env.DOCKER_HOST, env);
+    const context = dockerContextHost(env);
+    if (context) return parseHost(context, env);
+    return { kind: 'unix', socketPath: '/var/run/docker.sock' };
+  }
+  if (backend === 'podman') {
+    if (env.CONTAINER_HOST) {
+      const e = parseHost(env.CONTAINER_HOST, env);
+      return e.kind === 'unix' ? e : { kind: 'none', why: `CONTAINER_HOST ${env.CONTAINER_HOST} is left to the podman CLI` };
+    }
+    const socket = uid === 0 ? '/run/podman/podman.sock' : env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'podman', 'podman.sock') : undefined;
+    if (socket && existsSync(socket)) return { kind: 'unix', socketPath: socket };
+    return { kind: 'none', why: `no podman API socket${socket ? ` at ${socket}` : ''} (start it with: systemctl ${uid === 0 ? '' : '--user '}start podman.socket)` };
+  }
+  return { kind: 'none', why: `${backend} has no API socket` };
+}
