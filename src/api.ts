@@ -23,7 +23,7 @@ import { imageNotFoundHint } from './options/persistence.js';
 import { xserverOptionNames } from './options/table.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
-import { openEngine } from './run/engine.js';
+import { openEngine } from './run/open-engine.js';
 import { Session, STOP_EXIT, type RunningSession, type StopReason } from './run/session.js';
 
 export { X11DockerError } from './errors.js';

@@ -25,7 +25,8 @@ import { optionGroups, optionTable, xserverOptionNames } from '../options/table.
 import { planSession } from '../plan/plan.js';
 import { HOST_TOOLS, hostProbe, type HostTool } from '../plan/probe.js';
 import type { ImageConfig } from '../plan/image.js';
-import { openEngine, type Engine } from '../run/engine.js';
+import { openEngine } from '../run/open-engine.js';
+import type { Engine } from '../run/engine.js';
 import { run } from '../run/spawn.js';
 import { webDir } from '../run/html.js';
 import { xserverDrivers } from '../xserver/drivers.js';

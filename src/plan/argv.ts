@@ -39,6 +39,25 @@ export function bindMount(source: string, target: string, readonly = true): stri
 }
 
 /**
+ * The mount of the new display's X socket. docker takes it as a `--volume` bind, whose source
+ * the daemon looks up only when the container starts: the container can be created while the X
+ * server is still starting, before its socket exists (x11docker starts the container only once
+ * the server accepts connections, so the socket is there by then). podman and nerdctl check a
+ * bind source when the container is created: for them it is a `--mount` bind, made once the
+ * socket exists (see {@link socketNeededForCreate}).
+ * @param backend the engine.
+ * @param socket the X socket's host path (`/tmp/.X11-unix/XN`: no colon or comma in it).
+ */
+export function xSocketMount(backend: Backend, socket: string): string {
+  return backend === 'docker' ? `--volume=${socket}:${socket}:ro` : bindMount(socket, socket);
+}
+
+/** Whether `backend` needs the X socket to exist before the container is created (see {@link xSocketMount}). */
+export function socketNeededForCreate(backend: Backend): boolean {
+  return backend !== 'docker';
+}
+
+/**
  * A private tmpfs of the container user at `target`, mode 0700. docker and nerdctl take the
  * owner as tmpfs mount options (`--tmpfs=T:mode=0700,uid=U,gid=G`); podman refuses `uid=` there
  * ("unknown mount option") and chowns the tmpfs to the container's user with `chown=true`.

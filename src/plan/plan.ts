@@ -20,7 +20,7 @@ import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySe
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
 import { rawOptionNotes, rawOptionWarnings } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
-import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs } from './argv.js';
+import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
 import { planLimits } from './limits.js';
 import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
@@ -374,7 +374,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
-  if (x11) args.push(bindMount(rt.socketPath, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
+  if (x11) args.push(xSocketMount(c.backend, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const m of rt.mounts ?? []) {
     args.push(m.tmpfs ? privateTmpfs(c.backend, m.target, c.user) : bindMount(m.source, m.target, m.readonly));
   }

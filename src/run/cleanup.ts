@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
-import { openEngine, type Engine } from './engine.js';
+import { openEngine } from './open-engine.js';
+import type { Engine } from './engine.js';
+import { removeEngineMadeFolder } from './container-step.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
@@ -130,6 +132,8 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
     else if (lock) mine = ours.has(pidIn(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
     else if (socket) mine = (ownLock || !locks.some((l) => existsSync(l))) && !claimedByOther(socket[2]!, socket[1]!);
     if (!mine) continue;
+    // a socket path may be the empty folder docker made for a missing --volume source
+    if (socket) removeEngineMadeFolder(f);
     rmSync(f, { force: true });
     report.files.push(f);
   }

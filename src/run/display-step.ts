@@ -2,12 +2,13 @@
  * The session's display step: claims a display number, writes the cookies and starts what the
  * driver's launch says (src/run/xserver.ts), or shares the user's display, or starts nothing,
  * as the driver's `source` declares. The container is created alongside, while the server
- * finishes its start-up (`docker create` needs only the socket file to exist).
+ * starts (with docker from the first moment; podman and nerdctl once its socket exists).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
+import { socketNeededForCreate } from '../plan/argv.js';
 import { displayContext } from '../plan/display.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
@@ -136,10 +137,12 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
       timeoutMs: XSERVER_TIMEOUT_MS,
       onSpawn: (pid) => registry.addProcess(pid),
     });
-    // docker create checks that a bind mount's source exists: wait for the server's socket
-    // (created early in its start-up), not for the whole start-up; a pure Wayland container
-    // waits for the compositor's socket instead
-    const needed = launch.x11 ? xPaths(claim.display).socket : launch.containerMounts.find((m) => !m.tmpfs)?.source;
+    // docker creates the container at once (it looks the X socket up at start: plan/argv.ts
+    // xSocketMount); podman and nerdctl check bind sources at create: they wait for the server's
+    // socket (made early in its start-up), not for the whole start-up; a pure Wayland container
+    // waits for the compositor's socket
+    const waitForSocket = !plan.container || socketNeededForCreate(plan.container.backend);
+    const needed = launch.x11 ? (waitForSocket ? xPaths(claim.display).socket : undefined) : launch.containerMounts.find((m) => !m.tmpfs)?.source;
     const socketReady = needed ? waitUntil(() => existsSync(needed), { what: `${needed} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${needed} was not created`)) }) : Promise.resolve();
     const [xs, prepared] = await Promise.allSettled([starting, socketReady.then(() => input.alongside({ display: claim.display, clientAuthFile, launch }))]);
     if (xs.status === 'fulfilled') {

@@ -1,6 +1,6 @@
 /**
  * The container engine as the run layer sees it: one {@link Engine} interface, two
- * implementations. {@link openEngine} picks the engine's API socket where there is one
+ * implementations. `openEngine` (open-engine.ts) picks the engine's API socket where there is one
  * (engine-api.ts: docker, podman's service) and its CLI otherwise (engine-cli.ts: nerdctl,
  * podman without its service, or `X11DOCKER_ENGINE_TRANSPORT=cli`), and says which with
  * `--verbose`. Both speak for the same daemon: the one the engine's own CLI would use in the same
@@ -11,14 +11,10 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { printable } from '../errors.js';
 import type { EngineSecurity } from '../host/facts.js';
-import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import type { InspectedMount } from '../plan/covered.js';
 import type { ImageConfig } from '../plan/image.js';
 import type { RootfsEntry } from '../plan/plan.js';
-import { ApiEngine } from './engine-api.js';
-import { CliEngine } from './engine-cli.js';
-import { findEndpoint } from './engine-endpoint.js';
 
 /** A file or folder to put into a container before it starts. */
 export type ContainerFile = RootfsEntry;
@@ -151,24 +147,6 @@ export interface Engine {
   exists(id: string): Promise<boolean>;
   /** Lets go of connections kept for reuse (the API engine's keep-alive socket). */
   close(): void;
-}
-
-/**
- * The engine for `backend`: over its API socket when it has one (see engine-endpoint.ts), else
- * through its CLI. Says which with `--verbose`.
- * @param recorded the engine-choosing variables of the session that made the containers (from
- *   its record, see {@link engineEnvironment}): the engine is then that session's (e.g. a
- *   rootless daemon's socket), and those of {@link ENGINE_ENV_NAMES} the session had not set are
- *   unset. Undefined: x11docker's own environment.
- */
-export function openEngine(backend: Backend, recorded?: Readonly<Record<string, string>>): Engine {
-  const env = recorded ? { HOME: process.env.HOME, ...Object.fromEntries(ENGINE_ENV_NAMES.map((n) => [n, recorded[n]])) } : process.env;
-  const endpoint = findEndpoint(backend, env);
-  const why = env.X11DOCKER_ENGINE_TRANSPORT === 'cli' ? 'X11DOCKER_ENGINE_TRANSPORT=cli' : endpoint.kind === 'none' ? endpoint.why : undefined;
-  const cli = new CliEngine(backend, recorded, why ?? 'interactive attach and create arguments without API form');
-  const engine = endpoint.kind === 'none' || why ? cli : new ApiEngine(backend, endpoint, cli);
-  log.info(`engine: ${engine.transport}`);
-  return engine;
 }
 
 /** Whether SELinux is enforcing on this host (`/sys/fs/selinux/enforce` is `1`). */
