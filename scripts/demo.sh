@@ -10,7 +10,7 @@ bash scripts/setup.sh
 headless=
 if [ -z "${DISPLAY:-}" ]; then
   headless=yes
-  exec 3< <(Xvfb -displayfd 1 -screen 0 1280x900x24 -wr -nolisten tcp 2>/dev/null & echo "pid $!")
+  exec 3< <(Xvfb -displayfd 1 -screen 0 1280x900x24 -wr -nolisten tcp -noreset 2>/dev/null & echo "pid $!")
   read -r _ xvfb_pid <&3; read -r n <&3
   export DISPLAY=":$n"
   trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT

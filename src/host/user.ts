@@ -9,7 +9,7 @@
  * are never read, and HOME is `$HOME`, else the passwd entry's; a HOME that is missing or not
  * writable is one line naming it and the fix ({@link hostHomeProblem}).
  */
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { printable, X11DockerError } from '../errors.js';
@@ -69,8 +69,7 @@ export async function resolveHostUser(options: Pick<Options, 'hostuser'>, proces
     {
       name: 'logname',
       find: async () => {
-        const r = await run('logname', [], { reject: false });
-        const name = r.exitCode === 0 ? String(r.stdout).trim() : '';
+        const name = await loginName();
         return name && name !== 'root' ? lookupUser(name).catch(() => undefined) : undefined;
       },
     },
@@ -89,22 +88,61 @@ export async function resolveHostUser(options: Pick<Options, 'hostuser'>, proces
  * @throws X11DockerError when there is neither `$HOME` nor a passwd entry.
  */
 async function invokingUser(uid: number, env: NodeJS.ProcessEnv): Promise<{ user: HostUser; notes: string[] }> {
-  const entry = await lookupUser(String(uid)).catch(() => undefined);
+  const processGid = process.getgid?.() ?? uid;
+  const groupOfProcess = groupName(processGid); // started at once: usually the passwd entry's group
+  const entry = ownPasswdEntry(uid);
   const home = env.HOME && isAbsolute(env.HOME) ? resolve(env.HOME) : entry?.home || undefined;
   if (!home) {
     throw new X11DockerError(
       `HOME is not set and uid ${uid} has no passwd entry with a home folder on the host (getent passwd ${uid}): x11docker keeps its session files in $HOME/.cache/x11docker. ${HOME_FIX}`,
     );
   }
-  if (entry) return { user: { ...entry, home }, notes: [] };
+  if (entry) {
+    const group = entry.gid === processGid ? await groupOfProcess : await groupName(entry.gid);
+    return { user: { name: entry.name, uid, gid: entry.gid, groupName: group ?? entry.name, home }, notes: [] };
+  }
   const name = uid === 0 ? 'root' : `user${uid}`;
-  const gid = process.getgid?.() ?? uid;
-  const g = await run('getent', ['group', String(gid)], { reject: false });
-  const groupName = g.exitCode === 0 ? String(g.stdout).split(':')[0]! : `group${gid}`;
+  const group = (await groupOfProcess) ?? `group${processGid}`;
   return {
-    user: { name, uid, gid, groupName, home },
-    notes: [`Your uid ${uid} has no passwd entry on the host (getent passwd ${uid} finds none): x11docker calls you ${name} (group ${groupName}), with HOME=${printable(home)}.`],
+    user: { name, uid, gid: processGid, groupName: group, home },
+    notes: [`Your uid ${uid} has no passwd entry on the host (getent passwd ${uid} finds none): x11docker calls you ${name} (group ${group}), with HOME=${printable(home)}.`],
   };
+}
+
+/**
+ * The passwd entry of the x11docker process's own uid, read in-process (libuv's getpwuid_r, so
+ * NSS users such as LDAP or SSSD ones are found as by `getent`); undefined when there is none.
+ */
+function ownPasswdEntry(uid: number): { name: string; gid: number; home: string } | undefined {
+  try {
+    const u = userInfo();
+    return u.uid === uid ? { name: u.username, gid: u.gid, home: u.homedir } : undefined;
+  } catch {
+    return undefined; // ENOENT: no passwd entry
+  }
+}
+
+/** A group's name from the host's group database (`getent group`, NSS too); undefined when unknown. */
+async function groupName(gid: number): Promise<string | undefined> {
+  const g = await run('getent', ['group', String(gid)], { reject: false });
+  return g.exitCode === 0 ? String(g.stdout).split(':')[0] || undefined : undefined;
+}
+
+/**
+ * The login name, as `logname` (glibc getlogin) finds it: the audit login uid of the process
+ * (`/proc/self/loginuid`; unset is 4294967295: no login name), looked up in the passwd database;
+ * where the kernel has no such file, `logname` itself (utmp).
+ */
+async function loginName(): Promise<string | undefined> {
+  let loginuid: string;
+  try {
+    loginuid = readFileSync('/proc/self/loginuid', 'utf8').trim();
+  } catch {
+    const r = await run('logname', [], { reject: false });
+    return r.exitCode === 0 ? String(r.stdout).trim() || undefined : undefined;
+  }
+  if (!/^\d+$/.test(loginuid) || loginuid === '4294967295') return undefined;
+  return (await lookupUser(loginuid).catch(() => undefined))?.name;
 }
 
 /**

@@ -48,12 +48,13 @@ export function firstLine(stream: NodeJS.ReadableStream, child: PromiseLike<{ st
 
 /**
  * Starts an Xvfb (white root window, so a nested window shows on a screenshot) and waits until it is ready.
+ * It runs with `-noreset`, as a desktop's display never resets (its window manager stays
+ * connected): a reset, when the last client leaves, drops a client that connects meanwhile (a
+ * nested Xephyr then "cannot open host display"), forgets settings such as a keyboard layout and
+ * revokes the cookies that `xauth generate` makes.
  * @param opts.cookieOwner make the display require a cookie, as a desktop's display does: a random
- *   one in an authority file (`xauthority`, mode 0600) owned by this host user. The server then
- *   runs with `-noreset`, as a desktop's never resets (its window manager stays connected): a
- *   reset, when the last client leaves, would revoke the cookies that `xauth generate` makes.
- * @param opts.extraArgs more Xvfb arguments, e.g. `-noreset` to keep settings such as a keyboard
- *   layout while no client is connected (as a desktop session does).
+ *   one in an authority file (`xauthority`, mode 0600) owned by this host user.
+ * @param opts.extraArgs more Xvfb arguments.
  */
 export async function startHostDisplay(opts: { cookieOwner?: string; extraArgs?: readonly string[] } = {}): Promise<HostDisplay> {
   const dir = opts.cookieOwner ? mkdtempSync(join(tmpdir(), 'x11docker-test-display-')) : undefined;
@@ -61,7 +62,7 @@ export async function startHostDisplay(opts: { cookieOwner?: string; extraArgs?:
   const cookie = randomBytes(16).toString('hex');
   // the server loads every cookie of its -auth file, whatever display number the entry names
   if (serverAuth) await execa('xauth', ['-f', serverAuth, 'add', ':0', '.', cookie]);
-  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', ...(serverAuth ? ['-auth', serverAuth, '-noreset'] : []), ...(opts.extraArgs ?? [])], {
+  const child = execa('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-wr', '-nolisten', 'tcp', '-noreset', ...(serverAuth ? ['-auth', serverAuth] : []), ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     reject: false,
   });

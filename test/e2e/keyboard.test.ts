@@ -20,7 +20,7 @@ const PROBE = ['sh', '-c', 'echo "display $DISPLAY"; setxkbmap -query; xmodmap -
 
 let host: HostDisplay;
 before(async () => {
-  host = await startHostDisplay({ extraArgs: ['-noreset'] });
+  host = await startHostDisplay();
   await execa('setxkbmap', ['-display', host.display, '-layout', 'fr,us', '-option', '', '-option', 'grp:alt_shift_toggle']);
   const q = await execa('setxkbmap', ['-display', host.display, '-query']);
   assert.match(q.stdout, /^layout:\s+fr,us$/m, 'the user display has the French layout');

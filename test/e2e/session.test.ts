@@ -393,7 +393,7 @@ describe('session lifetime', () => {
     let server: ReturnType<typeof execa> | undefined;
     try {
       await execa('xauth', ['-f', auth, 'add', ':59', '.', randomBytes(16).toString('hex')]);
-      server = execa('Xvfb', [':59', '-auth', auth, '-nolisten', 'tcp'], { reject: false });
+      server = execa('Xvfb', [':59', '-auth', auth, '-nolisten', 'tcp', '-noreset'], { reject: false });
       await waitFor('Xvfb :59', () => existsSync('/tmp/.X11-unix/X59'));
       for (const option of ['--hostdisplay', '--nxagent', '--xephyr']) {
         // (nxagent reads the user's cookie from its own -auth file, not from XAUTHORITY)
