@@ -6,6 +6,7 @@
  * mounts (from `docker inspect` .Mounts of the created container) that cover a written path.
  * Pure: unit-tested without an engine.
  */
+import { parseRawOptions } from '../options/raw-options.js';
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import type { RawOptions } from '../options/raw-options.js';
@@ -131,4 +132,24 @@ export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptio
       }
     }
   }
+}
+
+/**
+ * The mounts that docker lists in `.Mounts` for a container made with `createArgs`, read from
+ * the arguments themselves instead of asking the engine: `-v` and `--mount` (x11docker's and the
+ * raw ones) as {@link InspectedMount}s; `--tmpfs` ones are not listed by docker, so not here
+ * either; nor are the image's VOLUME folders, which the checks here never count against a write
+ * (anonymous copies). With `--volumes-from` the mounts come from another container: undefined
+ * then (ask the engine).
+ * @param createArgs `['create', ...flags, '--', IMAGE, ...]` (plan.ts containerCreateArgs).
+ */
+export function declaredMounts(createArgs: readonly string[]): InspectedMount[] | undefined {
+  const end = createArgs.indexOf('--');
+  const flags = parseRawOptions(createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end));
+  if (flags.has('--volumes-from')) return undefined;
+  return flags.options
+    .filter((o) => o.flag === '--volume' || o.flag === '--mount')
+    .flatMap((o) => flags.mounts.filter((m) => m.text === o.text))
+    .filter((m, i, all) => all.indexOf(m) === i)
+    .map((m) => ({ Type: m.type, ...(m.source !== undefined ? { Source: m.source } : {}), Destination: m.target, RW: !m.readonly }));
 }

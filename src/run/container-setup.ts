@@ -9,7 +9,7 @@ import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
 import type { SessionPlan } from '../plan/plan.js';
-import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted } from '../plan/covered.js';
+import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
@@ -197,12 +197,14 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
  * - refuses raw mounts at or above x11docker's own mount targets (checkRawOverOwn).
  * @param paths absolute container paths that are about to be written (or read, for the user database).
  * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
+ * @param declared the container's mounts as its create arguments declare them (plan/covered.ts
+ *   declaredMounts), which saves asking the engine; undefined: asked.
  * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
  */
-export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[]): Promise<void> {
+export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[], declared?: readonly InspectedMount[]): Promise<void> {
   const raw = plan.container?.raw;
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
-  const mounts = await engine.mounts(id);
+  const mounts = declared ?? (await engine.mounts(id));
   const warnings: string[] = [];
   checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
   checkRawOverOwn(mounts, raw);

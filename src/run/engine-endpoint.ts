@@ -60,7 +60,14 @@ export function parseHost(value: string, env: Readonly<Record<string, string | u
  * undefined for the default context or when none is set.
  */
 function dockerContextHost(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const configDir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+  let home = env.HOME;
+  try {
+    home ||= homedir();
+  } catch {
+    // no HOME and no passwd entry: no docker config either
+  }
+  const configDir = env.DOCKER_CONFIG || (home ? join(home, '.docker') : undefined);
+  if (!configDir) return undefined;
   let name = env.DOCKER_CONTEXT;
   if (!name) {
     try {

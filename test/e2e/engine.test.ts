@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, DEMO_IMAGE, leftovers, waitFor, x11docker } from './helpers.js';
+import { declaredMounts } from '../../src/plan/covered.js';
 
 /** The docker CLI processes x11docker started, from its `-v` log (`ran docker ...`, `starting docker ...`). */
 const cliRuns = (stderr: string) => stderr.split('\n').filter((l) => /x11docker: (ran|starting) docker\b/.test(l));
@@ -83,5 +84,22 @@ describe('the engine over its API', () => {
       rmSync(config, { recursive: true, force: true });
     }
     await nothingLeft();
+  });
+
+  it("the mounts x11docker reads from the create arguments are the ones docker lists for the container (so it need not ask)", async () => {
+    const args = [
+      'create', '--tmpfs=/run/user/1000:mode=0700', '--mount=type=tmpfs,destination=/y', '--mount=type=bind,source=/tmp,target=/b,readonly',
+      '--volume=/tmp/.X11-unix:/tmp/.X11-unix/X5:ro', '-v', 'x11docker-test-named:/w', '-v', '/anon', '--label=x11docker.test=1', '--', DEMO_IMAGE, 'true',
+    ];
+    const id = (await execa('docker', args)).stdout.trim();
+    try {
+      const inspected = JSON.parse((await execa('docker', ['inspect', '--format', '{{json .Mounts}}', id])).stdout) as { Type: string; Source: string; Destination: string; RW: boolean }[];
+      const key = (m: { Type?: string; Source?: string; Destination: string; RW?: boolean }) => `${m.Type} ${m.Type === 'bind' ? m.Source : ''} ${m.Destination} ${m.RW}`;
+      assert.deepEqual(declaredMounts(args)!.map(key).sort(), inspected.map(key).sort());
+      assert.equal(declaredMounts(['create', '--volumes-from=other', '--', 'img']), undefined, 'mounts of another container: ask the engine');
+    } finally {
+      await execa('docker', ['rm', '-v', id]);
+      await execa('docker', ['volume', 'rm', 'x11docker-test-named'], { reject: false });
+    }
   });
 });
