@@ -80,7 +80,9 @@ export class ApiEngine implements Engine {
         : {};
       this.modem = new Modem({ ...common, host: endpoint.host, port: endpoint.port, protocol: tls ? 'https' : 'http', ...certs });
     } else {
-      // ssh: docker-modem runs the HTTP requests through an ssh2 connection (no agent of ours)
+      // ssh: docker-modem runs the HTTP requests through an ssh2 connection (no agent of ours); the
+      // placeholder URL it builds for them makes Node print a url.parse deprecation (DEP0170) on stderr
+      process.noDeprecation = true;
       this.modem = new Modem({ host: endpoint.host, port: endpoint.port, username: endpoint.username, protocol: 'ssh', socketPath: undefined, sshOptions: { agent: process.env.SSH_AUTH_SOCK } });
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Where the engine's API socket is, found as the engine's own CLI finds it, so that x11docker
  * talks to the same daemon that `docker` or `podman` in the same shell would:
- * - docker: `DOCKER_HOST` (`unix://`, `tcp://`, `ssh://`), else the context named by
+ * - docker: `DOCKER_HOST` (`unix://`, `tcp://`, `ssh://` with an ssh-agent), else the context named by
  *   `DOCKER_CONTEXT` or by `currentContext` in `$DOCKER_CONFIG/config.json` (its endpoint in
  *   `contexts/meta/<sha256 of the name>/meta.json`, as docker/cli's context store keeps it), else
  *   `/var/run/docker.sock`;
@@ -94,10 +94,12 @@ function dockerContextHost(env: Readonly<Record<string, string | undefined>>): s
  */
 export function findEndpoint(backend: Backend, env: Readonly<Record<string, string | undefined>>, uid = process.getuid?.() ?? 0): EngineEndpoint | NoEndpoint {
   if (backend === 'docker') {
-    if (env.DOCKER_HOST) return parseHost(env.DOCKER_HOST, env);
-    const context = dockerContextHost(env);
-    if (context) return parseHost(context, env);
-    return { kind: 'unix', socketPath: '/var/run/docker.sock' };
+    const host = env.DOCKER_HOST || dockerContextHost(env);
+    const e = host ? parseHost(host, env) : { kind: 'unix' as const, socketPath: '/var/run/docker.sock' };
+    // docker-modem's ssh (ssh2) authenticates only through an agent; the docker CLI runs ssh itself
+    // with the user's keys and ~/.ssh/config
+    if (e.kind === 'ssh' && !env.SSH_AUTH_SOCK) return { kind: 'none', why: `${host} without an ssh-agent (SSH_AUTH_SOCK) is left to the docker CLI, which uses your ssh keys` };
+    return e;
   }
   if (backend === 'podman') {
     if (env.CONTAINER_HOST) {

@@ -121,6 +121,8 @@ describe('where the API socket is (engine-endpoint.ts)', () => {
     assert.deepEqual(parseHost('10.0.0.5', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }), { kind: 'tcp', host: '10.0.0.5', port: 2376, tls: true, certPath: '/certs' });
     assert.deepEqual(parseHost('ssh://me@build:2222', {}), { kind: 'ssh', host: 'build', port: 2222, username: 'me' });
     assert.equal(parseHost('fd://', {}).kind, 'none');
+    assert.equal(findEndpoint('docker', { DOCKER_HOST: 'ssh://me@build' }).kind, 'none', 'ssh without an agent: the docker CLI (it uses the ssh keys)');
+    assert.equal(findEndpoint('docker', { DOCKER_HOST: 'ssh://me@build', SSH_AUTH_SOCK: '/run/agent' }).kind, 'ssh');
   });
 
   test('without DOCKER_HOST: the docker context (DOCKER_CONTEXT, else currentContext), else /var/run/docker.sock', () => {
