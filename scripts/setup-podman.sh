@@ -11,6 +11,18 @@ if [ "sha256:${have#sha256:}" != "$want" ]; then
   docker save "$image" | podman load -q >/dev/null
 fi
 
+# Rootful podman's API service (what `systemctl start podman.socket` gives), so that the
+# --backend=podman tests run x11docker over podman's API socket; rootless podman below has no
+# service and keeps testing the CLI. It reads the tests' containers.conf (ulimits that fit this
+# machine's hard limits), as the tests' podman commands do.
+if ! podman --remote --url unix:///run/podman/podman.sock version >/dev/null 2>&1; then
+  echo "setup: starting podman's API service at /run/podman/podman.sock (tests)" >&2
+  mkdir -p /run/podman
+  CONTAINERS_CONF="$(cd "$(dirname "$0")/.." && pwd)/test/podman/containers.conf" \
+    setsid nohup podman system service --time=0 unix:///run/podman/podman.sock >/var/log/x11docker-test-podman-service.log 2>&1 < /dev/null &
+  for _ in $(seq 50); do [ -S /run/podman/podman.sock ] && break; sleep 0.1; done
+fi
+
 # Rootless podman for the unprivileged test user (tests only): subordinate ids for its user
 # namespace, and the demo image in its own storage (test/podman/storage-rootless.conf).
 user=${1:-x11tester}

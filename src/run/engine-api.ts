@@ -43,13 +43,14 @@ interface ApiError extends Error {
 function apiMessage(error: unknown): string {
   const e = error as ApiError;
   const json = e.json && !Buffer.isBuffer(e.json) ? e.json : undefined;
-  return (json?.message ?? e.message ?? String(error)).trim().split('\n')[0]!;
+  // a stream request's error carries the daemon's text in docker-modem's message: `(HTTP code 409) conflict - TEXT`
+  return (json?.message ?? e.message ?? String(error)).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim().split('\n')[0]!;
 }
 
 /** Container state as `GET /containers/{id}/json` reports it (the fields used here). */
 interface ContainerJson {
   Id: string;
-  State?: { StartedAt?: string; Error?: string; Running?: boolean };
+  State?: { StartedAt?: string; Error?: string; Running?: boolean; ExitCode?: number };
   Mounts?: InspectedMount[];
 }
 
@@ -229,13 +230,18 @@ export class ApiEngine implements Engine {
           else target.once('drain', done);
         },
       });
+    const startFailed = (error: unknown) =>
+      new X11DockerError(`${this.backend} could not start the container: ${startFailure(apiMessage(error), '')}. Check the ${this.backend} run options after -- and the command.`, { cause: error });
     const ended = (async () => {
+      // podman's attach already sets the container up (runc create): its failure is a failed start
       const stream = await this.call<IncomingMessage>({
         path: `${path}/attach?`,
         method: 'POST',
         options: { stream: true, stdout: true, stderr: true },
         isStream: true,
-        statusCodes: { 101: true, 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+        statusCodes: { 101: true, 200: true, 400: 'bad parameter', 404: 'no such container', 409: 'conflict', 500: 'server error' },
+      }).catch((error: unknown) => {
+        throw (error as ApiError).statusCode === undefined ? this.transportError(error) : startFailed(error);
       });
       const streamEnded = new Promise<void>((resolve) => {
         stream.on('end', resolve);
@@ -243,18 +249,35 @@ export class ApiEngine implements Engine {
         stream.on('error', () => resolve());
       });
       this.modem.demuxStream(stream, sink(1), sink(2));
-      const exit = this.call<{ StatusCode: number }>({ path: `${path}/wait?`, method: 'POST', options: { condition: 'next-exit' }, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' } });
+      // the exit is asked for before the start (docker answers the headers once the wait is in
+      // place); should it still be missed (an engine that answers later, a command that ended at
+      // once), the state is read once the output has ended
+      const waiting = this.call<IncomingMessage>({ path: `${path}/wait?`, method: 'POST', options: { condition: 'next-exit' }, isStream: true, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' } });
+      const exit = waiting.then(async (res) => {
+        const chunks: Buffer[] = [];
+        for await (const c of res) chunks.push(c as Buffer);
+        return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { StatusCode: number }).StatusCode;
+      });
       exit.catch(() => undefined);
+      await Promise.race([waiting.catch(() => undefined), new Promise((r) => setTimeout(r, 150).unref())]);
       try {
         await this.call({ path: `${path}/start?`, method: 'POST', statusCodes: { 204: true, 304: true, 404: 'no such container', 500: 'server error' } });
       } catch (error) {
         stream.destroy();
-        throw new X11DockerError(`${this.backend} could not start the container: ${startFailure(apiMessage(error), '')}. Check the ${this.backend} run options after -- and the command.`, { cause: error });
+        throw (error as ApiError).statusCode === undefined ? this.transportError(error) : startFailed(error);
       }
-      const { StatusCode } = await exit;
+      let exited = false;
+      exit.then(() => (exited = true), () => undefined);
+      const fromState = streamEnded.then(async () => {
+        await new Promise((r) => setTimeout(r, 2000).unref());
+        if (exited) return exit;
+        const state = (await this.inspect(id).catch(() => undefined))?.State;
+        return state && !state.Running && state.ExitCode !== undefined ? state.ExitCode : exit;
+      });
+      const code = await Promise.race([exit.catch(() => fromState), fromState]);
       // the output that was on its way when the command ended
       await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 1000).unref())]);
-      return StatusCode;
+      return code;
     })().finally(() => {
       running = false;
     });

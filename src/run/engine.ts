@@ -164,7 +164,7 @@ export function firstLine(text: string): string {
 }
 
 /** Segments of engine error chains that say nothing about the cause. */
-const ENGINE_ERROR_NOISE = /^(Error response from daemon|Error|failed to create task for container|failed to create shim task|OCI runtime create failed|OCI runtime error|runc create failed|crun|unable to start container process|unable to start container "?[0-9a-f]+"?|failed to start containers|[0-9a-f]{12,64}|unknown)$/i;
+const ENGINE_ERROR_NOISE = /^(Error response from daemon|Error|failed to create task for container|failed to create shim task|OCI runtime create failed|OCI runtime error|runc create failed|runc|crun|preparing container [0-9a-f]+ for attach|unable to start container process|unable to start container "?[0-9a-f]+"?|failed to start containers|[0-9a-f]{12,64}|unknown)$/i;
 
 /**
  * The cause of a failed container start for a one-line message: the engine's recorded

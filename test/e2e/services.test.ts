@@ -322,8 +322,11 @@ describe('backend podman (rootful)', () => {
     let s: RunningSession | undefined;
     const env = { CONTAINERS_CONF: PODMAN_CONF };
     try {
-      s = await startSession(['--xvfb', '--backend=podman', '--user=1234', DEMO_IMAGE, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { env });
+      s = await startSession(['-v', '--xvfb', '--backend=podman', '--user=1234', DEMO_IMAGE, 'sh', '-c', 'exec xeyes -title "pid1=$(cat /proc/1/comm) cap=$(sed -n "s/^CapEff:\\t*//p" /proc/self/status) uid=$(id -u)"'], { env });
       await waitForWindow(s, 'pid1=podman-init cap=0000000000000000 uid=1234', 40000);
+      // scripts/setup-podman.sh starts podman's API service: x11docker talks to it (rootless podman below keeps the CLI)
+      if (existsSync('/run/podman/podman.sock')) assert.match(s.stderr(), /engine: podman API at unix:\/\/\/run\/podman\/podman\.sock/);
+      else assert.match(s.stderr(), /engine: podman CLI/);
       s.child.kill('SIGTERM');
       await s.child;
       await waitFor('podman containers gone', async () => {
