@@ -122,10 +122,36 @@ function ownPasswdEntry(uid: number): { name: string; gid: number; home: string 
   }
 }
 
-/** A group's name from the host's group database (`getent group`, NSS too); undefined when unknown. */
+/**
+ * A group's name from the host's group database, as `getent group` finds it: from `/etc/group`
+ * in-process when NSS asks that file first (`group: files ...` in /etc/nsswitch.conf, or no such
+ * line: glibc's default), else, or when the file has no such group, `getent` (LDAP, SSSD, ...).
+ * @returns undefined when unknown.
+ */
 async function groupName(gid: number): Promise<string | undefined> {
+  const local = groupFromFile(gid);
+  if (local !== undefined) return local;
   const g = await run('getent', ['group', String(gid)], { reject: false });
   return g.exitCode === 0 ? String(g.stdout).split(':')[0] || undefined : undefined;
+}
+
+/** The name of group `gid` in /etc/group, when NSS reads that file first; see {@link groupName}. */
+function groupFromFile(gid: number): string | undefined {
+  try {
+    const nss = /^group:\s*(\S+)/m.exec(readFileSync('/etc/nsswitch.conf', 'utf8'))?.[1];
+    if (nss !== undefined && nss !== 'files' && nss !== 'compat') return undefined;
+  } catch {
+    // no nsswitch.conf: glibc reads the files
+  }
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const [name, , id] = line.split(':');
+      if (name && !/^[+-]/.test(name) && id === String(gid)) return name;
+    }
+  } catch {
+    // unreadable: ask getent
+  }
+  return undefined;
 }
 
 /**

@@ -61,12 +61,12 @@ export interface HtmlViewOptions {
 export const htmlHelpers = { x11vnc: 'x11vnc', websockify: 'websockify' } as const;
 
 /**
- * Folder with the web pages: `dist/web/` beside the bundle or the tsc output. It holds the GUI
+ * Folder with the web pages: `dist/web/` beside the bundle (or above its chunk) or the tsc output. It holds the GUI
  * page (`gui.html`, `gui.js`) and, in `view/`, only the viewer (`index.html` = `view.html`,
  * `view.js`), which is all that websockify serves.
  */
 export function webDir(): string {
-  for (const rel of ['./web/', '../../web/', '../../../web/']) {
+  for (const rel of ['./web/', '../web/', '../../web/', '../../../web/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(`${dir}view/view.html`) && existsSync(`${dir}view/index.html`)) return dir;
   }

@@ -1,12 +1,12 @@
 /**
  * Short X11 exchanges from the x11docker process itself over the X protocol (node-x11, pure
- * JavaScript): one connection, a few requests, closed again. Used for host facts of the user's
+ * JavaScript, loaded on first use): one connection, a few requests, closed again. Used for host facts of the user's
  * display (its keyboard layout, src/host/keyboard.ts) and for sizing a server's window on it after
  * start (src/run/host-window.ts), without starting xprop, setxkbmap or xdotool processes.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import x11 from 'x11';
+import type x11 from 'x11';
 import { waitUntil } from './wait.js';
 import { cookieFor, decodeXauth, MIT_MAGIC_COOKIE } from '../xserver/xauth.js';
 
@@ -47,7 +47,9 @@ export function request<T>(send: (cb: (err: Error | null, value: T) => void) => 
  * @param timeoutMs how long connecting and `work` together may take.
  * @throws Error when the display refuses the connection, an X error arrives, `work` fails, or time runs out.
  */
-export function withX11<T>(display: string, auth: X11Auth | undefined, timeoutMs: number, work: (X: x11.XClient, root: number) => Promise<T>): Promise<T> {
+export async function withX11<T>(display: string, auth: X11Auth | undefined, timeoutMs: number, work: (X: x11.XClient, root: number) => Promise<T>): Promise<T> {
+  // node-x11 is about half of x11docker's code: loaded on first use (a user display, a probe)
+  const { default: x11 } = await import('x11');
   return new Promise<T>((resolve, reject) => {
     let client: x11.XClient | undefined;
     let done = false;
