@@ -65,6 +65,11 @@ describe('--xpra', () => {
       const ext = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
       assert.doesNotMatch(ext, /MIT-SHM/);
       assert.match(ext, /XTEST/);
+      // cookie only: no host-based entries (Debian's /etc/xpra made the server run Xsession,
+      // whose xhost +si:localuser:USER let every process of the user in without the cookie)
+      const acl = await xclient('xhost', [], s.xenv);
+      assert.match(acl.stdout, /^access control enabled/m, acl.stderr);
+      assert.doesNotMatch(acl.stdout, /^SI:|^INET|^LOCAL:/m);
       // the xpra server's socket is private to the host user (mode 0700 folder in the session folder)
       const ps = (await execa('ps', ['-eo', 'args='])).stdout;
       assert.match(ps, new RegExp(`xpra attach socket:\\S+/\\.cache/x11docker/\\w+/xpra/socket`));
