@@ -202,10 +202,10 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
     assert.match(r.stdout, /display=\[\]\n0/);
   });
 
-  it('automatic choice says on stderr which server and why (xpra for a single app here)', async () => {
+  it('automatic choice says on stderr which server and why (nxagent for a single app here, --xpra named for OpenGL)', async () => {
     const r = await x11docker([DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stderr, /Using X server option --xpra \(single application: xpra and Xvfb are installed\)/);
+    assert.match(r.stderr, /Using X server option --nxagent \(single application: nxagent is installed; OpenGL applications need --xpra\)\./);
   });
 
   it('a display option whose server is not installed is refused before anything starts, naming the package', async () => {
