@@ -98,9 +98,14 @@ export function localDisplayNumber(display: string | undefined): number | undefi
 
 /**
  * The candidates, best first, for each case of upstream x11docker's automatic choice
- * (README "Choice of X servers and Wayland compositors", and `check_xserver()`):
- * - single application: `--xpra`, else `--nxagent`, else Xephyr with a host window manager,
- *   else `--weston-xwayland`; last resort `--hostdisplay` (with its warnings);
+ * (README "Choice of X servers and Wayland compositors", and `check_xserver()`), with one change:
+ * - single application: `--nxagent`, else `--xpra`, else Xephyr with a host window manager,
+ *   else `--weston-xwayland`; last resort `--hostdisplay` (with its warnings). Upstream tries
+ *   xpra before nxagent; both are seamless, but nxagent shows the first window in about the time
+ *   of Xephyr, while xpra (Xvfb, then an xpra server and an xpra client, both Python, one after
+ *   the other) takes about 2.4 times as long (README, "X servers and display options"). nxagent
+ *   cannot run OpenGL applications: the choice line says so and names the candidate that can
+ *   ({@link chooseDisplay});
  * - `--desktop`: `--xephyr`, else `--nxagent`, `--weston-xwayland`, `--kwin-xwayland`,
  *   `--xpra` (desktop), last resort `--xorg`;
  * - `--gpu`: `--xpra-xwayland` for a single application (last resort `--hostdisplay`),
@@ -124,12 +129,15 @@ export function candidates(input: Omit<ChoiceInput, 'binaries' | 'xserver'>): { 
   }
   return input.desktop
     ? { rule: '--desktop', names: ['xephyr', 'nxagent', 'weston-xwayland', 'kwin-xwayland', 'xpra', 'xorg'] }
-    : { rule: 'single application', names: ['xpra', 'nxagent', 'xephyr', 'weston-xwayland', 'hostdisplay'] };
+    : { rule: 'single application', names: ['nxagent', 'xpra', 'xephyr', 'weston-xwayland', 'hostdisplay'] };
 }
 
 /**
  * Chooses the display option: the one given, else the first available candidate of the rule that
- * applies (see {@link candidates}). A pure function of its input.
+ * applies (see {@link candidates}). A pure function of its input. When the chosen server cannot
+ * run OpenGL applications (`glxUnusable`: nxagent), the reason names the next available
+ * candidate that can (`OpenGL applications need --xpra`), since the choice cannot know whether
+ * the application uses OpenGL.
  * @returns the choice; when no candidate is available, the rule's last candidate (the plan then
  *   refuses it with a message naming what to install).
  */
@@ -137,11 +145,14 @@ export function chooseDisplay(input: ChoiceInput): DisplayChoice {
   if (input.xserver) return { name: input.xserver, reason: `--${input.xserver} was given`, explicit: true };
   const { rule, names } = candidates(input);
   let better: string | undefined;
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
     const why = unavailable(xserverDrivers[name], input)?.short;
     if (!why) {
-      const installed = xserverDrivers[name].requires.map((r) => r.binary.replace(/^.*\//, '')).join(' and ');
-      return { name, reason: `${rule}: ${installed ? `${installed} ${xserverDrivers[name].requires.length > 1 ? 'are' : 'is'} installed` : 'always possible'}`, better, explicit: false };
+      const driver = xserverDrivers[name];
+      const installed = driver.requires.map((r) => r.binary.replace(/^.*\//, '')).join(' and ');
+      const glx = driver.glxUnusable ? names.slice(i + 1).find((n) => n !== 'hostdisplay' && !xserverDrivers[n].glxUnusable && !unavailable(xserverDrivers[n], input)) : undefined;
+      const reason = `${rule}: ${installed ? `${installed} ${driver.requires.length > 1 ? 'are' : 'is'} installed` : 'always possible'}${glx ? `; OpenGL applications need --${glx}` : ''}`;
+      return { name, reason, better, explicit: false };
     }
     better ??= why;
   }

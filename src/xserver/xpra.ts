@@ -3,32 +3,37 @@ import { describeXServer, hardeningArgs, type DisplayDriver, type DisplayContext
 
 /**
  * Features of xpra 3.x that a session does not need, turned off on server and client: each is
- * a way for the container to reach the host (sound, printing, files, notifications, dbus,
- * webcam, mDNS announcements) or a slow start-up step.
+ * a way for the container to reach the host (sound, printing, files, notifications, webcam, mDNS
+ * announcements) or a slow start-up step. `no` (not `off`) for speaker and microphone: `off` only
+ * leaves them unstarted, and the client still runs a Python subprocess to query the sound
+ * system, plus `pactl` (about 0.6 s of CPU before the client connects).
  */
-const XPRA_OFF = [
-  '--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no',
-  '--speaker=off', '--microphone=off', '--opengl=no',
-];
+const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no', '--speaker=no', '--microphone=no'];
 
 /**
- * Debian's /etc/xpra/conf.d/60_server.conf makes every xpra server run `/etc/X11/Xsession true`,
- * and a command-line `--start=` cannot remove that list entry. Debian's Xsession looks the
- * program up with `command -v`, gets the shell builtin name `true`, and then tests `-e true`
- * relative to its working directory; started in /usr/bin, that test passes and the session
- * script just runs `true` instead of showing an "unable to launch" message box on the display.
+ * Environment of the xpra server and client besides HOME (see {@link xpraEnv}):
+ * - `XPRA_SYSTEM_CONF_DIRS` empty: no system configuration (`/etc/xpra`) is read; everything is
+ *   on the command line. Debian's `/etc/xpra/conf.d/60_server.conf` has every server run
+ *   `/etc/X11/Xsession true`, which a command-line `--start=` cannot remove: that session script
+ *   runs `xhost +si:localuser:USER` on the new display (every process of the user could connect
+ *   without the cookie) and costs about 1 s of CPU (cpp, gpg-agent, dbus-update-activation-environment)
+ *   while the client starts. An administrator's `bind-tcp` there cannot open a TCP listener either.
+ *   Apart from that `start` line, Debian's files equal xpra's built-in defaults (`xpra showconfig`).
+ * - `XPRA_UINPUT=0`: the server does not run `xprop` to look for a uinput device id (none is used).
+ * - `NO_AT_BRIDGE=1`: GTK in server and client does not look for the accessibility bus.
+ * The last two as upstream x11docker.
  */
-const XPRA_SERVER_CWD = '/usr/bin';
+const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
 
 /**
- * HOME of the xpra server and client: the session folder. xpra 3.1 writes its fake-Xinerama
- * file (`~/.:N-fakexinerama`) and Debian's Xsession its `~/.xsession-errors` into HOME, and the
- * client its per-user files under `~/.xpra` and `~/.config/xpra`; in the session folder they are
- * private (mode 0700) and go away with the session instead of piling up in the host user's HOME.
- * (They run with x11docker's small base environment, without XDG_* variables.)
+ * HOME and working directory of the xpra server and client: the session folder. xpra 3.1 writes
+ * its fake-Xinerama file (`~/.:N-fakexinerama`) and the client its per-user files under `~/.xpra`
+ * and `~/.config/xpra` into HOME; in the session folder they are private (mode 0700) and go away
+ * with the session instead of piling up in the host user's HOME. (They run with x11docker's small
+ * base environment, without XDG_* variables.)
  */
 function xpraEnv(ctx: Pick<DisplayContext, 'sessionDir'>): Record<string, string> {
-  return { HOME: ctx.sessionDir };
+  return { HOME: ctx.sessionDir, ...XPRA_ENV };
 }
 
 /**
@@ -46,6 +51,15 @@ export function xpraSocketDir(ctx: Pick<DisplayContext, 'sessionDir'>): string {
  * (`start-desktop`). Closing the client window of a desktop, or the client itself, ends the
  * session. XTEST stays enabled on this Xvfb: the xpra server injects keyboard and mouse input
  * with it (the container can use it too; upstream has the same trade-off). MIT-SHM stays off.
+ *
+ * Start-up time (README, "X servers and display options"): the server skips its OpenGL probe
+ * (`--opengl=noprobe`; `no` still probes, in a second Python process), the application menu scan
+ * of `--start-new-commands` (which would also let the client start host commands through the
+ * server), and in seamless mode the attempt to resize the screen to the size of the user's screen
+ * (`--resize-display=no`): xpra 3.1 adds a RandR mode, sleeps 0.5 s, and on Xvfb, which cannot
+ * add modes, ends with BadMatch and the old size anyway, so the screen keeps `--size` as before.
+ * The client is started only once the server printed `xpra is ready`: the server binds its socket
+ * early but calls listen() only then, so an earlier client could be refused.
  */
 export const xpra: DisplayDriver = {
   name: 'xpra',
@@ -71,21 +85,22 @@ export const xpra: DisplayDriver = {
         ready: { kind: 'displayfd' },
       },
       {
-        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: XPRA_SERVER_CWD, env: xpraEnv(ctx),
+        role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: ctx.sessionDir, env: xpraEnv(ctx),
         args: [
           ctx.desktop ? 'start-desktop' : 'start', `:${ctx.display}`,
           '--use-display=yes', '--daemon=no', `--socket-dirs=${sockets}`, `--socket-dir=${sockets}`, `--bind=${join(sockets, 'socket')}`,
-          '--start=', '--start-child=', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
-          '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', clipboard,
+          '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
+          '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', clipboard, '--opengl=noprobe',
+          ...(ctx.desktop ? [] : ['--resize-display=no']),
           ...XPRA_OFF,
         ],
         ready: { kind: 'line', pattern: /xpra is ready/ },
       },
       {
-        role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true, env: xpraEnv(ctx),
+        role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true, cwd: ctx.sessionDir, env: xpraEnv(ctx),
         args: [
           'attach', `socket:${join(sockets, 'socket')}`, `--socket-dirs=${sockets}`,
-          '--tray=no', '--title=@title@', clipboard,
+          '--tray=no', '--title=@title@', clipboard, '--opengl=no',
           ...(ctx.desktop && ctx.fullscreen ? ['--desktop-fullscreen=yes'] : []),
           ...XPRA_OFF,
         ],

@@ -65,6 +65,11 @@ describe('--xpra', () => {
       const ext = (await xclient('xdpyinfo', ['-queryExtensions'], s.xenv)).stdout;
       assert.doesNotMatch(ext, /MIT-SHM/);
       assert.match(ext, /XTEST/);
+      // cookie only: no host-based entries (Debian's /etc/xpra made the server run Xsession,
+      // whose xhost +si:localuser:USER let every process of the user in without the cookie)
+      const acl = await xclient('xhost', [], s.xenv);
+      assert.match(acl.stdout, /^access control enabled/m, acl.stderr);
+      assert.doesNotMatch(acl.stdout, /^SI:|^INET|^LOCAL:/m);
       // the xpra server's socket is private to the host user (mode 0700 folder in the session folder)
       const ps = (await execa('ps', ['-eo', 'args='])).stdout;
       assert.match(ps, new RegExp(`xpra attach socket:\\S+/\\.cache/x11docker/\\w+/xpra/socket`));
@@ -197,10 +202,10 @@ describe('--wm, --exe, --nothing, automatic choice', () => {
     assert.match(r.stdout, /display=\[\]\n0/);
   });
 
-  it('automatic choice says on stderr which server and why (xpra for a single app here)', async () => {
+  it('automatic choice says on stderr which server and why (nxagent for a single app here, --xpra named for OpenGL)', async () => {
     const r = await x11docker([DEMO_IMAGE, 'true'], { env: { DISPLAY: host.display } });
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stderr, /Using X server option --xpra \(single application: xpra and Xvfb are installed\)/);
+    assert.match(r.stderr, /Using X server option --nxagent \(single application: nxagent is installed; OpenGL applications need --xpra\)\./);
   });
 
   it('a display option whose server is not installed is refused before anything starts, naming the package', async () => {

@@ -1,6 +1,6 @@
 // The automatic choice of the display option (src/plan/choose.ts): one test per rule row of
-// upstream's "Choice of X servers and Wayland compositors", with hand-made sets of installed
-// binaries. Pure: no host access.
+// upstream's "Choice of X servers and Wayland compositors" (single application: nxagent before
+// xpra, unlike upstream), with hand-made sets of installed binaries. Pure: no host access.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseDisplay, type ChoiceInput } from '../../src/plan/choose.js';
@@ -20,21 +20,31 @@ describe('automatic display choice (upstream rules)', () => {
     assert.deepEqual([c.name, c.explicit], ['xvfb', true]);
   });
 
-  test('single application: xpra first', () => {
+  test('single application: nxagent first (the fastest seamless server), naming --xpra for OpenGL applications', () => {
     const c = choose();
-    assert.equal(c.name, 'xpra');
-    assert.equal(c.better, undefined);
-    assert.match(c.reason, /single application/);
-  });
-
-  test('single application: xpra needs Xvfb too', () => {
-    assert.equal(choose({ bins: ['xpra', 'nxagent', 'Xephyr'] }).name, 'nxagent');
-  });
-
-  test('single application without xpra: nxagent, naming the missing xpra package', () => {
-    const c = choose({ bins: ['Xvfb', 'nxagent', 'Xephyr'] });
     assert.equal(c.name, 'nxagent');
-    assert.match(c.better!, /xpra is missing \(apt-get install xpra\)/);
+    assert.equal(c.better, undefined);
+    assert.equal(c.reason, 'single application: nxagent is installed; OpenGL applications need --xpra');
+  });
+
+  test('single application without nxagent: xpra, naming the missing nxagent package', () => {
+    const c = choose({ bins: ['xpra', 'Xvfb', 'Xephyr'] });
+    assert.equal(c.name, 'xpra');
+    assert.match(c.better!, /nxagent is missing \(apt-get install nxagent\)/);
+    assert.equal(c.reason, 'single application: xpra and Xvfb are installed');
+  });
+
+  test('single application: xpra needs Xvfb too; without a usable xpra nxagent points to Xephyr for OpenGL', () => {
+    const c = choose({ bins: ['xpra', 'nxagent', 'Xephyr'] });
+    assert.equal(c.name, 'nxagent');
+    assert.match(c.reason, /OpenGL applications need --xephyr$/);
+    assert.equal(choose({ bins: ['xpra', 'Xephyr'] }).name, 'xephyr');
+  });
+
+  test('single application with nxagent only: no OpenGL hint (--hostdisplay without --gpu has no GLX either)', () => {
+    const c = choose({ bins: ['nxagent'] });
+    assert.equal(c.name, 'nxagent');
+    assert.equal(c.reason, 'single application: nxagent is installed');
   });
 
   test('single application without xpra and nxagent: Xephyr (with a host window manager)', () => {
@@ -44,7 +54,7 @@ describe('automatic display choice (upstream rules)', () => {
   test('single application with nothing nested installed: --hostdisplay as last resort', () => {
     const c = choose({ bins: ['Xvfb'] });
     assert.equal(c.name, 'hostdisplay');
-    assert.match(c.better!, /apt-get install xpra/);
+    assert.match(c.better!, /apt-get install nxagent/);
   });
 
   test('--desktop: Xephyr first, even when xpra is installed', () => {
@@ -55,6 +65,7 @@ describe('automatic display choice (upstream rules)', () => {
     const c = choose({ desktop: true, bins: ['xpra', 'Xvfb', 'nxagent'] });
     assert.equal(c.name, 'nxagent');
     assert.match(c.better!, /Xephyr is missing \(apt-get install xserver-xephyr\)/);
+    assert.match(c.reason, /^--desktop: nxagent is installed; OpenGL applications need --xpra$/);
   });
 
   test('--desktop without Xephyr and nxagent: xpra in desktop mode (Wayland-based ones pending)', () => {

@@ -50,6 +50,14 @@ describe('display drivers', () => {
     assert.ok(server.includes('--bind=/s/xpra/socket') && server.includes('--clipboard=no') && server.includes('--mdns=no'), server.join(' '));
     assert.ok(l.processes[2]!.args.includes('socket:/s/xpra/socket'));
     assert.equal(xserverDrivers.xpra.launch({ ...ctx, desktop: true }).processes[1]!.args[0], 'start-desktop');
+    // start-up cuts: no OpenGL probe (`no` still probes), no sound query, no menu scan; seamless keeps --size without a resize attempt
+    for (const flag of ['--opengl=noprobe', '--start-new-commands=no', '--speaker=no', '--microphone=no', '--resize-display=no']) assert.ok(server.includes(flag), flag);
+    assert.ok(!xserverDrivers.xpra.launch({ ...ctx, desktop: true }).processes[1]!.args.includes('--resize-display=no'));
+    assert.ok(l.processes[2]!.args.includes('--opengl=no') && l.processes[2]!.args.includes('--speaker=no'));
+    // no system configuration (/etc/xpra: Debian's runs Xsession, which adds xhost +si:localuser); HOME and cwd the session folder
+    for (const p of l.processes.slice(1)) {
+      assert.deepEqual([p.env?.XPRA_SYSTEM_CONF_DIRS, p.env?.HOME, p.cwd], ['', '/s', '/s'], p.role);
+    }
     assert.ok(xserverDrivers.xpra.launch({ ...ctx, clipboard: true }).processes.slice(1).every((p) => p.args.includes('--clipboard=yes')));
   });
 

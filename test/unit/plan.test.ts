@@ -67,7 +67,7 @@ describe('X server choice', () => {
     const p = plan(['img']);
     assert.equal(p.driver.name, 'xephyr');
     assert.match(p.driverReason, /single application/);
-    assert.ok(p.notes.some((n) => n.includes('--xephyr') && n.includes('apt-get install xpra')), p.notes.join('|'));
+    assert.ok(p.notes.some((n) => n.includes('--xephyr') && n.includes('apt-get install nxagent')), p.notes.join('|'));
     assert.deepEqual(p.warnings, []);
   });
 
@@ -95,7 +95,7 @@ describe('X server choice', () => {
   test('no Xephyr but DISPLAY set: falls back to hostdisplay with a note and a warning', () => {
     const p = plan(['img'], hostFacts({ binaries: new Set(['Xvfb', 'docker']) }));
     assert.equal(p.driver.name, 'hostdisplay');
-    assert.ok(p.notes.some((n) => n.includes('apt-get install xpra') && n.includes('--hostdisplay')), p.notes.join('|'));
+    assert.ok(p.notes.some((n) => n.includes('apt-get install nxagent') && n.includes('--hostdisplay')), p.notes.join('|'));
     assert.equal(p.warnings.length, 1);
     assert.match(p.warnings[0]!, /--hostdisplay/);
   });
