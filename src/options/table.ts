@@ -76,7 +76,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'xpra: application windows directly on your desktop (seamless),\nor the whole desktop in one window with --desktop. Needs xpra and Xvfb.',
   },
   { name: 'xpra-xwayland', short: 'A', arg: 'none', group: 'X server', help: 'xpra on Xwayland in Weston: like --xpra, with --gpu support.' },
-  { name: 'nxagent', short: 'n', arg: 'none', group: 'X server', help: 'nxagent: seamless windows, or a desktop window with --desktop.\nFast and light alternative to --xpra and --xephyr.' },
+  { name: 'nxagent', short: 'n', arg: 'none', group: 'X server', help: 'nxagent: seamless windows, or a desktop window with --desktop.\nFast and light; the default for a single application (no OpenGL).' },
   { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault with --desktop.' },
   { name: 'xvfb', arg: 'none', group: 'X server', help: 'Xvfb: invisible X server in memory. Default without DISPLAY.' },
   { name: 'xdummy', arg: 'none', group: 'X server', help: 'Xdummy: invisible Xorg with the dummy video driver\n(xserver-xorg-video-dummy).' },

@@ -26,6 +26,8 @@ export interface ChoiceInput {
   readonly processUid?: number;
   /** Whether x11docker runs on a console (`--xorg` needs one), when known. */
   readonly onConsole?: boolean;
+  /** `--keymap` was given: a candidate that cannot set a layout (nxagent) is passed over. */
+  readonly keymap?: boolean;
 }
 
 /** The outcome of {@link chooseDisplay}. */
@@ -137,13 +139,17 @@ export function candidates(input: Omit<ChoiceInput, 'binaries' | 'xserver'>): { 
  * applies (see {@link candidates}). A pure function of its input. When the chosen server cannot
  * run OpenGL applications (`glxUnusable`: nxagent), the reason names the next available
  * candidate that can (`OpenGL applications need --xpra`), since the choice cannot know whether
- * the application uses OpenGL.
+ * the application uses OpenGL. With `--keymap`, candidates that cannot set a layout are left out while another one is available.
  * @returns the choice; when no candidate is available, the rule's last candidate (the plan then
  *   refuses it with a message naming what to install).
  */
 export function chooseDisplay(input: ChoiceInput): DisplayChoice {
   if (input.xserver) return { name: input.xserver, reason: `--${input.xserver} was given`, explicit: true };
-  const { rule, names } = candidates(input);
+  const all = candidates(input);
+  // --keymap: servers that take a layout first (nxagent copies the user's and refuses setxkbmap)
+  const keyed = input.keymap ? all.names.filter((n) => xserverDrivers[n].honours.keymap) : all.names;
+  const useKeyed = input.keymap && keyed.length < all.names.length && keyed.some((n) => !unavailable(xserverDrivers[n], input));
+  const { rule, names } = useKeyed ? { rule: `${all.rule}, --keymap`, names: keyed } : all;
   let better: string | undefined;
   for (const [i, name] of names.entries()) {
     const why = unavailable(xserverDrivers[name], input)?.short;

@@ -239,6 +239,7 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     binaries: host.binaries,
     processUid: host.processUid,
     onConsole: host.onConsole,
+    keymap: options.integration.keymap !== undefined,
   };
   const choice = chooseDisplay({ ...input, xserver: options.xserver });
   const driver = xserverDrivers[choice.name];

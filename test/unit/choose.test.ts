@@ -27,6 +27,13 @@ describe('automatic display choice (upstream rules)', () => {
     assert.equal(c.reason, 'single application: nxagent is installed; OpenGL applications need --xpra');
   });
 
+  test('--keymap passes over nxagent (it copies the user\'s layout and refuses another): xpra, said in the rule', () => {
+    const c = choose({ keymap: true });
+    assert.equal(c.name, 'xpra');
+    assert.match(c.reason, /^single application, --keymap: /);
+    assert.equal(choose({ keymap: true, bins: ['nxagent'] }).name, 'nxagent', 'nothing else there: nxagent (the plan notes the keymap has no effect)');
+  });
+
   test('single application without nxagent: xpra, naming the missing nxagent package', () => {
     const c = choose({ bins: ['xpra', 'Xvfb', 'Xephyr'] });
     assert.equal(c.name, 'xpra');
