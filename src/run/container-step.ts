@@ -101,7 +101,9 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   // make the mount point of a private runtime folder the container user's, mode 0700
   for (const target of tmpfsTargets) files.push({ path: target, mode: 0o700, uid: c.user.uid, gid: c.user.gid });
   files.push(...serviceFiles);
+  const t0 = performance.now();
   await engine.writeFiles(id, files);
+  log.info(`${files.length} files of x11docker written into the container (${Math.round(performance.now() - t0)} ms)`);
   return id;
 }
 

@@ -14,7 +14,7 @@
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
@@ -26,6 +26,7 @@ import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import type { InspectedMount } from '../plan/covered.js';
 import { log } from '../log.js';
+import { ownHome } from '../host/user.js';
 import { createBody } from './create-body.js';
 import { endpointUrl, type EngineEndpoint } from './engine-endpoint.js';
 import { CliEngine } from './engine-cli.js';
@@ -71,7 +72,9 @@ export class ApiEngine implements Engine {
     this.cli = cli;
     this.transport = `${backend} API at ${endpointUrl(endpoint)}`;
     const tls = endpoint.kind === 'tcp' && endpoint.tls;
-    this.agent = tls ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    // servername '': no TLS server name to work out per request (Node's check of the host name
+    // for an IP address costs ~10 ms at the first request); https keeps SNI
+    this.agent = tls ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true, servername: '' } as ConstructorParameters<typeof Agent>[0]);
     const common = { agent: this.agent, host: undefined, socketPath: undefined } as const;
     if (endpoint.kind === 'unix') {
       this.modem = new Modem({ ...common, socketPath: endpoint.socketPath });
@@ -120,14 +123,26 @@ export class ApiEngine implements Engine {
     }
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * docker's `GET /info` takes ~20 ms (the daemon gathers much more than this), on the path to
+   * the X server's start: its answer is kept per daemon in `~/.cache/x11docker/engine-info.json`
+   * (mode 0600, only when that folder exists), keyed by the unix socket's path, inode and change
+   * time. A daemon whose settings change (userns-remap, rootless, SELinux, cgroups) has been
+   * restarted, and a restarted daemon makes a new socket, so a kept answer is never stale.
+   */
   async security(): Promise<EngineSecurity> {
     if (this.backend === 'podman') return this.cli.security();
+    const key = this.endpoint.kind === 'unix' ? socketIdentity(this.endpoint.socketPath) : undefined;
+    const kept = key ? readEngineInfo()[key] : undefined;
+    if (kept) return kept;
     try {
       const info = await this.call<{ SecurityOptions?: string[] | null; CgroupDriver?: string }>({ path: '/info', method: 'GET', statusCodes: { 200: true } });
       const options = info.SecurityOptions ?? [];
       const has = (name: string) => options.some((o) => o.split(',').includes(`name=${name}`));
-      return { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux'), noCgroups: info.CgroupDriver === 'none' };
+      const security = { usernsRemap: has('userns'), rootless: has('rootless'), selinux: has('selinux'), noCgroups: info.CgroupDriver === 'none' };
+      if (key) keepEngineInfo(key, security);
+      return security;
     } catch {
       return { usernsRemap: false, rootless: false, selinux: false }; // the image look-up reports an engine that does not answer
     }
@@ -341,5 +356,47 @@ export class ApiEngine implements Engine {
   /** @inheritdoc */
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/** A unix socket's identity: path, inode and change time (a restarted daemon makes a new socket). */
+function socketIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${path} ${st.ino} ${st.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where {@link ApiEngine.security} keeps its answers; undefined without an x11docker cache folder. */
+function engineInfoFile(): string | undefined {
+  const home = ownHome();
+  const dir = home ? join(home, '.cache', 'x11docker') : undefined;
+  return dir && existsSync(dir) ? join(dir, 'engine-info.json') : undefined;
+}
+
+/** The kept answers by socket identity; empty when there are none or the file is unreadable. */
+function readEngineInfo(): Record<string, EngineSecurity> {
+  const file = engineInfoFile();
+  try {
+    return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, EngineSecurity>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps one daemon's answer (at most 8 daemons; written to a private file, then renamed into place). */
+function keepEngineInfo(key: string, security: EngineSecurity): void {
+  const file = engineInfoFile();
+  if (!file) return;
+  const all = { ...readEngineInfo(), [key]: security };
+  const kept = Object.fromEntries(Object.entries(all).slice(-8));
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, JSON.stringify(kept), { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    rmSync(temporary, { force: true }); // not kept: asked again next time
   }
 }
