@@ -39,22 +39,17 @@ export function bindMount(source: string, target: string, readonly = true): stri
 }
 
 /**
- * The mount of the new display's X socket. docker takes it as a `--volume` bind, whose source
- * the daemon looks up only when the container starts: the container can be created while the X
- * server is still starting, before its socket exists (x11docker starts the container only once
- * the server accepts connections, so the socket is there by then). podman and nerdctl check a
- * bind source when the container is created: for them it is a `--mount` bind, made once the
- * socket exists (see {@link socketNeededForCreate}).
- * @param backend the engine.
- * @param socket the X socket's host path (`/tmp/.X11-unix/XN`: no colon or comma in it).
+ * The mount of the new display's X socket in the container, at `/tmp/.X11-unix/XN` either way:
+ * - `socketDir` given: that folder (x11docker's own, holding only a hard link to the socket, see
+ *   run/display-step.ts) is mounted read-only as `/tmp/.X11-unix`. It exists before the server
+ *   makes its socket, so the container is created while the server starts;
+ * - else the socket file itself, bind-mounted read-only once it exists (engines check a bind
+ *   source when the container is created).
+ * @param socket the X socket's host path (`/tmp/.X11-unix/XN`).
+ * @param socketDir the session's socket folder, if there is one.
  */
-export function xSocketMount(backend: Backend, socket: string): string {
-  return backend === 'docker' ? `--volume=${socket}:${socket}:ro` : bindMount(socket, socket);
-}
-
-/** Whether `backend` needs the X socket to exist before the container is created (see {@link xSocketMount}). */
-export function socketNeededForCreate(backend: Backend): boolean {
-  return backend !== 'docker';
+export function xSocketMount(socket: string, socketDir?: string): string {
+  return socketDir ? bindMount(socketDir, '/tmp/.X11-unix') : bindMount(socket, socket);
 }
 
 /**

@@ -329,6 +329,8 @@ export interface SessionRuntime {
   readonly display: number;
   /** The X socket on the host (`/tmp/.X11-unix/XN`). */
   readonly socketPath: string;
+  /** The session's socket folder that holds a hard link to the X socket (plan/argv.ts xSocketMount), if there is one. */
+  readonly socketDir?: string;
   /** Host path of the client cookie file (wildcard entry). */
   readonly clientAuthFile: string;
   /** Host folder with the compiled `--lang` locale, when it could be made (src/run/locale.ts). */
@@ -375,7 +377,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
-  if (x11) args.push(xSocketMount(c.backend, rt.socketPath), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
+  if (x11) args.push(xSocketMount(rt.socketPath, rt.socketDir), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const m of rt.mounts ?? []) {
     args.push(m.tmpfs ? privateTmpfs(c.backend, m.target, c.user) : bindMount(m.source, m.target, m.readonly));
   }

@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
 import { openEngine } from './open-engine.js';
 import type { Engine } from './engine.js';
-import { removeEngineMadeFolder } from './container-step.js';
+import { SOCKET_FOLDER_PREFIX } from '../xserver/display.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
@@ -128,13 +128,14 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
     let mine = false;
     const lock = /^(.*)\/\.X(\d+)-lock$/.exec(f);
     const socket = /^(.*)\/\.X11-unix\/X(\d+)$/.exec(f);
-    if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
+    const socketFolder = f.includes(`/${SOCKET_FOLDER_PREFIX}`);
+    if (socketFolder) mine = true; // the session's own (a fresh mkdtemp name): its socket link and the folder
+    else if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
     else if (lock) mine = ours.has(pidIn(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
     else if (socket) mine = (ownLock || !locks.some((l) => existsSync(l))) && !claimedByOther(socket[2]!, socket[1]!);
     if (!mine) continue;
-    // a socket path may be the empty folder docker made for a missing --volume source
-    if (socket) removeEngineMadeFolder(f);
-    rmSync(f, { force: true });
+    if (socketFolder && statSync(f).isDirectory()) rmdirQuietly(f);
+    else rmSync(f, { force: true });
     report.files.push(f);
   }
 }
@@ -244,4 +245,13 @@ export async function runCleanup(backend: Backend): Promise<number> {
     for (const x of [...r.sessions, ...r.containers.map((c) => `container ${c.slice(0, 12)}`), ...r.processes.map((p) => `pid ${p}`), ...r.files]) log.info(`removed ${x}`);
   }
   return 0;
+}
+
+/** Removes an empty folder; one that is not empty (not x11docker's alone) stays. */
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone
+  }
 }

@@ -3,7 +3,7 @@
  * in place, or mounted read-only under `--read-only`), and start it attached to our terminal.
  * Each step registers its own undo: removal when created, a gentle stop when started.
  */
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
@@ -58,6 +58,7 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   const args = containerCreateArgs(plan, {
     display: d.display,
     socketPath: xPaths(d.display).socket,
+    socketDir: d.socketDir,
     clientAuthFile: d.clientAuthFile,
     localeDir,
     x11: d.display >= 0 && d.launch.x11,
@@ -69,14 +70,7 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   // (podman and nerdctl are asked: their listing may differ)
   const declared = engine.backend === 'docker' ? declaredMounts(args) : undefined;
   registry.setContainer(id);
-  undo.defer(
-    `remove container ${id.slice(0, 12)}`,
-    async () => {
-      await engine.remove(id);
-      if (d.display >= 0) removeEngineMadeFolder(xPaths(d.display).socket);
-    },
-    'process',
-  );
+  undo.defer(`remove container ${id.slice(0, 12)}`, () => engine.remove(id), 'process');
   log.info(`container ${id.slice(0, 12)} created`);
 
   if (readOnly) {
@@ -174,18 +168,5 @@ function exitCodeFromFile(path: string, fallback: number): number {
     return Number.isInteger(n) && n >= 0 && n <= 255 ? n : fallback;
   } catch {
     return fallback;
-  }
-}
-
-/**
- * Removes the empty folder that docker makes at a `--volume` source that is missing when the
- * container starts: the X socket, when the server died just before (see plan/argv.ts
- * xSocketMount). Left there, it would block that display number. Never removes anything else.
- */
-export function removeEngineMadeFolder(path: string): void {
-  try {
-    if (lstatSync(path).isDirectory()) rmdirSync(path); // fails when not empty: then it is not docker's
-  } catch {
-    // no such path, a socket, or not empty
   }
 }

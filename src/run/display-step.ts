@@ -4,15 +4,14 @@
  * as the driver's `source` declares. The container is created alongside, while the server
  * starts (with docker from the first moment; podman and nerdctl once its socket exists).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, linkSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
-import { socketNeededForCreate } from '../plan/argv.js';
 import { displayContext } from '../plan/display.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
-import { claimDisplay, xPaths } from '../xserver/display.js';
+import { claimDisplay, SOCKET_FOLDER_PREFIX, xPaths } from '../xserver/display.js';
 import type { DisplayLaunch, DisplaySource } from '../xserver/driver.js';
 import { encodeXauth, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { clipboardSyncCommand } from './clipboard.js';
@@ -47,7 +46,10 @@ export interface SessionDisplay {
 }
 
 /** What the container step needs to know of the display before the display is ready. */
-export type DisplayForContainer = Pick<SessionDisplay, 'display' | 'clientAuthFile' | 'launch'>;
+export type DisplayForContainer = Pick<SessionDisplay, 'display' | 'clientAuthFile' | 'launch'> & {
+  /** The session's folder for the X socket's hard link, mounted as the container's `/tmp/.X11-unix` (see socketFolder). */
+  readonly socketDir?: string;
+};
 
 /** What every way of providing a display gets. */
 interface DisplayStepInput<T> {
@@ -137,17 +139,22 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
       timeoutMs: XSERVER_TIMEOUT_MS,
       onSpawn: (pid) => registry.addProcess(pid),
     });
-    // docker creates the container at once (it looks the X socket up at start: plan/argv.ts
-    // xSocketMount); podman and nerdctl check bind sources at create: they wait for the server's
-    // socket (made early in its start-up), not for the whole start-up; a pure Wayland container
-    // waits for the compositor's socket
-    const waitForSocket = !plan.container || socketNeededForCreate(plan.container.backend);
-    const needed = launch.x11 ? (waitForSocket ? xPaths(claim.display).socket : undefined) : launch.containerMounts.find((m) => !m.tmpfs)?.source;
+    // the container gets a folder of the session's with a hard link to the X socket (made when
+    // the server makes its socket): it is created at once, while the server starts. Where no
+    // such folder can be (another file system), the socket file itself is mounted, once it
+    // exists; a pure Wayland container waits for the compositor's socket
+    const socket = xPaths(claim.display).socket;
+    const socketDir = launch.x11 && plan.container ? socketFolder(claim.display, undo, registry) : undefined;
+    const needed = launch.x11 ? socket : launch.containerMounts.find((m) => !m.tmpfs)?.source;
     const socketReady = needed ? waitUntil(() => existsSync(needed), { what: `${needed} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${needed} was not created`)) }) : Promise.resolve();
-    const [xs, prepared] = await Promise.allSettled([starting, socketReady.then(() => input.alongside({ display: claim.display, clientAuthFile, launch }))]);
+    const linked = socketDir ? socketReady.then(() => linkSocket(socket, socketDir)) : Promise.resolve();
+    linked.catch(() => undefined); // awaited once the server runs
+    const created = socketDir ? Promise.resolve() : socketReady;
+    const [xs, prepared] = await Promise.allSettled([starting, created.then(() => input.alongside({ display: claim.display, clientAuthFile, socketDir, launch }))]);
     if (xs.status === 'fulfilled') {
       undo.defer(`stop X server :${claim.display}`, () => xs.value.stop(), 'process');
       if (prepared.status === 'rejected') throw prepared.reason;
+      await linked; // the server made its socket before it became ready
       return { display: { display: claim.display, clientAuthFile, launch, server: xs.value, env: clientEnv(claim.display, clientAuthFile, launch) }, prepared: prepared.value };
     }
     const error: unknown = xs.reason; // the server's failure explains more than the container's
@@ -158,4 +165,37 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     await undo.unwindTo(mark); // the claim and the container made for this display
     skip.add(claim.display);
   }
+}
+
+/**
+ * The session's socket folder for display `display`: a new folder beside the host's
+ * `/tmp/.X11-unix` (mkdtemp: a fresh name, never one planted by someone else), mode 0755 as
+ * `/tmp/.X11-unix` is, that will hold only a hard link to the new X socket. The container gets
+ * it as its `/tmp/.X11-unix`, so it can be created before the server has made its socket, and
+ * sees the one socket, never the others. Undefined where a hard link cannot be made (the X
+ * socket folder is a file system of its own): the socket file is mounted then.
+ * Registered for removal (undo, and the record for --cleanup).
+ */
+function socketFolder(display: number, undo: UndoStack, registry: SessionRegistry): string | undefined {
+  const x11Unix = dirname(xPaths(display).socket);
+  const tmp = dirname(x11Unix);
+  try {
+    if (existsSync(x11Unix) && statSync(x11Unix).dev !== statSync(tmp).dev) return undefined;
+    const dir = mkdtempSync(join(tmp, SOCKET_FOLDER_PREFIX));
+    chmodSync(dir, 0o755);
+    const link = join(dir, `X${display}`);
+    undo.defer(`remove socket folder ${dir}`, () => {
+      rmSync(link, { force: true });
+      rmdirSync(dir);
+    });
+    registry.setDisplay(display, [link, dir]);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hard-links the X socket into the session's socket folder. @throws when the link cannot be made. */
+function linkSocket(socket: string, socketDir: string): void {
+  linkSync(socket, join(socketDir, socket.slice(socket.lastIndexOf('/') + 1)));
 }

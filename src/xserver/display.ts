@@ -14,6 +14,9 @@ export interface DisplayClaim {
   release(): void;
 }
 
+/** Prefix of the sessions' X socket folders in /tmp (run/display-step.ts socketFolder; --cleanup removes them). */
+export const SOCKET_FOLDER_PREFIX = '.x11docker-socket-';
+
 /** Paths the X server of display `n` uses (Xserver(1)): lock file and socket. */
 export function xPaths(n: number, tmp = '/tmp'): { lock: string; socket: string; abstract: string } {
   return { lock: `${tmp}/.X${n}-lock`, socket: `${tmp}/.X11-unix/X${n}`, abstract: `@/tmp/.X11-unix/X${n}` };

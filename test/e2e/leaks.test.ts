@@ -47,7 +47,11 @@ async function remember(s: RunningSession): Promise<void> {
   const record = dirs[0] ? readRecord(dirs[0]) : undefined;
   assert.ok(record && record.processes.length > 0, `session ${s.child.pid} (display :${s.display}) has a record with its X server: ${JSON.stringify({ dirs, record, all: readdirSync(ROOT_CACHE) })}`);
   knownPids.set(s.child.pid!, record.processes.map((p) => p.pid));
+  knownFolders.set(s.child.pid!, record.files.filter((f) => f.includes('/.x11docker-socket-')));
 }
+
+/** The session socket folders (and their socket links) of live sessions, from their records. */
+const knownFolders = new Map<number, string[]>();
 
 function pidIn(file: string): number | undefined {
   try {
@@ -75,6 +79,7 @@ async function sessionLeft(pid: number, display: number): Promise<string[]> {
   if (ownLock) left.push(lock);
   if (existsSync(socket) && (ownLock || (!existsSync(lock) && !existsSync(claim)))) left.push(socket);
   left.push(...sessionDirsOfPid(ROOT_CACHE, pid));
+  left.push(...(knownFolders.get(pid) ?? []).filter((f) => existsSync(f)));
   return left;
 }
 
@@ -102,6 +107,7 @@ describe('x11docker killed with SIGKILL', () => {
       const pid = s.child.pid!;
       assert.equal((await containersOf(pid)).length, 1);
       assert.ok(await watcherOf(pid), 'a watcher runs for the session');
+      assert.equal(knownFolders.get(pid)?.length, 2, 'the session has a socket folder with a link to its X socket');
       s.child.kill('SIGKILL');
       await s.child;
       const ms = await assertSessionGone(pid, s.display, 5000);

@@ -38,7 +38,7 @@ function createArgs(argv: string[], host?: HostFacts, localeDir?: string): strin
 }
 
 const envOf = (args: string[]) => args.flatMap((a, i) => (a === '--env' ? [args[i + 1]!] : []));
-const mountsOf = (args: string[]) => args.filter((a) => a.startsWith('--mount=')).slice(1); // after the cookie (the X socket is a --volume with docker)
+const mountsOf = (args: string[]) => args.filter((a) => a.startsWith('--mount=')).slice(2); // after socket + cookie
 
 function assertX11Error(fn: () => unknown, ...mentions: string[]): void {
   assert.throws(fn, (err: unknown) => {
