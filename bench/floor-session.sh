@@ -40,8 +40,14 @@ done
 : > "$dir/server"
 xauth -f "$dir/server" add ":$n" . "$(mcookie)"
 mkfifo "$dir/displayfd"
-Xephyr ":$n" -auth "$dir/server" -nolisten tcp -extension MIT-SHM -extension XTEST \
-  -screen 1024x768 -displayfd 3 3> "$dir/displayfd" 2> "$dir/xephyr.log" &
+# FLOOR_SERVER=Xvfb: the same with Xvfb (the --xvfb row of bench/compare.mjs)
+if [ "${FLOOR_SERVER:-Xephyr}" = Xvfb ]; then
+  Xvfb ":$n" -auth "$dir/server" -nolisten tcp -extension MIT-SHM -extension XTEST \
+    -screen 0 1024x768x24 -displayfd 3 3> "$dir/displayfd" 2> "$dir/xephyr.log" &
+else
+  Xephyr ":$n" -auth "$dir/server" -nolisten tcp -extension MIT-SHM -extension XTEST \
+    -screen 1024x768 -displayfd 3 3> "$dir/displayfd" 2> "$dir/xephyr.log" &
+fi
 xephyr_pid=$!
 if ! read -r -t 15 ready < "$dir/displayfd" || [ "$ready" != "$n" ]; then
   echo "floor: Xephyr :$n did not start: $(tail -n 3 "$dir/xephyr.log")" >&2

@@ -1,17 +1,23 @@
-// Soak test: many x11docker sessions in a row and at once, then a count of what they left behind.
-// Usage: node bench/soak.mjs [SEQUENTIAL=100] [ROUNDS=5] [PARALLEL=8]   (see bench/soak.sh)
-// Each session: `x11docker --xvfb x11docker-demo:latest sh -c 'xdpyinfo >/dev/null'` (a real X
-// client on the new display) under /usr/bin/time, which reports the x11docker process's peak RSS
-// and CPU time (user + system). Leftovers are counted against a snapshot taken before the start,
-// and only where the x11docker process that made them is gone, so other people's live sessions
-// on the same machine do not count.
+// Soak benchmark: many x11docker sessions in a row and at once, some killed with kill -9, then a
+// count of what they left behind.
+// Usage: node bench/soak.mjs [SESSIONS=1000] [PARALLEL=8] [KILL_EVERY=20]   (see bench/soak.sh)
+// Half the sessions run one after another, the other half in rounds of PARALLEL started at once.
+// Each session: `x11docker --xvfb x11docker-demo:latest sleep 1` under /usr/bin/time, which
+// reports the x11docker process's peak RSS and the CPU time (user + system) of it and every
+// process it waited for (its X server included). Every KILL_EVERY-th session gets kill -9 at a
+// random moment in its first 2 s: not a failure, but its watcher must leave nothing behind.
+// Leftovers are counted against a snapshot taken before the start, and only where the x11docker
+// process that made them is gone, so other people's live sessions on the machine do not count.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/x11docker.js', import.meta.url));
-const [SEQ = 100, ROUNDS = 5, PAR = 8] = process.argv.slice(2).map(Number);
+const [TOTAL = 1000, PAR = 8, KILL_EVERY = 20] = process.argv.slice(2).map(Number);
+const SEQ = Math.ceil(TOTAL / 2);
+const ROUNDS = Math.ceil((TOTAL - SEQ) / PAR);
+let counter = 0;
 const CACHE = join(process.env.HOME ?? '/root', '.cache', 'x11docker');
 
 function alive(pid) {
@@ -59,30 +65,51 @@ async function snapshot() {
         }
       })
     : [];
-  return { containers, xservers, sockets: [...sockets, ...locks], claims, folders };
+  // the sessions' X socket folders (/tmp/.x11docker-socket-*): counted when new and still there later
+  const socketFolders = readdirSync('/tmp').filter((f) => f.startsWith('.x11docker-socket-')).map((f) => `/tmp/${f}`);
+  return { containers, xservers, sockets: [...sockets, ...locks, ...socketFolders], claims, folders };
 }
 
-/** Runs one session under /usr/bin/time; returns its exit code, peak RSS (KiB), CPU (s), wall (s). */
+/**
+ * Runs one session under /usr/bin/time; every KILL_EVERY-th gets kill -9 at a random moment of
+ * its first 2 s. Returns its exit code, whether it was killed, peak RSS (KiB), CPU (s), wall (s).
+ */
 async function session() {
-  const r = await execa('/usr/bin/time', ['-f', 'SOAK %M %U %S %e', 'node', CLI, '--xvfb', '--quiet', 'x11docker-demo:latest', 'sh', '-c', 'xdpyinfo >/dev/null'], {
+  const kill = ++counter % KILL_EVERY === 0;
+  const child = execa('/usr/bin/time', ['-f', 'SOAK %M %U %S %e', 'node', CLI, '--xvfb', '--quiet', 'x11docker-demo:latest', 'sleep', '1'], {
     reject: false,
     stdin: 'ignore',
     timeout: 120000,
   });
+  if (kill) {
+    setTimeout(() => {
+      try {
+        const node = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);
+        if (node) process.kill(node, 'SIGKILL');
+      } catch {
+        // ended already
+      }
+    }, Math.random() * 2000);
+  }
+  const r = await child;
   const m = /SOAK (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(String(r.stderr));
-  return { code: r.exitCode, rssKiB: Number(m?.[1]), cpu: Number(m?.[2]) + Number(m?.[3]), wall: Number(m?.[4]), err: r.exitCode === 0 ? '' : String(r.stderr).trim().split('\n').slice(-2).join(' | ') };
+  const killed = kill && /signal 9|Command terminated by signal 9/.test(String(r.stderr));
+  return { code: r.exitCode, killed, rssKiB: Number(m?.[1]), cpu: Number(m?.[2]) + Number(m?.[3]), wall: Number(m?.[4]), err: r.exitCode === 0 || killed ? '' : String(r.stderr).trim().split('\n').slice(-2).join(' | ') };
 }
 
-function summary(name, runs, seconds) {
-  const failed = runs.filter((r) => r.code !== 0);
+function summary(name, all, seconds) {
+  let runs = all;
+  const failed = runs.filter((r) => r.code !== 0 && !r.killed);
+  const killed = runs.filter((r) => r.killed).length;
+  runs = runs.filter((r) => !r.killed && Number.isFinite(r.rssKiB));
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rss = runs.map((r) => r.rssKiB / 1024);
   const cpu = runs.map((r) => r.cpu * 1000);
   console.log(
-    `${name.padEnd(22)} sessions ${String(runs.length).padStart(3)}  failed ${failed.length}  ` +
+    `${name.padEnd(22)} sessions ${String(all.length).padStart(4)}  killed ${killed}  failed ${failed.length}  ` +
       `peak RSS MiB median ${med(rss).toFixed(1)} max ${Math.max(...rss).toFixed(1)}  ` +
       `CPU ms/session median ${med(cpu).toFixed(0)} max ${Math.max(...cpu).toFixed(0)}  ` +
-      `wall ${seconds.toFixed(1)} s (${((seconds * 1000) / runs.length).toFixed(0)} ms/session)`,
+      `wall ${seconds.toFixed(1)} s (${((seconds * 1000) / all.length).toFixed(0)} ms/session)`,
   );
   for (const f of failed.slice(0, 5)) console.log(`  failed (exit ${f.code}): ${f.err}`);
 }
@@ -92,7 +119,7 @@ function newSince(before, after) {
 }
 
 const before = await snapshot();
-console.log(`soak: ${SEQ} sequential sessions, then ${ROUNDS} rounds of ${PAR} concurrent sessions (--xvfb, xdpyinfo in x11docker-demo)`);
+console.log(`soak: ${SEQ} sequential sessions, then ${ROUNDS} rounds of ${PAR} concurrent sessions (--xvfb, sleep 1 in x11docker-demo), every ${KILL_EVERY}th killed with kill -9 in its first 2 s`);
 
 let t = performance.now();
 const seq = [];
@@ -101,11 +128,11 @@ summary('sequential', seq, (performance.now() - t) / 1000);
 
 t = performance.now();
 const conc = [];
-for (let round = 0; round < ROUNDS; round++) conc.push(...(await Promise.all(Array.from({ length: PAR }, () => session()))));
+for (let round = 0; round < ROUNDS; round++) conc.push(...(await Promise.all(Array.from({ length: Math.min(PAR, TOTAL - SEQ - round * PAR) }, () => session()))));
 summary(`concurrent ${PAR}x${ROUNDS}`, conc, (performance.now() - t) / 1000);
 
-// the sessions are over; give --rm removals and watchers a moment, then count
-await new Promise((r) => setTimeout(r, 2000));
+// the sessions are over; give the killed sessions' watchers a moment, then count
+await new Promise((r) => setTimeout(r, 5000));
 // counted only when still there 3 s later: other people's sessions (e.g. older builds without a
 // session record) may be starting or ending at this moment
 const first = newSince(before, await snapshot());
@@ -117,5 +144,5 @@ console.log(
     `claims ${left.claims.length}, cache folders ${left.folders.length}`,
 );
 for (const [k, v] of Object.entries(left)) for (const x of v) console.log(`  ${k}: ${x}`);
-const bad = seq.concat(conc).filter((r) => r.code !== 0).length + Object.values(left).reduce((n, v) => n + v.length, 0);
+const bad = seq.concat(conc).filter((r) => r.code !== 0 && !r.killed).length + Object.values(left).reduce((n, v) => n + v.length, 0);
 process.exitCode = bad === 0 ? 0 : 1;

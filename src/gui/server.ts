@@ -163,6 +163,11 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     send(res, 404, { error: 'not found' });
   }
 
+  // an idle keep-alive connection is closed after 65 s, not Node's 5 s: a client that sends its
+  // next request as the server closes the connection gets ECONNRESET (seen with Playwright's
+  // requests while a session starts on a busy machine); the headers limit must be longer
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new X11DockerError(`x11docker-gui cannot listen on ${options.host}:${options.port ?? 0} (${e.code}). Choose another address or port.`)));
     server.listen(options.port ?? 0, options.host, () => resolve((server.address() as { port: number }).port));

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, linkSync, mkdtempSync, rmdirSync, rmSync, statSy
 import { dirname, join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
+import { atOrBelow } from '../plan/covered.js';
 import { displayContext } from '../plan/display.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { withClipboardSync } from '../xserver/clipboard.js';
@@ -144,7 +145,9 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     // such folder can be (another file system), the socket file itself is mounted, once it
     // exists; a pure Wayland container waits for the compositor's socket
     const socket = xPaths(claim.display).socket;
-    const socketDir = launch.x11 && plan.container ? socketFolder(claim.display, undo, registry) : undefined;
+    // (a raw mount at or above /tmp/.X11-unix gets the socket file, which the mount checks name)
+    const rawOverSockets = plan.container?.raw.mounts.some((m) => m.target !== '' && atOrBelow('/tmp/.X11-unix', m.target));
+    const socketDir = launch.x11 && plan.container && !rawOverSockets ? socketFolder(claim.display, undo, registry) : undefined;
     const needed = launch.x11 ? socket : launch.containerMounts.find((m) => !m.tmpfs)?.source;
     const socketReady = needed ? waitUntil(() => existsSync(needed), { what: `${needed} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${needed} was not created`)) }) : Promise.resolve();
     const linked = socketDir ? socketReady.then(() => linkSocket(socket, socketDir)) : Promise.resolve();

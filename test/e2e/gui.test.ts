@@ -45,10 +45,21 @@ describe('x11docker-gui in a real browser', () => {
   let port = 0;
   let browser: Browser | undefined;
   let page: Page;
+  /** The end of the GUI server's stderr, for failure messages. */
+  let guiStderr = '';
+  /** Lists the GUI's sessions; a failed request names the server's state and its stderr. */
+  const listSessions = async (): Promise<{ sessions: SessionJson[] }> => {
+    try {
+      return (await (await page.request.get(`http://127.0.0.1:${port}/api/sessions`)).json()) as { sessions: SessionJson[] };
+    } catch (error) {
+      throw new Error(`GET /api/sessions failed (${(error as Error).message.split('\n')[0]}); x11docker-gui ${gui?.exitCode === null ? 'runs' : `ended (exit ${gui?.exitCode}, signal ${gui?.signalCode})`}; its stderr: ${guiStderr}`);
+    }
+  };
 
   before(async () => {
     // headless: no DISPLAY, so the sessions use Xvfb and nothing is opened with xdg-open
     gui = execa('node', [GUI], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore' });
+    gui.stderr!.on('data', (d: Buffer) => (guiStderr = (guiStderr + d.toString()).slice(-4000)));
     url = (await firstLine(gui.stdout!, gui, 'x11docker-gui')).trim();
     port = Number(new URL(url).port);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
@@ -101,7 +112,7 @@ describe('x11docker-gui in a real browser', () => {
     let live: SessionJson | undefined; // as listed while it ran
     try {
       await waitFor('the --html session to be listed with its URL', async () => {
-        const r = (await (await page.request.get(`http://127.0.0.1:${port}/api/sessions`)).json()) as { sessions: SessionJson[] };
+        const r = await listSessions();
         session = r.sessions[0];
         assert.ok(session && session.running, `session ended: ${session?.log}`);
         return !!session.htmlUrl && session.display !== undefined;
@@ -159,7 +170,7 @@ describe('x11docker-gui in a real browser', () => {
       // Stop
       await page.click(`#session-${session!.id} button.stop`);
       await waitFor('the session to end', async () => {
-        const r = (await (await page.request.get(`http://127.0.0.1:${port}/api/sessions`)).json()) as { sessions: SessionJson[] };
+        const r = await listSessions();
         session = r.sessions.find((s) => s.id === session!.id);
         return session!.running === false;
       }, 30000);
