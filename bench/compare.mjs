@@ -119,8 +119,9 @@ async function measure(setup, mode, hostDisplay, n) {
     const line = await firstLine(child.stdout, child, setup);
     const xenv = Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     const display = Number(xenv.DISPLAY.slice(1));
-    // the automatic choice is seamless here (nxagent): the window the user sees is on the user's display
-    const onHost = mode === 'auto';
+    // the automatic choice is seamless here (nxagent): the window the user sees is on the user's
+    // display (the floor's Xephyr shows it on its own display)
+    const onHost = mode === 'auto' && setup !== 'floor';
     const socket = onHost ? `/tmp/.X11-unix/X${hostDisplay.slice(1)}` : xenv.XSOCKET || `/tmp/.X11-unix/X${display}`;
     const conn = await XConnection.open(socket, onHost ? undefined : readCookie(xenv.XAUTHORITY, display), TIMEOUT_MS);
     const mapped = await Promise.race([conn.waitForMappedWindow('xeyes'), sleep(TIMEOUT_MS).then(() => undefined)]);
