@@ -11,6 +11,7 @@ import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
 import { waitUntil } from './wait.js';
 import { ownHome } from '../host/user.js';
+import { pidExists } from '../host/pid.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
 const YOUNG_FOLDER_MS = 60_000;
@@ -199,10 +200,10 @@ async function removeUnrecordedContainers(backend: Backend, report: CleanupRepor
   engine.close();
 }
 
-/** Display claim files (and their temporary files, see claimDisplay) whose x11docker pid is gone (own ones; as root, all). */
+/** Display claim files (and their temporary and set-aside files, see claimDisplay) whose x11docker pid is gone (own ones; as root, all). */
 function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp'): void {
   const uid = process.getuid?.() ?? 0;
-  for (const f of readdirSync(tmp).filter((n) => /^\.x11docker-display-\d+\.claim(\.\d+\.tmp)?$/.test(n))) {
+  for (const f of readdirSync(tmp).filter((n) => /^\.x11docker-display-\d+\.claim(\.\d+\.(tmp|stale))?$/.test(n))) {
     const file = join(tmp, f);
     try {
       if (!asRoot && statSync(file).uid !== uid) continue;
@@ -213,17 +214,6 @@ function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp')
     } catch {
       // removed meanwhile
     }
-  }
-}
-
-/** Whether any process has this pid (a reused pid counts: then nothing is removed). */
-function pidExists(pid: number): boolean {
-  if (!(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -11,6 +11,7 @@ import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
+import { pidExists } from '../host/pid.js';
 import { withSudo } from '../plan/sudo.js';
 import { patchUserDatabase, type UserDatabase } from '../plan/userdb.js';
 import type { ContainerFile, Engine } from './engine.js';
@@ -51,11 +52,7 @@ function removeStaleWorkFolders(base: string): void {
   for (const n of names) {
     const pid = Number(/^\..+\.(\d+)\.tmp$/.exec(n)?.[1]);
     if (!(pid > 0)) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(base, n), { recursive: true, force: true });
-    }
+    if (!pidExists(pid)) rmSync(join(base, n), { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
-import { existsSync, linkSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { printable, X11DockerError } from '../errors.js';
+import { pidExists } from '../host/pid.js';
 
 /** First display number x11docker tries, clear of the numbers desktops and `ssh -X` use. */
 export const FIRST_DISPLAY = 100;
@@ -89,6 +90,7 @@ export function claimDisplay(fixed?: number, skip: ReadonlySet<number> = new Set
   const listening = listeningAbstractSockets();
   const candidates = fixed !== undefined ? [fixed] : range(FIRST_DISPLAY, LAST_DISPLAY).filter((n) => !skip.has(n));
   for (const n of candidates) {
+    removeStaleClaim(claimPath(n, tmp));
     const busy = displayBusyReason(n, listening, tmp);
     if (busy) {
       if (fixed !== undefined) throw new X11DockerError(`Option --display=${n}: display :${n} is in use (${busy}). Choose another number or leave --display out.`);
@@ -130,6 +132,41 @@ function createClaim(file: string): boolean {
     return false; // the name exists (another session won), or /tmp refused
   } finally {
     rmSync(temporary, { force: true });
+  }
+}
+
+/** The x11docker pid a claim file names, or undefined when it is missing or unreadable. */
+function claimPid(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a claim file whose x11docker process is gone (a session killed before its watcher knew
+ * the claim, or whose watcher was killed too), so that a dead session never holds a display
+ * number for good. Safe against other sessions doing the same at the same moment: the file is
+ * first renamed to a private name, which only one of them can do; if what was renamed turns out
+ * to be a live claim made meanwhile, it is linked back. Claims of other users' live processes
+ * count as alive (EPERM), as do claims whose pid was reused: those are kept.
+ */
+function removeStaleClaim(file: string): void {
+  const pid = claimPid(file);
+  if (pid === undefined || pidExists(pid)) return;
+  const aside = `${file}.${process.pid}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // another session removed it first, or /tmp refused
+  }
+  try {
+    if (claimPid(aside) !== pid) linkSync(aside, file); // a new session's claim: give it back
+  } catch {
+    // the name was claimed again meanwhile: that session's X lock file still guards the number
+  } finally {
+    rmSync(aside, { force: true });
   }
 }
 

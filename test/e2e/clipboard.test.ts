@@ -50,7 +50,8 @@ async function roundTrip(args: string[]): Promise<void> {
     const left = await leftovers(s.display);
     const sessionDir = dirname(s.xenv.XAUTHORITY!);
     const ps = (await execa('ps', ['-eo', 'args='])).stdout.split('\n').filter((l) => l.includes(sessionDir) || l.includes(`--display :${s!.display} `));
-    assert.deepEqual({ xservers: left.xservers.filter((x) => x.includes(sessionDir)), sockets: left.sockets, processes: ps }, { xservers: [], sockets: [], processes: [] });
+    const claims = left.claims.filter((c) => c === `.x11docker-display-${s!.display}.claim`);
+    assert.deepEqual({ xservers: left.xservers.filter((x) => x.includes(sessionDir)), sockets: left.sockets, claims, processes: ps }, { xservers: [], sockets: [], claims: [], processes: [] });
   } finally {
     hostCopy?.kill();
     await ensureEnded(s?.child);
@@ -79,7 +80,8 @@ async function hostFirst(args: string[]): Promise<void> {
     assert.equal(r.exitCode, 130, String(r.stderr));
     assert.match(String(r.stderr), new RegExp(`got:${fromHost}`));
     const left = await leftovers(s.display);
-    assert.deepEqual({ xservers: left.xservers.filter((x) => x.includes(dirname(s!.xenv.XAUTHORITY!))), sockets: left.sockets }, { xservers: [], sockets: [] });
+    const claims = left.claims.filter((c) => c === `.x11docker-display-${s!.display}.claim`);
+    assert.deepEqual({ xservers: left.xservers.filter((x) => x.includes(dirname(s!.xenv.XAUTHORITY!))), sockets: left.sockets, claims }, { xservers: [], sockets: [], claims: [] });
   } finally {
     hostCopy?.kill();
     await ensureEnded(s?.child);

@@ -4,24 +4,25 @@
  * the CLI is used where the API has no plain form, for a terminal (-i), and when asked; a docker
  * context chooses the daemon as it does for the docker CLI.
  */
-import { describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, DEMO_IMAGE, leftovers, waitFor, x11docker } from './helpers.js';
+import { CLI, DEMO_IMAGE, assertNothingNew, leftovers, x11docker } from './helpers.js';
 import { declaredMounts } from '../../src/plan/covered.js';
 
 /** The docker CLI processes x11docker started, from its `-v` log (`ran docker ...`, `starting docker ...`). */
 const cliRuns = (stderr: string) => stderr.split('\n').filter((l) => /x11docker: (ran|starting) docker\b/.test(l));
 
-async function nothingLeft(): Promise<void> {
-  await waitFor('no leftovers', async () => {
-    const l = await leftovers();
-    return l.containers.length + l.xservers.length + l.claims.length === 0;
-  }, 8000);
-}
+/** What earlier sessions (other test files, other runs on this machine) left: not this test's doing. */
+let baseline: Awaited<ReturnType<typeof leftovers>>;
+beforeEach(async () => {
+  baseline = await leftovers();
+});
+/** This test's sessions left no container, X server, socket or display claim. */
+const nothingLeft = () => assertNothingNew(baseline, 8000);
 
 describe('the engine over its API', () => {
   it('a session makes no docker CLI process: image, create, files, start, exit code and removal are API requests', async () => {

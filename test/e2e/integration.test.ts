@@ -2,21 +2,22 @@
  * End to end: -i/-t, --no-entrypoint, --group-add, --xtest/--dpi/--keymap, --hostdbus, --webcam
  * and --printer, with real images and real X servers, asserting from inside the container.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
-import { CLI, DEMO_IMAGE, leftovers, startHostDisplay, waitFor, x11docker, type HostDisplay } from './helpers.js';
+import { CLI, DEMO_IMAGE, assertNothingNew, leftovers, startHostDisplay, waitFor, x11docker, type HostDisplay } from './helpers.js';
 
-async function assertNothingLeft(): Promise<void> {
-  await waitFor('session leftovers to disappear', async () => {
-    const l = await leftovers();
-    return l.containers.length + l.xservers.length + l.claims.length === 0;
-  }, 5000).catch(async (e: Error) => assert.fail(`${e.message}: ${JSON.stringify(await leftovers())}`));
-}
+/** What earlier sessions (other test files, other runs on this machine) left: not this test's doing. */
+let baseline: Awaited<ReturnType<typeof leftovers>>;
+beforeEach(async () => {
+  baseline = await leftovers();
+});
+/** This test's sessions left no container, X server, socket or display claim. */
+const assertNothingLeft = () => assertNothingNew(baseline);
 
 const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 

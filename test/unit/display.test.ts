@@ -2,9 +2,10 @@
 // lock files and sockets make a number busy, claims are exclusive, release() is idempotent.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { FIRST_DISPLAY, claimDisplay, displayBusyReason, listeningAbstractSockets, xPaths, type DisplayClaim } from '../../src/xserver/display.js';
 import { X11DockerError } from '../../src/errors.js';
 
@@ -129,5 +130,22 @@ describe('claimDisplay', () => {
     assert.equal(readFileSync(c.claimFile, 'utf8'), `${process.pid}\n`);
     assert.equal(readFileSync(victim, 'utf8'), 'untouched');
     assert.ok(!existsSync(join(tmp, `.x11docker-display-${n}.claim.${process.pid}.tmp`)), 'temporary file removed');
+  });
+
+  test("a claim whose x11docker process is gone is taken over, with or without --display; a live one's is not", () => {
+    const dead = spawnSync('true').pid!; // ended and reaped: nothing has this pid now
+    const n = firstFreeFrom(170);
+    writeFileSync(join(tmp, `.x11docker-display-${n}.claim`), `${dead}\n`);
+    const automatic = claim(undefined, new Set(Array.from({ length: n - FIRST_DISPLAY }, (_, i) => FIRST_DISPLAY + i)));
+    assert.equal(automatic.display, n, 'the dead session no longer holds the number');
+    assert.equal(readFileSync(automatic.claimFile, 'utf8'), `${process.pid}\n`);
+    const m = firstFreeFrom(n + 1);
+    writeFileSync(join(tmp, `.x11docker-display-${m}.claim`), `${dead}\n`);
+    assert.equal(claim(m).display, m);
+    const k = firstFreeFrom(m + 1);
+    writeFileSync(join(tmp, `.x11docker-display-${k}.claim`), `${process.ppid}\n`); // alive
+    assert.throws(() => claim(k), /--display=\d+: display :\d+ is in use \(claimed by another x11docker session/);
+    assert.equal(readFileSync(join(tmp, `.x11docker-display-${k}.claim`), 'utf8'), `${process.ppid}\n`, 'the live claim is untouched');
+    assert.deepEqual(readdirSync(tmp).filter((f) => /\.(stale|tmp)$/.test(f)), [], 'no set-aside file left');
   });
 });
