@@ -7,7 +7,8 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
-import { containerCreateArgs, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
+import { containerCreateArgs, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
+import { probeCreateArgs, readOnlyRootfsMounts } from '../plan/rootfs.js';
 import { declaredMounts } from '../plan/covered.js';
 import { xPaths } from '../xserver/display.js';
 import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';

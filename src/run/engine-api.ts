@@ -14,7 +14,7 @@
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
@@ -26,8 +26,8 @@ import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import type { InspectedMount } from '../plan/covered.js';
 import { log } from '../log.js';
-import { ownHome } from '../host/user.js';
 import { createBody } from './create-body.js';
+import { keepEngineInfo, readEngineInfo, socketIdentity } from './engine-info-cache.js';
 import { endpointUrl, type EngineEndpoint } from './engine-endpoint.js';
 import { CliEngine } from './engine-cli.js';
 import { firstEntryOfTar, startFailure, tarOf, type AttachedContainer, type ContainerFile, type Engine, type EngineContainer } from './engine.js';
@@ -356,47 +356,5 @@ export class ApiEngine implements Engine {
   /** @inheritdoc */
   close(): void {
     this.agent.destroy();
-  }
-}
-
-/** A unix socket's identity: path, inode and change time (a restarted daemon makes a new socket). */
-function socketIdentity(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${path} ${st.ino} ${st.ctimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where {@link ApiEngine.security} keeps its answers; undefined without an x11docker cache folder. */
-function engineInfoFile(): string | undefined {
-  const home = ownHome();
-  const dir = home ? join(home, '.cache', 'x11docker') : undefined;
-  return dir && existsSync(dir) ? join(dir, 'engine-info.json') : undefined;
-}
-
-/** The kept answers by socket identity; empty when there are none or the file is unreadable. */
-function readEngineInfo(): Record<string, EngineSecurity> {
-  const file = engineInfoFile();
-  try {
-    return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, EngineSecurity>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Keeps one daemon's answer (at most 8 daemons; written to a private file, then renamed into place). */
-function keepEngineInfo(key: string, security: EngineSecurity): void {
-  const file = engineInfoFile();
-  if (!file) return;
-  const all = { ...readEngineInfo(), [key]: security };
-  const kept = Object.fromEntries(Object.entries(all).slice(-8));
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, JSON.stringify(kept), { mode: 0o600 });
-    renameSync(temporary, file);
-  } catch {
-    rmSync(temporary, { force: true }); // not kept: asked again next time
   }
 }

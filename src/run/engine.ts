@@ -14,7 +14,7 @@ import type { EngineSecurity } from '../host/facts.js';
 import type { Backend } from '../options/parse.js';
 import type { InspectedMount } from '../plan/covered.js';
 import type { ImageConfig } from '../plan/image.js';
-import type { RootfsEntry } from '../plan/plan.js';
+import type { RootfsEntry } from '../plan/rootfs.js';
 
 /** A file or folder to put into a container before it starts. */
 export type ContainerFile = RootfsEntry;

@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { containerCreateArgs, planSession, probeCreateArgs, readOnlyRootfsMounts, runtimeDirExtras, type SessionPlan } from '../../src/plan/plan.js';
+import { containerCreateArgs, planSession, runtimeDirExtras, type SessionPlan } from '../../src/plan/plan.js';
+import { probeCreateArgs, readOnlyRootfsMounts } from '../../src/plan/rootfs.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { homeFolderName } from '../../src/plan/mounts.js';
