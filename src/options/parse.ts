@@ -8,6 +8,7 @@ import { defaultServiceOptions, parseServiceOptions, type OrderedOption, type Se
 import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOptions } from './integration.js';
 import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
+import { unavailableOptionMessage } from './upstream.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -147,7 +148,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
       restIsAfterTerminator = token.kind === 'option-terminator';
       break;
     }
-    const retired = token.rawName.startsWith('--') && Object.hasOwn(retiredOptions, token.name) ? retiredOptions[token.name] : undefined;
+    const unavailable = token.rawName === '--' + token.name || token.rawName === '-F' ? unavailableOptionMessage(token.name) : undefined;
+    if (unavailable) throw new X11DockerError(unavailable);
+    const retiredKey = token.rawName.startsWith('--') ? token.name : token.rawName; // long name, or '-V'
+    const retired = Object.hasOwn(retiredOptions, retiredKey) ? retiredOptions[retiredKey] : undefined;
     if (retired?.error) throw new X11DockerError(retired.error);
     if (retired?.note) notes.push(retired.note);
     if (retired && token.value !== undefined) throw new X11DockerError(`Option ${token.rawName} takes no value (got '${printable(token.value)}'). Remove '=${printable(token.value)}'.`);

@@ -214,7 +214,8 @@ const installedByNpm = 'x11docker for TypeScript is installed and updated by npm
 /**
  * Options of upstream x11docker that this version keeps only to say what became of them, so a
  * command line copied from upstream's README (e.g. its troubleshooting advice
- * `--stdout --stderr --silent`) still works or fails with a reason. Keyed by long name.
+ * `--stdout --stderr --silent`) still works or fails with a reason. Keyed by long name, or by
+ * the short option with its dash (`-V`).
  * Upstream: `parse_options()` in mviereck/x11docker, where these are deprecated or installer commands.
  */
 export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
@@ -227,6 +228,10 @@ export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
   update: { error: `Option --update: ${installedByNpm}` },
   'update-master': { error: `Option --update-master: ${installedByNpm}` },
   remove: { error: `Option --remove: ${installedByNpm}` },
+  // upstream 7.x: -V is "verbose with colored output"; x11docker's messages are coloured on a terminal anyway
+  '-V': { sameAs: 'verbose' },
+  // upstream's -w is --wm without a value (a host window manager found automatically); here --wm takes one
+  '-w': { error: 'Option -w: give the host window manager with --wm COMMAND (e.g. --wm openbox); --wm takes a value here, so it has no short letter.' },
 };
 
 /**
