@@ -5,6 +5,8 @@ import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, type Options } from './options/parse.js';
+import { expandPresets } from './options/preset.js';
+import { ownHome } from './host/user.js';
 import { startParsed } from './api.js';
 import { runCleanup } from './run/cleanup.js';
 
@@ -32,12 +34,17 @@ export function version(): string {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let options: Options;
+  let presets: string[] = [];
   try {
-    options = parseCommandLine(argv);
+    // a lone -h is the help (upstream checks it before presets count)
+    const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome());
+    presets = expanded.applied;
+    options = parseCommandLine(expanded.args);
   } catch (error) {
     return reportError(error);
   }
   log.setVerbosity(options.verbosity);
+  for (const file of presets) log.info(`options from preset ${file}`);
   if (options.help) {
     process.stdout.write(renderHelp());
     return 0;

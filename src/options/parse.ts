@@ -186,6 +186,8 @@ export function parseCommandLine(argv: readonly string[]): Options {
     lastOptional = spec.arg === 'optional' && token.value === undefined && token.rawName.startsWith('--') ? spec.name : undefined;
   }
 
+  // presets are expanded by the command line before parsing (options/preset.ts expandPresets)
+  if (flags.has('preset')) throw new X11DockerError('Option --preset is read by the x11docker command: presets are files in ~/.config/x11docker/preset; give their options here instead.');
   const exe = flags.has('exe');
   if (exe && rest.length === 0) throw new X11DockerError('Option --exe needs a host command: x11docker --exe COMMAND, or x11docker --exe -- COMMAND ARGS.');
   // --exe: everything after the options (or after '--') is the host command, unchanged

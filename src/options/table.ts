@@ -58,6 +58,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'help', arg: 'none', group: 'General', help: 'Show this message and exit. (-h alone also shows it.)' },
   { name: 'version', arg: 'none', group: 'General', help: 'Show the version number and exit.' },
   {
+    name: 'preset', arg: 'required', valueName: 'NAME', group: 'General', repeatable: true,
+    help: 'Options from the file ~/.config/x11docker/preset/NAME (else\n/etc/x11docker/preset/NAME), one or more per line, # for comments.\nA preset named default is applied to every run.',
+  },
+  {
     name: 'cleanup', arg: 'none', group: 'General',
     help: 'Remove what ended sessions left behind (containers, X servers,\ncache folders) whose x11docker process is gone, then exit.\nRunning sessions are left alone. As root: every host user\'s.',
   },

@@ -64,7 +64,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   homebasedir: notYet,
   fallback: notYet,
   launcher: notYet,
-  preset: notYet,
   printid: notYet,
   printinfofile: notYet,
   printpid1: notYet,
