@@ -27,6 +27,21 @@ export function version(): string {
 }
 
 /**
+ * The license text, from the LICENSE file of the package (next to package.json, see {@link version}).
+ * @throws X11DockerError when the package has no LICENSE file (a broken installation).
+ */
+export function licenseText(): string {
+  for (const up of ['../LICENSE', '../../LICENSE', '../../../LICENSE']) {
+    try {
+      return readFileSync(new URL(up, import.meta.url), 'utf8');
+    } catch {
+      // not at this level
+    }
+  }
+  throw new X11DockerError('Option --license: the LICENSE file of the x11docker package is missing (MIT license); reinstall the package.');
+}
+
+/**
  * x11docker's entry point: argv -> options -> host facts -> plan -> session.
  * Nothing is started before the plan is complete, so bad input leaves nothing behind.
  * @param argv arguments after the program name.
@@ -47,6 +62,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const file of presets) log.info(`options from preset ${file}`);
   if (options.help) {
     process.stdout.write(renderHelp());
+    return 0;
+  }
+  if (options.license) {
+    try {
+      process.stdout.write(licenseText());
+    } catch (error) {
+      return reportError(error);
+    }
     return 0;
   }
   if (options.version) {

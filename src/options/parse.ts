@@ -28,6 +28,8 @@ export interface Options extends PersistenceOptions {
   readonly help: boolean;
   /** `--version`. */
   readonly version: boolean;
+  /** `--license` (`--licence`): print the license and exit. */
+  readonly license: boolean;
   /** `--cleanup`: remove what ended sessions left behind, then exit. */
   readonly cleanup: boolean;
   /** The X server option given last, if any (upstream: the last one takes effect). */
@@ -210,9 +212,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     ...defaults(),
     help: flags.has('help'),
     version: flags.has('version'),
+    license: flags.has('license'),
     cleanup: flags.has('cleanup'),
     xserver,
-    xonly: flags.has('xonly') || (image === undefined && !exe && !flags.has('help') && !flags.has('version') && !flags.has('gui')),
+    xonly: flags.has('xonly') || (image === undefined && !exe && !flags.has('help') && !flags.has('version') && !flags.has('license') && !flags.has('gui')),
     showenv: flags.has('showenv') || flags.has('xonly') || (image === undefined && !exe),
     desktop: flags.has('desktop'),
     fullscreen: flags.has('fullscreen'),
@@ -257,7 +260,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
 function defaults(): Options {
   return {
-    help: false, version: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
+    help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),

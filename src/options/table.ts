@@ -57,6 +57,7 @@ export type XServerName = (typeof xserverOptionNames)[number];
 export const optionTable: readonly OptionSpec[] = [
   { name: 'help', arg: 'none', group: 'General', help: 'Show this message and exit. (-h alone also shows it.)' },
   { name: 'version', arg: 'none', group: 'General', help: 'Show the version number and exit.' },
+  { name: 'license', arg: 'none', group: 'General', aliases: ['licence'], help: 'Show the license of x11docker (MIT) and exit.' },
   {
     name: 'preset', arg: 'required', valueName: 'NAME', group: 'General', repeatable: true,
     help: 'Options from the file ~/.config/x11docker/preset/NAME (else\n/etc/x11docker/preset/NAME), one or more per line, # for comments.\nA preset named default is applied to every run.',

@@ -42,6 +42,16 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
+    for (const option of ['--license', '--licence']) {
+      const r = await x11docker([option]);
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stdout), /^MIT License\n\nCopyright \(c\) \d{4} The x11docker for TypeScript authors\n/);
+      assert.match(String(r.stdout), /THE SOFTWARE IS PROVIDED "AS IS"/);
+      assert.equal(String(r.stderr), '');
+    }
+  });
+
   it("an upstream option that is not available here (--xc) is one line saying so, exit 64, nothing started", async () => {
     const base = await leftovers();
     const r = await x11docker(['--xc', '--xvfb', DEMO_IMAGE]);
