@@ -16,9 +16,9 @@ import type { UndoStack } from './undo.js';
 import { startWatcher } from './watcher.js';
 
 /**
- * Creates the session folder (and `~/.cache/x11docker` if needed), registers its removal (which
- * keeps a copy of the log as `~/.cache/x11docker/x11docker.log`), starts the session record and
- * its watcher, and attaches the log file.
+ * Starts the session's watcher, then creates the session folder (and `~/.cache/x11docker` if
+ * needed), registers its removal (which keeps a copy of the log as
+ * `~/.cache/x11docker/x11docker.log`), starts the session record and attaches the log file.
  * @param plan the session plan.
  * @param host host facts (for the log's first line).
  * @param backend the engine, recorded for `--cleanup`.
@@ -38,6 +38,9 @@ export function openSessionFolder(plan: SessionPlan, host: HostFacts, backend: B
       if (code !== 'EEXIST') throw new X11DockerError(`Cannot create ${dir} (${code}). Make it writable for ${plan.hostUser.name}, or check the host user's HOME.`, { cause: error });
     }
   }
+  // the watcher first: a kill -9 at any later moment (even between creating the folder and
+  // writing the record) finds it waiting, and it removes whatever of the session exists
+  startWatcher(sessionDir);
   try {
     mkdirSync(sessionDir, { mode: 0o700 });
   } catch (error) {
@@ -55,7 +58,6 @@ export function openSessionFolder(plan: SessionPlan, host: HostFacts, backend: B
   });
   if (owner) chownSync(sessionDir, owner.uid, owner.gid);
   const registry = new SessionRegistry(sessionDir, { sessionId: plan.sessionId, backend }, owner);
-  startWatcher(sessionDir);
   // an init system's launcher writes the command's exit code here
   if (plan.container?.services.exitCodeFile) mkdirSync(join(sessionDir, 'exit'), { mode: 0o700 });
   log.attachFile(join(sessionDir, 'x11docker.log'));

@@ -10,11 +10,13 @@ export const CLEANUP_ONLY_ENV = 'X11DOCKER_CLEANUP_SESSION';
  * The watcher's script (POSIX sh). Its stdin is a pipe whose only write end x11docker holds, so
  * `read` returns at end of file exactly when x11docker has exited, however it ended (SIGKILL
  * included). A session that ended normally has removed its folder by then, so the watcher just
- * exits; otherwise it runs `x11docker --cleanup` for this one session, which ends the X server,
- * removes the container and the session's files.
+ * exits. It is started before the session folder exists: a folder without a record (x11docker
+ * died between creating it and writing the record) is removed when empty; otherwise it runs
+ * `x11docker --cleanup` for this one session, which ends the X server, removes the container
+ * and the session's files.
  * Arguments: $1 session folder, $2 node, $3 the x11docker script.
  */
-const SCRIPT = `read -r _ ; [ -f "$1/${RECORD_FILE}" ] || exit 0; ${CLEANUP_ONLY_ENV}="$1" exec "$2" "$3" --cleanup --quiet`;
+const SCRIPT = `read -r _ ; [ -f "$1/${RECORD_FILE}" ] || { rm -f "$1/${RECORD_FILE}.tmp"; rmdir "$1" 2>/dev/null; exit 0; }; ${CLEANUP_ONLY_ENV}="$1" exec "$2" "$3" --cleanup --quiet`;
 
 /** A started watcher. */
 export interface Watcher {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch as fsWatch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -114,6 +114,47 @@ describe('x11docker killed with SIGKILL', () => {
       process.stderr.write(`# SIGKILL -> container, X server and files gone after ${ms} ms\n`);
     } finally {
       await ensureEnded(s?.child);
+    }
+  });
+
+  it('killed at any moment of its start (every 40 ms from 0 to 600 ms, and the moment its session folder appears): its watcher leaves no session folder, container, claim, socket folder or X server', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'x11docker-killed-home-'));
+    const cache = join(home, '.cache', 'x11docker');
+    try {
+      const socketFolders = () => readdirSync('/tmp').filter((f) => f.startsWith('.x11docker-socket-'));
+      const foldersBefore = new Set(socketFolders());
+      const pids: number[] = [];
+      for (let ms = 0; ms <= 600; ms += 40) {
+        const child = execa('node', [CLI, '--xvfb', DEMO_IMAGE, 'sleep', '30'], { env: { PATH: process.env.PATH, HOME: home }, extendEnv: false, reject: false, stdin: 'ignore' });
+        await new Promise((r) => setTimeout(r, ms));
+        child.kill('SIGKILL');
+        await child;
+        pids.push(child.pid!);
+      }
+      // and killed the moment its session folder appears (the narrowest window: before its record)
+      mkdirSync(cache, { recursive: true, mode: 0o700 });
+      for (let i = 0; i < 5; i++) {
+        const child = execa('node', [CLI, '--xvfb', DEMO_IMAGE, 'sleep', '30'], { env: { PATH: process.env.PATH, HOME: home }, extendEnv: false, reject: false, stdin: 'ignore' });
+        const watch = fsWatch(cache, (_event, name) => {
+          if (name && /^[0-9a-f]{12}$/.test(String(name))) child.kill('SIGKILL');
+        });
+        await child;
+        watch.close();
+        pids.push(child.pid!);
+      }
+      const sessionFolders = () => (existsSync(cache) ? readdirSync(cache, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images').map((d) => d.name) : []);
+      const left = async () => ({
+        sessionFolders: sessionFolders(),
+        containers: (await Promise.all(pids.map(containersOf))).flat(),
+        claims: readdirSync('/tmp').filter((f) => /^\.x11docker-display-\d+\.claim/.test(f) && pids.includes(pidIn(join('/tmp', f)) ?? -1)),
+        socketFolders: socketFolders().filter((f) => !foldersBefore.has(f)),
+        xservers: (await execa('pgrep', ['-f', `Xvfb .*${cache}`], { reject: false })).stdout.split('\n').filter(Boolean),
+      });
+      const none = { sessionFolders: [], containers: [], claims: [], socketFolders: [], xservers: [] };
+      await waitFor('the killed sessions to be cleaned up', async () => JSON.stringify(await left()) === JSON.stringify(none), 20000).catch(() => undefined);
+      assert.deepEqual(await left(), none);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 
