@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { X11DockerError } from './errors.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { printable, X11DockerError } from './errors.js';
+import { sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
@@ -96,7 +97,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);
-    if (session.plan.showenv) process.stdout.write(`${Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    const facts = sessionFacts(options, session);
+    for (const n of facts.notes) log.note(n);
+    for (const line of facts.stdout) process.stdout.write(`${line}\n`);
+    for (const f of facts.files) {
+      try {
+        writeFileSync(f.file, f.text, { mode: 0o600 });
+      } catch (error) {
+        await session.stop();
+        throw new X11DockerError(`Option ${f.option}=FILE: cannot write ${printable(f.file)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the session was ended.`, { cause: error });
+      }
+    }
     if (session.htmlUrl) process.stdout.write(`HTML_URL=${session.htmlUrl}\n`);
     if (!session.plan.container && !session.plan.exe) log.note(`${session.description} Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     return await session.exited;

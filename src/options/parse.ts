@@ -36,8 +36,12 @@ export interface Options extends PersistenceOptions {
   readonly xserver?: XServerName;
   /** `--xonly`, or no IMAGE given: only start an empty X server. */
   readonly xonly: boolean;
-  /** `--showenv` / `--printenv` (implied by `--xonly`). */
+  /** `--showenv` / `--printenv` without a value: the environment line on stdout (implied by `--xonly` unless it goes into a file). */
   readonly showenv: boolean;
+  /** `--printenv=FILE`: the environment line goes into FILE. */
+  readonly printenvFile?: string;
+  /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
+  readonly printid?: { readonly file?: string };
   /** `--desktop` / `-d`. */
   readonly desktop: boolean;
   /** `--fullscreen` / `-f`. */
@@ -216,7 +220,9 @@ export function parseCommandLine(argv: readonly string[]): Options {
     cleanup: flags.has('cleanup'),
     xserver,
     xonly: flags.has('xonly') || (image === undefined && !exe && !flags.has('help') && !flags.has('version') && !flags.has('license') && !flags.has('gui')),
-    showenv: flags.has('showenv') || flags.has('xonly') || (image === undefined && !exe),
+    showenv: ordered.some((o) => o.name === 'showenv' && o.value === undefined) || ((flags.has('xonly') || (image === undefined && !exe)) && last('showenv') === undefined),
+    printenvFile: printFile('printenv=FILE (--showenv)', last('showenv')),
+    printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
     desktop: flags.has('desktop'),
     fullscreen: flags.has('fullscreen'),
     clipboard: flags.has('clipboard'),
@@ -275,6 +281,15 @@ function validateDisplay(value: string | undefined): number | undefined {
     throw new X11DockerError(`Option --display needs a display number from 0 to 59535 (got '${printable(value)}'), e.g. --display=30.`);
   }
   return n;
+}
+
+/**
+ * The FILE of `--printenv=FILE` / `--printid=FILE` (upstream's optional FILE argument).
+ * @throws X11DockerError for a name with control characters.
+ */
+function printFile(option: string, value: string | undefined): string | undefined {
+  if (value !== undefined && /[\x00-\x1f]/.test(value)) throw new X11DockerError(`Option --${option}: control characters in '${printable(value)}'. Give a file name.`);
+  return value;
 }
 
 /** `--wm`: `none`, or a command line split at white space (as upstream's word splitting). */

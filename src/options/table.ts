@@ -72,8 +72,12 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'xonly', arg: 'none', group: 'General', help: 'Only start a new empty X server; print its environment on stdout.' },
   {
-    name: 'showenv', arg: 'none', group: 'General', aliases: ['printenv'],
-    help: 'Print DISPLAY, XAUTHORITY and XSOCKET of the new X server on stdout\nfor custom access:  read Xenv < <(x11docker --showenv ...)',
+    name: 'showenv', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['printenv'],
+    help: 'Print DISPLAY, XAUTHORITY and XSOCKET of the new X server on stdout\n(or into FILE) for custom access:  read Xenv < <(x11docker --printenv ...)',
+  },
+  {
+    name: 'printid', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showid'],
+    help: "Print the container's ID on stdout (or into FILE) once it runs.",
   },
 
   {

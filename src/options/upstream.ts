@@ -63,7 +63,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   homebasedir: notYet,
   fallback: notYet,
   launcher: notYet,
-  printid: notYet,
   printinfofile: notYet,
   printpid1: notYet,
   printcheck: notYet,

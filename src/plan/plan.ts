@@ -104,7 +104,10 @@ export interface SessionPlan {
   /** `--display`, when fixed. */
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
-  /** Print the X environment on stdout. */
+  /**
+   * stdout carries x11docker's lines only (`--printenv`, `--printid` without FILE): the command's
+   * stdout goes to stderr, so that a reader of the first line gets x11docker's.
+   */
   readonly showenv: boolean;
   /** The host user: X server and session files belong to this user. */
   readonly hostUser: HostUser;
@@ -208,7 +211,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     exe: options.exe ? options.command : undefined,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
-    showenv: options.showenv,
+    showenv: options.showenv || (options.printid !== undefined && options.printid.file === undefined),
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
     cacheDir,

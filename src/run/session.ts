@@ -39,6 +39,8 @@ export interface RunningSession {
   readonly display: number;
   /** What a host client of the display needs: DISPLAY/XAUTHORITY/XSOCKET, or WAYLAND_DISPLAY/XDG_RUNTIME_DIR. */
   readonly env: Readonly<Record<string, string>>;
+  /** The container's full ID, when the session has a container. */
+  readonly containerId?: string;
   /** `--html`: the browser view's URL (password in the fragment). */
   readonly htmlUrl?: string;
   /** What runs, in one line: `X server :5 (--xephyr) is running.` (the driver's own words). */
@@ -96,7 +98,7 @@ export class Session {
       const exited = firstEnd(stop, display, app, helpers.map((h) => h.died))
         .then((end) => this.exitCode(end, display, app))
         .finally(() => undo.disposeAsync());
-      return { id: plan.sessionId, display: display.display, env: display.env, htmlUrl: helpers[0]?.url, description: plan.driver.describe(display), exited };
+      return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: plan.driver.describe(display), exited };
     } catch (error) {
       await undo.disposeAsync();
       throw stop.aborted ? stoppedError(stop.reason as StopReason, error) : error;

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_IMAGE, assertNothingNew, leftovers, x11docker } from './helpers.js';
@@ -39,6 +39,31 @@ describe('upstream 7.x options', () => {
     const r = await x11docker(['--preset', 'broken', DEMO_IMAGE], { env: { HOME: home } });
     assert.equal(r.exitCode, 64);
     assert.equal(String(r.stderr).trim(), `x11docker error: Option --preset: ${home}/.config/x11docker/preset/broken line 2: 'x11docker-demo' is not an x11docker option. A preset holds options only (no IMAGE, COMMAND or '--').`);
+    await assertNothingNew(base);
+  });
+
+  it("--printid prints the running container's ID on stdout (the command's stdout goes to stderr); --printenv=FILE writes the environment line into FILE", async () => {
+    const base = await leftovers();
+    const envFile = join(home, 'env-line');
+    const r = await x11docker(['--xvfb', '--printid', `--printenv=${envFile}`, DEMO_IMAGE, 'sh', '-c', 'echo "from the command"; cat /proc/1/cgroup >/dev/null; hostname']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    const lines = String(r.stdout).trim().split('\n');
+    assert.equal(lines.length, 1, `stdout holds only the ID: ${String(r.stdout)}`);
+    assert.match(lines[0]!, /^[0-9a-f]{64}$/);
+    // docker's default hostname is the first 12 characters of the container's ID
+    assert.match(String(r.stderr), new RegExp(`^${lines[0]!.slice(0, 12)}$`, 'm'), "the container's hostname is its ID: the ID is this container's");
+    assert.match(String(r.stderr), /^from the command$/m);
+    const written = readFileSync(envFile, 'utf8');
+    assert.match(written, /^DISPLAY=:\d+ XAUTHORITY=\S+ XSOCKET=\/tmp\/\.X11-unix\/X\d+\n$/);
+    assert.equal(statSync(envFile).mode & 0o777, 0o600);
+    await assertNothingNew(base);
+  });
+
+  it('--printenv=FILE in a folder that does not exist: one line naming the option and file, the session ended, exit 64, nothing left', async () => {
+    const base = await leftovers();
+    const r = await x11docker(['--xvfb', `--printenv=${join(home, 'missing', 'env')}`, DEMO_IMAGE, 'sleep', '30']);
+    assert.equal(r.exitCode, 64);
+    assert.match(String(r.stderr).trim().split('\n').at(-1)!, /^x11docker error: Option --printenv=FILE: cannot write \S+\/missing\/env \(ENOENT\); the session was ended\.$/);
     await assertNothingNew(base);
   });
 

@@ -151,6 +151,13 @@ describe('session basics', () => {
     assert.throws(() => containerCreateArgs(p, runtime()));
   });
 
+  test("stdout is kept for x11docker's lines (the command's stdout goes to stderr) only when --printenv or --printid print there", () => {
+    assert.equal(plan(['img']).showenv, false);
+    assert.equal(plan(['--printid', 'img']).showenv, true);
+    assert.equal(plan(['--printenv', 'img']).showenv, true);
+    assert.equal(plan(['--printid=/tmp/id', '--printenv=/tmp/env', 'img']).showenv, false);
+  });
+
   test('an image without its config is an error', () => {
     assertX11Error(() => planSession(parseCommandLine(['img']), hostFacts()), 'image');
   });

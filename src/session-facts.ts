@@ -1,0 +1,40 @@
+/**
+ * What `--printenv` and `--printid` print about a running session, and where (upstream's
+ * "output of parseable information on stdout": each on stdout, or into the FILE given with `=`).
+ * Pure: the command line writes what this returns.
+ */
+import type { Options } from './options/parse.js';
+
+/** One fact and its destination. */
+export interface SessionFactOutput {
+  /** Lines for stdout, in order: the environment line first (scripts read the first line). */
+  readonly stdout: readonly string[];
+  /** Files to write: each holds its fact and a newline. `option` names the option for errors. */
+  readonly files: readonly { readonly option: string; readonly file: string; readonly text: string }[];
+  /** Notes for stderr (e.g. `--printid` for a session without a container). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The facts a session's options ask for.
+ * @param options `showenv` (environment line on stdout), `printenvFile`, `printid`.
+ * @param session the running session: `env` (DISPLAY/XAUTHORITY/XSOCKET, or the Wayland
+ *   variables) and `containerId` (absent without a container).
+ */
+export function sessionFacts(
+  options: Pick<Options, 'showenv' | 'printenvFile' | 'printid'>,
+  session: { readonly env: Readonly<Record<string, string>>; readonly containerId?: string },
+): SessionFactOutput {
+  const envLine = Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ');
+  const stdout: string[] = [];
+  const files: { option: string; file: string; text: string }[] = [];
+  const notes: string[] = [];
+  if (options.showenv) stdout.push(envLine);
+  if (options.printenvFile !== undefined) files.push({ option: '--printenv', file: options.printenvFile, text: `${envLine}\n` });
+  if (options.printid) {
+    if (session.containerId === undefined) notes.push('Option --printid: this session runs no container, so there is no ID to print.');
+    else if (options.printid.file !== undefined) files.push({ option: '--printid', file: options.printid.file, text: `${session.containerId}\n` });
+    else stdout.push(session.containerId);
+  }
+  return { stdout, files, notes };
+}

@@ -1,0 +1,39 @@
+// --printenv[=FILE] and --printid[=FILE] (src/session-facts.ts and the parser): what goes to
+// stdout, what into files, and what the plan reserves stdout for.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { sessionFacts } from '../../src/session-facts.js';
+
+const env = { DISPLAY: ':101', XAUTHORITY: '/c/Xauthority.client', XSOCKET: '/tmp/.X11-unix/X101' };
+const line = 'DISPLAY=:101 XAUTHORITY=/c/Xauthority.client XSOCKET=/tmp/.X11-unix/X101';
+const facts = (args: string[], containerId: string | null = 'f00d') => sessionFacts(parseCommandLine(args), { env, containerId: containerId ?? undefined });
+
+describe('--printenv and --printid', () => {
+  test('--printenv (and --showenv) without FILE: the environment line on stdout', () => {
+    assert.deepEqual(facts(['--printenv', 'img']), { stdout: [line], files: [], notes: [] });
+    assert.deepEqual(facts(['--showenv', 'img']).stdout, [line]);
+  });
+
+  test('--printenv=FILE: the line goes into FILE, not onto stdout; --xonly then prints nothing on stdout', () => {
+    assert.deepEqual(facts(['--printenv=/run/env', 'img']), { stdout: [], files: [{ option: '--printenv', file: '/run/env', text: `${line}\n` }], notes: [] });
+    assert.deepEqual(facts(['--xonly', '--printenv=/run/env']).stdout, []);
+    assert.deepEqual(facts(['--xonly']).stdout, [line], '--xonly alone still prints the line');
+    assert.deepEqual(facts(['--printenv', '--printenv=/run/env', 'img']).stdout, [line], 'both: stdout and the file');
+  });
+
+  test('--printid: the container ID after the environment line; =FILE into the file; without a container a note', () => {
+    assert.deepEqual(facts(['--printid', '--printenv', 'img']).stdout, [line, 'f00d']);
+    assert.deepEqual(facts(['--printid=/run/id', 'img']).files, [{ option: '--printid', file: '/run/id', text: 'f00d\n' }]);
+    assert.deepEqual(facts(['--showid', 'img']).stdout, ['f00d'], "upstream's older name");
+    assert.match(facts(['--printid', '--xonly'], null).notes[0] ?? '', /^Option --printid: this session runs no container/);
+  });
+
+  test('stdout is reserved for these lines (the command prints to stderr) only when they go to stdout', () => {
+    const plan = (args: string[]) => parseCommandLine(args);
+    assert.equal(plan(['--printid', 'img']).printid?.file, undefined);
+    assert.equal(plan(['--printenv=/x', 'img']).showenv, false);
+    assert.throws(() => parseCommandLine(['--printenv=a\nb', 'img']), /Option --printenv=FILE \(--showenv\): control characters/);
+    assert.throws(() => parseCommandLine(['--printid=', 'img']), /--printid= has an empty value/);
+  });
+});
