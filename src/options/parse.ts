@@ -40,6 +40,8 @@ export interface Options extends PersistenceOptions {
   readonly showenv: boolean;
   /** `--printenv=FILE`: the environment line goes into FILE. */
   readonly printenvFile?: string;
+  /** `--newprivileges[=yes|no|auto]` (no value: yes); undefined: auto. */
+  readonly newPrivileges?: 'yes' | 'no' | 'auto';
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
   /** `--desktop` / `-d`. */
@@ -222,6 +224,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     xonly: flags.has('xonly') || (image === undefined && !exe && !flags.has('help') && !flags.has('version') && !flags.has('license') && !flags.has('gui')),
     showenv: ordered.some((o) => o.name === 'showenv' && o.value === undefined) || ((flags.has('xonly') || (image === undefined && !exe)) && last('showenv') === undefined),
     printenvFile: printFile('printenv=FILE (--showenv)', last('showenv')),
+    newPrivileges: flags.has('newprivileges') ? validateNewPrivileges(last('newprivileges')) : undefined,
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
     desktop: flags.has('desktop'),
     fullscreen: flags.has('fullscreen'),
@@ -281,6 +284,13 @@ function validateDisplay(value: string | undefined): number | undefined {
     throw new X11DockerError(`Option --display needs a display number from 0 to 59535 (got '${printable(value)}'), e.g. --display=30.`);
   }
   return n;
+}
+
+/** `--newprivileges[=yes|no|auto]`: upstream's values; without one, yes. */
+function validateNewPrivileges(value: string | undefined): 'yes' | 'no' | 'auto' {
+  if (value === undefined) return 'yes';
+  if (value === 'yes' || value === 'no' || value === 'auto') return value;
+  throw new X11DockerError(`Option --newprivileges takes yes, no or auto (got '${printable(value)}'), e.g. --newprivileges=no.`);
 }
 
 /**

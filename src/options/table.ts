@@ -195,6 +195,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
   { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
   { name: 'gpu', short: 'g', arg: 'none', group: 'Devices and privileges', help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.' },
+  {
+    name: 'newprivileges', arg: 'optional', valueName: '[=yes|no|auto]', group: 'Devices and privileges',
+    help: "yes: leave out --security-opt=no-new-privileges (setuid programs can gain\nprivileges; weakens isolation). no: always set it (sudo then cannot\nwork with --sudouser). auto (default): yes only for --sudouser.\nWithout a value: yes.",
+  },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },

@@ -52,7 +52,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xopt: notYet,
   password: notYet,
   ipc: `${notYet} Use --hostipc for --ipc=host, or -- --ipc=MODE -- for other modes.`,
-  newprivileges: notYet,
   sharecgroup: notYet,
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
   shell: notYet,

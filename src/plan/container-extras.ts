@@ -54,6 +54,25 @@ export interface ContainerExtras {
 }
 
 /**
+ * Whether `--security-opt=no-new-privileges` is left out, as upstream's `--newprivileges`: `yes`
+ * leaves it out with upstream's warning, `no` always sets it (sudo of `--sudouser` then cannot
+ * gain root: a note), `auto` (the default) leaves it out only for `--sudouser`, whose sudo needs
+ * its setuid bit. (Upstream's auto also enables it for `--cap-default`; here `--cap-default`
+ * keeps no-new-privileges.)
+ */
+function planNewPrivileges(options: Options, warnings: string[], notes: string[]): boolean {
+  if (options.newPrivileges === 'yes') {
+    warnings.push('Option --newprivileges=yes: x11docker does not set docker run option --security-opt=no-new-privileges. That degrades container security. However, this is still within a default docker setup.');
+    return true;
+  }
+  if (options.newPrivileges === 'no') {
+    if (options.sudouser) notes.push('Option --newprivileges=no with --sudouser: no-new-privileges is set, so sudo and su cannot gain root in the container.');
+    return false;
+  }
+  return options.sudouser;
+}
+
+/**
  * Plans HOME, shared folders, RETAIN, sudo and locale, adding upstream's warnings and notes.
  * @param options parsed options.
  * @param host host facts (`pathKinds` and `realPaths` for the shared paths, `lang` for `--lang` alone).
@@ -114,7 +133,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     retainUser,
     sudo: options.sudouser,
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
-    newPrivileges: options.sudouser,
+    newPrivileges: planNewPrivileges(options, warnings, notes),
     mounts,
     locale,
     engineSelinux,

@@ -67,6 +67,23 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it('--newprivileges=yes: inside, the process may gain privileges (NoNewPrivs 0), with the warning; by default and with --sudouser --newprivileges=no it may not (1)', async () => {
+    const base = await leftovers();
+    const nnp = async (options: string[]) => {
+      const r = await x11docker(['--xvfb', ...options, DEMO_IMAGE, 'sh', '-c', 'grep NoNewPrivs /proc/self/status']);
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      return { value: /NoNewPrivs:\s+(\d)/.exec(String(r.stdout))?.[1], stderr: String(r.stderr) };
+    };
+    const yes = await nnp(['--newprivileges=yes']);
+    assert.equal(yes.value, '0');
+    assert.match(yes.stderr, /Option --newprivileges=yes: x11docker does not set docker run option --security-opt=no-new-privileges/);
+    assert.equal((await nnp([])).value, '1');
+    const no = await nnp(['--sudouser', '--newprivileges=no']);
+    assert.equal(no.value, '1');
+    assert.match(no.stderr, /sudo and su cannot gain root/);
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

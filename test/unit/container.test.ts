@@ -218,6 +218,20 @@ describe('container users', () => {
     assert.equal(files.find((f) => f.path === '/etc/sudoers')!.content, '');
   });
 
+  test('--newprivileges: yes (and no value) leaves no-new-privileges out with the warning; no sets it also with --sudouser (note); auto is the default; a bad value names the option', () => {
+    const nnp = (argv: string[]) => containerCreateArgs(plan(argv), { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' }).includes('--security-opt=no-new-privileges');
+    for (const yes of [['--newprivileges'], ['--newprivileges=yes']]) {
+      assert.equal(nnp([...yes, 'app']), false);
+      assert.ok(plan([...yes, 'app']).warnings.some((w) => w.startsWith('Option --newprivileges=yes: x11docker does not set docker run option --security-opt=no-new-privileges.')));
+    }
+    assert.equal(nnp(['--newprivileges=no', 'app']), true);
+    assert.equal(nnp(['--newprivileges=no', '--sudouser', 'app']), true);
+    assert.ok(plan(['--newprivileges=no', '--sudouser', 'app']).notes.some((n) => /sudo and su cannot gain root/.test(n)));
+    assert.equal(nnp(['--newprivileges=auto', '--sudouser', 'app']), false);
+    assert.equal(nnp(['--newprivileges=auto', 'app']), true);
+    assertX11Error(() => plan(['--newprivileges=maybe', 'app']), '--newprivileges', 'yes, no or auto');
+  });
+
   test('withSudo creates a shadow file when the image has none', () => {
     const r = withSudo({}, 'bob');
     assert.match(r.shadow, /^root:!:/m);
