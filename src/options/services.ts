@@ -31,8 +31,10 @@ export interface ServiceOptions {
   readonly alsaCard?: string;
   /** `--gpu`: share /dev/dri (and NVIDIA devices) with the video and render groups. */
   readonly gpu: boolean;
-  /** `--hostipc`: `--ipc=host`. */
+  /** `--hostipc`, or `--ipc` / `--ipc=host`: `--ipc=host`. */
   readonly hostipc: boolean;
+  /** `--ipc[=MODE]`: `host` (with `hostipc`), or another of docker's IPC modes (`private`, `shareable`, `none`, `container:NAME`). */
+  readonly ipcMode?: string;
   /** `--cap-default`: keep the engine's default capabilities (no `--cap-drop=ALL`). */
   readonly capDefault: boolean;
   /** `--sys-admin`: add capability SYS_ADMIN. */
@@ -84,7 +86,19 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         if (value !== undefined) o.alsaCard = value;
         break;
       case 'gpu': o.gpu = true; break;
-      case 'hostipc': o.hostipc = true; break;
+      case 'hostipc': o.hostipc = true; o.ipcMode = undefined; break;
+      case 'ipc':
+        // upstream: --ipc without a value is --ipc=host; other values are docker's IPC modes
+        if (value === undefined || value === 'host') {
+          o.hostipc = true;
+          o.ipcMode = 'host';
+        } else if (/^(private|shareable|none|container:[A-Za-z0-9][A-Za-z0-9_.-]{0,127})$/.test(value)) {
+          o.ipcMode = value;
+          o.hostipc = false;
+        } else {
+          throw new X11DockerError(`Option --ipc=${printable(value)} is no IPC mode of docker run. Use --ipc (the host's, as --hostipc), --ipc=private, --ipc=shareable, --ipc=none or --ipc=container:NAME.`);
+        }
+        break;
       case 'cap-default': o.capDefault = true; break;
       case 'sys-admin': o.sysAdmin = true; break;
       case 'runasroot':

@@ -199,6 +199,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'newprivileges', arg: 'optional', valueName: '[=yes|no|auto]', group: 'Devices and privileges',
     help: "yes: leave out --security-opt=no-new-privileges (setuid programs can gain\nprivileges; weakens isolation). no: always set it (sudo then cannot\nwork with --sudouser). auto (default): yes only for --sudouser.\nWithout a value: yes.",
   },
+  {
+    name: 'ipc', arg: 'optional', valueName: '[=MODE]', group: 'Devices and privileges',
+    help: 'Without MODE: as --hostipc (discouraged). MODE: an IPC mode of docker run:\nprivate, shareable, none, container:NAME.',
+  },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },

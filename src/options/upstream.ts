@@ -51,7 +51,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xauth: `${notYet} New X servers always require the session's cookie.`,
   xopt: notYet,
   password: notYet,
-  ipc: `${notYet} Use --hostipc for --ipc=host, or -- --ipc=MODE -- for other modes.`,
   sharecgroup: notYet,
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
   shell: notYet,

@@ -183,7 +183,14 @@ export function planServices(
   }
   if (s.hostipc) {
     args.push('--ipc=host');
-    warnings.push('Option --hostipc sets --ipc=host: the container shares the host IPC namespace (shared memory, MIT-SHM). Severe reduction of container isolation.');
+    warnings.push(
+      s.ipcMode === 'host'
+        ? 'Option --ipc=host severely degrades container isolation. IPC namespace remapping is disabled.'
+        : 'Option --hostipc sets --ipc=host: the container shares the host IPC namespace (shared memory, MIT-SHM). Severe reduction of container isolation.',
+    );
+  } else if (s.ipcMode) {
+    args.push(`--ipc=${s.ipcMode}`);
+    if (s.ipcMode.startsWith('container:')) notes.push(`Option --ipc=${s.ipcMode}: the container shares the IPC namespace (shared memory) of container ${s.ipcMode.slice('container:'.length)}.`);
   }
   if (s.sysAdmin) {
     caps.add('SYS_ADMIN');

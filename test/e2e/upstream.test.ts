@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_IMAGE, assertNothingNew, leftovers, x11docker } from './helpers.js';
@@ -81,6 +81,23 @@ describe('upstream 7.x options', () => {
     const no = await nnp(['--sudouser', '--newprivileges=no']);
     assert.equal(no.value, '1');
     assert.match(no.stderr, /sudo and su cannot gain root/);
+    await assertNothingNew(base);
+  });
+
+  it("--ipc shares the host's IPC namespace (upstream's warning); --ipc=shareable gives the container its own", async () => {
+    const base = await leftovers();
+    const hostIpc = readlinkSync('/proc/self/ns/ipc'); // the test's own: the host's IPC namespace
+    const ipcOf = async (option: string) => {
+      const r = await x11docker(['--xvfb', option, DEMO_IMAGE, 'readlink', '/proc/self/ns/ipc']);
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      return { ns: String(r.stdout).trim(), stderr: String(r.stderr) };
+    };
+    const shared = await ipcOf('--ipc');
+    assert.equal(shared.ns, hostIpc);
+    assert.match(shared.stderr, /Option --ipc=host severely degrades container isolation/);
+    const own = await ipcOf('--ipc=shareable');
+    assert.match(own.ns, /^ipc:\[\d+\]$/);
+    assert.notEqual(own.ns, hostIpc);
     await assertNothingNew(base);
   });
 

@@ -210,6 +210,23 @@ describe('devices and privileges', () => {
   });
 });
 
+describe('--ipc[=MODE] (upstream)', () => {
+  test('without MODE or =host: --ipc=host with upstream\'s --ipc=host warning; other modes are passed on; a bad mode names the option', () => {
+    for (const o of ['--ipc', '--ipc=host']) {
+      assert.deepEqual(args([o, 'img']).filter((a) => a.startsWith('--ipc')), ['--ipc=host']);
+      assert.ok(plan([o, 'img']).warnings.some((w) => w === 'Option --ipc=host severely degrades container isolation. IPC namespace remapping is disabled.'));
+    }
+    for (const mode of ['private', 'shareable', 'none', 'container:db_1']) {
+      assert.deepEqual(args([`--ipc=${mode}`, 'img']).filter((a) => a.startsWith('--ipc')), [`--ipc=${mode}`]);
+      assert.ok(!plan([`--ipc=${mode}`, 'img']).warnings.some((w) => /IPC|ipc/.test(w)), mode);
+    }
+    assert.ok(plan(['--ipc=container:db_1', 'img']).notes.some((n) => /IPC namespace \(shared memory\) of container db_1/.test(n)));
+    assert.deepEqual(args(['--ipc=private', '--hostipc', 'img']).filter((a) => a.startsWith('--ipc')), ['--ipc=host'], 'the later option wins');
+    assert.throws(() => plan(['--ipc=host;id', 'img']), /Option --ipc=host;id is no IPC mode of docker run/);
+    assert.throws(() => plan(['--ipc=container:', 'img']), /no IPC mode/);
+  });
+});
+
 describe('raw docker run options after --', () => {
   test('--network=container:NAME replaces our --network=none; our hostname/dns/publish are never set', () => {
     const a = args(['--', '--network=container:other', '--', 'img']);
