@@ -72,6 +72,8 @@ export interface Options extends PersistenceOptions {
   readonly limit?: number;
   /** `--workdir DIR` (absolute). */
   readonly workdir?: string;
+  /** `--shell SHELL` (absolute): the container user's login shell and `SHELL`. */
+  readonly shell?: string;
   /**
    * Network mode: `undefined` = none (default); `''` = engine default (`--network` without value);
    * otherwise the value of `--network=NET` (`host` for `--hostnet`).
@@ -240,6 +242,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     runtime: validateRuntime(last('runtime')),
     limit: flags.has('limit') ? validateLimit(last('limit')) : undefined,
     workdir: validateWorkdir(last('workdir')),
+    shell: validateShell(last('shell')),
     network,
     user: validateUser(last('user'), '--user'),
     hostuser: validateUser(last('hostuser'), '--hostuser'),
@@ -350,6 +353,14 @@ function validateLimit(value: string | undefined): number {
 function validateName(value: string | undefined): string | undefined {
   if (value !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value)) {
     throw new X11DockerError(`Option --name needs a container name of letters, digits, '_', '.', '-' (got '${printable(value)}').`);
+  }
+  return value;
+}
+
+/** `--shell`: an absolute path that fits a passwd field (no ':', no control characters). */
+function validateShell(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^\/[^:\x00-\x1f]*$/.test(value)) {
+    throw new X11DockerError(`Option --shell needs the absolute path of a shell in the image, without ':' (got '${printable(value)}'), e.g. --shell=/bin/bash.`);
   }
   return value;
 }

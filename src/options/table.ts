@@ -138,6 +138,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'limit', arg: 'optional', valueName: '[=FACTOR]', group: 'Container',
     help: 'Limit the container to FACTOR times the CPUs and the RAM that are free at start\n(0 < FACTOR <= 1, default 0.5): docker run --cpus and --memory.',
   },
+  { name: 'shell', arg: 'required', valueName: 'SHELL', group: 'Container user', help: "The container user's login shell (passwd) and SHELL, e.g. --shell=/bin/zsh.\nDefault: /bin/sh." },
   { name: 'workdir', arg: 'required', valueName: 'DIR', group: 'Container', help: "Working directory in the container.\nDefault: the image's WORKDIR, else HOME." },
   {
     name: 'network', short: 'I', arg: 'optional', valueName: '[=NET]', group: 'Container',

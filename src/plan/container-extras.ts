@@ -97,6 +97,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
   if (options.sudouser) warnings.push(SUDO_WARNING);
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
+  if (retainUser && options.shell) notes.push(`Option --shell with --user=RETAIN: only SHELL=${options.shell} is set; the image's passwd entry keeps its shell.`);
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
   const engine = host.engine;
   const rootlessEngine = !!engine?.rootless && options.backend !== 'podman';
@@ -140,7 +141,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     rootlessEngine,
     timezone,
     rootInside,
-    env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : [])],
+    env: [...(locale ? [`LANG=${locale.name}`] : []), ...(timezone ? [timezone.env] : []), ...(options.shell ? [`SHELL=${options.shell}`] : [])],
   };
 }
 

@@ -7,13 +7,13 @@ import type { ContainerUser } from './userdb.js';
 /**
  * The container user: the host user by default; `--user=root`, `--user=NAME` (a host account) or
  * `--user=UID[:GID]` otherwise, with upstream's warnings.
- * @param options `--user`.
+ * @param options `--user`, `--shell` (the login shell; default /bin/sh).
  * @param host the host user, and the account `--user=NAME` names (`namedUser`).
  * @param warnings receives the warnings for root and for a user that is not the host user.
  * @throws X11DockerError for `--user=NAME` without such a host account.
  */
 export function chooseContainerUser(options: Options, host: HostFacts, warnings: string[]): ContainerUser {
-  const shell = '/bin/sh';
+  const shell = options.shell ?? '/bin/sh';
   const fromHost = (u: HostUser): ContainerUser =>
     u.uid === 0
       ? { name: 'root', uid: 0, gid: 0, groupName: 'root', home: '/root', shell }

@@ -101,6 +101,14 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it("--shell: the container user's passwd entry names the shell, and SHELL is set", async () => {
+    const base = await leftovers();
+    const r = await x11docker(['--xvfb', '--shell=/bin/bash', DEMO_IMAGE, 'sh', '-c', 'echo "passwd=$(getent passwd "$(id -un)" | cut -d: -f7) SHELL=$SHELL"']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stdout), /^passwd=\/bin\/bash SHELL=\/bin\/bash$/m);
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

@@ -232,6 +232,18 @@ describe('container users', () => {
     assertX11Error(() => plan(['--newprivileges=maybe', 'app']), '--newprivileges', 'yes, no or auto');
   });
 
+  test("--shell: the container user's passwd shell and SHELL; default /bin/sh; a relative path or ':' is refused naming the option; with --user=RETAIN only SHELL, with a note", () => {
+    const passwdLine = (argv: string[]) => userFiles(plan(argv), { passwd: 'root:x:0:0::/root:/bin/sh\n' }).find((f) => f.path === '/etc/passwd')!.content!.split('\n').find((l) => l.startsWith('alice:'));
+    assert.equal(passwdLine(['--shell=/bin/bash', 'app']), 'alice:x:1000:1000:alice,,,:/home/alice:/bin/bash');
+    assert.equal(passwdLine(['app']), 'alice:x:1000:1000:alice,,,:/home/alice:/bin/sh');
+    assert.ok(envOf(createArgs(['--shell', '/bin/zsh', 'app'])).includes('SHELL=/bin/zsh'));
+    assert.ok(!envOf(createArgs(['app'])).some((e) => e.startsWith('SHELL=')));
+    assertX11Error(() => plan(['--shell=bash', 'app']), '--shell', 'absolute path');
+    assertX11Error(() => plan(['--shell=/bin/sh:x', 'app']), '--shell');
+    const retain = plan(['--user=RETAIN', '--shell=/bin/bash', 'app']);
+    assert.ok(retain.notes.some((n) => n.startsWith('Option --shell with --user=RETAIN: only SHELL=/bin/bash is set')));
+  });
+
   test('withSudo creates a shadow file when the image has none', () => {
     const r = withSudo({}, 'bob');
     assert.match(r.shadow, /^root:!:/m);
