@@ -17,10 +17,12 @@ export interface SharedDir {
 /** The options validated here, as they appear in {@link import('./parse.js').Options}. */
 export interface PersistenceOptions {
   /**
-   * Persistent HOME: `''` for `--home` (the default folder `~/x11docker/IMAGENAME`), an absolute
+   * Persistent HOME: `''` for `--home` (the folder `IMAGENAME` in `~/x11docker` or `--homebasedir`), an absolute
    * host path for `--home=DIR` / `--homedir DIR`, undefined without them.
    */
   readonly home?: string;
+  /** `--homebasedir DIR` (absolute): where `--home` keeps its folders instead of `~/x11docker`. */
+  readonly homebasedir?: string;
   /** `--sharedir DIR[:ro]`, in order. */
   readonly sharedirs: readonly SharedDir[];
   /** `--lang[=LOCALE]`: `''` for the host's $LANG, else the value as given. */
@@ -50,7 +52,9 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
   const langValue = values.get('lang')?.at(-1);
   const lang = flags.has('lang') ? (langValue ?? '') : undefined;
   if (lang !== undefined && lang !== '') validateLocaleSpec(lang);
-  return { home, sharedirs, lang, sudouser: flags.has('sudouser') };
+  const base = values.get('homebasedir')?.at(-1);
+  const homebasedir = base === undefined ? undefined : hostPath(base, '--homebasedir');
+  return { home, homebasedir, sharedirs, lang, sudouser: flags.has('sudouser') };
 }
 
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */

@@ -169,6 +169,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
   },
   { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  { name: 'homebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Folder in which --home keeps DIR/IMAGENAME instead of ~/x11docker.' },
   {
     name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
     help: 'Share host folder (or file) DIR at the same path in the container.\nAppend :ro for read-only. Can be given more than once.',

@@ -57,7 +57,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   runasuser: notYet,
   runfromhost: `${notYet} --exe runs a host command on the new display.`,
   cachebasedir: notYet,
-  homebasedir: notYet,
   fallback: notYet,
   launcher: notYet,
   printinfofile: notYet,

@@ -54,6 +54,16 @@ export function homeFolderName(image: string): string {
 }
 
 /**
+ * The folder `--home` (without DIR) uses: `IMAGENAME` in `--homebasedir DIR`, else in
+ * `~/x11docker` (upstream 7.x: `~/.local/share/x11docker`, which it links as `~/x11docker`).
+ * @param options `image` and `homebasedir`.
+ * @param hostHome the host user's HOME.
+ */
+export function defaultHomeFolder(options: Pick<Options, 'homebasedir'> & { readonly image?: string }, hostHome: string): string {
+  return join(options.homebasedir ?? join(hostHome, 'x11docker'), homeFolderName(options.image ?? 'xonly'));
+}
+
+/**
  * Plans the persistent HOME and the shared folders, with upstream's warnings.
  * @param options parsed options (`home`, `sharedirs`, `image`).
  * @param hostUser the host user (owner of `~/x11docker`).
@@ -93,7 +103,7 @@ export function planMounts(
     }
     let source = options.home;
     if (source === '') {
-      source = join(hostUser.home, 'x11docker', homeFolderName(options.image ?? 'xonly'));
+      source = defaultHomeFolder(options, hostUser.home);
       if (paths.get(source) !== 'dir') createHostDir = source;
       applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true });
     } else {
@@ -145,9 +155,9 @@ export function planMounts(
 }
 
 /** The host paths whose kind {@link planMounts} needs (for the host facts). */
-export function pathsToCheck(options: Pick<Options, 'home' | 'sharedirs'>, hostHome: string, image?: string): string[] {
+export function pathsToCheck(options: Pick<Options, 'home' | 'homebasedir' | 'sharedirs'>, hostHome: string, image?: string): string[] {
   const out = options.sharedirs.map((s) => s.path);
-  if (options.home === '') out.push(join(hostHome, 'x11docker', homeFolderName(image ?? 'xonly')));
+  if (options.home === '') out.push(defaultHomeFolder({ ...options, image }, hostHome));
   else if (options.home !== undefined) out.push(options.home);
   return out;
 }

@@ -109,6 +109,16 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it('--homebasedir DIR: --home keeps the container HOME in DIR/IMAGENAME, where a file written inside stays', async () => {
+    const base = await leftovers();
+    const dir = join(home, 'homes');
+    const r = await x11docker(['--xvfb', `--homebasedir=${dir}`, '--home', DEMO_IMAGE, 'sh', '-c', 'echo kept > "$HOME/note" && echo "home=$HOME"']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.equal(readFileSync(join(dir, 'x11docker-demo', 'note'), 'utf8'), 'kept\n');
+    assert.equal(statSync(join(dir, 'x11docker-demo')).mode & 0o777, 0o700);
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

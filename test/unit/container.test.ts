@@ -9,7 +9,7 @@ import { containerCreateArgs, planSession, runtimeDirExtras, type SessionPlan } 
 import { probeCreateArgs, readOnlyRootfsMounts } from '../../src/plan/rootfs.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
-import { homeFolderName } from '../../src/plan/mounts.js';
+import { homeFolderName, pathsToCheck } from '../../src/plan/mounts.js';
 import type { PathKind } from '../../src/host/paths.js';
 import { parseRawOptions } from '../../src/options/raw-options.js';
 import { glibcLocaleName, resolveLocale } from '../../src/plan/locale.js';
@@ -117,6 +117,16 @@ describe('persistent HOME and shared folders in docker create', () => {
     assert.ok(args.includes('--workdir=/home/alice'));
     assert.ok(args.includes('--userns=host'), 'no user namespace remapping with --home (upstream)');
     assert.ok(!createArgs(['app']).includes('--userns=host'));
+  });
+
+  test('--homebasedir DIR: --home uses DIR/IMAGENAME (the same folder name), and its kind is probed there; an empty value names the option', () => {
+    const p = plan(['--homebasedir', '/data/homes', '--home', 'reg:5000/app:1']);
+    assert.equal(p.container!.mounts.createHostDir, '/data/homes/reg_5000-app_1');
+    assert.deepEqual(mountsOf(createArgs(['--homebasedir=/data/homes', '--home', 'app'])), ['--mount=type=bind,source=/data/homes/app,target=/home/alice']);
+    assert.equal(plan(['--homebasedir=/data/homes', '--home', 'app'], hostFacts({ '/data/homes/app': 'dir' })).container!.mounts.createHostDir, undefined);
+    assert.deepEqual(pathsToCheck(parseCommandLine(['--homebasedir=/data/homes', '--home', 'app']), '/home/alice', 'app'), ['/data/homes/app']);
+    assert.equal(plan(['--homebasedir=/data/homes', 'app']).container!.mounts.homeMounted, false, 'without --home it changes nothing');
+    assertX11Error(() => plan(['--homebasedir=', '--home', 'app']), '--homebasedir');
   });
 
   test('an existing --home folder is not created again', () => {
