@@ -72,6 +72,8 @@ export interface Options extends PersistenceOptions {
   readonly limit?: number;
   /** `--workdir DIR` (absolute). */
   readonly workdir?: string;
+  /** `--xeyes[=ARGS]` and `--xlogo`: host X clients to run on the new display, each as argv, in order. */
+  readonly displayClients: readonly (readonly string[])[];
   /** `--shell SHELL` (absolute): the container user's login shell and `SHELL`. */
   readonly shell?: string;
   /**
@@ -243,6 +245,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     limit: flags.has('limit') ? validateLimit(last('limit')) : undefined,
     workdir: validateWorkdir(last('workdir')),
     shell: validateShell(last('shell')),
+    displayClients: [
+      ...(flags.has('xeyes') ? [['xeyes', ...splitClientArgs('xeyes', last('xeyes'))]] : []),
+      ...(flags.has('xlogo') ? [['xlogo']] : []),
+    ],
     network,
     user: validateUser(last('user'), '--user'),
     hostuser: validateUser(last('hostuser'), '--hostuser'),
@@ -272,7 +278,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
 function defaults(): Options {
   return {
-    help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
+    displayClients: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),
@@ -355,6 +361,13 @@ function validateName(value: string | undefined): string | undefined {
     throw new X11DockerError(`Option --name needs a container name of letters, digits, '_', '.', '-' (got '${printable(value)}').`);
   }
   return value;
+}
+
+/** `--xeyes=ARGS`: options for xeyes, split at white space (upstream passes them unquoted). */
+function splitClientArgs(option: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  if (/[\x00-\x1f]/.test(value.replace(/[\t]/g, ' '))) throw new X11DockerError(`Option --${option}: control characters in '${printable(value)}'. Give ${option} options, e.g. --${option}=-shape.`);
+  return value.split(/\s+/).filter(Boolean);
 }
 
 /** `--shell`: an absolute path that fits a passwd field (no ':', no control characters). */

@@ -113,6 +113,11 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'size', arg: 'required', valueName: 'WxH', group: 'X server settings', help: 'Screen size of the new X server, e.g. 1024x768.' },
   { name: 'fullscreen', short: 'f', arg: 'none', group: 'X server settings', help: 'Fullscreen window (Xephyr, nxagent, xpra --desktop, Weston).' },
   {
+    name: 'xeyes', arg: 'optional', valueName: '[=ARGS]', group: 'X server settings',
+    help: "Run the host's xeyes on the new display (an X window that takes keys,\nas upstream suggests for --clipboard); ARGS are xeyes options, e.g. --xeyes=-shape.",
+  },
+  { name: 'xlogo', arg: 'none', group: 'X server settings', help: "Run the host's xlogo on the new display (like --xeyes)." },
+  {
     name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',
     help: 'Host window manager for a desktop-only X server (Xephyr) when no\nseamless server is installed, e.g. --wm openbox. none: no window manager.',
   },

@@ -16,14 +16,17 @@ export const HOST_WINDOW_MANAGERS = ['openbox', 'fluxbox', 'xfwm4', 'icewm', 'jw
  * Decides the display extras of a session: the window manager (`--wm`, or one found on the host
  * for Xephyr in seamless use, as upstream), `--clipboard` (upstream's warning; x11docker's
  * clipboard synchroniser with host xclip where the server has no clipboard sharing of its own),
- * `--fullscreen`, and checks `--exe`.
+ * `--fullscreen`, the clients of `--xeyes`/`--xlogo`, and checks `--exe`.
  * @param notes, warnings collected for printing before anything starts.
- * @returns the window manager command, and whether the clipboard synchroniser runs.
+ * @returns the window manager command, whether the clipboard synchroniser runs, and the host
+ *   clients to start on the display.
  * @throws X11DockerError when `--exe`'s command or `--wm`'s window manager is missing, or when
  *   `--clipboard` cannot work: no user display (DISPLAY), xclip missing, or a pure Wayland
  *   compositor of its own (no X display to share with).
  */
-export function planDisplayExtras(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[]): { wm?: readonly string[]; clipboardSync: boolean } {
+export function planDisplayExtras(
+  options: Options, host: HostFacts, driver: DisplayDriver, notes: string[], warnings: string[],
+): { wm?: readonly string[]; clipboardSync: boolean; displayClients: readonly (readonly string[])[] } {
   const hasOwnX = driver.source === 'new' && driver.gives === 'x11';
   if (options.exe) {
     const cmd = options.command[0]!;
@@ -67,7 +70,25 @@ export function planDisplayExtras(options: Options, host: HostFacts, driver: Dis
       notes.push(`No host window manager found for --${driver.name}: the window cannot be moved or resized. Install one (e.g. apt-get install openbox) or use --xpra or --nxagent.`);
     }
   }
-  return { wm, clipboardSync };
+  return { wm, clipboardSync, displayClients: planDisplayClients(options, host, driver, notes) };
+}
+
+/**
+ * `--xeyes` and `--xlogo` (upstream's helpers, e.g. an X window that takes keys): host X clients
+ * on the session's X display, started once it is up and stopped with the session.
+ * @returns their argv lists; none (with a note) when the session has no X display.
+ * @throws X11DockerError naming the option and Debian package when the client is not installed.
+ */
+function planDisplayClients(options: Options, host: HostFacts, driver: DisplayDriver, notes: string[]): readonly (readonly string[])[] {
+  if (options.displayClients.length === 0) return [];
+  if (driver.gives === 'none' || driver.gives === 'wayland') {
+    for (const [c] of options.displayClients) notes.push(`Option --${c} has no effect with --${driver.name}: there is no X display to show it on.`);
+    return [];
+  }
+  for (const [c] of options.displayClients) {
+    if (!host.binaries.has(c!)) throw new X11DockerError(`Option --${c} needs ${c} on the host: apt-get install x11-apps.`);
+  }
+  return options.displayClients;
 }
 
 /** The parts of a session plan that a display driver's context is made of (see plan/plan.ts SessionPlan). */

@@ -101,6 +101,8 @@ export interface SessionPlan {
   readonly wm?: readonly string[];
   /** `--exe`: a host command to run on the new display instead of a container. */
   readonly exe?: readonly string[];
+  /** `--xeyes`/`--xlogo`: host X clients (argv) to start on the display once it is up. */
+  readonly displayClients: readonly (readonly string[])[];
   /** `--display`, when fixed. */
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
@@ -209,6 +211,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     clipboardSync: extras.clipboardSync,
     wm: extras.wm,
     exe: options.exe ? options.command : undefined,
+    displayClients: extras.displayClients,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
     showenv: options.showenv || (options.printid !== undefined && options.printid.file === undefined),

@@ -34,8 +34,8 @@ export const HOST_TOOLS: readonly HostTool[] = [
 
 /**
  * The probe for these options: every display driver's required binaries, {@link HOST_TOOLS},
- * the host window managers x11docker may start on Xephyr, `--wm`'s command and `--exe`'s
- * command; the paths of `--home`, `--homedir` and `--sharedir` (src/plan/mounts.ts
+ * the host window managers x11docker may start on Xephyr, `--wm`'s command, `--exe`'s
+ * command and the clients of `--xeyes`/`--xlogo`; the paths of `--home`, `--homedir` and `--sharedir` (src/plan/mounts.ts
  * `pathsToCheck`); and the files of raw `--env-file` options (for plan/own-env.ts's notes).
  * @param options parsed options.
  * @returns the probe to pass to `gatherHostFacts`; binaries without duplicates.
@@ -47,6 +47,7 @@ export function hostProbe(options: Options): HostProbe {
     ...HOST_WINDOW_MANAGERS,
     ...(options.wm && options.wm !== 'none' ? [options.wm[0]!] : []),
     ...(options.exe && options.command[0] ? [options.command[0]] : []),
+    ...options.displayClients.map((c) => c[0]!),
   ];
   return { binaries: [...new Set(binaries)], paths: (hostHome) => pathsToCheck(options, hostHome, options.image), envFiles: options.raw.envFiles };
 }

@@ -7,7 +7,8 @@
  *   2. display       display-step.ts     X server / compositor / shared display / none
  *   3. create        container-step.ts   the container, created while the display starts
  *   4. start         container-step.ts   the container attached (or exe.ts: `--exe`), and the
- *                    html.ts             helpers (`--html`'s browser view) alongside
+ *                    html.ts             helpers (`--html`'s browser view) alongside, and the
+ *                    display-clients.ts  host clients of `--xeyes`/`--xlogo` on the display
  *   5. first end     this file           a stop request, the display's end, the app's end, a helper's death
  *   6. undo          undo.ts             everything registered, in stage order
  *
@@ -19,6 +20,7 @@ import { log } from '../log.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { createSessionContainer, startSessionContainer, type RunningApp } from './container-step.js';
 import { startSessionDisplay, type SessionDisplay } from './display-step.js';
+import { startDisplayClients } from './display-clients.js';
 import type { Engine } from './engine.js';
 import { startExe } from './exe.js';
 import { hostDisplayProblem } from './host-display.js';
@@ -89,6 +91,7 @@ export class Session {
         alongside: async (d) => (plan.container ? createSessionContainer(plan, engine, undo, registry, d) : undefined),
       });
       throwIfStopped(stop);
+      startDisplayClients(plan, undo, display);
       const html = plan.html ? startHtml(plan, display.display, display.clientAuthFile, undo, registry) : undefined;
       html?.catch(() => undefined); // awaited below, after the application started alongside
       const app = containerId ? startSessionContainer(plan, engine, undo, containerId, this.output) : plan.exe ? startExe(plan, undo, display, this.output) : undefined;

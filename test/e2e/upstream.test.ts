@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_IMAGE, assertNothingNew, leftovers, x11docker } from './helpers.js';
+import { execa } from 'execa';
+import { DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, startSession, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
 let home: string;
 before(() => {
@@ -116,6 +117,24 @@ describe('upstream 7.x options', () => {
     assert.equal(r.exitCode, 0, String(r.stderr));
     assert.equal(readFileSync(join(dir, 'x11docker-demo', 'note'), 'utf8'), 'kept\n');
     assert.equal(statSync(join(dir, 'x11docker-demo')).mode & 0o777, 0o700);
+    await assertNothingNew(base);
+  });
+
+  it("--xeyes and --xlogo: the host's xeyes and xlogo windows appear on the new display, and end with the session", async () => {
+    const base = await leftovers();
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', '--xeyes=-shape', '--xlogo', DEMO_IMAGE, 'sleep', '60']);
+      await waitForWindow(s, 'xeyes');
+      await waitForWindow(s, 'xlogo');
+      const clients = async () => (await execa('pgrep', ['-f', `^(xeyes -shape|xlogo)$`], { reject: false })).stdout.split('\n').filter(Boolean);
+      assert.equal((await clients()).length, 2);
+      s.child.kill('SIGINT');
+      assert.equal((await s.child).exitCode, 130);
+      assert.deepEqual(await clients(), []);
+    } finally {
+      await ensureEnded(s?.child);
+    }
     await assertNothingNew(base);
   });
 

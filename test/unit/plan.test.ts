@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { CONTAINER_XAUTHORITY, containerCreateArgs, planSession, type SessionPlan, type SessionRuntime } from '../../src/plan/plan.js';
+import { hostProbe } from '../../src/plan/probe.js';
 import { localDisplayNumber } from '../../src/plan/choose.js';
 import type { ImageConfig } from '../../src/plan/image.js';
 import { findBinaries, type HostFacts, type HostUser } from '../../src/host/facts.js';
@@ -156,6 +157,18 @@ describe('session basics', () => {
     assert.equal(plan(['--printid', 'img']).showenv, true);
     assert.equal(plan(['--printenv', 'img']).showenv, true);
     assert.equal(plan(['--printid=/tmp/id', '--printenv=/tmp/env', 'img']).showenv, false);
+  });
+
+  test('--xeyes[=ARGS] and --xlogo: host clients on an X display, in order; missing ones name x11-apps; without an X display a note; the probe looks for them', () => {
+    const withApps = hostFacts({ binaries: new Set(['Xephyr', 'Xvfb', 'xauth', 'docker', 'xeyes', 'xlogo']) });
+    assert.deepEqual(plan(['--xvfb', '--xeyes=-shape  -fg red', '--xlogo', 'img'], withApps).displayClients, [['xeyes', '-shape', '-fg', 'red'], ['xlogo']]);
+    assert.deepEqual(plan(['--xvfb', 'img'], withApps).displayClients, []);
+    assertX11Error(() => plan(['--xvfb', '--xeyes', 'img']), '--xeyes', 'apt-get install x11-apps');
+    const none = plan(['--nothing', '--xlogo', 'img'], withApps);
+    assert.deepEqual(none.displayClients, []);
+    assert.ok(none.notes.some((n) => n === 'Option --xlogo has no effect with --nothing: there is no X display to show it on.'));
+    assert.ok(hostProbe(parseCommandLine(['--xeyes', '--xlogo', 'img'])).binaries.includes('xlogo'));
+    assertX11Error(() => plan(['--xeyes=-shape\u0007', 'img'], withApps), '--xeyes', 'control characters');
   });
 
   test('an image without its config is an error', () => {
