@@ -14,6 +14,8 @@ import { printable, X11DockerError } from '../errors.js';
 export interface IntegrationOptions {
   /** `-i` / `--interactive`: stdin goes to the container command; a pseudo-terminal when stdin is one. */
   readonly interactive: boolean;
+  /** `--stdin`: stdin goes to the container command, never through a pseudo-terminal (upstream's `--stdin`). */
+  readonly stdin?: boolean;
   /** `-t` / `--tty`: terminal only (no X or Wayland server), interactive as with `-i`. */
   readonly tty: boolean;
   /** `--no-entrypoint`: the image's ENTRYPOINT is left out; the command (or the image's CMD) runs alone. */
@@ -51,6 +53,7 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
   const last = (name: string) => values.get(name)?.at(-1);
   return {
     interactive: flags.has('interactive'),
+    stdin: flags.has('stdin'),
     tty: flags.has('tty'),
     noEntrypoint: flags.has('no-entrypoint'),
     groupAdd: (values.get('group-add') ?? []).map(validateGroup),

@@ -155,6 +155,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'interactive', short: 'i', arg: 'none', group: 'Container',
     help: 'Interactive: stdin goes to the container command, with a pseudo-terminal\nwhen stdin is a terminal. For shells:  x11docker -i IMAGE bash',
   },
+  { name: 'stdin', arg: 'none', group: 'Container', help: 'Forward stdin to the container command as it is, without a pseudo-terminal.' },
   { name: 'tty', short: 't', arg: 'none', group: 'Container', help: 'Terminal only: no X or Wayland server (as --nothing), interactive as -i.' },
   { name: 'no-entrypoint', arg: 'none', group: 'Container', help: "Leave out the image's ENTRYPOINT: the command (or the image's CMD) runs alone." },
 

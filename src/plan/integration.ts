@@ -86,10 +86,12 @@ export function planIntegration(options: Options, host: HostFacts, network: stri
   const res = host.integration;
   const args: string[] = [];
   const env: string[] = [];
-  const interactive = o.interactive || o.tty;
-  const tty = interactive && res?.stdinIsTty === true;
+  // --stdin forwards stdin as it is (a pipe, a file); -i and -t give a terminal a pseudo-terminal
+  const terminalWanted = o.interactive || o.tty;
+  const interactive = terminalWanted || o.stdin === true;
+  const tty = terminalWanted && res?.stdinIsTty === true;
   if (interactive) args.push('--interactive', ...(tty ? ['--tty'] : []));
-  if (interactive && !tty) notes.push(`Option --${o.tty ? 'tty' : 'interactive'}: stdin is not a terminal; it is passed to the container without a pseudo-terminal.`);
+  if (terminalWanted && !tty) notes.push(`Option --${o.tty ? 'tty' : 'interactive'}: stdin is not a terminal; it is passed to the container without a pseudo-terminal.`);
 
   const groups = new Set(o.groupAdd);
   if (o.webcam) {

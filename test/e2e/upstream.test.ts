@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, startSession, waitForWindow, x11docker, type RunningSession } from './helpers.js';
+import { CLI, DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, startSession, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
 let home: string;
 before(() => {
@@ -135,6 +135,17 @@ describe('upstream 7.x options', () => {
     } finally {
       await ensureEnded(s?.child);
     }
+    await assertNothingNew(base);
+  });
+
+  it('--stdin passes piped stdin to the container command', async () => {
+    const base = await leftovers();
+    const r = await execa('node', [CLI, '--xvfb', '--stdin', DEMO_IMAGE, 'sh', '-c', 'read line; echo "got: $line"; [ -t 0 ] || echo "no terminal"'], {
+      input: 'hello through --stdin\n', env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, timeout: 60000,
+    });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^got: hello through --stdin$/m);
+    assert.match(r.stdout, /^no terminal$/m);
     await assertNothingNew(base);
   });
 

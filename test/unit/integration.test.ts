@@ -52,6 +52,15 @@ describe('-i / --interactive and -t / --tty', () => {
     }
     assert.ok(!before(args(['--xvfb', 'img'])).includes('--interactive'));
   });
+  test('--stdin attaches stdin without a pseudo-terminal, also when stdin is a terminal, and without a note', () => {
+    for (const stdinIsTty of [true, false]) {
+      const p = plan(['--xvfb', '--stdin', 'img', 'cat'], { ...none, stdinIsTty });
+      assert.equal(p.container!.integration.interactive, true);
+      const a = before(args(['--xvfb', '--stdin', 'img', 'cat'], { ...none, stdinIsTty }));
+      assert.ok(a.includes('--interactive') && !a.includes('--tty'), a.join(' '));
+      assert.ok(!p.notes.some((n) => /stdin/.test(n)), p.notes.join('|'));
+    }
+  });
   test('raw docker run options attach stdin as docker reads them: -i, -it, --interactive; not -i=false or a value that looks like -i', () => {
     for (const raw of ['-i', '-it', '-ti', '--interactive', '--interactive=true']) assert.equal(plan(['--xvfb', '--', raw, '--', 'img']).container!.interactive, true, raw);
     for (const raw of [['-i=false'], ['-it', '--interactive=false'], ['-e', '-i'], ['--hostname', '-it']]) assert.equal(plan(['--xvfb', '--', ...raw, '--', 'img']).container!.interactive, false, raw.join(' '));
