@@ -6,7 +6,7 @@
  * Upstream x11docker: `--init[=tini|systemd|runit|openrc|sysvinit|none]` with the short forms
  * `--no-init`, `--systemd`, `--runit`, `--openrc`, `--sysvinit`; `--dbus`, `--dbus-system`;
  * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`,
- * `--runasroot CMD`.
+ * `--runasroot CMD`, `--runasuser CMD`.
  */
 import { printable, X11DockerError } from '../errors.js';
 
@@ -41,11 +41,13 @@ export interface ServiceOptions {
   readonly sysAdmin: boolean;
   /** `--runasroot CMD` (repeatable, in order): shell commands run as root in the container before the command. */
   readonly runAsRoot: readonly string[];
+  /** `--runasuser CMD` (repeatable, in order): shell commands run as the container user before the command. */
+  readonly runAsUser: readonly string[];
 }
 
 /** Defaults: tini, nothing shared, all capabilities dropped. */
 export function defaultServiceOptions(): ServiceOptions {
-  return { init: 'tini', dbus: false, dbusSystem: false, pulseaudio: false, alsa: false, gpu: false, hostipc: false, capDefault: false, sysAdmin: false, runAsRoot: [] };
+  return { init: 'tini', dbus: false, dbusSystem: false, pulseaudio: false, alsa: false, gpu: false, hostipc: false, capDefault: false, sysAdmin: false, runAsRoot: [], runAsUser: [] };
 }
 
 /** One parsed option in command-line order, as the parser saw it. */
@@ -101,6 +103,10 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         break;
       case 'cap-default': o.capDefault = true; break;
       case 'sys-admin': o.sysAdmin = true; break;
+      case 'runasuser':
+        if (!value || value.trim() === '' || value.includes('\0')) throw new X11DockerError('Option --runasuser needs a shell command, e.g. --runasuser "xrdb -merge ~/.Xresources".');
+        o.runAsUser = [...o.runAsUser, value];
+        break;
       case 'runasroot':
         if (!value || value.trim() === '' || value.includes('\0')) throw new X11DockerError('Option --runasroot needs a shell command, e.g. --runasroot "service cups start".');
         o.runAsRoot = [...o.runAsRoot, value];

@@ -198,6 +198,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'runasroot', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
     help: 'Run shell COMMAND as root in the container at start, before the image command\n(e.g. "service cups start"). Adds capabilities CHOWN, SETGID, SETUID.',
   },
+  {
+    name: 'runasuser', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
+    help: 'Run shell COMMAND as the container user at start, before the image command\n(e.g. "xrdb -merge ~/.Xresources"). A failure is a note.',
+  },
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
   { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },

@@ -61,9 +61,15 @@ export function systemdPid1(): string {
   ].join('\n');
 }
 
-/** The user launcher: `"$@"` in a dbus session when asked (dbus-launch, else dbus-run-session). */
-export function userLauncher(dbus: boolean): string {
+/**
+ * The user launcher: the `--runasuser` commands (each in its own shell; a failure is a note, as
+ * for `--runasroot`), then `"$@"`, in a dbus session when asked (dbus-launch, else dbus-run-session).
+ */
+export function userLauncher(dbus: boolean, runAsUser: readonly string[] = []): string {
   const lines = ['#!/bin/sh', '# x11docker: runs the command as the container user'];
+  for (const command of runAsUser) {
+    lines.push(`sh -c ${quoteWord(command)} || echo "x11docker note: --runasuser command failed with exit code $?: "${quoteWord(command)} >&2`);
+  }
   if (dbus) {
     lines.push(
       'if command -v dbus-launch >/dev/null 2>&1; then exec dbus-launch --exit-with-session "$@"; fi',

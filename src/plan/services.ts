@@ -209,14 +209,15 @@ export function planServices(
   let entrypointArgs: string[] = [];
   let exitCodeFile = false;
 
-  if (s.dbus || rootLaunch) {
+  const userLaunch = s.dbus || s.runAsUser.length > 0;
+  if (userLaunch || rootLaunch) {
     if (effective.length === 0) throw new X11DockerError('The image has no ENTRYPOINT or CMD, and no command was given. Add a command after the image name.');
-    files.push({ path: LAUNCH_USER, content: userLauncher(s.dbus), mode: 0o755 });
+    files.push({ path: LAUNCH_USER, content: userLauncher(s.dbus, s.runAsUser), mode: 0o755 });
   }
   if (rootLaunch) {
     files.push({ path: LAUNCH_ROOT, content: rootLauncher(s, user, [...groups], realInit, workdir), mode: 0o755 });
   }
-  if (!realInit && (s.dbus || rootLaunch)) {
+  if (!realInit && (userLaunch || rootLaunch)) {
     entrypoint = rootLaunch ? LAUNCH_ROOT : LAUNCH_USER;
     entrypointArgs = effective;
   } else if (realInit) {

@@ -149,6 +149,16 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it('--runasuser: the commands run as the container user, in order, before the image command; a failing one is a note', async () => {
+    const base = await leftovers();
+    const r = await x11docker(['--xvfb', '--runasuser', 'echo "first as $(id -u)" > /tmp/order', '--runasuser', 'exit 3', DEMO_IMAGE, 'sh', '-c', 'cat /tmp/order; echo "command as $(id -u)"']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    const uid = String(process.getuid?.() ?? 0);
+    assert.match(String(r.stdout), new RegExp(`^first as ${uid}\ncommand as ${uid}$`, 'm'));
+    assert.match(String(r.stderr), /x11docker note: --runasuser command failed with exit code 3: exit 3/);
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

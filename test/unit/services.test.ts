@@ -298,3 +298,22 @@ describe('--runasroot', () => {
     assert.throws(() => parseCommandLine(['--runasroot', ' ', 'img']), /--runasroot needs a shell command/);
   });
 });
+
+describe('--runasuser', () => {
+  test('repeatable, in order, before the command in the user launcher, as the user without capabilities; with --runasroot the root launcher hands over to it', () => {
+    assert.deepEqual(parseCommandLine(['--runasuser', 'a b', '--runasuser=c', 'img']).services.runAsUser, ['a b', 'c']);
+    assert.throws(() => parseCommandLine(['--runasuser=', 'img']), /--runasuser/);
+    const a = args(['--runasuser', "echo 'one'", '--runasuser', 'false', 'img']);
+    assert.ok(options(a).includes(`--entrypoint=${LAUNCH_USER}`));
+    assert.ok(options(a).includes('--user=1000:1000'));
+    assert.deepEqual(caps(a), []);
+    assert.deepEqual(after(a), ['img', '/entry', 'xeyes', '-g', '1x1']);
+    const launcher = plan(['--runasuser', "echo 'one'", '--runasuser', 'false', 'img']).container!.services.files.find((f) => f.path === LAUNCH_USER)!.content;
+    const lines = launcher.split('\n');
+    assert.ok(lines.findIndex((l) => l.startsWith("sh -c 'echo '")) < lines.findIndex((l) => l.startsWith('sh -c false')), launcher);
+    assert.ok(lines.findIndex((l) => l.startsWith('sh -c false')) < lines.indexOf('exec "$@"'));
+    assert.match(launcher, /--runasuser command failed with exit code/);
+    const both = args(['--runasroot', 'id', '--runasuser', 'id', 'img']);
+    assert.ok(options(both).includes(`--entrypoint=${LAUNCH_ROOT}`));
+  });
+});
