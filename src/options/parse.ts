@@ -74,6 +74,8 @@ export interface Options extends PersistenceOptions {
   readonly workdir?: string;
   /** `--xeyes[=ARGS]` and `--xlogo`: host X clients to run on the new display, each as argv, in order. */
   readonly displayClients: readonly (readonly string[])[];
+  /** `--runfromhost COMMAND` (repeatable, in order): host shell commands on the new display before the container starts. */
+  readonly runFromHost: readonly string[];
   /** `--shell SHELL` (absolute): the container user's login shell and `SHELL`. */
   readonly shell?: string;
   /**
@@ -245,6 +247,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     limit: flags.has('limit') ? validateLimit(last('limit')) : undefined,
     workdir: validateWorkdir(last('workdir')),
     shell: validateShell(last('shell')),
+    runFromHost: (values.get('runfromhost') ?? []).map((c) => {
+      if (c.trim() === '' || c.includes('\0')) throw new X11DockerError('Option --runfromhost needs a shell command, e.g. --runfromhost "xsetroot -solid grey".');
+      return c;
+    }),
     displayClients: [
       ...(flags.has('xeyes') ? [['xeyes', ...splitClientArgs('xeyes', last('xeyes'))]] : []),
       ...(flags.has('xlogo') ? [['xlogo']] : []),
@@ -278,7 +284,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
 
 function defaults(): Options {
   return {
-    displayClients: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
+    displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),

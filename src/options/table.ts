@@ -116,6 +116,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'xeyes', arg: 'optional', valueName: '[=ARGS]', group: 'X server settings',
     help: "Run the host's xeyes on the new display (an X window that takes keys,\nas upstream suggests for --clipboard); ARGS are xeyes options, e.g. --xeyes=-shape.",
   },
+  {
+    name: 'runfromhost', arg: 'required', valueName: 'COMMAND', group: 'X server settings', repeatable: true,
+    help: "Run shell COMMAND on the host, as you, on the new display before the\ncontainer starts; x11docker waits for it (end it with & to keep it running).",
+  },
   { name: 'xlogo', arg: 'none', group: 'X server settings', help: "Run the host's xlogo on the new display (like --xeyes)." },
   {
     name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',

@@ -51,7 +51,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   password: notYet,
   sharecgroup: notYet,
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
-  runfromhost: `${notYet} --exe runs a host command on the new display.`,
   cachebasedir: notYet,
   fallback: notYet,
   launcher: notYet,

@@ -103,6 +103,8 @@ export interface SessionPlan {
   readonly exe?: readonly string[];
   /** `--xeyes`/`--xlogo`: host X clients (argv) to start on the display once it is up. */
   readonly displayClients: readonly (readonly string[])[];
+  /** `--runfromhost`: host shell commands run (and waited for) on the display before the application starts. */
+  readonly hostCommands: readonly string[];
   /** `--display`, when fixed. */
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
@@ -212,6 +214,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     wm: extras.wm,
     exe: options.exe ? options.command : undefined,
     displayClients: extras.displayClients,
+    hostCommands: options.runFromHost,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
     showenv: options.showenv || (options.printid !== undefined && options.printid.file === undefined),

@@ -8,7 +8,7 @@
  *   3. create        container-step.ts   the container, created while the display starts
  *   4. start         container-step.ts   the container attached (or exe.ts: `--exe`), and the
  *                    html.ts             helpers (`--html`'s browser view) alongside, and the
- *                    display-clients.ts  host clients of `--xeyes`/`--xlogo` on the display
+ *                    display-clients.ts  host clients of `--xeyes`/`--xlogo` and `--runfromhost` on the display
  *   5. first end     this file           a stop request, the display's end, the app's end, a helper's death
  *   6. undo          undo.ts             everything registered, in stage order
  *
@@ -20,7 +20,7 @@ import { log } from '../log.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { createSessionContainer, startSessionContainer, type RunningApp } from './container-step.js';
 import { startSessionDisplay, type SessionDisplay } from './display-step.js';
-import { startDisplayClients } from './display-clients.js';
+import { runHostCommands, startDisplayClients } from './display-clients.js';
 import type { Engine } from './engine.js';
 import { startExe } from './exe.js';
 import { hostDisplayProblem } from './host-display.js';
@@ -92,6 +92,8 @@ export class Session {
       });
       throwIfStopped(stop);
       startDisplayClients(plan, undo, display);
+      await runHostCommands(plan, undo, display, stop);
+      throwIfStopped(stop);
       const html = plan.html ? startHtml(plan, display.display, display.clientAuthFile, undo, registry) : undefined;
       html?.catch(() => undefined); // awaited below, after the application started alongside
       const app = containerId ? startSessionContainer(plan, engine, undo, containerId, this.output) : plan.exe ? startExe(plan, undo, display, this.output) : undefined;

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { CLI, DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, startSession, waitForWindow, x11docker, type RunningSession } from './helpers.js';
+import { CLI, DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, startSession, waitFor, waitForWindow, x11docker, type RunningSession } from './helpers.js';
 
 let home: string;
 before(() => {
@@ -156,6 +156,33 @@ describe('upstream 7.x options', () => {
     const uid = String(process.getuid?.() ?? 0);
     assert.match(String(r.stdout), new RegExp(`^first as ${uid}\ncommand as ${uid}$`, 'm'));
     assert.match(String(r.stderr), /x11docker note: --runasuser command failed with exit code 3: exit 3/);
+    await assertNothingNew(base);
+  });
+
+  it('--runfromhost: host commands on the new display, in order, before the container; what they leave running ends with the session; Ctrl-C while one runs ends all', async () => {
+    const base = await leftovers();
+    const out = join(home, 'runfromhost');
+    // a host program that keeps running: a script whose command line names it (pgrep finds exactly it)
+    const script = join(home, `x11docker-rfh-${process.pid}`);
+    writeFileSync(script, '#!/bin/sh\nsleep 300\n', { mode: 0o755 });
+    const left = async () => (await execa('pgrep', ['-f', `^/bin/sh ${script}$`], { reject: false })).stdout.trim();
+    const r = await x11docker([
+      '--xvfb', '--runfromhost', `echo "first $DISPLAY" > ${out}`, '--runfromhost', `echo second >> ${out}; ${script} &`,
+      DEMO_IMAGE, 'sh', '-c', 'echo "container $DISPLAY"',
+    ]);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    const display = /^container (:\d+)$/m.exec(String(r.stdout))?.[1];
+    assert.ok(display, String(r.stdout));
+    assert.equal(readFileSync(out, 'utf8'), `first ${display}\nsecond\n`);
+    await waitFor('the backgrounded host command to end', async () => (await left()) === '', 5000).catch(() => undefined);
+    assert.equal(await left(), '', 'the command left running by --runfromhost ended with the session');
+
+    const s = execa('node', [CLI, '--xvfb', '--runfromhost', script, DEMO_IMAGE, 'true'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false });
+    await waitFor('the host command to run', async () => (await left()) !== '', 20000);
+    s.kill('SIGINT');
+    assert.equal((await s).exitCode, 130, String((await s).stderr));
+    await waitFor('the host command to end', async () => (await left()) === '', 5000).catch(() => undefined);
+    assert.equal(await left(), '');
     await assertNothingNew(base);
   });
 

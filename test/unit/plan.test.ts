@@ -171,6 +171,12 @@ describe('session basics', () => {
     assertX11Error(() => plan(['--xeyes=-shape\u0007', 'img'], withApps), '--xeyes', 'control characters');
   });
 
+  test('--runfromhost: repeatable host commands for the plan, in order; an empty one names the option', () => {
+    assert.deepEqual(plan(['--runfromhost', 'xsetroot -solid grey', '--runfromhost=openbox &', 'img']).hostCommands, ['xsetroot -solid grey', 'openbox &']);
+    assert.deepEqual(plan(['img']).hostCommands, []);
+    assertX11Error(() => plan(['--runfromhost', ' ', 'img']), '--runfromhost');
+  });
+
   test('an image without its config is an error', () => {
     assertX11Error(() => planSession(parseCommandLine(['img']), hostFacts()), 'image');
   });
