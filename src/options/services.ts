@@ -41,6 +41,8 @@ export interface ServiceOptions {
   readonly sysAdmin: boolean;
   /** `--runasroot CMD` (repeatable, in order): shell commands run as root in the container before the command. */
   readonly runAsRoot: readonly string[];
+  /** `--sharecgroup`: the host's /sys/fs/cgroup, read-only. */
+  readonly shareCgroup?: boolean;
   /** `--runasuser CMD` (repeatable, in order): shell commands run as the container user before the command. */
   readonly runAsUser: readonly string[];
 }
@@ -89,6 +91,7 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         break;
       case 'gpu': o.gpu = true; break;
       case 'hostipc': o.hostipc = true; o.ipcMode = undefined; break;
+      case 'sharecgroup': o.shareCgroup = true; break;
       case 'ipc':
         // upstream: --ipc without a value is --ipc=host; other values are docker's IPC modes
         if (value === undefined || value === 'host') {

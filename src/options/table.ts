@@ -219,6 +219,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'ipc', arg: 'optional', valueName: '[=MODE]', group: 'Devices and privileges',
     help: 'Without MODE: as --hostipc (discouraged). MODE: an IPC mode of docker run:\nprivate, shareable, none, container:NAME.',
   },
+  { name: 'sharecgroup', arg: 'none', group: 'Devices and privileges', help: "Share the host's /sys/fs/cgroup read-only (e.g. for elogind with an init\nsystem). Shows the host's cgroup tree in the container." },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
   { name: 'cap-default', arg: 'none', group: 'Devices and privileges', help: "Keep the engine's default capabilities (no --cap-drop=ALL).\nReduces container isolation." },
   { name: 'sys-admin', arg: 'none', group: 'Devices and privileges', help: 'Add capability SYS_ADMIN. VERY insecure: allows escaping the container.' },

@@ -49,7 +49,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xauth: `${notYet} New X servers always require the session's cookie.`,
   xopt: notYet,
   password: notYet,
-  sharecgroup: notYet,
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
   cachebasedir: notYet,
   fallback: notYet,

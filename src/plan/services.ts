@@ -192,6 +192,14 @@ export function planServices(
     args.push(`--ipc=${s.ipcMode}`);
     if (s.ipcMode.startsWith('container:')) notes.push(`Option --ipc=${s.ipcMode}: the container shares the IPC namespace (shared memory) of container ${s.ipcMode.slice('container:'.length)}.`);
   }
+  if (s.shareCgroup) {
+    if (s.init === 'systemd') {
+      notes.push('Option --sharecgroup: --systemd already shares the cgroup hierarchy it needs; nothing more is shared.');
+    } else {
+      args.push(bindMount('/sys/fs/cgroup', '/sys/fs/cgroup', true));
+      warnings.push("Option --sharecgroup: sharing /sys/fs/cgroup from the host (read-only): the container sees the host's cgroup tree, with the names of host services and containers.");
+    }
+  }
   if (s.sysAdmin) {
     caps.add('SYS_ADMIN');
     warnings.push('Option --sys-admin adds capability SYS_ADMIN. This is VERY insecure: it allows escaping from the container. Use it only for trusted images.');

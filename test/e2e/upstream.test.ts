@@ -186,6 +186,21 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it("--sharecgroup: the container sees the host's cgroup tree, read-only, with the warning; without it, its own", async () => {
+    const base = await leftovers();
+    const tree = "find /sys/fs/cgroup -maxdepth 2 -type d | sort | md5sum; awk '$5 == \"/sys/fs/cgroup\" { print $6 }' /proc/self/mountinfo";
+    const host = (await execa('sh', ['-c', 'find /sys/fs/cgroup -maxdepth 2 -type d | sort | md5sum'])).stdout.trim();
+    const shared = await x11docker(['--xvfb', '--sharecgroup', DEMO_IMAGE, 'sh', '-c', tree]);
+    assert.equal(shared.exitCode, 0, String(shared.stderr));
+    const [sum, mountOptions] = String(shared.stdout).trim().split('\n');
+    assert.equal(sum, host);
+    assert.match(mountOptions ?? '', /^ro(,|$)/);
+    assert.match(String(shared.stderr), /Option --sharecgroup: sharing \/sys\/fs\/cgroup from the host \(read-only\)/);
+    const own = await x11docker(['--xvfb', DEMO_IMAGE, 'sh', '-c', tree]);
+    assert.notEqual(String(own.stdout).trim().split('\n')[0], host);
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

@@ -317,3 +317,15 @@ describe('--runasuser', () => {
     assert.ok(options(both).includes(`--entrypoint=${LAUNCH_ROOT}`));
   });
 });
+
+describe('--sharecgroup', () => {
+  test("the host's /sys/fs/cgroup read-only, with the warning; with --systemd a note and no second mount", () => {
+    const a = args(['--sharecgroup', 'img']);
+    assert.ok(a.includes('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup,readonly'), a.join(' '));
+    assert.ok(plan(['--sharecgroup', 'img']).warnings.some((w) => w.startsWith('Option --sharecgroup: sharing /sys/fs/cgroup from the host (read-only)')));
+    assert.ok(!args(['img']).some((x) => x.includes('/sys/fs/cgroup')));
+    const sd = plan(['--sharecgroup', '--systemd', 'img'], { ...noResources, cgroup: 'v2' });
+    assert.ok(sd.notes.some((n) => n.startsWith('Option --sharecgroup: --systemd already shares')));
+    assert.ok(!args(['--sharecgroup', '--systemd', 'img'], { ...noResources, cgroup: 'v2' }).includes('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup,readonly'));
+  });
+});
