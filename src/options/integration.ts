@@ -24,6 +24,10 @@ export interface IntegrationOptions {
   readonly groupAdd: readonly string[];
   /** `--xtest[=yes|no]`: undefined keeps each X server's default (see plan/integration.ts). */
   readonly xtest?: boolean;
+  /** `--composite[=yes|no]` (no value: yes): the X extension Composite on or off; undefined: the server's default. */
+  readonly composite?: boolean;
+  /** `--xopt ARGS` (repeatable): arguments added to the new X server's command, split at white space. */
+  readonly xopt?: readonly string[];
   /** `--dpi=N`: dots per inch for X clients (Xft.dpi), 1 to 10000. */
   readonly dpi?: number;
   /** `--keymap=LAYOUT`: keyboard layout of the new X server (setxkbmap), e.g. `de` or `us(intl)`. */
@@ -58,6 +62,8 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
     noEntrypoint: flags.has('no-entrypoint'),
     groupAdd: (values.get('group-add') ?? []).map(validateGroup),
     xtest: flags.has('xtest') ? validateXtest(last('xtest')) : undefined,
+    composite: flags.has('composite') ? validateYesNo('--composite', last('composite')) : undefined,
+    xopt: (values.get('xopt') ?? []).flatMap(validateXopt),
     dpi: validateDpi(last('dpi')),
     keymap: validateKeymap(last('keymap')),
     hostdbus: flags.has('hostdbus'),
@@ -65,6 +71,26 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
     webcam: flags.has('webcam'),
     printer: flags.has('printer') ? validatePrinter(last('printer')) : false,
   };
+}
+
+/** An upstream yes/no value; no value means yes. */
+function validateYesNo(option: string, value: string | undefined): boolean {
+  if (value === undefined || value === 'yes') return true;
+  if (value === 'no') return false;
+  throw new X11DockerError(`Option ${option} takes yes or no (got '${printable(value)}'): ${option}, ${option}=yes or ${option}=no.`);
+}
+
+/**
+ * `--xopt ARGS`: X server arguments, split at white space as upstream adds them to the command.
+ * Those that would take the display from x11docker (its number, cookie file, readiness pipe) are refused.
+ */
+function validateXopt(value: string): string[] {
+  if (/[\x00-\x08\x0a-\x1f]/.test(value)) throw new X11DockerError(`Option --xopt: control characters in '${printable(value)}'. Give X server options, e.g. --xopt="-dpms".`);
+  const words = value.split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new X11DockerError('Option --xopt needs X server options, e.g. --xopt="-dpms".');
+  const taken = words.find((w) => /^(-auth|-displayfd|:\d+)$/.test(w));
+  if (taken) throw new X11DockerError(`Option --xopt: ${printable(taken)} is set by x11docker (the display, its cookie and readiness); leave it out.`);
+  return words;
 }
 
 function validateXtest(value: string | undefined): boolean {

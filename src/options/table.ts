@@ -120,6 +120,11 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'runfromhost', arg: 'required', valueName: 'COMMAND', group: 'X server settings', repeatable: true,
     help: "Run shell COMMAND on the host, as you, on the new display before the\ncontainer starts; x11docker waits for it (end it with & to keep it running).",
   },
+  { name: 'composite', arg: 'optional', valueName: '[=yes|no]', group: 'X server settings', help: 'Turn the X extension Composite on (yes, also without a value) or off on\nthe new X server. Default: the server\'s own.' },
+  {
+    name: 'xopt', arg: 'required', valueName: 'ARGS', group: 'X server settings', repeatable: true,
+    help: 'Add ARGS to the new X server\'s command, e.g. --xopt="-dpms". Arguments that\nundo its hardening (-ac, -listen, +extension XTEST) get a warning.',
+  },
   { name: 'xlogo', arg: 'none', group: 'X server settings', help: "Run the host's xlogo on the new display (like --xeyes)." },
   {
     name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',

@@ -132,6 +132,8 @@ export function displayContext(
     clipboard: plan.clipboard,
     xtest: plan.html !== undefined || s.xtest,
     dpi: s.dpi,
+    composite: s.composite,
+    xopt: s.xopt,
     wm: plan.wm,
     hostDisplay: host.display,
     hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),

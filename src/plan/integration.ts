@@ -44,6 +44,10 @@ export interface DisplaySettings {
    * the user's. New servers run with `-noreset`, so it stays.
    */
   readonly keymap?: KeyboardSettings;
+  /** `--composite`: the Composite extension on (`+extension`) or off (`-extension`); undefined: the server's default. */
+  readonly composite?: boolean;
+  /** `--xopt`: arguments added to the new X server's command. */
+  readonly xopt?: readonly string[];
 }
 
 /**
@@ -57,7 +61,7 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   const o = options.integration;
   const name = driver.name;
   if (driver.source !== 'new' || driver.gives !== 'x11') {
-    for (const [given, what] of [[o.xtest !== undefined, '--xtest'], [o.dpi !== undefined, '--dpi'], [o.keymap !== undefined, '--keymap']] as const) {
+    for (const [given, what] of [[o.xtest !== undefined, '--xtest'], [o.dpi !== undefined, '--dpi'], [o.keymap !== undefined, '--keymap'], [o.composite !== undefined, '--composite'], [(o.xopt?.length ?? 0) > 0, '--xopt']] as const) {
       if (given) notes.push(`Option ${what} has no effect with --${name}: it starts no X server of its own.`);
     }
     return { xtest: false };
@@ -73,7 +77,23 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');
   if (o.keymap !== undefined && !host.binaries.has('setxkbmap')) throw new X11DockerError('Option --keymap needs setxkbmap on the host. Install it: apt-get install x11-xkb-utils.');
   if (o.keymap !== undefined && !driver.honours.keymap) notes.push(`Option --keymap has no effect with --${name}: it uses the keyboard layout of your display.`);
-  return { xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes) };
+  const xopt = o.xopt ?? [];
+  xoptWarnings(xopt, warnings);
+  return { xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes), composite: o.composite, xopt };
+}
+
+/**
+ * `--xopt` arguments that undo x11docker's X server hardening get a warning each: `-ac` (no
+ * access control), `-listen` (TCP or another transport), `+extension` of MIT-SHM or XTEST.
+ */
+function xoptWarnings(xopt: readonly string[], warnings: string[]): void {
+  if (xopt.includes('-ac')) warnings.push('Option --xopt=-ac disables access control on the new X server: every local process can use it without the cookie, also to read keystrokes and screen content.');
+  if (xopt.includes('-listen')) warnings.push(`Option --xopt=-listen ${xopt[xopt.indexOf('-listen') + 1] ?? ''}: the new X server also listens there (e.g. on TCP), beyond the socket x11docker shares. Reduced isolation.`.replace(/\s+:/, ':'));
+  for (const ext of ['MIT-SHM', 'XTEST']) {
+    if (xopt.some((w, i) => w === '+extension' && xopt[i + 1] === ext)) {
+      warnings.push(`Option --xopt=+extension ${ext}: the new X server has ${ext}, which x11docker disables (${ext === 'XTEST' ? 'applications can fake keyboard and mouse input' : 'shared memory between X clients and the server; see --hostipc'}).`);
+    }
+  }
 }
 
 /**

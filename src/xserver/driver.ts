@@ -132,6 +132,10 @@ export interface DisplayContext {
   readonly xtest?: boolean;
   /** `--dpi`: the server's resolution in dots per inch (`-dpi`). */
   readonly dpi?: number;
+  /** `--composite`: the Composite extension on or off; undefined: the server's default. */
+  readonly composite?: boolean;
+  /** `--xopt`: arguments added to the X server's command, after x11docker's own. */
+  readonly xopt?: readonly string[];
   /** Per-session folder (mode 0700); drivers put generated files and sockets here. */
   readonly sessionDir: string;
   /** `--desktop`: the image runs a desktop (one window for the whole screen). */
@@ -263,9 +267,10 @@ export const X_SERVER_HONOURS: Honours = { size: true, fullscreen: false, keymap
 /**
  * Options every new X server gets, from Xserver(1): cookie authentication from `authFile`,
  * no TCP listener, no abstract-namespace socket (only the file socket that x11docker shares),
- * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does).
+ * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does); then `--composite`
+ * and `--xopt` (upstream's options) where given.
  */
-export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi'>): string[] {
+export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'composite' | 'xopt'>): string[] {
   return [
     `:${ctx.display}`,
     '-auth', ctx.authFile,
@@ -278,6 +283,9 @@ export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' |
     // drops a client that connects meanwhile ("Can't open display", e.g. the app while a probe or
     // setxkbmap just disconnected) and forgets --dpi resources and the keyboard layout
     '-noreset',
+    ...(ctx.composite === undefined ? [] : [ctx.composite ? '+extension' : '-extension', 'Composite']),
+    // --xopt last: the user's arguments (the plan refuses those that would take the display from x11docker)
+    ...(ctx.xopt ?? []),
   ];
 }
 

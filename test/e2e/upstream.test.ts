@@ -201,6 +201,34 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
+  it('--composite=no takes Composite off the new X server; --xopt="+extension XTEST" turns XTEST on, with a warning', async () => {
+    const base = await leftovers();
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xvfb', '--composite=no', '--xopt=+extension XTEST', DEMO_IMAGE, 'sleep', '60']);
+      const ext = (await execa('xdpyinfo', ['-queryExtensions'], { env: { DISPLAY: s.xenv.DISPLAY, XAUTHORITY: s.xenv.XAUTHORITY } })).stdout;
+      assert.doesNotMatch(ext, /^\s+Composite\b/m);
+      assert.match(ext, /^\s+XTEST\b/m);
+      assert.match(s.stderr(), /Option --xopt=\+extension XTEST/);
+      s.child.kill('SIGINT');
+      await s.child;
+    } finally {
+      await ensureEnded(s?.child);
+    }
+    let d: RunningSession | undefined;
+    try {
+      d = await startSession(['--xvfb', DEMO_IMAGE, 'sleep', '60']);
+      const ext = (await execa('xdpyinfo', ['-queryExtensions'], { env: { DISPLAY: d.xenv.DISPLAY, XAUTHORITY: d.xenv.XAUTHORITY } })).stdout;
+      assert.match(ext, /^\s+Composite\b/m, 'Xvfb has Composite by default');
+      assert.doesNotMatch(ext, /^\s+XTEST\b/m);
+      d.child.kill('SIGINT');
+      await d.child;
+    } finally {
+      await ensureEnded(d?.child);
+    }
+    await assertNothingNew(base);
+  });
+
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {
     for (const option of ['--license', '--licence']) {
       const r = await x11docker([option]);

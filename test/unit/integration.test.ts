@@ -12,6 +12,7 @@ import { parseCommandLine } from '../../src/options/parse.js';
 import { findOption } from '../../src/options/table.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
 import { CONTAINER_CUPS_SOCKET, CONTAINER_DBUS_SOCKET, CONTAINER_SSH_AGENT } from '../../src/plan/integration.js';
+import { displayContext } from '../../src/plan/display.js';
 import { gatherIntegrationResources, type IntegrationResources } from '../../src/host/integration.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import { hardeningArgs } from '../../src/xserver/driver.js';
@@ -218,5 +219,30 @@ describe('gatherIntegrationResources', () => {
     // SSH_AUTH_SOCK counts only when it is a socket
     assert.equal(gatherIntegrationResources(alice, { SSH_AUTH_SOCK: '/run/user/1000/bus' }, root, false).sshAgent, '/run/user/1000/bus');
     assert.equal(gatherIntegrationResources(alice, { SSH_AUTH_SOCK: '/nowhere' }, root, false).sshAgent, undefined);
+  });
+});
+
+describe('--composite and --xopt (upstream)', () => {
+  test('the X server gets +/-extension Composite and the --xopt words after its hardening; hostile ones warn or are refused', () => {
+    const xArgs = (argv: string[]) => {
+      const p = plan(['--xvfb', ...argv, 'img']);
+      return p.driver.launch(displayContext(p, { display: undefined, waylandDisplay: undefined, xdgRuntimeDir: undefined }, 101, { authFile: '/s/cookie', clientAuthFile: '/s/client' })).processes[0]!.args;
+    };
+    const plain = xArgs([]);
+    assert.ok(!plain.includes('Composite'));
+    const off = xArgs(['--composite=no']);
+    assert.deepEqual(off.slice(off.indexOf('Composite') - 1, off.indexOf('Composite') + 1), ['-extension', 'Composite']);
+    const on = xArgs(['--composite']);
+    assert.deepEqual(on.slice(on.indexOf('Composite') - 1, on.indexOf('Composite') + 1), ['+extension', 'Composite']);
+    const x = xArgs(['--xopt=-dpms  -s 0', '--xopt', '+extension XTEST']);
+    assert.deepEqual(x.slice(x.indexOf('-dpms'), x.indexOf('-dpms') + 5), ['-dpms', '-s', '0', '+extension', 'XTEST']);
+    assert.ok(x.indexOf('-dpms') > x.lastIndexOf('-extension'), 'after the hardening, so that the user can override it (with a warning)');
+    const warned = plan(['--xvfb', '--xopt=-ac -listen tcp', '--xopt=+extension XTEST', 'img']).warnings;
+    assert.ok(warned.some((w) => w.startsWith('Option --xopt=-ac disables access control')));
+    assert.ok(warned.some((w) => w.startsWith('Option --xopt=-listen tcp: the new X server also listens there')));
+    assert.ok(warned.some((w) => w.startsWith('Option --xopt=+extension XTEST')));
+    for (const bad of ['-auth /tmp/x', ':5', '-displayfd 9']) assert.throws(() => plan(['--xvfb', `--xopt=${bad}`, 'img']), /Option --xopt: \S+ is set by x11docker/);
+    assert.throws(() => plan(['--xvfb', '--composite=maybe', 'img']), /Option --composite takes yes or no/);
+    assert.ok(plan(['--hostdisplay', '--composite', 'img']).notes.some((n) => n.startsWith('Option --composite has no effect with --hostdisplay')));
   });
 });
