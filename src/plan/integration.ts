@@ -79,7 +79,10 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   if (o.keymap !== undefined && !driver.honours.keymap) notes.push(`Option --keymap has no effect with --${name}: it uses the keyboard layout of your display.`);
   const xopt = o.xopt ?? [];
   xoptWarnings(xopt, warnings);
-  return { xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes), composite: o.composite, xopt };
+  return {
+    xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes),
+    ...(o.composite !== undefined ? { composite: o.composite } : {}), ...(xopt.length > 0 ? { xopt } : {}),
+  };
 }
 
 /**
