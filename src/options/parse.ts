@@ -200,6 +200,13 @@ export function parseCommandLine(argv: readonly string[]): Options {
     lastOptional = spec.arg === 'optional' && token.value === undefined && token.rawName.startsWith('--') ? spec.name : undefined;
   }
 
+  // upstream's --weston=x|X (X and Wayland side by side, like --xw) needs a display that gives the
+  // container both sockets, which no driver does yet: refused with the reason, never half done
+  const westonValue = values.get('weston')?.at(-1);
+  if (westonValue !== undefined) {
+    if (westonValue !== 'x' && westonValue !== 'X') throw new X11DockerError(`Option --weston takes no value (got '${printable(westonValue)}').`);
+    throw new X11DockerError(`Option --weston=${westonValue} of upstream x11docker (X and Wayland applications side by side) is not available in x11docker for TypeScript yet: use --weston-xwayland${westonValue === 'X' ? ' --desktop' : ''} for X applications, or --weston for Wayland ones.`);
+  }
   // presets are expanded by the command line before parsing (options/preset.ts expandPresets)
   if (flags.has('preset')) throw new X11DockerError('Option --preset is read by the x11docker command: presets are files in ~/.config/x11docker/preset; give their options here instead.');
   const exe = flags.has('exe');

@@ -29,6 +29,8 @@ export interface PersistenceOptions {
   readonly lang?: string;
   /** `--sudouser`. */
   readonly sudouser: boolean;
+  /** `--sudouser=nopasswd`: sudo without a password (upstream's). */
+  readonly sudoNopasswd?: boolean;
 }
 
 /**
@@ -54,7 +56,9 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
   if (lang !== undefined && lang !== '') validateLocaleSpec(lang);
   const base = values.get('homebasedir')?.at(-1);
   const homebasedir = base === undefined ? undefined : hostPath(base, '--homebasedir');
-  return { home, homebasedir, sharedirs, lang, sudouser: flags.has('sudouser') };
+  const sudoValue = values.get('sudouser')?.at(-1);
+  if (sudoValue !== undefined && sudoValue !== 'nopasswd') throw new X11DockerError(`Option --sudouser takes no value or nopasswd (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
+  return { home, homebasedir, sharedirs, lang, sudouser: flags.has('sudouser'), ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
 }
 
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */

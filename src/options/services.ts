@@ -31,6 +31,8 @@ export interface ServiceOptions {
   readonly alsaCard?: string;
   /** `--gpu`: share /dev/dri (and NVIDIA devices) with the video and render groups. */
   readonly gpu: boolean;
+  /** `--gpu=iglx`: also indirect GLX rendering (`+iglx`) on `--xorg`. */
+  readonly gpuIglx?: boolean;
   /** `--hostipc`, or `--ipc` / `--ipc=host`: `--ipc=host`. */
   readonly hostipc: boolean;
   /** `--ipc[=MODE]`: `host` (with `hostipc`), or another of docker's IPC modes (`private`, `shareable`, `none`, `container:NAME`). */
@@ -74,7 +76,14 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         break;
       case 'no-init': o.init = 'none'; break;
       case 'systemd': case 'runit': case 'openrc': case 'sysvinit': o.init = name; break;
-      case 'dbus': o.dbus = true; break;
+      case 'dbus':
+        if (value === 'system') {
+          o.dbusSystem = true;
+        } else if (value !== undefined) {
+          throw new X11DockerError(`Option --dbus takes no value or system (got '${printable(value)}'): --dbus or --dbus=system.`);
+        }
+        o.dbus = true;
+        break;
       case 'dbus-system': o.dbusSystem = true; o.dbus = true; break;
       case 'pulseaudio':
         if (value !== undefined && value !== 'socket') {
@@ -89,7 +98,17 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         o.alsa = true;
         if (value !== undefined) o.alsaCard = value;
         break;
-      case 'gpu': o.gpu = true; break;
+      case 'gpu':
+        if (value === undefined || value === 'yes' || value === 'iglx') {
+          o.gpu = true;
+          o.gpuIglx = value === 'iglx';
+        } else if (value === 'no') {
+          o.gpu = false;
+          o.gpuIglx = false;
+        } else {
+          throw new X11DockerError(`Option --gpu takes yes, no or iglx (got '${printable(value)}'): --gpu, --gpu=no or --gpu=iglx.`);
+        }
+        break;
       case 'hostipc': o.hostipc = true; o.ipcMode = undefined; break;
       case 'sharecgroup': o.shareCgroup = true; break;
       case 'ipc':

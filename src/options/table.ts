@@ -97,7 +97,7 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'hostdisplay', short: 'h', arg: 'none', group: 'X server',
     help: 'Share your display ($DISPLAY) instead of starting a new X server.\nBad container isolation: allows keylogging and remote control.',
   },
-  { name: 'weston', short: 'T', arg: 'none', group: 'X server', help: 'Weston: Wayland compositor without X, for Wayland applications.' },
+  { name: 'weston', short: 'T', arg: 'optional', group: 'X server', help: 'Weston: Wayland compositor without X, for Wayland applications.' },
   { name: 'kwin', short: 'K', arg: 'none', group: 'X server', help: 'KWin: Wayland compositor without X, for Wayland applications.' },
   { name: 'hostwayland', short: 'H', arg: 'none', group: 'X server', help: 'Share your Wayland socket: single Wayland applications on your desktop.' },
   { name: 'nothing', arg: 'none', group: 'X server', help: 'No X server and no Wayland compositor at all.' },
@@ -173,8 +173,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Container user: a name, UID, UID:GID or root. Default: the host user.\n--user=RETAIN keeps the image\'s USER and skips the user set-up.',
   },
   {
-    name: 'sudouser', arg: 'none', group: 'Container user',
-    help: 'Allow sudo for the container user, password x11docker.\nAdds capabilities and allows new privileges: reduced isolation.',
+    name: 'sudouser', arg: 'optional', valueName: '[=nopasswd]', group: 'Container user',
+    help: 'Allow sudo for the container user, password x11docker (=nopasswd: no\npassword). Adds capabilities and allows new privileges: reduced isolation.',
   },
   { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
@@ -202,7 +202,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'runit', arg: 'none', group: 'Init system and services', help: 'runit as PID 1 (same as --init=runit). Adds some capabilities.' },
   { name: 'openrc', arg: 'none', group: 'Init system and services', help: 'OpenRC as PID 1 (same as --init=openrc). Adds some capabilities.' },
   { name: 'sysvinit', arg: 'none', group: 'Init system and services', help: 'SysVinit as PID 1 (same as --init=sysvinit). Adds some capabilities.' },
-  { name: 'dbus', arg: 'none', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).' },
+  { name: 'dbus', arg: 'optional', valueName: '[=system]', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).\n--dbus=system: also the system daemon, as --dbus-system.' },
   {
     name: 'runasroot', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
     help: 'Run shell COMMAND as root in the container at start, before the image command\n(e.g. "service cups start"). Adds capabilities CHOWN, SETGID, SETUID.',
@@ -215,7 +215,10 @@ export const optionTable: readonly OptionSpec[] = [
 
   { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
   { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
-  { name: 'gpu', short: 'g', arg: 'none', group: 'Devices and privileges', help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.' },
+  {
+    name: 'gpu', short: 'g', arg: 'optional', valueName: '[=yes|no|iglx]', group: 'Devices and privileges',
+    help: 'Hardware acceleration: shares /dev/dri (and NVIDIA devices).\nAllows GPU access: window content leaks and GPU rootkits are possible.\n=iglx also allows indirect rendering (+iglx, --xorg only). =no: none.',
+  },
   {
     name: 'newprivileges', arg: 'optional', valueName: '[=yes|no|auto]', group: 'Devices and privileges',
     help: "yes: leave out --security-opt=no-new-privileges (setuid programs can gain\nprivileges; weakens isolation). no: always set it (sudo then cannot\nwork with --sudouser). auto (default): yes only for --sudouser.\nWithout a value: yes.",

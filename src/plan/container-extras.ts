@@ -30,6 +30,8 @@ export interface ContainerExtras {
   readonly retainUser: boolean;
   /** `--sudouser`. */
   readonly sudo: boolean;
+  /** `--sudouser=nopasswd`: sudo without a password. */
+  readonly sudoNopasswd?: boolean;
   /** Capabilities added back after `--cap-drop=ALL`. */
   readonly capAdd: readonly string[];
   /** True when `--security-opt=no-new-privileges` must be left out (sudo needs its setuid bit). */
@@ -96,6 +98,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   });
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
   if (options.sudouser) warnings.push(SUDO_WARNING);
+  if (options.sudouser && options.sudoNopasswd) warnings.push('Option --sudouser=nopasswd: sudo asks for no password, so every process of the container user can become root in the container.');
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   if (retainUser && options.shell) notes.push(`Option --shell with --user=RETAIN: only SHELL=${options.shell} is set; the image's passwd entry keeps its shell.`);
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
@@ -133,6 +136,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     user,
     retainUser,
     sudo: options.sudouser,
+    ...(options.sudouser && options.sudoNopasswd ? { sudoNopasswd: true } : {}),
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
     newPrivileges: planNewPrivileges(options, warnings, notes),
     mounts,

@@ -77,7 +77,10 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
   if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');
   if (o.keymap !== undefined && !host.binaries.has('setxkbmap')) throw new X11DockerError('Option --keymap needs setxkbmap on the host. Install it: apt-get install x11-xkb-utils.');
   if (o.keymap !== undefined && !driver.honours.keymap) notes.push(`Option --keymap has no effect with --${name}: it uses the keyboard layout of your display.`);
-  const xopt = o.xopt ?? [];
+  // --gpu=iglx: indirect GLX rendering, which upstream enables on --xorg only
+  const iglx = options.services.gpuIglx === true && name === 'xorg';
+  if (options.services.gpuIglx && !iglx) notes.push(`Option --gpu=iglx: indirect rendering (+iglx) is for --xorg only; with --${name} it is --gpu.`);
+  const xopt = [...(iglx ? ['+iglx'] : []), ...(o.xopt ?? [])];
   xoptWarnings(xopt, warnings);
   return {
     xtest: o.xtest === true, dpi: o.dpi, keymap: planKeyboard(name, o.keymap, host, notes),

@@ -358,6 +358,16 @@ describe('container users', () => {
     assert.equal(line(n.stdout, 'sudo'), 'refused', n.stderr);
     await assertNothingLeft(base);
   });
+
+  it('--sudouser=nopasswd (upstream): sudo -n works without a password, with the warning', async () => {
+    const base = await leftovers();
+    const r = await asTester(['--sudouser=nopasswd', LOCALES, 'sh', '-c', 'echo "sudo=$(sudo -n id -u 2>/dev/null || echo refused)"']);
+    assert.equal(line(r.stdout, 'sudo'), '0', r.stderr);
+    assert.match(r.stderr, /Option --sudouser=nopasswd: sudo asks for no password/);
+    const withPassword = await asTester(['--sudouser', LOCALES, 'sh', '-c', 'echo "sudo=$(sudo -n id -u 2>/dev/null || echo refused)"']);
+    assert.equal(line(withPassword.stdout, 'sudo'), 'refused', 'plain --sudouser still asks for the password');
+    await assertNothingLeft(base);
+  });
 });
 
 describe('environment and locale', () => {

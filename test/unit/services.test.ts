@@ -11,6 +11,7 @@ import { parseCommandLine } from '../../src/options/parse.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
 import { PULSE_COOKIE, PULSE_SOCKET } from '../../src/plan/services.js';
 import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_RUN, LAUNCH_USER, SYSTEMD_PID1 } from '../../src/plan/launchers.js';
+import { userFiles } from '../../src/run/container-setup.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
 import type { HostResources } from '../../src/host/resources.js';
 import { gatherHostResources } from '../../src/host/resources.js';
@@ -328,4 +329,39 @@ describe('--sharecgroup', () => {
     assert.ok(sd.notes.some((n) => n.startsWith('Option --sharecgroup: --systemd already shares')));
     assert.ok(!args(['--sharecgroup', '--systemd', 'img'], { ...noResources, cgroup: 'v2' }).includes('--mount=type=bind,source=/sys/fs/cgroup,target=/sys/fs/cgroup,readonly'));
   });
+});
+
+describe("upstream's value forms: --dbus=system, --gpu=yes|no|iglx, --sudouser=nopasswd, --weston=x|X", () => {
+  test('--dbus=system is --dbus-system; another value names the option', () => {
+    const o = parseCommandLine(['--dbus=system', 'img']).services;
+    assert.equal(o.dbusSystem, true);
+    assert.equal(o.dbus, true);
+    assert.equal(parseCommandLine(['--dbus', 'img']).services.dbusSystem, false);
+    assert.throws(() => parseCommandLine(['--dbus=session', 'img']), /Option --dbus takes no value or system/);
+  });
+  test('--gpu=no turns a --gpu before it off; =iglx is --gpu plus +iglx on --xorg only (a note elsewhere)', () => {
+    assert.equal(parseCommandLine(['--gpu', '--gpu=no', 'img']).services.gpu, false);
+    assert.equal(parseCommandLine(['-g', 'img']).services.gpu, true);
+    assert.equal(parseCommandLine(['--gpu=yes', 'img']).services.gpu, true);
+    const p = plan(['--xvfb', '--gpu=iglx', 'img']);
+    assert.ok(p.warnings.some((w) => w.includes('palinopsia')), 'the --gpu warning');
+    assert.ok(p.notes.some((n) => n.startsWith('Option --gpu=iglx: indirect rendering (+iglx) is for --xorg only')));
+    assert.deepEqual(p.displaySettings.xopt, undefined);
+    assert.throws(() => parseCommandLine(['--gpu=maybe', 'img']), /Option --gpu takes yes, no or iglx/);
+  });
+  test('--sudouser=nopasswd: sudoers without a password, with a warning; another value names the option', () => {
+    const p = plan(['--sudouser=nopasswd', 'img']);
+    assert.ok(p.warnings.some((w) => w.startsWith('Option --sudouser=nopasswd: sudo asks for no password')));
+    const sudoers = userFiles(p, { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!;
+    assert.match(sudoers, /^alice ALL=\(ALL:ALL\) NOPASSWD: ALL$/m);
+    assert.match(userFiles(plan(['--sudouser', 'img']), { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!, /^alice ALL=\(ALL:ALL\) ALL$/m);
+    assert.throws(() => parseCommandLine(['--sudouser=yes', 'img']), /Option --sudouser takes no value or nopasswd/);
+  });
+  test('--weston=x|X (X and Wayland side by side) is refused with the reason and what to use; another value names the option', () => {
+    assert.throws(() => parseCommandLine(['--weston=x', 'img']), /^X11DockerError: Option --weston=x of upstream x11docker \(X and Wayland applications side by side\) is not available in x11docker for TypeScript yet: use --weston-xwayland for X applications, or --weston for Wayland ones\.$/);
+    assert.throws(() => parseCommandLine(['--weston=X', 'img']), /use --weston-xwayland --desktop/);
+    assert.equal(parseCommandLine(['--weston', 'img']).xserver, 'weston');
+    assert.throws(() => parseCommandLine(['--weston=y', 'img']), /Option --weston takes no value/);
+  });
+
 });
