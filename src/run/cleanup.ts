@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
@@ -130,7 +130,7 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
     const lock = /^(.*)\/\.X(\d+)-lock$/.exec(f);
     const socket = /^(.*)\/\.X11-unix\/X(\d+)$/.exec(f);
     const socketFolder = f.includes(`/${SOCKET_FOLDER_PREFIX}`);
-    if (socketFolder) mine = true; // the session's own (a fresh mkdtemp name): its socket link and the folder
+    if (socketFolder) mine = ownSocketFolder(f, record.uid); // the session's own: its socket link and the folder
     else if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
     else if (lock) mine = ours.has(pidIn(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
     else if (socket) mine = (ownLock || !locks.some((l) => existsSync(l))) && !claimedByOther(socket[2]!, socket[1]!);
@@ -139,6 +139,17 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
     else rmSync(f, { force: true });
     report.files.push(f);
   }
+}
+
+/**
+ * Whether a recorded socket-folder entry (the folder, or the socket link in it) is in a real
+ * folder of the session's user: the name is recorded before the folder is made, so a folder that
+ * someone else made under that name (or a symbolic link there) is never touched.
+ */
+function ownSocketFolder(entry: string, uid: number): boolean {
+  const folder = /\/\.x11docker-socket-[^/]+$/.test(entry) ? entry : dirname(entry);
+  const st = lstatSync(folder, { throwIfNoEntry: false });
+  return st !== undefined && st.isDirectory() && st.uid === uid;
 }
 
 /**
@@ -183,6 +194,7 @@ export async function cleanupOrphans(backend: Backend, only?: string): Promise<C
   if (!only) {
     if (asRoot) await removeUnrecordedContainers(backend, report);
     removeStaleClaims(asRoot, report);
+    removeEmptySocketFolders(asRoot, report);
   }
   return report;
 }
@@ -198,6 +210,26 @@ async function removeUnrecordedContainers(backend: Backend, report: CleanupRepor
     }),
   );
   engine.close();
+}
+
+/**
+ * Empty session socket folders (`/tmp/.x11docker-socket-*`) older than a minute that no record
+ * names (own ones; as root, all): left by versions that created the folder before recording it.
+ * A live session's folder holds its X socket link within about a second of being made.
+ */
+function removeEmptySocketFolders(asRoot: boolean, report: CleanupReport, tmp = '/tmp'): void {
+  const uid = process.getuid?.() ?? 0;
+  for (const name of readdirSync(tmp).filter((n) => n.startsWith(SOCKET_FOLDER_PREFIX))) {
+    const dir = join(tmp, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || (!asRoot && st.uid !== uid) || Date.now() - st.mtimeMs < YOUNG_FOLDER_MS || readdirSync(dir).length > 0) continue;
+      rmdirSync(dir);
+      report.files.push(dir);
+    } catch {
+      // removed meanwhile, or not empty
+    }
+  }
 }
 
 /** Display claim files (and their temporary and set-aside files, see claimDisplay) whose x11docker pid is gone (own ones; as root, all). */

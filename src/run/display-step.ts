@@ -4,7 +4,8 @@
  * as the driver's `source` declares. The container is created alongside, while the server
  * starts (with docker from the first moment; podman and nerdctl once its socket exists).
  */
-import { chmodSync, existsSync, linkSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
@@ -172,7 +173,8 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
 
 /**
  * The session's socket folder for display `display`: a new folder beside the host's
- * `/tmp/.X11-unix` (mkdtemp: a fresh name, never one planted by someone else), mode 0755 as
+ * `/tmp/.X11-unix` (a fresh random name, created with mkdir: never one planted by someone else,
+ * and recorded before it exists, for the watcher), mode 0755 as
  * `/tmp/.X11-unix` is, that will hold only a hard link to the new X socket. The container gets
  * it as its `/tmp/.X11-unix`, so it can be created before the server has made its socket, and
  * sees the one socket, never the others. Undefined where a hard link cannot be made (the X
@@ -184,14 +186,17 @@ function socketFolder(display: number, undo: UndoStack, registry: SessionRegistr
   const tmp = dirname(x11Unix);
   try {
     if (existsSync(x11Unix) && statSync(x11Unix).dev !== statSync(tmp).dev) return undefined;
-    const dir = mkdtempSync(join(tmp, SOCKET_FOLDER_PREFIX));
-    chmodSync(dir, 0o755);
+    // a fresh random name, in the record BEFORE the folder exists: a kill -9 at any moment leaves
+    // nothing the watcher does not know (with mkdtemp the name was known only after creating it)
+    const dir = join(tmp, `${SOCKET_FOLDER_PREFIX}${randomBytes(8).toString('hex')}`);
     const link = join(dir, `X${display}`);
+    registry.setDisplay(display, [link, dir]);
+    mkdirSync(dir, { mode: 0o755 }); // EEXIST: never a folder someone else made
     undo.defer(`remove socket folder ${dir}`, () => {
       rmSync(link, { force: true });
       rmdirSync(dir);
     });
-    registry.setDisplay(display, [link, dir]);
+    chmodSync(dir, 0o755); // (the umask may have taken bits)
     return dir;
   } catch {
     return undefined;

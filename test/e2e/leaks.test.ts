@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch as fsWatch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, watch as fsWatch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -117,7 +117,7 @@ describe('x11docker killed with SIGKILL', () => {
     }
   });
 
-  it('killed at any moment of its start (every 40 ms from 0 to 600 ms, and the moment its session folder appears): its watcher leaves no session folder, container, claim, socket folder or X server', async () => {
+  it('killed at any moment of its start (every 40 ms from 0 to 600 ms, the moment its session folder appears, the moment its socket folder appears): its watcher leaves no session folder, container, claim, socket folder or X server', async () => {
     const home = mkdtempSync(join(tmpdir(), 'x11docker-killed-home-'));
     const cache = join(home, '.cache', 'x11docker');
     try {
@@ -142,6 +142,16 @@ describe('x11docker killed with SIGKILL', () => {
         watch.close();
         pids.push(child.pid!);
       }
+      // and killed the moment its socket folder appears in /tmp (before or after it is recorded)
+      for (let i = 0; i < 5; i++) {
+        const child = execa('node', [CLI, '--xvfb', DEMO_IMAGE, 'sleep', '30'], { env: { PATH: process.env.PATH, HOME: home }, extendEnv: false, reject: false, stdin: 'ignore' });
+        const watch = fsWatch('/tmp', (_event, name) => {
+          if (name && String(name).startsWith('.x11docker-socket-') && !foldersBefore.has(String(name))) child.kill('SIGKILL');
+        });
+        await child;
+        watch.close();
+        pids.push(child.pid!);
+      }
       const sessionFolders = () => (existsSync(cache) ? readdirSync(cache, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images').map((d) => d.name) : []);
       const left = async () => ({
         sessionFolders: sessionFolders(),
@@ -155,6 +165,24 @@ describe('x11docker killed with SIGKILL', () => {
       assert.deepEqual(await left(), none);
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('--cleanup removes empty socket folders older than a minute that no record names, and keeps a young one', async () => {
+    const old = join('/tmp', `.x11docker-socket-test${process.pid}old`);
+    const young = join('/tmp', `.x11docker-socket-test${process.pid}new`);
+    try {
+      mkdirSync(old, { mode: 0o755 });
+      mkdirSync(young, { mode: 0o755 });
+      const past = new Date(Date.now() - 120_000);
+      utimesSync(old, past, past);
+      const r = await x11docker(['--cleanup']);
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.equal(existsSync(old), false, 'the old empty folder is removed');
+      assert.equal(existsSync(young), true, 'a folder a session may be setting up right now stays');
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+      rmSync(young, { recursive: true, force: true });
     }
   });
 
