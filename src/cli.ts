@@ -53,7 +53,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let presets: string[] = [];
   try {
     // a lone -h is the help (upstream checks it before presets count)
-    const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome());
+    // the default preset is for sessions: --cleanup (the watcher's), --help, --version and --license work whatever it holds
+    const end = argv.findIndex((a) => a === '--' || !a.startsWith('-'));
+    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence'].includes(a));
+    const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome(), undefined, process.env, !noDefault);
     presets = expanded.applied;
     options = parseCommandLine(expanded.args);
   } catch (error) {

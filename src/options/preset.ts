@@ -10,7 +10,7 @@
  * Expansion happens on the argument list before the options are parsed, so a preset's options
  * behave exactly as if typed in its place.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as shellParse } from 'shell-quote';
 import { printable, X11DockerError } from '../errors.js';
@@ -42,15 +42,22 @@ export function presetFileReader(home: string | undefined): PresetReader {
   return (name) => {
     for (const folder of presetFolders(home)) {
       const file = join(folder, name);
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (!st) continue; // not in this folder: the next one (the user's supersedes the system's)
+      if (!st.isFile()) throw new X11DockerError(`Option --preset: ${file} is not a file. Presets are files with options.`);
+      if (st.size > MAX_PRESET_BYTES) throw new X11DockerError(`Option --preset: ${file} has ${st.size} bytes; a preset holds at most ${MAX_PRESET_BYTES} bytes of options.`);
       try {
         return { file, text: readFileSync(file, 'utf8') };
-      } catch {
-        // not in this folder (or not readable): the next one
+      } catch (error) {
+        throw new X11DockerError(`Option --preset: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Make it readable for you.`, { cause: error });
       }
     }
     return undefined;
   };
 }
+
+/** The largest preset file read (bytes): options, not data. */
+export const MAX_PRESET_BYTES = 65536;
 
 /**
  * Replaces every `--preset NAME` / `--preset=NAME` among x11docker's options (before IMAGE or
@@ -59,12 +66,16 @@ export function presetFileReader(home: string | undefined): PresetReader {
  * @param home the host user's HOME (for the user's preset folder and the error line).
  * @param read finds a preset by name (default: {@link presetFileReader} of `home`).
  * @param env the environment for `$VARIABLES` in preset lines.
+ * @param applyDefault put the `default` preset first (not for `--cleanup`, `--help`, `--version`
+ *   and `--license`, which must work whatever a preset holds: the session watcher runs `--cleanup`).
  * @returns the arguments to parse, and the preset files that were applied (in order).
  * @throws X11DockerError naming the option for a missing preset or a bad name, and naming the file
  *   and line for a line that is not options (shell syntax, an unknown option, a word that is no
  *   option, a value missing at the end of the line).
  */
-export function expandPresets(argv: readonly string[], home: string | undefined, read: PresetReader = presetFileReader(home), env: NodeJS.ProcessEnv = process.env): { args: string[]; applied: string[] } {
+export function expandPresets(
+  argv: readonly string[], home: string | undefined, read: PresetReader = presetFileReader(home), env: NodeJS.ProcessEnv = process.env, applyDefault = true,
+): { args: string[]; applied: string[] } {
   const seen = new Set<string>();
   const applied: string[] = [];
 
@@ -80,13 +91,13 @@ export function expandPresets(argv: readonly string[], home: string | undefined,
     const words: string[] = [];
     source.text.split('\n').forEach((line, i) => {
       if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-      words.push(...presetLine(line, `${source.file} line ${i + 1}`, env));
+      for (const w of presetLine(line, `${source.file} line ${i + 1}`, env)) words.push(w);
     });
     return expandOptions(words, expand, false);
   };
 
-  const fromDefault = expand('default', false);
-  return { args: [...fromDefault, ...expandOptions(argv, expand, true)], applied };
+  const fromDefault = applyDefault ? expand('default', false) : [];
+  return { args: fromDefault.concat(expandOptions(argv, expand, true)), applied };
 }
 
 /**
@@ -98,10 +109,10 @@ function expandOptions(args: readonly string[], expand: (name: string) => string
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (commandLine && (arg === '--' || !arg.startsWith('-') || arg === '-')) return [...out, ...args.slice(i)];
+    if (commandLine && (arg === '--' || !arg.startsWith('-') || arg === '-')) return out.concat(args.slice(i));
     if (arg === '--preset' || arg.startsWith('--preset=')) {
       const name = arg === '--preset' ? args[++i] : arg.slice('--preset='.length);
-      out.push(...expand(presetName(name)));
+      for (const w of expand(presetName(name))) out.push(w);
       continue;
     }
     out.push(arg);

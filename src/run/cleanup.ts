@@ -59,9 +59,15 @@ export async function cleanupSession(sessionDir: string, report: CleanupReport =
     return false;
   }
   log.info(`session ${record.sessionId}: x11docker (pid ${record.x11docker.pid}) is gone; cleaning up`);
-  const engine = openEngine(record.backend, record.engineEnv);
-  await Promise.all([endProcesses(record.processes, report), removeContainers(engine, record, report)]);
-  engine.close();
+  let engine: Engine | undefined;
+  try {
+    engine = openEngine(record.backend, record.engineEnv);
+  } catch (error) {
+    // e.g. the session's docker context was removed since: its processes and files still go
+    log.warning(`session ${record.sessionId}: its engine cannot be reached (${(error as Error).message}); its container, if any, is left.`);
+  }
+  await Promise.all([endProcesses(record.processes, report), engine ? removeContainers(engine, record, report) : undefined]);
+  engine?.close();
   removeFiles(record, report);
   rmSync(sessionDir, { recursive: true, force: true });
   report.sessions.push(sessionDir);

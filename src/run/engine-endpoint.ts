@@ -12,6 +12,7 @@
  * Nothing here connects; the engine says at its first call whether it answers.
  */
 import { createHash } from 'node:crypto';
+import { printable, X11DockerError } from '../errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,7 @@ export function parseHost(value: string, env: Readonly<Record<string, string | u
 /**
  * The docker context's endpoint (`DOCKER_CONTEXT`, else `currentContext` of config.json);
  * undefined for the default context or when none is set.
+ * @throws X11DockerError for a context name that has no context (as the docker CLI refuses it).
  */
 function dockerContextHost(env: Readonly<Record<string, string | undefined>>): string | undefined {
   let home = env.HOME;
@@ -69,6 +71,7 @@ function dockerContextHost(env: Readonly<Record<string, string | undefined>>): s
   const configDir = env.DOCKER_CONFIG || (home ? join(home, '.docker') : undefined);
   if (!configDir) return undefined;
   let name = env.DOCKER_CONTEXT;
+  const from = name ? 'DOCKER_CONTEXT' : `currentContext in ${join(configDir, 'config.json')}`;
   if (!name) {
     try {
       name = (JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
@@ -78,11 +81,17 @@ function dockerContextHost(env: Readonly<Record<string, string | undefined>>): s
   }
   if (!name || name === 'default') return undefined;
   const meta = join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json');
+  let text: string;
   try {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { Endpoints?: { docker?: { Host?: string } } };
-    return m.Endpoints?.docker?.Host;
+    text = readFileSync(meta, 'utf8');
   } catch {
-    return undefined;
+    // as the docker CLI: a context that does not exist is an error, never the default daemon
+    throw new X11DockerError(`Docker context '${printable(name)}' (${from}) does not exist. See 'docker context ls', or choose another context.`);
+  }
+  try {
+    return (JSON.parse(text) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+  } catch (error) {
+    throw new X11DockerError(`Docker context '${printable(name)}' (${from}): ${meta} is not valid JSON. Recreate the context with 'docker context create'.`, { cause: error });
   }
 }
 

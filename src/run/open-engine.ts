@@ -1,5 +1,6 @@
 /** Opens the session's engine: its API where it has one, else its CLI (see engine.ts). */
 import { findBinaries } from '../host/facts.js';
+import { printable, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
 import { ApiEngine } from './engine-api.js';
@@ -18,6 +19,10 @@ import { ENGINE_ENV_NAMES, type Engine } from './engine.js';
  */
 export function openEngine(backend: Backend, recorded?: Readonly<Record<string, string>>): Engine {
   const env = recorded ? { HOME: process.env.HOME, ...Object.fromEntries(ENGINE_ENV_NAMES.map((n) => [n, recorded[n]])) } : process.env;
+  const transport = env.X11DOCKER_ENGINE_TRANSPORT;
+  if (transport !== undefined && transport !== '' && transport !== 'cli' && transport !== 'api') {
+    throw new X11DockerError(`X11DOCKER_ENGINE_TRANSPORT=${printable(transport)} is neither api nor cli. Unset it (the engine's API where it has one) or set it to cli.`);
+  }
   const endpoint = findEndpoint(backend, env);
   // the API engine leaves some steps to the CLI (-i, create arguments without API form): without
   // the CLI binary, the CLI engine says so at once, before anything starts

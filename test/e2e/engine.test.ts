@@ -69,6 +69,21 @@ describe('the engine over its API', () => {
     await nothingLeft();
   });
 
+  it('a docker context that does not exist, or a bad X11DOCKER_ENGINE_TRANSPORT, is one line before anything starts (never the default daemon)', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'x11docker-dockerconfig-'));
+    try {
+      const r = await x11docker(['--xvfb', DEMO_IMAGE, 'true'], { env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: 'nosuchctx' } });
+      assert.equal(r.exitCode, 64);
+      assert.equal(String(r.stderr).trim(), "x11docker error: Docker context 'nosuchctx' (DOCKER_CONTEXT) does not exist. See 'docker context ls', or choose another context.");
+      const t = await x11docker(['--xvfb', DEMO_IMAGE, 'true'], { env: { X11DOCKER_ENGINE_TRANSPORT: 'bogus' } });
+      assert.equal(t.exitCode, 64);
+      assert.match(String(t.stderr).trim(), /^x11docker error: X11DOCKER_ENGINE_TRANSPORT=bogus is neither api nor cli\./);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+    await nothingLeft();
+  });
+
   it('a docker context chooses the daemon, as for the docker CLI (here: the userns-remap daemon of the tests)', async () => {
     const config = mkdtempSync(join(tmpdir(), 'x11docker-dockerconfig-'));
     try {

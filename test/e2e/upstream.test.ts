@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -227,6 +227,29 @@ describe('upstream 7.x options', () => {
       await ensureEnded(d?.child);
     }
     await assertNothingNew(base);
+  });
+
+  it('a broken default preset: --help, --version, --license and the watcher\'s clean-up after kill -9 still work; a session refuses with the file and line', async () => {
+    const brokenHome = mkdtempSync(join(tmpdir(), 'x11docker-broken-preset-'));
+    const folder = join(brokenHome, '.config', 'x11docker', 'preset');
+    mkdirSync(folder, { recursive: true });
+    try {
+      const env = { HOME: brokenHome };
+      const base = await leftovers();
+      const s = await startSession(['--xvfb', DEMO_IMAGE, 'sleep', '60'], { env });
+      writeFileSync(join(folder, 'default'), '--bogus\n'); // written while the session runs
+      for (const o of ['--help', '--version', '--license']) assert.equal((await x11docker([o], { env })).exitCode, 0, o);
+      const refused = await x11docker(['--xvfb', DEMO_IMAGE, 'true'], { env });
+      assert.equal(refused.exitCode, 64);
+      assert.match(String(refused.stderr), /Option --preset: \S+\/preset\/default line 1: unknown option --bogus/);
+      s.child.kill('SIGKILL');
+      await s.child;
+      await assertNothingNew(base, 15000);
+      const folders = readdirSync(join(brokenHome, '.cache', 'x11docker'), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'images');
+      assert.deepEqual(folders.map((d) => d.name), [], 'the watcher removed the session folder');
+    } finally {
+      rmSync(brokenHome, { recursive: true, force: true });
+    }
   });
 
   it('--license (and --licence) prints the MIT license of the installed package and exits 0, starting nothing', async () => {

@@ -137,6 +137,10 @@ describe('where the API socket is (engine-endpoint.ts)', () => {
       assert.deepEqual(findEndpoint('docker', { DOCKER_CONFIG: dir }), { kind: 'unix', socketPath: '/srv/remote.sock' });
       assert.deepEqual(findEndpoint('docker', { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'default' }), { kind: 'unix', socketPath: '/var/run/docker.sock' });
       assert.deepEqual(findEndpoint('docker', { DOCKER_CONFIG: dir, DOCKER_HOST: 'unix:///wins.sock' }), { kind: 'unix', socketPath: '/wins.sock' }, 'DOCKER_HOST wins over the context');
+      // a context that does not exist is an error (as for the docker CLI), never the default daemon
+      assert.throws(() => findEndpoint('docker', { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'nosuchctx' }), /^X11DockerError: Docker context 'nosuchctx' \(DOCKER_CONTEXT\) does not exist\. See 'docker context ls'/);
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'gone' }));
+      assert.throws(() => findEndpoint('docker', { DOCKER_CONFIG: dir }), /Docker context 'gone' \(currentContext in \S+config\.json\) does not exist/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

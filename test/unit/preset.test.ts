@@ -69,6 +69,13 @@ describe('--preset', () => {
       writeFileSync(join(home, '.config', 'x11docker', 'preset', 'mine'), '--xvfb\n');
       assert.deepEqual(presetFileReader(home)('mine'), { file: join(home, '.config', 'x11docker', 'preset', 'mine'), text: '--xvfb\n' });
       assert.equal(presetFileReader(home)('absent'), undefined);
+      // a folder, a file too large or unreadable is an error naming the file, never a silent fallback to /etc
+      mkdirSync(join(home, '.config', 'x11docker', 'preset', 'dir'));
+      assert.throws(() => presetFileReader(home)('dir'), /^X11DockerError: Option --preset: \S+\/preset\/dir is not a file\./);
+      writeFileSync(join(home, '.config', 'x11docker', 'preset', 'huge'), '--quiet\n'.repeat(20000));
+      assert.throws(() => presetFileReader(home)('huge'), /has 160000 bytes; a preset holds at most 65536 bytes/);
+      // the default preset is skipped when asked (--cleanup, --help, --version, --license)
+      assert.deepEqual(expandPresets(['--cleanup'], home, reader({ default: '--bogus' }), {}, false).args, ['--cleanup']);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
