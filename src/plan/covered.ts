@@ -106,9 +106,14 @@ export function checkRawBindSources(
     if (v.level === 'refuse') {
       throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
     }
-    if (v.level !== 'ok') {
-      warnings.push(`Raw option '${printable(option)}': ${v.why}${v.level === 'mask' ? `; x11docker's cache ${v.cache} (other sessions' cookies) is visible to the container` : ''}.`);
+    if (v.level === 'mask') {
+      // --sharedir hides x11docker's cache in such a folder with an empty tmpfs; a raw mount cannot
+      throw new X11DockerError(
+        `Raw option '${printable(option)}' is refused: it shares ${printable(real)}, which contains x11docker's cache ${v.cache} with the cookies of all your sessions. ` +
+          `Use --sharedir ${printable(m.Source)} (x11docker hides its cache there), or share a sub folder.`,
+      );
     }
+    if (v.level !== 'ok') warnings.push(`Raw option '${printable(option)}': ${v.why}.`);
   }
 }
 

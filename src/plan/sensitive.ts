@@ -115,7 +115,8 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
   if (under(cache, real) && !under(hostHome, real)) return { level: 'refuse', why: `it contains ${cache}, x11docker's cache with the cookies and sockets of all x11docker sessions` };
   for (const [dir, why] of REFUSED) {
     if (under(real, dir)) return { level: 'refuse', why };
-    if (under(dir, real) && !under(hostHome, real)) return { level: 'refuse', why: `it contains ${dir}: ${why}` };
+    // also for a folder containing HOME (e.g. /): only x11docker's cache can be hidden in a share, not these
+    if (under(dir, real)) return { level: 'refuse', why: `it contains ${dir}: ${why}` };
   }
   if (real === '/run' || real === '/var/run') return { level: 'refuse', why: 'it holds the sockets of the host\'s services, e.g. the docker socket (root on the host)' };
   const system = isSystemFolder(real, hostHome);

@@ -227,6 +227,12 @@ describe('raw mounts after -- never let x11docker write onto the host', () => {
     const r = await asTester(['--', '-v', '/tmp/.X11-unix:/hostx', '--', BUSYBOX, 'true']);
     assert.equal(r.exitCode, 64, r.stderr);
     assert.match(r.stderr, /error: Raw option '-v \/tmp\/.X11-unix:\/hostx' is refused: .*X servers/);
+    // HOME or / by a raw mount: x11docker's cache (other sessions' cookies) cannot be hidden there, / holds the X sockets
+    for (const [source, why] of [[`/home/${TEST_USER}`, /it shares \S+, which contains x11docker's cache .*Use --sharedir/], ['/', /it shares \/ and it contains \/tmp\/\.X11-unix/]] as const) {
+      const h = await asTester(['--', '-v', `${source}:/hx:ro`, '--', BUSYBOX, 'true']);
+      assert.equal(h.exitCode, 64, h.stderr);
+      assert.match(h.stderr.trim(), new RegExp(`^x11docker error: Raw option '-v ${source.replace(/\//g, '\\/')}:/hx:ro' is refused: ${why.source}`));
+    }
     const etc = await asTester(['--', '--volume=/etc:/hostetc:ro', '--', BUSYBOX, 'sh', '-c', 'test -f /hostetc/passwd && echo shared=yes']);
     assert.equal(etc.exitCode, 0, etc.stderr);
     assert.equal(line(etc.stdout, 'shared'), 'yes');

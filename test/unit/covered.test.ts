@@ -70,6 +70,10 @@ describe('host folders mounted by raw options follow the --sharedir policy', () 
       ['/tmp/.X11-unix', '-v /tmp/.X11-unix:/tmp/.X11-unix', /X servers/],
       ['/var/run/docker.sock', '--volume=/var/run/docker.sock:/d.sock', /docker socket/],
       ['/home/alice/.cache/x11docker', '--mount=type=bind,src=/home/alice/.cache/x11docker,dst=/c', /cookies/],
+      // HOME or a folder containing it: --sharedir hides x11docker's cache there, a raw mount cannot
+      ['/home/alice', '-v /home/alice:/hx:ro', /contains x11docker's cache \/home\/alice\/\.cache\/x11docker .*Use --sharedir \/home\/alice/],
+      ['/home', '-v /home:/hx:ro', /contains x11docker's cache/],
+      ['/', '-v /:/hx:ro', /contains \/tmp\/\.X11-unix/],
     ] as const) {
       const dst = arg.includes('dst=') ? '/c' : arg.split(':')[1]!;
       assert.throws(

@@ -79,8 +79,11 @@ describe('system folders: never HOME, never a writable share with root inside', 
     // the refusals of before keep their reasons; data places stay fine as HOME
     assert.ok(/X servers/.test((sharePolicy('/tmp/.X11-unix', HOME, { home: true }) as { why: string }).why));
     for (const p of [`${HOME}/x11docker/app`, '/data/h', '/var/tmp/h']) assert.equal(sharePolicy(p, HOME, { home: true, writableByRoot: true }).level, 'ok', p);
-    // a folder containing HOME below /var still hides x11docker's cache when it is only shared
-    assert.equal(sharePolicy('/var/lib', '/var/lib/jenkins').level, 'mask');
+    // a folder containing HOME still hides x11docker's cache when it is only shared...
+    assert.equal(sharePolicy('/srv/ci', '/srv/ci/jenkins').level, 'mask');
+    // ...but one that also contains what cannot be hidden is refused: / (the X sockets, /proc), /var/lib (docker's data)
+    assert.match((sharePolicy('/', HOME) as { why: string }).why, /contains \/tmp\/\.X11-unix/);
+    assert.match((sharePolicy('/var/lib', '/var/lib/jenkins') as { why: string }).why, /contains \/var\/lib\/docker/);
   });
 
   test('rootInContainer: container user root, RETAIN of a root image, raw -u root, sudo, init systems, --runasroot', () => {
