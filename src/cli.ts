@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printable, X11DockerError } from './errors.js';
-import { sessionFacts } from './session-facts.js';
+import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
@@ -97,6 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
+    checkFactFiles(options);
     const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);

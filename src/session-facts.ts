@@ -3,6 +3,9 @@
  * "output of parseable information on stdout": each on stdout, or into the FILE given with `=`).
  * Pure: the command line writes what this returns.
  */
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { printable, X11DockerError } from './errors.js';
 import type { Options } from './options/parse.js';
 
 /** One fact and its destination. */
@@ -37,4 +40,30 @@ export function sessionFacts(
     else stdout.push(session.containerId);
   }
   return { stdout, files, notes };
+}
+
+/**
+ * Checks the files of `--printenv=FILE` and `--printid=FILE` before anything starts: each must be
+ * a file (or a new name) in an existing folder that x11docker may write, and not both the same.
+ * @throws X11DockerError naming the option and the file.
+ */
+export function checkFactFiles(options: Pick<Options, 'printenvFile' | 'printid'>): void {
+  const files = [
+    ...(options.printenvFile !== undefined ? [{ option: '--printenv=FILE', file: options.printenvFile }] : []),
+    ...(options.printid?.file !== undefined ? [{ option: '--printid=FILE', file: options.printid.file }] : []),
+  ];
+  if (files.length === 2 && resolve(files[0]!.file) === resolve(files[1]!.file)) {
+    throw new X11DockerError(`Options --printenv=FILE and --printid=FILE name the same file ${printable(files[0]!.file)}; give two files, or leave one out (it then prints on stdout).`);
+  }
+  for (const { option, file } of files) {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw new X11DockerError(`Option ${option}: ${printable(file)} is a folder. Give the name of a file.`);
+    const folder = dirname(resolve(file));
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new X11DockerError(`Option ${option}: the folder ${printable(folder)} does not exist. Create it, or give another file.`);
+    try {
+      accessSync(st ? file : folder, constants.W_OK);
+    } catch {
+      throw new X11DockerError(`Option ${option}: ${printable(st ? file : folder)} is not writable for you. Give another file.`);
+    }
+  }
 }

@@ -60,11 +60,17 @@ describe('upstream 7.x options', () => {
     await assertNothingNew(base);
   });
 
-  it('--printenv=FILE in a folder that does not exist: one line naming the option and file, the session ended, exit 64, nothing left', async () => {
+  it('--printenv=FILE in a folder that does not exist, a folder as FILE, one file for both: one line naming the option, exit 64, nothing started', async () => {
     const base = await leftovers();
-    const r = await x11docker(['--xvfb', `--printenv=${join(home, 'missing', 'env')}`, DEMO_IMAGE, 'sleep', '30']);
-    assert.equal(r.exitCode, 64);
-    assert.match(String(r.stderr).trim().split('\n').at(-1)!, /^x11docker error: Option --printenv=FILE: cannot write \S+\/missing\/env \(ENOENT\); the session was ended\.$/);
+    for (const [args, message] of [
+      [[`--printenv=${join(home, 'missing', 'env')}`], /^x11docker error: Option --printenv=FILE: the folder \S+\/missing does not exist\./],
+      [['--printid=/tmp'], /^x11docker error: Option --printid=FILE: \/tmp is a folder\./],
+      [[`--printid=${join(home, 'same')}`, `--printenv=${join(home, 'same')}`], /^x11docker error: Options --printenv=FILE and --printid=FILE name the same file/],
+    ] as const) {
+      const r = await x11docker(['--xvfb', ...args, DEMO_IMAGE, 'sleep', '30']);
+      assert.equal(r.exitCode, 64);
+      assert.match(String(r.stderr).trim(), message);
+    }
     await assertNothingNew(base);
   });
 

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { sessionFacts } from '../../src/session-facts.js';
+import { checkFactFiles, sessionFacts } from '../../src/session-facts.js';
 
 const env = { DISPLAY: ':101', XAUTHORITY: '/c/Xauthority.client', XSOCKET: '/tmp/.X11-unix/X101' };
 const line = 'DISPLAY=:101 XAUTHORITY=/c/Xauthority.client XSOCKET=/tmp/.X11-unix/X101';
@@ -35,5 +35,17 @@ describe('--printenv and --printid', () => {
     assert.equal(plan(['--printenv=/x', 'img']).showenv, false);
     assert.throws(() => parseCommandLine(['--printenv=a\nb', 'img']), /Option --printenv=FILE \(--showenv\): control characters/);
     assert.throws(() => parseCommandLine(['--printid=', 'img']), /--printid= has an empty value/);
+  });
+});
+
+describe('the FILEs of --printenv and --printid are checked before anything starts', () => {
+  test('a folder, a missing folder, an unwritable place, or one file for both: one error naming the option', () => {
+    const check = (args: string[]) => () => checkFactFiles(parseCommandLine([...args, 'img']));
+    assert.throws(check(['--printenv=/tmp']), /^X11DockerError: Option --printenv=FILE: \/tmp is a folder\./);
+    assert.throws(check(['--printid=/nonexistent/dir/id']), /Option --printid=FILE: the folder \/nonexistent\/dir does not exist/);
+    assert.throws(check(['--printid=/tmp/f', '--printenv=/tmp/./f']), /name the same file/);
+    assert.doesNotThrow(check(['--printid=/tmp/x11docker-unit-id', '--printenv=/tmp/x11docker-unit-env']));
+    assert.doesNotThrow(check(['--printid', '--printenv']));
+    if (process.getuid?.() !== 0) assert.throws(check(['--printenv=/proc/1/x']), /not writable|does not exist/);
   });
 });
