@@ -182,7 +182,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
       throw new X11DockerError(`Option ${shown} needs a value: --${spec.name} ${spec.valueName ?? 'VALUE'}.`);
     }
     if (spec.arg === 'optional' && token.value === '') {
-      throw new X11DockerError(`Option --${spec.name}= has an empty value. Use --${spec.name} alone or --${spec.name}=VALUE.`);
+      // named as typed (--printenv, not its table name --showenv), and the table name where they differ
+      const typed = token.rawName.startsWith('--') ? token.rawName : `--${spec.name}`;
+      const also = typed === `--${spec.name}` ? '' : ` (--${spec.name})`;
+      throw new X11DockerError(`Option ${typed}=${also} has an empty value. Use ${typed} alone or ${typed}=VALUE.`);
     }
     if ((xserverOptionNames as readonly string[]).includes(spec.name)) {
       if (xserver && xserver !== spec.name) {
