@@ -56,10 +56,21 @@ export function checkFactFiles(options: Pick<Options, 'printenvFile' | 'printid'
     throw new X11DockerError(`Options --printenv=FILE and --printid=FILE name the same file ${printable(files[0]!.file)}; give two files, or leave one out (it then prints on stdout).`);
   }
   for (const { option, file } of files) {
-    const st = statSync(file, { throwIfNoEntry: false });
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(file, { throwIfNoEntry: false });
+    } catch (error) {
+      throw new X11DockerError(`Option ${option}: cannot reach ${printable(file)} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Give a file in a folder of yours.`, { cause: error });
+    }
     if (st?.isDirectory()) throw new X11DockerError(`Option ${option}: ${printable(file)} is a folder. Give the name of a file.`);
     const folder = dirname(resolve(file));
-    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new X11DockerError(`Option ${option}: the folder ${printable(folder)} does not exist. Create it, or give another file.`);
+    let folderIsDir = false;
+    try {
+      folderIsDir = statSync(folder, { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      // not reachable: as missing
+    }
+    if (!folderIsDir) throw new X11DockerError(`Option ${option}: the folder ${printable(folder)} does not exist. Create it, or give another file.`);
     try {
       accessSync(st ? file : folder, constants.W_OK);
     } catch {

@@ -42,7 +42,12 @@ export function presetFileReader(home: string | undefined): PresetReader {
   return (name) => {
     for (const folder of presetFolders(home)) {
       const file = join(folder, name);
-      const st = statSync(file, { throwIfNoEntry: false });
+      let st: ReturnType<typeof statSync>;
+      try {
+        st = statSync(file, { throwIfNoEntry: false });
+      } catch {
+        st = undefined; // a folder on the way that x11docker may not enter (e.g. a HOME of root's): no preset there
+      }
       if (!st) continue; // not in this folder: the next one (the user's supersedes the system's)
       if (!st.isFile()) throw new X11DockerError(`Option --preset: ${file} is not a file. Presets are files with options.`);
       if (st.size > MAX_PRESET_BYTES) throw new X11DockerError(`Option --preset: ${file} has ${st.size} bytes; a preset holds at most ${MAX_PRESET_BYTES} bytes of options.`);

@@ -3,7 +3,7 @@
 // once, and a bad preset or line is one error naming the file and line.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandPresets, presetFileReader, presetFolders, type PresetReader } from '../../src/options/preset.js';
@@ -74,6 +74,12 @@ describe('--preset', () => {
       assert.throws(() => presetFileReader(home)('dir'), /^X11DockerError: Option --preset: \S+\/preset\/dir is not a file\./);
       writeFileSync(join(home, '.config', 'x11docker', 'preset', 'huge'), '--quiet\n'.repeat(20000));
       assert.throws(() => presetFileReader(home)('huge'), /has 160000 bytes; a preset holds at most 65536 bytes/);
+      // a preset folder x11docker may not enter is no preset (as for a HOME of root's), not a crash
+      if (process.getuid?.() !== 0) {
+        chmodSync(join(home, '.config'), 0o000);
+        assert.equal(presetFileReader(home)('default'), undefined);
+        chmodSync(join(home, '.config'), 0o755);
+      }
       // the default preset is skipped when asked (--cleanup, --help, --version, --license)
       assert.deepEqual(expandPresets(['--cleanup'], home, reader({ default: '--bogus' }), {}, false).args, ['--cleanup']);
     } finally {
