@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
@@ -11,7 +11,7 @@ import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
 import { waitUntil } from './wait.js';
 import { ownHome } from '../host/user.js';
-import { pidExists } from '../host/pid.js';
+import { pidExists, pidInFile } from '../host/pid.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
 const YOUNG_FOLDER_MS = 60_000;
@@ -114,20 +114,13 @@ async function removeContainers(engine: Engine, record: SessionRecord, report: C
  * a new session's server creates its socket before its lock may be read).
  */
 function removeFiles(record: SessionRecord, report: CleanupReport): void {
-  const pidIn = (file: string) => {
-    try {
-      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
-    } catch {
-      return undefined;
-    }
-  };
   const ours = new Set(record.processes.map((p) => p.pid));
   const locks = record.files.filter((f) => /\/\.X\d+-lock$/.test(f));
-  const ownLock = locks.some((l) => ours.has(pidIn(l) ?? -1));
+  const ownLock = locks.some((l) => ours.has(pidInFile(l) ?? -1));
   // a display that another live session has claimed since (its claim file names another pid) is
   // that session's: its new lock and socket must stay, even while its server is still starting
   const claimedByOther = (display: string, tmp: string) => {
-    const pid = pidIn(join(tmp, `.x11docker-display-${display}.claim`));
+    const pid = pidInFile(join(tmp, `.x11docker-display-${display}.claim`));
     return pid !== undefined && pid !== record.x11docker.pid && pidExists(pid);
   };
   for (const f of record.files) {
@@ -137,8 +130,8 @@ function removeFiles(record: SessionRecord, report: CleanupReport): void {
     const socket = /^(.*)\/\.X11-unix\/X(\d+)$/.exec(f);
     const socketFolder = f.includes(`/${SOCKET_FOLDER_PREFIX}`);
     if (socketFolder) mine = ownSocketFolder(f, record.uid); // the session's own: its socket link and the folder
-    else if (/\.claim$/.test(f)) mine = pidIn(f) === record.x11docker.pid;
-    else if (lock) mine = ours.has(pidIn(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
+    else if (/\.claim$/.test(f)) mine = pidInFile(f) === record.x11docker.pid;
+    else if (lock) mine = ours.has(pidInFile(f) ?? -1) && !claimedByOther(lock[2]!, lock[1]!);
     else if (socket) mine = (ownLock || !locks.some((l) => existsSync(l))) && !claimedByOther(socket[2]!, socket[1]!);
     if (!mine) continue;
     if (socketFolder && statSync(f).isDirectory()) rmdirQuietly(f);
@@ -245,8 +238,7 @@ function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp')
     const file = join(tmp, f);
     try {
       if (!asRoot && statSync(file).uid !== uid) continue;
-      const pid = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
-      if (pid > 0 && pidExists(pid)) continue;
+      if (pidExists(pidInFile(file) ?? 0)) continue;
       rmSync(file, { force: true });
       report.files.push(file);
     } catch {

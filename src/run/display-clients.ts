@@ -6,7 +6,7 @@
  */
 import type { SessionPlan } from '../plan/plan.js';
 import type { SessionDisplay } from './display-step.js';
-import { exeEnv } from './exe.js';
+import { deferStop, exeEnv } from './exe.js';
 import { log } from '../log.js';
 import { start } from './spawn.js';
 import type { UndoStack } from './undo.js';
@@ -30,14 +30,7 @@ export function startDisplayClients(plan: SessionPlan, undo: UndoStack, display:
       ...(plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {}),
     } as Parameters<typeof start>[2]);
     client.catch(() => undefined); // not essential: its end is no session's end
-    undo.defer(
-      `stop ${file}`,
-      async () => {
-        if (client.exitCode === null && client.signalCode === null) client.kill('SIGTERM');
-        await client.then(() => undefined, () => undefined);
-      },
-      'process',
-    );
+    deferStop(undo, file!, client);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { SessionPlan } from '../plan/plan.js';
 import type { RunningApp } from './container-step.js';
 import type { SessionDisplay } from './display-step.js';
+import type { ResultPromise } from 'execa';
 import { start } from './spawn.js';
 import type { UndoStack } from './undo.js';
 
@@ -46,13 +47,23 @@ export function startExe(plan: SessionPlan, undo: UndoStack, display: SessionDis
     app.stdout?.on('data', output);
     app.stderr?.on('data', output);
   }
+  deferStop(undo, file!, app);
+  return { what: file!, ended: app.then((r) => r.exitCode ?? (r.failed && !r.signal ? 127 : 1)) };
+}
+
+/**
+ * Registers the stop of a host process that x11docker started (`--exe`'s application, the
+ * clients of `--xeyes`/`--xlogo`): SIGTERM while it runs (execa's forceKillAfterDelay sends
+ * SIGKILL later), then wait for its end.
+ * @param what its name in the undo log.
+ */
+export function deferStop(undo: UndoStack, what: string, child: ResultPromise): void {
   undo.defer(
-    `stop ${file}`,
+    `stop ${what}`,
     async () => {
-      if (app.exitCode === null && app.signalCode === null) app.kill('SIGTERM');
-      await app.then(() => undefined, () => undefined);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await child.then(() => undefined, () => undefined);
     },
     'process',
   );
-  return { what: file!, ended: app.then((r) => r.exitCode ?? (r.failed && !r.signal ? 127 : 1)) };
 }

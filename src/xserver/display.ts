@@ -1,6 +1,6 @@
 import { existsSync, linkSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { printable, X11DockerError } from '../errors.js';
-import { pidExists } from '../host/pid.js';
+import { pidExists, pidInFile } from '../host/pid.js';
 
 /** First display number x11docker tries, clear of the numbers desktops and `ssh -X` use. */
 export const FIRST_DISPLAY = 100;
@@ -135,15 +135,6 @@ function createClaim(file: string): boolean {
   }
 }
 
-/** The x11docker pid a claim file names, or undefined when it is missing or unreadable. */
-function claimPid(file: string): number | undefined {
-  try {
-    return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Removes a claim file whose x11docker process is gone (a session killed before its watcher knew
  * the claim, or whose watcher was killed too), so that a dead session never holds a display
@@ -153,7 +144,7 @@ function claimPid(file: string): number | undefined {
  * count as alive (EPERM), as do claims whose pid was reused: those are kept.
  */
 function removeStaleClaim(file: string): void {
-  const pid = claimPid(file);
+  const pid = pidInFile(file);
   if (pid === undefined || pidExists(pid)) return;
   const aside = `${file}.${process.pid}.stale`;
   try {
@@ -162,7 +153,7 @@ function removeStaleClaim(file: string): void {
     return; // another session removed it first, or /tmp refused
   }
   try {
-    if (claimPid(aside) !== pid) linkSync(aside, file); // a new session's claim: give it back
+    if (pidInFile(aside) !== pid) linkSync(aside, file); // a new session's claim: give it back
   } catch {
     // the name was claimed again meanwhile: that session's X lock file still guards the number
   } finally {

@@ -209,29 +209,26 @@ describe('upstream 7.x options', () => {
 
   it('--composite=no takes Composite off the new X server; --xopt="+extension XTEST" turns XTEST on, with a warning', async () => {
     const base = await leftovers();
-    let s: RunningSession | undefined;
-    try {
-      s = await startSession(['--xvfb', '--composite=no', '--xopt=+extension XTEST', DEMO_IMAGE, 'sleep', '60']);
-      const ext = (await execa('xdpyinfo', ['-queryExtensions'], { env: { DISPLAY: s.xenv.DISPLAY, XAUTHORITY: s.xenv.XAUTHORITY } })).stdout;
-      assert.doesNotMatch(ext, /^\s+Composite\b/m);
-      assert.match(ext, /^\s+XTEST\b/m);
-      assert.match(s.stderr(), /Option --xopt=\+extension XTEST/);
-      s.child.kill('SIGINT');
-      await s.child;
-    } finally {
-      await ensureEnded(s?.child);
-    }
-    let d: RunningSession | undefined;
-    try {
-      d = await startSession(['--xvfb', DEMO_IMAGE, 'sleep', '60']);
-      const ext = (await execa('xdpyinfo', ['-queryExtensions'], { env: { DISPLAY: d.xenv.DISPLAY, XAUTHORITY: d.xenv.XAUTHORITY } })).stdout;
-      assert.match(ext, /^\s+Composite\b/m, 'Xvfb has Composite by default');
-      assert.doesNotMatch(ext, /^\s+XTEST\b/m);
-      d.child.kill('SIGINT');
-      await d.child;
-    } finally {
-      await ensureEnded(d?.child);
-    }
+    /** The new X server's extensions (xdpyinfo on its display) and x11docker's stderr, for these options. */
+    const extensions = async (options: string[]) => {
+      let s: RunningSession | undefined;
+      try {
+        s = await startSession(['--xvfb', ...options, DEMO_IMAGE, 'sleep', '60']);
+        const list = (await execa('xdpyinfo', ['-queryExtensions'], { env: { DISPLAY: s.xenv.DISPLAY, XAUTHORITY: s.xenv.XAUTHORITY } })).stdout;
+        s.child.kill('SIGINT');
+        await s.child;
+        return { list, stderr: s.stderr() };
+      } finally {
+        await ensureEnded(s?.child);
+      }
+    };
+    const changed = await extensions(['--composite=no', '--xopt=+extension XTEST']);
+    assert.doesNotMatch(changed.list, /^\s+Composite\b/m);
+    assert.match(changed.list, /^\s+XTEST\b/m);
+    assert.match(changed.stderr, /Option --xopt=\+extension XTEST/);
+    const plain = await extensions([]);
+    assert.match(plain.list, /^\s+Composite\b/m, 'Xvfb has Composite by default');
+    assert.doesNotMatch(plain.list, /^\s+XTEST\b/m);
     await assertNothingNew(base);
   });
 
