@@ -126,7 +126,7 @@ function expandOptions(args: readonly string[], expand: (name: string) => string
   return out;
 }
 
-/** Checks a preset name: a file name in the preset folders, which exists. */
+/** Checks a preset name: a plain file name (no `/`, `.` or `..`), looked up in the preset folders. @throws X11DockerError naming --preset otherwise. */
 function presetName(name: string | undefined): string {
   if (name === undefined || name === '') throw new X11DockerError('Option --preset needs the name of a preset file: --preset NAME (a file in ~/.config/x11docker/preset or /etc/x11docker/preset).');
   if (name.includes('/') || name === '.' || name === '..' || /[\x00-\x1f]/.test(name)) {
