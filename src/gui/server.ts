@@ -5,12 +5,13 @@
  * which this server hands out at run time (`GET /api/options`), so there is no second list.
  *
  * Security: bound to 127.0.0.1 on a free port unless an address is given (then a warning); a
- * random token per start. The token arrives once in the URL (`/?token=`), is moved into an
- * HttpOnly, SameSite=Strict cookie, and is compared in constant time on every request; anything
- * without it gets 403. State-changing requests must be POSTs with a JSON body (a cross-site form
- * cannot send that without a CORS preflight, which this server never grants).
+ * random one-time token per start, which arrives in the URL (`/?token=`) and is exchanged once
+ * for an HttpOnly, SameSite=Strict cookie with another secret; every request is checked by
+ * src/gui/guard.ts (Host, Origin and Sec-Fetch-Site of POSTs, exact JSON, the cookie in constant
+ * time, no framing) and gets 403 otherwise. The page's options are checked against one allow-list
+ * (src/gui/form.ts); what a session shows is taken from the API's result, never from its output.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,6 @@ import { log } from '../log.js';
 import { quoteWords } from '../quote.js';
 import { gatherHostFacts, findBinaries } from '../host/facts.js';
 import { parseCommandLine } from '../options/parse.js';
-import { splitShellWords } from '../options/rest.js';
 import { optionGroups, optionTable, xserverOptionNames } from '../options/table.js';
 import { planSession } from '../plan/plan.js';
 import { HOST_TOOLS, hostProbe, type HostTool } from '../plan/probe.js';
@@ -31,6 +31,8 @@ import { run } from '../run/spawn.js';
 import { webDir } from '../run/html.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { SessionList } from './sessions.js';
+import { commandFromBody, pageOptions } from './form.js';
+import { allowedHosts, checkRequest, cookieName, cookieValues, isJson, MAX_BODY_BYTES, NO_FRAMING, PAGE_CSP, tokenMatches } from './guard.js';
 
 /** Where the GUI listens. */
 export interface GuiOptions {
@@ -50,26 +52,20 @@ export interface GuiServer {
   close(): Promise<void>;
 }
 
-/** Options the page does not offer (they do not start a session, or are the GUI itself). */
-const hiddenOptions = new Set(['help', 'version', 'license', 'gui', 'cleanup', 'preset']); // presets: files the command line reads
-
 /** Tools that the dependency check lists besides the X servers: the plan's host tools, and the GUI's own. */
 const tools: readonly HostTool[] = [...HOST_TOOLS, { binary: 'xdg-open', debianPackage: 'xdg-utils', what: 'opens this page in your browser' }];
-
-/** Whether two tokens are equal, in time independent of where they differ. */
-export function tokenMatches(given: string | undefined, token: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * Starts the GUI server.
  * @throws X11DockerError when the address cannot be bound.
  */
 export async function startGui(options: GuiOptions): Promise<GuiServer> {
+  // the URL's one-time token, and the cookie's secret it is exchanged for
   const token = randomBytes(24).toString('base64url');
+  const secret = randomBytes(24).toString('base64url');
+  let tokenUsed = false;
+  let hosts: ReadonlySet<string> = new Set();
+  let cookie = '';
   const web = webDir();
   const sessions = new SessionList();
   const imageConfigs = new Map<string, Promise<ImageConfig>>();
@@ -90,7 +86,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     'GET /api/options': async () => ({
       groups: optionGroups,
       xservers: xserverOptionNames,
-      options: optionTable.filter((o) => !hiddenOptions.has(o.name)),
+      options: pageOptions,
     }),
     'GET /api/images': async () => listImages(),
     'GET /api/deps': async () => dependencies(),
@@ -113,31 +109,35 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const queryToken = url.searchParams.get('token') ?? undefined;
-    const cookieToken = /(?:^|;\s*)x11docker_gui=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    if (!tokenMatches(queryToken, token) && !tokenMatches(cookieToken, token)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('403 Forbidden: open the URL with the token that x11docker-gui printed.\n');
-      return;
-    }
+    for (const [k, v] of Object.entries(NO_FRAMING)) res.setHeader(k, v);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
+    const refused = checkRequest({ method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, secFetchSite: header(req, 'sec-fetch-site') }, hosts);
+    if (refused) return forbidden(res, `403 Forbidden: ${refused}.`);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const queryToken = url.searchParams.get('token') ?? undefined;
     if (queryToken !== undefined) {
-      // move the token into a cookie and out of the address bar (and of history and referrers)
-      res.writeHead(303, {
-        'set-cookie': `x11docker_gui=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname,
-      }).end();
+      if (tokenUsed || !tokenMatches(queryToken, token)) {
+        return forbidden(res, `403 Forbidden: ${tokenUsed ? 'this link was used already (it works once); the browser that opened it keeps access. Restart x11docker-gui for a new link' : 'wrong token: open the URL that x11docker-gui printed'}.`);
+      }
+      tokenUsed = true;
+      // the token leaves the address bar (and history and referrers); only the cookie counts from now on
+      res.writeHead(303, { 'set-cookie': `${cookie}=${secret}; HttpOnly; SameSite=Strict; Path=/`, location: url.pathname }).end();
       return;
+    }
+    if (!cookieValues(req.headers.cookie, cookie).some((v) => tokenMatches(v, secret))) {
+      return forbidden(res, '403 Forbidden: open the URL with the token that x11docker-gui printed.');
     }
     const key = `${req.method} ${url.pathname}`;
     const handler = api[key];
     if (handler) {
       let body: unknown;
       if (req.method === 'POST') {
-        if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'JSON body required' });
+        if (!isJson(req.headers['content-type'])) return send(res, 415, { error: 'the body must be JSON (content type application/json)' });
+        const text = await readBody(req);
+        if (text === undefined) return send(res, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, true);
         try {
-          body = JSON.parse((await readBody(req)) || 'null');
+          body = JSON.parse(text || 'null');
         } catch {
           return send(res, 400, { error: 'the body is not valid JSON' });
         }
@@ -154,7 +154,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
       if (/^[a-z]+\.(html|js)$/.test(file) && existsSync(join(web, file))) {
         res.writeHead(200, {
           'content-type': file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
-          'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-src http: https:; img-src 'self' data:",
+          'content-security-policy': PAGE_CSP,
         });
         res.end(readFileSync(join(web, file)));
         return;
@@ -172,6 +172,8 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new X11DockerError(`x11docker-gui cannot listen on ${options.host}:${options.port ?? 0} (${e.code}). Choose another address or port.`)));
     server.listen(options.port ?? 0, options.host, () => resolve((server.address() as { port: number }).port));
   });
+  hosts = allowedHosts(options.host, port);
+  cookie = cookieName(port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${hostInUrl}:${port}/?token=${token}`,
@@ -185,46 +187,40 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
   };
 }
 
-function send(res: ServerResponse, status: number, data: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(data));
+/** Answers JSON; `close` ends the connection afterwards (a body that was not read). */
+function send(res: ServerResponse, status: number, data: unknown, close = false): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(close ? { connection: 'close' } : {}) }).end(JSON.stringify(data));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => {
-      body += d;
-      if (body.length > 1_000_000) req.destroy(new Error('body too large'));
-    });
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
+function forbidden(res: ServerResponse, text: string): void {
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
+}
+
+/** One request header as a string (the first, if repeated). */
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /**
- * Turns the page's form into an argv: `options` (already `--name=value` strings from the form),
- * `image`, and `command`, a shell-like text split with shell-quote (no shell runs; operators,
- * globs and substitutions are refused, `$VAR` stays literal).
- * @throws X11DockerError for a bad body or command text.
+ * Reads a request body as UTF-8, counting BYTES: undefined when it is larger than
+ * {@link MAX_BODY_BYTES} (by Content-Length at once, else when the count passes it; the rest is
+ * read and dropped, so the client gets the 413 answer instead of a reset connection).
  */
-export function commandFromBody(body: unknown): { argv: string[] } {
-  const b = (body ?? {}) as { options?: unknown; image?: unknown; command?: unknown; engineArgs?: unknown };
-  const opts = Array.isArray(b.options) ? b.options.filter((o): o is string => typeof o === 'string') : [];
-  const image = typeof b.image === 'string' ? b.image.trim() : '';
-  const words = splitWords(typeof b.command === 'string' ? b.command : '', 'command');
-  const engine = splitWords(typeof b.engineArgs === 'string' ? b.engineArgs : '', 'docker run options');
-  if (!image && words.length > 0) throw new X11DockerError('A command needs an image. Pick an image first.');
-  const argv = [...opts];
-  if (image) {
-    if (engine.length > 0) argv.push('--', ...engine, '--');
-    argv.push(image, ...words);
-  } else if (engine.length > 0) throw new X11DockerError('docker run options need an image. Pick an image first.');
-  return { argv };
-}
-
-function splitWords(text: string, what: string): string[] {
-  return splitShellWords(text, `${what} field`);
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let tooLarge = declared > MAX_BODY_BYTES;
+    req.on('data', (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > MAX_BODY_BYTES) tooLarge = true;
+      if (!tooLarge) chunks.push(d);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 /**

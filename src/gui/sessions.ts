@@ -6,6 +6,7 @@ import { parseCommandLine } from '../options/parse.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownHome } from '../host/user.js';
+import { isLoopbackViewUrl } from './guard.js';
 
 /** How many output lines of a session the page can show. */
 const LOG_LINES = 200;
@@ -24,7 +25,10 @@ export interface SessionInfo {
   readonly uptime: number;
   readonly running: boolean;
   readonly exitCode?: number | null;
-  /** `--html` view URL, from the API's result (never from the session's output). */
+  /**
+   * `--html` view URL, from the API's result (never from the session's output), and only a view
+   * on loopback ({@link isLoopbackViewUrl}): the page frames it.
+   */
   readonly htmlUrl?: string;
   /** Last lines of the session's stdout and stderr. */
   readonly log: string;
@@ -73,7 +77,11 @@ export class SessionList {
     t.done = log.scoped(collect, async () => {
       try {
         const s = await startParsed(parseCommandLine(argv), { signal: t.stop.signal, output: collect });
-        Object.assign(t, { sessionId: s.id, display: s.display >= 0 ? s.display : undefined, htmlUrl: s.htmlUrl });
+        Object.assign(t, { sessionId: s.id, display: s.display >= 0 ? s.display : undefined });
+        if (s.htmlUrl !== undefined) {
+          if (isLoopbackViewUrl(s.htmlUrl)) t.htmlUrl = s.htmlUrl;
+          else collect(`[x11docker-gui: the view ${s.htmlUrl.replace(/#.*/, '')} is not on 127.0.0.1 or [::1]; open it in a browser tab yourself]`);
+        }
         t.exitCode = await s.exited;
       } catch (error) {
         t.exitCode = error instanceof X11DockerError ? error.exitCode : EXIT_X11DOCKER_ERROR;
@@ -135,7 +143,9 @@ function imageOf(argv: readonly string[]): string | undefined {
 
 /**
  * `--html` sessions of this user that the page did not start (another terminal): their session
- * folders hold `html.url` while they run.
+ * folders (mode 0700, written only by x11docker) hold `html.url` while they run. Only views on
+ * loopback are listed ({@link isLoopbackViewUrl}).
+ * @param skip x11docker session ids to leave out (the page's own sessions).
  */
 export function externalHtmlSessions(skip: ReadonlySet<string>): Array<{ sessionId: string; url: string }> {
   const home = ownHome();
@@ -152,7 +162,7 @@ export function externalHtmlSessions(skip: ReadonlySet<string>): Array<{ session
     if (skip.has(d)) continue;
     try {
       const url = readFileSync(join(cache, d, 'html.url'), 'utf8').trim();
-      if (url.startsWith('http')) found.push({ sessionId: d, url });
+      if (isLoopbackViewUrl(url)) found.push({ sessionId: d, url });
     } catch {
       // not an --html session
     }

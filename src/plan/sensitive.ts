@@ -29,6 +29,8 @@ export type ShareVerdict =
 export interface ShareUse {
   readonly home?: boolean;
   readonly writableByRoot?: boolean;
+  /** Shared read-only (`:ro`): the verdict never says the container can change files there. */
+  readonly readonly?: boolean;
 }
 
 /** Host folders besides the system folders ({@link isSystemFolder}) that hold others' secrets when shared (warned). */
@@ -128,7 +130,7 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
   }
   if (under(hostHome, real)) {
     const what = real === hostHome ? 'your host HOME' : `a folder containing your host HOME ${hostHome}`;
-    return { level: 'mask', why: `${what} is shared: the container can read and change all your files, including shell start-up files and keys`, cache };
+    return { level: 'mask', why: `${what} is shared: the container can ${use.readonly ? 'read' : 'read and change'} all your files, including shell start-up files and keys`, cache };
   }
   if (under(real, hostHome) && !system) {
     const first = posix.relative(hostHome, real).split('/')[0]!;
@@ -149,13 +151,13 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
  * @throws X11DockerError (exit 64) for a refused folder, naming the option and the fix.
  */
 export function applySharePolicy(option: string, given: string, real: string, readonly: boolean, hostHome: string, warnings: string[], use: ShareUse = {}): string | undefined {
-  const v = sharePolicy(real, hostHome, use);
+  const v = sharePolicy(real, hostHome, { ...use, readonly });
   if (v.level === 'ok') return undefined;
   const shown = `${printable(given)}${readonly ? ':ro' : ''}${real !== given ? ` (a symbolic link to ${printable(real)})` : ''}`;
   if (v.level === 'refuse') {
     throw new X11DockerError(`Option ${option} ${shown} is refused: ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
   }
   const tail = v.level === 'warn' && v.why.startsWith('a sensitive') ? ` It may read secrets${readonly ? '' : ' or change the host'} from there.` : '';
-  warnings.push(`Option ${option} ${shown}: ${v.why}${readonly ? ' (read-only)' : ''}.${tail}`);
+  warnings.push(`Option ${option} ${shown}: ${v.why}.${tail}`);
   return v.level === 'mask' ? v.cache : undefined;
 }

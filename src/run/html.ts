@@ -8,7 +8,8 @@
  * Upstream x11docker documents the same recipe by hand ("HTML5 web applications": xpra or
  * x11vnc plus websockify); here it is one option with loopback binding and a password by default.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import getPort from 'get-port';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { abortWhenSettled, waitUntil } from './wait.js';
 import { addressMatches, listenersOf, type TcpListener, type UnixListener } from './listening.js';
 import { findBinaries } from '../host/facts.js';
 import type { HtmlBind } from '../options/html.js';
+import { hostPort, reachableAs } from '../host/addresses.js';
 import type { SessionPlan } from '../plan/plan.js';
 import type { SessionRegistry } from './registry.js';
 import type { UndoStack } from './undo.js';
@@ -73,6 +75,31 @@ export function webDir(): string {
   throw new X11DockerError('The --html viewer page (dist/web/view/view.html) is missing. Run npm run build.');
 }
 
+/** Characters of the VNC password: letters and digits, each equally likely. */
+const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A fresh VNC password: 8 characters (VNC authentication uses only the first 8, RFC 6143
+ * section 7.2.2), each drawn uniformly from letters and digits with `crypto.randomInt`, which
+ * rejects biased draws (rejection sampling).
+ */
+export function vncPassword(): string {
+  let p = '';
+  for (let i = 0; i < 8; i++) p += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return p;
+}
+
+/**
+ * The origins websockify accepts a WebSocket from (its `ExpectOrigin` plugin): the view's own,
+ * under every name the browser may use for it ({@link reachableAs}). A page of any other origin
+ * (any website the user visits) gets 403, even with the right token and password.
+ * @param bindHost the view's listening address; `port` its port.
+ * @returns the origins, space-separated as websockify's `--auth-source` wants them.
+ */
+export function viewOrigins(bindHost: string, port: number): string {
+  return [...reachableAs(bindHost, port)].map((h) => `http://${h}`).join(' ');
+}
+
 /** Longest AF_UNIX socket path (sun_path is 108 bytes including the final NUL). */
 const UNIX_PATH_MAX = 107;
 
@@ -88,7 +115,11 @@ const UNIX_PATH_MAX = 107;
  * x11vnc: `-unixsock` with `-rfbport 0 -rfbportv6 0 -no6` (no TCP listening), `-passwdfile` with a
  * fresh random password (VNC authentication uses its first 8 characters), `-noremote -nocmds`
  * (no remote control), `-noshm` (the X server has no MIT-SHM), `-nosel -noprimary
- * -nosetclipboard -noclipboard` unless the clipboard is shared. websockify: `--unix-target`.
+ * -nosetclipboard -noclipboard` unless the clipboard is shared. websockify: `--unix-target`, and
+ * two checks of every WebSocket before it reaches x11vnc: its `ExpectOrigin` plugin (only the
+ * view's own origin, {@link viewOrigins}: a website in the user's browser cannot connect) and its
+ * `TokenFile` plugin (the path must carry a random token from the URL's fragment, besides the VNC
+ * password, whose 8 characters alone could be guessed by a page scanning ports).
  * @throws X11DockerError when a helper is missing, fails or is not ready in time.
  */
 export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
@@ -98,10 +129,13 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   if (missing.length > 0) {
     throw new X11DockerError(`--html needs ${missing.map(([b]) => b).join(' and ')}. Install: apt-get install ${missing.map(([, p]) => p).join(' ')}.`);
   }
-  const password = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8);
+  const password = vncPassword();
   const passwdFile = `${o.sessionDir}/vncpasswd`;
   writeFileSync(passwdFile, `${password}\n`, { mode: 0o600 });
   if (o.uid !== undefined && o.gid !== undefined) chownSync(passwdFile, o.uid, o.gid);
+  // the second secret: the WebSocket path's token (websockify's TokenFile), 192 random bits
+  const wsToken = randomBytes(24).toString('base64url');
+  const tokenFile = `${o.sessionDir}/websockify.tokens`;
   // x11vnc's socket lives in a folder only the host user can enter: the session folder, or a
   // private temporary folder when that path is too long for a UNIX socket.
   let socketDir = o.sessionDir;
@@ -111,6 +145,8 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     if (o.uid !== undefined && o.gid !== undefined) chownSync(ownDir, o.uid, o.gid);
   }
   const vncSocket = `${socketDir}/vnc.sock`;
+  writeFileSync(tokenFile, `${wsToken}: unix_socket:${vncSocket}\n`, { mode: 0o600 });
+  if (o.uid !== undefined && o.gid !== undefined) chownSync(tokenFile, o.uid, o.gid);
   const as = o.uid !== undefined ? { uid: o.uid, gid: o.gid } : {};
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
   const children: Array<{ what: string; child: ResultPromise; tail: () => string }> = [];
@@ -150,17 +186,30 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     await waitUntilListening(children[0]!, o.timeoutMs, (l) => (l.unix.some((u) => u.path === vncSocket) ? true : undefined));
     if (tcpListenersOf(vnc.pid).length > 0) throw new X11DockerError('--html: x11vnc listens on a TCP port although it was told not to; stopped. Run with --verbose.');
 
-    const hostInArg = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
-    spawnHelper('websockify', ['--web', web, `--unix-target=${vncSocket}`, `${hostInArg}:${o.bind.port ?? 0}`]);
-    const port = await waitUntilListening(children[1]!, o.timeoutMs, (l) => {
-      const s = l.tcp.find((t) => addressMatches(t.address, o.bind.host) && (o.bind.port === undefined || t.port === o.bind.port));
-      return s?.port;
-    }).catch((error: unknown) => {
-      if (error instanceof HelperEnded && o.bind.port !== undefined) {
-        throw new X11DockerError(`Option --html=${o.bind.host}:${o.bind.port}: websockify could not listen there (${error.tail || 'address in use?'}). Choose a free port, or give none (--html) for a free one.`, { cause: error });
+    // The port is chosen before websockify starts: its Origin check needs the view's origin.
+    // Another program may take a free port in between: then a next one is tried (a port given
+    // with --html is the user's: that is an error at once).
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      const chosen = o.bind.port ?? (await getPort({ host: o.bind.host }));
+      const helper = spawnHelper('websockify', [
+        '--web', web,
+        '--token-plugin', 'TokenFile', '--token-source', tokenFile,
+        '--auth-plugin', 'ExpectOrigin', '--auth-source', viewOrigins(o.bind.host, chosen),
+        `--unix-target=${vncSocket}`, hostPort(o.bind.host, chosen),
+      ]);
+      try {
+        port = await waitUntilListening(children.at(-1)!, o.timeoutMs, (l) => l.tcp.find((t) => addressMatches(t.address, o.bind.host) && t.port === chosen)?.port);
+        break;
+      } catch (error) {
+        if (error instanceof HelperEnded && o.bind.port !== undefined) {
+          throw new X11DockerError(`Option --html=${o.bind.host}:${o.bind.port}: websockify could not listen there (${error.tail || 'address in use?'}). Choose a free port, or give none (--html) for a free one.`, { cause: error });
+        }
+        if (!(error instanceof HelperEnded) || attempt === 3) throw error;
+        children.splice(children.findIndex((c) => c.child === helper), 1);
+        log.debug(`--html: websockify could not listen on port ${chosen} (${error.tail}); trying another one`);
       }
-      throw error;
-    });
+    }
 
     const died = new Promise<string>((resolve) => {
       for (const { what, child, tail } of children) {
@@ -171,8 +220,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
         }, () => undefined);
       }
     });
-    const hostInUrl = o.bind.host.includes(':') ? `[${o.bind.host}]` : o.bind.host;
-    return { url: `http://${hostInUrl}:${port}/view.html#password=${password}${o.clipboard ? '&clipboard=1' : ''}`, died, stop };
+    return { url: `http://${hostPort(o.bind.host, port)}/view.html#password=${password}&token=${wsToken}${o.clipboard ? '&clipboard=1' : ''}`, died, stop };
   } catch (error) {
     await stop();
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

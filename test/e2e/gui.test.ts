@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -96,7 +97,7 @@ describe('x11docker-gui in a real browser', () => {
     }
     await page.selectOption('#image', DEMO_IMAGE);
     // a malformed body is the client's error (400), not the server's
-    const bad = await page.request.post(`http://127.0.0.1:${port}/api/preview`, { headers: { 'content-type': 'application/json' }, data: Buffer.from('{bad') });
+    const bad = await page.request.post(`http://127.0.0.1:${port}/api/preview`, { headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` }, data: Buffer.from('{bad') });
     assert.equal(bad.status(), 400);
     // an isolation warning appears next to the option that causes it, and goes again
     await page.check('#opt-hostnet');
@@ -118,7 +119,7 @@ describe('x11docker-gui in a real browser', () => {
         return !!session.htmlUrl && session.display !== undefined;
       }, 60000);
       live = session;
-      assert.match(session!.htmlUrl!, /^http:\/\/127\.0\.0\.1:\d+\/view\.html#password=\w{8}$/, 'no clipboard without --clipboard');
+      assert.match(session!.htmlUrl!, /^http:\/\/127\.0\.0\.1:\d+\/view\.html#password=[A-Za-z0-9]{8}&token=[\w-]{32}$/, 'no clipboard without --clipboard');
       const viewPort = new URL(session!.htmlUrl!).port;
       const ss = await execa('ss', ['-Hltnp']);
       assert.match(ss.stdout, new RegExp(`127\\.0\\.0\\.1:${viewPort}\\s.*websockify`));
@@ -176,7 +177,7 @@ describe('x11docker-gui in a real browser', () => {
       }, 30000);
       assert.equal(session!.exitCode, 143, session!.log);
     } finally {
-      if (session?.running) await page.request.post(`http://127.0.0.1:${port}/api/stop`, { data: { id: session.id } }).catch(() => undefined);
+      if (session?.running) await page.request.post(`http://127.0.0.1:${port}/api/stop`, { headers: { origin: `http://127.0.0.1:${port}` }, data: { id: session.id } }).catch(() => undefined);
     }
     assert.ok(live?.sessionId && live.display !== undefined, 'session id and display were listed');
     // only this session's things count (other engineers' tests may be killing x11docker on purpose)
@@ -190,6 +191,91 @@ describe('x11docker-gui in a real browser', () => {
     assert.doesNotMatch(helpers.stdout, new RegExp(`x11vnc -display :${live.display} `));
     assert.doesNotMatch(helpers.stdout, new RegExp(`websockify .*${new URL(live.htmlUrl!).port}`));
     assert.ok(!existsSync(join(homedir(), '.cache', 'x11docker', live.sessionId)), 'session folder removed');
+  });
+
+  test('issue 12: the attacks of a hostile web page, a rebinding DNS name and a hostile container fail', async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const cookie = (await page.context().cookies(origin)).find((c) => c.name === `x11docker_gui_${port}`);
+    assert.ok(cookie, 'the cookie is named by the port');
+    assert.notEqual(cookie.value, new URL(url).searchParams.get('token'), 'the cookie holds another secret than the URL');
+    const own = `x11docker_gui_${port}=${cookie.value}`;
+    /** One request with exactly these headers (fetch would not send a foreign Host). */
+    const raw = (method: string, path: string, headers: Record<string, string>, body?: string | Buffer) => new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const json = { 'content-type': 'application/json', origin, cookie: own };
+    // the token in the URL works once; then only the cookie counts
+    assert.equal((await raw('GET', new URL(url).pathname + new URL(url).search, {})).status, 403);
+    assert.equal((await raw('GET', '/api/sessions', { cookie: `x11docker_gui=${new URL(url).searchParams.get('token')}` })).status, 403);
+    assert.equal((await raw('GET', '/api/sessions', { cookie: own })).status, 200);
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1 carries its own Host
+    assert.equal((await raw('GET', '/api/sessions', { host: `evil.example:${port}`, cookie: own })).status, 403);
+    // state-changing requests: only from the GUI's own origin, only exact JSON
+    const body = JSON.stringify({ options: ['--xvfb'], image: DEMO_IMAGE });
+    assert.equal((await raw('POST', '/api/preview', { ...json, origin: 'http://evil.example' }, body)).status, 403);
+    assert.equal((await raw('POST', '/api/preview', { ...json, origin: `http://127.0.0.1:${port + 1}` }, body)).status, 403);
+    assert.equal((await raw('POST', '/api/preview', { 'content-type': 'application/json', cookie: own }, body)).status, 403, 'no Origin');
+    assert.equal((await raw('POST', '/api/preview', { ...json, 'sec-fetch-site': 'same-site' }, body)).status, 403);
+    assert.equal((await raw('POST', '/api/preview', { ...json, 'content-type': 'application/json-seq' }, body)).status, 415);
+    assert.equal((await raw('POST', '/api/preview', json, body)).status, 200);
+    // bytes, not characters: 2 MB is answered 413, not a reset connection
+    assert.equal((await raw('POST', '/api/preview', json, Buffer.alloc(2_000_000, 'a'))).status, 413);
+    assert.equal((await raw('POST', '/api/preview', json, JSON.stringify({ image: DEMO_IMAGE, command: 'ä'.repeat(600_000) }))).status, 413, '1.2 MB in 600000 characters');
+    // the server enforces what the page offers
+    const cleanup = await raw('POST', '/api/run', json, JSON.stringify({ options: ['--cleanup'] }));
+    assert.equal(cleanup.status, 400);
+    assert.match(cleanup.text, /does not offer '--cleanup'/);
+    // no framing, and the page frames only loopback views in a sandbox
+    const root = await raw('GET', '/', { cookie: own });
+    assert.equal(root.headers['x-frame-options'], 'DENY');
+    assert.match(String(root.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.match(String(root.headers['content-security-policy']), /frame-src http:\/\/127\.0\.0\.1:\* http:\/\/\[::1\]:\*;/);
+    await page.goto(`${origin}/`);
+    assert.equal(await page.getAttribute('#viewer', 'sandbox'), 'allow-scripts allow-same-origin');
+
+    // a page on another loopback port: it can set cookies for 127.0.0.1 (cookies ignore ports) and frame pages
+    const hostile = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': [`x11docker_gui_${port}=evil; Path=/api`, 'x11docker_gui=evil; Path=/'] });
+      res.end(`<!doctype html><title>hostile</title><iframe id="f" src="${origin}/"></iframe>`);
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', () => r()));
+    try {
+      // the same browser profile (page) visits the hostile page: its cookies land beside the GUI's
+      await page.goto(`http://127.0.0.1:${(hostile.address() as { port: number }).port}/`);
+      await new Promise((r) => setTimeout(r, 1500));
+      const framed = page.frames().find((f) => f !== page.mainFrame());
+      assert.ok(framed, 'the iframe exists');
+      assert.equal(await framed.$('#run'), null, 'the GUI must not render inside a frame of another page');
+      // the GUI's own requests still pass with the planted cookies beside its own
+      await page.goto(`${origin}/`);
+      assert.equal(await page.evaluate(async () => (await fetch('/api/sessions')).status), 200);
+    } finally {
+      hostile.close();
+    }
+
+    // a hostile container prints lines that look like the session's: the page shows neither
+    const run = await raw('POST', '/api/run', json, JSON.stringify({ options: ['--xvfb'], image: DEMO_IMAGE, command: 'sh -c "echo HTML_URL=http://evil.example/view.html#password=x; echo DISPLAY=:4242; sleep 30"' }));
+    assert.equal(run.status, 200, run.text);
+    const id = (JSON.parse(run.text) as { id: string }).id;
+    try {
+      let s: SessionJson | undefined;
+      await waitFor('the container\'s line in the session log', async () => {
+        s = (await listSessions()).sessions.find((x) => x.id === id);
+        return !!s && /HTML_URL=http:\/\/evil\.example/.test(s.log);
+      }, 60000);
+      assert.equal(s!.htmlUrl, undefined, 'a URL printed by the container is no view');
+      assert.notEqual(s!.display, 4242);
+      assert.ok(s!.display !== undefined && s!.display >= 100, `the real display: ${s!.display}`);
+    } finally {
+      await raw('POST', '/api/stop', json, JSON.stringify({ id }));
+      await waitFor('the session to end', async () => (await listSessions()).sessions.find((x) => x.id === id)?.running === false, 30000);
+    }
   });
 
   test('--html from the command line: listed on the GUI page, scales with the window, keyboard reaches the app', async () => {
@@ -287,7 +373,9 @@ describe('x11docker-gui in a real browser', () => {
       // the page sends the browser on to the URL with the token
       assert.ok(readFileSync(page, 'utf8').includes(`url=${guiUrl.replaceAll('&', '&#38;')}`));
       // a session started from the page is running when the GUI gets SIGTERM: both end cleanly
-      const headers = { cookie: `x11docker_gui=${token}`, 'content-type': 'application/json' };
+      const first = await fetch(guiUrl, { redirect: 'manual' });
+      assert.equal(first.status, 303);
+      const headers = { cookie: first.headers.get('set-cookie')!.split(';')[0]!, 'content-type': 'application/json', origin: new URL(guiUrl).origin };
       const run = await fetch(new URL('/api/run', guiUrl), { method: 'POST', headers, body: JSON.stringify({ options: ['--nothing'], image: DEMO_IMAGE, command: 'sleep 60' }) });
       assert.equal(run.status, 200, await run.text());
       await waitFor('the session container', async () => (await execa('docker', ['ps', '-q', '--filter', 'label=x11docker.session', '--filter', 'status=running'])).stdout.trim() !== '', 20000);

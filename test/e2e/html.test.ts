@@ -82,6 +82,41 @@ describe('--html: readiness, ownership and helper failures', () => {
     }
   });
 
+  test('issue 12: a web page of another origin cannot open the view\'s WebSocket, even with its token; the view\'s own origin needs the token', async () => {
+    const a = startHtmlSession('--html');
+    // a hostile page on another loopback port that knows the whole URL (token included)
+    const hostile = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>hostile</title>'));
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', () => r()));
+    const page = await browser!.newPage();
+    try {
+      const s = await a.printed;
+      assert.ok(s.url, 'the session prints its URL');
+      const url = new URL(s.url!);
+      const params = new URLSearchParams(url.hash.slice(1));
+      assert.match(params.get('password') ?? '', /^[A-Za-z0-9]{8}$/);
+      assert.match(params.get('token') ?? '', /^[\w-]{32}$/);
+      const tryWs = (from: string, target: string) => page.evaluate(async (t) => new Promise<string>((resolve) => {
+        const ws = new WebSocket(t);
+        ws.onopen = () => { ws.close(); resolve('open'); };
+        ws.onerror = () => resolve('refused');
+        setTimeout(() => resolve('timeout'), 8000);
+      }), target).then((r) => `${from}: ${r}`);
+      const wsUrl = (token: string) => `ws://${url.host}/websockify?token=${token}`;
+      await page.goto(`http://127.0.0.1:${(hostile.address() as { port: number }).port}/`);
+      assert.equal(await tryWs('hostile page, right token', wsUrl(params.get('token')!)), 'hostile page, right token: refused');
+      await page.goto(`${url.origin}/view.html`); // the view's own origin (no fragment: not connected)
+      assert.equal(await tryWs('own origin, wrong token', wsUrl('wrong')), 'own origin, wrong token: refused');
+      assert.equal(await tryWs('own origin, no token', `ws://${url.host}/websockify`), 'own origin, no token: refused');
+      assert.equal(await tryWs('own origin, right token', wsUrl(params.get('token')!)), 'own origin, right token: open');
+    } finally {
+      await page.close();
+      hostile.close();
+      a.child.kill('SIGTERM');
+      await a.child;
+    }
+    await assertNothingLeft((await a.printed).display);
+  });
+
   test('two --html sessions at once: each view shows its own display; x11vnc only on a private UNIX socket; no directory listing', async () => {
     const a = startHtmlSession('--html');
     const b = startHtmlSession('--html');

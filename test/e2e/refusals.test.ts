@@ -107,6 +107,16 @@ function table(): Bad[] {
     { args: ['--xvfb', '--sharedir', '/etc:ro', DEMO_IMAGE], error: /--sharedir \/etc.*\/etc\/passwd/ },
     { args: ['--xvfb', '--', '-v', '/tmp/.X11-unix:/hostx', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/tmp\/.X11-unix:\/hostx' is refused/ },
     { args: ['--xvfb', '--', '-v', `${work}:/etc`, '--', DEMO_IMAGE, 'true'], error: /covers \/etc\/passwd/ },
+    // the attack of issue 12: a raw mount of / (or of a folder containing HOME) showed the engine
+    // socket, the host's X sockets and /proc inside; refused as --sharedir is, also read-only
+    { args: ['--xvfb', '--', '-v', '/:/host', '--', DEMO_IMAGE, 'ls', '-l', '/host/run/docker.sock'], error: /Raw option '-v \/:\/host' is refused: it shares \/ and it contains / },
+    { args: ['--xvfb', '--', '-v', '/:/host:ro', '--', DEMO_IMAGE, 'ls', '/host/tmp/.X11-unix'], error: /Raw option '-v \/:\/host:ro' is refused/ },
+    { args: ['--xvfb', '--', '--mount', 'type=bind,src=/,dst=/host,readonly', '--', DEMO_IMAGE, 'true'], error: /Raw option '--mount type=bind,src=\/,dst=\/host,readonly' is refused/ },
+    { args: ['--xvfb', '--sharedir=/', DEMO_IMAGE, 'true'], error: /Option --sharedir: sharing the host's root folder \/ is refused/ },
+    { args: ['--xvfb', '--', '-v', '/run:/r', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/run:\/r' is refused/ },
+    { args: ['--xvfb', '--', '-v', '/proc:/p:ro', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/proc:\/p:ro' is refused/ },
+    { args: ['--xvfb', '--', '-v', '/var:/v:ro', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/var:\/v:ro' is refused: .*\/var\/(run|lib\/docker)/ },
+    { args: ['--xvfb', '--', '-v', '/home:/h:ro', '--', BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Raw option '-v \/home:\/h:ro' is refused: .*x11docker's cache/ },
     // system folders (issue 11, item 7): never HOME; never writable for root inside
     { args: ['--xvfb', '--homedir=/nonexistent/../../etc', DEMO_IMAGE, 'true'], error: /^x11docker error: Option --homedir \/etc is refused: it is a system folder of the host.*Give a folder of your own as HOME/m },
     { args: ['--xvfb', '--homedir', join(work, 'etc-link'), BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Option --homedir \S+etc-link \(a symbolic link to \/etc\) is refused: it is a system folder/ },

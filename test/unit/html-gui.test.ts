@@ -1,6 +1,7 @@
 // Covers the pure parts of --html and x11docker-gui: the option values (src/options/html.ts,
 // src/gui/main.ts), the plan's choice of Xvfb with XTEST kept and its warnings (src/plan/html.ts),
-// the token comparison and the form-to-argv step of the GUI server (src/gui/server.ts).
+// the GUI's request checks (src/gui/guard.ts), its form-to-argv step with the allow-list
+// (src/gui/form.ts), and the view's secrets (src/run/html.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
@@ -8,7 +9,9 @@ import { parseHtmlValue, isLoopback } from '../../src/options/html.js';
 import { planSession } from '../../src/plan/plan.js';
 import { xvfb } from '../../src/xserver/xvfb.js';
 import { parseGuiAddress } from '../../src/gui/main.js';
-import { commandFromBody, tokenMatches } from '../../src/gui/server.js';
+import { commandFromBody } from '../../src/gui/form.js';
+import { allowedHosts, checkRequest, cookieName, cookieValues, isJson, isLoopbackViewUrl, tokenMatches } from '../../src/gui/guard.js';
+import { viewOrigins, vncPassword } from '../../src/run/html.js';
 import { X11DockerError } from '../../src/errors.js';
 import type { HostFacts } from '../../src/host/facts.js';
 import { renderHelp } from '../../src/options/help.js';
@@ -110,5 +113,80 @@ describe('x11docker-gui', () => {
       assert.throws(() => commandFromBody({ image: 'img', command }), /shell syntax/);
     }
     assert.throws(() => commandFromBody({ image: '', command: 'xeyes' }), /image/);
+  });
+  test('the page sends only its own options: hidden ones, short letters, aliases and option-like images are refused', () => {
+    for (const options of [['--cleanup'], ['--preset=x'], ['--help'], ['--gui'], ['-v'], ['--licence'], ['--nosuchoption'], ['xvfb'], ['--html', '--version']]) {
+      assert.throws(() => commandFromBody({ options, image: 'img' }), (e: unknown) => e instanceof X11DockerError && /does not offer/.test(e.message), JSON.stringify(options));
+    }
+    assert.throws(() => commandFromBody({ options: '--cleanup', image: 'img' }), /list of strings/);
+    assert.throws(() => commandFromBody({ options: [1], image: 'img' }), /list of strings/);
+    assert.throws(() => commandFromBody({ image: '--cleanup' }), /starts with '-'/);
+    assert.deepEqual(commandFromBody({ options: ['--xvfb', '--size=640x480', '--env=A=b'], image: 'img' }).argv, ['--xvfb', '--size=640x480', '--env=A=b', 'img']);
+  });
+});
+
+describe('x11docker-gui request checks (guard.ts)', () => {
+  const hosts = allowedHosts('127.0.0.1', 8123);
+  const post = (h: Partial<Parameters<typeof checkRequest>[0]>) => checkRequest({ method: 'POST', host: '127.0.0.1:8123', origin: 'http://127.0.0.1:8123', ...h }, hosts);
+  test('Host must be the GUI\'s own address and port (DNS rebinding)', () => {
+    for (const host of ['127.0.0.1:8123', 'localhost:8123', '[::1]:8123', 'LOCALHOST:8123']) assert.equal(checkRequest({ method: 'GET', host }, hosts), undefined, host);
+    for (const host of ['evil.example:8123', '127.0.0.1:8124', '127.0.0.1', 'rebind.127.0.0.1.nip.io:8123', '', undefined]) {
+      assert.match(checkRequest({ method: 'GET', host }, hosts) ?? '', /Host/, String(host));
+    }
+  });
+  test('a POST needs the GUI\'s own Origin, and Sec-Fetch-Site same-origin when sent', () => {
+    assert.equal(post({}), undefined);
+    assert.equal(post({ host: 'localhost:8123', origin: 'http://localhost:8123', secFetchSite: 'same-origin' }), undefined);
+    for (const origin of [undefined, 'null', 'http://evil.example', 'http://127.0.0.1:9999', 'https://127.0.0.1:8123', 'http://localhost:8123']) {
+      assert.match(post({ origin }) ?? '', /origin/, String(origin));
+    }
+    for (const secFetchSite of ['same-site', 'cross-site', 'none']) assert.match(post({ secFetchSite }) ?? '', /Sec-Fetch-Site/);
+  });
+  test('exactly JSON', () => {
+    for (const t of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8']) assert.ok(isJson(t), t);
+    for (const t of [undefined, '', 'application/json-seq', 'application/jsonx', 'text/plain', 'application/json; charset=latin1', 'application/x-www-form-urlencoded']) assert.ok(!isJson(t), String(t));
+  });
+  test('the cookie is named by port, and any cookie of that name may hold the secret', () => {
+    assert.equal(cookieName(8123), 'x11docker_gui_8123');
+    assert.deepEqual(cookieValues('x11docker_gui_8123=bad; other=1; x11docker_gui_8123=good', 'x11docker_gui_8123'), ['bad', 'good']);
+    assert.deepEqual(cookieValues('x11docker_gui_81234=x; x11docker_gui=y', 'x11docker_gui_8123'), []);
+    assert.deepEqual(cookieValues(undefined, 'a'), []);
+  });
+  test('token comparison', () => {
+    assert.ok(tokenMatches('abc', 'abc'));
+    assert.ok(!tokenMatches('abd', 'abc'));
+    assert.ok(!tokenMatches('ab', 'abc'));
+    assert.ok(!tokenMatches(undefined, 'abc'));
+    assert.ok(!tokenMatches('', 'abc'));
+  });
+  test('only --html views on loopback are framed', () => {
+    assert.ok(isLoopbackViewUrl('http://127.0.0.1:6080/view.html#password=abcDEF12&token=a-b_c'));
+    assert.ok(isLoopbackViewUrl('http://[::1]:6080/view.html#password=abcDEF12&token=x&clipboard=1'));
+    for (const u of ['http://evil.example/view.html#password=x', 'http://127.0.0.1.evil.example:80/view.html#', 'https://127.0.0.1:6080/view.html#p', 'http://127.0.0.1:6080/other.html#p',
+      'http://127.0.0.1:6080/view.html#p"><script>', 'javascript:alert(1)//http://127.0.0.1:1/view.html#', 'http://10.0.0.1:6080/view.html#password=x']) {
+      assert.ok(!isLoopbackViewUrl(u), u);
+    }
+  });
+});
+
+describe('--html secrets (run/html.ts)', () => {
+  test('the VNC password: 8 letters or digits, each equally likely (no character favoured)', () => {
+    const counts = new Map<string, number>();
+    const n = 6000;
+    for (let i = 0; i < n; i++) {
+      const p = vncPassword();
+      assert.match(p, /^[A-Za-z0-9]{8}$/);
+      for (const c of p) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    // 48000 characters over 62: about 774 each; the old x-mapping gave 'x' about three times that
+    const expected = (n * 8) / 62;
+    assert.equal(counts.size, 62);
+    for (const [c, k] of counts) assert.ok(k > expected * 0.75 && k < expected * 1.25, `${c}: ${k} (expected about ${expected.toFixed(0)})`);
+  });
+  test('websockify accepts only the view\'s own origin', () => {
+    assert.deepEqual(viewOrigins('127.0.0.1', 6080).split(' ').sort(), ['http://127.0.0.1:6080', 'http://[::1]:6080', 'http://localhost:6080']);
+    assert.ok(viewOrigins('::1', 7000).split(' ').includes('http://[::1]:7000'));
+    assert.ok(viewOrigins('0.0.0.0', 7000).split(' ').length >= 3);
+    assert.ok(!viewOrigins('127.0.0.1', 6080).includes('null'));
   });
 });

@@ -51,6 +51,15 @@ describe('sharePolicy', () => {
       assert.equal(v.level === 'mask' && v.cache, `${HOME}/.cache/x11docker`);
     }
   });
+  test('a read-only share of HOME is never described as one through which the container can change files', () => {
+    const ro = sharePolicy(HOME, HOME, { readonly: true });
+    const rw = sharePolicy(HOME, HOME);
+    assert.ok(ro.level === 'mask' && /can read all your files/.test(ro.why) && !/change/.test(ro.why), JSON.stringify(ro));
+    assert.ok(rw.level === 'mask' && /can read and change all your files/.test(rw.why));
+    const warnings = plan(['--sharedir', `${HOME}:ro`, 'img'], facts({ [HOME]: 'dir' })).warnings.filter((w) => w.startsWith('Option --sharedir'));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.doesNotMatch(warnings[0]!, /change/);
+  });
   test('ordinary folders are fine', () => {
     for (const p of [`${HOME}/Downloads`, `${HOME}/x11docker/app`, '/data', '/tmp/work', '/srvdata', '/mnt/usb', '/media/alice/disk', '/opt/data']) assert.equal(sharePolicy(p, HOME).level, 'ok', p);
   });

@@ -119,7 +119,11 @@ function fmtUptime(s: number): string {
 }
 
 const autoOpened = new Set<string>();
+/** Only `--html` views on loopback are framed (the server checks it too; see src/gui/guard.ts). */
+const loopbackView = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}\/view\.html#[\w=&-]*$/;
+
 function openView(url: string): void {
+  if (!loopbackView.test(url)) return;
   const frame = $<HTMLIFrameElement>('viewer');
   if (frame.src !== url) frame.src = url;
   frame.hidden = false;

@@ -1,7 +1,8 @@
 /**
  * The `--html` viewer: noVNC's RFB client (npm `@novnc/novnc`) connected through websockify on
- * the same origin. The VNC password comes from the URL fragment (`#password=...`), which the
- * browser never sends to a server; it is removed from the address bar once read.
+ * the same origin. The VNC password and the WebSocket token come from the URL fragment
+ * (`#password=...&token=...`), which the browser never sends to a server; they are removed from
+ * the address bar once read.
  * The view scales to the window (keyboard and mouse go to the app; focus follows a click).
  * With `&clipboard=1` the clipboard is shared in both directions where the browser allows it.
  */
@@ -9,10 +10,12 @@ import RFB from '@novnc/novnc';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const password = params.get('password') ?? '';
+// websockify's second check: the random token of the WebSocket path (its TokenFile plugin)
+const token = params.get('token') ?? '';
 const status = document.getElementById('status')!;
 history.replaceState(null, '', location.pathname);
 
-const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websockify`;
+const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websockify?token=${encodeURIComponent(token)}`;
 const rfb = new RFB(document.getElementById('screen')!, url, { credentials: { password } });
 rfb.scaleViewport = true;
 rfb.focusOnClick = true;
