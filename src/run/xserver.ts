@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
 import { sizeHostWindow } from './host-window.js';
 import { authFromFile, cookieAuth, probeDisplay } from './x11-client.js';
+import { engineEnvironment } from './engine.js';
 
 /** One started process of a display. */
 export interface RunningProcess {
@@ -146,6 +147,8 @@ function processEnv(display: number, spec: ProcessSpec, how: XServerLaunch): Nod
   const env: NodeJS.ProcessEnv = { ...how.env };
   if (spec.connectsTo === 'host') Object.assign(env, { DISPLAY: how.hostDisplay, XAUTHORITY: how.hostXauthority });
   if (spec.connectsTo === 'new') Object.assign(env, { DISPLAY: `:${display}`, XAUTHORITY: how.clientAuthFile });
+  // the engine's CLI of an --xc container needs the engine's variables (its own go on its argv)
+  if (spec.container) Object.assign(env, engineEnvironment());
   return { ...env, ...spec.env };
 }
 
@@ -158,8 +161,9 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     env: processEnv(display, spec, how),
     extendEnv: false,
     cwd: spec.cwd,
-    uid: how.uid,
-    gid: how.gid,
+    // an --xc container's CLI runs as x11docker (the container has the host user's uid:gid)
+    uid: spec.container ? undefined : how.uid,
+    gid: spec.container ? undefined : how.gid,
     buffer: { stdout: false, stderr: false, ...(displayfd ? { fd3: false } : {}) },
     forceKillAfterDelay: STOP_GRACE_MS,
   } as Parameters<typeof start>[2]);
@@ -169,7 +173,8 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   // With -displayfd the server writes no lock file of its own; x11docker writes it for the server
   // (format of Xserver's LockServer(): the pid as "%10d\n"), with O_EXCL, so that other programs
   // see the display as taken and a concurrent start fails here instead of sharing the display.
-  const lockTaken = spec.ownsDisplay && displayfd ? writeLockFile(display, child.pid, how) : true;
+  // (an --xc server writes its lock file inside its container: x11docker writes the host's for its CLI)
+  const lockTaken = spec.ownsDisplay && (displayfd || spec.container) ? writeLockFile(display, child.pid, how) : true;
   let output = '';
   const onData = (d: Buffer) => {
     output = (output + d.toString()).slice(-8000);

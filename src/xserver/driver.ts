@@ -34,6 +34,9 @@
  *   looks for exactly these (src/plan/probe.ts), the automatic choice skips a driver with one
  *   missing, and the plan refuses an explicit one naming the package. A driver without an
  *   implementation yet sets `notImplemented` (the plan refuses it with that message).
+ * - `fromImage` says that the `requires` binaries can run from the X server image (`--xc`): the
+ *   plan then wraps those processes into `ENGINE run` of that image (src/plan/xcontainer.ts,
+ *   pure); the driver itself never knows where its processes run.
  *
  * Checklist: adding a display option touches exactly
  *   1. one new file here exporting a {@link DisplayDriver} (all fields declared, `describe` too),
@@ -72,6 +75,13 @@ export interface ProcessSpec {
   readonly essential: boolean;
   /** This process serves the new display `:N`. */
   readonly ownsDisplay?: boolean;
+  /**
+   * Set by the plan, never by a driver: the process is the engine's CLI running the named
+   * container of the X server image (`--xc`, src/plan/xcontainer.ts). The starter then runs it as
+   * x11docker's own user (the container has the host user's uid), gives it the engine's
+   * environment (DOCKER_HOST, ...) and writes the display's lock file for it.
+   */
+  readonly container?: string;
 }
 
 /** A file the starter writes into the session folder (mode 0600) before starting processes. */
@@ -242,6 +252,12 @@ export interface DisplayDriver {
   readonly seamless: boolean;
   /** Set when the option is known but not implemented yet: the reason shown to the user. */
   readonly notImplemented?: string;
+  /**
+   * Its `requires` binaries can run from the X server image instead of the host (`--xc`, as
+   * upstream's x11docker/xserver): the run layer then starts each of those processes in a
+   * container of that image (src/plan/xcontainer.ts), with the same argv.
+   */
+  readonly fromImage?: boolean;
   /** Extra fixed advice shown when it cannot run (e.g. `--xorg` set-up). */
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */
