@@ -148,7 +148,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
-  const xc = planXContainer(options, host, driver, notes);
+  const xc = planXContainer(options, host, driver, notes, warnings);
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
   if (hostAccess) warnings.push(hostAccess.warning);
   if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);

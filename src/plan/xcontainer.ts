@@ -76,11 +76,13 @@ export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
  * `--hostwayland`) ignores `--xc=yes` with a note, as upstream disables `--xc` there.
  * @param host needs `binaries`, `display` (a nested server's user display must be a local socket),
  *   `hostUser`, `sessionId`, `pid` and `xcImage` (whether the engine has the image).
+ * @param notes, warnings collected for printing before anything starts (a compositor nested on the
+ *   user's display needs `--ipc=host` in its container: a warning).
  * @returns the plan, or undefined when the processes run on the host.
  * @throws X11DockerError naming `--xc` and the fix, for `--xc=yes` with a driver that cannot run
  *   from the image, a missing image, or a user display without a local socket.
  */
-export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage'>, driver: DisplayDriver, notes: string[]): XContainerPlan | undefined {
+export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
   const { mode, image } = options.xc;
   if (mode === 'no') return undefined;
   const missingOnHost = driver.requires.some((r) => !host.binaries.has(r.binary));
@@ -97,6 +99,11 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
   }
   if (driver.needs.display && host.display && localDisplayNumber(host.display) === undefined) {
     throw new X11DockerError(`Option --xc: --${driver.name} in a container reaches your display only through its local socket, and DISPLAY=${host.display} has none. Use --xc=no.`);
+  }
+  // (the launch is pure: a probe context tells whether a process needs MIT-SHM with the user's display)
+  const probe = driver.launch({ display: 0, authFile: '/p/a', clientAuthFile: '/p/c', size: { width: 640, height: 480 }, title: '', sessionDir: '/p', desktop: false, fullscreen: false, clipboard: false, hostDisplay: host.display });
+  for (const p of probe.processes.filter((q) => q.hostShm)) {
+    warnings.push(`Option --xc: the ${p.role} ${p.binary} of --${driver.name} draws into your display with MIT-SHM, so its container shares the host's IPC namespace (--ipc=host): it can reach shared memory of your host processes. Use --xc=no to run it on the host, or --xephyr.`);
   }
   if (mode === 'auto') notes.push(`Option --xc: --${driver.name} runs from image ${image} (${driver.requires.filter((r) => !host.binaries.has(r.binary)).map((r) => r.binary).join(', ')} not installed on the host).`);
   return {
@@ -150,6 +157,7 @@ function inContainer(spec: ProcessSpec, index: number, xc: XContainerPlan, place
     'run', '--rm', '--init', `--name=${name}`,
     `--label=${LABEL_SESSION}=${xc.sessionId}`, `--label=${LABEL_PID}=${xc.pid}`,
     '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
+    ...(spec.hostShm ? ['--ipc=host'] : []),
     `--user=${xc.user.uid}:${xc.user.gid}`, '--read-only', '--tmpfs=/tmp',
     ...mounts,
     ...Object.entries(env).map(([k, v]) => `--env=${k}=${v}`),

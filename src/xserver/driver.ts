@@ -82,6 +82,12 @@ export interface ProcessSpec {
    * environment (DOCKER_HOST, ...) and writes the display's lock file for it.
    */
   readonly container?: string;
+  /**
+   * The process draws into the user's X display through MIT-SHM and cannot do without it
+   * (weston's x11 backend fails to enable its output when the shared memory cannot be attached):
+   * in an `--xc` container it shares the host's IPC namespace (`--ipc=host`, with a warning).
+   */
+  readonly hostShm?: boolean;
 }
 
 /** A file the starter writes into the session folder (mode 0600) before starting processes. */

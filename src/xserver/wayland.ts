@@ -37,6 +37,7 @@ function compositorProcess(which: Compositor, ctx: DisplayContext): ProcessSpec 
     binary: which === 'weston' ? 'weston' : 'kwin_wayland',
     args,
     connectsTo: nested ? 'host' : 'none',
+    hostShm: nested,
     env: { XDG_RUNTIME_DIR: ctx.sessionDir },
     ready: { kind: 'path', path: join(ctx.sessionDir, socket) },
     essential: true,
