@@ -155,7 +155,7 @@ export async function startParsed(options: Options, control: SessionControl = {}
     const [facts, imageConfig, engineSecurity, xcImage] = await Promise.all([
       gatherHostFacts(options, hostProbe(options)),
       options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
-      options.image ? engine.security() : undefined,
+      options.image || options.xc.mode === 'yes' ? engine.security() : undefined,
       // --xc: whether the engine has the X server image (plan/xcontainer.ts)
       options.xc.mode === 'no' ? undefined : engine.inspectImage(options.xc.image).then(() => true, () => false),
     ]);

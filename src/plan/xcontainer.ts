@@ -40,8 +40,16 @@ export interface XContainerPlan {
   readonly image: string;
   /** The engine whose CLI runs the containers (the session's `--backend`). */
   readonly engine: Backend;
-  /** uid and gid the processes run as (the host user's, as on the host). */
+  /**
+   * uid and gid the processes run as inside: the host user's, as on the host; 0:0 on rootless
+   * docker or nerdctl, whose container root is the host user outside (as upstream).
+   */
   readonly user: { readonly uid: number; readonly gid: number };
+  /**
+   * `--userns` of the containers, so that their user is the host user outside: `host` on a
+   * docker daemon with userns-remap, `keep-id` on rootless podman (as upstream); else none.
+   */
+  readonly userns?: 'host' | 'keep-id';
   /** The session's id and x11docker's pid, for the containers' labels. */
   readonly sessionId: string;
   readonly pid: number;
@@ -75,14 +83,15 @@ export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
  * `no` never. A display option that starts nothing (`--hostdisplay`, `--nothing`,
  * `--hostwayland`) ignores `--xc=yes` with a note, as upstream disables `--xc` there.
  * @param host needs `binaries`, `display` (a nested server's user display must be a local socket),
- *   `hostUser`, `sessionId`, `pid` and `xcImage` (whether the engine has the image).
+ *   `hostUser`, `sessionId`, `pid`, `xcImage` (whether the engine has the image) and `engine`
+ *   (userns-remap or rootless: how the containers' user becomes the host user outside).
  * @param notes, warnings collected for printing before anything starts (a compositor nested on the
  *   user's display needs `--ipc=host` in its container: a warning).
  * @returns the plan, or undefined when the processes run on the host.
  * @throws X11DockerError naming `--xc` and the fix, for `--xc=yes` with a driver that cannot run
  *   from the image, a missing image, or a user display without a local socket.
  */
-export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
+export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage' | 'engine'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
   const { mode, image } = options.xc;
   if (mode === 'no') return undefined;
   const missingOnHost = driver.requires.some((r) => !host.binaries.has(r.binary));
@@ -105,11 +114,16 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
   for (const p of probe.processes.filter((q) => q.hostShm)) {
     warnings.push(`Option --xc: the ${p.role} ${p.binary} of --${driver.name} draws into your display with MIT-SHM, so its container shares the host's IPC namespace (--ipc=host): it can reach shared memory of your host processes. Use --xc=no to run it on the host, or --xephyr.`);
   }
+  // the containers' user must be the host user outside, as on the host: it makes the socket and reads the session's cookies
+  const rootless = !!host.engine?.rootless;
+  const asRoot = rootless && options.backend !== 'podman';
+  const userns = rootless ? (options.backend === 'podman' ? 'keep-id' : undefined) : host.engine?.usernsRemap ? 'host' : undefined;
   if (mode === 'auto') notes.push(`Option --xc: --${driver.name} runs from image ${image} (${driver.requires.filter((r) => !host.binaries.has(r.binary)).map((r) => r.binary).join(', ')} not installed on the host).`);
   return {
     image,
     engine: options.backend,
-    user: { uid: host.hostUser.uid, gid: host.hostUser.gid },
+    user: asRoot ? { uid: 0, gid: 0 } : { uid: host.hostUser.uid, gid: host.hostUser.gid },
+    ...(userns ? { userns } : {}),
     sessionId: host.sessionId,
     pid: host.pid,
     binaries: driver.requires.map((r) => r.binary),
@@ -158,7 +172,7 @@ function inContainer(spec: ProcessSpec, index: number, xc: XContainerPlan, place
     `--label=${LABEL_SESSION}=${xc.sessionId}`, `--label=${LABEL_PID}=${xc.pid}`,
     '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
     ...(spec.hostShm ? ['--ipc=host'] : []),
-    `--user=${xc.user.uid}:${xc.user.gid}`, '--read-only', '--tmpfs=/tmp',
+    `--user=${xc.user.uid}:${xc.user.gid}`, ...(xc.userns ? [`--userns=${xc.userns}`] : []), '--read-only', '--tmpfs=/tmp',
     ...mounts,
     ...Object.entries(env).map(([k, v]) => `--env=${k}=${v}`),
     ...(spec.cwd ? [`--workdir=${spec.cwd}`] : []),

@@ -212,7 +212,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   child.stdout?.resume();
   child.stderr?.resume();
   if (outcome === 'ready') {
-    log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid})`);
+    log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid}${spec.container ? `, container ${spec.container}` : ''})`);
     return proc;
   }
   await stopProcess(proc);

@@ -56,6 +56,17 @@ describe('--xc plan', () => {
     assert.equal(xcOf(['--xc=no', '--xvfb']), undefined);
   });
 
+  test('the containers\' user is the host user outside: --userns=host on userns-remap, root on rootless docker, keep-id on rootless podman', () => {
+    const engine = (e: Partial<NonNullable<HostFacts['engine']>>) => host(ALL, { xcImage: true, engine: { usernsRemap: false, rootless: false, selinux: false, ...e } });
+    const pick = (x: ReturnType<typeof xcOf>) => [x?.user, x?.userns];
+    assert.deepEqual(pick(xcOf(['--xc', '--xvfb'], engine({ usernsRemap: true }))), [{ uid: 1000, gid: 1001 }, 'host']);
+    assert.deepEqual(pick(xcOf(['--xc', '--xvfb'], engine({ rootless: true }))), [{ uid: 0, gid: 0 }, undefined]);
+    assert.deepEqual(pick(xcOf(['--xc', '--xvfb', '--backend=podman'], engine({ rootless: true }))), [{ uid: 1000, gid: 1001 }, 'keep-id']);
+    const xvfb = xserverDrivers.xvfb;
+    const a = placeLaunch(xvfb.launch(ctx), { ...xcOf(['--xc', '--xvfb'], engine({ usernsRemap: true }))!, binaries: ['Xvfb'] }, place).processes[0]!.args;
+    assert.ok(a.includes('--userns=host') && a.includes('--user=1000:1001'));
+  });
+
   test('auto (the default) prefers the host: the image only for binaries the host lacks, and only when the engine has it', () => {
     assert.equal(xcOf(['--xvfb']), undefined);
     const p = plan(['--nxagent'], host(['Xvfb'], { xcImage: true }));
