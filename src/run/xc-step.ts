@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
 import { localDisplayNumber } from '../plan/choose.js';
@@ -83,9 +83,25 @@ export function prepareXContainer(plan: SessionPlan, xc: XContainerPlan, host: H
       if (!launch.x11) return;
       const made = join(socketFolder, `X${display}`);
       await waitUntil(() => existsSync(made), { what: `${made} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${made} was not created`)) });
-      linkSync(made, xPaths(display).socket);
+      const socket = xPaths(display).socket;
+      ensureSocketDir(dirname(socket));
+      linkSync(made, socket);
     },
   };
+}
+
+/**
+ * Creates the host's X socket folder (`/tmp/.X11-unix`, mode 1777 as X servers make it) when it
+ * is missing: on a host without X packages no server has made it yet.
+ */
+function ensureSocketDir(dir: string): void {
+  if (existsSync(dir)) return;
+  try {
+    mkdirSync(dir, { mode: 0o1777 });
+    chmodSync(dir, 0o1777); // (the umask may have taken bits)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**

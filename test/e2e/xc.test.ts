@@ -7,11 +7,12 @@
 // nothing is left after the session: no container, X server, socket, lock or socket folder.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import {
-  DEMO_IMAGE, assertNothingLeft, assertNothingNew, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForWindow, x11docker,
+  CLI, DEMO_IMAGE, TEST_USER, assertNothingLeft, assertNothingNew, ensureEnded, leftovers, startHostDisplay, startSession, waitFor, waitForWindow, x11docker,
   type HostDisplay, type RunningSession,
 } from './helpers.js';
 
@@ -128,6 +129,38 @@ describe('--xc: X server in container', () => {
 
   it('--weston-xwayland: weston and Xwayland in containers; weston\'s window on the user display', async () => {
     await xcSession('weston-xwayland', 'Xwayland', 2, (tree) => /Weston Compositor/.test(tree));
+  });
+
+  it('auto (no --xc): a host without X packages (PATH with only docker and sh) gets Xvfb and nxagent from the image, with a note', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'x11docker-xc-bin-'));
+    try {
+      for (const b of ['docker', 'sh']) symlinkSync((await execa('sh', ['-c', `command -v ${b}`])).stdout, join(bin, b));
+      const env = { PATH: bin, HOME: process.env.HOME };
+      const run = (args: string[], more: Record<string, string | undefined> = {}) =>
+        execa(process.execPath, [CLI, ...args, DEMO_IMAGE, 'sh', '-c', 'xdpyinfo | grep "^name of display"'], { env: { ...env, ...more }, extendEnv: false, reject: false, timeout: 60000 });
+      const xvfb = await run(['--xvfb']);
+      assert.equal(xvfb.exitCode, 0, xvfb.stderr);
+      assert.match(xvfb.stderr, /^x11docker note: Option --xc: --xvfb runs from image x11docker-xserver \(Xvfb not installed on the host\)\.$/m);
+      assert.match(xvfb.stdout, /^name of display:\s+:\d+$/m);
+      const nx = await run([], { DISPLAY: host.display, XAUTHORITY: host.xauthority });
+      assert.equal(nx.exitCode, 0, nx.stderr);
+      assert.match(nx.stderr, /^x11docker note: Option --xc: --nxagent runs from image x11docker-xserver/m);
+      // with the host's binaries (the usual PATH), auto keeps them on the host
+      const onHost = await x11docker(['-v', '--xvfb', DEMO_IMAGE, 'true']);
+      assert.equal(onHost.exitCode, 0, onHost.stderr);
+      assert.doesNotMatch(onHost.stderr, /x11docker_xc_|Option --xc/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('as an unprivileged user: the server container runs as that user', async () => {
+    const r = await x11docker(['--xc', '--xvfb', '-v', DEMO_IMAGE, 'xdpyinfo'], { asUser: TEST_USER });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+    const gid = (await execa('id', ['-g', TEST_USER])).stdout.trim();
+    assert.match(r.stderr, new RegExp(`docker run --rm --init --name=x11docker_xc_X\\d+_0-Xvfb_\\w+ .*--user=${uid}:${gid} `));
+    assert.match(r.stdout, /^name of display:\s+:\d+$/m);
   });
 
   it('kill -9 of x11docker: the watcher removes the X server container and everything else', async () => {
