@@ -103,7 +103,7 @@ export class Session {
       const exited = firstEnd(stop, display, app, helpers.map((h) => h.died))
         .then((end) => this.exitCode(end, display, app))
         .finally(() => undo.disposeAsync());
-      return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: plan.driver.describe(display), exited };
+      return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: `${plan.driver.describe(display)}${plan.xc ? ` It runs in containers of image ${plan.xc.image} (--xc).` : ''}`, exited };
     } catch (error) {
       await undo.disposeAsync();
       throw stop.aborted ? stoppedError(stop.reason as StopReason, error) : error;

@@ -6,7 +6,8 @@
  * (src/run/xserver.ts) like any display process.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { X11DockerError } from '../errors.js';
 import { dirname, join } from 'node:path';
 import type { HostFacts } from '../host/facts.js';
 import { log } from '../log.js';
@@ -57,9 +58,14 @@ export interface PreparedXContainer {
  * @param xc the plan's X container part.
  * @param launch the driver's launch.
  * @returns the placed launch and the host link step.
- * @throws Error when the folder cannot be made.
+ * @throws X11DockerError when `/tmp/.X11-unix` is a file system of its own (no hard link can reach
+ *   it); Error when the folder cannot be made.
  */
 export function prepareXContainer(plan: SessionPlan, xc: XContainerPlan, host: HostFacts, display: number, clientAuthFile: string, launch: DisplayLaunch, undo: UndoStack, registry: SessionRegistry): PreparedXContainer {
+  const x11Unix = dirname(xPaths(display).socket);
+  if (existsSync(x11Unix) && statSync(x11Unix).dev !== statSync('/tmp').dev) {
+    throw new X11DockerError(`Option --xc: ${x11Unix} is a file system of its own, so the X socket made in the container cannot be linked there. Use --xc=no.`);
+  }
   const outer = join('/tmp', `${SOCKET_FOLDER_PREFIX}${randomBytes(8).toString('hex')}`);
   const socketFolder = join(outer, 'X11-unix');
   const hostNumber = localDisplayNumber(host.display);
