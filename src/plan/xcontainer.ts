@@ -187,6 +187,6 @@ function inContainer(spec: ProcessSpec, index: number, xc: XContainerPlan, place
     ready: spec.ready.kind === 'displayfd' ? { kind: 'x11' } : spec.ready,
     essential: spec.essential,
     ownsDisplay: spec.ownsDisplay,
-    container: name,
+    container: { name, binary: spec.binary },
   };
 }

@@ -20,6 +20,7 @@ import { log } from '../log.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { createSessionContainer, startSessionContainer, type RunningApp } from './container-step.js';
 import { startSessionDisplay, type SessionDisplay } from './display-step.js';
+import { programOf } from '../xserver/driver.js';
 import { runHostCommands, startDisplayClients } from './display-clients.js';
 import type { Engine } from './engine.js';
 import { startExe } from './exe.js';
@@ -137,10 +138,10 @@ export class Session {
       return 0;
     }
     if (r && !r.signalCode && ended.spec.connectsTo === 'host' && this.host.display && (await hostDisplayProblem(this.host, 3000)) === undefined) {
-      log.note(`The ${ended.spec.binary} window on your display ${this.host.display} was closed; ending the session.`);
+      log.note(`The ${programOf(ended.spec)} window on your display ${this.host.display} was closed; ending the session.`);
       return 0;
     }
-    const what = ended && ended.spec.role !== 'X server' ? `${ended.spec.role} ${ended.spec.binary} of :${d.display}` : `X server :${d.display}`;
+    const what = ended && ended.spec.role !== 'X server' ? `${ended.spec.role} ${programOf(ended.spec)} of :${d.display}` : `X server :${d.display}`;
     throw new X11DockerError(`${what} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
   }
 }

@@ -115,7 +115,7 @@ function ensureSocketDir(dir: string): void {
  * after the grace period), which `--rm` then did not remove; the others removed themselves.
  */
 export async function removeKilledContainers(xc: XContainerPlan, server: RunningXServer): Promise<void> {
-  const left = server.processes.filter((p) => p.spec.container && p.process.signalCode === 'SIGKILL').map((p) => p.spec.container!);
+  const left = server.processes.filter((p) => p.spec.container && p.process.signalCode === 'SIGKILL').map((p) => p.spec.container!.name);
   if (left.length === 0) return;
   log.info(`removing X server container(s) ${left.join(', ')}`);
   await run(xc.engine, ['rm', '--force', ...left], { reject: false });

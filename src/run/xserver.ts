@@ -4,7 +4,7 @@ import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
-import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
+import { programOf, type DisplayLaunch, type ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
 import { sizeHostWindow } from './host-window.js';
@@ -111,7 +111,7 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
       void proc.ended.then(() => {
         if (stopping) return;
         endedBy ??= proc;
-        log.info(`${spec.role} ${spec.binary} of :${display} ended`);
+        log.info(`${spec.role} ${programOf(spec)} of :${display} ended`);
         markEnded();
       });
     }
@@ -201,7 +201,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
       child.stderr?.on('data', check);
     } else if (r.kind === 'path' || r.kind === 'x11') {
       const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, cookieAuth(how.cookie), 2000)) === undefined;
-      waitUntil(check, { what: `${spec.binary} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
+      waitUntil(check, { what: `${programOf(spec)} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
     } else if (child.pid !== undefined) {
       resolve('ready'); // started is enough; a binary that could not be spawned has no pid and ends at once
     }
@@ -212,7 +212,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   child.stdout?.resume();
   child.stderr?.resume();
   if (outcome === 'ready') {
-    log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid}${spec.container ? `, container ${spec.container}` : ''})`);
+    log.info(`${spec.role} ${programOf(spec)} for :${display} is ready (pid ${child.pid}${spec.container ? `, container ${spec.container.name}` : ''})`);
     return proc;
   }
   await stopProcess(proc);
@@ -226,12 +226,12 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     .slice(-2)
     .join(' / ');
   if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {
-    throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
+    throw new DisplayInUseError(`${programOf(spec)} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
   }
   if (outcome === 'timeout') {
-    throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
+    throw new X11DockerError(`${spec.role} ${programOf(spec)} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
   }
-  throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
+  throw new X11DockerError(`${spec.role} ${programOf(spec)}${spec.container ? ` (container of --xc)` : ''} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
 }
 
 /** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */

@@ -76,12 +76,12 @@ export interface ProcessSpec {
   /** This process serves the new display `:N`. */
   readonly ownsDisplay?: boolean;
   /**
-   * Set by the plan, never by a driver: the process is the engine's CLI running the named
-   * container of the X server image (`--xc`, src/plan/xcontainer.ts). The starter then runs it as
+   * Set by the plan, never by a driver: the process is the engine's CLI running the container
+   * `name` of the X server image, which runs `binary` (`--xc`, src/plan/xcontainer.ts). The starter then runs it as
    * x11docker's own user (the container has the host user's uid), gives it the engine's
    * environment (DOCKER_HOST, ...) and writes the display's lock file for it.
    */
-  readonly container?: string;
+  readonly container?: { readonly name: string; readonly binary: string };
   /**
    * The process draws into the user's X display through MIT-SHM and cannot do without it
    * (weston's x11 backend fails to enable its output when the shared memory cannot be attached):
@@ -273,6 +273,11 @@ export interface DisplayDriver {
    * e.g. `X server :5 (--xephyr) is running.` (pure).
    */
   describe(running: DescribeInput): string;
+}
+
+/** The program a process runs, for messages: its binary, or the one its `--xc` container runs (`Xvfb`, not `docker`). */
+export function programOf(spec: Pick<ProcessSpec, 'binary' | 'container'>): string {
+  return spec.container?.binary ?? spec.binary;
 }
 
 /** Back-compatible name of {@link DisplayDriver}. */

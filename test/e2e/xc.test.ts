@@ -50,9 +50,10 @@ function statusField(status: string, name: string): string {
  * container's restrictions, then ends the session with SIGINT and checks that nothing is left.
  * @param server the X server binary (runs in a container), e.g. `Xvfb`.
  * @param count how many containers the display option runs (xpra: Xvfb, server, client).
+ * @param stop how the session is ended: SIGINT (exit 130, as Ctrl-C) or SIGTERM (exit 143).
  * @param onHost a check of the user's display while the session runs (a window of the server).
  */
-async function xcSession(option: string, server: string, count: number, onHost?: (tree: string, s: RunningSession) => boolean): Promise<void> {
+async function xcSession(option: string, server: string, count: number, onHost?: (tree: string, s: RunningSession) => boolean, stop: 'SIGINT' | 'SIGTERM' = 'SIGINT'): Promise<void> {
   let s: RunningSession | undefined;
   try {
     s = await startSession(['--xc', `--${option}`, DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display, XAUTHORITY: host.xauthority } });
@@ -92,9 +93,9 @@ async function xcSession(option: string, server: string, count: number, onHost?:
       await waitFor(`the window of --${option} on the user display`, async () => onHost(await tree(), session), 20000);
     }
 
-    session.child.kill('SIGINT');
+    session.child.kill(stop);
     const r = await session.child;
-    assert.equal(r.exitCode, 130, String(r.stderr));
+    assert.equal(r.exitCode, stop === 'SIGINT' ? 130 : 143, String(r.stderr));
     assert.equal((await xcContainers(session.display)).size, 0, 'X server containers left');
     assert.deepEqual(await serverPids(server, session.display), []);
     await assertNothingLeft(session.display, dirname(session.xenv.XAUTHORITY!));
@@ -109,9 +110,9 @@ function socketFolders(): string[] {
 }
 
 describe('--xc: X server in container', () => {
-  it('--xvfb: Xvfb in a container; the app on it; nothing left', async () => {
+  it('--xvfb: Xvfb in a container; the app on it; SIGTERM leaves nothing', async () => {
     const folders = socketFolders();
-    await xcSession('xvfb', 'Xvfb', 1);
+    await xcSession('xvfb', 'Xvfb', 1, undefined, 'SIGTERM');
     await waitFor('the socket folders to go', () => socketFolders().every((f) => folders.includes(f)), 5000);
   });
 
@@ -154,13 +155,23 @@ describe('--xc: X server in container', () => {
     }
   });
 
-  it('as an unprivileged user: the server container runs as that user', async () => {
+  it('as an unprivileged user: the server container runs as that user; the app\'s end leaves nothing', async () => {
+    const baseline = await leftovers();
     const r = await x11docker(['--xc', '--xvfb', '-v', DEMO_IMAGE, 'xdpyinfo'], { asUser: TEST_USER });
     assert.equal(r.exitCode, 0, r.stderr);
     const uid = (await execa('id', ['-u', TEST_USER])).stdout.trim();
     const gid = (await execa('id', ['-g', TEST_USER])).stdout.trim();
     assert.match(r.stderr, new RegExp(`docker run --rm --init --name=x11docker_xc_X\\d+_0-Xvfb_\\w+ .*--user=${uid}:${gid} `));
     assert.match(r.stdout, /^name of display:\s+:\d+$/m);
+    await assertNothingNew(baseline);
+  });
+
+  it('an image without the server binary: one line naming it, exit 64, nothing left', async () => {
+    const baseline = await leftovers();
+    const r = await x11docker(['--xc=x11docker-demo', '--xvfb', DEMO_IMAGE, 'true']);
+    assert.equal(r.exitCode, 64, r.stderr);
+    assert.match(r.stderr, /^x11docker error: X server Xvfb \(container of --xc\) for :\d+ failed to start \(.*exec Xvfb failed: No such file or directory\)/m);
+    await assertNothingNew(baseline);
   });
 
   it('kill -9 of x11docker: the watcher removes the X server container and everything else', async () => {

@@ -115,7 +115,7 @@ describe('--xc server containers', () => {
     const tail = a.slice(a.indexOf('--entrypoint=Xvfb'));
     assert.deepEqual(tail.slice(0, 3), ['--entrypoint=Xvfb', '--', 'x11docker-xserver']);
     assert.deepEqual(tail.slice(3), xserverDrivers.xvfb.launch(ctx).processes[0]!.args);
-    assert.deepEqual([server.ready.kind, server.ownsDisplay, server.essential, server.container, server.connectsTo], ['x11', true, true, 'x11docker_xc_X123_0-Xvfb_abc', 'none']);
+    assert.deepEqual([server.ready.kind, server.ownsDisplay, server.essential, server.container, server.connectsTo], ['x11', true, true, { name: 'x11docker_xc_X123_0-Xvfb_abc', binary: 'Xvfb' }, 'none']);
   });
 
   test('Xephyr and nxagent: the user display socket read-only and its cookie as DISPLAY/XAUTHORITY', () => {
@@ -129,7 +129,7 @@ describe('--xc server containers', () => {
 
   test('xpra: Xvfb, server and client each in a container; server and client keep files in the session folder (writable)', () => {
     const ps = placed('xpra');
-    assert.deepEqual(ps.map((p) => [p.role, p.container, p.ready.kind]), [
+    assert.deepEqual(ps.map((p) => [p.role, p.container?.name, p.ready.kind]), [
       ['X server', 'x11docker_xc_X123_0-Xvfb_abc', 'x11'],
       ['xpra server', 'x11docker_xc_X123_1-xpra_abc', 'line'],
       ['xpra client', 'x11docker_xc_X123_2-xpra_abc', 'line'],
@@ -154,7 +154,7 @@ describe('--xc server containers', () => {
   test('host processes (a --wm window manager) stay on the host; podman runs the containers with its CLI', () => {
     const d = xserverDrivers.xephyr;
     const ps = placeLaunch(d.launch({ ...ctx, wm: ['openbox'] }), { ...xc, engine: 'podman', binaries: ['Xephyr'] }, place).processes;
-    assert.deepEqual(ps.map((p) => [p.binary, p.container]), [['podman', 'x11docker_xc_X123_0-Xephyr_abc'], ['openbox', undefined]]);
+    assert.deepEqual(ps.map((p) => [p.binary, p.container?.name]), [['podman', 'x11docker_xc_X123_0-Xephyr_abc'], ['openbox', undefined]]);
   });
 
   test('a process on the user display without a local socket is refused', () => {
