@@ -182,7 +182,8 @@ function inContainer(spec: ProcessSpec, index: number, xc: XContainerPlan, place
     role: spec.role,
     binary: xc.engine,
     args,
-    connectsTo: 'none',
+    // (the display the program talks to, for the session's end: DISPLAY and XAUTHORITY are in the argv)
+    connectsTo: spec.connectsTo,
     // -displayfd cannot pass through the engine: a real X11 set-up from the host instead
     ready: spec.ready.kind === 'displayfd' ? { kind: 'x11' } : spec.ready,
     essential: spec.essential,

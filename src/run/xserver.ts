@@ -145,10 +145,10 @@ async function stopProcess(p: RunningProcess): Promise<void> {
 /** Environment of one process: the base plus DISPLAY/XAUTHORITY of the display it talks to. */
 function processEnv(display: number, spec: ProcessSpec, how: XServerLaunch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...how.env };
+  // (an --xc container gets its DISPLAY and XAUTHORITY on its argv, src/plan/xcontainer.ts)
+  if (spec.container) return { ...env, ...engineEnvironment() };
   if (spec.connectsTo === 'host') Object.assign(env, { DISPLAY: how.hostDisplay, XAUTHORITY: how.hostXauthority });
   if (spec.connectsTo === 'new') Object.assign(env, { DISPLAY: `:${display}`, XAUTHORITY: how.clientAuthFile });
-  // the engine's CLI of an --xc container needs the engine's variables (its own go on its argv)
-  if (spec.container) Object.assign(env, engineEnvironment());
   return { ...env, ...spec.env };
 }
 

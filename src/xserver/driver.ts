@@ -79,7 +79,9 @@ export interface ProcessSpec {
    * Set by the plan, never by a driver: the process is the engine's CLI running the container
    * `name` of the X server image, which runs `binary` (`--xc`, src/plan/xcontainer.ts). The starter then runs it as
    * x11docker's own user (the container has the host user's uid), gives it the engine's
-   * environment (DOCKER_HOST, ...) and writes the display's lock file for it.
+   * environment (DOCKER_HOST, ...) instead of DISPLAY/XAUTHORITY (`connectsTo` still says which
+   * display the program talks to; the container gets them on its argv) and writes the display's
+   * lock file for it.
    */
   readonly container?: { readonly name: string; readonly binary: string };
   /**

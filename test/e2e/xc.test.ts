@@ -132,6 +132,24 @@ describe('--xc: X server in container', () => {
     await xcSession('weston-xwayland', 'Xwayland', 2, (tree) => /Weston Compositor/.test(tree));
   });
 
+  it('closing the Xephyr window on the user display ends the session with 0 and a note; the container goes', async () => {
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xc', '--xephyr', DEMO_IMAGE, 'xeyes'], { env: { DISPLAY: host.display, XAUTHORITY: host.xauthority } });
+      await waitForWindow(s, 'xeyes');
+      const env = { DISPLAY: host.display, XAUTHORITY: host.xauthority };
+      const win = (await execa('xdotool', ['search', '--name', `^x11docker :${s.display} `], { env })).stdout.trim().split('\n')[0]!;
+      await execa('xdotool', ['windowkill', win], { env });
+      const r = await s.child;
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stderr), /The Xephyr window on your display :\d+ was closed; ending the session/);
+      assert.equal((await xcContainers(s.display)).size, 0);
+      await assertNothingLeft(s.display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
   it('auto (no --xc): a host without X packages (PATH with only docker and sh) gets Xvfb and nxagent from the image, with a note', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'x11docker-xc-bin-'));
     try {

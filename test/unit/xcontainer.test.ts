@@ -116,6 +116,7 @@ describe('--xc server containers', () => {
     assert.deepEqual(tail.slice(0, 3), ['--entrypoint=Xvfb', '--', 'x11docker-xserver']);
     assert.deepEqual(tail.slice(3), xserverDrivers.xvfb.launch(ctx).processes[0]!.args);
     assert.deepEqual([server.ready.kind, server.ownsDisplay, server.essential, server.container, server.connectsTo], ['x11', true, true, { name: 'x11docker_xc_X123_0-Xvfb_abc', binary: 'Xvfb' }, 'none']);
+    assert.equal(placed('xephyr')[0]!.connectsTo, 'host'); // (the session's end asks whether the user's display still answers)
   });
 
   test('Xephyr and nxagent: the user display socket read-only and its cookie as DISPLAY/XAUTHORITY', () => {
