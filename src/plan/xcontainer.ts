@@ -33,6 +33,7 @@ import type { Backend, Options } from '../options/parse.js';
 import type { DisplayDriver, DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
 import { LABEL_PID, LABEL_SESSION, bindMount } from './argv.js';
 import { localDisplayNumber } from './choose.js';
+import { probeLaunch } from './own-env.js';
 
 /** Where the display's processes run when they run from the X server image (`--xc`). */
 export interface XContainerPlan {
@@ -110,8 +111,7 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
     throw new X11DockerError(`Option --xc: --${driver.name} in a container reaches your display only through its local socket, and DISPLAY=${host.display} has none. Use --xc=no.`);
   }
   // (the launch is pure: a probe context tells whether a process needs MIT-SHM with the user's display)
-  const probe = driver.launch({ display: 0, authFile: '/p/a', clientAuthFile: '/p/c', size: { width: 640, height: 480 }, title: '', sessionDir: '/p', desktop: false, fullscreen: false, clipboard: false, hostDisplay: host.display });
-  for (const p of probe.processes.filter((q) => q.hostShm)) {
+  for (const p of probeLaunch(driver, host.display).processes.filter((q) => q.hostShm)) {
     warnings.push(`Option --xc: the ${p.role} ${p.binary} of --${driver.name} draws into your display with MIT-SHM, so its container shares the host's IPC namespace (--ipc=host): it can reach shared memory of your host processes. Use --xc=no to run it on the host, or --xephyr.`);
   }
   // the containers' user must be the host user outside, as on the host: it makes the socket and reads the session's cookies
