@@ -17,6 +17,11 @@ import {
 } from './helpers.js';
 
 const XC_IMAGE = 'x11docker-xserver';
+/** The rootless test needs the test user's rootless daemon (scripts/setup-rootless.sh) with the X server image. */
+const ROOTLESS_STATUS = `/var/lib/x11docker-test-rootless/${TEST_USER}.status`;
+const rootlessSkip = !existsSync(ROOTLESS_STATUS) || readFileSync(ROOTLESS_STATUS, 'utf8').trim() !== 'ok'
+  ? `no rootless docker daemon for ${TEST_USER} (${existsSync(ROOTLESS_STATUS) ? readFileSync(ROOTLESS_STATUS, 'utf8').trim() : 'run scripts/setup.sh'})`
+  : false;
 
 let host: HostDisplay;
 before(async () => {
@@ -182,6 +187,36 @@ describe('--xc: X server in container', () => {
     assert.match(r.stderr, new RegExp(`docker run --rm --init --name=x11docker_xc_X\\d+_0-Xvfb_\\w+ .*--user=${uid}:${gid} `));
     assert.match(r.stdout, /^name of display:\s+:\d+$/m);
     await assertNothingNew(baseline);
+  });
+
+  it('on rootless docker (the test user\'s daemon): root in the server container is the user outside', { skip: rootlessSkip }, async () => {
+    const [, , tuid] = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':');
+    const env = { DOCKER_HOST: `unix:///run/user/${tuid}/docker.sock`, XDG_RUNTIME_DIR: `/run/user/${tuid}` };
+    let s: RunningSession | undefined;
+    try {
+      s = await startSession(['--xc', '--xvfb', DEMO_IMAGE, 'sleep', '600'], { asUser: TEST_USER, env });
+      const display = s.display;
+      const ps = await execa('docker', ['ps', '--filter', `name=x11docker_xc_X${display}_`, '--format', '{{.ID}}'], { env });
+      const id = ps.stdout.trim();
+      assert.ok(id, `no X server container for :${display} in the rootless daemon`);
+      const status = (await execa('docker', ['exec', id, 'cat', '/proc/1/status'], { env })).stdout;
+      assert.deepEqual([statusField(status, 'CapEff'), statusField(status, 'NoNewPrivs'), statusField(status, 'Uid').split(/\s+/)[0]], ['0000000000000000', '1', '0']);
+      // outside, the server is the test user's process
+      const [pid] = await serverPids('Xvfb', display);
+      assert.equal(statusField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'Uid').split(/\s+/)[0], tuid);
+      // (SIGINT to x11docker itself, the child of su)
+      const x11dockerPid = Number((await execa('pgrep', ['-P', String(s.child.pid), '-f', 'x11docker.js'])).stdout.split('\n')[0]);
+      process.kill(x11dockerPid, 'SIGINT');
+      await s.child;
+      await waitFor('x11docker to end', () => !existsSync(`/proc/${x11dockerPid}`), 15000);
+      const host = await leftovers(display);
+      assert.deepEqual([host.sockets, host.claims.filter((c) => c.endsWith(`-${display}.claim`))], [[], []]);
+      const left = await execa('docker', ['ps', '-aq', '--filter', `name=x11docker_xc_X${display}_`], { env });
+      assert.equal(left.stdout.trim(), '');
+      assert.deepEqual(await serverPids('Xvfb', display), []);
+    } finally {
+      await ensureEnded(s?.child);
+    }
   });
 
   it('an image without the server binary: one line naming it, exit 64, nothing left', async () => {
