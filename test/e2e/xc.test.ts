@@ -155,6 +155,30 @@ describe('--xc: X server in container', () => {
     }
   });
 
+  it('Ctrl-C to the whole process group (as a terminal sends it, also to the engine CLIs) ends everything with 130', async () => {
+    const child = execa('node', [CLI, '--showenv', '--xc', '--xpra', DEMO_IMAGE, 'xeyes'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: host.display, XAUTHORITY: host.xauthority }, extendEnv: false, reject: false, detached: true, stdin: 'ignore',
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => resolve(d.toString()));
+        void child.then((r) => reject(new Error(String(r.stderr))));
+      });
+      const xenv = Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      const display = Number(xenv.DISPLAY!.slice(1));
+      await waitForWindow(xenv, 'xeyes');
+      assert.equal((await xcContainers(display)).size, 3);
+      process.kill(-child.pid!, 'SIGINT');
+      const r = await child;
+      assert.equal(r.exitCode, 130, String(r.stderr));
+      assert.doesNotMatch(String(r.stderr), /x11docker error/);
+      assert.equal((await xcContainers(display)).size, 0);
+      await assertNothingLeft(display);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
   it('auto (no --xc): a host without X packages (PATH with only docker and sh) gets Xvfb and nxagent from the image, with a note', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'x11docker-xc-bin-'));
     try {
