@@ -253,6 +253,7 @@ describe('--xc: X server in container', () => {
 
   it('kill -9 of x11docker: the watcher removes the X server container and everything else', async () => {
     const baseline = await leftovers();
+    const folders = socketFolders();
     let s: RunningSession | undefined;
     try {
       s = await startSession(['--xc', '--xvfb', DEMO_IMAGE, 'sleep', '600']);
@@ -263,6 +264,8 @@ describe('--xc: X server in container', () => {
       await waitFor('the watcher to remove the X server container', async () => (await xcContainers(display)).size === 0, 30000);
       await assertNothingNew(baseline, 15000);
       assert.deepEqual(await serverPids('Xvfb', display), []);
+      // the server containers' socket folder (and the application's) went with the session
+      await waitFor('the socket folders to go', () => socketFolders().every((f) => folders.includes(f)), 5000);
     } finally {
       await ensureEnded(s?.child);
     }
