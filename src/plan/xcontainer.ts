@@ -72,7 +72,11 @@ export interface XContainerPlace {
   readonly hostDisplay?: { readonly number: number; readonly authFile: string };
 }
 
-/** The binaries of every driver that can run from the X server image (to let the automatic choice consider them). */
+/**
+ * The binaries of every driver that can run from the X server image (`fromImage`), which the
+ * automatic choice counts as installed when the image is there.
+ * @param drivers every display driver (src/xserver/drivers.ts).
+ */
 export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
   return [...new Set(drivers.filter((d) => d.fromImage).flatMap((d) => d.requires.map((r) => r.binary)))];
 }
@@ -141,7 +145,11 @@ export function placeLaunch(launch: DisplayLaunch, xc: XContainerPlan, place: XC
   return { ...launch, processes: launch.processes.map((p, i) => (xc.binaries.includes(p.binary) ? inContainer(p, i, xc, place) : p)) };
 }
 
-/** Name of the container of process `index`: `x11docker_xc_X<N>_<binary>_<session id>`. */
+/**
+ * Name of the container of a display's process: `x11docker_xc_X<N>_<index>-<binary>_<session id>`
+ * (upstream's containers are named `x11docker_X<N>_...`; the `xc` part tells them apart).
+ * @param display the display number `:N`; @param index the process's place in the launch.
+ */
 export function xcContainerName(xc: Pick<XContainerPlan, 'sessionId'>, display: number, index: number, binary: string): string {
   return `x11docker_xc_X${display}_${index}-${binary.replace(/[^a-zA-Z0-9_.-]+/g, '-')}_${xc.sessionId}`;
 }

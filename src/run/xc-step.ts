@@ -55,8 +55,14 @@ export interface PreparedXContainer {
  * `/tmp/.X11-unix`. It is on the file system of `/tmp`, so the socket can be hard-linked to the
  * host's `/tmp/.X11-unix` and into the application container's socket folder. Writes the cookie
  * file for the user's display (`Xhostcookie`, wildcard entries) when there is one.
+ * @param plan the session plan (session folder, host user for the cookie file's owner).
  * @param xc the plan's X container part.
+ * @param host the user's DISPLAY and XAUTHORITY (for the cookie file of a nested server).
+ * @param display the claimed display number `:N`.
+ * @param clientAuthFile the client cookie file of the new display (in the session folder).
  * @param launch the driver's launch.
+ * @param undo, registry where the folder is registered for removal (the session's end; the
+ *   watcher and `--cleanup` after `kill -9`).
  * @returns the placed launch and the host link step.
  * @throws X11DockerError when `/tmp/.X11-unix` is a file system of its own (no hard link can reach
  *   it); Error when the folder cannot be made.
