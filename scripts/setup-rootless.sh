@@ -6,8 +6,9 @@
 # slirp4netns connects. The daemon listens on $XDG_RUNTIME_DIR/docker.sock of that user
 # (/run/user/UID/docker.sock) and keeps its data in ~/.local/share/docker.
 #
-# Idempotent: starts the daemon only when it does not answer, loads the demo image (and the locale
-# and Wayland test images) only when its copy differs from the main daemon's. Called by setup.sh,
+# Idempotent: starts the daemon only when it does not answer, loads the demo image (and the locale,
+# Wayland test images and the --xc image x11docker-xserver, about 30 s) only when its copy differs
+# from the main daemon's. Called by setup.sh,
 # after setup-podman.sh (which gives the user its subordinate ids).
 #
 # When this machine cannot run the daemon (the kernel refuses unprivileged user namespaces, no
@@ -16,7 +17,7 @@
 # reason. Otherwise the status is "ok". Any other failure (e.g. the image load) fails the set-up.
 set -euo pipefail
 user=${1:-x11tester}
-images=(x11docker-demo:latest x11docker-test-locales:latest x11docker-test-wayland:latest)
+images=(x11docker-demo:latest x11docker-test-locales:latest x11docker-test-wayland:latest x11docker-xserver:latest)
 state=/var/lib/x11docker-test-rootless
 status=$state/$user.status
 log=/var/log/x11docker-test-rootless-dockerd.log

@@ -3,7 +3,7 @@
 # - installs the host packages the tool, the demo and the tests need;
 # - installs npm dependencies and builds dist/;
 # - starts dockerd when no engine answers, and waits for its socket;
-# - builds the local demo and test images (no registry is needed);
+# - builds the local demo image, the X server image of --xc and the test images (no registry is needed);
 # - creates an unprivileged test user in the docker group (for the tests), with rootless podman
 #   and a rootless docker daemon of its own, and a second daemon with userns-remap.
 # A second run only checks and takes a few seconds.
@@ -74,16 +74,19 @@ if ! image_current "$DEMO_IMAGE"; then
     - "$DEMO_IMAGE" >/dev/null
   rm -rf "$rootfs"; trap - EXIT
 fi
+# scripts/images/NAME.Dockerfile -> x11docker-NAME:latest (x11docker-xserver: the X servers and
+# compositors of --xc, from Debian's packages; about 70 s and 950 MB the first time), and
 # test/images/NAME.Dockerfile -> x11docker-test-NAME:latest, built in name order (an image may
 # build FROM one with an earlier name). The label holds a hash of the Dockerfile, so an edited
 # Dockerfile is rebuilt.
-for dockerfile in test/images/*.Dockerfile; do
-  name="x11docker-test-$(basename "$dockerfile" .Dockerfile):latest"
+for dockerfile in scripts/images/*.Dockerfile test/images/*.Dockerfile; do
+  prefix=x11docker-; case "$dockerfile" in test/*) prefix=x11docker-test- ;; esac
+  name="$prefix$(basename "$dockerfile" .Dockerfile):latest"
   want="$SETUP_VERSION-$(sha256sum "$dockerfile" | cut -c1-16)"
   if [ "$(docker image inspect -f '{{index .Config.Labels "x11docker.setup"}}' "$name" 2>/dev/null)" != "$want" ]; then
     say "building $name"; buildlog=$(mktemp)
     # (the legacy builder's deprecation notice is only shown when the build fails)
-    docker build -q --label "x11docker.setup=$want" -t "$name" -f "$dockerfile" test/images >"$buildlog" 2>&1 \
+    docker build -q --label "x11docker.setup=$want" -t "$name" -f "$dockerfile" "$(dirname "$dockerfile")" >"$buildlog" 2>&1 \
       || { cat "$buildlog" >&2; rm -f "$buildlog"; exit 1; }
     rm -f "$buildlog"
   fi

@@ -152,12 +152,14 @@ export async function startParsed(options: Options, control: SessionControl = {}
   let running: Awaited<ReturnType<Session['start']>>;
   try {
     // read-only look-ups, done concurrently
-    const [facts, imageConfig, engineSecurity] = await Promise.all([
+    const [facts, imageConfig, engineSecurity, xcImage] = await Promise.all([
       gatherHostFacts(options, hostProbe(options)),
       options.image ? engine.inspectImage(options.image).catch((e: unknown) => Promise.reject(imageNotFoundHint(e, options))) : undefined,
-      options.image ? engine.security() : undefined,
+      options.image || options.xc.mode === 'yes' ? engine.security() : undefined,
+      // --xc: whether the engine has the X server image (plan/xcontainer.ts)
+      options.xc.mode === 'no' ? undefined : engine.inspectImage(options.xc.image).then(() => true, () => false),
     ]);
-    const host = { ...facts, engine: engineSecurity };
+    const host = { ...facts, engine: engineSecurity, xcImage };
     plan = planSession(options, host, imageConfig);
     for (const n of plan.notes) log.note(n);
     for (const w of plan.warnings) log.warning(w);

@@ -238,9 +238,11 @@ async function preview(body: unknown, inspect: (b: Engine['backend'], image: str
   try {
     const options = parseCommandLine(argv);
     if (options.help || options.version) return { command, warnings: [], notes: [] };
-    const host = await gatherHostFacts(options, hostProbe(options));
+    const facts = await gatherHostFacts(options, hostProbe(options));
     const imageConfig = options.image ? await inspect(options.backend, options.image) : undefined;
-    const plan = planSession(options, host, imageConfig);
+    // --xc: whether the engine has the X server image (as the session asks, src/api.ts)
+    const xcImage = options.xc.mode === 'no' ? undefined : await inspect(options.backend, options.xc.image).then(() => true, () => false);
+    const plan = planSession(options, { ...facts, xcImage }, imageConfig);
     return { command, xserver: plan.driver.name, reason: plan.driverReason, warnings: plan.warnings.map(attribute), notes: plan.notes.map(attribute) };
   } catch (error) {
     if (!(error instanceof X11DockerError)) throw error;

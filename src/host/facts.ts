@@ -75,6 +75,8 @@ export interface HostFacts {
   readonly realPaths?: ReadonlyMap<string, string>;
   /** The host's `$LANG` (for `--lang` without a value). */
   readonly lang?: string;
+  /** The engine has the X server image of `--xc` (`Options.xc.image`); undefined when not asked (`--xc=no`). */
+  readonly xcImage?: boolean;
   /** How the container engine isolates containers; undefined when not asked (no image) or unknown. */
   readonly engine?: EngineSecurity;
   /** The host's time zone (host/timezone.ts), undefined when unknown. */

@@ -9,7 +9,7 @@ import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOpt
 import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
-import { printFile, splitClientArgs, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir } from './values.js';
+import { printFile, splitClientArgs, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -43,6 +43,8 @@ export interface Options extends PersistenceOptions {
   readonly printenvFile?: string;
   /** `--newprivileges[=yes|no|auto]` (no value: yes); undefined: auto. */
   readonly newPrivileges?: 'yes' | 'no' | 'auto';
+  /** `--xc[=yes|no|auto|IMAGE]`: where the display's processes run (src/options/values.ts validateXc). */
+  readonly xc: XcOption;
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
   /** `--desktop` / `-d`. */
@@ -270,6 +272,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     user: validateUser(last('user'), '--user'),
     hostuser: validateUser(last('hostuser'), '--hostuser'),
     backend: validateBackend(last('backend')),
+    xc: validateXc(flags.has('xc'), last('xc'), validateBackend(last('backend'))),
     ...parsePersistence(values, flags),
     verbosity,
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
@@ -297,7 +300,7 @@ function defaults(): Options {
   return {
     displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
-    backend: 'docker', verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
+    backend: 'docker', xc: validateXc(false, undefined, 'docker'), verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),
   };
 }

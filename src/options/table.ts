@@ -101,6 +101,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'kwin', short: 'K', arg: 'none', group: 'X server', help: 'KWin: Wayland compositor without X, for Wayland applications.' },
   { name: 'hostwayland', short: 'H', arg: 'none', group: 'X server', help: 'Share your Wayland socket: single Wayland applications on your desktop.' },
   { name: 'nothing', arg: 'none', group: 'X server', help: 'No X server and no Wayland compositor at all.' },
+  {
+    name: 'xc', arg: 'optional', valueName: '[=yes|no|auto|IMAGE]', group: 'X server',
+    help: 'Run the X server (or compositor) and its helpers in a container of image\nx11docker-xserver (or IMAGE): the host needs no X server packages.\nauto (default): only where the host lacks the display option\'s binaries.',
+  },
   { name: 'wayland', short: 'W', arg: 'none', group: 'X server', help: 'Set up a Wayland environment without X (regards --desktop).' },
   { name: 'waylandenv', arg: 'none', group: 'X server', help: 'Set toolkit variables for Wayland in the container\n(GDK_BACKEND, QT_QPA_PLATFORM, CLUTTER_BACKEND, SDL_VIDEODRIVER, ...).' },
   {

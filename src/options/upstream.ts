@@ -28,7 +28,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   'remove-oldprefix': 'removes installations of upstream\'s bash script from /usr/bin; x11docker for TypeScript is installed and removed by npm.',
   // not implemented yet
   rootless: `${notYet} The engine decides: DOCKER_HOST or a docker context of a rootless daemon, or podman run as a normal user.`,
-  xc: `${notYet} X servers run on the host; install the one you choose (the error for a missing one names its Debian package).`,
   xw: notYet,
   pipewire: `${notYet} Use --pulseaudio (pipewire-pulse serves it).`,
   xpra2: notYet,

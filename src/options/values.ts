@@ -98,3 +98,44 @@ export function validateUser(value: string | undefined, option: string): string 
   }
   return value;
 }
+
+/** The image `--xc` uses without IMAGE: built by scripts/setup.sh (upstream's is x11docker/xserver). */
+export const DEFAULT_XC_IMAGE = 'x11docker-xserver';
+
+/**
+ * Where the display's processes run (`--xc`): `yes` in a container of `image`, `no` on the host,
+ * `auto` on the host when the display option's binaries are installed there, else in a container
+ * of `image` when the engine has it.
+ */
+export interface XcOption {
+  readonly mode: 'yes' | 'no' | 'auto';
+  readonly image: string;
+}
+
+/**
+ * `--xc[=yes|no|auto|IMAGE]`, after upstream's `--xc [=yes|no|BACKEND]`: without a value yes;
+ * upstream's `force` means yes; upstream's BACKEND (docker, podman, nerdctl) means yes when it
+ * is the session's `--backend` (the X container runs on the session's engine); any other value is
+ * an image name (yes, with that image). Not given: auto (upstream: enabled when its image exists;
+ * here only where the host lacks the binaries).
+ * @param given whether `--xc` was on the command line.
+ * @param value its value, if any.
+ * @param backend the session's `--backend`.
+ * @throws X11DockerError naming the option for another engine than `--backend`, or a value that
+ *   is no image name.
+ */
+export function validateXc(given: boolean, value: string | undefined, backend: string): XcOption {
+  const image = DEFAULT_XC_IMAGE;
+  if (!given) return { mode: 'auto', image };
+  if (value === undefined || value === 'yes' || value === 'force') return { mode: 'yes', image };
+  if (value === 'no' || value === 'auto') return { mode: value, image };
+  if (value === 'docker' || value === 'podman' || value === 'nerdctl') {
+    if (value !== backend) throw new X11DockerError(`Option --xc=${value}: the X container runs on the session's engine (--backend=${backend}). Use --backend=${value} --xc, or --xc alone.`);
+    return { mode: 'yes', image };
+  }
+  // an image reference's characters ([registry[:port]/]name[:tag][@digest]); the engine judges the rest
+  if (!/^[a-z0-9][a-z0-9._/:@-]*$/i.test(value) || value.includes('//')) {
+    throw new X11DockerError(`Option --xc takes yes, no, auto or an image name (got '${printable(value)}'), e.g. --xc=${DEFAULT_XC_IMAGE}.`);
+  }
+  return { mode: 'yes', image: value };
+}

@@ -24,6 +24,7 @@ import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from 
 import { planHostDisplayAccess } from './hostdisplay.js';
 import { planLimits } from './limits.js';
 import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
+import { imageBinaries, planXContainer, type XContainerPlan } from './xcontainer.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -123,6 +124,8 @@ export interface SessionPlan {
   readonly sessionDir: string;
   /** Undefined with `--xonly`. */
   readonly container?: ContainerPlan;
+  /** `--xc`: the display's processes run from the X server image (src/plan/xcontainer.ts); undefined: on the host. */
+  readonly xc?: XContainerPlan;
   /** `--xtest`, `--dpi`, `--keymap` for the new X server (plan/integration.ts). */
   readonly displaySettings: DisplaySettings;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
@@ -145,6 +148,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
+  const xc = planXContainer(options, host, driver, notes, warnings);
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
   if (hostAccess) warnings.push(hostAccess.warning);
   if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
@@ -223,6 +227,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     cacheDir,
     sessionDir: join(cacheDir, host.sessionId),
     container,
+    xc,
     html: options.html,
     displaySettings,
     warnings,
@@ -245,7 +250,8 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     display: host.display,
     waylandDisplay: host.waylandDisplay,
     xdgRuntimeDir: host.xdgRuntimeDir,
-    binaries: host.binaries,
+    // --xc: what the X server image brings counts as installed (auto: when the engine has the image)
+    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
     processUid: host.processUid,
     onConsole: host.onConsole,
     keymap: options.integration.keymap !== undefined,

@@ -24,6 +24,7 @@ import { writePrivate } from './session-folder.js';
 import type { UndoStack } from './undo.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
+import { prepareXContainer, removeKilledContainers, wildHostCookies } from './xc-step.js';
 
 /** How long a new X server may take to accept connections, in ms. */
 const XSERVER_TIMEOUT_MS = 15000;
@@ -126,10 +127,14 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     undo.defer(`release display claim :${claim.display}`, () => claim.release());
     registry.setDisplay(claim.display, [claim.claimFile, xPaths(claim.display).lock, xPaths(claim.display).socket]);
     const entry = encodeXauth([wildcardEntry(claim.display, cookie)]);
-    writePrivate(plan, serverAuthFile, plan.driver.hostCookieInServerAuth ? Buffer.concat([entry, hostDisplayCookies(host)]) : entry);
+    // (in an --xc container the user's cookies must match the container's hostname: wildcards)
+    writePrivate(plan, serverAuthFile, plan.driver.hostCookieInServerAuth ? Buffer.concat([entry, plan.xc ? wildHostCookies(host) : hostDisplayCookies(host)]) : entry);
     writePrivate(plan, clientAuthFile, entry);
     const ctx = displayContext(plan, host, claim.display, { authFile: serverAuthFile, clientAuthFile });
-    const launch = plan.clipboardSync ? withClipboardSync(plan.driver.launch(ctx), ctx, clipboardSyncCommand()) : plan.driver.launch(ctx);
+    // --xc: the driver's processes run from the X server image (plan/xcontainer.ts)
+    const xc = plan.xc ? prepareXContainer(plan, plan.xc, host, claim.display, clientAuthFile, plan.driver.launch(ctx), undo, registry) : undefined;
+    const placed = xc?.launch ?? plan.driver.launch(ctx);
+    const launch = plan.clipboardSync ? withClipboardSync(placed, ctx, clipboardSyncCommand()) : placed;
     const starting = startDisplay(claim.display, launch, {
       env: { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name },
       hostDisplay: host.display,
@@ -141,6 +146,8 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
       timeoutMs: XSERVER_TIMEOUT_MS,
       onSpawn: (pid) => registry.addProcess(pid),
     });
+    const linkedToHost = xc ? xc.linkToHost(starting) : Promise.resolve();
+    linkedToHost.catch(() => undefined); // awaited once the server runs
     // the container gets a folder of the session's with a hard link to the X socket (made when
     // the server makes its socket): it is created at once, while the server starts. Where no
     // such folder can be (another file system), the socket file itself is mounted, once it
@@ -156,8 +163,13 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     const created = socketDir ? Promise.resolve() : socketReady;
     const [xs, prepared] = await Promise.allSettled([starting, created.then(() => input.alongside({ display: claim.display, clientAuthFile, socketDir, launch }))]);
     if (xs.status === 'fulfilled') {
-      undo.defer(`stop X server :${claim.display}`, () => xs.value.stop(), 'process');
+      const xcPlan = plan.xc;
+      undo.defer(`stop X server :${claim.display}`, async () => {
+        await xs.value.stop();
+        if (xcPlan) await removeKilledContainers(xcPlan, xs.value);
+      }, 'process');
       if (prepared.status === 'rejected') throw prepared.reason;
+      await linkedToHost;
       await linked; // the server made its socket before it became ready
       return { display: { display: claim.display, clientAuthFile, launch, server: xs.value, env: clientEnv(claim.display, clientAuthFile, launch) }, prepared: prepared.value };
     }

@@ -20,6 +20,7 @@ import { log } from '../log.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { createSessionContainer, startSessionContainer, type RunningApp } from './container-step.js';
 import { startSessionDisplay, type SessionDisplay } from './display-step.js';
+import { programOf } from '../xserver/driver.js';
 import { runHostCommands, startDisplayClients } from './display-clients.js';
 import type { Engine } from './engine.js';
 import { startExe } from './exe.js';
@@ -103,7 +104,7 @@ export class Session {
       const exited = firstEnd(stop, display, app, helpers.map((h) => h.died))
         .then((end) => this.exitCode(end, display, app))
         .finally(() => undo.disposeAsync());
-      return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: plan.driver.describe(display), exited };
+      return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: `${plan.driver.describe(display)}${plan.xc ? ` It runs in containers of image ${plan.xc.image} (--xc).` : ''}`, exited };
     } catch (error) {
       await undo.disposeAsync();
       throw stop.aborted ? stoppedError(stop.reason as StopReason, error) : error;
@@ -137,10 +138,10 @@ export class Session {
       return 0;
     }
     if (r && !r.signalCode && ended.spec.connectsTo === 'host' && this.host.display && (await hostDisplayProblem(this.host, 3000)) === undefined) {
-      log.note(`The ${ended.spec.binary} window on your display ${this.host.display} was closed; ending the session.`);
+      log.note(`The ${programOf(ended.spec)} window on your display ${this.host.display} was closed; ending the session.`);
       return 0;
     }
-    const what = ended && ended.spec.role !== 'X server' ? `${ended.spec.role} ${ended.spec.binary} of :${d.display}` : `X server :${d.display}`;
+    const what = ended && ended.spec.role !== 'X server' ? `${ended.spec.role} ${programOf(ended.spec)} of :${d.display}` : `X server :${d.display}`;
     throw new X11DockerError(`${what} ended unexpectedly (${r?.signalCode ? `signal ${r.signalCode}` : `exit ${r?.exitCode}`}); the container was stopped.`);
   }
 }

@@ -4,11 +4,12 @@ import type { ResultPromise } from 'execa';
 import { X11DockerError } from '../errors.js';
 import { formatCommand, start } from './spawn.js';
 import { xPaths } from '../xserver/display.js';
-import type { DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
+import { programOf, type DisplayLaunch, type ProcessSpec } from '../xserver/driver.js';
 import { log } from '../log.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
 import { sizeHostWindow } from './host-window.js';
 import { authFromFile, cookieAuth, probeDisplay } from './x11-client.js';
+import { engineEnvironment } from './engine.js';
 
 /** One started process of a display. */
 export interface RunningProcess {
@@ -110,7 +111,7 @@ export async function startDisplay(display: number, launch: DisplayLaunch, how: 
       void proc.ended.then(() => {
         if (stopping) return;
         endedBy ??= proc;
-        log.info(`${spec.role} ${spec.binary} of :${display} ended`);
+        log.info(`${spec.role} ${programOf(spec)} of :${display} ended`);
         markEnded();
       });
     }
@@ -144,6 +145,8 @@ async function stopProcess(p: RunningProcess): Promise<void> {
 /** Environment of one process: the base plus DISPLAY/XAUTHORITY of the display it talks to. */
 function processEnv(display: number, spec: ProcessSpec, how: XServerLaunch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...how.env };
+  // (an --xc container gets its DISPLAY and XAUTHORITY on its argv, src/plan/xcontainer.ts)
+  if (spec.container) return { ...env, ...engineEnvironment() };
   if (spec.connectsTo === 'host') Object.assign(env, { DISPLAY: how.hostDisplay, XAUTHORITY: how.hostXauthority });
   if (spec.connectsTo === 'new') Object.assign(env, { DISPLAY: `:${display}`, XAUTHORITY: how.clientAuthFile });
   return { ...env, ...spec.env };
@@ -158,8 +161,9 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     env: processEnv(display, spec, how),
     extendEnv: false,
     cwd: spec.cwd,
-    uid: how.uid,
-    gid: how.gid,
+    // an --xc container's CLI runs as x11docker (the container has the host user's uid:gid)
+    uid: spec.container ? undefined : how.uid,
+    gid: spec.container ? undefined : how.gid,
     buffer: { stdout: false, stderr: false, ...(displayfd ? { fd3: false } : {}) },
     forceKillAfterDelay: STOP_GRACE_MS,
   } as Parameters<typeof start>[2]);
@@ -169,7 +173,8 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   // With -displayfd the server writes no lock file of its own; x11docker writes it for the server
   // (format of Xserver's LockServer(): the pid as "%10d\n"), with O_EXCL, so that other programs
   // see the display as taken and a concurrent start fails here instead of sharing the display.
-  const lockTaken = spec.ownsDisplay && displayfd ? writeLockFile(display, child.pid, how) : true;
+  // (an --xc server writes its lock file inside its container: x11docker writes the host's for its CLI)
+  const lockTaken = spec.ownsDisplay && (displayfd || spec.container) ? writeLockFile(display, child.pid, how) : true;
   let output = '';
   const onData = (d: Buffer) => {
     output = (output + d.toString()).slice(-8000);
@@ -196,7 +201,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
       child.stderr?.on('data', check);
     } else if (r.kind === 'path' || r.kind === 'x11') {
       const check = r.kind === 'path' ? () => existsSync(r.path) : async () => (await probeDisplay(`:${display}`, cookieAuth(how.cookie), 2000)) === undefined;
-      waitUntil(check, { what: `${spec.binary} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
+      waitUntil(check, { what: `${programOf(spec)} to accept connections`, signal: abortWhenSettled(ended, 'ended') }).then(() => resolve('ready'), () => undefined);
     } else if (child.pid !== undefined) {
       resolve('ready'); // started is enough; a binary that could not be spawned has no pid and ends at once
     }
@@ -207,7 +212,7 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
   child.stdout?.resume();
   child.stderr?.resume();
   if (outcome === 'ready') {
-    log.info(`${spec.role} ${spec.binary} for :${display} is ready (pid ${child.pid})`);
+    log.info(`${spec.role} ${programOf(spec)} for :${display} is ready (pid ${child.pid}${spec.container ? `, container ${spec.container.name}` : ''})`);
     return proc;
   }
   await stopProcess(proc);
@@ -221,12 +226,12 @@ async function startOne(display: number, spec: ProcessSpec, how: XServerLaunch):
     .slice(-2)
     .join(' / ');
   if (spec.ownsDisplay && (outcome === 'locked' || /already active|Cannot establish any listening sockets|server already running|is already in use/i.test(output))) {
-    throw new DisplayInUseError(`${spec.binary} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
+    throw new DisplayInUseError(`${programOf(spec)} :${display}: display is in use (${why || (outcome === 'locked' ? `its lock file ${xPaths(display).lock} could not be created: something is already there` : 'no message')})`);
   }
   if (outcome === 'timeout') {
-    throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
+    throw new X11DockerError(`${spec.role} ${programOf(spec)} for :${display} was not ready after ${how.timeoutMs} ms${log.showsLog ? '' : '. Run with --verbose for its output'}; command: ${formatCommand(spec.binary, args)}`);
   }
-  throw new X11DockerError(`${spec.role} ${spec.binary} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
+  throw new X11DockerError(`${spec.role} ${programOf(spec)}${spec.container ? ` (container of --xc)` : ''} for :${display} failed to start (${why || 'no message'})${log.showsLog ? '' : '. Run with --verbose for details'}.`);
 }
 
 /** Creates `/tmp/.X<n>-lock` for the server `pid`; false when the file exists already. */

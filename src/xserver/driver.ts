@@ -34,6 +34,9 @@
  *   looks for exactly these (src/plan/probe.ts), the automatic choice skips a driver with one
  *   missing, and the plan refuses an explicit one naming the package. A driver without an
  *   implementation yet sets `notImplemented` (the plan refuses it with that message).
+ * - `fromImage` says that the `requires` binaries can run from the X server image (`--xc`): the
+ *   plan then wraps those processes into `ENGINE run` of that image (src/plan/xcontainer.ts,
+ *   pure); the driver itself never knows where its processes run.
  *
  * Checklist: adding a display option touches exactly
  *   1. one new file here exporting a {@link DisplayDriver} (all fields declared, `describe` too),
@@ -72,6 +75,21 @@ export interface ProcessSpec {
   readonly essential: boolean;
   /** This process serves the new display `:N`. */
   readonly ownsDisplay?: boolean;
+  /**
+   * Set by the plan, never by a driver: the process is the engine's CLI running the container
+   * `name` of the X server image, which runs `binary` (`--xc`, src/plan/xcontainer.ts). The starter then runs it as
+   * x11docker's own user (the container has the host user's uid), gives it the engine's
+   * environment (DOCKER_HOST, ...) instead of DISPLAY/XAUTHORITY (`connectsTo` still says which
+   * display the program talks to; the container gets them on its argv) and writes the display's
+   * lock file for it.
+   */
+  readonly container?: { readonly name: string; readonly binary: string };
+  /**
+   * The process draws into the user's X display through MIT-SHM and cannot do without it
+   * (weston's x11 backend fails to enable its output when the shared memory cannot be attached):
+   * in an `--xc` container it shares the host's IPC namespace (`--ipc=host`, with a warning).
+   */
+  readonly hostShm?: boolean;
 }
 
 /** A file the starter writes into the session folder (mode 0600) before starting processes. */
@@ -242,6 +260,12 @@ export interface DisplayDriver {
   readonly seamless: boolean;
   /** Set when the option is known but not implemented yet: the reason shown to the user. */
   readonly notImplemented?: string;
+  /**
+   * Its `requires` binaries can run from the X server image instead of the host (`--xc`, as
+   * upstream's x11docker/xserver): the run layer then starts each of those processes in a
+   * container of that image (src/plan/xcontainer.ts), with the same argv.
+   */
+  readonly fromImage?: boolean;
   /** Extra fixed advice shown when it cannot run (e.g. `--xorg` set-up). */
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */
@@ -251,6 +275,11 @@ export interface DisplayDriver {
    * e.g. `X server :5 (--xephyr) is running.` (pure).
    */
   describe(running: DescribeInput): string;
+}
+
+/** The program a process runs, for messages: its binary, or the one its `--xc` container runs (`Xvfb`, not `docker`). */
+export function programOf(spec: Pick<ProcessSpec, 'binary' | 'container'>): string {
+  return spec.container?.binary ?? spec.binary;
 }
 
 /** Back-compatible name of {@link DisplayDriver}. */

@@ -20,6 +20,7 @@ export const nxagent: DisplayDriver = {
   binary: 'nxagent',
   debianPackage: 'nxagent',
   requires: [{ binary: 'nxagent', debianPackage: 'nxagent' }],
+  fromImage: true,
   source: 'new',
   gives: 'x11',
   needs: { display: true },

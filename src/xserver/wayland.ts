@@ -37,6 +37,7 @@ function compositorProcess(which: Compositor, ctx: DisplayContext): ProcessSpec 
     binary: which === 'weston' ? 'weston' : 'kwin_wayland',
     args,
     connectsTo: nested ? 'host' : 'none',
+    hostShm: nested,
     env: { XDG_RUNTIME_DIR: ctx.sessionDir },
     ready: { kind: 'path', path: join(ctx.sessionDir, socket) },
     essential: true,
@@ -109,6 +110,7 @@ function pureCompositor(which: Compositor): DisplayDriver {
     ...compositorBase(which),
     name: which,
     requires: [which === 'weston' ? westonReq : kwinReq],
+    fromImage: which === 'weston', // (the X server image has no kwin)
     gives: 'wayland',
     honours: COMPOSITOR_HONOURS,
     describe: ({ launch }) => `Wayland compositor ${which === 'weston' ? 'weston' : 'kwin_wayland'} (--${which}) is running, socket ${waylandSocketOf(launch) ?? '?'}.`,
@@ -127,6 +129,7 @@ function compositorXwayland(which: Compositor): DisplayDriver {
     ...compositorBase(which),
     name: which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland',
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
+    fromImage: which === 'weston',
     gives: 'x11',
     honours: { ...X_SERVER_HONOURS, fullscreen: true },
     describe: describeXServer(which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland', `Xwayland in ${which === 'weston' ? 'weston' : 'kwin_wayland'}`),

@@ -6,6 +6,7 @@ export const xephyr: DisplayDriver = {
   binary: 'Xephyr',
   debianPackage: 'xserver-xephyr',
   requires: [{ binary: 'Xephyr', debianPackage: 'xserver-xephyr' }],
+  fromImage: true,
   source: 'new',
   gives: 'x11',
   needs: { display: true },

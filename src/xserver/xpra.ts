@@ -66,6 +66,7 @@ export const xpra: DisplayDriver = {
   binary: 'xpra',
   debianPackage: 'xpra',
   requires: [{ binary: 'xpra', debianPackage: 'xpra' }, { binary: 'Xvfb', debianPackage: 'xvfb' }],
+  fromImage: true,
   source: 'new',
   gives: 'x11',
   needs: { display: true },

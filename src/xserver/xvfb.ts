@@ -6,6 +6,7 @@ export const xvfb: DisplayDriver = {
   binary: 'Xvfb',
   debianPackage: 'xvfb',
   requires: [{ binary: 'Xvfb', debianPackage: 'xvfb' }],
+  fromImage: true,
   source: 'new',
   gives: 'x11',
   needs: {},
