@@ -5,6 +5,7 @@ import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
+import { renderCompletion } from './options/completion.js';
 import { parseCommandLine, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // a lone -h is the help (upstream checks it before presets count)
     // the default preset is for sessions: --cleanup (the watcher's), --help, --version and --license work whatever it holds
     const end = argv.findIndex((a) => a === '--' || !a.startsWith('-'));
-    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence'].includes(a));
+    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion'].includes(a));
     const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome(), undefined, process.env, !noDefault);
     presets = expanded.applied;
     options = parseCommandLine(expanded.args);
@@ -78,6 +79,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.version) {
     process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (options.tool?.kind === 'completion') {
+    process.stdout.write(renderCompletion(options.tool.shell));
     return 0;
   }
   if (options.cleanup) return runCleanup(options.backend);

@@ -9,6 +9,7 @@ import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOpt
 import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
+import { parseToolRequest, type ToolRequest } from './tools.js';
 import { printFile, splitClientArgs, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
@@ -102,6 +103,8 @@ export interface Options extends PersistenceOptions {
   readonly command: readonly string[];
   /** `--html[=[ADDR:]PORT]`: show the display in a web browser (see src/run/html.ts). */
   readonly html?: HtmlBind;
+  /** `--completion`, `--install`, `--update`, `--remove`: do that and exit (options/tools.ts). */
+  readonly tool?: ToolRequest;
   /** `--gui[=ADDR]`: start the web front end instead of a session; the value is the listening address. */
   readonly gui?: string;
   /** Notes about the command line itself (e.g. two X server options given). */
@@ -274,6 +277,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     verbosity,
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
     gui: flags.has('gui') ? last('gui') ?? '127.0.0.1' : undefined,
+    tool: parseToolRequest(values, flags, image),
     engineArgs,
     raw: parseRawOptions(engineArgs),
     image,

@@ -41,6 +41,7 @@ export const optionGroups = [
   'Init system and services',
   'Devices and privileges',
   'Verbosity',
+  'Installation and shell integration',
 ] as const;
 /** A section of `--help`. */
 export type OptionGroup = (typeof optionGroups)[number];
@@ -239,6 +240,11 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
   { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
+
+  {
+    name: 'completion', arg: 'required', valueName: 'SHELL', group: 'Installation and shell integration',
+    help: 'Print the completion script for SHELL (bash, zsh or fish) and exit, e.g.\n  source <(x11docker --completion bash)',
+  },
 ];
 
 /** What became of an upstream option that this version does not list: see {@link retiredOptions}. */
