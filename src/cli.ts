@@ -5,7 +5,7 @@ import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
-import { renderCompletion } from './options/completion.js';
+import { runTool } from './tool-commands.js';
 import { parseCommandLine, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
@@ -56,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // a lone -h is the help (upstream checks it before presets count)
     // the default preset is for sessions: --cleanup (the watcher's), --help, --version and --license work whatever it holds
     const end = argv.findIndex((a) => a === '--' || !a.startsWith('-'));
-    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion'].includes(a));
+    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion', '--install', '--update', '--remove'].includes(a.split('=')[0]!));
     const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome(), undefined, process.env, !noDefault);
     presets = expanded.applied;
     options = parseCommandLine(expanded.args);
@@ -81,9 +81,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (options.tool?.kind === 'completion') {
-    process.stdout.write(renderCompletion(options.tool.shell));
-    return 0;
+  if (options.tool) {
+    try {
+      return runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
+    } catch (error) {
+      return reportError(error);
+    }
   }
   if (options.cleanup) return runCleanup(options.backend);
   if (options.gui !== undefined) {

@@ -245,6 +245,18 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'completion', arg: 'required', valueName: 'SHELL', group: 'Installation and shell integration',
     help: 'Print the completion script for SHELL (bash, zsh or fish) and exit, e.g.\n  source <(x11docker --completion bash)',
   },
+  {
+    name: 'install', arg: 'none', group: 'Installation and shell integration',
+    help: 'Install for you (no root) the menu entry of x11docker-gui, the icon,\nthe man page and the bash, zsh and fish completions (~/.local/share,\n~/.config/fish), then exit. The program itself: npm install -g.',
+  },
+  {
+    name: 'update', arg: 'optional', valueName: '[=diff]', group: 'Installation and shell integration',
+    help: 'Show how to update x11docker with npm, and exit (npm installs and updates it;\nupstream downloads its latest release). =diff: how to compare versions.',
+  },
+  {
+    name: 'remove', arg: 'none', group: 'Installation and shell integration',
+    help: 'Remove the files --install wrote (only those), then exit.\nThe program itself: npm uninstall -g x11docker.',
+  },
 ];
 
 /** What became of an upstream option that this version does not list: see {@link retiredOptions}. */
@@ -272,10 +284,7 @@ export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
   silent: { sameAs: 'quiet', note: 'Option --silent is called --quiet (-q) now.' },
   auto: { note: 'Option --auto is not needed: x11docker chooses the X server automatically unless an X server option is given.' },
   'no-internet': { note: 'Option --no-internet is not needed: containers have no network unless --network (-I) is given.' },
-  install: { error: `Option --install: ${installedByNpm}` },
-  update: { error: `Option --update: ${installedByNpm}` },
   'update-master': { error: `Option --update-master: ${installedByNpm}` },
-  remove: { error: `Option --remove: ${installedByNpm}` },
   // upstream 7.x: -V is "verbose with colored output"; x11docker's messages are coloured on a terminal anyway
   '-V': { sameAs: 'verbose' },
   // upstream's -w is --wm without a value (a host window manager found automatically); here --wm takes one
