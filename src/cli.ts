@@ -5,8 +5,8 @@ import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
-import { runTool } from './tool-commands.js';
-import { parseCommandLine, type Options } from './options/parse.js';
+import { runLauncher, runTool } from './tool-commands.js';
+import { parseCommandLine, withoutOption, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
 import { startParsed } from './api.js';
@@ -84,6 +84,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (options.tool) {
     try {
       return runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
+    } catch (error) {
+      return reportError(error);
+    }
+  }
+  if (options.launcher) {
+    try {
+      const request = { argv: withoutOption(argv, 'launcher'), image: options.image, command: options.command, xserver: options.xserver, terminal: options.integration.interactive || options.integration.tty };
+      const code = runLauncher(request, process.env, (text) => process.stdout.write(text));
+      log.note('Option --launcher: the launcher is in your applications menu (x11docker under System); the session was not started.');
+      return code;
     } catch (error) {
       return reportError(error);
     }

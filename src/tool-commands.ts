@@ -7,6 +7,7 @@ import { renderCompletion } from './options/completion.js';
 import type { ToolRequest } from './options/tools.js';
 import { installForUser, removeForUser, selfCommand, userFiles, xdgFolders } from './host/install.js';
 import { ownHome } from './host/user.js';
+import { launcherFiles, writeLauncher, type LauncherRequest } from './host/launcher.js';
 
 /** How x11docker for TypeScript is updated: npm's job (upstream's `--update` downloads its script). */
 export const updateAdvice = [
@@ -42,5 +43,21 @@ export function runTool(tool: ToolRequest, version: string, env: NodeJS.ProcessE
   const lines = tool.kind === 'install' ? installForUser(files) : removeForUser(files);
   if (tool.kind === 'remove' && lines.length === 0) lines.push('nothing to remove: x11docker --install wrote no files here');
   write(lines.join('\n') + '\n');
+  return 0;
+}
+
+/**
+ * `--launcher`: writes the desktop launcher for this command line (host/launcher.ts).
+ * @param request the command line without `--launcher` and what names the launcher.
+ * @param env the environment: HOME, XDG_DATA_HOME, PATH.
+ * @param write where the launcher's path goes (stdout).
+ * @returns the exit code (0).
+ * @throws X11DockerError (exit 64) when HOME is unknown, the command line holds control
+ *   characters, or a file is in the way or cannot be written.
+ */
+export function runLauncher(request: LauncherRequest, env: NodeJS.ProcessEnv, write: (text: string) => void): number {
+  const home = ownHome(env);
+  if (!home) throw new X11DockerError('Option --launcher: HOME is not set and your user has no passwd entry. Set HOME to your home folder.');
+  write(writeLauncher(launcherFiles(xdgFolders(home, env).data, selfCommand(env), request)).join('\n') + '\n');
   return 0;
 }

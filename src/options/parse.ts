@@ -105,6 +105,8 @@ export interface Options extends PersistenceOptions {
   readonly html?: HtmlBind;
   /** `--completion`, `--install`, `--update`, `--remove`: do that and exit (options/tools.ts). */
   readonly tool?: ToolRequest;
+  /** `--launcher`: write a desktop launcher for this command line instead of running it (host/launcher.ts). */
+  readonly launcher?: boolean;
   /** `--gui[=ADDR]`: start the web front end instead of a session; the value is the listening address. */
   readonly gui?: string;
   /** Notes about the command line itself (e.g. two X server options given). */
@@ -136,20 +138,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
   const args = [...argv];
   if (args.length === 1 && args[0] === '-h') return { ...defaults(), help: true };
 
-  const { tokens } = parseArgs({
-    args,
-    options: Object.fromEntries(
-      optionTable.flatMap((o) =>
-        [o.name, ...(o.aliases ?? [])].map((n) => [
-          n,
-          { type: o.arg === 'required' ? 'string' : 'boolean', ...(o.short && n === o.name ? { short: o.short } : {}) },
-        ]),
-      ),
-    ) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const tokens = tokenize(args);
 
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
@@ -278,6 +267,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
     gui: flags.has('gui') ? last('gui') ?? '127.0.0.1' : undefined,
     tool: parseToolRequest(values, flags, image),
+    launcher: flags.has('launcher'),
     engineArgs,
     raw: parseRawOptions(engineArgs),
     image,
@@ -295,6 +285,45 @@ export function parseCommandLine(argv: readonly string[]): Options {
     throw new X11DockerError(`Option --xonly starts no container, but image '${printable(image)}' was given. Remove --xonly or the image.`);
   }
   return options;
+}
+
+/** util.parseArgs' tokens for x11docker's options (the table's names, aliases and short letters). */
+function tokenize(args: string[]) {
+  return parseArgs({
+    args,
+    options: Object.fromEntries(
+      optionTable.flatMap((o) =>
+        [o.name, ...(o.aliases ?? [])].map((n) => [
+          n,
+          { type: o.arg === 'required' ? 'string' : 'boolean', ...(o.short && n === o.name ? { short: o.short } : {}) },
+        ]),
+      ),
+    ) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  }).tokens;
+}
+
+/**
+ * The command line without one option: its own words (`--launcher`; `--opt VALUE` both words,
+ * `--opt=VALUE` one) are left out, everything else is kept as typed, also a word like it after
+ * IMAGE or `--` (the container's). Used by `--launcher` to store the command line it was given.
+ * @param argv the arguments after the program name.
+ * @param name the option's long name in the table.
+ */
+export function withoutOption(argv: readonly string[], name: string): string[] {
+  const drop = new Set<number>();
+  for (const token of tokenize([...argv])) {
+    if (token.kind !== 'option') {
+      if (token.kind === 'positional' || token.kind === 'option-terminator') break;
+      continue;
+    }
+    if (findOption(token.name)?.name !== name) continue;
+    drop.add(token.index);
+    if (token.value !== undefined && !token.inlineValue) drop.add(token.index + 1);
+  }
+  return argv.filter((_, i) => !drop.has(i));
 }
 
 function defaults(): Options {

@@ -254,6 +254,10 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Show how to update x11docker with npm, and exit (npm installs and updates it;\nupstream downloads its latest release). =diff: how to compare versions.',
   },
   {
+    name: 'launcher', arg: 'none', group: 'Installation and shell integration',
+    help: 'Create a menu entry (~/.local/share/applications/x11docker-IMAGE.desktop)\nthat runs x11docker with the current options, and exit.',
+  },
+  {
     name: 'remove', arg: 'none', group: 'Installation and shell integration',
     help: 'Remove the files --install wrote (only those), then exit.\nThe program itself: npm uninstall -g x11docker.',
   },

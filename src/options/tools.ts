@@ -31,6 +31,7 @@ export function parseToolRequest(values: ReadonlyMap<string, readonly string[]>,
   if (given.length === 0) return undefined;
   if (given.length > 1) throw new X11DockerError(`Options --${given[0]} and --${given[1]} each do one thing and exit. Give one of them.`);
   const name = given[0]!;
+  if (flags.has('launcher')) throw new X11DockerError(`Options --launcher and --${name} each do one thing and exit. Give one of them.`);
   if (image !== undefined) throw new X11DockerError(`Option --${name} runs no container, but image '${printable(image)}' was given. Run x11docker --${name} alone.`);
   const value = values.get(name)?.at(-1);
   if (name === 'completion') {

@@ -50,7 +50,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
   cachebasedir: notYet,
   fallback: notYet,
-  launcher: notYet,
   printinfofile: notYet,
   printpid1: notYet,
   printcheck: notYet,
