@@ -11,6 +11,8 @@ import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
 import { startParsed } from './api.js';
 import { runCleanup } from './run/cleanup.js';
+import { RECORD_FILE } from './run/registry.js';
+import { join } from 'node:path';
 
 /**
  * The package version, from the package.json above this file (dist/src/cli.js when built with
@@ -119,7 +121,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);
-    const facts = sessionFacts(options, session);
+    const facts = sessionFacts(options, { ...session, infoFile: join(session.plan.sessionDir, RECORD_FILE) });
     for (const n of facts.notes) log.note(n);
     for (const line of facts.stdout) process.stdout.write(`${line}\n`);
     for (const f of facts.files) {

@@ -46,6 +46,12 @@ export interface Options extends PersistenceOptions {
   readonly newPrivileges?: 'yes' | 'no' | 'auto';
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
+  /** `--printcheck`: the display options' dependency check as notes (plan/choose.ts dependencyCheck). */
+  readonly printcheck?: boolean;
+  /** `--printpid1[=FILE]`: the host PID of the container's PID 1, on stdout or into a file. */
+  readonly printpid1?: { readonly file?: string };
+  /** `--printinfofile[=FILE]`: the path of the session record (session.json), on stdout or into a file. */
+  readonly printinfofile?: { readonly file?: string };
   /** `--desktop` / `-d`. */
   readonly desktop: boolean;
   /** `--fullscreen` / `-f`. */
@@ -235,6 +241,9 @@ export function parseCommandLine(argv: readonly string[]): Options {
     printenvFile: printFile('printenv=FILE (--showenv)', last('showenv')),
     newPrivileges: flags.has('newprivileges') ? validateNewPrivileges(last('newprivileges')) : undefined,
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
+    printcheck: flags.has('printcheck'),
+    printpid1: flags.has('printpid1') ? { file: printFile('printpid1=FILE', last('printpid1')) } : undefined,
+    printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
     desktop: flags.has('desktop'),
     fullscreen: flags.has('fullscreen'),
     clipboard: flags.has('clipboard'),

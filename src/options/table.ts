@@ -80,6 +80,14 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'printid', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showid'],
     help: "Print the container's ID on stdout (or into FILE) once it runs.",
   },
+  {
+    name: 'printpid1', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showpid1'],
+    help: "Print the host PID of the container's PID 1 on stdout (or into FILE).",
+  },
+  {
+    name: 'printinfofile', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showinfofile'],
+    help: "Print the path of the session's record (session.json: container ID,\nprocesses, display) on stdout (or into FILE).",
+  },
 
   {
     name: 'xpra', short: 'a', arg: 'none', group: 'X server',
@@ -240,6 +248,7 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
   { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
+  { name: 'printcheck', arg: 'none', group: 'Verbosity', help: 'Show the dependency check of the X server options: for each one the\nchoice looks at, whether it can run here or what is missing.' },
 
   {
     name: 'completion', arg: 'required', valueName: 'SHELL', group: 'Installation and shell integration',

@@ -50,9 +50,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
   cachebasedir: notYet,
   fallback: notYet,
-  printinfofile: notYet,
-  printpid1: notYet,
-  printcheck: notYet,
 };
 
 /** Upstream's short letters of those options (upstream's `-F` is `--xfishtank`). */

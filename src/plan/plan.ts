@@ -8,7 +8,7 @@ import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
-import { chooseDisplay, unavailable } from './choose.js';
+import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -109,7 +109,7 @@ export interface SessionPlan {
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
   /**
-   * stdout carries x11docker's lines only (`--printenv`, `--printid` without FILE): the command's
+   * stdout carries x11docker's lines only (`--printenv`, `--printid`, `--printpid1`, `--printinfofile` without FILE): the command's
    * stdout goes to stderr, so that a reader of the first line gets x11docker's.
    */
   readonly showenv: boolean;
@@ -217,7 +217,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     hostCommands: options.runFromHost,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
-    showenv: options.showenv || (options.printid !== undefined && options.printid.file === undefined),
+    showenv: options.showenv || [options.printid, options.printpid1, options.printinfofile].some((p) => p !== undefined && p.file === undefined),
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
     cacheDir,
@@ -250,6 +250,7 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     onConsole: host.onConsole,
     keymap: options.integration.keymap !== undefined,
   };
+  if (options.printcheck) notes.push(...dependencyCheck({ ...input, xserver: options.xserver }));
   const choice = chooseDisplay({ ...input, xserver: options.xserver });
   const driver = xserverDrivers[choice.name];
   if (!choice.explicit) notes.push(`Using X server option --${choice.name} (${choice.reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
