@@ -64,7 +64,7 @@ export interface StartedSession extends RunningSession {
 }
 
 /** Options of the option table that start no session: they belong to the CLI. */
-const NOT_SESSION_OPTIONS = new Set(['help', 'version', 'gui', 'cleanup', 'completion', 'install', 'update', 'remove', 'launcher']);
+const NOT_SESSION_OPTIONS = new Set(['help', 'version', 'gui', 'cleanup', 'completion', 'install', 'update', 'remove', 'launcher', 'password']);
 
 /** A list of strings, or an X11DockerError naming the field. */
 function stringList(value: unknown, field: string): readonly string[] {

@@ -58,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // a lone -h is the help (upstream checks it before presets count)
     // the default preset is for sessions: --cleanup (the watcher's), --help, --version and --license work whatever it holds
     const end = argv.findIndex((a) => a === '--' || !a.startsWith('-'));
-    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion', '--install', '--update', '--remove'].includes(a.split('=')[0]!));
+    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion', '--install', '--update', '--remove', '--password'].includes(a.split('=')[0]!));
     const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome(), undefined, process.env, !noDefault);
     presets = expanded.applied;
     options = parseCommandLine(expanded.args);
@@ -85,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.tool) {
     try {
-      return runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
+      return await runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
     } catch (error) {
       return reportError(error);
     }

@@ -51,7 +51,7 @@ export interface GuiServer {
 }
 
 /** Options the page does not offer (they do not start a session, or are the GUI itself). */
-const hiddenOptions = new Set(['help', 'version', 'license', 'gui', 'cleanup', 'preset', 'completion', 'install', 'update', 'remove', 'launcher']); // presets: files the command line reads
+const hiddenOptions = new Set(['help', 'version', 'license', 'gui', 'cleanup', 'preset', 'completion', 'install', 'update', 'remove', 'launcher', 'password']); // presets: files the command line reads
 
 /** Tools that the dependency check lists besides the X servers: the plan's host tools, and the GUI's own. */
 const tools: readonly HostTool[] = [...HOST_TOOLS, { binary: 'xdg-open', debianPackage: 'xdg-utils', what: 'opens this page in your browser' }];

@@ -185,6 +185,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'sudouser', arg: 'optional', valueName: '[=nopasswd]', group: 'Container user',
     help: 'Allow sudo for the container user, password x11docker (=nopasswd: no\npassword). Adds capabilities and allows new privileges: reduced isolation.',
   },
+  {
+    name: 'password', arg: 'optional', valueName: '[=WORD]', group: 'Container user',
+    help: "Set the container user's password for --sudouser, and exit. Stored\nencrypted in ~/.config/x11docker/passwd. Without WORD: typed in the terminal.",
+  },
   { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 

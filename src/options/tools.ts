@@ -2,7 +2,8 @@
  * Options that run something other than a session and exit: `--completion SHELL`, upstream's
  * installer options `--install`, `--update`, `--remove` (here for the current user's desktop
  * entry, icon, man page and completions; the program itself is npm's), and `--launcher` (a
- * desktop launcher for the command line given). Read from the parser's flags and values; kept
+ * desktop launcher for the command line given), `--password` (store the container user's
+ * password for `--sudouser`). Read from the parser's flags and values; kept
  * apart from parse.ts so that the central parser only calls {@link parseToolRequest}.
  */
 import { printable, X11DockerError } from '../errors.js';
@@ -12,13 +13,14 @@ import { completionShells, type CompletionShell } from './completion.js';
 export type ToolRequest =
   | { readonly kind: 'completion'; readonly shell: CompletionShell }
   | { readonly kind: 'install' | 'remove' }
-  | { readonly kind: 'update'; readonly diff: boolean };
+  | { readonly kind: 'update'; readonly diff: boolean }
+  | { readonly kind: 'password'; readonly password?: string };
 
 /** The long names of the options that exit without a session, in the order they are checked. */
-export const toolOptionNames = ['completion', 'install', 'update', 'remove'] as const;
+export const toolOptionNames = ['completion', 'install', 'update', 'remove', 'password'] as const;
 
 /**
- * Reads `--completion`, `--install`, `--update[=diff]` and `--remove`.
+ * Reads `--completion`, `--install`, `--update[=diff]`, `--remove` and `--password[=WORD]`.
  * @param values the values given per long option name, in order.
  * @param flags the long names of all options given.
  * @param image the IMAGE of the command line, if any: these options run no container.
@@ -44,5 +46,6 @@ export function parseToolRequest(values: ReadonlyMap<string, readonly string[]>,
     if (value !== undefined && value !== 'diff') throw new X11DockerError(`Option --update takes only the value diff (got '${printable(value)}'), as upstream.`);
     return { kind: 'update', diff: value === 'diff' };
   }
+  if (name === 'password') return { kind: 'password', ...(value !== undefined ? { password: value } : {}) };
   return { kind: name };
 }

@@ -12,7 +12,7 @@ import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { readRawOptions } from './own-env.js';
 import { rootInContainer } from './sensitive.js';
-import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
+import { SUDO_CAPABILITIES, SUDO_PASSWORD, SUDO_WARNING } from './sudo.js';
 import type { ContainerUser } from './userdb.js';
 
 /** Where a compiled `--lang` locale is mounted (glibc looks for locale folders there). */
@@ -32,6 +32,8 @@ export interface ContainerExtras {
   readonly sudo: boolean;
   /** `--sudouser=nopasswd`: sudo without a password. */
   readonly sudoNopasswd?: boolean;
+  /** `--sudouser` with a password set by `--password`: its crypt(3) hash (else upstream's `x11docker`). */
+  readonly sudoPasswordHash?: string;
   /** Capabilities added back after `--cap-drop=ALL`. */
   readonly capAdd: readonly string[];
   /** True when `--security-opt=no-new-privileges` must be left out (sudo needs its setuid bit). */
@@ -97,7 +99,9 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
   });
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
-  if (options.sudouser) warnings.push(SUDO_WARNING);
+  const stored = options.sudouser ? host.storedPassword : undefined;
+  if (options.sudouser) warnings.push(stored ? SUDO_WARNING.replace(`password '${SUDO_PASSWORD}'`, `the password set with --password (${stored.file})`) : SUDO_WARNING);
+  if (stored?.warning) warnings.push(stored.warning);
   if (options.sudouser && options.sudoNopasswd) warnings.push('Option --sudouser=nopasswd: sudo asks for no password, so every process of the container user can become root in the container.');
   if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
   if (retainUser && options.shell) notes.push(`Option --shell with --user=RETAIN: only SHELL=${options.shell} is set; the image's passwd entry keeps its shell.`);
@@ -137,6 +141,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     retainUser,
     sudo: options.sudouser,
     ...(options.sudouser && options.sudoNopasswd ? { sudoNopasswd: true } : {}),
+    ...(stored ? { sudoPasswordHash: stored.hash } : {}),
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
     newPrivileges: planNewPrivileges(options, warnings, notes),
     mounts,

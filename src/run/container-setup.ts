@@ -167,7 +167,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
   if (c.retainUser) return [];
   const u = c.user;
   let patched: UserDatabase & { passwd: string; group: string } = patchUserDatabase(db, u);
-  if (c.sudo) patched = { ...patched, ...withSudo(patched, u.name, c.sudoNopasswd) };
+  if (c.sudo) patched = { ...patched, ...withSudo(patched, u.name, c.sudoNopasswd, c.sudoPasswordHash) };
   const files: ContainerFile[] = [
     { path: '/etc/passwd', content: patched.passwd, mode: 0o644, uid: 0, gid: 0 },
     { path: '/etc/group', content: patched.group, mode: 0o644, uid: 0, gid: 0 },

@@ -23,11 +23,11 @@ function filesBelow(dir: string): string[] {
     .sort();
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): string {
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let out = '';
   const tool = parseCommandLine(args).tool;
   assert.ok(tool);
-  assert.equal(runTool(tool, '9.8.7', env, (t) => { out += t; }), 0);
+  assert.equal(await runTool(tool, '9.8.7', env, (t) => { out += t; }), 0);
   return out;
 }
 
@@ -41,12 +41,12 @@ const expected = [
 ];
 
 describe('--install, --update, --remove', () => {
-  test('--install writes the menu entry, icon, man page and completions into HOME; --remove deletes exactly them', () => {
+  test('--install writes the menu entry, icon, man page and completions into HOME; --remove deletes exactly them', async () => {
     const home = mkdtempSync(join(tmpdir(), 'x11docker-install-'));
     try {
       writeFileSync(join(home, 'keep.txt'), 'mine');
       const env = { HOME: home, PATH: '/usr/bin:/bin' };
-      const out = run(['--install'], env);
+      const out = await run(['--install'], env);
       assert.deepEqual(filesBelow(home), [...expected, 'keep.txt'].sort());
       assert.equal(out.trim().split('\n').length, expected.length);
       assert.match(out, /^installed man page: .*\/\.local\/share\/man\/man1\/x11docker\.1$/m);
@@ -56,40 +56,40 @@ describe('--install, --update, --remove', () => {
       const exec = /^Exec=(.*)$/m.exec(desktop)![1]!;
       assert.deepEqual(parseDesktopExec(exec).slice(-1), ['--gui'], 'the entry starts x11docker-gui');
       assert.match(readFileSync(join(home, '.local/share/man/man1/x11docker.1'), 'utf8'), /"x11docker 9\.8\.7"/);
-      assert.equal(run(['--install'], env).trim().split('\n').length, expected.length, 'a second --install replaces its own files');
+      assert.equal((await run(['--install'], env)).trim().split('\n').length, expected.length, 'a second --install replaces its own files');
 
-      const removed = run(['--remove'], env);
+      const removed = await run(['--remove'], env);
       assert.equal(removed.trim().split('\n').filter((l) => l.startsWith('removed ')).length, expected.length);
       assert.deepEqual(filesBelow(home), ['keep.txt'], 'only the user\'s file is left');
-      assert.match(run(['--remove'], env), /^nothing to remove/);
+      assert.match(await run(['--remove'], env), /^nothing to remove/);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
   });
 
-  test("XDG_DATA_HOME and XDG_CONFIG_HOME are followed; a file of the user's is neither replaced nor removed", () => {
+  test("XDG_DATA_HOME and XDG_CONFIG_HOME are followed; a file of the user's is neither replaced nor removed", async () => {
     const home = mkdtempSync(join(tmpdir(), 'x11docker-install-'));
     try {
       const env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'conf'), PATH: '' };
       const own = join(home, 'conf/fish/completions/x11docker.fish');
       mkdirSync(join(own, '..'), { recursive: true });
       writeFileSync(own, 'complete -c x11docker -l mine\n');
-      assert.throws(() => run(['--install'], env), (e: unknown) => e instanceof X11DockerError && e.exitCode === 64 && /^Option --install: \S+x11docker\.fish exists and is not x11docker's\./.test(e.message));
+      await assert.rejects(run(['--install'], env), (e: unknown) => e instanceof X11DockerError && e.exitCode === 64 && /^Option --install: \S+x11docker\.fish exists and is not x11docker's\./.test(e.message));
       assert.deepEqual(filesBelow(join(home, 'data')), [], 'nothing written when a file is in the way');
       rmSync(own);
-      run(['--install'], env);
+      await run(['--install'], env);
       assert.ok(existsSync(join(home, 'data/man/man1/x11docker.1')));
       writeFileSync(own, 'complete -c x11docker -l mine\n');
-      assert.match(run(['--remove'], env), /^kept \S+x11docker\.fish: not written by x11docker$/m);
+      assert.match(await run(['--remove'], env), /^kept \S+x11docker\.fish: not written by x11docker$/m);
       assert.equal(readFileSync(own, 'utf8'), 'complete -c x11docker -l mine\n');
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
   });
 
-  test('--update says to use npm and exits 0; --update=diff how to compare; other values, two at once or an IMAGE are refused', () => {
-    assert.match(run(['--update'], {}), /installed and updated by npm[\s\S]*npm install -g/);
-    assert.match(run(['--update=diff'], {}), /npm outdated -g/);
+  test('--update says to use npm and exits 0; --update=diff how to compare; other values, two at once or an IMAGE are refused', async () => {
+    assert.match(await run(['--update'], {}), /installed and updated by npm[\s\S]*npm install -g/);
+    assert.match(await run(['--update=diff'], {}), /npm outdated -g/);
     assert.throws(() => parseCommandLine(['--update=now']), /^X11DockerError: Option --update takes only the value diff \(got 'now'\)/);
     assert.throws(() => parseCommandLine(['--install', '--remove']), /Options --install and --remove each do one thing and exit/);
     assert.throws(() => parseCommandLine(['--install', 'img']), /Option --install runs no container, but image 'img' was given/);
