@@ -100,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return reportError(error);
     }
   }
-  if (options.cleanup) return runCleanup(options.backend);
+  if (options.cleanup) return runCleanup(options.backend, options.cachebasedir);
   if (options.gui !== undefined) {
     try {
       return await (await import('./gui/main.js')).runGui(options.gui);

@@ -197,6 +197,10 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
   },
   { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  {
+    name: 'cachebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale',
+    help: "Folder for x11docker's cache (session folders with cookies and sockets)\ninstead of ~/.cache/x11docker. Created (mode 0700) if missing.",
+  },
   { name: 'homebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Folder in which --home keeps DIR/IMAGENAME instead of ~/x11docker.' },
   {
     name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,

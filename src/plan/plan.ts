@@ -117,7 +117,7 @@ export interface SessionPlan {
   readonly hostUser: HostUser;
   /** True when x11docker runs as root and must start the X server as the host user. */
   readonly dropToHostUser: boolean;
-  /** `~/.cache/x11docker` of the host user. */
+  /** `~/.cache/x11docker` of the host user, or `--cachebasedir`. */
   readonly cacheDir: string;
   /** Per-session folder (mode 0700) for cookies and the log; removed at the end. */
   readonly sessionDir: string;
@@ -148,7 +148,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
   if (hostAccess) warnings.push(hostAccess.warning);
   if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
-  const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
+  const cacheDir = options.cachebasedir ?? join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
   let container: ContainerPlan | undefined;

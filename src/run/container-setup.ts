@@ -203,7 +203,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const mounts = declared ?? (await engine.mounts(id));
   const warnings: string[] = [];
-  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
+  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir);
   checkRawOverOwn(mounts, raw);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of warnings) log.warning(w);

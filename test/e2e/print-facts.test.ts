@@ -2,11 +2,14 @@
  * End to end: upstream's `--printpid1` and `--printinfofile`. The PID printed is the container's
  * init on the host (another PID namespace than ours, a cgroup that names the container's ID),
  * the info file is the running session's record (it names that container); `--printcheck` shows
- * the dependency check as notes.
+ * the dependency check as notes. `--cachebasedir DIR` puts the session folder (the info file's)
+ * into DIR, and it goes away there as from ~/.cache/x11docker, also after kill -9.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CLI, DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, waitFor, x11docker } from './helpers.js';
 
@@ -39,5 +42,36 @@ describe('--printpid1, --printinfofile, --printcheck', () => {
     assert.equal(r.exitCode, 0, String(r.stderr));
     assert.match(String(r.stderr), /^x11docker note: --printcheck: --xvfb \(DISPLAY is not set\): possible$/m);
     assert.match(String(r.stderr), /^x11docker note: --printcheck: --xdummy \(DISPLAY is not set\): /m);
+  });
+});
+
+describe('--cachebasedir', () => {
+  it("the session folder is made in DIR (mode 0700) and goes away with the session, also after kill -9 (the watcher's clean-up)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-cachebase-'));
+    const cache = join(dir, 'cache');
+    try {
+      for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+        const base = await leftovers();
+        const child = execa('node', [CLI, '--xvfb', `--cachebasedir=${cache}`, '--printinfofile', DEMO_IMAGE, 'sleep', '60'], { reject: false, stdin: 'ignore', timeout: 120000 });
+        try {
+          let out = '';
+          child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+          await waitFor('the info file on stdout', () => out.includes('\n'), 60000);
+          const info = out.trim();
+          assert.equal(dirname(dirname(info)), cache, `the record is in a session folder in DIR: ${info}`);
+          assert.equal(statSync(dirname(info)).mode & 0o777, 0o700);
+          assert.equal(statSync(cache).mode & 0o777, 0o700);
+          child.kill(signal);
+          await child;
+          await waitFor('the session folder to go', () => !existsSync(dirname(info)), 15000);
+          assert.deepEqual(readdirSync(cache).filter((n) => n !== 'images' && n !== 'x11docker.log'), []);
+        } finally {
+          await ensureEnded(child);
+        }
+        await assertNothingNew(base);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
