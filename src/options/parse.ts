@@ -10,7 +10,7 @@ import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
 import { parseToolRequest, type ToolRequest } from './tools.js';
-import { printFile, splitClientArgs, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir } from './values.js';
+import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -46,6 +46,8 @@ export interface Options extends PersistenceOptions {
   readonly newPrivileges?: 'yes' | 'no' | 'auto';
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
+  /** `--fallback[=yes|no]` (no value: yes): `no` refuses a session that would go on without an option given (plan/fallback.ts). */
+  readonly fallback?: 'yes' | 'no';
   /** `--printcheck`: the display options' dependency check as notes (plan/choose.ts dependencyCheck). */
   readonly printcheck?: boolean;
   /** `--printpid1[=FILE]`: the host PID of the container's PID 1, on stdout or into a file. */
@@ -242,6 +244,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     newPrivileges: flags.has('newprivileges') ? validateNewPrivileges(last('newprivileges')) : undefined,
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
     printcheck: flags.has('printcheck'),
+    fallback: flags.has('fallback') ? validateYesNo('fallback', last('fallback')) : undefined,
     printpid1: flags.has('printpid1') ? { file: printFile('printpid1=FILE', last('printpid1')) } : undefined,
     printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
     desktop: flags.has('desktop'),

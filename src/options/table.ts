@@ -256,6 +256,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
   { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
+  {
+    name: 'fallback', arg: 'optional', valueName: '[=yes|no]', group: 'General',
+    help: 'no: end with an error instead of going on when an option given cannot be\nfulfilled here (no device to share, an option the X server ignores, a worse\nX server chosen automatically). Default: yes (a note, as upstream).',
+  },
   { name: 'printcheck', arg: 'none', group: 'Verbosity', help: 'Show the dependency check of the X server options: for each one the\nchoice looks at, whether it can run here or what is missing.' },
 
   {

@@ -47,7 +47,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xoverip: notYet,
   xauth: `${notYet} New X servers always require the session's cookie.`,
   'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
-  fallback: notYet,
 };
 
 /** Upstream's short letters of those options (upstream's `-F` is `--xfishtank`). */

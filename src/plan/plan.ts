@@ -9,6 +9,7 @@ import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
+import { checkFallback } from './fallback.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -200,6 +201,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
   const displaySettings = planDisplaySettings(options, host, driver, warnings, notes);
+  checkFallback(options.fallback ?? 'yes', notes);
 
   return {
     sessionId: host.sessionId,

@@ -1,9 +1,10 @@
 /**
- * End to end: upstream's `--printpid1` and `--printinfofile`. The PID printed is the container's
+ * End to end: upstream options of 7.8.1 added later: `--printpid1` and `--printinfofile`. The PID printed is the container's
  * init on the host (another PID namespace than ours, a cgroup that names the container's ID),
  * the info file is the running session's record (it names that container); `--printcheck` shows
  * the dependency check as notes. `--cachebasedir DIR` puts the session folder (the info file's)
  * into DIR, and it goes away there as from ~/.cache/x11docker, also after kill -9.
+ * `--fallback=no` refuses what would otherwise be a note.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,5 +74,18 @@ describe('--cachebasedir', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('--fallback=no', () => {
+  it('an option the X server ignores is one line naming it, exit 64, nothing started; --fallback (yes) runs with the note', async () => {
+    const base = await leftovers();
+    const no = await x11docker(['--fallback=no', '--xvfb', '--fullscreen', DEMO_IMAGE, 'true']);
+    assert.equal(no.exitCode, 64);
+    assert.match(String(no.stderr).trim().split('\n').at(-1)!, /^x11docker error: Option --fallback=no: x11docker would go on without what was asked for: Option --fullscreen has no effect with --xvfb\. /);
+    await assertNothingNew(base);
+    const yes = await x11docker(['--fallback', '--xvfb', '--fullscreen', DEMO_IMAGE, 'true']);
+    assert.equal(yes.exitCode, 0, String(yes.stderr));
+    assert.match(String(yes.stderr), /note: Option --fullscreen has no effect with --xvfb/);
   });
 });
