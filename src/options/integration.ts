@@ -20,6 +20,8 @@ export interface IntegrationOptions {
   readonly tty: boolean;
   /** `--no-entrypoint`: the image's ENTRYPOINT is left out; the command (or the image's CMD) runs alone. */
   readonly noEntrypoint: boolean;
+  /** `--no-setup`: x11docker writes nothing into the container (plan/no-setup.ts). */
+  readonly noSetup?: boolean;
   /** `--group-add=GROUP` (repeatable): supplementary groups of the container user, names or GIDs. */
   readonly groupAdd: readonly string[];
   /** `--xtest[=yes|no]`: undefined keeps each X server's default (see plan/integration.ts). */
@@ -60,6 +62,7 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
     stdin: flags.has('stdin'),
     tty: flags.has('tty'),
     noEntrypoint: flags.has('no-entrypoint'),
+    ...(flags.has('no-setup') ? { noSetup: true } : {}),
     groupAdd: (values.get('group-add') ?? []).map(validateGroup),
     xtest: flags.has('xtest') ? validateXtest(last('xtest')) : undefined,
     composite: flags.has('composite') ? validateYesNo('--composite', last('composite')) : undefined,

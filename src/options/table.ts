@@ -175,6 +175,10 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'stdin', arg: 'none', group: 'Container', help: 'Forward stdin to the container command as it is, without a pseudo-terminal.' },
   { name: 'tty', short: 't', arg: 'none', group: 'Container', help: 'Terminal only: no X or Wayland server (as --nothing), interactive as -i.' },
+  {
+    name: 'no-setup', arg: 'none', group: 'Container',
+    help: "Write nothing into the container (no user, HOME or passwd entry): the command\nruns as UID:GID without a name, or as the image's USER with --user=RETAIN.",
+  },
   { name: 'no-entrypoint', arg: 'none', group: 'Container', help: "Leave out the image's ENTRYPOINT: the command (or the image's CMD) runs alone." },
 
   {

@@ -46,7 +46,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xhost: `${notYet} New X servers accept only the session's cookie.`,
   xoverip: notYet,
   xauth: `${notYet} New X servers always require the session's cookie.`,
-  'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
 };
 
 /** Upstream's short letters of those options (upstream's `-F` is `--xfishtank`). */

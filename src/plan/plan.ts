@@ -190,7 +190,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       services: planServices(hostAccess?.hostIpc ? { ...options.services, hostipc: true } : options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
-    checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
+    checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
     notes.push(...rawOptionNotes(options.raw));
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
@@ -339,7 +339,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
     if (!raw.has('--memory')) args.push(`--memory=${c.limits.memoryBytes}b`);
   }
   if (sv.rootLaunch) args.push('--user=0:0');
-  else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
+  else if (!c.retainUser || c.noSetupUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
   if (x11) args.push(xSocketMount(rt.socketPath, rt.socketDir), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { CLI, DEMO_IMAGE, assertNothingNew, ensureEnded, leftovers, waitFor, x11docker } from './helpers.js';
+import { CLI, DEMO_IMAGE, TEST_USER, assertNothingNew, ensureEnded, leftovers, waitFor, x11docker } from './helpers.js';
 
 describe('--printpid1, --printinfofile, --printcheck', () => {
   it("--printpid1 prints the host PID of the container's PID 1; --printinfofile the session record's path", async () => {
@@ -87,5 +87,19 @@ describe('--fallback=no', () => {
     const yes = await x11docker(['--fallback', '--xvfb', '--fullscreen', DEMO_IMAGE, 'true']);
     assert.equal(yes.exitCode, 0, String(yes.stderr));
     assert.match(String(yes.stderr), /note: Option --fullscreen has no effect with --xvfb/);
+  });
+});
+
+describe('--no-setup', () => {
+  it("as the test user: the command runs as its uid:gid without a name; /etc/passwd and /etc/group are the image's", async () => {
+    const base = await leftovers();
+    const [, , tuid, tgid] = (await execa('getent', ['passwd', TEST_USER])).stdout.split(':');
+    const image = await execa('docker', ['run', '--rm', '--network=none', DEMO_IMAGE, 'sh', '-c', 'md5sum /etc/passwd /etc/group']);
+    const r = await x11docker(['--xvfb', '--no-setup', DEMO_IMAGE, 'sh', '-c', 'echo "ids=$(id -u):$(id -g) entry=$(grep -c "^[^:]*:[^:]*:$(id -u):" /etc/passwd)"; md5sum /etc/passwd /etc/group'], { asUser: TEST_USER });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stdout), new RegExp(`^ids=${tuid}:${tgid} entry=0$`, 'm'));
+    assert.ok(String(r.stdout).includes(String(image.stdout)), `unchanged user database:\n${String(r.stdout)}\nimage:\n${String(image.stdout)}`);
+    assert.match(String(r.stderr), /note: Option --no-setup: x11docker writes no user, HOME or passwd entry/);
+    await assertNothingNew(base);
   });
 });
