@@ -134,6 +134,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'xopt', arg: 'required', valueName: 'ARGS', group: 'X server settings', repeatable: true,
     help: 'Add ARGS to the new X server\'s command, e.g. --xopt="-dpms". Arguments that\nundo its hardening (-ac, -listen, +extension XTEST) get a warning.',
   },
+  {
+    name: 'checkwindow', arg: 'optional', valueName: '[=ARG]', group: 'X server settings',
+    help: "End the session when the application's windows are closed (for self-forking\nor endless applications). With ARG: as long as the window list\n(xwininfo -root -children) contains ARG.",
+  },
   { name: 'xlogo', arg: 'none', group: 'X server settings', help: "Run the host's xlogo on the new display (like --xeyes)." },
   {
     name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',

@@ -39,7 +39,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   rotate: notYet,
   scale: notYet,
   xfishtank: notYet,
-  checkwindow: notYet,
   'clean-xhost': notYet,
   vt: notYet,
   westonini: notYet,

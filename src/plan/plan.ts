@@ -10,6 +10,7 @@ import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
 import { checkFallback } from './fallback.js';
+import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -126,6 +127,8 @@ export interface SessionPlan {
   readonly container?: ContainerPlan;
   /** `--xtest`, `--dpi`, `--keymap` for the new X server (plan/integration.ts). */
   readonly displaySettings: DisplaySettings;
+  /** `--checkwindow`: end the session when the windows are gone (plan/checkwindow.ts). */
+  readonly checkWindow?: CheckWindowPlan;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
   readonly html?: HtmlBind;
   /** Isolation warnings, printed before anything starts. */
@@ -152,6 +155,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const cacheDir = options.cachebasedir ?? join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
+  const checkWindow = planCheckWindow(options, driver, host.binaries, notes);
   let container: ContainerPlan | undefined;
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
@@ -187,7 +191,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       // --hostdisplay's trusted cookie brings --hostipc along, as upstream
-      services: planServices(hostAccess?.hostIpc ? { ...options.services, hostipc: true } : options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
+      services: planServices({ ...options.services, ...(hostAccess?.hostIpc ? { hostipc: true } : {}), ...(checkWindow && !options.integration.noSetup ? { keepAlive: true } : {}) }, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
     checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
@@ -227,6 +231,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     container,
     html: options.html,
     displaySettings,
+    ...(checkWindow ? { checkWindow } : {}),
     warnings,
     notes,
   };

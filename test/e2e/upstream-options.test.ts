@@ -103,3 +103,33 @@ describe('--no-setup', () => {
     await assertNothingNew(base);
   });
 });
+
+describe('--checkwindow', () => {
+  it("a command that forks its window and exits: the session lasts until the window closes, then ends with 0; without it, at once", async () => {
+    const base = await leftovers();
+    const forking = ['sh', '-c', 'xeyes & pid=$!; (sleep 4; kill $pid) & exit 0'];
+    const started = Date.now();
+    const r = await x11docker(['--xvfb', '--checkwindow', DEMO_IMAGE, ...forking]);
+    const took = Date.now() - started;
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.ok(took >= 4000, `the session waited for the window (${took} ms)`);
+    assert.match(String(r.stderr), /--checkwindow: the command ended with exit code 0; the container runs until its windows are closed/);
+    assert.match(String(r.stderr), /note: Option --checkwindow: the windows on :\d+ are closed; ending the session\./);
+    await assertNothingNew(base);
+    const plain = Date.now();
+    assert.equal((await x11docker(['--xvfb', DEMO_IMAGE, ...forking])).exitCode, 0);
+    assert.ok(Date.now() - plain < took, 'without --checkwindow the session ends with the command');
+    await assertNothingNew(base);
+  });
+
+  it('a command that never ends: the session ends when its window is gone; =ARG waits for that text in the window list', async () => {
+    const base = await leftovers();
+    const r = await x11docker(['--xvfb', '--checkwindow', DEMO_IMAGE, 'sh', '-c', 'xeyes & sleep 3; kill $!; sleep 600'], { timeoutMs: 60000 });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stderr), /the windows on :\d+ are closed; ending the session/);
+    // xlogo stays, but the session watches for xeyes only
+    const arg = await x11docker(['--xvfb', '--checkwindow=xeyes', DEMO_IMAGE, 'sh', '-c', 'xlogo & xeyes & sleep 3; kill $!; sleep 600'], { timeoutMs: 60000 });
+    assert.equal(arg.exitCode, 0, String(arg.stderr));
+    await assertNothingNew(base);
+  });
+});
