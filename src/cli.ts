@@ -5,7 +5,6 @@ import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
-import { runLauncher, runTool } from './tool-commands.js';
 import { parseCommandLine, withoutOption, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
@@ -85,6 +84,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.tool) {
     try {
+      // loaded on demand: a session does not compile the installer, man page and completions
+      const { runTool } = await import('./tool-commands.js');
       return await runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
     } catch (error) {
       return reportError(error);
@@ -93,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (options.launcher) {
     try {
       const request = { argv: withoutOption(argv, 'launcher'), image: options.image, command: options.command, xserver: options.xserver, terminal: options.integration.interactive || options.integration.tty };
-      const code = runLauncher(request, process.env, (text) => process.stdout.write(text));
+      const code = (await import('./tool-commands.js')).runLauncher(request, process.env, (text) => process.stdout.write(text));
       log.note('Option --launcher: the launcher is in your applications menu (x11docker under System); the session was not started.');
       return code;
     } catch (error) {

@@ -46,7 +46,7 @@ describe('--checkwindow', () => {
 
   test('the keep-alive launcher runs the command, says it ended and stays', () => {
     const script = userLauncher(false, [], true);
-    const r = spawnSync('sh', ['-c', script, 'x11docker-launcher', 'sh', '-c', 'echo ran; exit 3'], { encoding: 'utf8', timeout: 1500 });
+    const r = spawnSync('sh', ['-c', script, 'x11docker-launcher', 'sh', '-c', 'echo ran; exit 3'], { encoding: 'utf8', timeout: 3000 });
     assert.equal(r.stdout, 'ran\n');
     assert.match(r.stderr, /--checkwindow: the command ended with exit code 3; the container runs until its windows are closed/);
     assert.equal(r.signal, 'SIGTERM', 'still running when the timeout ended it');

@@ -82,8 +82,8 @@ describe('--completion bash|zsh|fish', () => {
       `zpty -w z 'autoload -Uz compinit; compinit -u -d ${folder}/zcompdump; source ${file}; PS1="P> "'`,
       'sleep 1',
       "zpty -w -n z $'x11docker --xv\\t'",
-      'sleep 1.5',
-      'out=""; while zpty -r -t z chunk; do out+=$chunk; done',
+      // read until the completed word shows (at most 10 s: the machine may be busy)
+      'out=""; for i in {1..50}; do sleep 0.2; while zpty -r -t z chunk; do out+=$chunk; done; [[ $out == *"--xvfb"* ]] && break; done',
       'print -r -- "$out"',
       'zpty -d z',
     ].join('\n');
