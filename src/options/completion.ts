@@ -6,7 +6,8 @@
  * What is completed: every long option (and alias) and short letter; the values of options with
  * a fixed set of them (`--backend`, `--init`, `--xtest=yes|no`, ...), folders for DIR and files
  * for FILE values; IMAGE from the engine's local images. After IMAGE (or `--`) the words are
- * the container command's or docker run's: the shell's default completion.
+ * the container command's or docker run's: the shell's default completion. `--preset NAME`
+ * completes the names of the preset files.
  */
 import { optionTable, type OptionSpec } from './table.js';
 
@@ -25,15 +26,20 @@ const knownChoices: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What a value of this option is: a fixed set of words, a folder, a file, a command or anything. */
-type ValueKind = { readonly choices: readonly string[] } | 'dir' | 'file' | 'command' | 'any';
+type ValueKind = { readonly choices: readonly string[] } | 'dir' | 'file' | 'command' | 'preset' | 'any';
+
+/** A shell loop printing the names of the preset files (`--preset NAME`), user's and system's. */
+const presetList = 'for d in ~/.config/x11docker/preset /etc/x11docker/preset; do command ls -1 "$d" 2>/dev/null; done';
 
 /**
  * The kind of value an option takes, from its name and `valueName` (`[=yes|no]` lists its
- * choices; DIR a folder; FILE a file; COMMAND, SHELL and WINDOWMANAGER a command).
+ * choices; DIR a folder; FILE a file; COMMAND, SHELL and WINDOWMANAGER a command; `--preset`
+ * the names of the preset files).
  * @param spec a table row with `arg` other than `none`.
  */
 export function valueKind(spec: OptionSpec): ValueKind {
   if (Object.hasOwn(knownChoices, spec.name)) return { choices: knownChoices[spec.name]! };
+  if (spec.name === 'preset') return 'preset';
   const value = spec.valueName ?? '';
   const listed = /^\[=([a-z|]+)\]$/.exec(value);
   if (listed) return { choices: listed[1]!.split('|') };
@@ -69,6 +75,7 @@ function bashScript(): string {
     const action = kind === 'dir' ? 'compopt -o filenames; COMPREPLY=($(compgen -d -- "$cur"))'
       : kind === 'file' ? 'compopt -o filenames; COMPREPLY=($(compgen -f -- "$cur"))'
         : kind === 'command' ? 'COMPREPLY=($(compgen -c -- "$cur"))'
+        : kind === 'preset' ? `COMPREPLY=($(compgen -W "$(${presetList})" -- "$cur"))`
           : kind === 'any' ? 'COMPREPLY=()'
             : `COMPREPLY=($(compgen -W ${singleQuoted(kind.choices.join(' '), 'bash')} -- "$cur"))`;
     return `    ${longNames(o).join('|')}) ${action} ;;`;
@@ -118,7 +125,7 @@ function zshDescription(text: string): string {
 function zshAction(spec: OptionSpec): string {
   const kind = valueKind(spec);
   const name = (spec.valueName ?? 'VALUE').replace(/[[\]=:]/g, '') || 'VALUE';
-  const action = kind === 'dir' ? '_files -/' : kind === 'file' ? '_files' : kind === 'command' ? '_command_names -e' : kind === 'any' ? ' ' : `(${kind.choices.join(' ')})`;
+  const action = kind === 'dir' ? '_files -/' : kind === 'file' ? '_files' : kind === 'command' ? '_command_names -e' : kind === 'preset' ? '_files -W "(~/.config/x11docker/preset /etc/x11docker/preset)"' : kind === 'any' ? ' ' : `(${kind.choices.join(' ')})`;
   return `${spec.arg === 'optional' ? '::' : ':'}${zshDescription(name)}:${action}`;
 }
 
@@ -164,7 +171,8 @@ function fishScript(): string {
     // values are only taken as --opt=VALUE, which fish completes from the same list
     const takes = o.arg === 'required' ? (kind === 'file' ? ' -r' : ' -x') : kind === 'file' ? '' : ' -f';
     const value = kind === undefined ? '' : kind === 'dir' ? `${takes} -a '(__fish_complete_directories)'` : kind === 'file' ? `${takes} -F`
-      : kind === 'command' ? `${takes} -a '(__fish_complete_command)'` : kind === 'any' ? takes : `${takes} -a ${singleQuoted(kind.choices.join(' '), 'fish')}`;
+      : kind === 'command' ? `${takes} -a '(__fish_complete_command)'`
+      : kind === 'preset' ? `${takes} -a '(for d in ~/.config/x11docker/preset /etc/x11docker/preset; command ls -1 $d 2>/dev/null; end)'` : kind === 'any' ? takes : `${takes} -a ${singleQuoted(kind.choices.join(' '), 'fish')}`;
     const names = [...(o.short ? [`-s ${o.short}`] : []), ...[o.name, ...(o.aliases ?? [])].map((n) => `-l ${n}`)].join(' ');
     lines.push(`complete -c x11docker ${names}${value} -d ${singleQuoted(summary(o), 'fish')}`);
   }

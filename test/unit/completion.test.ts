@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCompletion, valueKind } from '../../src/options/completion.js';
@@ -22,9 +22,9 @@ function script(shell: 'bash' | 'zsh' | 'fish'): string {
 }
 
 /** What bash's completion function offers for these words (the last one is the word at the cursor). */
-function bashComplete(words: string[]): string[] {
+function bashComplete(words: string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const program = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _x11docker; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync('bash', ['-c', program, 'bash', script('bash'), ...words], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', program, 'bash', script('bash'), ...words], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.split('\n').filter(Boolean);
 }
@@ -42,6 +42,17 @@ describe('--completion bash|zsh|fish', () => {
     assert.deepEqual(bashComplete(['x11docker', 'x11docker-demo', '--xv']), [], "after IMAGE: the command's words");
     assert.deepEqual(bashComplete(['x11docker', '--', '--xv']), [], "after --: docker run's");
     assert.ok(bashComplete(['x11docker', '--home', '=', '/us']).includes('/usr'), 'DIR: folders');
+  });
+
+  test('--preset NAME: the names of the preset files (bash and fish)', () => {
+    const home = join(folder, 'home');
+    mkdirSync(join(home, '.config/x11docker/preset'), { recursive: true });
+    for (const n of ['daily', 'dev', 'other']) writeFileSync(join(home, '.config/x11docker/preset', n), '--xvfb\n');
+    assert.deepEqual(bashComplete(['x11docker', '--preset', 'd'], { ...process.env, HOME: home }), ['daily', 'dev']);
+    if (has('fish')) {
+      const r = spawnSync('fish', ['-c', `source ${script('fish')}; complete -C "x11docker --preset d"`], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]), ['daily', 'dev']);
+    }
   });
 
   test('every long option, alias and short letter is in the bash word list', () => {
