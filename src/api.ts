@@ -25,6 +25,7 @@ import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
 import { openEngine } from './run/open-engine.js';
 import { Session, STOP_EXIT, type RunningSession, type StopReason } from './run/session.js';
+import { abortWhenSettled, waitUntil } from './run/wait.js';
 
 export { X11DockerError } from './errors.js';
 export type { RunningSession, StopReason } from './run/session.js';
@@ -51,6 +52,11 @@ export interface StartedSession extends RunningSession {
   /** The plan the session runs (display option, container arguments, warnings, notes). */
   readonly plan: SessionPlan;
   /**
+   * With `printpid1`: the host PID of the container's PID 1 (`.State.Pid`), read once the
+   * container runs; undefined when it ended first (or without a container or that option).
+   */
+  readonly pid1?: number;
+  /**
    * Ends the session (the container gets SIGTERM and a grace period, then the display stops) and
    * resolves with its exit code (143) once everything is undone.
    */
@@ -58,7 +64,7 @@ export interface StartedSession extends RunningSession {
 }
 
 /** Options of the option table that start no session: they belong to the CLI. */
-const NOT_SESSION_OPTIONS = new Set(['help', 'version', 'gui', 'cleanup']);
+const NOT_SESSION_OPTIONS = new Set(['help', 'version', 'gui', 'cleanup', 'completion', 'install', 'update', 'remove', 'launcher', 'password']);
 
 /** A list of strings, or an X11DockerError naming the field. */
 function stringList(value: unknown, field: string): readonly string[] {
@@ -169,8 +175,14 @@ export async function startParsed(options: Options, control: SessionControl = {}
     throw error;
   }
   const exited = running.exited.finally(() => engine.close());
+  // upstream's --printpid1: the PID once the engine reports one (it starts the container alongside)
+  const ended = abortWhenSettled(running.exited, 'ended');
+  const pid1 = options.printpid1 && running.containerId
+    ? await waitUntil(() => engine.hostPid(running.containerId!), { what: "the container's PID 1", timeoutMs: 10000, intervalMs: 50, signal: ended }).catch(() => undefined)
+    : undefined;
   return {
     ...running,
+    pid1,
     exited,
     plan,
     stop: () => {

@@ -5,11 +5,13 @@ import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
 import { log } from './log.js';
 import { renderHelp } from './options/help.js';
-import { parseCommandLine, type Options } from './options/parse.js';
+import { parseCommandLine, withoutOption, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
 import { startParsed } from './api.js';
 import { runCleanup } from './run/cleanup.js';
+import { RECORD_FILE } from './run/registry.js';
+import { join } from 'node:path';
 
 /**
  * The package version, from the package.json above this file (dist/src/cli.js when built with
@@ -55,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // a lone -h is the help (upstream checks it before presets count)
     // the default preset is for sessions: --cleanup (the watcher's), --help, --version and --license work whatever it holds
     const end = argv.findIndex((a) => a === '--' || !a.startsWith('-'));
-    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence'].includes(a));
+    const noDefault = argv.slice(0, end < 0 ? argv.length : end).some((a) => ['--cleanup', '--help', '--version', '--license', '--licence', '--completion', '--install', '--update', '--remove', '--password'].includes(a.split('=')[0]!));
     const expanded = argv.length === 1 && argv[0] === '-h' ? { args: [...argv], applied: [] } : expandPresets(argv, ownHome(), undefined, process.env, !noDefault);
     presets = expanded.applied;
     options = parseCommandLine(expanded.args);
@@ -80,7 +82,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (options.cleanup) return runCleanup(options.backend);
+  if (options.tool) {
+    try {
+      // loaded on demand: a session does not compile the installer, man page and completions
+      const { runTool } = await import('./tool-commands.js');
+      return await runTool(options.tool, version(), process.env, (text) => process.stdout.write(text));
+    } catch (error) {
+      return reportError(error);
+    }
+  }
+  if (options.launcher) {
+    try {
+      const request = { argv: withoutOption(argv, 'launcher'), image: options.image, command: options.command, xserver: options.xserver, terminal: options.integration.interactive || options.integration.tty };
+      const code = (await import('./tool-commands.js')).runLauncher(request, process.env, (text) => process.stdout.write(text));
+      log.note('Option --launcher: the launcher is in your applications menu (x11docker under System); the session was not started.');
+      return code;
+    } catch (error) {
+      return reportError(error);
+    }
+  }
+  if (options.cleanup) return runCleanup(options.backend, options.cachebasedir);
   if (options.gui !== undefined) {
     try {
       return await (await import('./gui/main.js')).runGui(options.gui);
@@ -101,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);
-    const facts = sessionFacts(options, session);
+    const facts = sessionFacts(options, { ...session, infoFile: join(session.plan.sessionDir, RECORD_FILE) });
     for (const n of facts.notes) log.note(n);
     for (const line of facts.stdout) process.stdout.write(`${line}\n`);
     for (const f of facts.files) {

@@ -1,5 +1,6 @@
 /**
- * What `--printenv` and `--printid` print about a running session, and where (upstream's
+ * What `--printenv`, `--printid`, `--printpid1` and `--printinfofile` print about a running
+ * session, and where (upstream's
  * "output of parseable information on stdout": each on stdout, or into the FILE given with `=`).
  * Pure: the command line writes what this returns.
  */
@@ -18,15 +19,21 @@ export interface SessionFactOutput {
   readonly notes: readonly string[];
 }
 
+/** The options that print facts about a session, each on stdout or into its FILE. */
+type FactOptions = Pick<Options, 'showenv' | 'printenvFile' | 'printid' | 'printpid1' | 'printinfofile'>;
+
 /**
- * The facts a session's options ask for.
- * @param options `showenv` (environment line on stdout), `printenvFile`, `printid`.
+ * The facts a session's options ask for. On stdout the environment line comes first (scripts read
+ * the first line), then upstream's order: the info file, the container ID, the PID.
+ * @param options `showenv` (environment line on stdout), `printenvFile`, `printid`, `printpid1`,
+ *   `printinfofile` (each `{ file }`: stdout when `file` is undefined).
  * @param session the running session: `env` (DISPLAY/XAUTHORITY/XSOCKET, or the Wayland
- *   variables) and `containerId` (absent without a container).
+ *   variables), `containerId` and `pid1` (absent without a container, `pid1` also when it ended
+ *   before its PID was read), `infoFile` (the session record's path).
  */
 export function sessionFacts(
-  options: Pick<Options, 'showenv' | 'printenvFile' | 'printid'>,
-  session: { readonly env: Readonly<Record<string, string>>; readonly containerId?: string },
+  options: FactOptions,
+  session: { readonly env: Readonly<Record<string, string>>; readonly containerId?: string; readonly pid1?: number; readonly infoFile?: string },
 ): SessionFactOutput {
   const envLine = Object.entries(session.env).map(([k, v]) => `${k}=${v}`).join(' ');
   const stdout: string[] = [];
@@ -34,26 +41,39 @@ export function sessionFacts(
   const notes: string[] = [];
   if (options.showenv) stdout.push(envLine);
   if (options.printenvFile !== undefined) files.push({ option: '--printenv', file: options.printenvFile, text: `${envLine}\n` });
-  if (options.printid) {
-    if (session.containerId === undefined) notes.push('Option --printid: this session runs no container, so there is no ID to print.');
-    else if (options.printid.file !== undefined) files.push({ option: '--printid', file: options.printid.file, text: `${session.containerId}\n` });
-    else stdout.push(session.containerId);
+  const facts = [
+    { option: '--printinfofile', asked: options.printinfofile, value: session.infoFile, missing: 'this session keeps no record' },
+    { option: '--printid', asked: options.printid, value: session.containerId, missing: 'this session runs no container, so there is no ID to print' },
+    {
+      option: '--printpid1', asked: options.printpid1, value: session.pid1?.toString(),
+      missing: session.containerId === undefined ? 'this session runs no container, so there is no PID to print' : 'the container ended before its PID could be read',
+    },
+  ];
+  for (const { option, asked, value, missing } of facts) {
+    if (!asked) continue;
+    if (value === undefined) notes.push(`Option ${option}: ${missing}.`);
+    else if (asked.file !== undefined) files.push({ option, file: asked.file, text: `${value}\n` });
+    else stdout.push(value);
   }
   return { stdout, files, notes };
 }
 
 /**
- * Checks the files of `--printenv=FILE` and `--printid=FILE` before anything starts: each must be
- * a file (or a new name) in an existing folder that x11docker may write, and not both the same.
+ * Checks the files of `--printenv=FILE`, `--printid=FILE`, `--printpid1=FILE` and
+ * `--printinfofile=FILE` before anything starts: each must be a file (or a new name) in an
+ * existing folder that x11docker may write, and no two the same.
  * @throws X11DockerError naming the option and the file.
  */
-export function checkFactFiles(options: Pick<Options, 'printenvFile' | 'printid'>): void {
+export function checkFactFiles(options: Pick<Options, 'printenvFile' | 'printid' | 'printpid1' | 'printinfofile'>): void {
   const files = [
-    ...(options.printenvFile !== undefined ? [{ option: '--printenv=FILE', file: options.printenvFile }] : []),
-    ...(options.printid?.file !== undefined ? [{ option: '--printid=FILE', file: options.printid.file }] : []),
-  ];
-  if (files.length === 2 && resolve(files[0]!.file) === resolve(files[1]!.file)) {
-    throw new X11DockerError(`Options --printenv=FILE and --printid=FILE name the same file ${printable(files[0]!.file)}; give two files, or leave one out (it then prints on stdout).`);
+    { option: '--printenv=FILE', file: options.printenvFile },
+    { option: '--printid=FILE', file: options.printid?.file },
+    { option: '--printpid1=FILE', file: options.printpid1?.file },
+    { option: '--printinfofile=FILE', file: options.printinfofile?.file },
+  ].filter((f): f is { option: string; file: string } => f.file !== undefined);
+  for (const [i, a] of files.entries()) {
+    const b = files.slice(i + 1).find((f) => resolve(f.file) === resolve(a.file));
+    if (b) throw new X11DockerError(`Options ${a.option} and ${b.option} name the same file ${printable(a.file)}; give two files, or leave one out (it then prints on stdout).`);
   }
   for (const { option, file } of files) {
     let st: ReturnType<typeof statSync>;

@@ -4,7 +4,8 @@ import { availableParallelism, freemem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
-import { hostHomeProblem, lookupUser, resolveHostUser, type HostUser } from './user.js';
+import { cacheBaseProblem, hostHomeProblem, lookupUser, ownHome, resolveHostUser, type HostUser } from './user.js';
+import { readStoredPassword } from './password.js';
 import { hostPathKinds, hostRealPaths, type PathKind } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
 import { readEnvFiles } from './env-files.js';
@@ -93,6 +94,8 @@ export interface HostFacts {
   readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
   /** Keyboard layout of the user's display (`_XKB_RULES_NAMES`, host/keyboard.ts); undefined without DISPLAY or when unreadable. */
   readonly keyboard?: XkbNames;
+  /** With `--sudouser`: the password `--password` stored (host/password.ts), if any. */
+  readonly storedPassword?: ReturnType<typeof readStoredPassword>;
 }
 
 /**
@@ -120,7 +123,7 @@ export interface HostProbe {
 export async function gatherHostFacts(options: Options, probe: HostProbe, env: NodeJS.ProcessEnv = process.env): Promise<HostFacts> {
   const processUid = process.getuid?.() ?? 0;
   const { user, source, notes } = await resolveHostUser(options, processUid, env);
-  const homeProblem = hostHomeProblem(user, processUid === 0);
+  const homeProblem = options.cachebasedir ? cacheBaseProblem(options.cachebasedir, user, processUid === 0) : hostHomeProblem(user, processUid === 0);
   if (homeProblem) throw new X11DockerError(homeProblem);
   const xauthority = env.XAUTHORITY || (env.DISPLAY ? join(user.home, '.Xauthority') : undefined);
   // read over the X protocol while the rest is gathered (a few ms; at most READ_TIMEOUT_MS)
@@ -154,6 +157,8 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     integration: gatherIntegrationResources(user, env),
     envFiles: readEnvFiles(probe.envFiles),
     keyboard: await keyboard,
+    // upstream's --password: the hash in the HOME of the user running x11docker
+    storedPassword: options.sudouser ? readStoredPassword(ownHome(env) ?? user.home) : undefined,
   };
 }
 

@@ -10,7 +10,7 @@
  * writable is one line naming it and the fix ({@link hostHomeProblem}).
  */
 import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { printable, X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
@@ -244,4 +244,42 @@ export function ownHome(env: NodeJS.ProcessEnv = process.env): string | undefine
   } catch {
     return undefined; // no passwd entry (uv_os_get_passwd: ENOENT)
   }
+}
+
+/**
+ * Why `--cachebasedir DIR` cannot hold x11docker's session folders, or undefined when it can.
+ * DIR may be missing when its parent folder exists (x11docker creates DIR, mode 0700, as upstream
+ * does); an existing DIR must be a folder of the host user (as root: of the host user or root),
+ * not writable by group or others (they could swap a session folder's files), and, without root,
+ * writable.
+ * @param dir the absolute folder given.
+ * @param user the host user.
+ * @param asRoot x11docker runs as root (it then creates and hands over the folder).
+ * @returns one line naming the option, the folder and the fix.
+ */
+export function cacheBaseProblem(dir: string, user: HostUser, asRoot: boolean): string | undefined {
+  const shown = printable(dir);
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    return `Option --cachebasedir: ${shown} cannot be reached (${(error as NodeJS.ErrnoException).code}). Give a folder of yours.`;
+  }
+  if (!st) {
+    const parent = dirname(dir);
+    const p = statSync(parent, { throwIfNoEntry: false });
+    if (!p?.isDirectory()) return `Option --cachebasedir: the folder ${printable(parent)} does not exist. Create it, or give another folder.`;
+    return undefined;
+  }
+  if (!st.isDirectory()) return `Option --cachebasedir: ${shown} is not a folder. Give a folder.`;
+  if (st.uid !== user.uid && !(asRoot && st.uid === 0)) return `Option --cachebasedir: ${shown} belongs to uid ${st.uid}, not to ${user.name}: its owner could read the session cookies. Give a folder of ${user.name}.`;
+  if ((st.mode & 0o022) !== 0) return `Option --cachebasedir: ${shown} is writable by others (mode ${(st.mode & 0o777).toString(8)}). Restrict it (chmod 700 ${shown}), or give another folder.`;
+  if (!asRoot) {
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch {
+      return `Option --cachebasedir: ${shown} is not writable for ${user.name}. Give a folder of yours.`;
+    }
+  }
+  return undefined;
 }

@@ -20,6 +20,10 @@ export interface IntegrationOptions {
   readonly tty: boolean;
   /** `--no-entrypoint`: the image's ENTRYPOINT is left out; the command (or the image's CMD) runs alone. */
   readonly noEntrypoint: boolean;
+  /** `--checkwindow[=ARG]`: end the session when the windows are gone (plan/checkwindow.ts); `match` is ARG. */
+  readonly checkwindow?: { readonly match?: string };
+  /** `--no-setup`: x11docker writes nothing into the container (plan/no-setup.ts). */
+  readonly noSetup?: boolean;
   /** `--group-add=GROUP` (repeatable): supplementary groups of the container user, names or GIDs. */
   readonly groupAdd: readonly string[];
   /** `--xtest[=yes|no]`: undefined keeps each X server's default (see plan/integration.ts). */
@@ -60,6 +64,8 @@ export function parseIntegrationOptions(values: ReadonlyMap<string, readonly str
     stdin: flags.has('stdin'),
     tty: flags.has('tty'),
     noEntrypoint: flags.has('no-entrypoint'),
+    ...(flags.has('no-setup') ? { noSetup: true } : {}),
+    ...(flags.has('checkwindow') ? { checkwindow: validateCheckwindow(last('checkwindow')) } : {}),
     groupAdd: (values.get('group-add') ?? []).map(validateGroup),
     xtest: flags.has('xtest') ? validateXtest(last('xtest')) : undefined,
     composite: flags.has('composite') ? validateYesNo('--composite', last('composite')) : undefined,
@@ -126,4 +132,11 @@ function validatePrinter(value: string | undefined): boolean {
   if (value === undefined || value === 'socket') return true;
   if (value === 'tcp') throw new X11DockerError('Option --printer=tcp is not implemented (the container has no network by default). Use --printer (the CUPS socket).');
   throw new X11DockerError(`Option --printer takes socket (got '${printable(value)}'). Use --printer.`);
+}
+
+/** `--checkwindow[=ARG]`: ARG is a text to look for in the window list (one line, no control characters). */
+function validateCheckwindow(value: string | undefined): { readonly match?: string } {
+  if (value === undefined) return {};
+  if (/[\x00-\x1f]/.test(value)) throw new X11DockerError(`Option --checkwindow: control characters in '${printable(value)}'. Give a window name, e.g. --checkwindow=Firefox.`);
+  return { match: value };
 }

@@ -9,7 +9,8 @@ import { defaultIntegrationOptions, parseIntegrationOptions, type IntegrationOpt
 import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
-import { printFile, splitClientArgs, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
+import { parseToolRequest, type ToolRequest } from './tools.js';
+import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -47,6 +48,14 @@ export interface Options extends PersistenceOptions {
   readonly xc: XcOption;
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
+  /** `--fallback[=yes|no]` (no value: yes): `no` refuses a session that would go on without an option given (plan/fallback.ts). */
+  readonly fallback?: 'yes' | 'no';
+  /** `--printcheck`: the display options' dependency check as notes (plan/choose.ts dependencyCheck). */
+  readonly printcheck?: boolean;
+  /** `--printpid1[=FILE]`: the host PID of the container's PID 1, on stdout or into a file. */
+  readonly printpid1?: { readonly file?: string };
+  /** `--printinfofile[=FILE]`: the path of the session record (session.json), on stdout or into a file. */
+  readonly printinfofile?: { readonly file?: string };
   /** `--desktop` / `-d`. */
   readonly desktop: boolean;
   /** `--fullscreen` / `-f`. */
@@ -104,6 +113,10 @@ export interface Options extends PersistenceOptions {
   readonly command: readonly string[];
   /** `--html[=[ADDR:]PORT]`: show the display in a web browser (see src/run/html.ts). */
   readonly html?: HtmlBind;
+  /** `--completion`, `--install`, `--update`, `--remove`: do that and exit (options/tools.ts). */
+  readonly tool?: ToolRequest;
+  /** `--launcher`: write a desktop launcher for this command line instead of running it (host/launcher.ts). */
+  readonly launcher?: boolean;
   /** `--gui[=ADDR]`: start the web front end instead of a session; the value is the listening address. */
   readonly gui?: string;
   /** Notes about the command line itself (e.g. two X server options given). */
@@ -135,20 +148,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
   const args = [...argv];
   if (args.length === 1 && args[0] === '-h') return { ...defaults(), help: true };
 
-  const { tokens } = parseArgs({
-    args,
-    options: Object.fromEntries(
-      optionTable.flatMap((o) =>
-        [o.name, ...(o.aliases ?? [])].map((n) => [
-          n,
-          { type: o.arg === 'required' ? 'string' : 'boolean', ...(o.short && n === o.name ? { short: o.short } : {}) },
-        ]),
-      ),
-    ) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const tokens = tokenize(args);
 
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
@@ -245,6 +245,10 @@ export function parseCommandLine(argv: readonly string[]): Options {
     printenvFile: printFile('printenv=FILE (--showenv)', last('showenv')),
     newPrivileges: flags.has('newprivileges') ? validateNewPrivileges(last('newprivileges')) : undefined,
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
+    printcheck: flags.has('printcheck'),
+    fallback: flags.has('fallback') ? validateYesNo('fallback', last('fallback')) : undefined,
+    printpid1: flags.has('printpid1') ? { file: printFile('printpid1=FILE', last('printpid1')) } : undefined,
+    printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
     desktop: flags.has('desktop'),
     fullscreen: flags.has('fullscreen'),
     clipboard: flags.has('clipboard'),
@@ -277,6 +281,8 @@ export function parseCommandLine(argv: readonly string[]): Options {
     verbosity,
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
     gui: flags.has('gui') ? last('gui') ?? '127.0.0.1' : undefined,
+    tool: parseToolRequest(values, flags, image),
+    launcher: flags.has('launcher'),
     engineArgs,
     raw: parseRawOptions(engineArgs),
     image,
@@ -294,6 +300,45 @@ export function parseCommandLine(argv: readonly string[]): Options {
     throw new X11DockerError(`Option --xonly starts no container, but image '${printable(image)}' was given. Remove --xonly or the image.`);
   }
   return options;
+}
+
+/** util.parseArgs' tokens for x11docker's options (the table's names, aliases and short letters). */
+function tokenize(args: string[]) {
+  return parseArgs({
+    args,
+    options: Object.fromEntries(
+      optionTable.flatMap((o) =>
+        [o.name, ...(o.aliases ?? [])].map((n) => [
+          n,
+          { type: o.arg === 'required' ? 'string' : 'boolean', ...(o.short && n === o.name ? { short: o.short } : {}) },
+        ]),
+      ),
+    ) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  }).tokens;
+}
+
+/**
+ * The command line without one option: its own words (`--launcher`; `--opt VALUE` both words,
+ * `--opt=VALUE` one) are left out, everything else is kept as typed, also a word like it after
+ * IMAGE or `--` (the container's). Used by `--launcher` to store the command line it was given.
+ * @param argv the arguments after the program name.
+ * @param name the option's long name in the table.
+ */
+export function withoutOption(argv: readonly string[], name: string): string[] {
+  const drop = new Set<number>();
+  for (const token of tokenize([...argv])) {
+    if (token.kind !== 'option') {
+      if (token.kind === 'positional' || token.kind === 'option-terminator') break;
+      continue;
+    }
+    if (findOption(token.name)?.name !== name) continue;
+    drop.add(token.index);
+    if (token.value !== undefined && !token.inlineValue) drop.add(token.index + 1);
+  }
+  return argv.filter((_, i) => !drop.has(i));
 }
 
 function defaults(): Options {

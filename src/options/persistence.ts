@@ -23,6 +23,8 @@ export interface PersistenceOptions {
   readonly home?: string;
   /** `--homebasedir DIR` (absolute): where `--home` keeps its folders instead of `~/x11docker`. */
   readonly homebasedir?: string;
+  /** `--cachebasedir DIR` (absolute): x11docker's cache (session folders) instead of `~/.cache/x11docker`. */
+  readonly cachebasedir?: string;
   /** `--sharedir DIR[:ro]`, in order. */
   readonly sharedirs: readonly SharedDir[];
   /** `--lang[=LOCALE]`: `''` for the host's $LANG, else the value as given. */
@@ -58,7 +60,9 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
   const homebasedir = base === undefined ? undefined : hostPath(base, '--homebasedir');
   const sudoValue = values.get('sudouser')?.at(-1);
   if (sudoValue !== undefined && sudoValue !== 'nopasswd') throw new X11DockerError(`Option --sudouser takes no value or nopasswd (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
-  return { home, homebasedir, sharedirs, lang, sudouser: flags.has('sudouser'), ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
+  const cache = values.get('cachebasedir')?.at(-1);
+  const cachebasedir = cache === undefined ? undefined : hostPath(cache, '--cachebasedir');
+  return { home, homebasedir, ...(cachebasedir !== undefined ? { cachebasedir } : {}), sharedirs, lang, sudouser: flags.has('sudouser'), ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
 }
 
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */

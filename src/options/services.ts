@@ -47,6 +47,8 @@ export interface ServiceOptions {
   readonly shareCgroup?: boolean;
   /** `--runasuser CMD` (repeatable, in order): shell commands run as the container user before the command. */
   readonly runAsUser: readonly string[];
+  /** Set by the plan for `--checkwindow`: the user launcher stays after the command (plan/launchers.ts userLauncher). */
+  readonly keepAlive?: boolean;
 }
 
 /** Defaults: tini, nothing shared, all capabilities dropped. */

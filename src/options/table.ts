@@ -41,6 +41,7 @@ export const optionGroups = [
   'Init system and services',
   'Devices and privileges',
   'Verbosity',
+  'Installation and shell integration',
 ] as const;
 /** A section of `--help`. */
 export type OptionGroup = (typeof optionGroups)[number];
@@ -78,6 +79,14 @@ export const optionTable: readonly OptionSpec[] = [
   {
     name: 'printid', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showid'],
     help: "Print the container's ID on stdout (or into FILE) once it runs.",
+  },
+  {
+    name: 'printpid1', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showpid1'],
+    help: "Print the host PID of the container's PID 1 on stdout (or into FILE).",
+  },
+  {
+    name: 'printinfofile', arg: 'optional', valueName: '[=FILE]', group: 'General', aliases: ['showinfofile'],
+    help: "Print the path of the session's record (session.json: container ID,\nprocesses, display) on stdout (or into FILE).",
   },
 
   {
@@ -129,6 +138,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'xopt', arg: 'required', valueName: 'ARGS', group: 'X server settings', repeatable: true,
     help: 'Add ARGS to the new X server\'s command, e.g. --xopt="-dpms". Arguments that\nundo its hardening (-ac, -listen, +extension XTEST) get a warning.',
   },
+  {
+    name: 'checkwindow', arg: 'optional', valueName: '[=ARG]', group: 'X server settings',
+    help: "End the session when the application's windows are closed (for self-forking\nor endless applications). With ARG: as long as the window list\n(xwininfo -root -children) contains ARG.",
+  },
   { name: 'xlogo', arg: 'none', group: 'X server settings', help: "Run the host's xlogo on the new display (like --xeyes)." },
   {
     name: 'wm', arg: 'required', valueName: 'WINDOWMANAGER', group: 'X server settings',
@@ -170,6 +183,10 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'stdin', arg: 'none', group: 'Container', help: 'Forward stdin to the container command as it is, without a pseudo-terminal.' },
   { name: 'tty', short: 't', arg: 'none', group: 'Container', help: 'Terminal only: no X or Wayland server (as --nothing), interactive as -i.' },
+  {
+    name: 'no-setup', arg: 'none', group: 'Container',
+    help: "Write nothing into the container (no user, HOME or passwd entry): the command\nruns as UID:GID without a name, or as the image's USER with --user=RETAIN.",
+  },
   { name: 'no-entrypoint', arg: 'none', group: 'Container', help: "Leave out the image's ENTRYPOINT: the command (or the image's CMD) runs alone." },
 
   {
@@ -180,6 +197,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'sudouser', arg: 'optional', valueName: '[=nopasswd]', group: 'Container user',
     help: 'Allow sudo for the container user, password x11docker (=nopasswd: no\npassword). Adds capabilities and allows new privileges: reduced isolation.',
   },
+  {
+    name: 'password', arg: 'optional', valueName: '[=WORD]', group: 'Container user',
+    help: "Set the container user's password for --sudouser, and exit. Stored\nencrypted in ~/.config/x11docker/passwd. Without WORD: typed in the terminal.",
+  },
   { name: 'hostuser', arg: 'required', valueName: 'USER', group: 'Container user', help: 'Host user to run X as and to mirror in the container\n(when x11docker runs as root). Default: the invoking user.' },
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 
@@ -188,6 +209,10 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
   },
   { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  {
+    name: 'cachebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale',
+    help: "Folder for x11docker's cache (session folders with cookies and sockets)\ninstead of ~/.cache/x11docker. Created (mode 0700) if missing.",
+  },
   { name: 'homebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Folder in which --home keeps DIR/IMAGENAME instead of ~/x11docker.' },
   {
     name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
@@ -243,6 +268,32 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
   { name: 'quiet', short: 'q', arg: 'none', group: 'Verbosity', help: 'Only show errors.' },
+  {
+    name: 'fallback', arg: 'optional', valueName: '[=yes|no]', group: 'General',
+    help: 'no: end with an error instead of going on when an option given cannot be\nfulfilled here (no device to share, an option the X server ignores, a worse\nX server chosen automatically). Default: yes (a note, as upstream).',
+  },
+  { name: 'printcheck', arg: 'none', group: 'Verbosity', help: 'Show the dependency check of the X server options: for each one the\nchoice looks at, whether it can run here or what is missing.' },
+
+  {
+    name: 'completion', arg: 'required', valueName: 'SHELL', group: 'Installation and shell integration',
+    help: 'Print the completion script for SHELL (bash, zsh or fish) and exit, e.g.\n  source <(x11docker --completion bash)',
+  },
+  {
+    name: 'install', arg: 'none', group: 'Installation and shell integration',
+    help: 'Install for you (no root) the menu entry of x11docker-gui, the icon,\nthe man page and the bash, zsh and fish completions (~/.local/share,\n~/.config/fish), then exit. The program itself: npm install -g.',
+  },
+  {
+    name: 'update', arg: 'optional', valueName: '[=diff]', group: 'Installation and shell integration',
+    help: 'Show how to update x11docker with npm, and exit (npm installs and updates it;\nupstream downloads its latest release). =diff: how to compare versions.',
+  },
+  {
+    name: 'launcher', arg: 'none', group: 'Installation and shell integration',
+    help: 'Create a menu entry (~/.local/share/applications/x11docker-IMAGE.desktop)\nthat runs x11docker with the current options, and exit.',
+  },
+  {
+    name: 'remove', arg: 'none', group: 'Installation and shell integration',
+    help: 'Remove the files --install wrote (only those), then exit.\nThe program itself: npm uninstall -g x11docker.',
+  },
 ];
 
 /** What became of an upstream option that this version does not list: see {@link retiredOptions}. */
@@ -270,10 +321,7 @@ export const retiredOptions: Readonly<Record<string, RetiredOption>> = {
   silent: { sameAs: 'quiet', note: 'Option --silent is called --quiet (-q) now.' },
   auto: { note: 'Option --auto is not needed: x11docker chooses the X server automatically unless an X server option is given.' },
   'no-internet': { note: 'Option --no-internet is not needed: containers have no network unless --network (-I) is given.' },
-  install: { error: `Option --install: ${installedByNpm}` },
-  update: { error: `Option --update: ${installedByNpm}` },
   'update-master': { error: `Option --update-master: ${installedByNpm}` },
-  remove: { error: `Option --remove: ${installedByNpm}` },
   // upstream 7.x: -V is "verbose with colored output"; x11docker's messages are coloured on a terminal anyway
   '-V': { sameAs: 'verbose' },
   // upstream's -w is --wm without a value (a host window manager found automatically); here --wm takes one

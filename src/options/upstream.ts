@@ -38,21 +38,12 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   rotate: notYet,
   scale: notYet,
   xfishtank: notYet,
-  checkwindow: notYet,
   'clean-xhost': notYet,
   vt: notYet,
   westonini: notYet,
   xhost: `${notYet} New X servers accept only the session's cookie.`,
   xoverip: notYet,
   xauth: `${notYet} New X servers always require the session's cookie.`,
-  password: notYet,
-  'no-setup': `${notYet} --user=RETAIN keeps the image's user.`,
-  cachebasedir: notYet,
-  fallback: notYet,
-  launcher: notYet,
-  printinfofile: notYet,
-  printpid1: notYet,
-  printcheck: notYet,
 };
 
 /** Upstream's short letters of those options (upstream's `-F` is `--xfishtank`). */

@@ -139,3 +139,14 @@ export function validateXc(given: boolean, value: string | undefined, backend: s
   }
   return { mode: 'yes', image: value };
 }
+
+/**
+ * An option's `[=yes|no]` value (upstream's form, e.g. `--fallback=no`); without a value, yes.
+ * @param option the long name, for the error.
+ * @throws X11DockerError naming the option for any other value.
+ */
+export function validateYesNo(option: string, value: string | undefined): 'yes' | 'no' {
+  if (value === undefined || value === 'yes') return 'yes';
+  if (value === 'no') return 'no';
+  throw new X11DockerError(`Option --${option} takes yes or no (got '${printable(value)}'), e.g. --${option}=no.`);
+}

@@ -165,3 +165,19 @@ export function chooseDisplay(input: ChoiceInput): DisplayChoice {
   const last = names[names.length - 1]!;
   return { name: last, reason: `${rule}: nothing better is available`, better, explicit: false };
 }
+
+/**
+ * Upstream's `--printcheck` ("show dependency check messages"): one line per display option the
+ * choice looks at, the given one first, saying whether it can run here and, if not, what is
+ * missing (the same check as {@link unavailable}). Pure.
+ * @param input what the choice looks at; `xserver` is the option given, if any.
+ * @returns lines for notes, e.g. `--printcheck: --xpra (single application): not possible, xpra is missing (apt-get install xpra)`.
+ */
+export function dependencyCheck(input: ChoiceInput): string[] {
+  const { rule, names } = candidates(input);
+  const list = input.xserver ? [input.xserver, ...names.filter((n) => n !== input.xserver)] : names;
+  return list.map((n) => {
+    const why = unavailable(xserverDrivers[n], input);
+    return `--printcheck: --${n} (${n === input.xserver ? 'given' : rule}): ${why ? `not possible, ${why.short}` : 'possible'}`;
+  });
+}

@@ -12,7 +12,8 @@ import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { readRawOptions } from './own-env.js';
 import { rootInContainer } from './sensitive.js';
-import { SUDO_CAPABILITIES, SUDO_WARNING } from './sudo.js';
+import { SUDO_CAPABILITIES, SUDO_PASSWORD, SUDO_WARNING } from './sudo.js';
+import { checkNoSetup, noSetupNote } from './no-setup.js';
 import type { ContainerUser } from './userdb.js';
 
 /** Where a compiled `--lang` locale is mounted (glibc looks for locale folders there). */
@@ -26,12 +27,16 @@ export interface ContainerExtras {
    * (see {@link rootlessHostUser}).
    */
   readonly user: ContainerUser;
-  /** `--user=RETAIN`: the image's USER is kept; x11docker sets up no user, HOME or passwd entry. */
+  /** `--user=RETAIN` or `--no-setup`: x11docker sets up no user, HOME or passwd entry (RETAIN: the image's USER is kept). */
   readonly retainUser: boolean;
+  /** `--no-setup` without RETAIN: the command runs as `user`'s uid:gid, which has no passwd entry. */
+  readonly noSetupUser?: boolean;
   /** `--sudouser`. */
   readonly sudo: boolean;
   /** `--sudouser=nopasswd`: sudo without a password. */
   readonly sudoNopasswd?: boolean;
+  /** `--sudouser` with a password set by `--password`: its crypt(3) hash (else upstream's `x11docker`). */
+  readonly sudoPasswordHash?: string;
   /** Capabilities added back after `--cap-drop=ALL`. */
   readonly capAdd: readonly string[];
   /** True when `--security-opt=no-new-privileges` must be left out (sudo needs its setuid bit). */
@@ -87,20 +92,27 @@ function planNewPrivileges(options: Options, warnings: string[], notes: string[]
  *   `--user=RETAIN`, a folder the sensitive-path policy refuses.
  */
 export function planContainerExtras(options: Options, host: HostFacts, user: ContainerUser, warnings: string[], notes: string[], imageUser: string, waylandOption?: string): Omit<ContainerExtras, 'env'> & { env: string[] } {
-  const retainUser = options.user?.toUpperCase() === 'RETAIN';
+  const noSetup = options.integration.noSetup === true;
+  if (noSetup) checkNoSetup(options);
+  const imageUserKept = options.user?.toUpperCase() === 'RETAIN';
+  // --no-setup: no user set-up as with RETAIN, but the command runs as user.uid:user.gid
+  const retainUser = imageUserKept || noSetup;
   if (retainUser && options.sudouser) {
     throw new X11DockerError('Option --sudouser needs x11docker\'s user set-up, but --user=RETAIN keeps the image\'s user. Remove one of them.');
   }
   const s = options.services;
   const rootInside = rootInContainer({
-    uid: user.uid, retainUser, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
+    uid: user.uid, retainUser: imageUserKept, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
     rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
   });
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
-  if (options.sudouser) warnings.push(SUDO_WARNING);
+  const stored = options.sudouser ? host.storedPassword : undefined;
+  if (options.sudouser) warnings.push(stored ? SUDO_WARNING.replace(`password '${SUDO_PASSWORD}'`, `the password set with --password (${stored.file})`) : SUDO_WARNING);
+  if (stored?.warning) warnings.push(stored.warning);
   if (options.sudouser && options.sudoNopasswd) warnings.push('Option --sudouser=nopasswd: sudo asks for no password, so every process of the container user can become root in the container.');
-  if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
-  if (retainUser && options.shell) notes.push(`Option --shell with --user=RETAIN: only SHELL=${options.shell} is set; the image's passwd entry keeps its shell.`);
+  if (noSetup) notes.push(noSetupNote(imageUserKept, user.uid, user.gid));
+  else if (retainUser) notes.push("Option --user=RETAIN: the image's USER is kept; x11docker sets up no user, HOME or passwd entry.");
+  if (retainUser && options.shell) notes.push(`Option --shell with --${noSetup ? 'no-setup' : 'user=RETAIN'}: only SHELL=${options.shell} is set; the image's passwd entry keeps its shell.`);
   const locale = options.lang !== undefined ? resolveLocale(options.lang, host.lang) : undefined;
   const engine = host.engine;
   const rootlessEngine = !!engine?.rootless && options.backend !== 'podman';
@@ -135,8 +147,10 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
   return {
     user,
     retainUser,
+    ...(noSetup && !imageUserKept ? { noSetupUser: true } : {}),
     sudo: options.sudouser,
     ...(options.sudouser && options.sudoNopasswd ? { sudoNopasswd: true } : {}),
+    ...(stored ? { sudoPasswordHash: stored.hash } : {}),
     capAdd: options.sudouser ? [...SUDO_CAPABILITIES] : [],
     newPrivileges: planNewPrivileges(options, warnings, notes),
     mounts,

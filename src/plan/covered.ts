@@ -88,6 +88,7 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  * @param rootInside root processes run in the container: a writable mount of a system folder is
  *   refused, as for `--sharedir` (sensitive.ts).
  * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
+ * @param cacheDir `--cachebasedir`: that cache folder is refused too (see sensitive.ts ShareUse).
  */
 export function checkRawBindSources(
   mounts: readonly InspectedMount[],
@@ -96,13 +97,14 @@ export function checkRawBindSources(
   hostHome: string,
   warnings: string[],
   rootInside = false,
+  cacheDir?: string,
 ): void {
   for (const m of mounts) {
     if (m.Type !== 'bind' || !m.Source) continue;
     const option = rawOptionFor(m.Destination, raw);
     if (option === undefined) continue;
     const real = realOf(m.Source);
-    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false });
+    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir });
     if (v.level === 'refuse') {
       throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
     }

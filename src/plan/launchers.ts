@@ -64,8 +64,12 @@ export function systemdPid1(): string {
 /**
  * The user launcher: the `--runasuser` commands (each in its own shell; a failure is a note, as
  * for `--runasroot`), then `"$@"`, in a dbus session when asked (dbus-launch, else dbus-run-session).
+ * @param dbus run the command in a dbus session.
+ * @param runAsUser `--runasuser` commands, in order.
+ * @param keepAlive `--checkwindow`: the launcher stays after the command ended (upstream's
+ *   `waitfortheend`), so that what the command forked keeps its windows until they are closed.
  */
-export function userLauncher(dbus: boolean, runAsUser: readonly string[] = []): string {
+export function userLauncher(dbus: boolean, runAsUser: readonly string[] = [], keepAlive = false): string {
   const lines = ['#!/bin/sh', '# x11docker: runs the command as the container user'];
   for (const command of runAsUser) {
     lines.push(`sh -c ${quoteWord(command)} || echo "x11docker note: --runasuser command failed with exit code $?: "${quoteWord(command)} >&2`);
@@ -76,6 +80,14 @@ export function userLauncher(dbus: boolean, runAsUser: readonly string[] = []): 
       'if command -v dbus-run-session >/dev/null 2>&1; then exec dbus-run-session -- "$@"; fi',
       'echo "x11docker note: --dbus: the image has neither dbus-launch (package dbus-x11) nor dbus-run-session (package dbus); running without a dbus session." >&2',
     );
+  }
+  if (keepAlive) {
+    // the dbus lines run the command without exec: x11docker_run returns, the launcher stays
+    const run = lines.splice(2 + runAsUser.length).map((l) => l.replace(/then exec /, 'then ').replace(/; fi$/, '; return $?; fi'));
+    lines.push('x11docker_run() {', ...run.map((l) => `  ${l}`), '  "$@"', '}', 'x11docker_run "$@"');
+    lines.push('echo "x11docker note: --checkwindow: the command ended with exit code $?; the container runs until its windows are closed." >&2');
+    lines.push('while :; do sleep 3600; done', '');
+    return lines.join('\n');
   }
   lines.push('exec "$@"', '');
   return lines.join('\n');

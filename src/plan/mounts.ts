@@ -81,7 +81,7 @@ export function defaultHomeFolder(options: Pick<Options, 'homebasedir'> & { read
  *   or either is a folder the policy refuses (a system folder is never HOME).
  */
 export function planMounts(
-  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user'>,
+  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user' | 'cachebasedir'>,
   hostUser: HostUser,
   user: ContainerUser | undefined,
   paths: ReadonlyMap<string, PathKind>,
@@ -105,7 +105,7 @@ export function planMounts(
     if (source === '') {
       source = defaultHomeFolder(options, hostUser.home);
       if (paths.get(source) !== 'dir') createHostDir = source;
-      applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true });
+      applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir });
     } else {
       const kind = paths.get(source) ?? 'missing';
       if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${printable(source)}: this is a file, not a folder. Give a folder.`);
@@ -115,7 +115,7 @@ export function planMounts(
         warnings.push(`Option --homedir ${printable(source)}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
         hide(posix.join(hostUser.home, '.cache', 'x11docker'), real, user.home);
       } else {
-        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings, { home: true }), real, user.home);
+        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir }), real, user.home);
       }
       if (kind !== 'missing') source = real;
     }
@@ -135,7 +135,7 @@ export function planMounts(
       notes.push(`Option --sharedir ${printable(s.path)}: your host HOME is shared as ${target} in the container.`);
     }
     const real = realPaths.get(s.path) ?? s.path;
-    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly });
+    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly, cacheDir: options.cachebasedir });
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }

@@ -8,7 +8,9 @@ import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
-import { chooseDisplay, unavailable } from './choose.js';
+import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
+import { checkFallback } from './fallback.js';
+import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
 import type { ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
@@ -110,7 +112,7 @@ export interface SessionPlan {
   readonly fixedDisplay?: number;
   readonly size: { readonly width: number; readonly height: number };
   /**
-   * stdout carries x11docker's lines only (`--printenv`, `--printid` without FILE): the command's
+   * stdout carries x11docker's lines only (`--printenv`, `--printid`, `--printpid1`, `--printinfofile` without FILE): the command's
    * stdout goes to stderr, so that a reader of the first line gets x11docker's.
    */
   readonly showenv: boolean;
@@ -118,7 +120,7 @@ export interface SessionPlan {
   readonly hostUser: HostUser;
   /** True when x11docker runs as root and must start the X server as the host user. */
   readonly dropToHostUser: boolean;
-  /** `~/.cache/x11docker` of the host user. */
+  /** `~/.cache/x11docker` of the host user, or `--cachebasedir`. */
   readonly cacheDir: string;
   /** Per-session folder (mode 0700) for cookies and the log; removed at the end. */
   readonly sessionDir: string;
@@ -128,6 +130,8 @@ export interface SessionPlan {
   readonly xc?: XContainerPlan;
   /** `--xtest`, `--dpi`, `--keymap` for the new X server (plan/integration.ts). */
   readonly displaySettings: DisplaySettings;
+  /** `--checkwindow`: end the session when the windows are gone (plan/checkwindow.ts). */
+  readonly checkWindow?: CheckWindowPlan;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
   readonly html?: HtmlBind;
   /** Isolation warnings, printed before anything starts. */
@@ -152,9 +156,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
   if (hostAccess) warnings.push(hostAccess.warning);
   if (options.services.gpu && driver.glxUnusable) notes.push(`Option --gpu with --${driver.name}: ${driver.glxUnusable}. Use --xpra, --xephyr or --weston-xwayland for OpenGL.`);
-  const cacheDir = join(host.hostUser.home, '.cache', 'x11docker');
+  const cacheDir = options.cachebasedir ?? join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
+  const checkWindow = planCheckWindow(options, driver, host.binaries, notes);
   let container: ContainerPlan | undefined;
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
@@ -190,10 +195,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       // --hostdisplay's trusted cookie brings --hostipc along, as upstream
-      services: planServices(hostAccess?.hostIpc ? { ...options.services, hostipc: true } : options.services, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
+      services: planServices({ ...options.services, ...(hostAccess?.hostIpc ? { hostipc: true } : {}), ...(checkWindow && !options.integration.noSetup ? { keepAlive: true } : {}) }, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
       integration,
     };
-    checkRetainUser(extras.retainUser, imageConfig.user, container.services, warnings);
+    checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
     notes.push(...rawOptionNotes(options.raw));
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
@@ -204,6 +209,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
   const displaySettings = planDisplaySettings(options, host, driver, warnings, notes);
+  checkFallback(options.fallback ?? 'yes', notes);
 
   return {
     sessionId: host.sessionId,
@@ -221,7 +227,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     hostCommands: options.runFromHost,
     fixedDisplay: options.display,
     size: options.size ?? DEFAULT_SIZE,
-    showenv: options.showenv || (options.printid !== undefined && options.printid.file === undefined),
+    showenv: options.showenv || [options.printid, options.printpid1, options.printinfofile].some((p) => p !== undefined && p.file === undefined),
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
     cacheDir,
@@ -230,6 +236,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     xc,
     html: options.html,
     displaySettings,
+    ...(checkWindow ? { checkWindow } : {}),
     warnings,
     notes,
   };
@@ -256,6 +263,7 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     onConsole: host.onConsole,
     keymap: options.integration.keymap !== undefined,
   };
+  if (options.printcheck) notes.push(...dependencyCheck({ ...input, xserver: options.xserver }));
   const choice = chooseDisplay({ ...input, xserver: options.xserver });
   const driver = xserverDrivers[choice.name];
   if (!choice.explicit) notes.push(`Using X server option --${choice.name} (${choice.reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
@@ -342,7 +350,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
     if (!raw.has('--memory')) args.push(`--memory=${c.limits.memoryBytes}b`);
   }
   if (sv.rootLaunch) args.push('--user=0:0');
-  else if (!c.retainUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
+  else if (!c.retainUser || c.noSetupUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
   if (x11) args.push(xSocketMount(rt.socketPath, rt.socketDir), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));

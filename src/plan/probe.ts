@@ -30,6 +30,7 @@ export const HOST_TOOLS: readonly HostTool[] = [
   { binary: 'xclip', debianPackage: 'xclip', what: '--clipboard on X servers without clipboard sharing of their own' },
   { binary: 'xrdb', debianPackage: 'x11-xserver-utils', what: '--dpi' },
   { binary: 'setxkbmap', debianPackage: 'x11-xkb-utils', what: '--keymap' },
+  { binary: 'xwininfo', debianPackage: 'x11-utils', what: '--checkwindow' },
 ];
 
 /**

@@ -31,6 +31,8 @@ export interface ShareUse {
   readonly writableByRoot?: boolean;
   /** Shared read-only (`:ro`): the verdict never says the container can change files there. */
   readonly readonly?: boolean;
+  /** `--cachebasedir`: x11docker's cache of this session, when not `~/.cache/x11docker` (refused, with what contains it). */
+  readonly cacheDir?: string;
 }
 
 /** Host folders besides the system folders ({@link isSystemFolder}) that hold others' secrets when shared (warned). */
@@ -115,6 +117,10 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
   const cache = posix.join(hostHome, '.cache', 'x11docker');
   if (under(real, cache)) return { level: 'refuse', why: 'it is x11docker\'s cache with the cookies and sockets of all x11docker sessions' };
   if (under(cache, real) && !under(hostHome, real)) return { level: 'refuse', why: `it contains ${cache}, x11docker's cache with the cookies and sockets of all x11docker sessions` };
+  // --cachebasedir: that folder, and any folder containing it (HOME too: only ~/.cache/x11docker is hidden there)
+  if (use.cacheDir && use.cacheDir !== cache && (under(real, use.cacheDir) || under(use.cacheDir, real))) {
+    return { level: 'refuse', why: `${real === use.cacheDir ? 'it is' : under(real, use.cacheDir) ? 'it is in' : 'it contains'} ${use.cacheDir}, x11docker's cache (--cachebasedir) with the cookies and sockets of its sessions`, fix: 'Share another folder, or give another --cachebasedir.' };
+  }
   for (const [dir, why] of REFUSED) {
     if (under(real, dir)) return { level: 'refuse', why };
     // also for a folder containing HOME (e.g. /): only x11docker's cache can be hidden in a share, not these

@@ -217,10 +217,10 @@ export function planServices(
   let entrypointArgs: string[] = [];
   let exitCodeFile = false;
 
-  const userLaunch = s.dbus || s.runAsUser.length > 0;
+  const userLaunch = s.dbus || s.runAsUser.length > 0 || s.keepAlive === true;
   if (userLaunch || rootLaunch) {
     if (effective.length === 0) throw new X11DockerError('The image has no ENTRYPOINT or CMD, and no command was given. Add a command after the image name.');
-    files.push({ path: LAUNCH_USER, content: userLauncher(s.dbus, s.runAsUser), mode: 0o755 });
+    files.push({ path: LAUNCH_USER, content: userLauncher(s.dbus, s.runAsUser, s.keepAlive), mode: 0o755 });
   }
   if (rootLaunch) {
     files.push({ path: LAUNCH_ROOT, content: rootLauncher(s, user, [...groups], realInit, workdir), mode: 0o755 });

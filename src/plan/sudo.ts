@@ -30,12 +30,13 @@ export const SUDO_WARNING =
  * @param db passwd/group/shadow/sudoers as written into the container.
  * @param userName the container user.
  * @param nopasswd `--sudouser=nopasswd`: sudo asks for no password (upstream's).
+ * @param hash the password's crypt(3) hash: the one `--password` stored, else {@link SUDO_PASSWORD_HASH}.
  * @returns new shadow and sudoers contents (shadow created when the image had none).
  */
-export function withSudo(db: { readonly shadow?: string; readonly sudoers?: string }, userName: string, nopasswd = false): { shadow: string; sudoers: string } {
+export function withSudo(db: { readonly shadow?: string; readonly sudoers?: string }, userName: string, nopasswd = false, hash = SUDO_PASSWORD_HASH): { shadow: string; sudoers: string } {
   const lines = (db.shadow ?? '').split('\n').filter((l) => l.trim() !== '' && l.split(':')[0] !== userName);
   if (!lines.some((l) => l.startsWith('root:'))) lines.unshift('root:!:19000:0:99999:7:::');
-  lines.push(`${userName}:${SUDO_PASSWORD_HASH}:19000:0:99999:7:::`);
+  lines.push(`${userName}:${hash}:19000:0:99999:7:::`);
   return {
     shadow: lines.join('\n') + '\n',
     sudoers: `Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n${userName} ALL=(ALL:ALL) ${nopasswd ? 'NOPASSWD: ' : ''}ALL\n`,

@@ -178,13 +178,14 @@ export async function cacheFolders(asRoot: boolean): Promise<string[]> {
  * The per-image cache (`images/`) and the latest log are kept.
  * @param backend the engine for label-only containers (root).
  * @param only clean just this session folder (the session's watcher uses it).
+ * @param cacheBase `--cachebasedir`: also look at that cache folder.
  */
-export async function cleanupOrphans(backend: Backend, only?: string): Promise<CleanupReport> {
+export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?: string): Promise<CleanupReport> {
   const report = emptyReport();
   const asRoot = (process.getuid?.() ?? 0) === 0;
   const dirs = only
     ? [only]
-    : (await cacheFolders(asRoot)).flatMap((c) =>
+    : [...new Set([...(await cacheFolders(asRoot)), ...(cacheBase && existsSync(cacheBase) ? [cacheBase] : [])])].flatMap((c) =>
         readdirSync(c, { withFileTypes: true })
           .filter((d) => d.isDirectory() && d.name !== 'images')
           .map((d) => join(c, d.name)),
@@ -250,11 +251,12 @@ function removeStaleClaims(asRoot: boolean, report: CleanupReport, tmp = '/tmp')
 /**
  * The `--cleanup` command: cleans up (see {@link cleanupOrphans}) and says what it removed.
  * With `X11DOCKER_CLEANUP_SESSION` set (by a session's watcher), only that session folder.
+ * @param cacheBase `--cachebasedir DIR`: DIR is looked at too (upstream's `--cleanup` regards it).
  * @returns exit code 0.
  */
-export async function runCleanup(backend: Backend): Promise<number> {
+export async function runCleanup(backend: Backend, cacheBase?: string): Promise<number> {
   const only = process.env[CLEANUP_ONLY_ENV] || undefined;
-  const r = await cleanupOrphans(backend, only);
+  const r = await cleanupOrphans(backend, only, cacheBase);
   const removed = r.sessions.length + r.containers.length + r.processes.length + r.files.length;
   if (removed === 0) log.note(`--cleanup: nothing to remove${r.alive.length ? ` (${r.alive.length} running session(s) left alone)` : ''}.`);
   else {

@@ -167,7 +167,7 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
   if (c.retainUser) return [];
   const u = c.user;
   let patched: UserDatabase & { passwd: string; group: string } = patchUserDatabase(db, u);
-  if (c.sudo) patched = { ...patched, ...withSudo(patched, u.name, c.sudoNopasswd) };
+  if (c.sudo) patched = { ...patched, ...withSudo(patched, u.name, c.sudoNopasswd, c.sudoPasswordHash) };
   const files: ContainerFile[] = [
     { path: '/etc/passwd', content: patched.passwd, mode: 0o644, uid: 0, gid: 0 },
     { path: '/etc/group', content: patched.group, mode: 0o644, uid: 0, gid: 0 },
@@ -203,7 +203,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const mounts = declared ?? (await engine.mounts(id));
   const warnings: string[] = [];
-  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside);
+  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir);
   checkRawOverOwn(mounts, raw);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of warnings) log.warning(w);

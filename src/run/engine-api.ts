@@ -51,7 +51,7 @@ function apiMessage(error: unknown): string {
 /** Container state as `GET /containers/{id}/json` reports it (the fields used here). */
 interface ContainerJson {
   Id: string;
-  State?: { StartedAt?: string; Error?: string; Running?: boolean; ExitCode?: number };
+  State?: { StartedAt?: string; Error?: string; Running?: boolean; ExitCode?: number; Pid?: number };
   Mounts?: InspectedMount[];
 }
 
@@ -316,6 +316,12 @@ export class ApiEngine implements Engine {
   /** @inheritdoc */
   async startError(id: string): Promise<string> {
     return ((await this.inspect(id).catch(() => undefined))?.State?.Error ?? '').trim();
+  }
+
+  /** @inheritdoc */
+  async hostPid(id: string): Promise<number | undefined> {
+    const pid = (await this.inspect(id).catch(() => undefined))?.State?.Pid;
+    return pid && pid > 0 ? pid : undefined;
   }
 
   /** @inheritdoc */

@@ -215,6 +215,13 @@ export class CliEngine implements Engine {
     return r.exitCode === 0 ? String(r.stdout).trim() : '';
   }
 
+  /** The host PID of a running container's PID 1 (`.State.Pid`); undefined when not running. Never throws. */
+  async hostPid(id: string): Promise<number | undefined> {
+    const r = await this.cli(['container', 'inspect', '--format', '{{.State.Pid}}', id]).catch(() => undefined);
+    const pid = r?.exitCode === 0 ? Number(String(r.stdout).trim()) : 0;
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
   /**
    * Removes a container with its anonymous volumes (`rm --volumes`, as `docker run --rm` does)
    * and waits until the engine no longer lists it, at most `timeoutMs`. A running container

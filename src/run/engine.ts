@@ -124,6 +124,13 @@ export interface Engine {
   /** The engine's recorded reason why a container could not start (`.State.Error`); '' when none. */
   startError(id: string): Promise<string>;
   /**
+   * The host PID of a running container's PID 1 (`.State.Pid`, as `docker inspect` shows it;
+   * for a rootless daemon the PID in the daemon's namespace, which is the host's unless it runs
+   * with a PID namespace of its own). Never throws.
+   * @returns the PID, or undefined when the container is not running or the engine does not answer.
+   */
+  hostPid(id: string): Promise<number | undefined>;
+  /**
    * Stops a running container as `docker stop` does: its stop signal (SIGTERM; tini passes it on
    * to the command), then SIGKILL after `graceMs`. Never throws.
    * @param graceMs time for the command to end, in ms (rounded up to whole seconds, at least 1).

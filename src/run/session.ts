@@ -28,6 +28,8 @@ import { hostDisplayProblem } from './host-display.js';
 import { startHtml } from './html.js';
 import { openSessionFolder } from './session-folder.js';
 import { UndoStack } from './undo.js';
+import { windowsGone } from './checkwindow.js';
+import type { CheckWindowPlan } from '../plan/checkwindow.js';
 
 /** Why a session is asked to end from outside: a signal to the CLI, or the API's `stop()`. */
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop';
@@ -58,7 +60,7 @@ export interface RunningSession {
 }
 
 /** How the session ended first. */
-type End = { readonly kind: 'stopped'; readonly reason: StopReason } | { readonly kind: 'display' } | { readonly kind: 'app'; readonly code: number };
+type End = { readonly kind: 'stopped'; readonly reason: StopReason } | { readonly kind: 'display' } | { readonly kind: 'app'; readonly code: number } | { readonly kind: 'windows' };
 
 /** Runs one planned session; see the module comment. */
 export class Session {
@@ -101,7 +103,8 @@ export class Session {
       app?.ended.catch(() => undefined); // awaited in the end race
       const helpers = html ? [await html] : [];
       throwIfStopped(stop);
-      const exited = firstEnd(stop, display, app, helpers.map((h) => h.died))
+      const windows = plan.checkWindow ? watchWindows(plan.checkWindow, display.env, undo) : undefined;
+      const exited = firstEnd(stop, display, app, helpers.map((h) => h.died), windows)
         .then((end) => this.exitCode(end, display, app))
         .finally(() => undo.disposeAsync());
       return { id: plan.sessionId, display: display.display, env: display.env, containerId, htmlUrl: helpers[0]?.url, description: `${plan.driver.describe(display)}${plan.xc ? ` It runs in containers of image ${plan.xc.image} (--xc).` : ''}`, exited };
@@ -117,6 +120,10 @@ export class Session {
    */
   private async exitCode(end: End, d: SessionDisplay, app: RunningApp | undefined): Promise<number> {
     if (end.kind === 'stopped') return STOP_EXIT[end.reason];
+    if (end.kind === 'windows') {
+      log.note(`Option --checkwindow: the windows on :${d.display} are closed; ending the session.`);
+      return 0;
+    }
     if (end.kind === 'display' || (end.code !== 0 && d.server && (await settlesWithin(d.server.ended, 250)))) return this.displayEnded(d);
     log.info(`${app?.what ?? 'the application'} ended with exit code ${end.code}`);
     return end.code;
@@ -151,7 +158,7 @@ export class Session {
  * rejects with its one-line reason). While nothing else holds the event loop (no process of
  * ours runs: `--hostdisplay --xonly`), a timer keeps the session alive until a stop request.
  */
-async function firstEnd(stop: AbortSignal, d: SessionDisplay, app: RunningApp | undefined, died: readonly Promise<string>[]): Promise<End> {
+async function firstEnd(stop: AbortSignal, d: SessionDisplay, app: RunningApp | undefined, died: readonly Promise<string>[], windows?: Promise<void>): Promise<End> {
   const keepAlive = d.server || app ? undefined : setInterval(() => undefined, 1 << 30);
   try {
     return await Promise.race<End>([
@@ -162,6 +169,7 @@ async function firstEnd(stop: AbortSignal, d: SessionDisplay, app: RunningApp | 
       }),
       ...(d.server ? [d.server.ended.then((): End => ({ kind: 'display' }))] : []),
       ...(app ? [app.ended.then((code): End => ({ kind: 'app', code }))] : []),
+      ...(windows ? [windows.then((): End => ({ kind: 'windows' }))] : []),
       ...died.map((p) => p.then((why): never => {
         throw new X11DockerError(why);
       })),
@@ -188,4 +196,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   const result = await Promise.race([promise.then(() => true, () => true), late]);
   clearTimeout(timer);
   return result;
+}
+
+/** `--checkwindow`: resolves when the display's windows are gone; the watch ends with the session (undo). */
+function watchWindows(check: CheckWindowPlan, env: Readonly<Record<string, string>>, undo: UndoStack): Promise<void> {
+  const controller = new AbortController();
+  undo.defer('stop watching the windows (--checkwindow)', () => controller.abort());
+  return windowsGone(check, env, controller.signal);
 }

@@ -246,3 +246,23 @@ describe('--composite and --xopt (upstream)', () => {
     assert.ok(plan(['--hostdisplay', '--composite', 'img']).notes.some((n) => n.startsWith('Option --composite has no effect with --hostdisplay')));
   });
 });
+
+describe('--fallback[=yes|no] (plan/fallback.ts)', () => {
+  test('--fallback=no: an option that cannot be fulfilled here is an error naming it, not a note', () => {
+    assert.throws(() => plan(['--fallback=no', '--xvfb', '--webcam', 'img']), /^X11DockerError: Option --fallback=no: x11docker would go on without what was asked for: Option --webcam: this host has no \/dev\/video\* devices; the container gets no webcam\. Change the options, or allow it with --fallback\.$/);
+    assert.throws(() => plan(['--fallback=no', '--xvfb', '--fullscreen', 'img']), /Option --fallback=no: .*Option --fullscreen has no effect with --xvfb/);
+    assert.doesNotThrow(() => plan(['--fallback=no', '--xvfb', 'img']), 'nothing falls back: the session runs');
+  });
+
+  test('--fallback=no: the automatic choice may not pass over a better X server that is missing', () => {
+    const noNxagent = ['Xephyr', 'Xvfb', 'xauth', 'docker', 'xpra', 'xrdb', 'setxkbmap'];
+    assert.match(plan(['img'], undefined, noNxagent).notes.join('\n'), /Using X server option --xpra .*better: nxagent is missing/);
+    assert.throws(() => plan(['--fallback=no', 'img'], undefined, noNxagent), /Option --fallback=no: .*Using X server option --xpra .*better: nxagent is missing \(apt-get install nxagent\)/);
+  });
+
+  test('--fallback and --fallback=yes (the default) keep the notes; other values are refused', () => {
+    assert.ok(plan(['--fallback', '--xvfb', '--webcam', 'img']).notes.some((n) => /--webcam: this host has no/.test(n)));
+    assert.equal(parseCommandLine(['--fallback=yes', 'img']).fallback, 'yes');
+    assert.throws(() => parseCommandLine(['--fallback=maybe', 'img']), /^X11DockerError: Option --fallback takes yes or no \(got 'maybe'\), e\.g\. --fallback=no\.$/);
+  });
+});

@@ -347,8 +347,8 @@ describe("upstream's retired options", () => {
     assert.match(o.notes.join('\n'), /--silent is called --quiet/);
   });
 
-  test('the installer commands are one-line errors pointing to npm', () => {
-    for (const name of ['--install', '--update', '--update-master', '--remove']) {
+  test('--update-master is a one-line error pointing to npm (--install, --update, --remove: test/unit/install.test.ts)', () => {
+    for (const name of ['--update-master']) {
       assert.throws(() => parseCommandLine([name]), (e: unknown) => e instanceof X11DockerError && e.message.startsWith(`Option ${name}: `) && /npm install -g/.test(e.message) && !e.message.includes('\n'));
     }
   });

@@ -482,3 +482,28 @@ describe('--gpu on a display whose GLX does not work', () => {
     assert.ok(!plan(['--xephyr', '--gpu', 'img'], host).notes.some((x) => x.includes('GLX')));
   });
 });
+
+describe('--no-setup (plan/no-setup.ts)', () => {
+  test('the command runs as the host uid:gid without HOME, USER or a working folder of x11docker, with the note', () => {
+    const p = plan(['--xvfb', '--no-setup', 'img']);
+    assert.equal(p.container?.retainUser, true, 'no user files are written');
+    const args = createArgs(['--xvfb', '--no-setup', 'img']);
+    assert.ok(args.includes('--user=1000:1000'), args.join(' '));
+    assert.ok(!args.some((a) => a.startsWith('--workdir')), 'the image\'s working folder');
+    assert.deepEqual(envOf(args).filter((e) => /^(HOME|USER)=/.test(e)), []);
+    assert.ok(p.notes.some((n) => n.startsWith('Option --no-setup: x11docker writes no user, HOME or passwd entry into the container; the command runs as uid 1000, gid 1000, without a name.')));
+  });
+
+  test("with --user=RETAIN the image's USER (no --user); --workdir and --env HOME are kept", () => {
+    const args = createArgs(['--xvfb', '--no-setup', '--user=RETAIN', '--workdir=/tmp', '--env', 'HOME=/tmp', 'img']);
+    assert.ok(!args.some((a) => a.startsWith('--user=')), args.join(' '));
+    assert.ok(args.includes('--workdir=/tmp'));
+    assert.ok(envOf(args).includes('HOME=/tmp'));
+  });
+
+  test('options that need the set-up are refused, naming both', () => {
+    for (const [option, needs] of [['--sudouser', '--sudouser'], ['--systemd', '--init=systemd'], ['--dbus', '--dbus'], ['--dbus-system', '--dbus-system'], ['--runasroot=true', '--runasroot'], ['--runasuser=true', '--runasuser'], ['--home', '--home']]) {
+      assertX11Error(() => plan(['--xvfb', '--no-setup', option!, 'img']), 'Option --no-setup writes nothing into the container, but', `${needs} needs that`);
+    }
+  });
+});

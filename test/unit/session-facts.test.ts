@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { checkFactFiles, sessionFacts } from '../../src/session-facts.js';
+import { dependencyCheck } from '../../src/plan/choose.js';
 
 const env = { DISPLAY: ':101', XAUTHORITY: '/c/Xauthority.client', XSOCKET: '/tmp/.X11-unix/X101' };
 const line = 'DISPLAY=:101 XAUTHORITY=/c/Xauthority.client XSOCKET=/tmp/.X11-unix/X101';
@@ -47,5 +48,40 @@ describe('the FILEs of --printenv and --printid are checked before anything star
     assert.doesNotThrow(check(['--printid=/tmp/x11docker-unit-id', '--printenv=/tmp/x11docker-unit-env']));
     assert.doesNotThrow(check(['--printid', '--printenv']));
     if (process.getuid?.() !== 0) assert.throws(check(['--printenv=/proc/1/x']), /not writable|does not exist/);
+  });
+});
+
+describe('--printpid1, --printinfofile, --printcheck', () => {
+  const session = { env, containerId: 'f00d', pid1: 4242, infoFile: '/c/s/session.json' };
+  const of = (args: string[], s: Parameters<typeof sessionFacts>[1] = session) => sessionFacts(parseCommandLine(args), s);
+
+  test("on stdout after the environment line in upstream's order (info file, ID, PID), or each into its FILE", () => {
+    assert.deepEqual(of(['--printpid1', '--printid', '--printinfofile', '--printenv', 'img']).stdout, [line, '/c/s/session.json', 'f00d', '4242']);
+    assert.deepEqual(of(['--printpid1=/run/pid', '--printinfofile=/run/info', 'img']).files, [
+      { option: '--printinfofile', file: '/run/info', text: '/c/s/session.json\n' },
+      { option: '--printpid1', file: '/run/pid', text: '4242\n' },
+    ]);
+    assert.deepEqual(of(['--showpid1', '--showinfofile', 'img']).stdout, ['/c/s/session.json', '4242'], "upstream's older names");
+  });
+
+  test('without a container, or when it ended before its PID was read: a note, nothing printed', () => {
+    assert.match(of(['--printpid1', 'img'], { env }).notes[0] ?? '', /^Option --printpid1: this session runs no container/);
+    assert.match(of(['--printpid1', 'img'], { env, containerId: 'f00d' }).notes[0] ?? '', /^Option --printpid1: the container ended before its PID could be read\.$/);
+  });
+
+  test("stdout is the facts' when one goes there; the FILEs are checked like --printid's", () => {
+    assert.equal(parseCommandLine(['--printpid1=/x', 'img']).printpid1?.file, '/x');
+    assert.throws(() => checkFactFiles(parseCommandLine(['--printpid1=/tmp', 'img'])), /^X11DockerError: Option --printpid1=FILE: \/tmp is a folder\./);
+    assert.throws(() => checkFactFiles(parseCommandLine(['--printinfofile=/tmp/a', '--printpid1=/tmp/./a', 'img'])), /Options --printpid1=FILE and --printinfofile=FILE name the same file/);
+    assert.throws(() => parseCommandLine(['--printinfofile=a\tb', 'img']), /Option --printinfofile=FILE: control characters/);
+  });
+
+  test('--printcheck: one line per display option the choice looks at, the given one first', () => {
+    const input = { desktop: false, gpu: false, wayland: false, display: ':0', binaries: new Set(['/usr/bin/nxagent', 'nxagent', 'Xephyr']) };
+    const lines = dependencyCheck(input);
+    assert.equal(lines[0], '--printcheck: --nxagent (single application): possible');
+    assert.match(lines[1]!, /^--printcheck: --xpra \(single application\): not possible, \S+ is missing \(apt-get install /);
+    assert.equal(dependencyCheck({ ...input, xserver: 'xvfb' })[0]!.startsWith('--printcheck: --xvfb (given): '), true);
+    assert.equal(parseCommandLine(['--printcheck', 'img']).printcheck, true);
   });
 });

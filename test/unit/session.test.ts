@@ -76,6 +76,9 @@ class FakeEngine {
   async startError() {
     return this.failAt === 'start' ? 'fake start failed' : '';
   }
+  async hostPid() {
+    return undefined;
+  }
   async stop() {
     this.calls.push('stop');
     this.endApp(143);
