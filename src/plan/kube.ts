@@ -51,7 +51,30 @@ export function checkKubeOptions(options: Options): void {
   if (options.html !== undefined) throw no('--html is not available in a pod yet.', 'Remove --html.');
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
+  const notYet = unsupportedInPod(options);
+  if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available in a pod yet.`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}, or edit the manifest of --kube-manifest.`);
   if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) do not apply to a pod.`, "Remove them, or edit the manifest of --kube-manifest.");
+}
+
+/**
+ * The options given that the pod does not do yet (container services, host integration, options
+ * of a running session), each as its option name; the pod is then never planned without them silently.
+ */
+function unsupportedInPod(o: Options): string[] {
+  const sv = o.services;
+  const ig = o.integration;
+  const given: [boolean, string][] = [
+    [sv.init !== 'tini' && sv.init !== 'none', `--init=${sv.init}`], [sv.dbus, '--dbus'], [sv.dbusSystem, '--dbus-system'],
+    [sv.pulseaudio, '--pulseaudio'], [sv.alsa, '--alsa'], [sv.gpu, '--gpu'], [sv.hostipc, '--hostipc'], [sv.capDefault, '--cap-default'],
+    [sv.sysAdmin, '--sys-admin'], [sv.runAsRoot.length > 0, '--runasroot'], [sv.runAsUser.length > 0, '--runasuser'],
+    [ig.interactive || ig.stdin === true, '--interactive/--stdin'], [ig.tty, '--tty'], [ig.groupAdd.length > 0, '--group-add'], [ig.hostdbus, '--hostdbus'],
+    [ig.sharessh, '--sharessh'], [ig.webcam, '--webcam'], [ig.printer, '--printer'], [ig.noEntrypoint && o.command.length === 0, '--no-entrypoint without COMMAND'],
+    [o.sudouser, '--sudouser'], [o.newPrivileges === 'yes', '--newprivileges'], [o.runtime !== undefined, '--runtime'], [o.limit !== undefined, '--limit'],
+    [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
+    [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],
+    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'],
+  ];
+  return given.filter(([yes]) => yes).map(([, name]) => name);
 }
 
 /** Names of a session's objects: `x11docker-<session id>` and suffixes (DNS-1123). */

@@ -62,6 +62,11 @@ describe('Kubernetes options', () => {
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
     refuse(['--xonly'], /a pod needs an image/);
+    refuse(['--gpu', 'img'], /^Option --backend=kubernetes: --gpu is not available in a pod yet\. Remove --gpu, or edit the manifest/);
+    refuse(['--sudouser', '--group-add=video', '--limit', 'img'], /: --group-add, --sudouser, --limit are not available in a pod yet\. Remove them/);
+    refuse(['--init=systemd', 'img'], /--init=systemd is not available/);
+    refuse(['--no-entrypoint', 'img'], /--no-entrypoint without COMMAND is not available/);
+    checkKubeOptions(parseCommandLine(['--kube-manifest', '--no-entrypoint', '--no-init', '--env=A=b', '--size=800x600', '--lang=de', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--xvfb', '--home', 'img']));
   });
 });
