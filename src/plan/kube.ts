@@ -17,6 +17,7 @@
  * read-only root file system (HOME and /tmp are emptyDirs or the PVC); the pod has no service
  * account token and no service links, and the session's labels.
  */
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { X11DockerError } from '../errors.js';
 import type { KubeOptions } from '../options/kube.js';
@@ -29,10 +30,10 @@ export const KUBE_DISPLAY = 100;
 export const KUBE_XAUTHORITY = '/x11docker/xauth/Xauthority';
 /** Where the init container finds the Secret's key `cookie`. */
 const SECRET_DIR = '/x11docker/secret';
-/** Label keys of the session's objects. */
+/** Label key that names the session (its id) on every object of the pod, and the NetworkPolicy's pod selector. */
 export const KUBE_LABEL_SESSION = 'x11docker/session';
 
-/** One Kubernetes object as plain data (apiVersion, kind, metadata, ...), ready for YAML. */
+/** One Kubernetes object as plain data (apiVersion, kind, metadata, ...; the API's JSON shape), ready for YAML. */
 export type KubeObject = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly [k: string]: unknown }; readonly [k: string]: unknown };
 
 /**
@@ -77,19 +78,27 @@ function unsupportedInPod(o: Options): string[] {
   return given.filter(([yes]) => yes).map(([, name]) => name);
 }
 
-/** Names of a session's objects: `x11docker-<session id>` and suffixes (DNS-1123). */
+/**
+ * Names of a session's objects: `x11docker-<session id>` and suffixes, DNS-1123 (lower case,
+ * other characters as '-'); podman kube play names the containers `<pod>-<container>`.
+ * @param sessionId the session's id (12 hex digits from the host facts).
+ */
 export function kubeNames(sessionId: string): { pod: string; secret: string; policy: string } {
   const base = `x11docker-${sessionId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
   return { pod: base, secret: `${base}-cookie`, policy: `${base}-deny-all` };
 }
 
 /**
- * Name of the `--home` claim of a user and image: `x11docker-home-<user>-<image>`, lower-case,
- * other characters as '-', at most 63 characters (a DNS-1123 label, so it also fits a volume name).
+ * Name of the `--home` claim of a user and image: `x11docker-home-<user>-<image>-<hash>`,
+ * lower-case, other characters as '-', at most 63 characters (a DNS-1123 label, so it also fits
+ * a podman volume name). The hash (8 hex digits of SHA-256 over user and image as given) keeps
+ * two images that clean to the same text (`a/b`, `a-b`) or are cut off from sharing a HOME.
+ * @param user the container user's name; @param image the image as given (registry, tag and all).
  */
 export function homeClaimName(user: string, image: string): string {
   const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `x11docker-home-${clean(user)}-${clean(image)}`.slice(0, 63).replace(/-+$/, '');
+  const hash = createHash('sha256').update(`${user}\0${image}`).digest('hex').slice(0, 8);
+  return `${`x11docker-home-${clean(user)}-${clean(image)}`.slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
 
 /** The shell script of the init container: the Secret's hex cookie as a wildcard entry in {@link KUBE_XAUTHORITY}. */
@@ -214,7 +223,8 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
 
 /**
  * The objects as one multi-document YAML text (`---` between documents), as `kubectl apply -f`
- * and `podman kube play` read it: no anchors or aliases, no line folding.
+ * and `podman kube play` read it: no anchors or aliases, no line folding (YAML 1.2 of the `yaml` package).
+ * @param objects the objects, in the order they are to be applied.
  */
 export function kubeYaml(objects: readonly KubeObject[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');

@@ -144,10 +144,13 @@ describe('Kubernetes manifest', () => {
     assert.deepEqual(kinds(objects), ['Secret', 'NetworkPolicy', 'PersistentVolumeClaim', 'Pod']);
     for (const o of objects) validate(o);
     const claim = homeClaimName('alice', 'docker.io/x11docker/xfce:latest');
-    assert.equal(claim, 'x11docker-home-alice-docker-io-x11docker-xfce-latest');
+    assert.match(claim, /^x11docker-home-alice-docker-io-x11docker-xfce-latest-[0-9a-f]{8}$/);
+    assert.notEqual(homeClaimName('alice', 'a/b'), homeClaimName('alice', 'a-b'));
+    assert.equal(homeClaimName('alice', 'a/b'), homeClaimName('alice', 'a/b'));
     assert.equal(byKind(objects, 'PersistentVolumeClaim').metadata.name, claim);
     assert.deepEqual(byKind(objects, 'Pod').spec.volumes.find((v: { name: string }) => v.name === 'home'), { name: 'home', persistentVolumeClaim: { claimName: claim } });
-    assert.ok(homeClaimName('a'.repeat(40), 'b'.repeat(40)).length <= 63);
+    assert.match(homeClaimName('a'.repeat(40), 'b'.repeat(40)), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    assert.notEqual(homeClaimName('a'.repeat(40), 'b'.repeat(40)), homeClaimName('a'.repeat(40), 'b'.repeat(41)));
   });
   test('--kube-namespace on every object, --kube-context as annotation', () => {
     const options = ['--kube-namespace=desk', '--kube-context=kind-a', '--home', 'img'];
@@ -155,6 +158,11 @@ describe('Kubernetes manifest', () => {
     for (const o of objects) assert.equal(o.metadata.namespace, 'desk');
     assert.equal((byKind(objects, 'Pod').metadata.annotations as Record<string, string>)['x11docker/kube-context'], 'kind-a');
     assert.equal(manifest(['img'])[0]!.metadata.namespace, undefined);
+  });
+  test('startSession starts no pod: one line pointing to the CLI', async () => {
+    const { startSession } = await import('../../src/api.js');
+    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; print the manifest with the x11docker command/));
+    await assert.rejects(startSession({ image: 'img', backend: 'kubernetes' }), says(/startSession starts no pod/));
   });
   test('a root container user is refused (runAsNonRoot)', () => {
     assert.throws(() => manifest(['--user=root', 'img']), says(/^Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root/));
