@@ -184,7 +184,8 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       shareProcessNamespace: false,
-      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, seccompProfile: { type: 'RuntimeDefault' } },
+      // fsGroup: a claim's (or emptyDir's) files belong to the user's group, so a non-root HOME is writable on a cluster
+      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
       initContainers: [{
         name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display)], securityContext,
         volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }],

@@ -100,4 +100,49 @@ describe('--kube-manifest', () => {
     assert.ok(!(await podman(['volume', 'ls', '--format', '{{.Name}}'])).stdout.includes(pod), 'no volume');
     assert.ok(!(await podman(['secret', 'ls', '--format', '{{.Name}}'])).stdout.includes(pod), 'no secret');
   });
+
+  it('--home: a PersistentVolumeClaim per user and image, writable by the mirrored user, kept from one pod to the next', async (t) => {
+    if (!(await hasImage('x11docker-xserver')) || !(await hasImage(DEMO_IMAGE))) {
+      t.skip('podman lacks x11docker-xserver or the demo image: run bash scripts/setup.sh');
+      return;
+    }
+    // podman 4.3 refuses to play a PersistentVolumeClaim whose volume exists (kubectl apply leaves it unchanged): a replay leaves the claim out
+    const run = async (script: string, withClaim = true) => {
+      const made = await x11docker(['--kube-manifest', `--hostuser=${TEST_USER}`, '--home', DEMO_IMAGE, 'sh', '-c', script]);
+      assert.equal(made.exitCode, 0, made.stderr);
+      const docs = parseAllDocuments(made.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+      const file = join(dir, 'home.yaml');
+      writeFileSync(file, made.stdout.split(/^---\n/m).filter((d) => withClaim || !/^kind: PersistentVolumeClaim$/m.test(d)).join('---\n'));
+      const pod = docs.find((d) => d.kind === 'Pod')!.metadata.name;
+      const claim = docs.find((d) => d.kind === 'PersistentVolumeClaim')!.metadata.name;
+      try {
+        const play = await podman(['kube', 'play', '--replace', file]);
+        assert.equal(play.exitCode, 0, `${play.stdout}\n${play.stderr}`);
+        let state = '';
+        await waitFor('the app container to end', async () => {
+          state = (await podman(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', `${pod}-app`])).stdout.trim();
+          return state.startsWith('exited');
+        }, 40000);
+        return { claim, state, logs: (await podman(['logs', `${pod}-app`])).stdout };
+      } finally {
+        await podman(['kube', 'down', file]);
+        const secret = docs[0]!.metadata.name;
+        await podman(['secret', 'rm', secret]);
+        await podman(['volume', 'rm', secret]);
+      }
+    };
+    let claim = '';
+    try {
+      const first = await run('echo kept > "$HOME/x11docker-kube-test" && echo written');
+      claim = first.claim;
+      assert.equal(first.state, 'exited 0', first.logs);
+      assert.match(first.logs, /written/);
+      const second = await run('cat "$HOME/x11docker-kube-test"', false);
+      assert.equal(second.claim, claim, 'the same claim for the same user and image');
+      assert.match(second.logs, /^kept$/m);
+      assert.ok((await podman(['volume', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').includes(claim), 'the HOME outlives the pod, as ~/x11docker/IMAGE does');
+    } finally {
+      if (claim) await podman(['volume', 'rm', claim]);
+    }
+  });
 });

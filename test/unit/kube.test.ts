@@ -97,7 +97,7 @@ describe('Kubernetes manifest', () => {
     assert.equal(pod.spec.automountServiceAccountToken, false);
     assert.equal(pod.spec.enableServiceLinks, false);
     assert.equal(pod.spec.restartPolicy, 'Never');
-    assert.deepEqual(pod.spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1001, seccompProfile: { type: 'RuntimeDefault' } });
+    assert.deepEqual(pod.spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1001, fsGroup: 1001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
     const containers = [...pod.spec.initContainers, ...pod.spec.containers];
     assert.deepEqual(containers.map((c: { name: string }) => c.name), ['xauth', 'display', 'app']);
     for (const c of containers) {
