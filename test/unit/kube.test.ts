@@ -3,6 +3,7 @@
 // OpenAPI schema that kubernetes-models ships (its validate()).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { PersistentVolumeClaim, Pod, Secret } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -172,5 +173,29 @@ describe('Kubernetes manifest', () => {
     const text = kubeYaml(objects);
     assert.ok(!/[&*]a\d/.test(text));
     assert.deepEqual(parseAllDocuments(text).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
+  });
+  test('property: any command, --env value, size and namespace give schema-valid objects that read back from the YAML unchanged, and the cookie only in the Secret', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((v) => !v.includes('\0'));
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 4 }), text, fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 1, max: 4000 }),
+        fc.option(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/), { nil: undefined }),
+        fc.stringMatching(/^[0-9a-f]{32}$/),
+        (command, value, width, height, namespace, cookie) => {
+          const options = parseCommandLine(['--kube-manifest', `--env=X11DOCKER_TEST=${value}`, `--size=${width}x${height}`, ...(namespace ? [`--kube-namespace=${namespace}`] : []), '--', 'img', ...command]);
+          checkKubeOptions(options);
+          const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, host(), noImage);
+          const objects = kubeManifest(plan, options.kube!, cookie);
+          for (const o of objects) validate(o);
+          assert.deepEqual(parseAllDocuments(kubeYaml(objects)).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
+          const pod = byKind(objects, 'Pod');
+          assert.ok(!JSON.stringify(pod).includes(cookie));
+          const app = pod.spec.containers[1];
+          assert.deepEqual(app.args ?? [], command);
+          assert.equal(app.env.find((e: { name: string }) => e.name === 'X11DOCKER_TEST').value, value);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
