@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Gives rootful podman the demo image (from docker, no registry), for the --backend=podman tests.
+# Gives rootful podman the demo image (from docker, no registry), for the --backend=podman tests,
+# and the X server image x11docker-xserver for the --kube-manifest test (podman kube play).
 # Idempotent: loads only when podman's copy differs from docker's. Called by setup.sh.
 set -euo pipefail
 image=x11docker-demo:latest
@@ -9,6 +10,13 @@ have=$(podman image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 if [ "sha256:${have#sha256:}" != "$want" ]; then
   echo "setup: loading $image into podman" >&2
   docker save "$image" | podman load -q >/dev/null
+fi
+xserver=x11docker-xserver:latest
+xwant=$(docker image inspect -f '{{.Id}}' "$xserver" 2>/dev/null || true)
+xhave=$(podman image inspect -f '{{.Id}}' "$xserver" 2>/dev/null || true)
+if [ -n "$xwant" ] && [ "sha256:${xhave#sha256:}" != "$xwant" ]; then
+  echo "setup: loading $xserver into podman" >&2
+  docker save "$xserver" | podman load -q >/dev/null
 fi
 
 # Rootful podman's API service (what `systemctl start podman.socket` gives), so that the

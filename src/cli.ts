@@ -109,6 +109,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return reportError(error);
     }
   }
+  if (options.kube) {
+    if (!options.kube.manifest) return reportError(new X11DockerError('Option --backend=kubernetes: running a pod on a cluster is not available yet. Use --kube-manifest and apply its output: x11docker --kube-manifest IMAGE > pod.yaml; kubectl apply -f pod.yaml (or podman kube play pod.yaml).'));
+    try {
+      const { yaml, plan } = await (await import('./kube-manifest.js')).renderKubeManifest(options);
+      for (const n of plan.notes) log.note(n);
+      for (const w of plan.warnings) log.warning(w);
+      process.stdout.write(yaml);
+      return 0;
+    } catch (error) {
+      return reportError(error);
+    }
+  }
   // signals end the session; the session undoes what it made and exits with 128 + the signal
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

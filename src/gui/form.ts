@@ -13,7 +13,7 @@ import { optionTable, type OptionSpec } from '../options/table.js';
  * information, clean-up, installation), are the GUI itself, or read files the command line names
  * (presets).
  */
-const hiddenOptions = new Set(['help', 'version', 'license', 'gui', 'cleanup', 'preset', 'completion', 'install', 'update', 'remove', 'launcher', 'password']);
+const hiddenOptions = new Set(['help', 'version', 'license', 'gui', 'cleanup', 'preset', 'completion', 'install', 'update', 'remove', 'launcher', 'password', 'kube-manifest']);
 
 /** The options of the table that the page offers (the same list `GET /api/options` hands out). */
 export const pageOptions: readonly OptionSpec[] = optionTable.filter((o) => !hiddenOptions.has(o.name));

@@ -10,6 +10,7 @@ import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
 import { parseToolRequest, type ToolRequest } from './tools.js';
+import { KUBERNETES_BACKEND, parseKubeOptions, type KubeOptions } from './kube.js';
 import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
@@ -46,6 +47,8 @@ export interface Options extends PersistenceOptions {
   readonly newPrivileges?: 'yes' | 'no' | 'auto';
   /** `--xc[=yes|no|auto|IMAGE]`: where the display's processes run (src/options/values.ts validateXc). */
   readonly xc: XcOption;
+  /** `--backend=kubernetes`, `--kube-manifest`, `--kube-namespace`, `--kube-context` (src/options/kube.ts); `backend` is then docker and unused. */
+  readonly kube?: KubeOptions;
   /** `--printid[=FILE]`: the container's ID on stdout (`file` undefined) or into a file. */
   readonly printid?: { readonly file?: string };
   /** `--fallback[=yes|no]` (no value: yes): `no` refuses a session that would go on without an option given (plan/fallback.ts). */
@@ -233,6 +236,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     if (xserver && xserver !== 'nothing') throw new X11DockerError(`Option --tty runs no X or Wayland server, but --${xserver} was given. Remove one of them.`);
     xserver = 'nothing';
   }
+  const kube = parseKubeOptions(last('backend'), flags, last);
   const options: Options = {
     ...defaults(),
     help: flags.has('help'),
@@ -275,8 +279,9 @@ export function parseCommandLine(argv: readonly string[]): Options {
     network,
     user: validateUser(last('user'), '--user'),
     hostuser: validateUser(last('hostuser'), '--hostuser'),
-    backend: validateBackend(last('backend')),
-    xc: validateXc(flags.has('xc'), last('xc'), validateBackend(last('backend'))),
+    backend: validateBackend(kube ? undefined : last('backend')),
+    xc: validateXc(flags.has('xc'), last('xc'), validateBackend(kube ? undefined : last('backend'))),
+    ...(kube ? { kube } : {}),
     ...parsePersistence(values, flags),
     verbosity,
     html: flags.has('html') ? parseHtmlValue(last('html')) : undefined,
@@ -373,5 +378,5 @@ function validateSize(value: string | undefined): Options['size'] {
 function validateBackend(value: string | undefined): Backend {
   if (value === undefined) return 'docker';
   if (value === 'docker' || value === 'podman' || value === 'nerdctl') return value;
-  throw new X11DockerError(`Option --backend needs docker, podman or nerdctl (got '${printable(value)}').`);
+  throw new X11DockerError(`Option --backend needs docker, podman, nerdctl or ${KUBERNETES_BACKEND} (got '${printable(value)}').`);
 }

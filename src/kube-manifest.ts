@@ -1,0 +1,33 @@
+/**
+ * `--kube-manifest`: the session's Kubernetes manifest as multi-document YAML (src/plan/kube.ts),
+ * made from the options and the host facts alone. Touches no cluster and no engine: the image
+ * is not inspected (the pod's runtime pulls or finds it), so the image's USER, WORKDIR and ENV
+ * are not known here; the display is Xvfb from the `--xc` image.
+ */
+import { randomBytes } from 'node:crypto';
+import { gatherHostFacts } from './host/facts.js';
+import type { Options } from './options/parse.js';
+import { checkKubeOptions, kubeManifest, kubeYaml } from './plan/kube.js';
+import { planSession, type SessionPlan } from './plan/plan.js';
+import { hostProbe } from './plan/probe.js';
+
+/** Size of the `--home` PersistentVolumeClaim (a Kubernetes quantity). */
+export const KUBE_HOME_SIZE = '1Gi';
+
+/**
+ * Plans the session as a pod and renders its manifest.
+ * @param options parsed options with `kube` set (`--kube-manifest`).
+ * @returns the YAML (documents separated by `---`), the plan's notes and warnings for stderr.
+ * @throws X11DockerError (exit 64) for options a pod cannot do ({@link checkKubeOptions}) and
+ *   every error of planning (as {@link planSession}).
+ */
+export async function renderKubeManifest(options: Options): Promise<{ yaml: string; plan: SessionPlan }> {
+  checkKubeOptions(options);
+  // the display is Xvfb from the X server image, in the pod: its binaries count as present
+  const podOptions: Options = { ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } };
+  const facts = await gatherHostFacts(podOptions, hostProbe(podOptions));
+  const noImageConfig = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
+  const plan = planSession(podOptions, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
+  const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined);
+  return { yaml: kubeYaml(objects), plan };
+}

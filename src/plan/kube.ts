@@ -1,0 +1,232 @@
+/**
+ * `--backend=kubernetes` (preview): a session as one pod, built from the session plan alone
+ * (pure; unit-tested and validated against the Kubernetes OpenAPI schema in
+ * test/unit/kube.test.ts; run for real with `podman kube play` in test/e2e/kube.test.ts).
+ *
+ * The objects, in the order `kubectl apply` needs them:
+ * - a Secret with the session's cookie (32 hex digits, base64 in `data`): never in the Pod spec;
+ * - a NetworkPolicy that denies all ingress and egress of the pod, unless `--network` is given;
+ * - with `--home`, a PersistentVolumeClaim per user and image (it outlives the session);
+ * - the Pod: an init container `xauth` makes the cookie file from the Secret (a wildcard entry,
+ *   as upstream x11docker makes its cookies: `xauth nlist | sed 's/^..../ffff/' | xauth nmerge`)
+ *   in a memory emptyDir; the container `display` runs Xvfb from the `--xc` image with `-auth` of
+ *   it and makes `/tmp/.X11-unix/X<N>` in an emptyDir that the container `app` (IMAGE and
+ *   COMMAND) mounts read-only, with DISPLAY and XAUTHORITY.
+ * Every container runs as the mirrored user (runAsNonRoot, runAsUser/runAsGroup), with
+ * allowPrivilegeEscalation false, all capabilities dropped, seccomp RuntimeDefault and a
+ * read-only root file system (HOME and /tmp are emptyDirs or the PVC); the pod has no service
+ * account token and no service links, and the session's labels.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import { X11DockerError } from '../errors.js';
+import type { KubeOptions } from '../options/kube.js';
+import type { Options } from '../options/parse.js';
+import type { SessionPlan } from './plan.js';
+
+/** Display number of the pod's X server (the pod has its own network namespace, so no host display can collide; 100 as upstream's first new display). */
+export const KUBE_DISPLAY = 100;
+/** Where the cookie file is, in every container (a memory emptyDir written by the init container). */
+export const KUBE_XAUTHORITY = '/x11docker/xauth/Xauthority';
+/** Where the init container finds the Secret's key `cookie`. */
+const SECRET_DIR = '/x11docker/secret';
+/** Label key that names the session (its id) on every object of the pod, and the NetworkPolicy's pod selector. */
+export const KUBE_LABEL_SESSION = 'x11docker/session';
+
+/** One Kubernetes object as plain data (apiVersion, kind, metadata, ...; the API's JSON shape), ready for YAML. */
+export type KubeObject = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly [k: string]: unknown }; readonly [k: string]: unknown };
+
+/**
+ * Refuses what a pod cannot do (yet), before anything is planned.
+ * @param options the parsed options (with `kube`).
+ * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
+ *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
+ *   display option other than `--xvfb`, `--html`, `--xonly`/`--exe`, `--hostnet`, options for
+ *   `docker run` after `--`, or no image.
+ */
+export function checkKubeOptions(options: Options): void {
+  const no = (what: string, fix: string) => new X11DockerError(`Option --backend=kubernetes: ${what} ${fix}`);
+  if (options.sharedirs.length > 0) throw no('--sharedir shares a host folder, and a cluster has no host folder of yours.', 'Remove --sharedir (use --home for a persistent HOME on a PersistentVolumeClaim).');
+  if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
+  if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there).');
+  if (options.html !== undefined) throw no('--html is not available in a pod yet.', 'Remove --html.');
+  if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
+  if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
+  const notYet = unsupportedInPod(options);
+  if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available in a pod yet.`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}, or edit the manifest of --kube-manifest.`);
+  if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) do not apply to a pod.`, "Remove them, or edit the manifest of --kube-manifest.");
+}
+
+/**
+ * The options given that the pod does not do yet (container services, host integration, options
+ * of a running session), each as its option name; the pod is then never planned without them silently.
+ */
+function unsupportedInPod(o: Options): string[] {
+  const sv = o.services;
+  const ig = o.integration;
+  const given: [boolean, string][] = [
+    [sv.init !== 'tini' && sv.init !== 'none', `--init=${sv.init}`], [sv.dbus, '--dbus'], [sv.dbusSystem, '--dbus-system'],
+    [sv.pulseaudio, '--pulseaudio'], [sv.alsa, '--alsa'], [sv.gpu, '--gpu'], [sv.hostipc, '--hostipc'], [sv.capDefault, '--cap-default'],
+    [sv.sysAdmin, '--sys-admin'], [sv.runAsRoot.length > 0, '--runasroot'], [sv.runAsUser.length > 0, '--runasuser'],
+    [ig.interactive || ig.stdin === true, '--interactive/--stdin'], [ig.tty, '--tty'], [ig.groupAdd.length > 0, '--group-add'], [ig.hostdbus, '--hostdbus'],
+    [ig.sharessh, '--sharessh'], [ig.webcam, '--webcam'], [ig.printer, '--printer'], [ig.noEntrypoint && o.command.length === 0, '--no-entrypoint without COMMAND'],
+    [o.sudouser, '--sudouser'], [o.newPrivileges === 'yes', '--newprivileges'], [o.runtime !== undefined, '--runtime'], [o.limit !== undefined, '--limit'],
+    [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
+    [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],
+    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'],
+  ];
+  return given.filter(([yes]) => yes).map(([, name]) => name);
+}
+
+/**
+ * Names of a session's objects: `x11docker-<session id>` and suffixes, DNS-1123 (lower case,
+ * other characters as '-'); podman kube play names the containers `<pod>-<container>`.
+ * @param sessionId the session's id (12 hex digits from the host facts).
+ */
+export function kubeNames(sessionId: string): { pod: string; secret: string; policy: string } {
+  const base = `x11docker-${sessionId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+  return { pod: base, secret: `${base}-cookie`, policy: `${base}-deny-all` };
+}
+
+/**
+ * Name of the `--home` claim of a user and image: `x11docker-home-<user>-<image>-<hash>`,
+ * lower-case, other characters as '-', at most 63 characters (a DNS-1123 label, so it also fits
+ * a podman volume name). The hash (8 hex digits of SHA-256 over user and image as given) keeps
+ * two images that clean to the same text (`a/b`, `a-b`) or are cut off from sharing a HOME.
+ * @param user the container user's name; @param image the image as given (registry, tag and all).
+ */
+export function homeClaimName(user: string, image: string): string {
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const hash = createHash('sha256').update(`${user}\0${image}`).digest('hex').slice(0, 8);
+  return `${`x11docker-home-${clean(user)}-${clean(image)}`.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+}
+
+/** The shell script of the init container: the Secret's hex cookie as a wildcard entry in {@link KUBE_XAUTHORITY}. */
+function xauthScript(display: number): string {
+  return [
+    'set -eu',
+    `c=$(cat ${SECRET_DIR}/cookie)`,
+    // podman 4.3 (Debian 12) mounts a Secret's data still base64-encoded: hex has no other characters
+    'case "$c" in *[!0-9a-f]*) c=$(printf %s "$c" | base64 -d) ;; esac',
+    `xauth -q -f /x11docker/xauth/local add :${display} MIT-MAGIC-COOKIE-1 "$c"`,
+    `xauth -q -f /x11docker/xauth/local nlist | sed -e 's/^..../ffff/' | xauth -q -f ${KUBE_XAUTHORITY} nmerge -`,
+    'rm -f /x11docker/xauth/local',
+  ].join('\n');
+}
+
+/** The app's command: waits (up to 30 s) for the X socket, then runs COMMAND; empty keeps the image's ENTRYPOINT and CMD. */
+function appCommand(command: readonly string[], display: number): { command?: string[]; args?: string[] } {
+  if (command.length === 0) return {};
+  const wait = `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; exec "$@"`;
+  return { command: ['/bin/sh', '-c', wait, 'x11docker-wait'], args: [...command] };
+}
+
+/** NAME=VALUE strings as Kubernetes env entries; later ones win, as with `docker run -e`. */
+function envEntries(list: readonly string[]): { name: string; value: string }[] {
+  const map = new Map<string, string>();
+  for (const e of list) {
+    const i = e.indexOf('=');
+    if (i > 0) map.set(e.slice(0, i), e.slice(i + 1));
+  }
+  return [...map].map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * The manifest of a session: Secret, NetworkPolicy (without `--network`), PVC (with `--home`), Pod.
+ * @param plan the session plan, made with the Xvfb display from the `--xc` image (src/run/kube-manifest.ts);
+ *   needs `container` (image, command, user, env, network, workdir) and `xc` (the X server image).
+ * @param kube the Kubernetes options (namespace, context).
+ * @param cookieHex the session's cookie: 32 lower-case hex digits (16 random bytes), as `xauth add` takes it.
+ * @param home with `--home`: the claim's size, e.g. `1Gi` (a Kubernetes quantity); undefined: HOME is an emptyDir.
+ * @throws X11DockerError when the plan has no container, the container user is root (runAsNonRoot),
+ *   or the cookie is not 32 hex digits.
+ */
+export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }): KubeObject[] {
+  const c = plan.container;
+  if (!c) throw new X11DockerError('Option --backend=kubernetes: a pod needs an image. Give IMAGE [COMMAND].');
+  if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --user=UID (not 0), or run x11docker as your user.');
+  if (!/^[0-9a-f]{32}$/.test(cookieHex)) throw new Error('kubeManifest: the cookie must be 32 lower-case hex digits');
+  const names = kubeNames(plan.sessionId);
+  const display = KUBE_DISPLAY;
+  const labels = { 'app.kubernetes.io/name': 'x11docker', 'app.kubernetes.io/managed-by': 'x11docker', [KUBE_LABEL_SESSION]: plan.sessionId };
+  const meta = (name: string, more: Record<string, unknown> = {}) => ({ name, ...(kube.namespace !== undefined ? { namespace: kube.namespace } : {}), labels, ...more });
+  const user = { uid: c.user.uid, gid: c.user.gid };
+  const securityContext = {
+    runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid,
+    allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+  };
+  const xauthMount = { name: 'xauth', mountPath: '/x11docker/xauth', readOnly: true };
+  const claim = home ? homeClaimName(c.user.name, c.image) : undefined;
+  const xc = plan.xc?.image ?? 'x11docker-xserver';
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta(names.secret), type: 'Opaque', data: { cookie: Buffer.from(cookieHex).toString('base64') } },
+  ];
+  if (c.network === 'none') {
+    objects.push({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(names.policy),
+      spec: { podSelector: { matchLabels: { [KUBE_LABEL_SESSION]: plan.sessionId } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
+    });
+  }
+  if (claim) {
+    objects.push({
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+      metadata: { name: claim, ...(kube.namespace !== undefined ? { namespace: kube.namespace } : {}), labels: { 'app.kubernetes.io/name': 'x11docker', 'app.kubernetes.io/managed-by': 'x11docker' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: home!.size } } },
+    });
+  }
+  const env = envEntries([...c.env, ...c.userEnv]).filter((e) => !e.value.includes(plan.sessionDir) && !['DISPLAY', 'XAUTHORITY'].includes(e.name));
+  objects.push({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: meta(names.pod, { annotations: { 'x11docker/display': `:${display}`, ...(kube.context !== undefined ? { 'x11docker/kube-context': kube.context } : {}) } }),
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      shareProcessNamespace: false,
+      // fsGroup: a claim's (or emptyDir's) files belong to the user's group, so a non-root HOME is writable on a cluster
+      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
+      initContainers: [{
+        name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display)], securityContext,
+        volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }],
+      }],
+      containers: [
+        {
+          name: 'display', image: xc,
+          command: ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${plan.size.width}x${plan.size.height}x24`],
+          env: [{ name: 'HOME', value: '/tmp' }],
+          securityContext,
+          volumeMounts: [{ name: 'display-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix' }, xauthMount],
+        },
+        {
+          name: 'app', image: c.image, ...appCommand(c.command, display),
+          ...(c.workdir !== undefined ? { workingDir: c.workdir } : {}),
+          env: [{ name: 'DISPLAY', value: `:${display}` }, { name: 'XAUTHORITY', value: KUBE_XAUTHORITY }, ...env],
+          securityContext,
+          volumeMounts: [
+            { name: 'app-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true },
+            xauthMount, { name: 'home', mountPath: c.user.home },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'cookie', secret: { secretName: names.secret, defaultMode: 0o444, optional: false } },
+        { name: 'xauth', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+        { name: 'x11-unix', emptyDir: {} },
+        { name: 'display-tmp', emptyDir: {} },
+        { name: 'app-tmp', emptyDir: {} },
+        claim ? { name: 'home', persistentVolumeClaim: { claimName: claim } } : { name: 'home', emptyDir: {} },
+      ],
+    },
+  });
+  return objects;
+}
+
+/**
+ * The objects as one multi-document YAML text (`---` between documents), as `kubectl apply -f`
+ * and `podman kube play` read it: no anchors or aliases, no line folding (YAML 1.2 of the `yaml` package).
+ * @param objects the objects, in the order they are to be applied.
+ */
+export function kubeYaml(objects: readonly KubeObject[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}

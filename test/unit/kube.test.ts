@@ -1,0 +1,201 @@
+// --backend=kubernetes / --kube-manifest (src/options/kube.ts, src/plan/kube.ts): the options, the
+// refusals, and the manifest as a pure function of the plan, validated against the Kubernetes
+// OpenAPI schema that kubernetes-models ships (its validate()).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
+import { PersistentVolumeClaim, Pod, Secret } from 'kubernetes-models/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { planSession } from '../../src/plan/plan.js';
+import { checkKubeOptions, homeClaimName, KUBE_XAUTHORITY, kubeManifest, kubeNames, kubeYaml, type KubeObject } from '../../src/plan/kube.js';
+import type { HostFacts } from '../../src/host/facts.js';
+
+const COOKIE = '0123456789abcdef0123456789abcdef';
+const host = (more: Partial<HostFacts> = {}): HostFacts => ({
+  processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1001, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
+  binaries: new Set(), sessionId: 'abc123', pid: 77, xcImage: true, ...more,
+});
+const noImage = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
+/** The manifest as src/kube-manifest.ts makes it (Xvfb from the --xc image). */
+const manifest = (argv: string[], h: HostFacts = host()) => {
+  const options = parseCommandLine(['--kube-manifest', ...argv]);
+  checkKubeOptions(options);
+  const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, h, noImage);
+  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined);
+};
+const kinds = (objects: readonly KubeObject[]) => objects.map((o) => o.kind);
+const byKind = (objects: readonly KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as Record<string, any>;
+const says = (re: RegExp) => (e: Error) => re.test(e.message);
+
+/** Validates one object against the Kubernetes OpenAPI schema of its kind; throws on a violation. */
+function validate(o: KubeObject): void {
+  const classes: Record<string, new (data: never) => { validate(): void }> = { Pod, Secret, PersistentVolumeClaim, NetworkPolicy };
+  const Class = classes[o.kind];
+  assert.ok(Class, `no schema class for ${o.kind}`);
+  new Class(structuredClone(o) as never).validate();
+}
+
+describe('Kubernetes options', () => {
+  test('--kube-manifest, --backend=kubernetes, namespace and context', () => {
+    assert.deepEqual(parseCommandLine(['--kube-manifest', 'img']).kube, { manifest: true });
+    assert.deepEqual(parseCommandLine(['--backend=kubernetes', 'img']).kube, { manifest: false });
+    assert.deepEqual(parseCommandLine(['--backend=kubernetes', '--kube-manifest', '--kube-namespace=x11', '--kube-context', 'kind-a', 'img']).kube, { manifest: true, namespace: 'x11', context: 'kind-a' });
+    assert.equal(parseCommandLine(['--kube-manifest', 'img']).backend, 'docker');
+    assert.equal(parseCommandLine(['img']).kube, undefined);
+  });
+  test('bad input: one line naming the option', () => {
+    assert.throws(() => parseCommandLine(['--kube-namespace=a', 'img']), says(/^Option --kube-namespace needs --backend=kubernetes or --kube-manifest/));
+    assert.throws(() => parseCommandLine(['--kube-context=a', 'img']), says(/^Option --kube-context needs --backend=kubernetes/));
+    assert.throws(() => parseCommandLine(['--kube-manifest', '--kube-namespace=Bad_NS', 'img']), says(/^Option --kube-namespace needs a DNS-1123 label/));
+    assert.throws(() => parseCommandLine(['--kube-manifest', `--kube-namespace=${'a'.repeat(64)}`, 'img']), says(/DNS-1123/));
+    assert.throws(() => parseCommandLine(['--kube-manifest', '--kube-context=a\nb', 'img']), says(/^Option --kube-context needs the name/));
+    assert.throws(() => parseCommandLine(['--kube-manifest', '--backend=podman', 'img']), says(/^Option --kube-manifest makes a Kubernetes pod, but --backend=podman/));
+    assert.throws(() => parseCommandLine(['--backend=kube', 'img']), says(/^Option --backend needs docker, podman, nerdctl or kubernetes/));
+  });
+  test('refusals: --sharedir, --home=DIR, other displays, --html, --hostnet, docker run options, no image', () => {
+    const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
+    refuse(['--sharedir=/tmp', 'img'], /^Option --backend=kubernetes: --sharedir .*no host folder.*Remove --sharedir/);
+    refuse(['--home=/tmp/h', 'img'], /--home=DIR is a host folder\. Use --home alone/);
+    refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb/);
+    refuse(['--html', 'img'], /--html is not available in a pod yet/);
+    refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
+    refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
+    refuse(['--xonly'], /a pod needs an image/);
+    refuse(['--gpu', 'img'], /^Option --backend=kubernetes: --gpu is not available in a pod yet\. Remove --gpu, or edit the manifest/);
+    refuse(['--sudouser', '--group-add=video', '--limit', 'img'], /: --group-add, --sudouser, --limit are not available in a pod yet\. Remove them/);
+    refuse(['--init=systemd', 'img'], /--init=systemd is not available/);
+    refuse(['--no-entrypoint', 'img'], /--no-entrypoint without COMMAND is not available/);
+    checkKubeOptions(parseCommandLine(['--kube-manifest', '--no-entrypoint', '--no-init', '--env=A=b', '--size=800x600', '--lang=de', 'img', 'xeyes']));
+    checkKubeOptions(parseCommandLine(['--kube-manifest', '--xvfb', '--home', 'img']));
+  });
+});
+
+describe('Kubernetes manifest', () => {
+  test('Secret, NetworkPolicy, Pod; each valid against the Kubernetes OpenAPI schema', () => {
+    const objects = manifest(['img', 'xeyes']);
+    assert.deepEqual(kinds(objects), ['Secret', 'NetworkPolicy', 'Pod']);
+    for (const o of objects) validate(o);
+    const names = kubeNames('abc123');
+    assert.deepEqual(objects.map((o) => o.metadata.name), [names.secret, names.policy, names.pod]);
+    for (const o of objects) assert.equal((o.metadata.labels as Record<string, string>)['x11docker/session'], 'abc123');
+  });
+  test('the schema check catches a wrong field (so the test can fail)', () => {
+    const pod = structuredClone(byKind(manifest(['img']), 'Pod'));
+    pod.spec.securityContext.runAsNonRoot = 'yes';
+    assert.throws(() => validate(pod as KubeObject));
+  });
+  test('the cookie is in the Secret only, never in the Pod spec', () => {
+    const objects = manifest(['img']);
+    assert.equal(Buffer.from(byKind(objects, 'Secret').data.cookie, 'base64').toString(), COOKIE);
+    const pod = JSON.stringify(byKind(objects, 'Pod'));
+    assert.ok(!pod.includes(COOKIE));
+    assert.ok(!pod.includes(Buffer.from(COOKIE).toString('base64')));
+  });
+  test('hardening: every container non-root as the mirrored user, no privilege escalation, no capabilities, seccomp, read-only root', () => {
+    const pod = byKind(manifest(['img', 'xeyes']), 'Pod');
+    assert.equal(pod.spec.automountServiceAccountToken, false);
+    assert.equal(pod.spec.enableServiceLinks, false);
+    assert.equal(pod.spec.restartPolicy, 'Never');
+    assert.deepEqual(pod.spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1001, fsGroup: 1001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    const containers = [...pod.spec.initContainers, ...pod.spec.containers];
+    assert.deepEqual(containers.map((c: { name: string }) => c.name), ['xauth', 'display', 'app']);
+    for (const c of containers) {
+      assert.deepEqual(c.securityContext, {
+        runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1001, allowPrivilegeEscalation: false, privileged: false,
+        readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+  });
+  test('display: Xvfb from the --xc image with -auth of the cookie; app: DISPLAY, XAUTHORITY, the plan\'s env, the socket read-only', () => {
+    const pod = byKind(manifest(['--env=FOO=bar', '--size=800x600', '--xc=my-xserver', 'img', 'xeyes', '-fg', 'red']), 'Pod');
+    const [display, app] = pod.spec.containers;
+    assert.equal(display.image, 'my-xserver');
+    assert.deepEqual(display.command, ['Xvfb', ':100', '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', '800x600x24']);
+    assert.equal(app.image, 'img');
+    assert.deepEqual(app.args, ['xeyes', '-fg', 'red']);
+    assert.equal(app.command[0], '/bin/sh');
+    assert.match(app.command[2], /-S \/tmp\/\.X11-unix\/X100 .*exec "\$@"/);
+    const env = Object.fromEntries(app.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    assert.equal(env.DISPLAY, ':100');
+    assert.equal(env.XAUTHORITY, KUBE_XAUTHORITY);
+    assert.equal(env.USER, 'alice');
+    assert.equal(env.HOME, '/home/alice');
+    assert.equal(env.FOO, 'bar');
+    const mount = (c: { volumeMounts: { name: string; readOnly?: boolean; mountPath: string }[] }, name: string) => c.volumeMounts.find((m) => m.name === name);
+    assert.equal(mount(app, 'x11-unix')?.readOnly, true);
+    assert.equal(mount(app, 'x11-unix')?.mountPath, '/tmp/.X11-unix');
+    assert.equal(mount(display, 'x11-unix')?.readOnly, undefined);
+    assert.equal(mount(app, 'xauth')?.readOnly, true);
+    assert.equal(mount(app, 'home')?.mountPath, '/home/alice');
+    const init = pod.spec.initContainers[0];
+    assert.equal(init.image, 'my-xserver');
+    assert.match(init.command[2], /xauth -q -f \/x11docker\/xauth\/local add :100 MIT-MAGIC-COOKIE-1/);
+    assert.match(init.command[2], /sed -e 's\/\^\.\.\.\.\/ffff\/'/);
+  });
+  test('no COMMAND: the image\'s ENTRYPOINT and CMD stay', () => {
+    const app = byKind(manifest(['img']), 'Pod').spec.containers[1];
+    assert.equal(app.command, undefined);
+    assert.equal(app.args, undefined);
+  });
+  test('--network: no NetworkPolicy; --home: a PVC per user and image mounted as HOME', () => {
+    assert.deepEqual(kinds(manifest(['--network', 'img'])), ['Secret', 'Pod']);
+    const objects = manifest(['--home', 'docker.io/x11docker/xfce:latest']);
+    assert.deepEqual(kinds(objects), ['Secret', 'NetworkPolicy', 'PersistentVolumeClaim', 'Pod']);
+    for (const o of objects) validate(o);
+    const claim = homeClaimName('alice', 'docker.io/x11docker/xfce:latest');
+    assert.match(claim, /^x11docker-home-alice-docker-io-x11docker-xfce-latest-[0-9a-f]{8}$/);
+    assert.notEqual(homeClaimName('alice', 'a/b'), homeClaimName('alice', 'a-b'));
+    assert.equal(homeClaimName('alice', 'a/b'), homeClaimName('alice', 'a/b'));
+    assert.equal(byKind(objects, 'PersistentVolumeClaim').metadata.name, claim);
+    assert.deepEqual(byKind(objects, 'Pod').spec.volumes.find((v: { name: string }) => v.name === 'home'), { name: 'home', persistentVolumeClaim: { claimName: claim } });
+    assert.match(homeClaimName('a'.repeat(40), 'b'.repeat(40)), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    assert.notEqual(homeClaimName('a'.repeat(40), 'b'.repeat(40)), homeClaimName('a'.repeat(40), 'b'.repeat(41)));
+  });
+  test('--kube-namespace on every object, --kube-context as annotation', () => {
+    const options = ['--kube-namespace=desk', '--kube-context=kind-a', '--home', 'img'];
+    const objects = manifest(options);
+    for (const o of objects) assert.equal(o.metadata.namespace, 'desk');
+    assert.equal((byKind(objects, 'Pod').metadata.annotations as Record<string, string>)['x11docker/kube-context'], 'kind-a');
+    assert.equal(manifest(['img'])[0]!.metadata.namespace, undefined);
+  });
+  test('startSession starts no pod: one line pointing to the CLI', async () => {
+    const { startSession } = await import('../../src/api.js');
+    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; print the manifest with the x11docker command/));
+    await assert.rejects(startSession({ image: 'img', backend: 'kubernetes' }), says(/startSession starts no pod/));
+  });
+  test('a root container user is refused (runAsNonRoot)', () => {
+    assert.throws(() => manifest(['--user=root', 'img']), says(/^Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root/));
+  });
+  test('YAML: the documents read back as the objects', () => {
+    const objects = manifest(['img', 'xeyes']);
+    const text = kubeYaml(objects);
+    assert.ok(!/[&*]a\d/.test(text));
+    assert.deepEqual(parseAllDocuments(text).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
+  });
+  test('property: any command, --env value, size and namespace give schema-valid objects that read back from the YAML unchanged, and the cookie only in the Secret', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((v) => !v.includes('\0'));
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 4 }), text, fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 1, max: 4000 }),
+        fc.option(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/), { nil: undefined }),
+        fc.stringMatching(/^[0-9a-f]{32}$/),
+        (command, value, width, height, namespace, cookie) => {
+          const options = parseCommandLine(['--kube-manifest', `--env=X11DOCKER_TEST=${value}`, `--size=${width}x${height}`, ...(namespace ? [`--kube-namespace=${namespace}`] : []), '--', 'img', ...command]);
+          checkKubeOptions(options);
+          const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, host(), noImage);
+          const objects = kubeManifest(plan, options.kube!, cookie);
+          for (const o of objects) validate(o);
+          assert.deepEqual(parseAllDocuments(kubeYaml(objects)).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
+          const pod = byKind(objects, 'Pod');
+          assert.ok(!JSON.stringify(pod).includes(cookie));
+          const app = pod.spec.containers[1];
+          assert.deepEqual(app.args ?? [], command);
+          assert.equal(app.env.find((e: { name: string }) => e.name === 'X11DOCKER_TEST').value, value);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
