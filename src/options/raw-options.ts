@@ -209,9 +209,11 @@ function mountOf(flag: string, value: string, text: string): RawMount[] {
     );
   }
   let mount: { type: string; source?: string; target: string; readonly: boolean; text: string } = { type: 'volume', target: '', readonly: false, text };
+  const volumeOpts = new Map<string, string>();
   for (const field of record ?? []) {
     const eq = field.indexOf('=');
-    const key = eq < 0 ? field : field.slice(0, eq);
+    // docker's CLI reads the keys without case (opts/mount.go: strings.ToLower)
+    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
     const v = eq < 0 ? undefined : field.slice(eq + 1);
     if (key === 'readonly' || key === 'ro') {
       const ro = v === undefined ? true : parseBool(v);
@@ -221,6 +223,13 @@ function mountOf(flag: string, value: string, text: string): RawMount[] {
     else if (key === 'type') mount = { ...mount, type: v.toLowerCase() };
     else if (key === 'source' || key === 'src') mount = { ...mount, source: v };
     else if (key === 'target' || key === 'dst' || key === 'destination') mount = { ...mount, target: v };
+    else if (key === 'volume-opt') {
+      const [k, ...rest] = v.split('=');
+      volumeOpts.set(k!.toLowerCase(), rest.join('='));
+    }
   }
+  // the local volume driver's `device=PATH` (with `o=bind`) mounts a host folder: judged as the bind mount it is
+  const device = volumeOpts.get('device');
+  if (mount.type === 'volume' && device !== undefined && device.startsWith('/')) mount = { ...mount, type: 'bind', source: device };
   return [mount];
 }

@@ -20,7 +20,7 @@ import { planServices, type ServicePlan } from './services.js';
 import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionNotes, rawOptionWarnings } from './raw-warnings.js';
+import { rawOptionNotes, rawOptionWarnings, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
@@ -200,6 +200,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     };
     checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
     notes.push(...rawOptionNotes(options.raw));
+    refuseRawOptions(options.raw);
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
     const launch = probeLaunch(driver);

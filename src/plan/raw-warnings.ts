@@ -3,7 +3,28 @@
  * the same words as x11docker's own options that do the same (upstream warns for every option
  * that degrades isolation; a raw option must not be a quiet way around that). Pure.
  */
+import { printable, X11DockerError } from '../errors.js';
 import type { RawOptions } from '../options/raw-options.js';
+
+/**
+ * Refuses raw `docker run` options (after `--`) that hand the container what x11docker refuses to
+ * share, in a way its mount checks cannot judge:
+ * - `--use-api-socket` (docker 28) mounts the engine's socket: whoever can use it is root on the host;
+ * - `--volumes-from` copies another container's mounts, which no option of this command line names
+ *   (a container made with `-v /:/host` would hand over the host's root).
+ * @param raw the options after `--`, parsed.
+ * @throws X11DockerError (exit 64) naming the option and the way to get on.
+ */
+export function refuseRawOptions(raw: RawOptions): void {
+  for (const { flag, text } of raw.options) {
+    if (flag === '--use-api-socket') {
+      throw new X11DockerError(`Raw option '${printable(text)}' is refused: it mounts the container engine's socket, and whoever can use it is root on the host.`);
+    }
+    if (flag === '--volumes-from') {
+      throw new X11DockerError(`Raw option '${printable(text)}' is refused: x11docker cannot judge the mounts of another container (it could hand over the host's root, X sockets or x11docker's cache). Name the folders instead: --sharedir DIR or -v DIR:PATH.`);
+    }
+  }
+}
 
 /**
  * @param raw the options after `--`, parsed.

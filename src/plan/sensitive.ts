@@ -48,9 +48,14 @@ const REFUSED: readonly (readonly [string, string])[] = [
   ['/var/run/docker.sock', 'it is the docker socket: whoever can use it is root on the host'],
   ['/run/podman', 'it holds the podman socket: whoever can use it controls the host\'s containers'],
   ['/run/containerd', 'it holds the containerd socket: whoever can use it is root on the host'],
+  ['/run/docker', 'it holds the sockets of dockerd\'s own containerd: whoever can use them is root on the host'],
+  ['/var/run/docker', 'it holds the sockets of dockerd\'s own containerd: whoever can use them is root on the host'],
   ['/var/lib/docker', 'it holds all containers, images and volumes of the engine'],
   ['/proc', 'it shows every host process, and through /proc/PID/root their files: x11docker\'s cache with all session cookies and the X sockets of all displays'],
 ];
+
+/** File names of container engine sockets, wherever they are (rootless engines: `/run/user/UID/docker.sock`). */
+const ENGINE_SOCKET = /^(docker|podman|containerd|buildkitd|nerdctl|dockerd)\.sock$/;
 
 /** The fix for a refused folder, unless the verdict names another. */
 export const SHARE_SUB_FOLDER = 'Share a sub folder that holds only what the container needs.';
@@ -126,6 +131,8 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
     // also for a folder containing HOME (e.g. /): only x11docker's cache can be hidden in a share, not these
     if (under(dir, real)) return { level: 'refuse', why: `it contains ${dir}: ${why}` };
   }
+  if (ENGINE_SOCKET.test(posix.basename(real))) return { level: 'refuse', why: 'it is a container engine\'s socket: whoever can use it controls the engine\'s containers (root on the host for a rootful engine)' };
+  if (/^\/run\/user(\/\d+)?$/.test(real)) return { level: 'refuse', why: 'it holds the sockets of your desktop session and of a rootless container engine (control over your containers)' };
   if (real === '/run' || real === '/var/run') return { level: 'refuse', why: 'it holds the sockets of the host\'s services, e.g. the docker socket (root on the host)' };
   const system = isSystemFolder(real, hostHome);
   if (system && use.home) {

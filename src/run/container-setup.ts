@@ -190,7 +190,8 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
  *   purpose (a raw `-v`/`--mount` after `--`): `docker cp` would write through the mount onto
  *   the host (src/plan/covered.ts checkWritesNotMounted);
  * - applies the `--sharedir` sensitive-path policy to host folders that raw options bind-mount
- *   (checkRawBindSources): refused ones are refused, warned ones warned about;
+ *   (checkRawBindSources), also through a named volume whose driver options bind a host path
+ *   (`device=PATH`, {@link Engine.volumeDevice}): refused ones are refused, warned ones warned about;
  * - refuses raw mounts at or above x11docker's own mount targets (checkRawOverOwn).
  * @param paths absolute container paths that are about to be written (or read, for the user database).
  * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
@@ -203,8 +204,18 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const mounts = declared ?? (await engine.mounts(id));
   const warnings: string[] = [];
-  checkRawBindSources(mounts, raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir);
+  // a named volume of the local driver with device=PATH is a bind mount of PATH in disguise
+  const disguised: InspectedMount[] = [];
+  for (const m of raw.mounts) {
+    if (!m.source || m.target === '') continue;
+    // --mount type=volume,volume-opt=device=PATH: parsed as the bind it is (raw-options.ts), whatever the engine lists
+    if (m.type === 'bind' && m.source.startsWith('/')) disguised.push({ Type: 'bind', Source: m.source, Destination: m.target, RW: !m.readonly });
+    if (m.type !== 'volume') continue;
+    const device = await engine.volumeDevice(m.source);
+    if (device) disguised.push({ Type: 'bind', Source: device, Destination: m.target, RW: !m.readonly });
+  }
+  checkRawBindSources([...mounts, ...disguised], raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir);
   checkRawOverOwn(mounts, raw);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
-  for (const w of warnings) log.warning(w);
+  for (const w of new Set(warnings)) log.warning(w);
 }

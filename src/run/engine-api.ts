@@ -169,6 +169,16 @@ export class ApiEngine implements Engine {
     }
   }
 
+  /** @inheritdoc */
+  async volumeDevice(name: string): Promise<string | undefined> {
+    const v = await this.call<{ Options?: Record<string, string> | null }>({ path: `/volumes/${encodeURIComponent(name)}`, method: 'GET', statusCodes: { 200: true, 404: 'no such volume' } }).catch((error: unknown) => {
+      if ((error as ApiError).statusCode === 404) return undefined;
+      throw this.transportError(error);
+    });
+    const device = v?.Options?.device;
+    return device?.startsWith('/') ? device : undefined;
+  }
+
   private async inspect(id: string): Promise<ContainerJson | undefined> {
     try {
       return await this.call<ContainerJson>({ path: `/containers/${encodeURIComponent(id)}/json`, method: 'GET', statusCodes: { 200: true, 404: 'no such container' } });

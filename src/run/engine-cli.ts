@@ -196,6 +196,14 @@ export class CliEngine implements Engine {
     }
   }
 
+  /** @inheritdoc */
+  async volumeDevice(name: string): Promise<string | undefined> {
+    const r = await this.cli(['volume', 'inspect', '--format', '{{json .Options}}', name]);
+    if (r.exitCode !== 0) return undefined; // no such volume
+    const device = (JSON.parse(String(r.stdout) || 'null') as Record<string, string> | null)?.device;
+    return device?.startsWith('/') ? device : undefined;
+  }
+
   /**
    * Whether a container exists but was never started (so a failed `start` was the engine's
    * failure, not the command's exit status). Needs a container without `--rm`: docker and podman

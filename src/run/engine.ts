@@ -106,6 +106,14 @@ export interface Engine {
    *   whose mounts it cannot see.
    */
   mounts(id: string): Promise<InspectedMount[]>;
+
+  /**
+   * The host path a named volume mounts, when its driver options make it a bind mount in
+   * disguise: the local driver's `device=PATH` (`docker volume create -o type=none -o o=bind
+   * -o device=/ NAME`). Undefined for an ordinary volume or one that does not exist.
+   * @param name the volume's name.
+   */
+  volumeDevice(name: string): Promise<string | undefined>;
   /**
    * Starts a created container attached to our stdout/stderr.
    * @param interactive also attach stdin (`-i`).

@@ -87,6 +87,15 @@ describe('parseRawOptions: flags and values as docker reads them', () => {
 });
 
 describe('mounts', () => {
+  test('--mount keys in any case, as docker reads them; a volume with device=PATH is the bind mount it is (breaker)', () => {
+    const raw = parseRawOptions(['--mount', 'Type=bind,Source=/,Target=/h', '--mount', 'type=bind,SOURCE=/x,target=/h2,ReadOnly', '--mount', 'type=volume,target=/h3,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/', '--mount', 'type=volume,src=v,dst=/h4,volume-opt=type=nfs,volume-opt=device=:/export']);
+    assert.deepEqual(raw.mounts.map(({ type, source, target, readonly }) => ({ type, source, target, readonly })), [
+      { type: 'bind', source: '/', target: '/h', readonly: false },
+      { type: 'bind', source: '/x', target: '/h2', readonly: true },
+      { type: 'bind', source: '/', target: '/h3', readonly: false },
+      { type: 'volume', source: 'v', target: '/h4', readonly: false },
+    ]);
+  });
   test('-v SRC:DST[:MODE], a bare DST, a volume name, --tmpfs and --mount', () => {
     const raw = parseRawOptions(['-v', '/h:/c:ro,z', '--volume=/anon', '-v', 'vol:/data', '--tmpfs', '/run:exec,ro', '--mount', 'type=tmpfs,dst=/t', '--mount=src=v2,target=/v2,ro']);
     assert.deepEqual(raw.mounts.map(({ type, source, target, readonly }) => ({ type, source, target, readonly })), [

@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRawOptions } from '../../src/options/raw-options.js';
-import { rawOptionWarnings as warningsOf } from '../../src/plan/raw-warnings.js';
+import { rawOptionWarnings as warningsOf, refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { X11DockerError } from '../../src/errors.js';
 
 const rawOptionWarnings = (args: string[]) => warningsOf(parseRawOptions(args));
 
@@ -41,5 +42,14 @@ describe('rawOptionWarnings', () => {
     // the last --privileged wins, as docker reads a yes/no flag
     assert.deepEqual(rawOptionWarnings(['--privileged', '--privileged=0']), []);
     assert.equal(rawOptionWarnings(['--privileged=false', '--privileged']).length, 1);
+  });
+});
+
+describe('refuseRawOptions', () => {
+  test('--use-api-socket (the engine socket) and --volumes-from (mounts no option names) are refused, one line naming them (breaker)', () => {
+    for (const [args, why] of [[['--use-api-socket'], /engine's socket/], [['--volumes-from', 'r'], /cannot judge the mounts of another container/], [['--volumes-from=r:ro'], /--volumes-from=r:ro/]] as const) {
+      assert.throws(() => refuseRawOptions(parseRawOptions([...args])), (e: unknown) => e instanceof X11DockerError && why.test(e.message) && !e.message.includes('\n'), args.join(' '));
+    }
+    refuseRawOptions(parseRawOptions(['--memory=1g', '-v', '/data:/data']));
   });
 });

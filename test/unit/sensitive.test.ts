@@ -42,13 +42,19 @@ describe('sharePolicy', () => {
     }
   });
   test('warned: system folders, hidden folders of HOME, /run/user; HOME and its ancestors warn with the cache hidden', () => {
-    for (const p of ['/etc', '/usr/share/doc', '/root', `${HOME}/.ssh`, `${HOME}/.gnupg/private`, `${HOME}/.config`, `${HOME}/.local/share`, `${HOME}/.mozilla`, '/run/user/1000', '/home/bob']) {
+    for (const p of ['/etc', '/usr/share/doc', '/root', `${HOME}/.ssh`, `${HOME}/.gnupg/private`, `${HOME}/.config`, `${HOME}/.local/share`, `${HOME}/.mozilla`, '/run/user/1000/pulse', '/home/bob']) {
       assert.equal(sharePolicy(p, HOME).level, 'warn', p);
     }
     for (const p of [HOME, '/home']) {
       const v = sharePolicy(p, HOME);
       assert.equal(v.level, 'mask', p);
       assert.equal(v.level === 'mask' && v.cache, `${HOME}/.cache/x11docker`);
+    }
+  });
+  test('engine sockets wherever they are, dockerd\'s containerd and a whole runtime folder are refused (breaker: only warned before)', () => {
+    for (const p of ['/run/user/1001/docker.sock', '/run/x11docker-test-userns/docker.sock', '/run/podman/podman.sock', '/home/alice/.docker/run/docker.sock', '/run/docker/containerd/containerd.sock', '/run/docker', '/run/user/1001', '/run/user']) {
+      assert.equal(sharePolicy(p, HOME).level, 'refuse', p);
+      assert.equal(sharePolicy(p, HOME, { readonly: true }).level, 'refuse', p);
     }
   });
   test('a read-only share of HOME is never described as one through which the container can change files', () => {
