@@ -4,7 +4,7 @@
  *
  * The threats (issue "Close the holes ..."): a hostile website in the user's browser (CSRF, DNS
  * rebinding, framing), another page on 127.0.0.1 (cookies ignore ports), another local user.
- * - Host: only `127.0.0.1`, `localhost`, `[::1]` or the address the GUI was told to listen on,
+ * - Host: only `127.0.0.1`, `[::1]` or the address the GUI was told to listen on,
  *   each with the GUI's port (DNS rebinding: a foreign name that resolves to 127.0.0.1 is refused).
  * - The access token is single-use: the first `/?token=` is exchanged for a cookie holding a
  *   different random secret; afterwards only the cookie counts.
@@ -17,6 +17,14 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { reachableAs } from '../host/addresses.js';
+
+/**
+ * Largest request head (request line and headers) the GUI reads, in bytes: 1 MiB. Any page on
+ * 127.0.0.1 can set cookies for the GUI's host (cookies ignore ports); Chromium keeps 180 cookies
+ * of up to 4096 bytes per host, about 720 KiB in one `Cookie` header. Node's default of 16 KiB
+ * would then answer the GUI's own requests with 431 and lock the user out.
+ */
+export const MAX_HEADER_BYTES = 1_048_576;
 
 /** Largest request body the GUI reads, in bytes (the form's JSON is a few KiB). */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -55,8 +63,8 @@ export function tokenMatches(given: string | undefined, token: string): boolean 
 }
 
 /**
- * The Host header values the GUI answers ({@link reachableAs}): `127.0.0.1`, `localhost` and
- * `[::1]` with its port, the address it listens on, and for a wildcard address (`0.0.0.0`, `::`)
+ * The Host header values the GUI answers ({@link reachableAs}): `127.0.0.1` and `[::1]` with its
+ * port (not `localhost`: see there), the address it listens on, and for a wildcard address (`0.0.0.0`, `::`)
  * every address of this machine and its host name.
  * @param bindHost the listening address as given.
  * @param port the listening TCP port.

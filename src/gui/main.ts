@@ -3,24 +3,25 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
-import { isLoopback } from '../options/html.js';
+import { isLoopback, literalHost } from '../options/html.js';
 import { findBinaries } from '../host/facts.js';
 import { start } from '../run/spawn.js';
 import { startGui } from './server.js';
 
 /**
  * Parses the listening address of `x11docker-gui [ADDR[:PORT]|PORT]` and `x11docker --gui[=...]`.
- * @param value e.g. undefined, `8080`, `127.0.0.1:8080`, `0.0.0.0`, `[::1]:8080`.
+ * @param value e.g. undefined, `8080`, `127.0.0.1:8080`, `0.0.0.0`, `[::1]:8080`; `localhost` is
+ *   taken as `127.0.0.1` (see {@link literalHost}).
  * @throws X11DockerError naming --gui and the expected form.
  */
 export function parseGuiAddress(value: string | undefined): { host: string; port?: number } {
   if (value === undefined || value === '') return { host: '127.0.0.1' };
-  const m = /^(?:(\d{1,5})|(\[[0-9a-fA-F:]+\]|[0-9.]+|localhost)(?::(\d{1,5}))?)$/.exec(value);
+  const m = /^(?:(\d{1,5})|(\[[0-9a-fA-F:]+\]|[0-9.]+|localhost)(?::(\d{1,5}))?)$/i.exec(value);
   const port = m?.[1] ?? m?.[3];
   if (!m || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
     throw new X11DockerError(`Option --gui needs ADDRESS, ADDRESS:PORT or PORT (got '${value.slice(0, 80)}'), e.g. --gui=127.0.0.1:8080.`);
   }
-  return { host: m[2] ? m[2].replace(/^\[|\]$/g, '') : '127.0.0.1', port: port !== undefined ? Number(port) : undefined };
+  return { host: literalHost(m[2]), port: port !== undefined ? Number(port) : undefined };
 }
 
 /**

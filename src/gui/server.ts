@@ -32,7 +32,7 @@ import { webDir } from '../run/html.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { SessionList } from './sessions.js';
 import { commandFromBody, pageOptions } from './form.js';
-import { allowedHosts, checkRequest, cookieName, cookieValues, isJson, MAX_BODY_BYTES, NO_FRAMING, PAGE_CSP, tokenMatches } from './guard.js';
+import { allowedHosts, checkRequest, cookieName, cookieValues, isJson, MAX_BODY_BYTES, MAX_HEADER_BYTES, NO_FRAMING, PAGE_CSP, tokenMatches } from './guard.js';
 
 /** Where the GUI listens. */
 export interface GuiOptions {
@@ -104,7 +104,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     },
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     void handle(req, res).catch((error: unknown) => send(res, 500, { error: formatError(error, { debug: log.debugging }) }));
   });
 

@@ -16,14 +16,16 @@ export function isWildcard(host: string): boolean {
 }
 
 /**
- * Every `host:port` (lower case) a browser may use for a listener: `127.0.0.1`, `localhost` and
- * `[::1]`, the listening address itself, and for a wildcard address every address of this
+ * Every `host:port` (lower case) a browser may use for a listener: `127.0.0.1` and `[::1]`,
+ * the listening address itself, and for a wildcard address every address of this
  * machine's interfaces (IPv6 zone ids dropped) and its host name.
  * @param bindHost the listening address as given (`127.0.0.1`, `::1`, `[::1]`, `0.0.0.0`, ...).
  * @param port the listening TCP port.
  */
 export function reachableAs(bindHost: string, port: number): ReadonlySet<string> {
-  const names = ['127.0.0.1', 'localhost', '::1'];
+  // Not `localhost`: x11docker prints literal addresses only. A browser resolving `localhost` may
+  // reach `[::1]` first, where another local user could listen; a page that came that way is not ours.
+  const names = ['127.0.0.1', '::1'];
   if (isWildcard(bindHost)) {
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(a.address.replace(/%.*$/, ''));
     names.push(hostname());

@@ -216,6 +216,11 @@ describe('x11docker-gui in a real browser', () => {
     assert.equal((await raw('GET', '/api/sessions', { cookie: own })).status, 200);
     // DNS rebinding: a foreign name that resolves to 127.0.0.1 carries its own Host
     assert.equal((await raw('GET', '/api/sessions', { host: `evil.example:${port}`, cookie: own })).status, 403);
+    // `localhost` may lead the browser to [::1], where another local user can listen: not a name of the GUI
+    assert.equal((await raw('GET', '/api/sessions', { host: `localhost:${port}`, cookie: own })).status, 403);
+    // a cookie bomb from another loopback page (about 600 KB of cookies for 127.0.0.1) does not lock the user out
+    const bomb = Array.from({ length: 150 }, (_, i) => `junk${i}=${'x'.repeat(4000)}`).join('; ');
+    assert.equal((await raw('GET', '/api/sessions', { cookie: `${bomb}; ${own}` })).status, 200);
     // state-changing requests: only from the GUI's own origin, only exact JSON
     const body = JSON.stringify({ options: ['--xvfb'], image: DEMO_IMAGE });
     assert.equal((await raw('POST', '/api/preview', { ...json, origin: 'http://evil.example' }, body)).status, 403);
@@ -327,6 +332,20 @@ describe('x11docker-gui in a real browser', () => {
     assert.deepEqual([...left.containers, ...left.xservers, ...left.claims].filter(mine), []);
     assert.deepEqual(left.sockets, []);
     assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11vnc -display :${display} `));
+  });
+
+  test('x11docker-gui localhost listens on, and prints, the literal 127.0.0.1 (never a name the browser resolves)', async () => {
+    const other = execa('node', [GUI, 'localhost'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore' });
+    try {
+      const printed = (await firstLine(other.stdout!, other, 'x11docker-gui localhost')).trim();
+      assert.match(printed, /^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const ss = await execa('ss', ['-Hltnp']);
+      const ours = ss.stdout.split('\n').filter((l) => l.includes(`pid=${other.pid},`));
+      assert.equal(ours.length, 1, ss.stdout);
+      assert.match(ours[0]!, new RegExp(`\\s127\\.0\\.0\\.1:${new URL(printed).port}\\s`));
+    } finally {
+      await ensureEnded(other);
+    }
   });
 
   test('x11docker --gui: the same server from the main command, ends on SIGTERM', async () => {

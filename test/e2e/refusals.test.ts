@@ -30,6 +30,8 @@ let work: string;
 let squatter: Server;
 let busyDisplay: number;
 const victim = `x11d-refusal-victim-${process.pid}`;
+/** A named volume whose driver options bind-mount the host's / (a bind mount in disguise). */
+const rootVolume = `x11d-refusal-rootvol-${process.pid}`;
 
 before(async () => {
   host = await startHostDisplay();
@@ -44,12 +46,14 @@ before(async () => {
   while (displayBusyReason(busyDisplay, listening)) busyDisplay++;
   writeFileSync(`/tmp/.X${busyDisplay}-lock`, '    999999\n', { flag: 'wx' });
   await execa('docker', ['create', '--name', victim, DEMO_IMAGE, 'true']);
+  await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/', rootVolume]);
 });
 after(async () => {
   await host?.stop();
   await new Promise((resolve) => squatter?.close(resolve));
   rmSync(`/tmp/.X${busyDisplay}-lock`, { force: true });
   await execa('docker', ['rm', '-f', victim], { reject: false });
+  await execa('docker', ['volume', 'rm', '-f', rootVolume], { reject: false });
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -117,6 +121,14 @@ function table(): Bad[] {
     { args: ['--xvfb', '--', '-v', '/proc:/p:ro', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/proc:\/p:ro' is refused/ },
     { args: ['--xvfb', '--', '-v', '/var:/v:ro', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/var:\/v:ro' is refused: .*\/var\/(run|lib\/docker)/ },
     { args: ['--xvfb', '--', '-v', '/home:/h:ro', '--', BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Raw option '-v \/home:\/h:ro' is refused: .*x11docker's cache/ },
+    // a second attack on issue 12's fix: the same mounts in the forms docker also reads
+    { args: ['--xvfb', '--', '--mount', 'Type=Bind,Source=/,Target=/h', '--', DEMO_IMAGE, 'ls', '/h/run'], error: /Raw option '--mount Type=Bind,Source=\/,Target=\/h' is refused: it shares \/ and/ },
+    { args: ['--xvfb', '--', '--mount', 'type=volume,dst=/h,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/', '--', DEMO_IMAGE, 'ls', '/h/run'], error: /Raw option '--mount type=volume,dst=\/h,[^']*' is refused: it shares \/ and/ },
+    { args: ['--xvfb', '--', '-v', `${rootVolume}:/h`, '--', DEMO_IMAGE, 'ls', '/h/run'], error: new RegExp(`Raw option '-v ${rootVolume}:/h' is refused: it shares / and`) },
+    { args: ['--xvfb', '--', '--use-api-socket', '--', DEMO_IMAGE, 'true'], error: /Raw option '--use-api-socket' is refused: it mounts the container engine's socket/ },
+    { args: ['--xvfb', '--', `--volumes-from=${victim}`, '--', DEMO_IMAGE, 'true'], error: /Raw option '--volumes-from=\S+' is refused: x11docker cannot judge the mounts of another container/ },
+    { args: ['--xvfb', '--', '-v', '/run/docker:/d', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/run\/docker:\/d' is refused: .*dockerd's own containerd/ },
+    { args: ['--xvfb', '--', '-v', '/run/user/0:/u', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/run\/user\/0:\/u' is refused: .*rootless container engine/ },
     // system folders (issue 11, item 7): never HOME; never writable for root inside
     { args: ['--xvfb', '--homedir=/nonexistent/../../etc', DEMO_IMAGE, 'true'], error: /^x11docker error: Option --homedir \/etc is refused: it is a system folder of the host.*Give a folder of your own as HOME/m },
     { args: ['--xvfb', '--homedir', join(work, 'etc-link'), BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Option --homedir \S+etc-link \(a symbolic link to \/etc\) is refused: it is a system folder/ },

@@ -35,6 +35,9 @@ describe('--html value', () => {
     assert.deepEqual(parseHtmlValue('6080'), { host: '127.0.0.1', port: 6080 });
     assert.deepEqual(parseHtmlValue('0.0.0.0:6081'), { host: '0.0.0.0', port: 6081 });
     assert.deepEqual(parseHtmlValue('[::1]:6082'), { host: '::1', port: 6082 });
+    // localhost is listened on and printed as 127.0.0.1 (a browser may try [::1] first)
+    assert.deepEqual(parseHtmlValue('localhost:6083'), { host: '127.0.0.1', port: 6083 });
+    assert.deepEqual(parseHtmlValue('LocalHost:6084'), { host: '127.0.0.1', port: 6084 });
   });
   test('bad values are one-line errors naming --html', () => {
     for (const v of ['0', '65536', 'abc', '1.2.3.4:', ':80', '6080 ', 'a:b:c']) {
@@ -96,6 +99,8 @@ describe('x11docker-gui', () => {
     assert.deepEqual(parseGuiAddress('8080'), { host: '127.0.0.1', port: 8080 });
     assert.deepEqual(parseGuiAddress('0.0.0.0'), { host: '0.0.0.0', port: undefined });
     assert.deepEqual(parseGuiAddress('[::1]:81'), { host: '::1', port: 81 });
+    assert.deepEqual(parseGuiAddress('localhost:8080'), { host: '127.0.0.1', port: 8080 });
+    assert.deepEqual(parseGuiAddress('localhost'), { host: '127.0.0.1', port: undefined });
     for (const bad of ['x y', '70000', '1.2.3.4:0', 'host:']) assert.throws(() => parseGuiAddress(bad), /--gui/);
   });
   test('form to argv: command split like a shell, nothing evaluated', () => {
@@ -122,14 +127,15 @@ describe('x11docker-gui request checks (guard.ts)', () => {
   const hosts = allowedHosts('127.0.0.1', 8123);
   const post = (h: Partial<Parameters<typeof checkRequest>[0]>) => checkRequest({ method: 'POST', host: '127.0.0.1:8123', origin: 'http://127.0.0.1:8123', ...h }, hosts);
   test('Host must be the GUI\'s own address and port (DNS rebinding)', () => {
-    for (const host of ['127.0.0.1:8123', 'localhost:8123', '[::1]:8123', 'LOCALHOST:8123']) assert.equal(checkRequest({ method: 'GET', host }, hosts), undefined, host);
-    for (const host of ['evil.example:8123', '127.0.0.1:8124', '127.0.0.1', 'rebind.127.0.0.1.nip.io:8123', '', undefined]) {
+    for (const host of ['127.0.0.1:8123', '[::1]:8123']) assert.equal(checkRequest({ method: 'GET', host }, hosts), undefined, host);
+    // `localhost` may resolve to [::1] first, where another local user can listen: not ours.
+    for (const host of ['localhost:8123', 'LOCALHOST:8123', 'evil.example:8123', '127.0.0.1:8124', '127.0.0.1', 'rebind.127.0.0.1.nip.io:8123', '', undefined]) {
       assert.match(checkRequest({ method: 'GET', host }, hosts) ?? '', /Host/, String(host));
     }
   });
   test('a POST needs the GUI\'s own Origin, and Sec-Fetch-Site same-origin when sent', () => {
     assert.equal(post({}), undefined);
-    assert.equal(post({ host: 'localhost:8123', origin: 'http://localhost:8123', secFetchSite: 'same-origin' }), undefined);
+    assert.equal(post({ host: '[::1]:8123', origin: 'http://[::1]:8123', secFetchSite: 'same-origin' }), undefined);
     for (const origin of [undefined, 'null', 'http://evil.example', 'http://127.0.0.1:9999', 'https://127.0.0.1:8123', 'http://localhost:8123']) {
       assert.match(post({ origin }) ?? '', /origin/, String(origin));
     }
@@ -177,7 +183,7 @@ describe('--html secrets (run/html.ts)', () => {
     for (const [c, k] of counts) assert.ok(k > expected * 0.75 && k < expected * 1.25, `${c}: ${k} (expected about ${expected.toFixed(0)})`);
   });
   test('websockify accepts only the view\'s own origin', () => {
-    assert.deepEqual(viewOrigins('127.0.0.1', 6080).split(' ').sort(), ['http://127.0.0.1:6080', 'http://[::1]:6080', 'http://localhost:6080']);
+    assert.deepEqual(viewOrigins('127.0.0.1', 6080).split(' ').sort(), ['http://127.0.0.1:6080', 'http://[::1]:6080']);
     assert.ok(viewOrigins('::1', 7000).split(' ').includes('http://[::1]:7000'));
     assert.ok(viewOrigins('0.0.0.0', 7000).split(' ').length >= 3);
     assert.ok(!viewOrigins('127.0.0.1', 6080).includes('null'));
