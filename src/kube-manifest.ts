@@ -10,6 +10,7 @@ import type { Options } from './options/parse.js';
 import { checkKubeOptions, kubeManifest, kubeYaml } from './plan/kube.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
+import { vncPassword } from './run/html.js';
 
 /** Size of the `--home` PersistentVolumeClaim (a Kubernetes quantity). */
 export const KUBE_HOME_SIZE = '1Gi';
@@ -28,6 +29,7 @@ export async function renderKubeManifest(options: Options): Promise<{ yaml: stri
   const facts = await gatherHostFacts(podOptions, hostProbe(podOptions));
   const noImageConfig = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
   const plan = planSession(podOptions, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
-  const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined);
+  const html = options.html !== undefined ? { vncPassword: vncPassword() } : undefined;
+  const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined, html);
   return { yaml: kubeYaml(objects), plan };
 }

@@ -23,8 +23,9 @@ const manifest = (argv: string[], h: HostFacts = host()) => {
   const options = parseCommandLine(['--kube-manifest', ...argv]);
   checkKubeOptions(options);
   const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, h, noImage);
-  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined);
+  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, options.html ? { vncPassword: VNC_PASSWORD } : undefined);
 };
+const VNC_PASSWORD = 'aB3dE5gH';
 const kinds = (objects: readonly KubeObject[]) => objects.map((o) => o.kind);
 const byKind = (objects: readonly KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as Record<string, any>;
 const says = (re: RegExp) => (e: Error) => re.test(e.message);
@@ -54,12 +55,14 @@ describe('Kubernetes options', () => {
     assert.throws(() => parseCommandLine(['--kube-manifest', '--backend=podman', 'img']), says(/^Option --kube-manifest makes a Kubernetes pod, but --backend=podman/));
     assert.throws(() => parseCommandLine(['--backend=kube', 'img']), says(/^Option --backend needs docker, podman, nerdctl or kubernetes/));
   });
-  test('refusals: --sharedir, --home=DIR, other displays, --html, --hostnet, docker run options, no image', () => {
+  test('refusals: --sharedir, --home=DIR, other displays, --html=PORT, --hostnet, docker run options, no image', () => {
     const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
     refuse(['--sharedir=/tmp', 'img'], /^Option --backend=kubernetes: --sharedir .*no host folder.*Remove --sharedir/);
     refuse(['--home=/tmp/h', 'img'], /--home=DIR is a host folder\. Use --home alone/);
     refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb/);
-    refuse(['--html', 'img'], /--html is not available in a pod yet/);
+    refuse(['--html=6080', 'img'], /--html in a pod is forwarded to a free port on 127\.0\.0\.1 of this machine\. Give --html without an address or port/);
+    refuse(['--html=0.0.0.0:6080', 'img'], /Give --html without an address or port/);
+    checkKubeOptions(parseCommandLine(['--kube-manifest', '--html', 'img', 'xeyes']));
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
     refuse(['--xonly'], /a pod needs an image/);
