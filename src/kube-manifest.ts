@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { gatherHostFacts } from './host/facts.js';
 import type { Options } from './options/parse.js';
-import { checkKubeOptions, kubeManifest, kubeYaml } from './plan/kube.js';
+import { checkKubeOptions, kubeManifest, kubeNames, kubeYaml } from './plan/kube.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
 import { vncPassword } from './run/html.js';
@@ -18,7 +18,8 @@ export const KUBE_HOME_SIZE = '1Gi';
 /**
  * Plans the session as a pod and renders its manifest.
  * @param options parsed options with `kube` set (`--kube-manifest`).
- * @returns the YAML (documents separated by `---`), the plan's notes and warnings for stderr.
+ * @returns the YAML (documents separated by `---`), the plan's notes and warnings for stderr (with
+ *   `--html` also how to reach the pod's x11vnc through a port-forward).
  * @throws X11DockerError (exit 64) for options a pod cannot do ({@link checkKubeOptions}) and
  *   every error of planning (as {@link planSession}).
  */
@@ -31,5 +32,10 @@ export async function renderKubeManifest(options: Options): Promise<{ yaml: stri
   const plan = planSession(podOptions, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
   const html = options.html !== undefined ? { vncPassword: vncPassword() } : undefined;
   const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined, html);
-  return { yaml: kubeYaml(objects), plan };
+  if (!html) return { yaml: kubeYaml(objects), plan };
+  const { pod, secret } = kubeNames(plan.sessionId);
+  const ns = options.kube?.namespace !== undefined ? ` -n ${options.kube.namespace}` : '';
+  const hint = `Option --html: the pod's x11vnc listens on the pod's loopback only. To see the app: kubectl${ns} port-forward pod/${pod} 5900, ` +
+    `then a VNC viewer on 127.0.0.1:5900 with the password in Secret ${secret} (key vncpasswd); or run x11docker --backend=kubernetes --html, which does both.`;
+  return { yaml: kubeYaml(objects), plan: { ...plan, notes: [...plan.notes, hint] } };
 }
