@@ -4,16 +4,22 @@
  * the app's window is on the pod's X server, the hardening holds from inside, a client without
  * the cookie is refused, and `podman kube down` (plus removing the Secret, which podman 4.3 keeps)
  * leaves nothing. No cluster is needed: the manifest is the same one kubectl would apply.
+ * With `--html`, the pod's x11vnc is reached the way the API's port-forward reaches a pod (a
+ * process in the pod's network namespace, as the kubelet's nsenter + socat did) and shown in
+ * Chromium through x11docker's own view and websockify.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, createServer } from 'node:net';
 import { execa } from 'execa';
+import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { DEMO_IMAGE, TEST_USER, waitFor, x11docker } from './helpers.js';
+import { DEMO_IMAGE, TEST_USER, ensureEnded, waitFor, x11docker } from './helpers.js';
+import { webDir } from '../../src/run/html.js';
 
 const PODMAN_CONF = fileURLToPath(new URL('../../../test/podman/containers.conf', import.meta.url));
 const env = { ...process.env, CONTAINERS_CONF: PODMAN_CONF };
@@ -144,5 +150,93 @@ describe('--kube-manifest', () => {
     } finally {
       if (claim) await podman(['volume', 'rm', claim]);
     }
+  });
+  it('--html: the pod\'s x11vnc only on the pod\'s loopback; through a port-forward stand-in, xeyes in Chromium with the Secret\'s password', async (t) => {
+    if (!(await hasImage('x11docker-xserver')) || !(await hasImage(DEMO_IMAGE))) {
+      t.skip('podman lacks x11docker-xserver or the demo image: run bash scripts/setup.sh');
+      return;
+    }
+    const made = await x11docker(['--kube-manifest', '--html', `--hostuser=${TEST_USER}`, DEMO_IMAGE, 'xeyes']);
+    assert.equal(made.exitCode, 0, made.stderr);
+    assert.match(made.stderr, /kubectl port-forward pod\/\S+ 5900/);
+    const docs = parseAllDocuments(made.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string> });
+    const secret = docs.find((d) => d.kind === 'Secret')!;
+    const pod = docs.find((d) => d.kind === 'Pod')!.metadata.name;
+    const password = Buffer.from(secret.data!.vncpasswd!, 'base64').toString();
+    assert.match(password, /^[A-Za-z0-9]{8}$/);
+    assert.ok(!JSON.stringify(docs.find((d) => d.kind === 'Pod')).includes(password), 'the password is not in the Pod spec');
+    const file = join(dir, 'html.yaml');
+    writeFileSync(file, made.stdout);
+    const relay = createServer();
+    let websockify: ReturnType<typeof execa> | undefined;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    try {
+      const play = await podman(['kube', 'play', '--replace', file]);
+      assert.equal(play.exitCode, 0, `${play.stdout}\n${play.stderr}`);
+      const display = `${pod}-display`;
+      const pid = (await podman(['inspect', '-f', '{{.State.Pid}}', display])).stdout.trim();
+      await waitFor('x11vnc listening on the pod\'s 127.0.0.1:5900', async () =>
+        /^\s*\d+: 0100007F:170C 00000000:0000 0A /m.test((await podman(['exec', display, 'cat', '/proc/net/tcp'])).stdout), 40000);
+      // not on any other address of the pod: the pod's own address refuses the connection
+      const addresses = (await execa('nsenter', ['-t', pid, '-n', 'hostname', '-I'])).stdout.trim().split(/\s+/).filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+      assert.ok(addresses.length > 0, 'the pod has an address');
+      for (const a of addresses) {
+        const refused = await new Promise<string>((resolve) => connect(5900, a).on('connect', function (this: import('node:net').Socket) { this.destroy(); resolve('connected'); }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')));
+        assert.equal(refused, 'ECONNREFUSED', `x11vnc must not be reachable at ${a}:5900`);
+      }
+      // the port-forward stand-in: each connection is piped into the pod's network namespace to 127.0.0.1:5900
+      relay.on('connection', (socket) => {
+        const pipe = execa('nsenter', ['-t', pid, '-n', process.execPath, '-e',
+          "const s=require('net').connect(5900,'127.0.0.1');process.stdin.pipe(s);s.pipe(process.stdout);s.on('close',()=>process.exit(0));s.on('error',()=>process.exit(1))"], { stdin: 'pipe', stdout: 'pipe', reject: false, buffer: false });
+        socket.pipe(pipe.stdin!);
+        pipe.stdout!.pipe(socket);
+        socket.on('close', () => pipe.kill());
+        socket.on('error', () => pipe.kill());
+      });
+      await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+      const relayPort = (relay.address() as { port: number }).port;
+      const wsPort = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+      websockify = execa('websockify', ['--web', `${webDir()}view/`, `127.0.0.1:${wsPort}`, `127.0.0.1:${relayPort}`], { reject: false, buffer: false, stdin: 'ignore' });
+      await waitFor('websockify', () => new Promise<boolean>((resolve) => connect(wsPort, '127.0.0.1').on('connect', function (this: import('node:net').Socket) { this.destroy(); resolve(true); }).on('error', () => resolve(false))), 15000);
+      const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+      const wrong = await browser.newPage();
+      await wrong.goto(`http://127.0.0.1:${wsPort}/view.html#password=wrongpw1&token=x`);
+      await wrong.waitForFunction(() => /wrong password/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 20000 });
+      let tree = '';
+      await waitFor('the xeyes window on the pod\'s display', async () => {
+        tree = (await podman(['exec', `${pod}-app`, 'xwininfo', '-root', '-tree'])).stdout;
+        return /"xeyes": \("xeyes" "XEyes"\)/.test(tree);
+      }, 40000).catch((e: Error) => assert.fail(`${e.message}\n${tree}`));
+      await page.goto(`http://127.0.0.1:${wsPort}/view.html#password=${password}&token=x`);
+      const hash = () => page.evaluate(() => {
+        const c = document.querySelector('canvas');
+        if (!c || c.width < 100) return 0;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let h = 0;
+        for (let i = 0; i < d.length; i += 4) h = (h * 31 + ((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!)) | 0;
+        return h;
+      });
+      await waitFor('the remote screen in the canvas', async () => (await hash()) !== 0, 30000);
+      // xeyes follows the pointer: moving it over the view redraws the eyes (the display is live, input arrives)
+      const before = await hash();
+      let moved = false;
+      for (let i = 0; i < 20 && !moved; i++) {
+        await page.mouse.move(50 + ((i * 97) % 900), 50 + ((i * 53) % 650));
+        await new Promise((r) => setTimeout(r, 300));
+        moved = (await hash()) !== before;
+      }
+      assert.ok(moved, 'the view redraws when the pointer moves (xeyes follows it through VNC)');
+      assert.match(await page.evaluate(() => document.title), /x11docker :100/);
+    } finally {
+      await browser.close();
+      websockify?.kill();
+      await ensureEnded(websockify as never);
+      relay.close();
+      await podman(['kube', 'down', file]);
+      const secretName = secret.metadata.name;
+      await podman(['secret', 'rm', secretName]);
+      await podman(['volume', 'rm', secretName]);
+    }
+    assert.equal((await podman(['pod', 'exists', pod])).exitCode, 1, 'no pod');
   });
 });
