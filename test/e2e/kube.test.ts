@@ -226,6 +226,8 @@ describe('--kube-manifest', () => {
         moved = (await hash()) !== before;
       }
       assert.ok(moved, 'the view redraws when the pointer moves (xeyes follows it through VNC)');
+      // X11DOCKER_SCREENSHOTS=1: the picture of the README's Kubernetes section
+      if (process.env.X11DOCKER_SCREENSHOTS === '1') await page.screenshot({ path: fileURLToPath(new URL('../../../docs/kube-html.png', import.meta.url)) });
       assert.match(await page.evaluate(() => document.title), /x11docker :100/);
     } finally {
       await browser.close();
