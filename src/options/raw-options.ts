@@ -39,8 +39,12 @@ export interface RawMount {
   readonly text: string;
 }
 
-/** Go's strconv.ParseBool: the only spellings docker accepts for a yes/no flag's value. */
-function parseBool(value: string): boolean | undefined {
+/**
+ * Go's strconv.ParseBool: the only spellings docker accepts for a yes/no value (of a flag, or of
+ * `--security-opt no-new-privileges=VALUE`).
+ * @returns true, false, or undefined for any other text.
+ */
+export function parseBool(value: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
   return undefined;

@@ -15,6 +15,7 @@ import { rootInContainer } from './sensitive.js';
 import { SUDO_CAPABILITIES, SUDO_PASSWORD, SUDO_WARNING } from './sudo.js';
 import { checkNoSetup, noSetupNote } from './no-setup.js';
 import type { ContainerUser } from './userdb.js';
+import { isRootUser } from './root-user.js';
 
 /** Where a compiled `--lang` locale is mounted (glibc looks for locale folders there). */
 export const CONTAINER_LOCALE_DIR = '/usr/lib/locale';
@@ -214,7 +215,7 @@ export function checkRetainUser(retainUser: boolean, imageUser: string, service:
     throw new X11DockerError(`Option --user=RETAIN cannot be combined with ${what}: the container starts as root and x11docker's launcher runs the command as its own container user, not the image's USER. Use --user=NAME or --user=UID:GID instead, or leave out ${what}.`);
   }
   const name = imageUser.split(':')[0] ?? '';
-  if (name === '' || name === 'root' || name === '0') {
+  if (isRootUser(imageUser, true)) {
     warnings.push(
       `Option --user=RETAIN: the image's USER is ${name === '' ? 'not set' : name}, so the container command runs as root. Its capabilities are dropped and no-new-privileges is set, ` +
         'but root in a container is still more dangerous if it breaks out.',

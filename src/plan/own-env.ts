@@ -17,6 +17,7 @@
 import { printable } from '../errors.js';
 import type { DisplayDriver, DisplayLaunch } from '../xserver/driver.js';
 import type { RawOptions } from '../options/raw-options.js';
+import { isRootUser } from './root-user.js';
 
 /** x11docker's own variables, with what each points to (for the note). */
 export const OWN_ENV: Readonly<Record<string, string>> = {
@@ -40,7 +41,7 @@ export interface RawSettings {
   readonly env: readonly { readonly option: string; readonly value: string }[];
   /** `--env-file` paths in order (host paths, relative to x11docker's working folder). */
   readonly envFiles: readonly string[];
-  /** `--user`/`-u` names root (`0` or `root`, any group). */
+  /** `--user`/`-u` names root (`root`, or uid 0 in any spelling docker takes: `00`, `+0`; any group). */
   readonly rootUser: boolean;
 }
 
@@ -52,7 +53,7 @@ export interface RawSettings {
  */
 export function readRawOptions(raw: RawOptions): RawSettings {
   const env = raw.options.filter((o) => o.flag === '--env' && o.value !== undefined).map((o) => ({ option: `${o.written} ${o.value}`, value: o.value! }));
-  return { env, envFiles: raw.envFiles, rootUser: /^(0|root)(:.*)?$/.test(raw.value('--user') ?? '') };
+  return { env, envFiles: raw.envFiles, rootUser: isRootUser(raw.value('--user') ?? '') };
 }
 
 /** Where the user set some of x11docker's own variables. */

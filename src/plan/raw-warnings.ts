@@ -4,7 +4,8 @@
  * that degrades isolation; a raw option must not be a quiet way around that). Pure.
  */
 import { printable, X11DockerError } from '../errors.js';
-import type { RawOptions } from '../options/raw-options.js';
+import { parseBool, type RawOptions } from '../options/raw-options.js';
+import { isRootUser } from './root-user.js';
 
 /**
  * Refuses raw `docker run` options (after `--`) that hand the container what x11docker refuses to
@@ -49,9 +50,17 @@ export function rawOptionWarnings(raw: RawOptions): string[] {
       warnings.push('docker run option --ipc=host shares the host IPC namespace (shared memory, MIT-SHM), as --hostipc does. Severe reduction of container isolation.');
     } else if (flag === '--network' && v === 'host') {
       warnings.push('docker run option --network=host shares the host network stack, as --hostnet does: the container can reach services on the host\'s localhost, and abstract unix sockets such as X displays listening there.');
+    } else if ((flag === '--pid' || flag === '--ipc' || flag === '--network') && v.startsWith('container:')) {
+      const other = v.slice('container:'.length);
+      const what = flag === '--pid'
+        ? `the process namespace of container ${other}: the container sees its processes and, through /proc/PID/root, its files (for an x11docker session: its X socket and cookie, so its display)`
+        : flag === '--ipc'
+          ? `the IPC namespace of container ${other} (shared memory, MIT-SHM of its X clients)`
+          : `the network stack of container ${other}: its services on localhost and abstract unix sockets such as X displays listening there`;
+      warnings.push(`docker run option ${flag}=${v} shares ${what}. Reduction of container isolation.`);
     } else if (flag === '--uts' && v === 'host') {
       warnings.push('docker run option --uts=host shares the host\'s hostname namespace.');
-    } else if (flag === '--user' && /^(0|root)(:.*)?$/.test(v)) {
+    } else if (flag === '--user' && isRootUser(v)) {
       warnings.push(`docker run option ${written}=${v} runs the container command as root, as --user=root does. Its capabilities are dropped and no-new-privileges is set, but root in a container is still more dangerous if it breaks out.`);
     } else if (flag === '--userns' && v === 'host') {
       warnings.push('docker run option --userns=host turns off the user namespace remapping of a docker daemon that uses it (userns-remap): root in the container is then root on the host.');
@@ -59,11 +68,21 @@ export function rawOptionWarnings(raw: RawOptions): string[] {
       warnings.push(`docker run option --device-cgroup-rule=${v} allows the container to use host devices.`);
     } else if (flag === '--device') {
       warnings.push(`docker run option --device=${v} gives the container access to a host device.`);
-    } else if (flag === '--security-opt' && /^(no-new-privileges[:=]false|seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disable|systempaths[:=]unconfined)$/.test(v)) {
+    } else if (flag === '--security-opt' && (/^(seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disable|systempaths[:=]unconfined)$/.test(v) || noNewPrivilegesOff(v))) {
       warnings.push(`docker run option --security-opt=${v} turns off a protection that x11docker sets or relies on. Reduction of container isolation.`);
     }
   }
   return warnings;
+}
+
+/**
+ * Whether a `--security-opt` value turns no-new-privileges off: `no-new-privileges=VALUE` (or
+ * `:VALUE`) with any false spelling of Go's strconv.ParseBool (`false`, `0`, `f`, `F`, `False`,
+ * `FALSE`), as docker reads it.
+ */
+function noNewPrivilegesOff(value: string): boolean {
+  const m = /^no-new-privileges[:=](.*)$/.exec(value);
+  return !!m && parseBool(m[1]!) === false;
 }
 
 /** Our `docker run` defaults that a raw option after `--` replaces: [its flag (any spelling counts), what we drop]. */

@@ -12,6 +12,7 @@
  */
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
+import { isRootUser } from './root-user.js';
 
 /** What the policy says about one host folder. */
 export type ShareVerdict =
@@ -101,7 +102,7 @@ const SYSTEM_TOPS = ['etc', 'usr', 'bin', 'sbin', 'boot', 'var', 'proc', 'sys', 
  * @param c the container user's uid, `retainUser` with the image's USER, and the flags above.
  */
 export function rootInContainer(c: { readonly uid: number; readonly retainUser: boolean; readonly imageUser: string; readonly rawRootUser: boolean; readonly rootHelpers: boolean }): boolean {
-  if (c.retainUser) return /^(|0|root)(:.*)?$/.test(c.imageUser) || c.rawRootUser;
+  if (c.retainUser) return isRootUser(c.imageUser, true) || c.rawRootUser;
   return c.uid === 0 || c.rawRootUser || c.rootHelpers;
 }
 

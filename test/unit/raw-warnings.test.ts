@@ -29,6 +29,18 @@ describe('rawOptionWarnings', () => {
       [['--user=root:root'], /--user=root:root runs the container command as root/],
       [['--userns=host'], /--userns=host turns off the user namespace remapping/],
       [['--device-cgroup-rule', 'a *:* rwm'], /--device-cgroup-rule=a \*:\* rwm/],
+      // breaker: spellings docker reads as the same thing (Go's strconv.Atoi and ParseBool)
+      [['-u', '00'], /-u=00 runs the container command as root/],
+      [['--user=+0:5'], /runs the container command as root/],
+      [['--user', '-0'], /runs the container command as root/],
+      [['--user=000:0'], /runs the container command as root/],
+      [['--security-opt=no-new-privileges=0'], /no-new-privileges=0 turns off a protection/],
+      [['--security-opt=no-new-privileges:f'], /turns off a protection/],
+      [['--security-opt', 'no-new-privileges=False'], /turns off a protection/],
+      // breaker: another container's namespaces (another session's display through /proc/1/root)
+      [['--pid=container:abc'], /--pid=container:abc shares the process namespace of container abc.*\/proc\/PID\/root/],
+      [['--ipc', 'container:abc'], /--ipc=container:abc shares the IPC namespace/],
+      [['--net=container:abc'], /--network=container:abc shares the network stack of container abc/],
     ];
     for (const [args, re] of cases) {
       const w = rawOptionWarnings(args);
@@ -38,7 +50,7 @@ describe('rawOptionWarnings', () => {
   });
 
   test('harmless options and values give nothing; a value is never read as a flag', () => {
-    assert.deepEqual(rawOptionWarnings(['--user=1000:1000', '-u', '1001', '--network=none', '--pid=private', '--security-opt=no-new-privileges', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
+    assert.deepEqual(rawOptionWarnings(['--user=1000:1000', '-u', '1001', '--network=none', '--pid=private', '--security-opt=no-new-privileges', '--security-opt=no-new-privileges=true', '--security-opt=no-new-privileges:1', '-u', '10', '--user=100:0', '--privileged=false', '-e', '--privileged', '--hostname', 'h', '--shm-size=1g']), []);
     // the last --privileged wins, as docker reads a yes/no flag
     assert.deepEqual(rawOptionWarnings(['--privileged', '--privileged=0']), []);
     assert.equal(rawOptionWarnings(['--privileged=false', '--privileged']).length, 1);
@@ -51,5 +63,15 @@ describe('refuseRawOptions', () => {
       assert.throws(() => refuseRawOptions(parseRawOptions([...args])), (e: unknown) => e instanceof X11DockerError && why.test(e.message) && !e.message.includes('\n'), args.join(' '));
     }
     refuseRawOptions(parseRawOptions(['--memory=1g', '-v', '/data:/data']));
+  });
+});
+
+describe('isRootUser (docker reads a uid with Go\'s strconv.Atoi)', () => {
+  test('every spelling of uid 0 is root; others are not', async () => {
+    const { isRootUser } = await import('../../src/plan/root-user.js');
+    for (const spec of ['root', '0', '00', '+0', '-0', '000:5', 'root:users', '0:0']) assert.ok(isRootUser(spec), spec);
+    for (const spec of ['1000', '10', '100:0', 'alice', 'rooty', '0x0', ' 0', '']) assert.ok(!isRootUser(spec), spec);
+    assert.ok(isRootUser('', true), 'an image without USER runs as root');
+    assert.ok(isRootUser(':0', true));
   });
 });
