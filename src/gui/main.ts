@@ -25,7 +25,8 @@ export function parseGuiAddress(value: string | undefined): { host: string; port
 }
 
 /**
- * Runs x11docker-gui until SIGINT/SIGTERM/SIGHUP: prints the URL with its token on stdout, opens
+ * Runs x11docker-gui until SIGINT/SIGTERM/SIGHUP: prints the URL with its token on stdout (and a
+ * new one-time URL on each SIGUSR1, for a browser whose cookie was evicted), opens
  * it with `xdg-open` when a desktop is there (DISPLAY or WAYLAND_DISPLAY set) through a private
  * launcher page (see {@link writeLauncherPage}), and on a signal
  * stops the sessions started from the page (each cleans up itself) before it exits.
@@ -52,6 +53,12 @@ export async function runGui(address: string | undefined): Promise<number> {
     opener.unref();
     void opener.catch(() => undefined);
   }
+  // a fresh one-time link on SIGUSR1, for a browser that lost its cookie (see GuiServer.newLink)
+  process.on('SIGUSR1', () => {
+    const url = gui.newLink();
+    process.stdout.write(`${url}\n`);
+    log.note(`x11docker-gui: new one-time link ${url} (the previous link no longer works).`);
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     // process.on, not once: execa's signal-exit handler (for the sessions' children) re-raises a
     // signal when no other listener is left, which would end the GUI before its clean-up ran;

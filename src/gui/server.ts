@@ -48,6 +48,12 @@ export interface GuiServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * Makes a new one-time link and returns it (the old link stops working; browsers that hold the
+   * cookie keep access). For a user whose cookie was evicted: any page on 127.0.0.1 can fill the
+   * browser's cookie jar for the host (cookies ignore ports) until the GUI's cookie is dropped.
+   */
+  newLink(): string;
   /** Stops every session started from the page (waits until each is undone), then the server. */
   close(): Promise<void>;
 }
@@ -61,7 +67,7 @@ const tools: readonly HostTool[] = [...HOST_TOOLS, { binary: 'xdg-open', debianP
  */
 export async function startGui(options: GuiOptions): Promise<GuiServer> {
   // the URL's one-time token, and the cookie's secret it is exchanged for
-  const token = randomBytes(24).toString('base64url');
+  let token = randomBytes(24).toString('base64url');
   const secret = randomBytes(24).toString('base64url');
   let tokenUsed = false;
   let hosts: ReadonlySet<string> = new Set();
@@ -118,7 +124,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
     const queryToken = url.searchParams.get('token') ?? undefined;
     if (queryToken !== undefined) {
       if (tokenUsed || !tokenMatches(queryToken, token)) {
-        return forbidden(res, `403 Forbidden: ${tokenUsed ? 'this link was used already (it works once); the browser that opened it keeps access. Restart x11docker-gui for a new link' : 'wrong token: open the URL that x11docker-gui printed'}.`);
+        return forbidden(res, `403 Forbidden: ${tokenUsed ? 'this link was used already (it works once); the browser that opened it keeps access. For a new link: kill -USR1 ${process.pid}' : 'wrong token: open the URL that x11docker-gui printed'}.`);
       }
       tokenUsed = true;
       // the token leaves the address bar (and history and referrers); only the cookie counts from now on
@@ -126,7 +132,7 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
       return;
     }
     if (!cookieValues(req.headers.cookie, cookie).some((v) => tokenMatches(v, secret))) {
-      return forbidden(res, '403 Forbidden: open the URL with the token that x11docker-gui printed.');
+      return forbidden(res, `403 Forbidden: open the URL with the token that x11docker-gui printed (for a new one: kill -USR1 ${process.pid}).`);
     }
     const key = `${req.method} ${url.pathname}`;
     const handler = api[key];
@@ -175,10 +181,16 @@ export async function startGui(options: GuiOptions): Promise<GuiServer> {
   hosts = allowedHosts(options.host, port);
   cookie = cookieName(port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const link = () => `http://${hostInUrl}:${port}/?token=${token}`;
   return {
-    url: `http://${hostInUrl}:${port}/?token=${token}`,
+    url: link(),
     host: options.host,
     port,
+    newLink: () => {
+      token = randomBytes(24).toString('base64url');
+      tokenUsed = false;
+      return link();
+    },
     close: async () => {
       await sessions.stopAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

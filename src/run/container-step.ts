@@ -3,7 +3,7 @@
  * in place, or mounted read-only under `--read-only`), and start it attached to our terminal.
  * Each step registers its own undo: removal when created, a gentle stop when started.
  */
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
@@ -16,6 +16,7 @@ import type { DisplayForContainer } from './display-step.js';
 import type { ContainerFile, Engine } from './engine.js';
 import type { SessionRegistry } from './registry.js';
 import type { UndoStack } from './undo.js';
+import { readContainerWrittenFile } from './safe-read.js';
 import { cachedUserDatabase, readUserDatabase } from './userdb-cache.js';
 
 /**
@@ -161,13 +162,12 @@ export function startSessionContainer(plan: SessionPlan, engine: Engine, undo: U
 
 /**
  * The command's exit code as an init system's launcher recorded it (the container's own exit
- * status is the init system's); `fallback` when the file is missing or not a number.
+ * status is the init system's); `fallback` when the file is missing, not a regular file (the
+ * container can write it: a FIFO or a symlink must not hang or redirect the read) or not a number.
  */
 function exitCodeFromFile(path: string, fallback: number): number {
-  try {
-    const n = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(n) && n >= 0 && n <= 255 ? n : fallback;
-  } catch {
-    return fallback;
-  }
+  const text = readContainerWrittenFile(path);
+  if (text === undefined || !/^\s*\d{1,3}\s*$/.test(text)) return fallback;
+  const n = Number(text.trim());
+  return n <= 255 ? n : fallback;
 }

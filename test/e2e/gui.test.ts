@@ -334,6 +334,46 @@ describe('x11docker-gui in a real browser', () => {
     assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11vnc -display :${display} `));
   });
 
+  test('issue 12: another loopback page evicts the GUI cookie from Chromium; SIGUSR1 prints a new one-time link that lets the user back in', async () => {
+    // the hostile page: another port on 127.0.0.1 (cookies ignore ports) fills the cookie jar
+    const hostile = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(
+      '<script>for (let i = 0; i < 400; i++) document.cookie = `flood${i}=${"x".repeat(100)}; path=/`;</script>flooded'));
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${port}`;
+      assert.ok((await page.context().cookies(origin)).some((c) => c.name === `x11docker_gui_${port}`), 'the cookie is there before');
+      await page.goto(`http://127.0.0.1:${(hostile.address() as { port: number }).port}/`);
+      await page.waitForFunction(() => document.body.textContent === 'flooded');
+      assert.ok(!(await page.context().cookies(origin)).some((c) => c.name === `x11docker_gui_${port}`), 'Chromium evicted the GUI cookie');
+      const locked = await page.goto(`${origin}/`);
+      assert.equal(locked?.status(), 403);
+      assert.match(await page.textContent('body') ?? '', /kill -USR1 \d+/, 'the 403 page says how to get a new link');
+      // the way back: SIGUSR1 prints a new one-time link
+      const printed = new Promise<string>((resolve) => {
+        let out = '';
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          const line = out.split('\n').find((l) => l.startsWith('http://'));
+          if (line) {
+            gui!.stdout!.off('data', onData);
+            resolve(line.trim());
+          }
+        };
+        gui!.stdout!.on('data', onData);
+      });
+      gui!.kill('SIGUSR1');
+      const fresh = await printed;
+      assert.notEqual(fresh, url);
+      assert.equal((await page.goto(fresh))?.status(), 200);
+      assert.equal((await page.request.get(`${origin}/api/sessions`)).status(), 200, 'the new cookie works');
+      // the first link stays used up, and the new one works once
+      assert.equal((await fetch(url, { redirect: 'manual' })).status, 403);
+      assert.equal((await fetch(fresh, { redirect: 'manual' })).status, 403);
+    } finally {
+      hostile.close();
+    }
+  });
+
   test('x11docker-gui localhost listens on, and prints, the literal 127.0.0.1 (never a name the browser resolves)', async () => {
     const other = execa('node', [GUI, 'localhost'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, extendEnv: false, reject: false, stdin: 'ignore' });
     try {

@@ -78,6 +78,14 @@ describe('init systems', () => {
     assert.match(r.stderr, /WARNING: Option --runit/);
     await nothingLeft();
   });
+  it('issue 12: a hostile init that makes the exit code file a symlink to /dev/zero does not crash or hang x11docker', async () => {
+    const r = await x11docker(['--xvfb', '--runit', '--user=root', SERVICES, 'sh', '-c', 'ln -sf /dev/zero /x11docker/exit/code; exit 5'], { timeoutMs: 60_000 });
+    assert.equal(r.timedOut, false, 'x11docker ended by itself');
+    assert.notEqual(r.exitCode, 134, `x11docker aborted: ${r.stderr.slice(-400)}`);
+    assert.notEqual(r.exitCode, 5, 'the exit code came through the symlink');
+    assert.doesNotMatch(r.stderr, /bad_alloc|heap out of memory/);
+    await nothingLeft();
+  });
   it('--runit: the app shows on the new display; SIGTERM ends everything', async () => {
     await windowWithInit(['--runit'], 'runit');
   });
