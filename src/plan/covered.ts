@@ -79,7 +79,10 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  * options after `--` bind-mount (`-v /tmp/.X11-unix:/x`, `--mount type=bind,src=...`): a raw
  * option must not hand the container what x11docker refuses to share (the X sockets of all
  * displays, the engine socket, x11docker's cache); what it warns about is warned about.
- * Mounts that no raw option names (x11docker's own) are skipped.
+ * Which mounts are x11docker's own is told by `own` (their targets, from its own create
+ * arguments, {@link ownMountTargets}); every other bind mount is judged, whether or not a parsed
+ * raw option claims it (a value that the engine reads otherwise than x11docker must not slip
+ * through). Without `own`, mounts that no raw option names are skipped.
  * @param mounts the created container's mounts (`docker inspect` .Mounts).
  * @param raw the raw options after `--`.
  * @param realOf resolves a host path (symbolic links followed).
@@ -89,6 +92,7 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  *   refused, as for `--sharedir` (sensitive.ts).
  * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
  * @param cacheDir `--cachebasedir`: that cache folder is refused too (see sensitive.ts ShareUse).
+ * @param own the targets of x11docker's own mounts (see above).
  */
 export function checkRawBindSources(
   mounts: readonly InspectedMount[],
@@ -98,11 +102,17 @@ export function checkRawBindSources(
   warnings: string[],
   rootInside = false,
   cacheDir?: string,
+  own?: readonly string[],
 ): void {
+  const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
+  const ownSet = own ? new Set(own.map(norm)) : undefined;
   for (const m of mounts) {
     if (m.Type !== 'bind' || !m.Source) continue;
-    const option = rawOptionFor(m.Destination, raw);
-    if (option === undefined) continue;
+    let option = rawOptionFor(m.Destination, raw);
+    if (option === undefined) {
+      if (!ownSet || ownSet.has(norm(m.Destination))) continue;
+      option = `a mount at ${m.Destination} that the options after '--' make`;
+    }
     const real = realOf(m.Source);
     const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir });
     if (v.level === 'refuse') {
@@ -152,11 +162,32 @@ export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptio
  */
 export function declaredMounts(createArgs: readonly string[]): InspectedMount[] | undefined {
   const end = createArgs.indexOf('--');
-  const flags = parseRawOptions(createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end));
+  const flags = parseRawOptions(createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end), true);
   if (flags.has('--volumes-from')) return undefined;
   return flags.options
     .filter((o) => o.flag === '--volume' || o.flag === '--mount')
     .flatMap((o) => flags.mounts.filter((m) => m.text === o.text))
     .filter((m, i, all) => all.indexOf(m) === i)
     .map((m) => ({ Type: m.type, ...(m.source !== undefined ? { Source: m.source } : {}), Destination: m.target, RW: !m.readonly }));
+}
+
+/**
+ * The mount targets that x11docker's own create arguments make: `createArgs` without the raw
+ * options after `--` (`engineArgs`, one block just before the image's `--`, plan.ts
+ * containerCreateArgs).
+ * @param createArgs `['create', ...flags, '--', IMAGE, ...]`.
+ * @param engineArgs the raw options as they were put into `createArgs`.
+ */
+export function ownMountTargets(createArgs: readonly string[], engineArgs: readonly string[]): string[] {
+  const end = createArgs.indexOf('--');
+  const flags = createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end);
+  let at = -1;
+  for (let i = flags.length - engineArgs.length; i >= 0 && engineArgs.length > 0; i--) {
+    if (engineArgs.every((w, j) => flags[i + j] === w)) {
+      at = i;
+      break;
+    }
+  }
+  const own = at < 0 ? flags : [...flags.slice(0, at), ...flags.slice(at + engineArgs.length)];
+  return parseRawOptions(own, true).mounts.map((m) => m.target).filter((t) => t !== '');
 }

@@ -1,0 +1,65 @@
+/**
+ * The second attack on the raw options after `--` (issue 12): volumes that are no bind in
+ * disguise, control characters that docker's CSV reader reads otherwise, bind mounts that no
+ * parsed raw option claims, engine sockets off the fixed list, symbolic links, and files of
+ * x11docker's cache read by --env-file/--label-file.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRawOptions } from '../../src/options/raw-options.js';
+import { volumeKind } from '../../src/options/volume-opts.js';
+import { refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { checkRawBindSources, ownMountTargets } from '../../src/plan/covered.js';
+import { X11DockerError } from '../../src/errors.js';
+
+const refused = (args: string[]) => () => refuseRawOptions(parseRawOptions(args));
+
+describe('volumes with driver options', () => {
+  it('only a bind of an absolute folder or a tmpfs can be judged', () => {
+    assert.deepEqual(volumeKind({}), { kind: 'plain' });
+    assert.deepEqual(volumeKind({ type: 'none', o: 'bind', device: '/srv/data' }), { kind: 'bind', device: '/srv/data' });
+    assert.deepEqual(volumeKind({ type: 'tmpfs', device: 'tmpfs', o: 'size=10m' }), { kind: 'tmpfs' });
+    assert.equal(volumeKind({ type: 'none', o: 'bind', device: '../../../../../../..' }).kind, 'refused');
+    assert.equal(volumeKind({ type: 'overlay', o: 'lowerdir=/run:/root/.cache,upperdir=/tmp/u,workdir=/tmp/w', device: 'overlay' }).kind, 'refused');
+    assert.equal(volumeKind({ type: 'ext4', device: '/dev/vda' }).kind, 'refused');
+  });
+  it('a relative device, an overlay or a block device in --mount volume-opt is refused with the fix', () => {
+    for (const v of [
+      'type=volume,src=v,dst=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=../../../../../../..',
+      'type=volume,dst=/d,volume-opt=type=ext4,volume-opt=device=/dev/vda',
+      'type=volume,dst=/d,volume-opt=type=overlay,"volume-opt=o=lowerdir=/run:/root/.cache,upperdir=/tmp/u,workdir=/tmp/w",volume-opt=device=overlay',
+    ]) {
+      assert.throws(refused(['--mount', v]), (e: Error) => e instanceof X11DockerError && e.exitCode === 64 && e.message.startsWith(`Raw option '--mount ${v.slice(0, 20)}`) && /can judge only bind and tmpfs volumes; share a folder with --sharedir/.test(e.message) && !e.message.includes('\n'), v);
+    }
+  });
+  it('a bind in disguise is judged as the folder it binds, and keeps its volume name; a tmpfs volume is fine', () => {
+    const m = parseRawOptions(['--mount', 'type=volume,src=v,dst=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/']).mounts[0]!;
+    assert.equal(m.type, 'bind');
+    assert.equal(m.source, '/');
+    assert.equal(m.volumeName, 'v');
+    assert.doesNotThrow(refused(['--mount', 'type=volume,dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs']));
+    assert.doesNotThrow(refused(['--mount', 'type=volume,src=plain,dst=/d']));
+  });
+});
+
+describe('control characters in raw option values', () => {
+  it('a newline, carriage return or DEL in any raw option is refused in one line', () => {
+    for (const args of [['--mount', '\ntype=bind,source=/,target=/host'], ['--mount', 'target=/x\r,type=bind,source=/,target=/host'], ['-e', 'A=\x7f'], ['--env-file=/dev/null\t'], ['-v/a:/b\n']]) {
+      assert.throws(() => parseRawOptions(args), (e: Error) => e instanceof X11DockerError && /contains a control character/.test(e.message) && !e.message.includes('\n') && !e.message.includes('\r'), JSON.stringify(args));
+    }
+    // the command's own arguments are no raw option values
+    assert.doesNotThrow(() => parseRawOptions(['-it', '--', 'image', 'sh', '-c', 'echo a\necho b']));
+  });
+  it('a bind mount that no parsed raw option claims and that is not x11docker\'s own is judged', () => {
+    const raw = parseRawOptions(['--env-file', '/dev/null']);
+    const mounts = [{ Type: 'bind', Source: '/', Destination: '/host' }, { Type: 'bind', Source: '/tmp/.X11-unix/X100', Destination: '/tmp/.X11-unix/X100' }];
+    assert.throws(() => checkRawBindSources(mounts, raw, (p) => p, '/home/alice', [], false, undefined, ['/tmp/.X11-unix/X100']), /is refused: it shares \/ and/);
+    // x11docker's own mounts are not judged
+    assert.doesNotThrow(() => checkRawBindSources(mounts.slice(1), raw, (p) => p, '/home/alice', [], false, undefined, ['/tmp/.X11-unix/X100']));
+  });
+  it('x11docker\'s own mount targets are its create arguments without the raw block', () => {
+    const engineArgs = ['-v', '/srv:/srv', '--env-file', '/dev/null'];
+    const args = ['create', '--mount=type=bind,source=/tmp/.X11-unix/X100,target=/tmp/.X11-unix/X100', '-v', '/a:/own', ...engineArgs, '--env=DISPLAY=:100', '--', 'img'];
+    assert.deepEqual(ownMountTargets(args, engineArgs), ['/tmp/.X11-unix/X100', '/own']);
+  });
+});
