@@ -93,6 +93,7 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
  * @param cacheDir `--cachebasedir`: that cache folder is refused too (see sensitive.ts ShareUse).
  * @param own the targets of x11docker's own mounts (see above).
+ * @param engineSockets engine sockets listening on the host (see sensitive.ts ShareUse).
  */
 export function checkRawBindSources(
   mounts: readonly InspectedMount[],
@@ -103,6 +104,7 @@ export function checkRawBindSources(
   rootInside = false,
   cacheDir?: string,
   own?: readonly string[],
+  engineSockets?: readonly string[],
 ): void {
   const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
   const ownSet = own ? new Set(own.map(norm)) : undefined;
@@ -114,7 +116,7 @@ export function checkRawBindSources(
       option = `a mount at ${m.Destination} that the options after '--' make`;
     }
     const real = realOf(m.Source);
-    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir });
+    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir, engineSockets });
     if (v.level === 'refuse') {
       throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
     }

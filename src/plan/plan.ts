@@ -122,6 +122,8 @@ export interface SessionPlan {
   readonly dropToHostUser: boolean;
   /** `~/.cache/x11docker` of the host user, or `--cachebasedir`. */
   readonly cacheDir: string;
+  /** Container engine sockets listening on the host (HostFacts.engineSockets): raw mounts of folders containing one are refused. */
+  readonly engineSockets?: readonly string[];
   /** Per-session folder (mode 0700) for cookies and the log; removed at the end. */
   readonly sessionDir: string;
   /** Undefined with `--xonly`. */
@@ -232,6 +234,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
     cacheDir,
+    engineSockets: host.engineSockets,
     sessionDir: join(cacheDir, host.sessionId),
     container,
     xc,

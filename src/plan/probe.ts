@@ -50,5 +50,5 @@ export function hostProbe(options: Options): HostProbe {
     ...(options.exe && options.command[0] ? [options.command[0]] : []),
     ...options.displayClients.map((c) => c[0]!),
   ];
-  return { binaries: [...new Set(binaries)], paths: (hostHome) => pathsToCheck(options, hostHome, options.image), envFiles: options.raw.envFiles };
+  return { binaries: [...new Set(binaries)], paths: (hostHome) => pathsToCheck(options, hostHome, options.image), envFiles: options.raw.envFiles, shares: options.sharedirs.length > 0 || options.home !== undefined || options.raw.mounts.length > 0 };
 }

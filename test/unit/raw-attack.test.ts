@@ -11,6 +11,8 @@ import { volumeKind } from '../../src/options/volume-opts.js';
 import { refuseRawOptions } from '../../src/plan/raw-warnings.js';
 import { checkRawBindSources, ownMountTargets } from '../../src/plan/covered.js';
 import { X11DockerError } from '../../src/errors.js';
+import { isEngineSocket, listeningUnixPaths } from '../../src/host/engine-sockets.js';
+import { sharePolicy } from '../../src/plan/sensitive.js';
 
 const refused = (args: string[]) => () => refuseRawOptions(parseRawOptions(args));
 
@@ -61,5 +63,30 @@ describe('control characters in raw option values', () => {
     const engineArgs = ['-v', '/srv:/srv', '--env-file', '/dev/null'];
     const args = ['create', '--mount=type=bind,source=/tmp/.X11-unix/X100,target=/tmp/.X11-unix/X100', '-v', '/a:/own', ...engineArgs, '--env=DISPLAY=:100', '--', 'img'];
     assert.deepEqual(ownMountTargets(args, engineArgs), ['/tmp/.X11-unix/X100', '/own']);
+  });
+});
+
+describe('engine sockets off the fixed list', () => {
+  it('listening sockets are read from /proc/net/unix, and engine sockets told apart', () => {
+    const text = [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      '0000000000000000: 00000002 00000000 00010000 0001 01 20581 /run/x11docker-test-userns/docker.sock',
+      '0000000000000000: 00000003 00000000 00000000 0001 03 20599 /run/x11docker-test-userns/docker.sock',
+      '0000000000000000: 00000002 00000000 00010000 0001 01 20582 /run/my dir/x.sock',
+      '0000000000000000: 00000002 00000000 00010000 0001 01 20583 @/tmp/.X11-unix/X0',
+      '0000000000000000: 00000002 00000000 00000000 0002 01 20584 /run/systemd/notify',
+    ].join('\n');
+    assert.deepEqual(listeningUnixPaths(text), ['/run/x11docker-test-userns/docker.sock', '/run/my dir/x.sock']);
+    for (const p of ['/run/x11docker-test-userns/docker.sock', '/var/lib/x11docker-test-remote/exec/containerd/containerd.sock.ttrpc', '/run/user/1001/docker/libnetwork/3207.sock', '/run/containerd/s/9e1b46', '/run/podman/podman.sock']) assert.ok(isEngineSocket(p), p);
+    for (const p of ['/run/dbus/system_bus_socket', '/tmp/.X11-unix/X0', '/run/user/1000/pulse/native']) assert.ok(!isEngineSocket(p), p);
+  });
+  it('a share containing a listening engine socket is refused, naming the socket', () => {
+    const engineSockets = ['/run/x11docker-test-userns/docker.sock', '/run/user/1001/docker/containerd/containerd.sock'];
+    const v = sharePolicy('/run/x11docker-test-userns', '/home/alice', { readonly: true, engineSockets });
+    assert.equal(v.level, 'refuse');
+    assert.match((v as { why: string }).why, /it contains \/run\/x11docker-test-userns\/docker\.sock, a listening container engine socket/);
+    assert.equal(sharePolicy('/run/user/1001/docker', '/home/alice', { engineSockets }).level, 'refuse');
+    assert.equal(sharePolicy('/srv/data', '/home/alice', { engineSockets }).level, 'ok');
+    assert.throws(() => checkRawBindSources([{ Type: 'bind', Source: '/run/x11docker-test-userns', Destination: '/d', RW: false }], parseRawOptions(['-v', '/run/x11docker-test-userns:/d:ro']), (p) => p, '/home/alice', [], false, undefined, [], engineSockets), /Raw option '-v \/run\/x11docker-test-userns:\/d:ro' is refused: .*docker\.sock/);
   });
 });
