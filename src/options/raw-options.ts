@@ -212,6 +212,25 @@ function tokenize(args: readonly string[], own: boolean): { options: RawOption[]
   return { options, positionals };
 }
 
+/**
+ * The fields of a `--mount` value, read as a CSV record (docker/cli opts/mount.go with Go's encoding/csv).
+ * @param value the option's value, e.g. `type=bind,"source=/a,b",target=/c`.
+ * @param text the option as written, for the error message.
+ * @throws X11DockerError (exit 64) for a value that is no valid CSV record.
+ */
+export function mountFields(value: string, text: string): string[] {
+  let record: string[] | undefined;
+  try {
+    record = (parseCsv(value, { to: 1, relax_column_count: true }) as string[][])[0];
+  } catch (error) {
+    throw new X11DockerError(
+      `docker run option '${printable(text)}' after '--': its value is no valid CSV record (${printable((error as Error).message, 120)}). Quote a field with a comma or quote as a whole, with inner quotes doubled: "source=/a,b".`,
+      { cause: error },
+    );
+  }
+  return record ?? [];
+}
+
 /** The mount that one option makes, if it is `--volume`, `--mount` or `--tmpfs`. */
 function mountOf(flag: string, value: string, text: string): RawMount[] {
   if (flag === '--tmpfs') {
@@ -226,18 +245,10 @@ function mountOf(flag: string, value: string, text: string): RawMount[] {
     return [{ type, ...(source !== undefined ? { source } : {}), target, readonly: mode.split(',').includes('ro'), text }];
   }
   if (flag !== '--mount') return [];
-  let record: string[] | undefined;
-  try {
-    record = (parseCsv(value, { to: 1, relax_column_count: true }) as string[][])[0];
-  } catch (error) {
-    throw new X11DockerError(
-      `docker run option '${printable(text)}' after '--': its value is no valid CSV record (${printable((error as Error).message, 120)}). Quote a field with a comma or quote as a whole, with inner quotes doubled: "source=/a,b".`,
-      { cause: error },
-    );
-  }
+  const record = mountFields(value, text);
   let mount: { -readonly [K in keyof RawMount]: RawMount[K] } = { type: 'volume', target: '', readonly: false, text };
   const volumeOpts: Record<string, string> = {};
-  for (const field of record ?? []) {
+  for (const field of record) {
     const eq = field.indexOf('=');
     // docker's CLI reads the keys without case (opts/mount.go: strings.ToLower)
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRawOptions } from '../../src/options/raw-options.js';
 import { volumeKind } from '../../src/options/volume-opts.js';
-import { refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { refuseRawFiles, refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { withRealSources } from '../../src/plan/raw-sources.js';
 import { checkRawBindSources, ownMountTargets } from '../../src/plan/covered.js';
 import { X11DockerError } from '../../src/errors.js';
 import { isEngineSocket, listeningUnixPaths } from '../../src/host/engine-sockets.js';
@@ -88,5 +89,25 @@ describe('engine sockets off the fixed list', () => {
     assert.equal(sharePolicy('/run/user/1001/docker', '/home/alice', { engineSockets }).level, 'refuse');
     assert.equal(sharePolicy('/srv/data', '/home/alice', { engineSockets }).level, 'ok');
     assert.throws(() => checkRawBindSources([{ Type: 'bind', Source: '/run/x11docker-test-userns', Destination: '/d', RW: false }], parseRawOptions(['-v', '/run/x11docker-test-userns:/d:ro']), (p) => p, '/home/alice', [], false, undefined, [], engineSockets), /Raw option '-v \/run\/x11docker-test-userns:\/d:ro' is refused: .*docker\.sock/);
+  });
+});
+
+describe('symbolic links and files of raw options', () => {
+  const links = new Map([['/tmp/link', '/srv/safe'], ['/tmp/l,2', '/srv/a,b']]);
+  const realOf = (p: string) => links.get(p);
+  it('raw bind mounts go to the engine with their source resolved; other words stay', () => {
+    assert.deepEqual(withRealSources(parseRawOptions(['-it', '-v', '/tmp/link:/host:ro', '--env-file', '/dev/null']), realOf), ['-it', '--volume=/srv/safe:/host:ro', '--env-file', '/dev/null']);
+    assert.deepEqual(withRealSources(parseRawOptions(['-itv', '/tmp/link:/host']), realOf), ['-i', '-t', '--volume=/srv/safe:/host']);
+    assert.deepEqual(withRealSources(parseRawOptions(['--mount', 'type=bind,"src=/tmp/l,2",dst=/h']), realOf), ['--mount=type=bind,"src=/srv/a,b",dst=/h']);
+    assert.deepEqual(withRealSources(parseRawOptions(['--mount=type=volume,src=v,dst=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/tmp/link']), realOf), ['--mount=type=volume,src=v,dst=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/srv/safe']);
+    const same = ['-v', '/srv/x:/x', '-v', 'named:/n'];
+    assert.deepEqual(withRealSources(parseRawOptions(same), realOf), same);
+  });
+  it('--env-file and --label-file in x11docker\'s cache (or another refused place) are refused', () => {
+    const realOfFile = (p: string) => (p === '/tmp/l' ? '/home/alice/.cache/x11docker/abc/html.url' : p);
+    for (const args of [['--env-file', '/home/alice/.cache/x11docker/abc/html.url'], ['--label-file=/tmp/l'], ['--env-file', '/run/docker.sock']]) {
+      assert.throws(() => refuseRawFiles(parseRawOptions(args), realOfFile, '/home/alice'), (e: Error) => e instanceof X11DockerError && /^Raw option '--(env|label)-file.*' is refused: it reads \S+ and .*Give a file of your own\.$/.test(e.message), JSON.stringify(args));
+    }
+    assert.doesNotThrow(() => refuseRawFiles(parseRawOptions(['--env-file', '/home/alice/app.env', '--label-file', '/dev/null']), (p) => p, '/home/alice'));
   });
 });
