@@ -31,7 +31,7 @@ export function volumeKind(opts: Readonly<Record<string, string>>): VolumeKind {
   const device = opts.device ?? '';
   if (o.includes('bind') || o.includes('rbind')) {
     if (device.startsWith('/')) return { kind: 'bind', device };
-    return { kind: 'refused', why: `its volume binds device=${device}, a path that dockerd resolves against its own working folder` };
+    return { kind: 'refused', why: `its volume binds device=${device}, a relative path (dockerd resolves it against its own working folder)` };
   }
   if (type === 'tmpfs') return { kind: 'tmpfs' };
   return { kind: 'refused', why: `its volume mounts ${type ? `type=${type}` : 'no type'}${device ? ` of device=${device}` : ''}${opts.o ? ` with o=${opts.o}` : ''}` };

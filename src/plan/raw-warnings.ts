@@ -32,7 +32,7 @@ export function refuseRawOptions(raw: RawOptions): void {
   for (const m of raw.mounts) {
     if (!m.volumeOptions || (m.volumeDriver ?? 'local') !== 'local') continue;
     const kind = volumeKind(m.volumeOptions);
-    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why)}. ${VOLUME_FIX}`);
+    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why, 300)}. ${VOLUME_FIX}`);
   }
 }
 

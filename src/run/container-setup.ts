@@ -220,7 +220,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
     const volume = await engine.volumeOptions(name);
     if (!volume || volume.driver !== 'local') continue;
     const kind = volumeKind(volume.options);
-    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why)} (volume ${printable(name)}). ${VOLUME_FIX}`);
+    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why, 300)} (volume ${printable(name)}). ${VOLUME_FIX}`);
     if (kind.kind === 'bind') disguised.push({ Type: 'bind', Source: kind.device, Destination: m.target, RW: !m.readonly });
   }
   checkRawBindSources([...mounts, ...disguised], raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir, own, plan.engineSockets);
