@@ -136,12 +136,17 @@ export function checkRawBindSources(
  * X socket under /tmp/.X11-unix, the cookie, the locale, HOME, shared folders): the engine would
  * create x11docker's mount point inside the raw mount's source (a write onto the host), and the
  * container would see the raw folder around x11docker's files. x11docker's own mounts are those
- * that no raw option names.
+ * that no raw option names, or with `own` (their targets, {@link ownMountTargets}) those listed there.
  * @throws X11DockerError (exit 64) naming the raw option and the covered target.
  */
-export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptions): void {
+export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptions, own?: readonly string[]): void {
+  const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
+  const ownSet = own ? new Set(own.map(norm)) : undefined;
+  // with `own`: a mount that is not x11docker's own is raw, whether or not a parsed raw option claims it
+  // (not an anonymous volume of the image's VOLUME)
+  const rawOf = (m: InspectedMount) => rawOptionFor(m.Destination, raw) ?? (ownSet && m.Type !== 'volume' && !ownSet.has(norm(m.Destination)) ? `a mount at ${m.Destination} that the options after '--' make` : undefined);
   // in path order, so the error names the same covered path every time (the engine lists mounts in no fixed order)
-  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOptionFor(m.Destination, raw) }));
+  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOf(m) }));
   for (const r of named) {
     if (r.raw === undefined) continue;
     for (const own of named) {

@@ -224,7 +224,7 @@ export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id
     if (kind.kind === 'bind') disguised.push({ Type: 'bind', Source: kind.device, Destination: m.target, RW: !m.readonly });
   }
   checkRawBindSources([...mounts, ...disguised], raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir, own, plan.engineSockets);
-  checkRawOverOwn(mounts, raw);
+  checkRawOverOwn(mounts, raw, own);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of new Set(warnings)) log.warning(w);
 }

@@ -37,6 +37,7 @@ const relVolume = `x11d-refusal-relvol-${process.pid}`;
 const blockVolume = `x11d-refusal-blockvol-${process.pid}`;
 /** A second engine's socket (name docker.sock) that listens in a folder not on the fixed list. */
 let engineSocketServer: Server;
+let engineDir: string;
 /** A file in x11docker's cache, read by a raw --env-file (another session's html.url there holds its VNC password). */
 const cacheFile = join(process.env.HOME ?? '/root', '.cache', 'x11docker', `x11d-e2e-refusal-${process.pid}.env`);
 
@@ -56,9 +57,9 @@ before(async () => {
   await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/', rootVolume]);
   await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=../../../../../../..', relVolume]);
   await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=ext4', '--opt', 'device=/dev/vda', blockVolume]);
-  mkdirSync(join(work, 'engine'));
+  engineDir = mkdtempSync('/tmp/x11docker-e2e-engine-');
   engineSocketServer = createServer();
-  await new Promise<void>((resolve) => engineSocketServer.listen(join(work, 'engine', 'docker.sock'), resolve));
+  await new Promise<void>((resolve) => engineSocketServer.listen(join(engineDir, 'docker.sock'), resolve));
   mkdirSync(dirname(cacheFile), { recursive: true });
   writeFileSync(cacheFile, 'X11D_SECRET=from-the-cache\n');
 });
@@ -69,6 +70,7 @@ after(async () => {
   await execa('docker', ['rm', '-f', victim], { reject: false });
   await execa('docker', ['volume', 'rm', '-f', rootVolume, relVolume, blockVolume], { reject: false });
   await new Promise((resolve) => engineSocketServer?.close(resolve));
+  if (engineDir) rmSync(engineDir, { recursive: true, force: true });
   rmSync(cacheFile, { force: true });
   rmSync(work, { recursive: true, force: true });
 });
@@ -156,8 +158,8 @@ function table(): Bad[] {
     { args: ['--xvfb', '--', '--mount', 'target=/x\r,type=bind,source=/,target=/host', '--env-file', '/dev/null', '--', DEMO_IMAGE, 'ls', '/host/run'], opts: { env: { X11DOCKER_ENGINE_TRANSPORT: 'cli' } }, error: /contains a control character/ },
     { args: ['--xvfb', '--backend=podman', '--', '--mount', '\ntype=bind,source=/,target=/host', '--', DEMO_IMAGE, 'ls', '/host/run'], error: /contains a control character/ },
     // a listening engine socket off the fixed list, raw and --sharedir
-    { args: ['--xvfb', '--', '-v', `${work}/engine:/d:ro`, '--', DEMO_IMAGE, 'ls', '/d'], error: /Raw option '-v \S+\/engine:\/d:ro' is refused: .*it contains \S+\/engine\/docker\.sock, a listening container engine socket/ },
-    { args: ['--xvfb', '--sharedir', `${work}/engine:ro`, DEMO_IMAGE, 'true'], error: /Option --sharedir \S+\/engine:ro is refused: it contains \S+\/engine\/docker\.sock, a listening container engine socket/ },
+    { args: ['--xvfb', '--', '-v', `${engineDir}:/d:ro`, '--', DEMO_IMAGE, 'ls', '/d'], error: /Raw option '-v \S+engine-\w+:\/d:ro' is refused: .*it contains \S+engine-\w+\/docker\.sock, a listening container engine socket/ },
+    { args: ['--xvfb', '--sharedir', `${engineDir}:ro`, DEMO_IMAGE, 'true'], error: /Option --sharedir \S+engine-\w+:ro is refused: it contains \S+engine-\w+\/docker\.sock, a listening container engine socket/ },
     // files of x11docker's cache read by --env-file/--label-file
     { args: ['--xvfb', '--', '--env-file', cacheFile, '--', DEMO_IMAGE, 'env'], error: /Raw option '--env-file \S+' is refused: it reads \S+ and it is x11docker's cache/ },
     { args: ['--xvfb', '--', `--label-file=${cacheFile}`, '--', DEMO_IMAGE, 'true'], error: /Raw option '--label-file=\S+' is refused: it reads/ },

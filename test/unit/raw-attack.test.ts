@@ -10,7 +10,7 @@ import { parseRawOptions } from '../../src/options/raw-options.js';
 import { volumeKind } from '../../src/options/volume-opts.js';
 import { refuseRawFiles, refuseRawOptions } from '../../src/plan/raw-warnings.js';
 import { withRealSources } from '../../src/plan/raw-sources.js';
-import { checkRawBindSources, ownMountTargets } from '../../src/plan/covered.js';
+import { checkRawBindSources, checkRawOverOwn, ownMountTargets } from '../../src/plan/covered.js';
 import { X11DockerError } from '../../src/errors.js';
 import { isEngineSocket, listeningUnixPaths } from '../../src/host/engine-sockets.js';
 import { sharePolicy } from '../../src/plan/sensitive.js';
@@ -109,5 +109,14 @@ describe('symbolic links and files of raw options', () => {
       assert.throws(() => refuseRawFiles(parseRawOptions(args), realOfFile, '/home/alice'), (e: Error) => e instanceof X11DockerError && /^Raw option '--(env|label)-file.*' is refused: it reads \S+ and .*Give a file of your own\.$/.test(e.message), JSON.stringify(args));
     }
     assert.doesNotThrow(() => refuseRawFiles(parseRawOptions(['--env-file', '/home/alice/app.env', '--label-file', '/dev/null']), (p) => p, '/home/alice'));
+  });
+});
+
+describe('raw mounts over x11docker\'s own, claimed or not', () => {
+  it('an unclaimed bind over an own target is refused; the image\'s VOLUME is not', () => {
+    const raw = parseRawOptions(['--env-file', '/dev/null']);
+    const own = ['/tmp/.X11-unix/X100'];
+    assert.throws(() => checkRawOverOwn([{ Type: 'bind', Source: '/srv', Destination: '/tmp' }, { Type: 'bind', Source: '/x', Destination: '/tmp/.X11-unix/X100' }], raw, own), /a mount at \/tmp that the options after '--' make' covers \/tmp\/.X11-unix\/X100/);
+    assert.doesNotThrow(() => checkRawOverOwn([{ Type: 'volume', Source: '/var/lib/docker/volumes/abc/_data', Destination: '/tmp' }, { Type: 'bind', Source: '/x', Destination: '/tmp/.X11-unix/X100' }], raw, own));
   });
 });
