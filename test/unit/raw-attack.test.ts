@@ -14,6 +14,8 @@ import { checkRawBindSources, checkRawOverOwn, ownMountTargets } from '../../src
 import { X11DockerError } from '../../src/errors.js';
 import { isEngineSocket, listeningUnixPaths } from '../../src/host/engine-sockets.js';
 import { sharePolicy } from '../../src/plan/sensitive.js';
+import { commandFromBody } from '../../src/gui/form.js';
+import { parseCommandLine } from '../../src/options/parse.js';
 
 const refused = (args: string[]) => () => refuseRawOptions(parseRawOptions(args));
 
@@ -118,5 +120,14 @@ describe('raw mounts over x11docker\'s own, claimed or not', () => {
     const own = ['/tmp/.X11-unix/X100'];
     assert.throws(() => checkRawOverOwn([{ Type: 'bind', Source: '/srv', Destination: '/tmp' }, { Type: 'bind', Source: '/x', Destination: '/tmp/.X11-unix/X100' }], raw, own), /a mount at \/tmp that the options after '--' make' covers \/tmp\/.X11-unix\/X100/);
     assert.doesNotThrow(() => checkRawOverOwn([{ Type: 'volume', Source: '/var/lib/docker/volumes/abc/_data', Destination: '/tmp' }, { Type: 'bind', Source: '/x', Destination: '/tmp/.X11-unix/X100' }], raw, own));
+  });
+});
+
+describe('the GUI\'s docker run options field takes the same path', () => {
+  it('a quoted line break in a --mount of the field is refused by the command line parser', () => {
+    const { argv } = commandFromBody({ image: 'x11docker-demo', engineArgs: '--mount "\ntype=bind,source=/,target=/host"' });
+    assert.deepEqual(argv.slice(0, 3), ['--', '--mount', '\ntype=bind,source=/,target=/host']);
+    assert.throws(() => parseCommandLine(argv), /--mount .*contains a control character/);
+    assert.throws(() => refuseRawOptions(parseCommandLine(['--', '--mount', 'type=volume,dst=/d,volume-opt=type=ext4,volume-opt=device=/dev/vda', '--', 'img']).raw), /can judge only bind and tmpfs volumes/);
   });
 });
