@@ -9,6 +9,7 @@ import { readStoredPassword } from './password.js';
 import { hostPathKinds, hostRealPaths, type PathKind } from './paths.js';
 import { gatherIntegrationResources, type IntegrationResources } from './integration.js';
 import { readEnvFiles } from './env-files.js';
+import { listeningEngineSockets } from './engine-sockets.js';
 
 /** Whether stdin is a Linux virtual console (/dev/ttyN). */
 function onConsole(): boolean {
@@ -94,6 +95,8 @@ export interface HostFacts {
   readonly envFiles?: ReadonlyMap<string, readonly string[] | undefined>;
   /** Keyboard layout of the user's display (`_XKB_RULES_NAMES`, host/keyboard.ts); undefined without DISPLAY or when unreadable. */
   readonly keyboard?: XkbNames;
+  /** Container engine sockets listening on the host, as bound and resolved (host/engine-sockets.ts): shares containing one are refused. */
+  readonly engineSockets?: readonly string[];
   /** With `--sudouser`: the password `--password` stored (host/password.ts), if any. */
   readonly storedPassword?: ReturnType<typeof readStoredPassword>;
 }
@@ -109,6 +112,8 @@ export interface HostProbe {
   paths(hostHome: string): string[];
   /** Host files of raw `--env-file` options, whose variable names the plan needs. */
   readonly envFiles: readonly string[];
+  /** Whether host folders are shared (then the listening engine sockets are gathered, ~15 ms); default true. */
+  readonly shares?: boolean;
 }
 
 /**
@@ -156,6 +161,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     resources: gatherHostResources(user, env),
     integration: gatherIntegrationResources(user, env),
     envFiles: readEnvFiles(probe.envFiles),
+    engineSockets: probe.shares === false ? [] : listeningEngineSockets(),
     keyboard: await keyboard,
     // upstream's --password: the hash in the HOME of the user running x11docker
     storedPassword: options.sudouser ? readStoredPassword(ownHome(env) ?? user.home) : undefined,

@@ -13,6 +13,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { printable, X11DockerError } from '../errors.js';
 import { canonicalFlag, runFlag } from './run-flags.js';
+import { volumeKind } from './volume-opts.js';
+
+/** Control characters (below 0x20, and 0x7f): docker's Go CSV reader and csv-parse read them differently. */
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** One raw option and its value. */
 export interface RawOption {
@@ -24,6 +28,10 @@ export interface RawOption {
   readonly value?: string;
   /** The option's words as the user wrote them, for messages: `-v /a:/b`, `--mount=...`, `-it`. */
   readonly text: string;
+  /** Index in the words of the first word of this option (options grouped as `-it` share it). */
+  readonly at?: number;
+  /** Index after its last word. */
+  readonly end?: number;
 }
 
 /** A mount made by a raw `-v`/`--volume`, `--mount` or `--tmpfs`. */
@@ -37,6 +45,16 @@ export interface RawMount {
   readonly readonly: boolean;
   /** The option as written, as {@link RawOption.text}. */
   readonly text: string;
+  /**
+   * `--mount ...,volume-opt=KEY=VALUE`: the volume driver's options (keys lower case), when any.
+   * A local-driver bind in disguise (`o=bind`, absolute `device=`) is `type: 'bind'` with
+   * `source` the device; see src/options/volume-opts.ts.
+   */
+  readonly volumeOptions?: Readonly<Record<string, string>>;
+  /** `--mount ...,volume-driver=NAME` (undefined: the engine's default, `local`). */
+  readonly volumeDriver?: string;
+  /** The volume's name when `type` is `bind` only because of its driver options (the engine may already have that volume, with other options). */
+  readonly volumeName?: string;
 }
 
 /**
@@ -61,11 +79,14 @@ export class RawOptions {
 
   /**
    * @param args the words after `--` (the docker run options), e.g. `['-it', '-v', '/a:/b']`.
+   * @param own the words are x11docker's own create arguments (its `--mount` values are CSV-quoted
+   *   by plan/argv.ts bindMount, also around line breaks): control characters are allowed.
    * @throws X11DockerError (exit 64) for an option that lacks its value, a yes/no flag with a
-   *   value that is not true or false, or a `--mount` value that is no valid CSV record.
+   *   value that is not true or false, a `--mount` value that is no valid CSV record, or (unless
+   *   `own`) a control character in an option.
    */
-  constructor(readonly args: readonly string[]) {
-    const { options, positionals } = tokenize(args);
+  constructor(readonly args: readonly string[], own = false) {
+    const { options, positionals } = tokenize(args, own);
     this.options = options;
     this.positionals = positionals;
     this.mounts = options.flatMap((o) => (o.value === undefined ? [] : mountOf(o.flag, o.value, o.text)));
@@ -112,10 +133,11 @@ export class RawOptions {
 /**
  * Parses raw docker run options once.
  * @param args the words after `--`.
+ * @param own x11docker's own create arguments, see the {@link RawOptions} constructor.
  * @throws X11DockerError (exit 64) as the {@link RawOptions} constructor.
  */
-export function parseRawOptions(args: readonly string[]): RawOptions {
-  return new RawOptions(args);
+export function parseRawOptions(args: readonly string[], own = false): RawOptions {
+  return new RawOptions(args, own);
 }
 
 /**
@@ -136,15 +158,19 @@ export function standsAlone(word: string): boolean {
 }
 
 /** Splits the words into options and positional words (pflag's reading; see the module comment). */
-function tokenize(args: readonly string[]): { options: RawOption[]; positionals: string[] } {
+function tokenize(args: readonly string[], own: boolean): { options: RawOption[]; positionals: string[] } {
   const options: RawOption[] = [];
   const positionals: string[] = [];
-  const push = (written: string, value: string | undefined, text: string) => {
+  let at = 0;
+  const push = (written: string, value: string | undefined, text: string, end: number) => {
     const spec = runFlag(written);
     if (spec && !spec.takesValue && value !== undefined && parseBool(value) === undefined) {
       throw new X11DockerError(`docker run option '${printable(text)}' after '--' takes true or false (or 1, t, 0, f). Write ${written} or ${written}=false.`);
     }
-    options.push({ flag: canonicalFlag(written), written, ...(value !== undefined ? { value } : {}), text });
+    if (!own && CONTROL.test(text)) {
+      throw new X11DockerError(`docker run option '${printable(text)}' after '--' contains a control character (newline, carriage return, tab, ...), which the engine may read otherwise than x11docker. Remove it.`);
+    }
+    options.push({ flag: canonicalFlag(written), written, ...(value !== undefined ? { value } : {}), text, at, end });
   };
   const next = (i: number, written: string): string => {
     if (i >= args.length) throw new X11DockerError(`docker run option ${printable(written)} after '--' needs a value: ${printable(written)} VALUE.`);
@@ -152,6 +178,7 @@ function tokenize(args: readonly string[]): { options: RawOption[]; positionals:
   };
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
+    at = i;
     if (word === '--') {
       positionals.push(...args.slice(i + 1));
       break;
@@ -161,32 +188,51 @@ function tokenize(args: readonly string[]): { options: RawOption[]; positionals:
     } else if (word.startsWith('--')) {
       const eq = word.indexOf('=');
       const written = eq > 0 ? word.slice(0, eq) : word;
-      if (eq > 0) push(written, word.slice(eq + 1), word);
+      if (eq > 0) push(written, word.slice(eq + 1), word, i + 1);
       else if (runFlag(written)?.takesValue) {
         const value = next(++i, written);
-        push(written, value, `${word} ${value}`);
-      } else push(written, undefined, word);
+        push(written, value, `${word} ${value}`, i + 1);
+      } else push(written, undefined, word, i + 1);
     } else {
       // one-letter flags: -it, -v/a:/b, -e=A=1, -u 0
       for (let j = 1; j < word.length; j++) {
         const written = `-${word[j]}`;
         if (word[j + 1] === '=' && word.length - j > 2) {
-          push(written, word.slice(j + 2), word);
+          push(written, word.slice(j + 2), word, i + 1);
           break;
         }
         if (!runFlag(written)?.takesValue) {
-          push(written, undefined, word);
+          push(written, undefined, word, i + 1);
         } else if (j + 1 < word.length) {
-          push(written, word.slice(j + 1), word);
+          push(written, word.slice(j + 1), word, i + 1);
           break;
         } else {
           const value = next(++i, written);
-          push(written, value, `${word} ${value}`);
+          push(written, value, `${word} ${value}`, i + 1);
         }
       }
     }
   }
   return { options, positionals };
+}
+
+/**
+ * The fields of a `--mount` value, read as a CSV record (docker/cli opts/mount.go with Go's encoding/csv).
+ * @param value the option's value, e.g. `type=bind,"source=/a,b",target=/c`.
+ * @param text the option as written, for the error message.
+ * @throws X11DockerError (exit 64) for a value that is no valid CSV record.
+ */
+export function mountFields(value: string, text: string): string[] {
+  let record: string[] | undefined;
+  try {
+    record = (parseCsv(value, { to: 1, relax_column_count: true }) as string[][])[0];
+  } catch (error) {
+    throw new X11DockerError(
+      `docker run option '${printable(text)}' after '--': its value is no valid CSV record (${printable((error as Error).message, 120)}). Quote a field with a comma or quote as a whole, with inner quotes doubled: "source=/a,b".`,
+      { cause: error },
+    );
+  }
+  return record ?? [];
 }
 
 /** The mount that one option makes, if it is `--volume`, `--mount` or `--tmpfs`. */
@@ -203,18 +249,10 @@ function mountOf(flag: string, value: string, text: string): RawMount[] {
     return [{ type, ...(source !== undefined ? { source } : {}), target, readonly: mode.split(',').includes('ro'), text }];
   }
   if (flag !== '--mount') return [];
-  let record: string[] | undefined;
-  try {
-    record = (parseCsv(value, { to: 1, relax_column_count: true }) as string[][])[0];
-  } catch (error) {
-    throw new X11DockerError(
-      `docker run option '${printable(text)}' after '--': its value is no valid CSV record (${printable((error as Error).message, 120)}). Quote a field with a comma or quote as a whole, with inner quotes doubled: "source=/a,b".`,
-      { cause: error },
-    );
-  }
-  let mount: { type: string; source?: string; target: string; readonly: boolean; text: string } = { type: 'volume', target: '', readonly: false, text };
-  const volumeOpts = new Map<string, string>();
-  for (const field of record ?? []) {
+  const record = mountFields(value, text);
+  let mount: { -readonly [K in keyof RawMount]: RawMount[K] } = { type: 'volume', target: '', readonly: false, text };
+  const volumeOpts: Record<string, string> = {};
+  for (const field of record) {
     const eq = field.indexOf('=');
     // docker's CLI reads the keys without case (opts/mount.go: strings.ToLower)
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
@@ -227,13 +265,17 @@ function mountOf(flag: string, value: string, text: string): RawMount[] {
     else if (key === 'type') mount = { ...mount, type: v.toLowerCase() };
     else if (key === 'source' || key === 'src') mount = { ...mount, source: v };
     else if (key === 'target' || key === 'dst' || key === 'destination') mount = { ...mount, target: v };
+    else if (key === 'volume-driver') mount = { ...mount, volumeDriver: v };
     else if (key === 'volume-opt') {
       const [k, ...rest] = v.split('=');
-      volumeOpts.set(k!.toLowerCase(), rest.join('='));
+      volumeOpts[k!.toLowerCase()] = rest.join('=');
     }
   }
-  // the local volume driver's `device=PATH` (with `o=bind`) mounts a host folder: judged as the bind mount it is
-  const device = volumeOpts.get('device');
-  if (mount.type === 'volume' && device !== undefined && device.startsWith('/')) mount = { ...mount, type: 'bind', source: device };
+  if (Object.keys(volumeOpts).length > 0) mount = { ...mount, volumeOptions: volumeOpts };
+  // the local volume driver's `o=bind,device=PATH` mounts a host folder: judged as the bind mount it is
+  const kind = volumeKind(volumeOpts);
+  if (mount.type === 'volume' && kind.kind === 'bind' && (mount.volumeDriver ?? 'local') === 'local') {
+    mount = { ...mount, type: 'bind', source: kind.device, ...(mount.source !== undefined ? { volumeName: mount.source } : {}) };
+  }
   return [mount];
 }

@@ -106,7 +106,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     uid: user.uid, retainUser: imageUserKept, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
     rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
   });
-  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
+  const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside, host.engineSockets);
   const stored = options.sudouser ? host.storedPassword : undefined;
   if (options.sudouser) warnings.push(stored ? SUDO_WARNING.replace(`password '${SUDO_PASSWORD}'`, `the password set with --password (${stored.file})`) : SUDO_WARNING);
   if (stored?.warning) warnings.push(stored.warning);

@@ -79,7 +79,10 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  * options after `--` bind-mount (`-v /tmp/.X11-unix:/x`, `--mount type=bind,src=...`): a raw
  * option must not hand the container what x11docker refuses to share (the X sockets of all
  * displays, the engine socket, x11docker's cache); what it warns about is warned about.
- * Mounts that no raw option names (x11docker's own) are skipped.
+ * Which mounts are x11docker's own is told by `own` (their targets, from its own create
+ * arguments, {@link ownMountTargets}); every other bind mount is judged, whether or not a parsed
+ * raw option claims it (a value that the engine reads otherwise than x11docker must not slip
+ * through). Without `own`, mounts that no raw option names are skipped.
  * @param mounts the created container's mounts (`docker inspect` .Mounts).
  * @param raw the raw options after `--`.
  * @param realOf resolves a host path (symbolic links followed).
@@ -89,6 +92,8 @@ export function rawOptionFor(destination: string, raw: RawOptions): string | und
  *   refused, as for `--sharedir` (sensitive.ts).
  * @throws X11DockerError (exit 64) naming the raw option, for a refused folder.
  * @param cacheDir `--cachebasedir`: that cache folder is refused too (see sensitive.ts ShareUse).
+ * @param own the targets of x11docker's own mounts (see above).
+ * @param engineSockets engine sockets listening on the host (see sensitive.ts ShareUse).
  */
 export function checkRawBindSources(
   mounts: readonly InspectedMount[],
@@ -98,13 +103,20 @@ export function checkRawBindSources(
   warnings: string[],
   rootInside = false,
   cacheDir?: string,
+  own?: readonly string[],
+  engineSockets?: readonly string[],
 ): void {
+  const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
+  const ownSet = own ? new Set(own.map(norm)) : undefined;
   for (const m of mounts) {
     if (m.Type !== 'bind' || !m.Source) continue;
-    const option = rawOptionFor(m.Destination, raw);
-    if (option === undefined) continue;
+    let option = rawOptionFor(m.Destination, raw);
+    if (option === undefined) {
+      if (!ownSet || ownSet.has(norm(m.Destination))) continue;
+      option = `a mount at ${m.Destination} that the options after '--' make`;
+    }
     const real = realOf(m.Source);
-    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir });
+    const v = sharePolicy(real, hostHome, { writableByRoot: rootInside && m.RW !== false, cacheDir, engineSockets });
     if (v.level === 'refuse') {
       throw new X11DockerError(`Raw option '${printable(option)}' is refused: it shares ${printable(real)} and ${v.why}. ${v.fix ?? SHARE_SUB_FOLDER}`);
     }
@@ -124,12 +136,17 @@ export function checkRawBindSources(
  * X socket under /tmp/.X11-unix, the cookie, the locale, HOME, shared folders): the engine would
  * create x11docker's mount point inside the raw mount's source (a write onto the host), and the
  * container would see the raw folder around x11docker's files. x11docker's own mounts are those
- * that no raw option names.
+ * that no raw option names, or with `own` (their targets, {@link ownMountTargets}) those listed there.
  * @throws X11DockerError (exit 64) naming the raw option and the covered target.
  */
-export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptions): void {
+export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptions, own?: readonly string[]): void {
+  const norm = (p: string) => posix.normalize(p).replace(/\/+$/, '') || '/';
+  const ownSet = own ? new Set(own.map(norm)) : undefined;
+  // with `own`: a mount that is not x11docker's own is raw, whether or not a parsed raw option claims it
+  // (not an anonymous volume of the image's VOLUME)
+  const rawOf = (m: InspectedMount) => rawOptionFor(m.Destination, raw) ?? (ownSet && m.Type !== 'volume' && !ownSet.has(norm(m.Destination)) ? `a mount at ${m.Destination} that the options after '--' make` : undefined);
   // in path order, so the error names the same covered path every time (the engine lists mounts in no fixed order)
-  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOptionFor(m.Destination, raw) }));
+  const named = [...mounts].sort((a, b) => (a.Destination < b.Destination ? -1 : a.Destination > b.Destination ? 1 : 0)).map((m) => ({ m, raw: rawOf(m) }));
   for (const r of named) {
     if (r.raw === undefined) continue;
     for (const own of named) {
@@ -152,11 +169,32 @@ export function checkRawOverOwn(mounts: readonly InspectedMount[], raw: RawOptio
  */
 export function declaredMounts(createArgs: readonly string[]): InspectedMount[] | undefined {
   const end = createArgs.indexOf('--');
-  const flags = parseRawOptions(createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end));
+  const flags = parseRawOptions(createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end), true);
   if (flags.has('--volumes-from')) return undefined;
   return flags.options
     .filter((o) => o.flag === '--volume' || o.flag === '--mount')
     .flatMap((o) => flags.mounts.filter((m) => m.text === o.text))
     .filter((m, i, all) => all.indexOf(m) === i)
     .map((m) => ({ Type: m.type, ...(m.source !== undefined ? { Source: m.source } : {}), Destination: m.target, RW: !m.readonly }));
+}
+
+/**
+ * The mount targets that x11docker's own create arguments make: `createArgs` without the raw
+ * options after `--` (`engineArgs`, one block just before the image's `--`, plan.ts
+ * containerCreateArgs).
+ * @param createArgs `['create', ...flags, '--', IMAGE, ...]`.
+ * @param engineArgs the raw options as they were put into `createArgs`.
+ */
+export function ownMountTargets(createArgs: readonly string[], engineArgs: readonly string[]): string[] {
+  const end = createArgs.indexOf('--');
+  const flags = createArgs.slice(createArgs[0] === 'create' ? 1 : 0, end < 0 ? undefined : end);
+  let at = -1;
+  for (let i = flags.length - engineArgs.length; i >= 0 && engineArgs.length > 0; i--) {
+    if (engineArgs.every((w, j) => flags[i + j] === w)) {
+      at = i;
+      break;
+    }
+  }
+  const own = at < 0 ? flags : [...flags.slice(0, at), ...flags.slice(at + engineArgs.length)];
+  return parseRawOptions(own, true).mounts.map((m) => m.target).filter((t) => t !== '');
 }

@@ -89,6 +89,7 @@ export function planMounts(
   notes: string[],
   realPaths: ReadonlyMap<string, string> = new Map(),
   rootInside = false,
+  engineSockets: readonly string[] = [],
 ): MountPlan {
   const mounts: BindMount[] = [];
   const masks: string[] = [];
@@ -105,7 +106,7 @@ export function planMounts(
     if (source === '') {
       source = defaultHomeFolder(options, hostUser.home);
       if (paths.get(source) !== 'dir') createHostDir = source;
-      applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir });
+      applySharePolicy('--home', source, realPaths.get(source) ?? source, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir, engineSockets });
     } else {
       const kind = paths.get(source) ?? 'missing';
       if (kind === 'file') throw new X11DockerError(`Option --homedir/--home=${printable(source)}: this is a file, not a folder. Give a folder.`);
@@ -115,7 +116,7 @@ export function planMounts(
         warnings.push(`Option --homedir ${printable(source)}: your host HOME is the container's HOME. Discouraged: the container can read and change all your files, including shell start-up files and keys.`);
         hide(posix.join(hostUser.home, '.cache', 'x11docker'), real, user.home);
       } else {
-        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir }), real, user.home);
+        hide(applySharePolicy('--homedir', source, real, false, hostUser.home, warnings, { home: true, cacheDir: options.cachebasedir, engineSockets }), real, user.home);
       }
       if (kind !== 'missing') source = real;
     }
@@ -135,7 +136,7 @@ export function planMounts(
       notes.push(`Option --sharedir ${printable(s.path)}: your host HOME is shared as ${target} in the container.`);
     }
     const real = realPaths.get(s.path) ?? s.path;
-    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly, cacheDir: options.cachebasedir });
+    const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly, cacheDir: options.cachebasedir, engineSockets });
     if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
       throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
     }

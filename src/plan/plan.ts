@@ -20,7 +20,8 @@ import { planServices, type ServicePlan } from './services.js';
 import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionNotes, rawOptionWarnings, refuseRawOptions } from './raw-warnings.js';
+import { withRealSources } from './raw-sources.js';
+import { rawOptionNotes, rawOptionWarnings, refuseRawFiles, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
@@ -122,6 +123,8 @@ export interface SessionPlan {
   readonly dropToHostUser: boolean;
   /** `~/.cache/x11docker` of the host user, or `--cachebasedir`. */
   readonly cacheDir: string;
+  /** Container engine sockets listening on the host (HostFacts.engineSockets): raw mounts of folders containing one are refused. */
+  readonly engineSockets?: readonly string[];
   /** Per-session folder (mode 0700) for cookies and the log; removed at the end. */
   readonly sessionDir: string;
   /** Undefined with `--xonly`. */
@@ -186,7 +189,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       env: [...(extras.retainUser ? [] : [`USER=${user.name}`, `HOME=${user.home}`]), ...extras.env, ...waylandEnv, ...integration.env],
       userEnv: options.env,
       network,
-      engineArgs: options.engineArgs,
+      // raw bind mounts go to the engine resolved, as --sharedir (plan/raw-sources.ts)
+      engineArgs: withRealSources(options.raw, (p) => host.realPaths?.get(p)),
       raw: options.raw,
       interactive: integration.interactive || options.raw.has('--interactive'),
       readOnlyRootfs: options.raw.has('--read-only'),
@@ -201,6 +205,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
     notes.push(...rawOptionNotes(options.raw));
     refuseRawOptions(options.raw);
+    refuseRawFiles(options.raw, (p) => host.realPaths?.get(p) ?? p, host.hostUser.home, { cacheDir: options.cachebasedir, engineSockets: host.engineSockets });
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
     const launch = probeLaunch(driver);
@@ -232,6 +237,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
     cacheDir,
+    engineSockets: host.engineSockets,
     sessionDir: join(cacheDir, host.sessionId),
     container,
     xc,

@@ -34,6 +34,16 @@ export const HOST_TOOLS: readonly HostTool[] = [
 ];
 
 /**
+ * Host paths of raw options after `--` whose resolved form the plan needs: the files of
+ * `--env-file` and `--label-file` (judged by plan/raw-warnings.ts refuseRawFiles) and the
+ * sources of bind mounts (passed to the engine resolved, plan/raw-sources.ts).
+ */
+function rawHostPaths(options: Options): string[] {
+  const raw = options.raw;
+  return [...raw.values('--env-file'), ...raw.values('--label-file'), ...raw.mounts.flatMap((m) => (m.type === 'bind' && m.source ? [m.source] : []))];
+}
+
+/**
  * The probe for these options: every display driver's required binaries, {@link HOST_TOOLS},
  * the host window managers x11docker may start on Xephyr, `--wm`'s command, `--exe`'s
  * command and the clients of `--xeyes`/`--xlogo`; the paths of `--home`, `--homedir` and `--sharedir` (src/plan/mounts.ts
@@ -50,5 +60,5 @@ export function hostProbe(options: Options): HostProbe {
     ...(options.exe && options.command[0] ? [options.command[0]] : []),
     ...options.displayClients.map((c) => c[0]!),
   ];
-  return { binaries: [...new Set(binaries)], paths: (hostHome) => pathsToCheck(options, hostHome, options.image), envFiles: options.raw.envFiles };
+  return { binaries: [...new Set(binaries)], paths: (hostHome) => [...pathsToCheck(options, hostHome, options.image), ...rawHostPaths(options)], envFiles: options.raw.envFiles, shares: options.sharedirs.length > 0 || options.home !== undefined || options.raw.mounts.length > 0 };
 }

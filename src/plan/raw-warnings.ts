@@ -6,13 +6,18 @@
 import { printable, X11DockerError } from '../errors.js';
 import { parseBool, type RawOptions } from '../options/raw-options.js';
 import { isRootUser } from './root-user.js';
+import { VOLUME_FIX, volumeKind } from '../options/volume-opts.js';
+import { sharePolicy, type ShareUse } from './sensitive.js';
 
 /**
  * Refuses raw `docker run` options (after `--`) that hand the container what x11docker refuses to
  * share, in a way its mount checks cannot judge:
  * - `--use-api-socket` (docker 28) mounts the engine's socket: whoever can use it is root on the host;
  * - `--volumes-from` copies another container's mounts, which no option of this command line names
- *   (a container made with `-v /:/host` would hand over the host's root).
+ *   (a container made with `-v /:/host` would hand over the host's root);
+ * - `--mount type=volume,...,volume-opt=...` of the local driver other than a bind of an absolute
+ *   folder or a tmpfs (src/options/volume-opts.ts): a block device, an overlay of host folders, or a
+ *   `device=` relative to dockerd's working folder (`../../..` is the host's /).
  * @param raw the options after `--`, parsed.
  * @throws X11DockerError (exit 64) naming the option and the way to get on.
  */
@@ -23,6 +28,33 @@ export function refuseRawOptions(raw: RawOptions): void {
     }
     if (flag === '--volumes-from') {
       throw new X11DockerError(`Raw option '${printable(text)}' is refused: x11docker cannot judge the mounts of another container (it could hand over the host's root, X sockets or x11docker's cache). Name the folders instead: --sharedir DIR or -v DIR:PATH.`);
+    }
+  }
+  for (const m of raw.mounts) {
+    if (!m.volumeOptions || (m.volumeDriver ?? 'local') !== 'local') continue;
+    const kind = volumeKind(m.volumeOptions);
+    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why, 300)}. ${VOLUME_FIX}`);
+  }
+}
+
+/**
+ * Refuses raw `--env-file FILE` and `--label-file FILE` whose file lies where x11docker refuses
+ * to share (sensitive.ts sharePolicy): x11docker's cache (another session's `html.url` with its
+ * VNC password and token would end up in the container's environment), the X sockets, the
+ * engine's folders. The engine reads these files on the host and hands their lines to the container.
+ * @param raw the options after `--`, parsed.
+ * @param realOf the resolved host path of a given file (symbolic links followed); unknown: as given.
+ * @param hostHome the host user's HOME.
+ * @param use `cacheDir` (--cachebasedir) and `engineSockets`, as for shares.
+ * @throws X11DockerError (exit 64) naming the option and the fix.
+ */
+export function refuseRawFiles(raw: RawOptions, realOf: (path: string) => string, hostHome: string, use: Pick<ShareUse, 'cacheDir' | 'engineSockets'> = {}): void {
+  for (const { flag, value, text } of raw.options) {
+    if ((flag !== '--env-file' && flag !== '--label-file') || value === undefined) continue;
+    const real = realOf(value);
+    const v = sharePolicy(real, hostHome, { ...use, readonly: true });
+    if (v.level === 'refuse') {
+      throw new X11DockerError(`Raw option '${printable(text)}' is refused: it reads ${printable(real)} and ${v.why}. Give a file of your own.`);
     }
   }
 }

@@ -13,6 +13,7 @@
 import { posix } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import { isRootUser } from './root-user.js';
+import { ENGINE_SOCKET } from '../host/engine-sockets.js';
 
 /** What the policy says about one host folder. */
 export type ShareVerdict =
@@ -34,6 +35,8 @@ export interface ShareUse {
   readonly readonly?: boolean;
   /** `--cachebasedir`: x11docker's cache of this session, when not `~/.cache/x11docker` (refused, with what contains it). */
   readonly cacheDir?: string;
+  /** Engine sockets listening on the host (host/engine-sockets.ts, resolved): a folder containing one is refused. */
+  readonly engineSockets?: readonly string[];
 }
 
 /** Host folders besides the system folders ({@link isSystemFolder}) that hold others' secrets when shared (warned). */
@@ -55,8 +58,6 @@ const REFUSED: readonly (readonly [string, string])[] = [
   ['/proc', 'it shows every host process, and through /proc/PID/root their files: x11docker\'s cache with all session cookies and the X sockets of all displays'],
 ];
 
-/** File names of container engine sockets, wherever they are (rootless engines: `/run/user/UID/docker.sock`). */
-const ENGINE_SOCKET = /^(docker|podman|containerd|buildkitd|nerdctl|dockerd)\.sock$/;
 
 /** The fix for a refused folder, unless the verdict names another. */
 export const SHARE_SUB_FOLDER = 'Share a sub folder that holds only what the container needs.';
@@ -131,6 +132,10 @@ export function sharePolicy(real: string, hostHome: string, use: ShareUse = {}):
     if (under(real, dir)) return { level: 'refuse', why };
     // also for a folder containing HOME (e.g. /): only x11docker's cache can be hidden in a share, not these
     if (under(dir, real)) return { level: 'refuse', why: `it contains ${dir}: ${why}` };
+  }
+  const socket = use.engineSockets?.find((s) => under(s, real));
+  if (socket) {
+    return { level: 'refuse', why: `${socket === real ? 'it is' : 'it contains'} ${socket}, a listening container engine socket: whoever can use it controls the engine's containers (root on the host for a rootful engine)` };
   }
   if (ENGINE_SOCKET.test(posix.basename(real))) return { level: 'refuse', why: 'it is a container engine\'s socket: whoever can use it controls the engine\'s containers (root on the host for a rootful engine)' };
   if (/^\/run\/user(\/\d+)?$/.test(real)) return { level: 'refuse', why: 'it holds the sockets of your desktop session and of a rootless container engine (control over your containers)' };

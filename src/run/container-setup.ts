@@ -5,7 +5,8 @@
  */
 import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
+import { VOLUME_FIX, volumeKind } from '../options/volume-opts.js';
 import { log } from '../log.js';
 import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
 import type { SessionPlan } from '../plan/plan.js';
@@ -191,31 +192,39 @@ export function userFiles(plan: SessionPlan, db: UserDatabase): ContainerFile[] 
  *   the host (src/plan/covered.ts checkWritesNotMounted);
  * - applies the `--sharedir` sensitive-path policy to host folders that raw options bind-mount
  *   (checkRawBindSources), also through a named volume whose driver options bind a host path
- *   (`device=PATH`, {@link Engine.volumeDevice}): refused ones are refused, warned ones warned about;
+ *   (`o=bind,device=PATH`, {@link Engine.volumeOptions}): refused ones are refused, warned ones
+ *   warned about; a volume of the local driver with other driver options is refused
+ *   (src/options/volume-opts.ts); every bind mount that is not x11docker's own (`own`, its targets) is judged;
  * - refuses raw mounts at or above x11docker's own mount targets (checkRawOverOwn).
  * @param paths absolute container paths that are about to be written (or read, for the user database).
  * @param ownTargets mount points x11docker made itself and writes on purpose (its tmpfs folders).
  * @param declared the container's mounts as its create arguments declare them (plan/covered.ts
  *   declaredMounts), which saves asking the engine; undefined: asked.
+ * @param own the targets of x11docker's own mounts (plan/covered.ts ownMountTargets).
  * @throws X11DockerError (exit 64) on a conflict or when the mounts cannot be read.
  */
-export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[], declared?: readonly InspectedMount[]): Promise<void> {
+export async function checkContainerMounts(plan: SessionPlan, engine: Engine, id: string, paths: readonly string[], ownTargets: readonly string[], declared?: readonly InspectedMount[], own?: readonly string[]): Promise<void> {
   const raw = plan.container?.raw;
   if (!raw || (paths.length === 0 && raw.args.length === 0)) return;
   const mounts = declared ?? (await engine.mounts(id));
   const warnings: string[] = [];
-  // a named volume of the local driver with device=PATH is a bind mount of PATH in disguise
+  // a named volume of the local driver with o=bind,device=PATH is a bind mount of PATH in disguise;
+  // other driver options (a block device, an overlay, a relative device) are refused
   const disguised: InspectedMount[] = [];
   for (const m of raw.mounts) {
-    if (!m.source || m.target === '') continue;
+    if (m.target === '') continue;
     // --mount type=volume,volume-opt=device=PATH: parsed as the bind it is (raw-options.ts), whatever the engine lists
-    if (m.type === 'bind' && m.source.startsWith('/')) disguised.push({ Type: 'bind', Source: m.source, Destination: m.target, RW: !m.readonly });
-    if (m.type !== 'volume') continue;
-    const device = await engine.volumeDevice(m.source);
-    if (device) disguised.push({ Type: 'bind', Source: device, Destination: m.target, RW: !m.readonly });
+    if (m.type === 'bind' && m.source?.startsWith('/')) disguised.push({ Type: 'bind', Source: m.source, Destination: m.target, RW: !m.readonly });
+    const name = m.type === 'volume' ? m.source : m.volumeName;
+    if (!name) continue;
+    const volume = await engine.volumeOptions(name);
+    if (!volume || volume.driver !== 'local') continue;
+    const kind = volumeKind(volume.options);
+    if (kind.kind === 'refused') throw new X11DockerError(`Raw option '${printable(m.text)}' is refused: ${printable(kind.why, 300)} (volume ${printable(name)}). ${VOLUME_FIX}`);
+    if (kind.kind === 'bind') disguised.push({ Type: 'bind', Source: kind.device, Destination: m.target, RW: !m.readonly });
   }
-  checkRawBindSources([...mounts, ...disguised], raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir);
-  checkRawOverOwn(mounts, raw);
+  checkRawBindSources([...mounts, ...disguised], raw, (p) => hostRealPaths([p]).get(p) ?? p, plan.hostUser.home, warnings, plan.container?.rootInside, plan.cacheDir, own, plan.engineSockets);
+  checkRawOverOwn(mounts, raw, own);
   checkWritesNotMounted(paths, mounts, ownTargets, raw);
   for (const w of new Set(warnings)) log.warning(w);
 }

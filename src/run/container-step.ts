@@ -9,7 +9,7 @@ import { printable, X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import { containerCreateArgs, runtimeDirExtras, type SessionPlan } from '../plan/plan.js';
 import { probeCreateArgs, readOnlyRootfsMounts } from '../plan/rootfs.js';
-import { declaredMounts } from '../plan/covered.js';
+import { declaredMounts, ownMountTargets } from '../plan/covered.js';
 import { xPaths } from '../xserver/display.js';
 import { checkContainerMounts, createHomeFolder, prepareLocale, userFilePaths, userFiles } from './container-setup.js';
 import type { DisplayForContainer } from './display-step.js';
@@ -71,6 +71,7 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   // docker: the mounts as the arguments declare them, no round trip before the files are written
   // (podman and nerdctl are asked: their listing may differ)
   const declared = engine.backend === 'docker' ? declaredMounts(args) : undefined;
+  const own = ownMountTargets(args, c.engineArgs);
   registry.setContainer(id);
   undo.defer(`remove container ${id.slice(0, 12)}`, () => engine.remove(id), 'process');
   log.info(`container ${id.slice(0, 12)} created`);
@@ -79,19 +80,19 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
     // nothing is copied in, but the engine creates missing mount points: a raw mount over
     // one of ours (e.g. -v DIR:/etc) would get empty files made in DIR on the host
     const targets = readOnly.map((m) => m.target);
-    await checkContainerMounts(plan, engine, id, targets, targets, declared);
+    await checkContainerMounts(plan, engine, id, targets, targets, declared, own);
     return id;
   }
   if (c.retainUser) {
     // --user=RETAIN: the image's user, no set-up (only x11docker's launchers, if any)
-    await checkContainerMounts(plan, engine, id, serviceFiles.map((f) => f.path), [], declared);
+    await checkContainerMounts(plan, engine, id, serviceFiles.map((f) => f.path), [], declared, own);
     if (serviceFiles.length > 0) await engine.writeFiles(id, serviceFiles);
     return id;
   }
   // docker cp reads and writes through bind mounts and volumes: never the host's files via a
   // raw -v/--mount (checked before the image's user database is read and cached)
   const tmpfsTargets = [...d.launch.containerMounts, ...runtimeDir.mounts].filter((m) => m.tmpfs).map((m) => m.target);
-  await checkContainerMounts(plan, engine, id, [...userFilePaths(plan), ...tmpfsTargets, ...serviceFiles.map((f) => f.path)], tmpfsTargets, declared);
+  await checkContainerMounts(plan, engine, id, [...userFilePaths(plan), ...tmpfsTargets, ...serviceFiles.map((f) => f.path)], tmpfsTargets, declared, own);
   const files = userFiles(plan, await readUserDatabase(engine, id, c.imageConfig.id, plan.cacheDir, plan.dropToHostUser ? plan.hostUser : undefined));
   // the engine copies a tmpfs mount point's mode and owner onto the tmpfs at start (tmpcopyup):
   // make the mount point of a private runtime folder the container user's, mode 0700

@@ -153,7 +153,7 @@ export function createBody(args: readonly string[], env: NodeJS.ProcessEnv = pro
   const words = args[0] === 'create' ? args.slice(1) : [...args];
   const end = words.indexOf('--');
   if (end < 0 || end + 1 >= words.length) return { ok: false, reason: 'no `-- IMAGE` in the create arguments' };
-  const raw = parseRawOptions(words.slice(0, end));
+  const raw = parseRawOptions(words.slice(0, end), true);
   if (raw.positionals.length > 0) return { ok: false, reason: `unexpected word ${raw.positionals[0]}` };
   const [image, ...cmd] = words.slice(end + 1) as [string, ...string[]];
   const body: CreateBody = {

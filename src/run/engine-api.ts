@@ -30,6 +30,7 @@ import { createBody } from './create-body.js';
 import { keepEngineInfo, readEngineInfo, socketIdentity } from './engine-info-cache.js';
 import { endpointUrl, type EngineEndpoint } from './engine-endpoint.js';
 import { CliEngine } from './engine-cli.js';
+import { lowerKeys } from '../options/volume-opts.js';
 import { firstEntryOfTar, startFailure, tarOf, type AttachedContainer, type ContainerFile, type Engine, type EngineContainer } from './engine.js';
 import { waitUntil } from './wait.js';
 
@@ -170,13 +171,12 @@ export class ApiEngine implements Engine {
   }
 
   /** @inheritdoc */
-  async volumeDevice(name: string): Promise<string | undefined> {
-    const v = await this.call<{ Options?: Record<string, string> | null }>({ path: `/volumes/${encodeURIComponent(name)}`, method: 'GET', statusCodes: { 200: true, 404: 'no such volume' } }).catch((error: unknown) => {
+  async volumeOptions(name: string): Promise<{ driver: string; options: Record<string, string> } | undefined> {
+    const v = await this.call<{ Driver?: string; Options?: Record<string, string> | null }>({ path: `/volumes/${encodeURIComponent(name)}`, method: 'GET', statusCodes: { 200: true, 404: 'no such volume' } }).catch((error: unknown) => {
       if ((error as ApiError).statusCode === 404) return undefined;
       throw this.transportError(error);
     });
-    const device = v?.Options?.device;
-    return device?.startsWith('/') ? device : undefined;
+    return v ? { driver: v.Driver ?? 'local', options: lowerKeys(v.Options ?? {}) } : undefined;
   }
 
   private async inspect(id: string): Promise<ContainerJson | undefined> {
@@ -374,3 +374,4 @@ export class ApiEngine implements Engine {
     this.agent.destroy();
   }
 }
+

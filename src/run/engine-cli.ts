@@ -10,6 +10,7 @@ import type { EngineSecurity } from '../host/facts.js';
 import type { Backend } from '../options/parse.js';
 import { imageConfigFromInspect, type ImageConfig } from '../plan/image.js';
 import type { InspectedMount } from '../plan/covered.js';
+import { lowerKeys } from '../options/volume-opts.js';
 import { ENGINE_ENV_NAMES, firstEntryOfTar, firstLine, selinuxEnforcing, startFailure, tarOf, type AttachedContainer, type ContainerFile, type Engine, type EngineContainer } from './engine.js';
 import { run, start } from './spawn.js';
 import { waitUntil } from './wait.js';
@@ -197,11 +198,11 @@ export class CliEngine implements Engine {
   }
 
   /** @inheritdoc */
-  async volumeDevice(name: string): Promise<string | undefined> {
-    const r = await this.cli(['volume', 'inspect', '--format', '{{json .Options}}', name]);
+  async volumeOptions(name: string): Promise<{ driver: string; options: Record<string, string> } | undefined> {
+    const r = await this.cli(['volume', 'inspect', '--format', '{{json .Driver}} {{json .Options}}', name]);
     if (r.exitCode !== 0) return undefined; // no such volume
-    const device = (JSON.parse(String(r.stdout) || 'null') as Record<string, string> | null)?.device;
-    return device?.startsWith('/') ? device : undefined;
+    const [driver, options] = String(r.stdout).trim().split(/ (.*)/s) as [string, string | undefined];
+    return { driver: (JSON.parse(driver || '""') as string) || 'local', options: lowerKeys((JSON.parse(options || 'null') as Record<string, string> | null) ?? {}) };
   }
 
   /**

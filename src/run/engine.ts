@@ -108,12 +108,13 @@ export interface Engine {
   mounts(id: string): Promise<InspectedMount[]>;
 
   /**
-   * The host path a named volume mounts, when its driver options make it a bind mount in
-   * disguise: the local driver's `device=PATH` (`docker volume create -o type=none -o o=bind
-   * -o device=/ NAME`). Undefined for an ordinary volume or one that does not exist.
+   * A named volume's driver and driver options (`docker volume inspect` .Driver, .Options): the
+   * local driver's `type`, `o` and `device` decide what it mounts (src/options/volume-opts.ts;
+   * `docker volume create -o type=none -o o=bind -o device=/ NAME` is a bind of / in disguise).
+   * Undefined for a volume that does not exist.
    * @param name the volume's name.
    */
-  volumeDevice(name: string): Promise<string | undefined>;
+  volumeOptions(name: string): Promise<{ readonly driver: string; readonly options: Readonly<Record<string, string>> } | undefined>;
   /**
    * Starts a created container attached to our stdout/stderr.
    * @param interactive also attach stdin (`-i`).

@@ -9,9 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, startHostDisplay, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
 import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
 
@@ -32,6 +32,14 @@ let busyDisplay: number;
 const victim = `x11d-refusal-victim-${process.pid}`;
 /** A named volume whose driver options bind-mount the host's / (a bind mount in disguise). */
 const rootVolume = `x11d-refusal-rootvol-${process.pid}`;
+/** Named volumes that are no bind of an absolute folder: a device relative to dockerd's working folder (/), a block device. */
+const relVolume = `x11d-refusal-relvol-${process.pid}`;
+const blockVolume = `x11d-refusal-blockvol-${process.pid}`;
+/** A second engine's socket (name docker.sock) that listens in a folder not on the fixed list. */
+let engineSocketServer: Server;
+let engineDir: string;
+/** A file in x11docker's cache, read by a raw --env-file (another session's html.url there holds its VNC password). */
+const cacheFile = join(process.env.HOME ?? '/root', '.cache', 'x11docker', `x11d-e2e-refusal-${process.pid}.env`);
 
 before(async () => {
   host = await startHostDisplay();
@@ -47,13 +55,23 @@ before(async () => {
   writeFileSync(`/tmp/.X${busyDisplay}-lock`, '    999999\n', { flag: 'wx' });
   await execa('docker', ['create', '--name', victim, DEMO_IMAGE, 'true']);
   await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/', rootVolume]);
+  await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=../../../../../../..', relVolume]);
+  await execa('docker', ['volume', 'create', '--driver', 'local', '--opt', 'type=ext4', '--opt', 'device=/dev/vda', blockVolume]);
+  engineDir = mkdtempSync('/tmp/x11docker-e2e-engine-');
+  engineSocketServer = createServer();
+  await new Promise<void>((resolve) => engineSocketServer.listen(join(engineDir, 'docker.sock'), resolve));
+  mkdirSync(dirname(cacheFile), { recursive: true });
+  writeFileSync(cacheFile, 'X11D_SECRET=from-the-cache\n');
 });
 after(async () => {
   await host?.stop();
   await new Promise((resolve) => squatter?.close(resolve));
   rmSync(`/tmp/.X${busyDisplay}-lock`, { force: true });
   await execa('docker', ['rm', '-f', victim], { reject: false });
-  await execa('docker', ['volume', 'rm', '-f', rootVolume], { reject: false });
+  await execa('docker', ['volume', 'rm', '-f', rootVolume, relVolume, blockVolume], { reject: false });
+  await new Promise((resolve) => engineSocketServer?.close(resolve));
+  if (engineDir) rmSync(engineDir, { recursive: true, force: true });
+  rmSync(cacheFile, { force: true });
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -129,6 +147,22 @@ function table(): Bad[] {
     { args: ['--xvfb', '--', `--volumes-from=${victim}`, '--', DEMO_IMAGE, 'true'], error: /Raw option '--volumes-from=\S+' is refused: x11docker cannot judge the mounts of another container/ },
     { args: ['--xvfb', '--', '-v', '/run/docker:/d', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/run\/docker:\/d' is refused: .*dockerd's own containerd/ },
     { args: ['--xvfb', '--', '-v', '/run/user/0:/u', '--', DEMO_IMAGE, 'true'], error: /Raw option '-v \/run\/user\/0:\/u' is refused: .*rootless container engine/ },
+    // the third attack on the raw options (issue 12): volumes that are no bind of an absolute folder
+    { args: ['--xvfb', '--', '--mount', 'type=volume,dst=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=../../../../../../..', '--', DEMO_IMAGE, 'ls', '/d/run'], error: /Raw option '--mount type=volume,[^']*' is refused: its volume binds device=\.\.\/[^,]*, a relative path.*can judge only bind and tmpfs volumes; share a folder with --sharedir/ },
+    { args: ['--xvfb', '--', '-v', `${relVolume}:/d`, '--', DEMO_IMAGE, 'ls', '/d/run'], error: new RegExp(`Raw option '-v ${relVolume}:/d' is refused: its volume binds device=\\.\\./.*can judge only bind and tmpfs volumes`) },
+    { args: ['--xvfb', '--', '-v', `${blockVolume}:/d`, '--', DEMO_IMAGE, 'true'], error: new RegExp(`Raw option '-v ${blockVolume}:/d' is refused: its volume mounts type=ext4 of device=/dev/vda`) },
+    { args: ['--xvfb', '--', '--mount', 'type=volume,dst=/d,volume-opt=type=ext4,volume-opt=device=/dev/vda', '--', DEMO_IMAGE, 'true'], error: /Raw option '--mount type=volume,[^']*' is refused: its volume mounts type=ext4/ },
+    { args: ['--xvfb', '--', '--mount', `type=volume,dst=/d,volume-opt=type=overlay,"volume-opt=o=lowerdir=/run:${process.env.HOME ?? '/root'}/.cache",volume-opt=device=overlay`, '--', DEMO_IMAGE, 'ls', '/d'], error: /Raw option '--mount type=volume,[^']*' is refused: its volume mounts type=overlay/ },
+    // control characters that docker's CSV reader reads otherwise than x11docker (API and CLI transport, podman)
+    { args: ['--xvfb', '--', '--mount', '\ntype=bind,source=/,target=/host', '--', DEMO_IMAGE, 'ls', '/host/run'], error: /docker run option '--mount \S*type=bind,source=\/,target=\/host' after '--' contains a control character/ },
+    { args: ['--xvfb', '--', '--mount', 'target=/x\r,type=bind,source=/,target=/host', '--env-file', '/dev/null', '--', DEMO_IMAGE, 'ls', '/host/run'], opts: { env: { X11DOCKER_ENGINE_TRANSPORT: 'cli' } }, error: /contains a control character/ },
+    { args: ['--xvfb', '--backend=podman', '--', '--mount', '\ntype=bind,source=/,target=/host', '--', DEMO_IMAGE, 'ls', '/host/run'], error: /contains a control character/ },
+    // a listening engine socket off the fixed list, raw and --sharedir
+    { args: ['--xvfb', '--', '-v', `${engineDir}:/d:ro`, '--', DEMO_IMAGE, 'ls', '/d'], error: /Raw option '-v \S+engine-\w+:\/d:ro' is refused: .*it contains \S+engine-\w+\/docker\.sock, a listening container engine socket/ },
+    { args: ['--xvfb', '--sharedir', `${engineDir}:ro`, DEMO_IMAGE, 'true'], error: /Option --sharedir \S+engine-\w+:ro is refused: it contains \S+engine-\w+\/docker\.sock, a listening container engine socket/ },
+    // files of x11docker's cache read by --env-file/--label-file
+    { args: ['--xvfb', '--', '--env-file', cacheFile, '--', DEMO_IMAGE, 'env'], error: /Raw option '--env-file \S+' is refused: it reads \S+ and it is x11docker's cache/ },
+    { args: ['--xvfb', '--', `--label-file=${cacheFile}`, '--', DEMO_IMAGE, 'true'], error: /Raw option '--label-file=\S+' is refused: it reads/ },
     // system folders (issue 11, item 7): never HOME; never writable for root inside
     { args: ['--xvfb', '--homedir=/nonexistent/../../etc', DEMO_IMAGE, 'true'], error: /^x11docker error: Option --homedir \/etc is refused: it is a system folder of the host.*Give a folder of your own as HOME/m },
     { args: ['--xvfb', '--homedir', join(work, 'etc-link'), BUSYBOX, 'true'], opts: { asUser: TEST_USER }, error: /Option --homedir \S+etc-link \(a symbolic link to \/etc\) is refused: it is a system folder/ },

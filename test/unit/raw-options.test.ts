@@ -113,7 +113,7 @@ describe('mounts', () => {
     const path = fc.string({ unit: fc.constantFrom('a', '/', ',', '"', ' ', '=', '\n', ':', 'ü'), minLength: 1, maxLength: 12 });
     fc.assert(
       fc.property(path, path, fc.boolean(), (source, target, readonly) => {
-        const [m] = parseRawOptions([bindMount(`/${source}`, `/${target}`, readonly)]).mounts;
+        const [m] = parseRawOptions([bindMount(`/${source}`, `/${target}`, readonly)], true).mounts;
         assert.deepEqual({ type: m!.type, source: m!.source, target: m!.target, readonly: m!.readonly }, { type: 'bind', source: `/${source}`, target: `/${target}`, readonly });
       }),
     );
