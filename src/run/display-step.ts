@@ -17,7 +17,7 @@ import { claimDisplay, SOCKET_FOLDER_PREFIX, xPaths } from '../xserver/display.j
 import type { DisplayLaunch, DisplaySource } from '../xserver/driver.js';
 import { encodeXauth, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { clipboardSyncCommand } from './clipboard.js';
-import { applyDisplaySettings } from './display-settings.js';
+import { applyDisplaySettings, applyXhost, cleanHostXhost } from './display-settings.js';
 import { checkHostDisplay, hostDisplayCookies, shareHostDisplay } from './host-display.js';
 import type { SessionRegistry } from './registry.js';
 import { writePrivate } from './session-folder.js';
@@ -82,10 +82,14 @@ const providers: Record<DisplaySource, <T>(input: DisplayStepInput<T>) => Promis
  *   one was taken), or what `alongside` throws.
  */
 export async function startSessionDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<T>> {
-  const provided = await providers[input.plan.driver.source](input);
+  const { plan, host } = input;
+  const owner = plan.dropToHostUser ? plan.hostUser : undefined;
+  if (plan.screen?.cleanXhost && host.display) await cleanHostXhost(host.display, host.xauthority, owner);
+  const provided = await providers[plan.driver.source](input);
   const d = provided.display;
   if (d.server && d.launch.x11) {
-    await applyDisplaySettings(input.plan.displaySettings, d.display, d.clientAuthFile, input.plan.dropToHostUser ? input.plan.hostUser : undefined);
+    await applyDisplaySettings(plan.displaySettings, d.display, d.clientAuthFile, owner);
+    if (plan.screen?.xhost) await applyXhost(plan.screen.xhost, d.display, d.clientAuthFile, owner);
   }
   return provided;
 }
