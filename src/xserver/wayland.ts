@@ -56,7 +56,8 @@ function westonScreen(ctx: DisplayContext, nested: boolean): { outputCount?: num
   const s = ctx.screen;
   if (!s) return {};
   const count = nested ? s.outputCount ?? 1 : 1;
-  const transform = s.rotate === undefined ? undefined : s.rotate === '0' ? 'normal' : s.rotate;
+  // weston >= 5 names the transforms normal, rotate-90, flipped-rotate-90, ... (upstream's 90, flipped-90)
+  const transform = s.rotate === undefined ? undefined : s.rotate === '0' ? 'normal' : s.rotate.replace(/^(flipped-)?(\d+)$/, '$1rotate-$2');
   const names = nested ? Array.from({ length: count }, (_, i) => `X${i + 1}`) : ['headless'];
   const outputs = s.scale !== undefined || transform !== undefined
     ? names.map((n) => `[output]\nname=${n}\n${s.scale !== undefined ? `scale=${s.scale}\n` : ''}${transform ? `transform=${transform}\n` : ''}`).join('')

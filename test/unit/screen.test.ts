@@ -71,7 +71,7 @@ describe('--scale, --rotate, --output-count, --westonini on weston', () => {
     assert.ok(!weston.includes('--no-config'));
     assert.deepEqual(l.files, [{
       path: `${p.sessionDir}/weston.ini`,
-      content: '[shell]\npanel-position=none\n\n[output]\nname=X1\nscale=2\ntransform=90\n[output]\nname=X2\nscale=2\ntransform=90\n',
+      content: '[shell]\npanel-position=none\n\n[output]\nname=X1\nscale=2\ntransform=rotate-90\n[output]\nname=X2\nscale=2\ntransform=rotate-90\n',
     }]);
     // upstream: without --size the screen is the default divided by the scale (the window keeps the default size)
     assert.deepEqual(p.size, { width: 512, height: 384 });
