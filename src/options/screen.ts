@@ -77,7 +77,7 @@ export function parseScreenOptions(values: ReadonlyMap<string, readonly string[]
 
 function validateScale(value: string): number {
   const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 0.25 && n <= 9)) throw new X11DockerError(`Option --scale needs a factor from 0.25 to 9 (got '${printable(value)}'), e.g. --scale=2 (weston: whole numbers 1 to 9; xpra and Xorg: 0.25 to 8).`);
+  if (!(n >= 0.25 && n <= 9)) throw new X11DockerError(`Option --scale needs a factor from 0.25 to 9 (got '${printable(value)}'), e.g. --scale=2 (weston: whole numbers 1 to 9; xpra: 0.25 to 8).`);
   return n;
 }
 

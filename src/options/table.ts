@@ -161,11 +161,11 @@ export const optionTable: readonly OptionSpec[] = [
   },
   {
     name: 'scale', arg: 'required', valueName: 'N', group: 'X server settings',
-    help: 'Scale (zoom) factor N: --xpra* and --xorg 0.25 to 8.0, --weston and\n--weston-xwayland whole numbers 1 to 9. The screen is N times smaller.',
+    help: 'Scale (zoom) factor N: --xpra and --xpra-xwayland 0.25 to 8.0, --weston\nand --weston-xwayland whole numbers 1 to 9. The screen is N times smaller.',
   },
   {
     name: 'rotate', arg: 'required', valueName: 'N', group: 'X server settings',
-    help: 'Rotate the screen (--weston, --weston-xwayland, --xorg): 0, 90, 180, 270,\nflipped, flipped-90, flipped-180, flipped-270 (flipped means mirrored).',
+    help: 'Rotate the screen (--weston, --weston-xwayland): 0, 90, 180, 270, flipped,\nflipped-90, flipped-180, flipped-270 (flipped means mirrored).',
   },
   { name: 'output-count', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Multiple virtual monitors (1 to 9) for --weston, --weston-xwayland,\n--kwin and --kwin-xwayland.' },
   {
@@ -174,7 +174,7 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'xfishtank', short: 'F', arg: 'none', group: 'X server settings', help: "Show a fish tank on the new X server (the host's xfishtank)." },
   { name: 'westonini', arg: 'required', valueName: 'FILE', group: 'X server settings', help: 'Custom weston.ini for --weston, --weston-xwayland and --xpra-xwayland.' },
-  { name: 'vt', arg: 'optional', valueName: '[=N]', group: 'X server settings', help: 'Virtual terminal N for --xorg. Without N: a free one (from 8).' },
+  { name: 'vt', arg: 'optional', valueName: '[=N]', group: 'X server settings', help: 'Virtual terminal N for --xorg. Without N: the default, 8.' },
   {
     name: 'xauth', arg: 'optional', valueName: '[=yes|trusted|untrusted|no]', group: 'X server settings',
     help: 'X cookie authentication. yes, trusted (default): a trusted cookie.\nuntrusted: an untrusted cookie (X extension SECURITY limits the client).\nno: no cookie; every local process can use the new X server. SECURITY RISK.',
