@@ -97,6 +97,7 @@ export function planScreen(
   }
   const xauth = planXauth(o.xauth, driver, newX, o.xoverip !== undefined, notes, warnings);
   if (xauth === 'no' && newX) context.noAuth = true;
+  if (xauth === 'untrusted' && newX && !host.binaries.has('xauth')) throw new X11DockerError('Option --xauth=untrusted needs xauth on the host: apt-get install xauth.');
   let xhost: readonly string[] | undefined;
   if (o.xhost !== undefined) {
     if (!newX) notes.push(`Option --xhost has no effect with ${name}: it starts no X server of its own (x11docker does not change your display's permissions).`);
@@ -135,9 +136,9 @@ export function planScreen(
 }
 
 /**
- * `--xauth`, with upstream's warnings. New X servers: `trusted` is the default, `untrusted` a
- * note (the session's cookie stays trusted); `--hostdisplay`: `trusted` gives the trusted cookie
- * (plan/hostdisplay.ts), `untrusted` is its default.
+ * `--xauth`, with upstream's warnings. New X servers: `trusted` is the default, `untrusted` gives
+ * the container a cookie of its own that X SECURITY marks untrusted (run/untrusted.ts);
+ * `--hostdisplay`: `trusted` gives the trusted cookie (plan/hostdisplay.ts), `untrusted` is its default.
  * @returns the mode where it applies, else undefined.
  */
 function planXauth(mode: XauthMode | undefined, driver: DisplayDriver, newX: boolean, tcp: boolean, notes: string[], warnings: string[]): XauthMode | undefined {
@@ -147,10 +148,7 @@ function planXauth(mode: XauthMode | undefined, driver: DisplayDriver, newX: boo
     notes.push(`Option --xauth has no effect with --${driver.name}: the container gets no X display.`);
     return undefined;
   }
-  if (mode === 'untrusted' && newX) {
-    notes.push(`Option --xauth=untrusted has no effect with --${driver.name}: clients of a new X server get the session's trusted cookie (untrusted cookies are made for --hostdisplay).`);
-    return undefined;
-  }
+
   if (mode === 'no') {
     warnings.push(
       tcp

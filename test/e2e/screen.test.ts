@@ -2,7 +2,8 @@
 // (xrandr, xdpyinfo and xhost of the image x11docker-xserver, which scripts/setup.sh builds):
 // --output-count gives weston-xwayland two outputs, --scale and --rotate change the screen size,
 // --xfishtank shows a fish tank on the new display, --xauth=no lets a client without a cookie in,
-// --xoverip makes the container reach the X server over TCP, --xhost adds an xhost entry, and
+// --xauth=untrusted gives the container an untrusted cookie, --xoverip makes the container reach
+// the X server over TCP, --xhost adds an xhost entry, and
 // --clean-xhost empties the xhost list of the user's display.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,16 @@ describe('--xauth, --xoverip, --xhost, --clean-xhost', () => {
     const closed = await inContainer(['--xvfb'], script);
     assert.notEqual(closed.exitCode, 0);
     assert.doesNotMatch(String(closed.stdout), /CONNECTED/);
+  });
+
+  it('--xauth=untrusted: the container\'s cookie is untrusted (X SECURITY hides RANDR, XInputExtension, ...); the default one is trusted', async () => {
+    const script = 'xdpyinfo -queryExtensions | grep -E "^ +(RANDR|XInputExtension) " || echo NONE';
+    const untrusted = await inContainer(['--xvfb', '--xauth=untrusted'], script);
+    assert.equal(untrusted.exitCode, 0, String(untrusted.stderr));
+    assert.match(String(untrusted.stdout), /^NONE$/m);
+    const trusted = await inContainer(['--xvfb'], script);
+    assert.match(String(trusted.stdout), /RANDR/);
+    assert.match(String(trusted.stdout), /XInputExtension/);
   });
 
   it('--xoverip --network: the container has no X socket and reaches the X server over TCP', async () => {

@@ -147,8 +147,9 @@ describe('--xauth, --xhost, --clean-xhost, --xoverip', () => {
     assert.ok(!env.some((e) => e.startsWith('XAUTHORITY=')));
   });
 
-  test('--xauth=untrusted is a note on a new X server; --xauth=trusted gives --hostdisplay the trusted cookie', () => {
-    assert.ok(plan(['--xvfb', '--xauth=untrusted', 'img']).notes.some((n) => n.startsWith('Option --xauth=untrusted has no effect with --xvfb')));
+  test('--xauth=untrusted on a new X server needs xauth; --xauth=trusted gives --hostdisplay the trusted cookie', () => {
+    assert.equal(plan(['--xvfb', '--xauth=untrusted', 'img']).screen?.xauth, 'untrusted');
+    assert.match(refusal(['--xvfb', '--xauth=untrusted', 'img'], hostFacts({ binaries: new Set(['Xvfb', 'docker']) })), /^Option --xauth=untrusted needs xauth on the host/);
     assert.equal(plan(['--hostdisplay', 'img']).trustedHostCookie, false);
     const t = plan(['--hostdisplay', '--xauth=trusted', 'img']);
     assert.equal(t.trustedHostCookie, true);
