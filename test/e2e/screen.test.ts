@@ -1,12 +1,16 @@
 // Upstream's screen and access options on real X servers, seen from the container's clients
 // (xrandr, xdpyinfo and xhost of the image x11docker-xserver, which scripts/setup.sh builds):
-// --output-count gives weston-xwayland two outputs, --scale and --rotate change the screen size,
+// --output-count gives weston-xwayland two outputs, --scale, --rotate and a --westonini change the
+// screen size,
 // --xfishtank shows a fish tank on the new display, --xauth=no lets a client without a cookie in,
 // --xauth=untrusted gives the container an untrusted cookie, --xoverip makes the container reach
 // the X server over TCP, --xhost adds an xhost entry, and
 // --clean-xhost empties the xhost list of the user's display.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { DEMO_IMAGE, ensureEnded, startHostDisplay, startSession, waitFor, x11docker, xclient, type HostDisplay } from './helpers.js';
 
@@ -47,6 +51,18 @@ describe('--output-count, --scale, --rotate', () => {
       assert.doesNotMatch(String(r.stderr), /has no effect/);
     });
   }
+
+  it('--westonini=FILE: weston reads it (an output transform there turns the screen)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-westonini-'));
+    try {
+      writeFileSync(join(dir, 'weston.ini'), '[output]\nname=X1\ntransform=rotate-270\n');
+      const r = await inContainer(['--weston-xwayland', `--westonini=${join(dir, 'weston.ini')}`], 'xdpyinfo | grep dimensions');
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stdout), /dimensions:\s+768x1024 pixels/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('--rotate on Xephyr is a note (upstream: not supported there); the screen is not rotated', async () => {
     const r = await inContainer(['--xephyr', '--rotate=90'], 'xdpyinfo | grep dimensions');
