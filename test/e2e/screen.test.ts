@@ -5,7 +5,7 @@
 // --xfishtank shows a fish tank on the new display, --xauth=no lets a client without a cookie in,
 // --xauth=untrusted gives the container an untrusted cookie, --xoverip makes the container reach
 // the X server over TCP, --xhost adds an xhost entry, and
-// --clean-xhost empties the xhost list of the user's display.
+// --clean-xhost empties the xhost list of the user's display; --border draws xpra's red border.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +69,37 @@ describe('--output-count, --scale, --rotate', () => {
     assert.equal(r.exitCode, 0, String(r.stderr));
     assert.match(String(r.stderr), /x11docker note: Option --rotate has no effect with --xephyr: use --weston-xwayland or --weston\./);
     assert.match(String(r.stdout), /dimensions:\s+1024x768 pixels/);
+  });
+});
+
+describe('--border', () => {
+  /** Pixels of xlogo's window on the user's display that are reddish (xpra draws its border half transparent). */
+  async function redPixels(): Promise<number> {
+    const env = { DISPLAY: host.display };
+    const info = (await execa('xwininfo', ['-name', 'xlogo'], { env, reject: false })).stdout;
+    const n = (key: string) => Number(new RegExp(`${key}:\\s+(-?\\d+)`).exec(info)?.[1]);
+    const crop = `${n('Width')}x${n('Height')}+${n('Absolute upper-left X')}+${n('Absolute upper-left Y')}`;
+    assert.ok(n('Width') > 0, `xlogo's window on your display: ${info}`);
+    const r = await execa('convert', ['x:root', '-crop', crop, '+repage', '-fx', 'r>0.35 && g<0.25 && b<0.25 ? 1 : 0', '-format', '%[fx:mean*w*h]', 'info:'], { env, reject: false });
+    assert.equal(r.exitCode, 0, r.stderr);
+    return Number(r.stdout);
+  }
+
+  it('--xpra --border=red,5: a red border around the seamless window on your display; none without it', async () => {
+    for (const border of [true, false]) {
+      const s = await startSession(['--xpra', ...(border ? ['--border=red,5'] : []), DEMO_IMAGE, 'xlogo'], { env: { DISPLAY: host.display } });
+      try {
+        await waitFor('the xlogo window on your display', async () => (await execa('xwininfo', ['-root', '-children'], { env: { DISPLAY: host.display }, reject: false })).stdout.includes('"xlogo"'), 20000);
+        if (border) await waitFor('red border pixels', async () => (await redPixels()) > 400, 10000);
+        else {
+          await new Promise((r) => setTimeout(r, 1500)); // painted meanwhile
+          assert.ok((await redPixels()) < 50, 'no red pixels without --border');
+        }
+      } finally {
+        s.child.kill('SIGINT');
+        await ensureEnded(s.child);
+      }
+    }
   });
 });
 
