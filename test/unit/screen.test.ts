@@ -186,6 +186,8 @@ describe('--xauth, --xhost, --clean-xhost, --xoverip', () => {
     assert.ok(envOf(containerCreateArgs(plan(['--xvfb', '--xoverip', '--hostnet', 'img']), { display: 7, socketPath: xPaths(7).socket, clientAuthFile: '/s/c' })).includes('DISPLAY=127.0.0.1:7'));
     assert.match(refusal(['--xvfb', '--xoverip', 'img']), /^Option --xoverip needs network access for the container: add --network \(-I\)\.$/);
     assert.match(refusal(['--xvfb', '--xoverip', '--network', '--xc', 'img'], hostFacts({ xcImage: true })), /^Option --xoverip with --xc is not available/);
+    const nx = argsOf(launch(plan(['--nxagent', '--xoverip', '--network', 'img'])), 'nxagent').join(' ');
+    assert.ok(!nx.includes('-listen') && !nx.includes('-nolisten tcp'), 'nxagent listens on TCP by default and has no -listen');
     assert.ok(plan(['--hostdisplay', '--xoverip', 'img']).notes.some((n) => n.startsWith('Option --xoverip has no effect with --hostdisplay')));
   });
 });
