@@ -1,4 +1,4 @@
-import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -97,6 +97,8 @@ export interface HostFacts {
   readonly keyboard?: XkbNames;
   /** Container engine sockets listening on the host, as bound and resolved (host/engine-sockets.ts): shares containing one are refused. */
   readonly engineSockets?: readonly string[];
+  /** `--westonini`: the file's path and content (undefined when it cannot be read). */
+  readonly westonIni?: { readonly path: string; readonly content?: string };
   /** With `--sudouser`: the password `--password` stored (host/password.ts), if any. */
   readonly storedPassword?: ReturnType<typeof readStoredPassword>;
 }
@@ -163,6 +165,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     envFiles: readEnvFiles(probe.envFiles),
     engineSockets: probe.shares === false ? [] : listeningEngineSockets(),
     keyboard: await keyboard,
+    ...(options.screen?.westonini !== undefined ? { westonIni: readWestonIni(options.screen.westonini) } : {}),
     // upstream's --password: the hash in the HOME of the user running x11docker
     storedPassword: options.sudouser ? readStoredPassword(ownHome(env) ?? user.home) : undefined,
   };
@@ -202,4 +205,14 @@ export function findBinaries(names: readonly string[], path: string): Set<string
     }
   }
   return found;
+}
+
+/** `--westonini`'s file: its content, or none when it is no readable file (at most 1 MiB). */
+function readWestonIni(path: string): { path: string; content?: string } {
+  try {
+    if (!statSync(path).isFile() || statSync(path).size > 1 << 20) return { path };
+    return { path, content: readFileSync(path, 'utf8') };
+  } catch {
+    return { path };
+  }
 }

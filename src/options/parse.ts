@@ -10,6 +10,7 @@ import { parseRawOptions, type RawOptions } from './raw-options.js';
 import { splitRest } from './rest.js';
 import { unavailableOptionMessage } from './upstream.js';
 import { parseToolRequest, type ToolRequest } from './tools.js';
+import { defaultScreenOptions, parseScreenOptions, type ScreenOptions } from './screen.js';
 import { KUBERNETES_BACKEND, parseKubeOptions, type KubeOptions } from './kube.js';
 import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
 
@@ -128,6 +129,8 @@ export interface Options extends PersistenceOptions {
   readonly services: ServiceOptions;
   /** -i, -t, --no-entrypoint, --group-add, --xtest, --dpi, --keymap, --hostdbus, --webcam, --printer (options/integration.ts). */
   readonly integration: IntegrationOptions;
+  /** --scale, --rotate, --output-count, --border, --xfishtank, --westonini, --vt, --xauth, --xhost, --clean-xhost, --xoverip (options/screen.ts). */
+  readonly screen: ScreenOptions;
 }
 
 /**
@@ -168,7 +171,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
       restIsAfterTerminator = token.kind === 'option-terminator';
       break;
     }
-    const unavailable = token.rawName === '--' + token.name || token.rawName === '-F' ? unavailableOptionMessage(token.name) : undefined;
+    const unavailable = token.rawName === '--' + token.name ? unavailableOptionMessage(token.name) : undefined;
     if (unavailable) throw new X11DockerError(unavailable);
     const retiredKey = token.rawName.startsWith('--') ? token.name : token.rawName; // long name, or '-V'
     const retired = Object.hasOwn(retiredOptions, retiredKey) ? retiredOptions[retiredKey] : undefined;
@@ -296,6 +299,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     services: parseServiceOptions(ordered),
     optionalBeforeImage: !restIsAfterTerminator && image !== undefined && rest[0] === image ? lastOptional : undefined,
     integration,
+    screen: parseScreenOptions(values, flags),
   };
   if (options.cleanup && image !== undefined) {
     throw new X11DockerError(`Option --cleanup runs no container, but image '${printable(image)}' was given. Run x11docker --cleanup alone.`);
@@ -351,7 +355,7 @@ function defaults(): Options {
     displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
     fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
     backend: 'docker', xc: validateXc(false, undefined, 'docker'), verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
-    integration: defaultIntegrationOptions(),
+    integration: defaultIntegrationOptions(), screen: defaultScreenOptions(),
   };
 }
 

@@ -159,6 +159,35 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'xtest', arg: 'optional', valueName: '[=yes|no]', group: 'X server settings',
     help: 'Enable (yes) or disable (no) the X extension XTEST on the new X server.\nDefault: off, on only where xpra or x11vnc need it. Enabling it lets\ncontainer apps fake keyboard and mouse input on that display.',
   },
+  {
+    name: 'scale', arg: 'required', valueName: 'N', group: 'X server settings',
+    help: 'Scale (zoom) factor N: --xpra and --xpra-xwayland 0.25 to 8.0, --weston\nand --weston-xwayland whole numbers 1 to 9. The screen is N times smaller.',
+  },
+  {
+    name: 'rotate', arg: 'required', valueName: 'N', group: 'X server settings',
+    help: 'Rotate the screen (--weston, --weston-xwayland): 0, 90, 180, 270, flipped,\nflipped-90, flipped-180, flipped-270 (flipped means mirrored).',
+  },
+  { name: 'output-count', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Multiple virtual monitors (1 to 9) for --weston, --weston-xwayland,\n--kwin and --kwin-xwayland.' },
+  {
+    name: 'border', arg: 'optional', valueName: '[=COLOR]', group: 'X server settings',
+    help: "Draw a coloured border around the windows of --xpra and --xpra-xwayland.\nCOLOR e.g. orange or '#F00', with a width: red,3. Default: blue,1.",
+  },
+  { name: 'xfishtank', short: 'F', arg: 'none', group: 'X server settings', help: "Show a fish tank on the new X server (the host's xfishtank)." },
+  { name: 'westonini', arg: 'required', valueName: 'FILE', group: 'X server settings', help: 'Custom weston.ini for --weston, --weston-xwayland and --xpra-xwayland.' },
+  { name: 'vt', arg: 'optional', valueName: '[=N]', group: 'X server settings', help: 'Virtual terminal N for --xorg. Without N: the default, 8.' },
+  {
+    name: 'xauth', arg: 'optional', valueName: '[=yes|trusted|untrusted|no]', group: 'X server settings',
+    help: 'X cookie authentication. yes, trusted (default): a trusted cookie.\nuntrusted: an untrusted cookie (X extension SECURITY limits the client).\nno: no cookie; every local process can use the new X server. SECURITY RISK.',
+  },
+  {
+    name: 'xhost', arg: 'optional', valueName: '[=STR]', group: 'X server settings',
+    help: "Run \"xhost STR\" on the new X server (see man xhost). Without STR:\n+SI:localuser:USER of the container user. Use with care: --xhost=+\nallows access for everyone.",
+  },
+  { name: 'clean-xhost', arg: 'none', group: 'X server settings', help: 'Remove every xhost permission of your own display (DISPLAY) and turn\nits access control on (xhost -).' },
+  {
+    name: 'xoverip', arg: 'optional', valueName: '[=yes|no|listentcp]', group: 'X server settings',
+    help: 'The container reaches the new X server over TCP (-listen tcp; needs\n--network) instead of its socket. yes, listentcp: on; no: off (default).',
+  },
   { name: 'dpi', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Dots per inch for X clients (Xft.dpi) on the new X server, e.g. --dpi=144.' },
   { name: 'keymap', arg: 'required', valueName: 'LAYOUT', group: 'X server settings', help: 'Keyboard layout of the new X server, e.g. de, us, ru\n(setxkbmap; see /usr/share/X11/xkb/symbols).' },
 

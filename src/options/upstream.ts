@@ -33,21 +33,10 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   xpra2: notYet,
   'xpra2-xwayland': notYet,
   satellite: notYet,
-  border: notYet,
-  'output-count': notYet,
-  rotate: notYet,
-  scale: notYet,
-  xfishtank: notYet,
-  'clean-xhost': notYet,
-  vt: notYet,
-  westonini: notYet,
-  xhost: `${notYet} New X servers accept only the session's cookie.`,
-  xoverip: notYet,
-  xauth: `${notYet} New X servers always require the session's cookie.`,
 };
 
-/** Upstream's short letters of those options (upstream's `-F` is `--xfishtank`). */
-const unavailableShort: Readonly<Record<string, string>> = { F: 'xfishtank' };
+/** Upstream's short letters of those options (none at present; `-F` is `--xfishtank`, a row of the table). */
+const unavailableShort: Readonly<Record<string, string>> = {};
 
 /**
  * The one-line error for an upstream option this version does not offer.

@@ -1,7 +1,7 @@
 import { printable, X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Options } from '../options/parse.js';
-import type { DisplayContext, DisplayDriver } from '../xserver/driver.js';
+import type { DisplayContext, DisplayDriver, ScreenContext } from '../xserver/driver.js';
 import { hostWaylandSocket } from '../wayland/wayland.js';
 import type { DisplaySettings } from './integration.js';
 
@@ -104,6 +104,8 @@ export interface DisplayChoices {
   readonly wm?: readonly string[];
   readonly container?: { readonly image: string };
   readonly exe?: readonly string[];
+  /** `--scale`, `--vt`, ... (plan/screen.ts). */
+  readonly screen?: { readonly context: ScreenContext; readonly vt?: number };
 }
 
 /**
@@ -135,6 +137,8 @@ export function displayContext(
     composite: s.composite,
     xopt: s.xopt,
     wm: plan.wm,
+    ...(plan.screen ? { screen: plan.screen.context } : {}),
+    ...(plan.screen?.vt !== undefined ? { vt: plan.screen.vt } : {}),
     hostDisplay: host.display,
     hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),
   };

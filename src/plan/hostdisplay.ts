@@ -24,13 +24,13 @@ export interface HostDisplayAccess {
 
 /**
  * Decides the cookie and IPC namespace of a `--hostdisplay` session and words its warning.
- * @param options `services.gpu` and `clipboard` ask for the trusted cookie; `xonly` and `exe`
+ * @param options `services.gpu`, `clipboard` and `--xauth=trusted` (upstream's `--xauth[=yes|trusted]`) ask for the trusted cookie; `xonly` and `exe`
  *   mean there is no container (no IPC namespace to share).
  * @param display the user's DISPLAY, named in the warning.
  */
-export function planHostDisplayAccess(options: Pick<Options, 'clipboard' | 'services' | 'xonly' | 'exe'>, display: string): HostDisplayAccess {
+export function planHostDisplayAccess(options: Pick<Options, 'clipboard' | 'services' | 'xonly' | 'exe'> & { readonly screen?: Pick<Options['screen'], 'xauth'> }, display: string): HostDisplayAccess {
   const shared = `Option --hostdisplay shares your display ${display} with the container instead of running a second X server.`;
-  const reasons = [...(options.services.gpu ? ['--gpu'] : []), ...(options.clipboard ? ['--clipboard'] : [])];
+  const reasons = [...(options.services.gpu ? ['--gpu'] : []), ...(options.clipboard ? ['--clipboard'] : []), ...(options.screen?.xauth === 'trusted' ? ['--xauth=trusted'] : [])];
   if (reasons.length === 0) {
     return {
       trustedCookie: false,

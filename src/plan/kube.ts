@@ -87,6 +87,8 @@ function unsupportedInPod(o: Options): string[] {
     [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
     [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],
     [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'],
+    [o.screen.xfishtank, '--xfishtank'], [o.screen.xhost !== undefined, '--xhost'], [o.screen.cleanXhost, '--clean-xhost'],
+    [o.screen.xoverip !== undefined, '--xoverip'], [o.screen.xauth !== undefined, '--xauth'],
   ];
   return given.filter(([yes]) => yes).map(([, name]) => name);
 }

@@ -8,6 +8,7 @@ import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planDisplayExtras } from './display.js';
+import { containerXEnv, planScreen, type ScreenPlan } from './screen.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
 import { checkFallback } from './fallback.js';
 import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
@@ -135,6 +136,8 @@ export interface SessionPlan {
   readonly displaySettings: DisplaySettings;
   /** `--checkwindow`: end the session when the windows are gone (plan/checkwindow.ts). */
   readonly checkWindow?: CheckWindowPlan;
+  /** `--scale`, `--rotate`, `--output-count`, `--border`, `--westonini`, `--vt`, `--xauth`, `--xhost`, `--clean-xhost`, `--xoverip` (plan/screen.ts). */
+  readonly screen?: ScreenPlan;
   /** `--html`: serve the display to a browser (src/run/html.ts). */
   readonly html?: HtmlBind;
   /** Isolation warnings, printed before anything starts. */
@@ -215,6 +218,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
 
   const extras = planDisplayExtras(options, host, driver, notes, warnings);
   const displaySettings = planDisplaySettings(options, host, driver, warnings, notes);
+  const { screen, clients } = planScreen(options, host, driver, DEFAULT_SIZE, container ? { user: container.user.name, network: container.network } : undefined, notes, warnings);
   checkFallback(options.fallback ?? 'yes', notes);
 
   return {
@@ -229,10 +233,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     clipboardSync: extras.clipboardSync,
     wm: extras.wm,
     exe: options.exe ? options.command : undefined,
-    displayClients: extras.displayClients,
+    displayClients: [...extras.displayClients, ...clients],
     hostCommands: options.runFromHost,
     fixedDisplay: options.display,
-    size: options.size ?? DEFAULT_SIZE,
+    size: screen.size,
     showenv: options.showenv || [options.printid, options.printpid1, options.printinfofile].some((p) => p !== undefined && p.file === undefined),
     hostUser: host.hostUser,
     dropToHostUser: host.processUid === 0 && host.hostUser.uid !== 0,
@@ -243,6 +247,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     xc,
     html: options.html,
     displaySettings,
+    screen,
     ...(checkWindow ? { checkWindow } : {}),
     warnings,
     notes,
@@ -360,7 +365,8 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   else if (!c.retainUser || c.noSetupUser) args.push(`--user=${c.user.uid}:${c.user.gid}`);
   if (c.workdir !== undefined && !raw.has('--workdir')) args.push(`--workdir=${c.workdir}`);
   const x11 = rt.x11 ?? true;
-  if (x11) args.push(xSocketMount(rt.socketPath, rt.socketDir), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
+  // (--xoverip: the container reaches the X server over TCP, not through its socket)
+  if (x11) args.push(...(plan.screen?.tcpHost ? plan.screen.containerArgs : [xSocketMount(rt.socketPath, rt.socketDir)]), bindMount(rt.clientAuthFile, CONTAINER_XAUTHORITY));
   for (const m of rt.mounts ?? []) {
     args.push(m.tmpfs ? privateTmpfs(c.backend, m.target, c.user) : bindMount(m.source, m.target, m.readonly));
   }
@@ -368,7 +374,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   args.push(...c.integration.args);
   args.push(...sv.args);
   if (sv.exitCodeFile) args.push(`--mount=type=bind,source=${join(plan.sessionDir, 'exit')},target=${EXIT_DIR}`);
-  const xenv = x11 ? [`DISPLAY=:${rt.display}`, `XAUTHORITY=${CONTAINER_XAUTHORITY}`] : [];
+  const xenv = x11 ? containerXEnv(plan.screen, rt.display, CONTAINER_XAUTHORITY) : [];
   // x11docker's own variables (DISPLAY, XAUTHORITY, ...) after the raw options: they win over raw -e/--env-file and the image's ENV
   const env = envArgs([...xenv, ...Object.entries(rt.env ?? {}).map(([k, v]) => `${k}=${v}`), ...sv.env, ...c.env], c.userEnv);
   args.push(...env.beforeRaw);

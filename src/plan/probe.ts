@@ -31,6 +31,8 @@ export const HOST_TOOLS: readonly HostTool[] = [
   { binary: 'xrdb', debianPackage: 'x11-xserver-utils', what: '--dpi' },
   { binary: 'setxkbmap', debianPackage: 'x11-xkb-utils', what: '--keymap' },
   { binary: 'xwininfo', debianPackage: 'x11-utils', what: '--checkwindow' },
+  { binary: 'xhost', debianPackage: 'x11-xserver-utils', what: '--xhost, --clean-xhost' },
+  { binary: 'xfishtank', debianPackage: 'xfishtank', what: '--xfishtank' },
 ];
 
 /**
@@ -59,6 +61,8 @@ export function hostProbe(options: Options): HostProbe {
     ...(options.wm && options.wm !== 'none' ? [options.wm[0]!] : []),
     ...(options.exe && options.command[0] ? [options.command[0]] : []),
     ...options.displayClients.map((c) => c[0]!),
+    // Debian's xfishtank is in /usr/games, which root's PATH lacks
+    ...(options.screen.xfishtank ? ['/usr/games/xfishtank'] : []),
   ];
   return { binaries: [...new Set(binaries)], paths: (hostHome) => [...pathsToCheck(options, hostHome, options.image), ...rawHostPaths(options)], envFiles: options.raw.envFiles, shares: options.sharedirs.length > 0 || options.home !== undefined || options.raw.mounts.length > 0 };
 }

@@ -4,7 +4,8 @@
  * `Xft.dpi` (read by Xft, GTK and Qt from the server's RESOURCE_MANAGER, as upstream's `--dpi`),
  * and `setxkbmap` with `--keymap` or the user's layout (upstream's `--keymap`, and its
  * `setxkbmap -print | xkbcomp` of the user's layout). Both run as the host user with the
- * session's client cookie.
+ * session's client cookie. Also `--xhost` on the new display and `--clean-xhost` on yours
+ * (upstream's xhost options).
  */
 import { X11DockerError, printable } from '../errors.js';
 import type { XkbNames } from '../host/keyboard.js';
@@ -50,4 +51,38 @@ export async function applyDisplaySettings(settings: DisplaySettings, display: n
     }
     if (refused) log.note(`Your keyboard layout (${printable(keyboard.names.layout)}) could not be set on the new X server :${display} (setxkbmap: ${why}); it keeps the layout 'us'.`);
   }
+}
+
+/** Options of a host tool run on an X display as the host user, with that display's cookie file. */
+function xOpts(display: string, xauthority: string | undefined, owner?: { uid: number; gid: number }) {
+  return { reject: false, env: { PATH: process.env.PATH, DISPLAY: display, ...(xauthority ? { XAUTHORITY: xauthority } : {}) }, extendEnv: false, ...(owner ?? {}) };
+}
+
+/**
+ * `--xhost=STR` (upstream's): runs `xhost STR` on the new display once it is up (the plan warned).
+ * @param args xhost's arguments.
+ * @throws X11DockerError when xhost fails.
+ */
+export async function applyXhost(args: readonly string[], display: number, clientAuthFile: string, owner?: { uid: number; gid: number }): Promise<void> {
+  const r = await run('xhost', [...args], xOpts(`:${display}`, clientAuthFile, owner));
+  if (r.exitCode !== 0) throw new X11DockerError(`Option --xhost=${args.join(' ')}: xhost failed on :${display} (${printable(String(r.stderr).trim())}). See man xhost for its arguments.`);
+  log.info(`xhost ${args.join(' ')} on :${display}: ${String(r.stdout).trim()}`);
+}
+
+/**
+ * `--clean-xhost` (upstream's `disable_xhost`): removes every entry of the user's display's
+ * xhost list (`xhost -ENTRY`), then turns access control on (`xhost -`). Entries that remain are
+ * a note.
+ * @param display the user's DISPLAY; @param xauthority its cookie file.
+ */
+export async function cleanHostXhost(display: string, xauthority: string | undefined, owner?: { uid: number; gid: number }): Promise<void> {
+  const opts = xOpts(display, xauthority, owner);
+  const list = async () => String((await run('xhost', [], opts)).stdout).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+  for (const entry of await list()) {
+    log.info(`--clean-xhost: removing ${entry} from ${display}`);
+    await run('xhost', [`-${entry}`], opts);
+  }
+  await run('xhost', ['-'], opts);
+  const left = await list();
+  if (left.length > 0) log.note(`Option --clean-xhost: xhost permissions remain on your display ${display}: ${left.join(', ')}.`);
 }

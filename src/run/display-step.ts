@@ -17,7 +17,7 @@ import { claimDisplay, SOCKET_FOLDER_PREFIX, xPaths } from '../xserver/display.j
 import type { DisplayLaunch, DisplaySource } from '../xserver/driver.js';
 import { encodeXauth, newCookie, wildcardEntry } from '../xserver/xauth.js';
 import { clipboardSyncCommand } from './clipboard.js';
-import { applyDisplaySettings } from './display-settings.js';
+import { applyDisplaySettings, applyXhost, cleanHostXhost } from './display-settings.js';
 import { checkHostDisplay, hostDisplayCookies, shareHostDisplay } from './host-display.js';
 import type { SessionRegistry } from './registry.js';
 import { writePrivate } from './session-folder.js';
@@ -25,6 +25,7 @@ import type { UndoStack } from './undo.js';
 import { abortWhenSettled, waitUntil } from './wait.js';
 import { DisplayInUseError, startDisplay, type RunningXServer } from './xserver.js';
 import { prepareXContainer, removeKilledContainers, wildHostCookies } from './xc-step.js';
+import { containerCookieFile, writeUntrustedCookie } from './untrusted.js';
 
 /** How long a new X server may take to accept connections, in ms. */
 const XSERVER_TIMEOUT_MS = 15000;
@@ -82,10 +83,15 @@ const providers: Record<DisplaySource, <T>(input: DisplayStepInput<T>) => Promis
  *   one was taken), or what `alongside` throws.
  */
 export async function startSessionDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<T>> {
-  const provided = await providers[input.plan.driver.source](input);
+  const { plan, host } = input;
+  const owner = plan.dropToHostUser ? plan.hostUser : undefined;
+  if (plan.screen?.cleanXhost && host.display) await cleanHostXhost(host.display, host.xauthority, owner);
+  const provided = await providers[plan.driver.source](input);
   const d = provided.display;
   if (d.server && d.launch.x11) {
-    await applyDisplaySettings(input.plan.displaySettings, d.display, d.clientAuthFile, input.plan.dropToHostUser ? input.plan.hostUser : undefined);
+    await applyDisplaySettings(plan.displaySettings, d.display, d.clientAuthFile, owner);
+    if (plan.screen?.xhost) await applyXhost(plan.screen.xhost, d.display, d.clientAuthFile, owner);
+    if (plan.screen?.xauth === 'untrusted') await writeUntrustedCookie(plan, d.display, d.clientAuthFile);
   }
   return provided;
 }
@@ -130,6 +136,9 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     // (in an --xc container the user's cookies must match the container's hostname: wildcards)
     writePrivate(plan, serverAuthFile, plan.driver.hostCookieInServerAuth ? Buffer.concat([entry, plan.xc ? wildHostCookies(host) : hostDisplayCookies(host)]) : entry);
     writePrivate(plan, clientAuthFile, entry);
+    // --xauth=untrusted: the container's own cookie file, filled once the server runs (untrusted.ts)
+    const containerAuthFile = plan.screen?.xauth === 'untrusted' ? containerCookieFile(plan) : clientAuthFile;
+    if (containerAuthFile !== clientAuthFile) writePrivate(plan, containerAuthFile, Buffer.alloc(0));
     const ctx = displayContext(plan, host, claim.display, { authFile: serverAuthFile, clientAuthFile });
     // --xc: the driver's processes run from the X server image (plan/xcontainer.ts)
     const xc = plan.xc ? prepareXContainer(plan, plan.xc, host, claim.display, clientAuthFile, plan.driver.launch(ctx), undo, registry) : undefined;
@@ -161,7 +170,7 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     const linked = socketDir ? socketReady.then(() => linkSocket(socket, socketDir)) : Promise.resolve();
     linked.catch(() => undefined); // awaited once the server runs
     const created = socketDir ? Promise.resolve() : socketReady;
-    const [xs, prepared] = await Promise.allSettled([starting, created.then(() => input.alongside({ display: claim.display, clientAuthFile, socketDir, launch }))]);
+    const [xs, prepared] = await Promise.allSettled([starting, created.then(() => input.alongside({ display: claim.display, clientAuthFile: containerAuthFile, socketDir, launch }))]);
     if (xs.status === 'fulfilled') {
       const xcPlan = plan.xc;
       undo.defer(`stop X server :${claim.display}`, async () => {

@@ -21,13 +21,21 @@ export interface CompositorContext {
   readonly size: Size;
   /** True: a window on the user's X display (DISPLAY set); false: headless, in memory. */
   readonly nested: boolean;
+  /** `--output-count`: outputs (windows) of a nested weston, or kwin's outputs. */
+  readonly outputCount?: number;
+  /** weston: a weston.ini to read (`--config`) instead of none (`--no-config`). */
+  readonly config?: string;
+  /** weston's headless backend: the output's scale and transform (`--scale`, `--transform`). */
+  readonly scale?: number;
+  readonly transform?: string;
 }
 
 /**
  * weston(1) command line. Nested: the x11 backend opens one window of `size` on the user's
  * display; otherwise the headless backend renders into memory. The pixman (CPU) renderer is used
  * (no GPU is shared), the user's weston.ini is not read (`--no-config`, so the shell and its
- * panel are weston's defaults), and the screen never blanks (`--idle-time=0`).
+ * panel are weston's defaults; `--config` names the session's weston.ini of `--westonini`,
+ * `--scale`, `--rotate` instead), and the screen never blanks (`--idle-time=0`).
  */
 export function westonArgs(ctx: CompositorContext): string[] {
   return [
@@ -37,7 +45,10 @@ export function westonArgs(ctx: CompositorContext): string[] {
     `--width=${ctx.size.width}`,
     `--height=${ctx.size.height}`,
     '--idle-time=0',
-    '--no-config',
+    ...(ctx.outputCount !== undefined && ctx.outputCount > 1 ? [`--output-count=${ctx.outputCount}`] : []),
+    ...(ctx.scale !== undefined ? [`--scale=${ctx.scale}`] : []),
+    ...(ctx.transform !== undefined ? [`--transform=${ctx.transform}`] : []),
+    ctx.config !== undefined ? `--config=${ctx.config}` : '--no-config',
   ];
 }
 
@@ -52,6 +63,7 @@ export function kwinArgs(ctx: CompositorContext): string[] {
     `--width=${ctx.size.width}`,
     `--height=${ctx.size.height}`,
     ...(ctx.nested ? [] : ['--virtual']),
+    ...(ctx.outputCount !== undefined && ctx.outputCount > 1 ? [`--output-count=${ctx.outputCount}`] : []),
     '--no-lockscreen',
     '--no-global-shortcuts',
   ];

@@ -170,6 +170,38 @@ export interface DisplayContext {
   readonly hostWaylandSocket?: string;
   /** `--wm` window manager command for a desktop-only server in seamless use, if any. */
   readonly wm?: readonly string[];
+  /** `--scale`, `--rotate`, `--output-count`, `--border`, `--westonini`, `--xauth=no`, `--xoverip` (plan/screen.ts), those the driver honours. */
+  readonly screen?: ScreenContext;
+}
+
+/** The screen settings a driver gets, each only where its {@link Honours.screen} says it honours it. */
+export interface ScreenContext {
+  /** Zoom factor (weston: whole numbers). */
+  readonly scale?: number;
+  /** Output transform: `90`, `flipped-270`, ... (weston's names; `0` is `normal`). */
+  readonly rotate?: string;
+  /** Number of virtual outputs (> 1). */
+  readonly outputCount?: number;
+  /** xpra client's `--border` value. */
+  readonly border?: string;
+  /** Content of the user's weston.ini (`--westonini`). */
+  readonly westonIni?: string;
+  /** `--xauth=no`: the X server runs without `-auth` (no cookie needed). */
+  readonly noAuth?: boolean;
+  /** `--xoverip`: the X server listens on TCP (`-listen tcp`). */
+  readonly listenTcp?: boolean;
+}
+
+/** Which of {@link ScreenContext}'s settings a driver honours (upstream's dependency check). */
+export interface ScreenHonours {
+  /** `--scale`: any factor, or whole numbers only (weston). */
+  readonly scale?: 'any' | 'integer';
+  readonly rotate?: boolean;
+  readonly outputCount?: boolean;
+  readonly border?: boolean;
+  readonly westonIni?: boolean;
+  /** `--vt` (a virtual terminal of its own). */
+  readonly vt?: boolean;
 }
 
 /** An executable a driver needs, with the Debian package that provides it. */
@@ -213,6 +245,8 @@ export interface Honours {
   readonly clipboard: 'own' | 'sync' | 'none';
   /** XTEST: off unless `--xtest` (`optional`), or always on because the display injects input with it (`always`: xpra). */
   readonly xtest: 'optional' | 'always';
+  /** `--scale`, `--rotate`, `--output-count`, `--border`, `--westonini`, `--vt`; none when absent. */
+  readonly screen?: ScreenHonours;
 }
 
 /** What {@link DisplayDriver.describe} gets: the display number (-1 when none) and what was started. */
@@ -296,14 +330,16 @@ export const X_SERVER_HONOURS: Honours = { size: true, fullscreen: false, keymap
 /**
  * Options every new X server gets, from Xserver(1): cookie authentication from `authFile`,
  * no TCP listener, no abstract-namespace socket (only the file socket that x11docker shares),
- * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does); then `--composite`
+ * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does; `--xauth=no` leaves out
+ * the cookie, `--xoverip` listens on TCP); then `--composite`
  * and `--xopt` (upstream's options) where given.
  */
-export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'composite' | 'xopt'>): string[] {
+export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'composite' | 'xopt' | 'screen'>): string[] {
   return [
     `:${ctx.display}`,
-    '-auth', ctx.authFile,
-    '-nolisten', 'tcp',
+    // --xauth=no and --xoverip (upstream's): no cookie, and a TCP listener (plan/screen.ts warns)
+    ...(ctx.screen?.noAuth ? [] : ['-auth', ctx.authFile]),
+    ctx.screen?.listenTcp ? '-listen' : '-nolisten', 'tcp',
     '-nolisten', 'local',
     '-extension', 'MIT-SHM',
     ...(ctx.xtest ? [] : ['-extension', 'XTEST']),

@@ -49,7 +49,8 @@ export const nxagent: DisplayDriver = {
         {
           role: 'X server', binary: 'nxagent', connectsTo: 'host', essential: true, ownsDisplay: true,
           args: [
-            ...hardeningArgs(ctx),
+            // --xoverip: nxagent has no -listen; it listens on TCP unless told not to (as upstream)
+            ...hardeningArgs(ctx).filter((a, i, all) => !(a === '-listen' && all[i + 1] === 'tcp') && !(a === 'tcp' && all[i - 1] === '-listen')),
             ctx.desktop ? '-D' : '-R',
             '-options', optionsFile,
             '-noshmem', '-nokbreset', '-norootlessexit',

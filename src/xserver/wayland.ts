@@ -14,7 +14,7 @@
  * WAYLAND_DISPLAY and a private runtime folder (tmpfs) with only the compositor's socket.
  */
 import { join } from 'node:path';
-import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type ProcessSpec, type Requirement } from './driver.js';
+import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type LaunchFile, type ProcessSpec, type Requirement } from './driver.js';
 import { xpra } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 
@@ -29,7 +29,9 @@ type Compositor = 'weston' | 'kwin';
 function compositorProcess(which: Compositor, ctx: DisplayContext): ProcessSpec {
   const socket = waylandSocketName(ctx.display);
   const nested = !!ctx.hostDisplay;
-  const cctx = { socket, size: ctx.size, nested };
+  const screen = westonScreen(ctx, nested);
+  // kwin: --output-count nested or virtual; weston: only its x11 backend has more than one output
+  const cctx = which === 'weston' ? { socket, size: ctx.size, nested, ...screen, config: screen.config?.path } : { socket, size: ctx.size, nested, outputCount: ctx.screen?.outputCount };
   const args = which === 'weston' ? westonArgs(cctx) : kwinArgs(cctx);
   if (ctx.fullscreen && nested && which === 'weston') args.push('--fullscreen');
   return {
@@ -42,6 +44,38 @@ function compositorProcess(which: Compositor, ctx: DisplayContext): ProcessSpec 
     ready: { kind: 'path', path: join(ctx.sessionDir, socket) },
     essential: true,
   };
+}
+
+/**
+ * `--scale`, `--rotate`, `--output-count` and `--westonini` for a compositor (upstream writes
+ * them into its weston.ini): the outputs (`X1`..`Xn` of weston's x11 backend, `headless` of the
+ * headless one) and their settings, after the user's weston.ini, in `weston.ini` of the session
+ * folder.
+ */
+function westonScreen(ctx: DisplayContext, nested: boolean): { outputCount?: number; config?: { path: string; content: string }; scale?: number; transform?: string } {
+  const s = ctx.screen;
+  if (!s) return {};
+  const count = nested ? s.outputCount ?? 1 : 1;
+  // weston >= 5 names the transforms normal, rotate-90, flipped-rotate-90, ... (upstream's 90, flipped-90)
+  const transform = s.rotate === undefined ? undefined : s.rotate === '0' ? 'normal' : s.rotate.replace(/^(flipped-)?(\d+)$/, '$1rotate-$2');
+  const names = nested ? Array.from({ length: count }, (_, i) => `X${i + 1}`) : ['headless'];
+  const outputs = s.scale !== undefined || transform !== undefined
+    ? names.map((n) => `[output]\nname=${n}\n${s.scale !== undefined ? `scale=${s.scale}\n` : ''}${transform ? `transform=${transform}\n` : ''}`).join('')
+    : '';
+  const content = `${s.westonIni ? `${s.westonIni.replace(/\n?$/, '\n')}\n` : ''}${outputs}`;
+  return {
+    ...(count > 1 ? { outputCount: count } : {}),
+    ...(content ? { config: { path: join(ctx.sessionDir, 'weston.ini'), content } } : {}),
+    // the headless backend takes them on its command line (it has no --output-count)
+    ...(!nested && s.scale !== undefined ? { scale: s.scale } : {}),
+    ...(!nested && transform ? { transform } : {}),
+  };
+}
+
+/** The files a compositor needs: weston's weston.ini when `westonScreen` makes one. */
+function compositorFiles(which: Compositor, ctx: DisplayContext): LaunchFile[] {
+  const config = which === 'weston' ? westonScreen(ctx, !!ctx.hostDisplay).config : undefined;
+  return config ? [config] : [];
 }
 
 /** Xwayland serving `:N` (rootful: one screen) on the Wayland socket `socketPath`. */
@@ -92,6 +126,11 @@ function compositorBase(which: Compositor) {
 /** What a compositor honours: size and fullscreen of its window; no keymap or clipboard of x11docker's for pure Wayland. */
 const COMPOSITOR_HONOURS: Honours = { size: true, fullscreen: true, keymap: false, clipboard: 'none', xtest: 'optional' };
 
+/** Upstream's screen options of each compositor: weston takes whole-number scales, rotation, outputs and a weston.ini; kwin outputs. */
+function compositorScreen(which: Compositor): Honours['screen'] {
+  return which === 'weston' ? { scale: 'integer', rotate: true, outputCount: true, westonIni: true } : { outputCount: true };
+}
+
 /** The host path of the Wayland socket a launch gives the container (from its host-side environment), if any. */
 function waylandSocketOf(launch: DisplayLaunch | undefined): string | undefined {
   const name = launch?.hostEnv?.WAYLAND_DISPLAY;
@@ -112,10 +151,10 @@ function pureCompositor(which: Compositor): DisplayDriver {
     requires: [which === 'weston' ? westonReq : kwinReq],
     fromImage: which === 'weston', // (the X server image has no kwin)
     gives: 'wayland',
-    honours: COMPOSITOR_HONOURS,
+    honours: { ...COMPOSITOR_HONOURS, screen: compositorScreen(which) },
     describe: ({ launch }) => `Wayland compositor ${which === 'weston' ? 'weston' : 'kwin_wayland'} (--${which}) is running, socket ${waylandSocketOf(launch) ?? '?'}.`,
     launch: (ctx) => ({
-      files: [],
+      files: compositorFiles(which, ctx),
       processes: [compositorProcess(which, ctx)],
       x11: false,
       ...waylandContainer(compositorSocket(ctx)),
@@ -131,10 +170,10 @@ function compositorXwayland(which: Compositor): DisplayDriver {
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
     fromImage: which === 'weston',
     gives: 'x11',
-    honours: { ...X_SERVER_HONOURS, fullscreen: true },
+    honours: { ...X_SERVER_HONOURS, fullscreen: true, screen: compositorScreen(which) },
     describe: describeXServer(which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland', `Xwayland in ${which === 'weston' ? 'weston' : 'kwin_wayland'}`),
     launch: (ctx) => ({
-      files: [],
+      files: compositorFiles(which, ctx),
       processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, compositorSocket(ctx))],
       containerEnv: {},
       containerMounts: [],
@@ -201,14 +240,17 @@ export const xpraXwayland: DisplayDriver = {
   ...xpra,
   name: 'xpra-xwayland',
   requires: [...xpra.requires.filter((r) => r.binary !== 'Xvfb'), westonReq, xwaylandReq],
+  honours: { ...xpra.honours, screen: { ...xpra.honours.screen, westonIni: true } },
   describe: describeXServer('xpra-xwayland', 'Xwayland in weston, shown by xpra'),
   launch: (ctx) => {
     const base = xpra.launch(ctx);
     const socket = compositorSocket(ctx);
-    const compositor = compositorProcess('weston', { ...ctx, hostDisplay: undefined });
+    // the headless weston gets only --westonini; xpra's client scales
+    const wctx = { ...ctx, hostDisplay: undefined, screen: ctx.screen?.westonIni !== undefined ? { westonIni: ctx.screen.westonIni } : undefined };
+    const compositor = compositorProcess('weston', wctx);
     const x = xwaylandProcess(ctx, socket);
     const server: ProcessSpec = { ...x, args: x.args.filter((a, i, all) => !(a === 'XTEST' || (a === '-extension' && all[i + 1] === 'XTEST'))) };
-    return { ...base, processes: [compositor, server, ...base.processes.slice(1)] };
+    return { ...base, files: compositorFiles('weston', wctx), processes: [compositor, server, ...base.processes.slice(1)] };
   },
 };
 

@@ -104,7 +104,8 @@ export const xorg: DisplayDriver = {
   source: 'new',
   gives: 'x11',
   needs: { consoleRoot: true },
-  honours: { ...X_SERVER_HONOURS, size: false },
+  // --vt: its virtual terminal (upstream's --scale and --rotate with xrandr are not done here)
+  honours: { ...X_SERVER_HONOURS, size: false, screen: { vt: true } },
   visible: true,
   seamless: false,
   describe: describeXServer('xorg'),

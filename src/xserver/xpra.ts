@@ -71,7 +71,8 @@ export const xpra: DisplayDriver = {
   gives: 'x11',
   needs: { display: true },
   // the xpra server injects keyboard and mouse input with XTEST; the client sets the server's keymap
-  honours: { size: true, fullscreen: true, keymap: true, clipboard: 'own', xtest: 'always' },
+  // --scale: the client zooms the screen (--desktop-scaling), --border: the client draws it
+  honours: { size: true, fullscreen: true, keymap: true, clipboard: 'own', xtest: 'always', screen: { scale: 'any', border: true } },
   visible: true,
   seamless: true,
   describe: describeXServer('xpra'),
@@ -103,6 +104,8 @@ export const xpra: DisplayDriver = {
           'attach', `socket:${join(sockets, 'socket')}`, `--socket-dirs=${sockets}`,
           '--tray=no', '--title=@title@', clipboard, '--opengl=no',
           ...(ctx.desktop && ctx.fullscreen ? ['--desktop-fullscreen=yes'] : []),
+          ...(ctx.screen?.scale !== undefined ? [`--desktop-scaling=${ctx.screen.scale}`] : []),
+          ...(ctx.screen?.border !== undefined ? [`--border=${ctx.screen.border}`] : []),
           ...XPRA_OFF,
         ],
         ready: { kind: 'line', pattern: /Attached to/ },

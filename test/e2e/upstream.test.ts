@@ -265,11 +265,11 @@ describe('upstream 7.x options', () => {
     }
   });
 
-  it("an upstream option that is not available here (--xfishtank) is one line saying so, exit 64, nothing started", async () => {
+  it("an upstream option that is not available here (--xwin) is one line saying so, exit 64, nothing started", async () => {
     const base = await leftovers();
-    const r = await x11docker(['--xfishtank', '--xvfb', DEMO_IMAGE]);
+    const r = await x11docker(['--xwin', '--xvfb', DEMO_IMAGE]);
     assert.equal(r.exitCode, 64);
-    assert.match(String(r.stderr).trim(), /^x11docker error: Option --xfishtank of upstream x11docker 7\.8\.1 is not available in x11docker for TypeScript yet[^\n]*$/);
+    assert.match(String(r.stderr).trim(), /^x11docker error: Option --xwin of upstream x11docker 7\.8\.1 is for MS Windows \(Cygwin\/X, WSL2, VcXsrv\); x11docker for TypeScript runs on Linux only\.$/);
     await assertNothingNew(base);
   });
 });

@@ -74,9 +74,17 @@ describe("upstream 7.8.1's options", () => {
     assert.deepEqual(Object.keys(unavailableOptions).filter((n) => !names.has(n)), []);
   });
 
-  test('-V is --verbose; -w and -F say what to use', () => {
+  test('-V is --verbose; -w says what to use; -F is --xfishtank', () => {
     assert.equal(parseCommandLine(['-V', 'x11docker-demo']).verbosity, 'verbose');
     assert.match(refusal(['-w']) ?? '', /--wm COMMAND/);
-    assert.match(refusal(['-F']) ?? '', /^Option --xfishtank of upstream/);
+    assert.equal(parseCommandLine(['-F', 'x11docker-demo']).screen.xfishtank, true);
+  });
+
+  test('the README\'s "Differences from upstream" names no implemented option as missing', () => {
+    const missing = differences.slice(differences.indexOf('not implemented yet'), differences.indexOf('- `-V`'));
+    for (const name of ['scale', 'rotate', 'output-count', 'border', 'xfishtank', 'westonini', 'xauth', 'xhost', 'clean-xhost', 'vt', 'xoverip']) {
+      assert.ok(findOption(name), `--${name} is a row of the table`);
+      assert.doesNotMatch(missing, new RegExp(`\`--${name}\``), `--${name} is not listed as missing`);
+    }
   });
 });
