@@ -248,7 +248,14 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
-  { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
+  {
+    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host]', group: 'Devices and privileges',
+    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\n(Upstream's tcp mode is not available.) Allows catching audio output\nand microphone input.",
+  },
+  {
+    name: 'pipewire', arg: 'none', group: 'Devices and privileges',
+    help: "Sound with PipeWire: shares your PipeWire socket (PIPEWIRE_REMOTE) and\npipewire-pulse's socket (PULSE_SERVER). Needs pipewire on the host and\nits client libraries in the image. Allows catching audio output and\nmicrophone input.",
+  },
   { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
   {
     name: 'gpu', short: 'g', arg: 'optional', valueName: '[=yes|no|iglx]', group: 'Devices and privileges',

@@ -26,6 +26,7 @@ export const OWN_ENV: Readonly<Record<string, string>> = {
   XDG_RUNTIME_DIR: 'the private runtime folder',
   PULSE_SERVER: 'the shared PulseAudio socket',
   PULSE_COOKIE: 'the PulseAudio cookie',
+  PIPEWIRE_REMOTE: 'the shared PipeWire socket',
   DBUS_SESSION_BUS_ADDRESS: 'the shared DBus socket',
   CUPS_SERVER: 'the shared CUPS socket',
   SSH_AUTH_SOCK: 'the shared SSH agent socket',
