@@ -53,6 +53,8 @@ export interface Options extends PersistenceOptions {
   readonly printid?: { readonly file?: string };
   /** `--fallback[=yes|no]` (no value: yes): `no` refuses a session that would go on without an option given (plan/fallback.ts). */
   readonly fallback?: 'yes' | 'no';
+  /** `--rootless[=yes|no]` (no value: yes): use, or disallow, a rootless engine (run/rootless.ts). */
+  readonly rootless?: 'yes' | 'no';
   /** `--printcheck`: the display options' dependency check as notes (plan/choose.ts dependencyCheck). */
   readonly printcheck?: boolean;
   /** `--printpid1[=FILE]`: the host PID of the container's PID 1, on stdout or into a file. */
@@ -251,6 +253,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
     printcheck: flags.has('printcheck'),
     fallback: flags.has('fallback') ? validateYesNo('fallback', last('fallback')) : undefined,
+    rootless: flags.has('rootless') ? validateYesNo('rootless', last('rootless')) : undefined,
     printpid1: flags.has('printpid1') ? { file: printFile('printpid1=FILE', last('printpid1')) } : undefined,
     printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
     desktop: flags.has('desktop'),

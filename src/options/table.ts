@@ -178,6 +178,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
   { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl; kubernetes (preview):\nonly with --kube-manifest for now.' },
   {
+    name: 'rootless', arg: 'optional', valueName: '[=yes|no]', group: 'Container',
+    help: "Use (or disallow) a rootless engine. docker: your rootless daemon's socket\n(DOCKER_HOST, default /run/user/UID/docker.sock); =no: the rootful daemon.\nWithout it: docker rootful unless DOCKER_HOST says otherwise,\npodman rootless except as root.",
+  },
+  {
     name: 'kube-manifest', arg: 'none', group: 'Container',
     help: 'Print the Kubernetes manifest of the session (Secret, NetworkPolicy, PVC, Pod)\nand start nothing: review it, then kubectl apply -f or podman kube play it.',
   },

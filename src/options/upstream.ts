@@ -31,7 +31,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
     'runs xwayland-satellite (rootless Xwayland on your Wayland compositor), which Debian 12 does not package (no apt-get install xwayland-satellite); ' +
     'x11docker for TypeScript starts only programs from Debian. Use --xwayland (rootful Xwayland on your compositor) or --xpra.',
   // not implemented yet
-  rootless: `${notYet} The engine decides: DOCKER_HOST or a docker context of a rootless daemon, or podman run as a normal user.`,
   xw: notYet,
   xpra2: notYet,
   'xpra2-xwayland': notYet,
