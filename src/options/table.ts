@@ -106,7 +106,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'hostdisplay', short: 'h', arg: 'none', group: 'X server',
     help: 'Share your display ($DISPLAY) instead of starting a new X server.\nBad container isolation: allows keylogging and remote control.',
   },
-  { name: 'weston', short: 'T', arg: 'optional', group: 'X server', help: 'Weston: Wayland compositor without X, for Wayland applications.' },
+  {
+    name: 'weston', short: 'T', arg: 'optional', valueName: '[=x|X]', group: 'X server',
+    help: "Weston: Wayland compositor without X, for Wayland applications.\nx: '--weston-xwayland --wayland', X and Wayland applications side by side;\nX: the same with --desktop.",
+  },
   { name: 'kwin', short: 'K', arg: 'none', group: 'X server', help: 'KWin: Wayland compositor without X, for Wayland applications.' },
   { name: 'hostwayland', short: 'H', arg: 'none', group: 'X server', help: 'Share your Wayland socket: single Wayland applications on your desktop.' },
   { name: 'nothing', arg: 'none', group: 'X server', help: 'No X server and no Wayland compositor at all.' },
@@ -115,6 +118,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Run the X server (or compositor) and its helpers in a container of image\nx11docker-xserver (or IMAGE): the host needs no X server packages.\nauto (default): only where the host lacks the display option\'s binaries.',
   },
   { name: 'wayland', short: 'W', arg: 'none', group: 'X server', help: 'Set up a Wayland environment without X (regards --desktop).' },
+  { name: 'xw', arg: 'none', group: 'X server', help: 'X and Wayland applications side by side: --weston-xwayland --wayland\n(the container gets both the X display and Weston\'s Wayland socket).' },
   { name: 'waylandenv', arg: 'none', group: 'X server', help: 'Set toolkit variables for Wayland in the container\n(GDK_BACKEND, QT_QPA_PLATFORM, CLUTTER_BACKEND, SDL_VIDEODRIVER, ...).' },
   {
     name: 'exe', short: 'e', arg: 'none', group: 'X server',

@@ -102,6 +102,8 @@ export interface DisplayChoices {
   readonly html?: unknown;
   readonly displaySettings: DisplaySettings;
   readonly wm?: readonly string[];
+  /** `--wayland` (with a driver that gives Wayland alongside X). */
+  readonly wayland?: boolean;
   readonly container?: { readonly image: string };
   readonly exe?: readonly string[];
 }
@@ -135,6 +137,7 @@ export function displayContext(
     composite: s.composite,
     xopt: s.xopt,
     wm: plan.wm,
+    wayland: plan.wayland,
     hostDisplay: host.display,
     hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),
   };

@@ -107,12 +107,13 @@ export function ownEnvNames(entries: readonly string[]): Set<string> {
  * runs: `launch` is pure, so it is called with a probe context whose paths are never used.
  * @param driver the session's display driver.
  * @param hostDisplay the user's DISPLAY, for what depends on it (a compositor nested on it).
+ * @param wayland `--wayland` with a driver that gives Wayland alongside X.
  */
-export function probeLaunch(driver: DisplayDriver, hostDisplay?: string): Pick<DisplayLaunch, 'x11' | 'containerEnv' | 'containerMounts' | 'processes'> {
+export function probeLaunch(driver: DisplayDriver, hostDisplay?: string, wayland?: boolean): Pick<DisplayLaunch, 'x11' | 'containerEnv' | 'containerMounts' | 'processes'> {
   const probe = '/x11docker-probe';
   return driver.launch({
     display: 0, authFile: `${probe}/a`, clientAuthFile: `${probe}/c`, size: { width: 640, height: 480 }, title: '', sessionDir: probe,
-    desktop: false, fullscreen: false, clipboard: false, hostWaylandSocket: `${probe}/wayland-0`, hostDisplay,
+    desktop: false, fullscreen: false, clipboard: false, hostWaylandSocket: `${probe}/wayland-0`, hostDisplay, wayland,
   });
 }
 

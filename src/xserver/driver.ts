@@ -170,6 +170,12 @@ export interface DisplayContext {
   readonly hostWaylandSocket?: string;
   /** `--wm` window manager command for a desktop-only server in seamless use, if any. */
   readonly wm?: readonly string[];
+  /**
+   * `--wayland` (also `--weston=x|X`, `--xw`) with a driver that can give both
+   * ({@link DisplayDriver.waylandAlongside}): the container gets the compositor's Wayland socket
+   * besides the X display.
+   */
+  readonly wayland?: boolean;
 }
 
 /** An executable a driver needs, with the Debian package that provides it. */
@@ -266,6 +272,12 @@ export interface DisplayDriver {
    * container of that image (src/plan/xcontainer.ts), with the same argv.
    */
   readonly fromImage?: boolean;
+  /**
+   * With `--wayland` the container also gets the Wayland socket of the compositor the driver
+   * starts, besides the X display (upstream's `--weston-xwayland --wayland`, `--weston=x`, `--xw`:
+   * X and Wayland applications side by side).
+   */
+  readonly waylandAlongside?: boolean;
   /** Extra fixed advice shown when it cannot run (e.g. `--xorg` set-up). */
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */

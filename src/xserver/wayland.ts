@@ -131,6 +131,7 @@ function compositorXwayland(which: Compositor): DisplayDriver {
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
     fromImage: which === 'weston',
     gives: 'x11',
+    waylandAlongside: true,
     honours: { ...X_SERVER_HONOURS, fullscreen: true },
     describe: describeXServer(which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland', `Xwayland in ${which === 'weston' ? 'weston' : 'kwin_wayland'}`),
     launch: (ctx) => ({
@@ -138,6 +139,8 @@ function compositorXwayland(which: Compositor): DisplayDriver {
       processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, compositorSocket(ctx))],
       containerEnv: {},
       containerMounts: [],
+      // --wayland: X and Wayland side by side, the compositor's socket as for --weston
+      ...(ctx.wayland ? waylandContainer(compositorSocket(ctx)) : {}),
       x11: true,
     }),
   };

@@ -407,11 +407,16 @@ describe("upstream's value forms: --dbus=system, --gpu=yes|no|iglx, --sudouser=n
     assert.match(userFiles(plan(['--sudouser', 'img']), { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!, /^alice ALL=\(ALL:ALL\) ALL$/m);
     assert.throws(() => parseCommandLine(['--sudouser=yes', 'img']), /Option --sudouser takes no value or nopasswd/);
   });
-  test('--weston=x|X (X and Wayland side by side) is refused with the reason and what to use; another value names the option', () => {
-    assert.throws(() => parseCommandLine(['--weston=x', 'img']), /^X11DockerError: Option --weston=x of upstream x11docker \(X and Wayland applications side by side\) is not available in x11docker for TypeScript yet: use --weston-xwayland for X applications, or --weston for Wayland ones\.$/);
-    assert.throws(() => parseCommandLine(['--weston=X', 'img']), /use --weston-xwayland --desktop/);
+  test("--weston=x is upstream's '--weston-xwayland --wayland', --weston=X also --desktop; another value names the option", () => {
+    const x = parseCommandLine(['--weston=x', 'img']);
+    assert.deepEqual([x.xserver, x.wayland, x.desktop], ['weston-xwayland', true, false]);
+    const X = parseCommandLine(['--weston=X', 'img']);
+    assert.deepEqual([X.xserver, X.wayland, X.desktop], ['weston-xwayland', true, true]);
     assert.equal(parseCommandLine(['--weston', 'img']).xserver, 'weston');
-    assert.throws(() => parseCommandLine(['--weston=y', 'img']), /Option --weston takes no value/);
+    assert.equal(parseCommandLine(['--weston', 'img']).wayland, false);
+    // a later display option wins, as upstream's last X server option
+    assert.equal(parseCommandLine(['--weston=x', '--xvfb', 'img']).xserver, 'xvfb');
+    assert.throws(() => parseCommandLine(['--weston=y', 'img']), /^X11DockerError: Option --weston takes no value, x or X \(got 'y'\)/);
   });
 
 });
