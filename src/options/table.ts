@@ -48,7 +48,7 @@ export type OptionGroup = (typeof optionGroups)[number];
 
 /** Names of the options that choose the X server (last one given wins, as upstream). */
 export const xserverOptionNames = [
-  'xpra', 'xpra-xwayland', 'nxagent', 'xephyr', 'xvfb', 'xdummy', 'xorg', 'xwayland', 'weston-xwayland', 'kwin-xwayland',
+  'xpra', 'xpra-xwayland', 'xpra2', 'xpra2-xwayland', 'nxagent', 'xephyr', 'xvfb', 'xdummy', 'xorg', 'xwayland', 'weston-xwayland', 'kwin-xwayland',
   'hostdisplay', 'weston', 'kwin', 'hostwayland', 'nothing',
 ] as const;
 /** An X server that can be chosen on the command line. */
@@ -94,6 +94,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'xpra: application windows directly on your desktop (seamless),\nor the whole desktop in one window with --desktop. Needs xpra and Xvfb.',
   },
   { name: 'xpra-xwayland', short: 'A', arg: 'none', group: 'X server', help: 'xpra on Xwayland in Weston: like --xpra, with --gpu support.' },
+  { name: 'xpra2', arg: 'none', group: 'X server', help: 'Like --xpra --xc, but runs the xpra client on the host: Xvfb and the xpra\nserver run from the X server image. Needs xpra on the host.' },
+  { name: 'xpra2-xwayland', arg: 'none', group: 'X server', help: 'Like --xpra2, but with Xwayland in Weston (--gpu support).' },
   { name: 'nxagent', short: 'n', arg: 'none', group: 'X server', help: 'nxagent: seamless windows, or a desktop window with --desktop.\nFast and light; the default for a single application (no OpenGL).' },
   { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault with --desktop.' },
   { name: 'xvfb', arg: 'none', group: 'X server', help: 'Xvfb: invisible X server in memory. Default without DISPLAY.' },

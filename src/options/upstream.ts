@@ -31,8 +31,6 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
     'runs xwayland-satellite (rootless Xwayland on your Wayland compositor), which Debian 12 does not package (no apt-get install xwayland-satellite); ' +
     'x11docker for TypeScript starts only programs from Debian. Use --xwayland (rootful Xwayland on your compositor) or --xpra.',
   // not implemented yet
-  xpra2: notYet,
-  'xpra2-xwayland': notYet,
   border: notYet,
   'output-count': notYet,
   rotate: notYet,

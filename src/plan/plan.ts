@@ -266,7 +266,8 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     waylandDisplay: host.waylandDisplay,
     xdgRuntimeDir: host.xdgRuntimeDir,
     // --xc: what the X server image brings counts as installed (auto: when the engine has the image)
-    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
+    // (--xpra2*: always from the image, which planXContainer requires)
+    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) || (options.xserver && xserverDrivers[options.xserver].xcRequired) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
     processUid: host.processUid,
     onConsole: host.onConsole,
     keymap: options.integration.keymap !== undefined,

@@ -90,6 +90,11 @@ export interface ProcessSpec {
    * in an `--xc` container it shares the host's IPC namespace (`--ipc=host`, with a warning).
    */
   readonly hostShm?: boolean;
+  /**
+   * Stays on the host even when the plan runs the driver's binaries from the X server image
+   * (`--xpra2`: the xpra client on your display, the server in a container); the host must have its binary.
+   */
+  readonly onHost?: boolean;
 }
 
 /** A file the starter writes into the session folder (mode 0600) before starting processes. */
@@ -278,6 +283,11 @@ export interface DisplayDriver {
    * X and Wayland applications side by side).
    */
   readonly waylandAlongside?: boolean;
+  /**
+   * Runs only from the X server image (upstream's `--xpra2*`: "needs image x11docker/xserver"):
+   * `--xc` is implied, `--xc=no` is an error; its `onHost` processes stay on the host.
+   */
+  readonly xcRequired?: boolean;
   /** Extra fixed advice shown when it cannot run (e.g. `--xorg` set-up). */
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type ProcessSpec, type Requirement } from './driver.js';
-import { xpra } from './xpra.js';
+import { xpra, xpra2Of } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 
 const westonReq: Requirement = { binary: 'weston', debianPackage: 'weston' };
@@ -215,6 +215,9 @@ export const xpraXwayland: DisplayDriver = {
   },
 };
 
+/** `--xpra2-xwayland`: `--xpra-xwayland` with weston, Xwayland and the xpra server from the X server image, the client on the host. */
+export const xpra2Xwayland = xpra2Of(xpraXwayland, 'xpra2-xwayland');
+
 /** Every Wayland-based driver, by option name. */
 export const waylandDrivers = {
   xwayland,
@@ -224,4 +227,5 @@ export const waylandDrivers = {
   kwin,
   hostwayland,
   'xpra-xwayland': xpraXwayland,
+  'xpra2-xwayland': xpra2Xwayland,
 } satisfies Partial<Record<string, DisplayDriver>>;
