@@ -135,13 +135,15 @@ describe('--xc: X server in container', () => {
     await xcSession('xpra', 'Xvfb', 3, (tree) => /"xeyes": \("xeyes" "XEyes"\)/.test(tree));
   });
 
-  it("--xpra2 (upstream's): Xvfb and the xpra server in containers, the xpra client a host process outside any container; seamless xeyes on the user display", async () => {
+  it("--xpra2 and --xpra2-xwayland (upstream's): Xvfb (or weston and Xwayland) and the xpra server in containers, the xpra client a host process outside any container; seamless xeyes on the user display", async () => {
     /** The host's `xpra attach` processes of a session (its socket in the session folder) that run in no container. */
     const hostClients = (s: RunningSession) => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
       .filter((l) => l.includes('xpra attach socket:') && l.includes(dirname(s.xenv.XAUTHORITY!)))
       .map((l) => Number(l.trim().split(/\s+/)[0]))
       .filter((pid) => !/docker|libpod|containerd/.test(readFileSync(`/proc/${pid}/cgroup`, 'utf8')));
     await xcSession('xpra2', 'Xvfb', 2, (tree, s) => /"xeyes": \("xeyes" "XEyes"\)/.test(tree) && hostClients(s).length === 1);
+    // --xpra2-xwayland: weston, Xwayland and the xpra server in containers, the client on the host
+    await xcSession('xpra2-xwayland', 'Xwayland', 3, (tree, s) => /"xeyes": \("xeyes" "XEyes"\)/.test(tree) && hostClients(s).length === 1);
   });
 
   it('--weston-xwayland: weston and Xwayland in containers; weston\'s window on the user display', async () => {
