@@ -17,6 +17,7 @@
  */
 import { printable, X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
+import { applyRootlessEnv, checkRootlessEngine, rootlessEngineEnv, rootlessHost } from './run/rootless.js';
 import { log } from './log.js';
 import { parseCommandLine, type Options } from './options/parse.js';
 import { imageNotFoundHint } from './options/persistence.js';
@@ -155,6 +156,8 @@ export async function startParsed(options: Options, control: SessionControl = {}
     if (signal.aborted) stop(signal.reason as StopReason);
     else signal.addEventListener('abort', () => stop((signal.reason as StopReason) ?? 'stop'), { once: true });
   }
+  // --rootless[=yes|no]: the engine's environment (DOCKER_HOST) before the engine is opened
+  applyRootlessEnv(rootlessEngineEnv(options.rootless, options.backend, process.env, rootlessHost()));
   const engine = openEngine(options.backend);
   let plan: SessionPlan;
   let running: Awaited<ReturnType<Session['start']>>;
@@ -167,6 +170,7 @@ export async function startParsed(options: Options, control: SessionControl = {}
       // --xc: whether the engine has the X server image (plan/xcontainer.ts)
       options.xc.mode === 'no' ? undefined : engine.inspectImage(options.xc.image).then(() => true, () => false),
     ]);
+    checkRootlessEngine(options.rootless, options.backend, engineSecurity?.rootless);
     const host = { ...facts, engine: engineSecurity, xcImage };
     plan = planSession(options, host, imageConfig);
     for (const n of plan.notes) log.note(n);

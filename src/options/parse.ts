@@ -54,6 +54,8 @@ export interface Options extends PersistenceOptions {
   readonly printid?: { readonly file?: string };
   /** `--fallback[=yes|no]` (no value: yes): `no` refuses a session that would go on without an option given (plan/fallback.ts). */
   readonly fallback?: 'yes' | 'no';
+  /** `--rootless[=yes|no]` (no value: yes): use, or disallow, a rootless engine (run/rootless.ts). */
+  readonly rootless?: 'yes' | 'no';
   /** `--printcheck`: the display options' dependency check as notes (plan/choose.ts dependencyCheck). */
   readonly printcheck?: boolean;
   /** `--printpid1[=FILE]`: the host PID of the container's PID 1, on stdout or into a file. */
@@ -70,6 +72,8 @@ export interface Options extends PersistenceOptions {
   readonly wm?: readonly string[] | 'none';
   /** `--wayland` / `-W`: set up a Wayland environment without X. */
   readonly wayland: boolean;
+  /** `--xw` (upstream's): X and Wayland applications side by side (plan/xw.ts decides the display). */
+  readonly xw?: boolean;
   /** `--waylandenv`: toolkit variables for Wayland in the container. */
   readonly waylandenv: boolean;
   /** `--exe`: the command is a host application (in `command`), no image. */
@@ -212,13 +216,13 @@ export function parseCommandLine(argv: readonly string[]): Options {
     lastOptional = spec.arg === 'optional' && token.value === undefined && token.rawName.startsWith('--') ? spec.name : undefined;
   }
 
-  // upstream's --weston=x|X (X and Wayland side by side, like --xw) needs a display that gives the
-  // container both sockets, which no driver does yet: refused with the reason, never half done
+  // upstream's --weston=x: '--weston-xwayland --wayland' (X and Wayland side by side), X: also --desktop
   const westonValue = values.get('weston')?.at(-1);
-  if (westonValue !== undefined) {
-    if (westonValue !== 'x' && westonValue !== 'X') throw new X11DockerError(`Option --weston takes no value (got '${printable(westonValue)}').`);
-    throw new X11DockerError(`Option --weston=${westonValue} of upstream x11docker (X and Wayland applications side by side) is not available in x11docker for TypeScript yet: use --weston-xwayland${westonValue === 'X' ? ' --desktop' : ''} for X applications, or --weston for Wayland ones.`);
+  if (westonValue !== undefined && westonValue !== 'x' && westonValue !== 'X') {
+    throw new X11DockerError(`Option --weston takes no value, x or X (got '${printable(westonValue)}'): --weston=x runs X and Wayland applications side by side, --weston=X as a desktop.`);
   }
+  const westonSideBySide = westonValue !== undefined && xserver === 'weston';
+  if (westonSideBySide) xserver = 'weston-xwayland';
   // presets are expanded by the command line before parsing (options/preset.ts expandPresets)
   if (flags.has('preset')) throw new X11DockerError('Option --preset is read by the x11docker command: presets are files in ~/.config/x11docker/preset; give their options here instead.');
   const exe = flags.has('exe');
@@ -254,13 +258,15 @@ export function parseCommandLine(argv: readonly string[]): Options {
     printid: flags.has('printid') ? { file: printFile('printid=FILE', last('printid')) } : undefined,
     printcheck: flags.has('printcheck'),
     fallback: flags.has('fallback') ? validateYesNo('fallback', last('fallback')) : undefined,
+    rootless: flags.has('rootless') ? validateYesNo('rootless', last('rootless')) : undefined,
     printpid1: flags.has('printpid1') ? { file: printFile('printpid1=FILE', last('printpid1')) } : undefined,
     printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
-    desktop: flags.has('desktop'),
+    desktop: flags.has('desktop') || (westonSideBySide && westonValue === 'X'),
     fullscreen: flags.has('fullscreen'),
     clipboard: flags.has('clipboard'),
     wm: validateWm(last('wm')),
-    wayland: flags.has('wayland'),
+    wayland: flags.has('wayland') || westonSideBySide,
+    xw: flags.has('xw'),
     waylandenv: flags.has('waylandenv'),
     exe,
     display: validateDisplay(last('display')),

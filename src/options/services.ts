@@ -26,6 +26,13 @@ export interface ServiceOptions {
   readonly dbusSystem: boolean;
   /** `--pulseaudio`: share the host's PulseAudio socket and cookie. */
   readonly pulseaudio: boolean;
+  /**
+   * `--pulseaudio=MODE`: `socket` (default) or upstream's `host` (the same socket at upstream's
+   * path `/tmp/pulseaudio.socket.host`, read-only bind mount). Upstream's `tcp` is refused.
+   */
+  readonly pulseaudioMode?: 'socket' | 'host';
+  /** `--pipewire`: share the host user's PipeWire socket (and pipewire-pulse's socket, if any). */
+  readonly pipewire?: boolean;
   /** `--alsa[=CARD]`: share /dev/snd; CARD becomes ALSA_CARD. */
   readonly alsa: boolean;
   readonly alsaCard?: string;
@@ -88,11 +95,18 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         break;
       case 'dbus-system': o.dbusSystem = true; o.dbus = true; break;
       case 'pulseaudio':
-        if (value !== undefined && value !== 'socket') {
-          throw new X11DockerError(`Option --pulseaudio=${printable(value)}: only the socket mode is supported. Use --pulseaudio or --pulseaudio=socket.`);
+        if (value === 'tcp') {
+          throw new X11DockerError(
+            'Option --pulseaudio=tcp of upstream x11docker (sound over TCP, a PulseAudio TCP module loaded for the container\'s IP) is not available in x11docker for TypeScript yet. Use --pulseaudio (socket) or --pulseaudio=host.',
+          );
+        }
+        if (value !== undefined && value !== 'socket' && value !== 'host' && value !== 'auto') {
+          throw new X11DockerError(`Option --pulseaudio=${printable(value)}: unknown mode. Use --pulseaudio, --pulseaudio=socket or --pulseaudio=host.`);
         }
         o.pulseaudio = true;
+        o.pulseaudioMode = value === 'host' ? 'host' : 'socket';
         break;
+      case 'pipewire': o.pipewire = true; break;
       case 'alsa':
         if (value !== undefined && !/^[A-Za-z0-9_.,-]{1,64}$/.test(value)) {
           throw new X11DockerError(`Option --alsa=CARD needs a sound card name like Generic (see aplay -l), got '${printable(value)}'.`);

@@ -48,7 +48,7 @@ export type OptionGroup = (typeof optionGroups)[number];
 
 /** Names of the options that choose the X server (last one given wins, as upstream). */
 export const xserverOptionNames = [
-  'xpra', 'xpra-xwayland', 'nxagent', 'xephyr', 'xvfb', 'xdummy', 'xorg', 'xwayland', 'weston-xwayland', 'kwin-xwayland',
+  'xpra', 'xpra-xwayland', 'xpra2', 'xpra2-xwayland', 'nxagent', 'xephyr', 'xvfb', 'xdummy', 'xorg', 'xwayland', 'weston-xwayland', 'kwin-xwayland',
   'hostdisplay', 'weston', 'kwin', 'hostwayland', 'nothing',
 ] as const;
 /** An X server that can be chosen on the command line. */
@@ -94,6 +94,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'xpra: application windows directly on your desktop (seamless),\nor the whole desktop in one window with --desktop. Needs xpra and Xvfb.',
   },
   { name: 'xpra-xwayland', short: 'A', arg: 'none', group: 'X server', help: 'xpra on Xwayland in Weston: like --xpra, with --gpu support.' },
+  { name: 'xpra2', arg: 'none', group: 'X server', help: 'Like --xpra --xc, but runs the xpra client on the host: Xvfb and the xpra\nserver run from the X server image. Needs xpra on the host.' },
+  { name: 'xpra2-xwayland', arg: 'none', group: 'X server', help: 'Like --xpra2, but with Xwayland in Weston (--gpu support).' },
   { name: 'nxagent', short: 'n', arg: 'none', group: 'X server', help: 'nxagent: seamless windows, or a desktop window with --desktop.\nFast and light; the default for a single application (no OpenGL).' },
   { name: 'xephyr', short: 'y', arg: 'none', group: 'X server', help: 'Xephyr: nested X server in a window on your display.\nDefault with --desktop.' },
   { name: 'xvfb', arg: 'none', group: 'X server', help: 'Xvfb: invisible X server in memory. Default without DISPLAY.' },
@@ -106,7 +108,10 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'hostdisplay', short: 'h', arg: 'none', group: 'X server',
     help: 'Share your display ($DISPLAY) instead of starting a new X server.\nBad container isolation: allows keylogging and remote control.',
   },
-  { name: 'weston', short: 'T', arg: 'optional', group: 'X server', help: 'Weston: Wayland compositor without X, for Wayland applications.' },
+  {
+    name: 'weston', short: 'T', arg: 'optional', valueName: '[=x|X]', group: 'X server',
+    help: "Weston: Wayland compositor without X, for Wayland applications.\nx: '--weston-xwayland --wayland', X and Wayland applications side by side;\nX: the same with --desktop.",
+  },
   { name: 'kwin', short: 'K', arg: 'none', group: 'X server', help: 'KWin: Wayland compositor without X, for Wayland applications.' },
   { name: 'hostwayland', short: 'H', arg: 'none', group: 'X server', help: 'Share your Wayland socket: single Wayland applications on your desktop.' },
   { name: 'nothing', arg: 'none', group: 'X server', help: 'No X server and no Wayland compositor at all.' },
@@ -115,6 +120,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Run the X server (or compositor) and its helpers in a container of image\nx11docker-xserver (or IMAGE): the host needs no X server packages.\nauto (default): only where the host lacks the display option\'s binaries.',
   },
   { name: 'wayland', short: 'W', arg: 'none', group: 'X server', help: 'Set up a Wayland environment without X (regards --desktop).' },
+  { name: 'xw', arg: 'none', group: 'X server', help: 'X and Wayland applications side by side: --weston-xwayland --wayland\n(the container gets both the X display and Weston\'s Wayland socket).' },
   { name: 'waylandenv', arg: 'none', group: 'X server', help: 'Set toolkit variables for Wayland in the container\n(GDK_BACKEND, QT_QPA_PLATFORM, CLUTTER_BACKEND, SDL_VIDEODRIVER, ...).' },
   {
     name: 'exe', short: 'e', arg: 'none', group: 'X server',
@@ -207,6 +213,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
   { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl; kubernetes (preview):\nonly with --kube-manifest for now.' },
   {
+    name: 'rootless', arg: 'optional', valueName: '[=yes|no]', group: 'Container',
+    help: "Use (or disallow) a rootless engine. docker: your rootless daemon's socket\n(DOCKER_HOST, default /run/user/UID/docker.sock); =no: the rootful daemon.\nWithout it: docker rootful unless DOCKER_HOST says otherwise,\npodman rootless except as root.",
+  },
+  {
     name: 'kube-manifest', arg: 'none', group: 'Container',
     help: 'Print the Kubernetes manifest of the session (Secret, NetworkPolicy, PVC, Pod)\nand start nothing: review it, then kubectl apply -f or podman kube play it.',
   },
@@ -277,7 +287,14 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
-  { name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nAllows catching audio output and microphone input." },
+  {
+    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host]', group: 'Devices and privileges',
+    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\n(Upstream's tcp mode is not available.) Allows catching audio output\nand microphone input.",
+  },
+  {
+    name: 'pipewire', arg: 'none', group: 'Devices and privileges',
+    help: "Sound with PipeWire: shares your PipeWire socket (PIPEWIRE_REMOTE) and\npipewire-pulse's socket (PULSE_SERVER). Needs pipewire on the host and\nits client libraries in the image. Allows catching audio output and\nmicrophone input.",
+  },
   { name: 'alsa', arg: 'optional', valueName: '[=CARD]', group: 'Devices and privileges', help: 'Sound with ALSA: shares /dev/snd. CARD sets ALSA_CARD (see aplay -l).\nAllows catching audio output and microphone input.' },
   {
     name: 'gpu', short: 'g', arg: 'optional', valueName: '[=yes|no|iglx]', group: 'Devices and privileges',

@@ -26,13 +26,10 @@ export const unavailableOptions: Readonly<Record<string, string>> = {
   mobyvm: windowsOnly,
   snap: 'is for docker installed as a snap package, which x11docker for TypeScript does not support: install docker from Debian or docker.com.',
   'remove-oldprefix': 'removes installations of upstream\'s bash script from /usr/bin; x11docker for TypeScript is installed and removed by npm.',
-  // not implemented yet
-  rootless: `${notYet} The engine decides: DOCKER_HOST or a docker context of a rootless daemon, or podman run as a normal user.`,
-  xw: notYet,
-  pipewire: `${notYet} Use --pulseaudio (pipewire-pulse serves it).`,
-  xpra2: notYet,
-  'xpra2-xwayland': notYet,
-  satellite: notYet,
+  // needs a program that Debian 12 does not package
+  satellite:
+    'runs xwayland-satellite (rootless Xwayland on your Wayland compositor), which Debian 12 does not package (no apt-get install xwayland-satellite); ' +
+    'x11docker for TypeScript starts only programs from Debian. Use --xwayland (rootful Xwayland on your compositor) or --xpra.',
 };
 
 /** Upstream's short letters of those options (none at present; `-F` is `--xfishtank`, a row of the table). */

@@ -102,6 +102,8 @@ export interface DisplayChoices {
   readonly html?: unknown;
   readonly displaySettings: DisplaySettings;
   readonly wm?: readonly string[];
+  /** `--wayland` (with a driver that gives Wayland alongside X). */
+  readonly wayland?: boolean;
   readonly container?: { readonly image: string };
   readonly exe?: readonly string[];
   /** `--scale`, `--vt`, ... (plan/screen.ts). */
@@ -139,6 +141,7 @@ export function displayContext(
     wm: plan.wm,
     ...(plan.screen ? { screen: plan.screen.context } : {}),
     ...(plan.screen?.vt !== undefined ? { vt: plan.screen.vt } : {}),
+    wayland: plan.wayland,
     hostDisplay: host.display,
     hostWaylandSocket: hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir),
   };

@@ -79,7 +79,7 @@ function unsupportedInPod(o: Options): string[] {
   const ig = o.integration;
   const given: [boolean, string][] = [
     [sv.init !== 'tini' && sv.init !== 'none', `--init=${sv.init}`], [sv.dbus, '--dbus'], [sv.dbusSystem, '--dbus-system'],
-    [sv.pulseaudio, '--pulseaudio'], [sv.alsa, '--alsa'], [sv.gpu, '--gpu'], [sv.hostipc, '--hostipc'], [sv.capDefault, '--cap-default'],
+    [sv.pulseaudio, '--pulseaudio'], [!!sv.pipewire, '--pipewire'], [sv.alsa, '--alsa'], [sv.gpu, '--gpu'], [sv.hostipc, '--hostipc'], [sv.capDefault, '--cap-default'],
     [sv.sysAdmin, '--sys-admin'], [sv.runAsRoot.length > 0, '--runasroot'], [sv.runAsUser.length > 0, '--runasuser'],
     [ig.interactive || ig.stdin === true, '--interactive/--stdin'], [ig.tty, '--tty'], [ig.groupAdd.length > 0, '--group-add'], [ig.hostdbus, '--hostdbus'],
     [ig.sharessh, '--sharessh'], [ig.webcam, '--webcam'], [ig.printer, '--printer'], [ig.noEntrypoint && o.command.length === 0, '--no-entrypoint without COMMAND'],

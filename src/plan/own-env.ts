@@ -27,6 +27,7 @@ export const OWN_ENV: Readonly<Record<string, string>> = {
   XDG_RUNTIME_DIR: 'the private runtime folder',
   PULSE_SERVER: 'the shared PulseAudio socket',
   PULSE_COOKIE: 'the PulseAudio cookie',
+  PIPEWIRE_REMOTE: 'the shared PipeWire socket',
   DBUS_SESSION_BUS_ADDRESS: 'the shared DBus socket',
   CUPS_SERVER: 'the shared CUPS socket',
   SSH_AUTH_SOCK: 'the shared SSH agent socket',
@@ -107,12 +108,13 @@ export function ownEnvNames(entries: readonly string[]): Set<string> {
  * runs: `launch` is pure, so it is called with a probe context whose paths are never used.
  * @param driver the session's display driver.
  * @param hostDisplay the user's DISPLAY, for what depends on it (a compositor nested on it).
+ * @param wayland `--wayland` with a driver that gives Wayland alongside X.
  */
-export function probeLaunch(driver: DisplayDriver, hostDisplay?: string): Pick<DisplayLaunch, 'x11' | 'containerEnv' | 'containerMounts' | 'processes'> {
+export function probeLaunch(driver: DisplayDriver, hostDisplay?: string, wayland?: boolean): Pick<DisplayLaunch, 'x11' | 'containerEnv' | 'containerMounts' | 'processes'> {
   const probe = '/x11docker-probe';
   return driver.launch({
     display: 0, authFile: `${probe}/a`, clientAuthFile: `${probe}/c`, size: { width: 640, height: 480 }, title: '', sessionDir: probe,
-    desktop: false, fullscreen: false, clipboard: false, hostWaylandSocket: `${probe}/wayland-0`, hostDisplay,
+    desktop: false, fullscreen: false, clipboard: false, hostWaylandSocket: `${probe}/wayland-0`, hostDisplay, wayland,
   });
 }
 

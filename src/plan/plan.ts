@@ -7,6 +7,7 @@ import type { XServerName } from '../options/table.js';
 import type { XServerDriver } from '../xserver/driver.js';
 import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
+import { planXw } from './xw.js';
 import { planDisplayExtras } from './display.js';
 import { containerXEnv, planScreen, type ScreenPlan } from './screen.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
@@ -20,7 +21,7 @@ import { checkRetainUser, planContainerExtras, containerExtraArgs, type Containe
 import { planServices, type ServicePlan } from './services.js';
 import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
-import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
+import { CONTAINER_RUNTIME_DIR, hostWaylandSocket } from '../wayland/wayland.js';
 import { withRealSources } from './raw-sources.js';
 import { rawOptionNotes, rawOptionWarnings, refuseRawFiles, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
@@ -98,6 +99,8 @@ export interface SessionPlan {
   readonly trustedHostCookie: boolean;
   /** `--desktop`, `--fullscreen`, `--clipboard` as the display driver sees them. */
   readonly desktop: boolean;
+  /** `--wayland` with a driver that gives its compositor's Wayland socket besides X (`--weston=x`, `--xw`). */
+  readonly wayland?: boolean;
   readonly fullscreen: boolean;
   readonly clipboard: boolean;
   /** `--clipboard` through x11docker's synchroniser (host xclip), for servers without their own sharing. */
@@ -157,6 +160,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const warnings: string[] = [];
   const notes = [...options.notes, ...(host.notes ?? [])];
   if (options.html) options = planHtml(options, host, warnings, notes);
+  options = planXw(options, !!hostWaylandSocket(host.waylandDisplay, host.xdgRuntimeDir), notes);
   const { driver, reason } = chooseXServer(options, host, notes, warnings);
   const xc = planXContainer(options, host, driver, notes, warnings);
   const hostAccess = driver.source === 'shared' && driver.gives === 'x11' ? planHostDisplayAccess(options, host.display!) : undefined;
@@ -165,12 +169,14 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   const cacheDir = options.cachebasedir ?? join(host.hostUser.home, '.cache', 'x11docker');
 
   const waylandEnv = planWayland(options, host, driver, notes, warnings);
+  // --wayland with a driver that gives its compositor's socket besides X (--weston=x, --xw)
+  const waylandAlongside = options.wayland && !!driver.waylandAlongside;
   const checkWindow = planCheckWindow(options, driver, host.binaries, notes);
   let container: ContainerPlan | undefined;
   if (!options.xonly && !options.exe) {
     if (!options.image || !imageConfig) throw new X11DockerError('No image given. Usage: x11docker [OPTIONS] IMAGE [COMMAND].');
     const image = withoutEntrypoint(options, imageConfig);
-    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, imageConfig.user, driver.gives === 'wayland' ? `--${driver.name}` : undefined);
+    const extras = planContainerExtras(options, host, chooseContainerUser(options, host, warnings), warnings, notes, imageConfig.user, driver.gives === 'wayland' || waylandAlongside ? `--${driver.name}${waylandAlongside ? ' --wayland' : ''}` : undefined);
     const user = extras.user;
     const network = options.network === undefined ? 'none' : options.network === '' ? undefined : options.network;
     if (network === 'host' || options.raw.values('--network').includes('host')) {
@@ -211,7 +217,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     refuseRawFiles(options.raw, (p) => host.realPaths?.get(p) ?? p, host.hostUser.home, { cacheDir: options.cachebasedir, engineSockets: host.engineSockets });
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
-    const launch = probeLaunch(driver);
+    const launch = probeLaunch(driver, undefined, waylandAlongside);
     const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...Object.keys(launch.containerEnv), ...Object.keys(runtimeDirExtras({ container }, launch).env), ...container.services.env, ...container.env];
     notes.push(...ownEnvNotes(ownEnvNames(own), { env: options.env, raw: readRawOptions(options.raw), envFiles: host.envFiles, imageEnv: imageConfig.env }));
   }
@@ -228,6 +234,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     driverReason: reason,
     trustedHostCookie: hostAccess?.trustedCookie ?? false,
     desktop: options.desktop,
+    wayland: waylandAlongside,
     fullscreen: options.fullscreen,
     clipboard: options.clipboard,
     clipboardSync: extras.clipboardSync,
@@ -270,7 +277,8 @@ function chooseXServer(options: Options, host: HostFacts, notes: string[], warni
     waylandDisplay: host.waylandDisplay,
     xdgRuntimeDir: host.xdgRuntimeDir,
     // --xc: what the X server image brings counts as installed (auto: when the engine has the image)
-    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
+    // (--xpra2*: always from the image, which planXContainer requires)
+    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) || (options.xserver && xserverDrivers[options.xserver].xcRequired) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
     processUid: host.processUid,
     onConsole: host.onConsole,
     keymap: options.integration.keymap !== undefined,

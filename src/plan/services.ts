@@ -21,6 +21,12 @@ import { environmentStarter, EXIT_DIR, LAUNCH_DIR, LAUNCH_ROOT, LAUNCH_RUN, LAUN
 /** Where the PulseAudio socket and cookie appear in the container. */
 export const PULSE_SOCKET = '/x11docker/pulse/native';
 export const PULSE_COOKIE = '/x11docker/pulse/cookie';
+/** Where `--pulseaudio=host` puts the host's PulseAudio socket (upstream's path). */
+export const PULSE_HOST_SOCKET = '/tmp/pulseaudio.socket.host';
+/** Where `--pipewire` puts the host user's PipeWire socket (PIPEWIRE_REMOTE points to it). */
+export const PIPEWIRE_SOCKET = '/x11docker/pipewire/pipewire-0';
+/** Where `--pipewire` puts pipewire-pulse's PulseAudio socket (upstream's path). */
+export const PIPEWIRE_PULSE_SOCKET = '/tmp/pipewirepulseaudio.socket.host';
 
 /**
  * Capabilities each init system gets in addition to none (x11docker drops all by default):
@@ -93,7 +99,7 @@ export interface ServicePlan {
  *   container user can use the X socket, the cookie and shared folders.
  * @param workdir the folder the command starts in under an init system (`--workdir`, else the
  *   image's WORKDIR, else HOME), as without one; default HOME.
- * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket on the host.
+ * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket, or `--pipewire` no PipeWire socket, on the host.
  */
 export function planServices(
   s: ServiceOptions,
@@ -146,11 +152,14 @@ export function planServices(
   if (s.pulseaudio) {
     if (!res?.pulseSocket) {
       throw new X11DockerError(
-        "Option --pulseaudio: no PulseAudio socket found on the host (PULSE_SERVER, $XDG_RUNTIME_DIR/pulse/native). Start pulseaudio (pulseaudio --start) or leave --pulseaudio out.",
+        `Option --pulseaudio${s.pulseaudioMode === 'host' ? '=host' : ''}: no PulseAudio socket found on the host (PULSE_SERVER, $XDG_RUNTIME_DIR/pulse/native). Start pulseaudio (pulseaudio --start) or leave --pulseaudio out.`,
       );
     }
-    args.push(bindMount(res.pulseSocket, PULSE_SOCKET, false));
-    env.push(`PULSE_SERVER=unix:${PULSE_SOCKET}`);
+    // host: upstream's --pulseaudio=host, the server's own socket at upstream's path, read-only
+    const host = s.pulseaudioMode === 'host';
+    const target = host ? PULSE_HOST_SOCKET : PULSE_SOCKET;
+    args.push(bindMount(res.pulseSocket, target, host));
+    env.push(`PULSE_SERVER=unix:${target}`);
     if (res.pulseCookie) {
       args.push(bindMount(res.pulseCookie, PULSE_COOKIE));
       env.push(`PULSE_COOKIE=${PULSE_COOKIE}`);
@@ -158,6 +167,24 @@ export function planServices(
       notes.push('Option --pulseaudio: no PulseAudio cookie found (~/.config/pulse/cookie); the server may refuse the container.');
     }
     warnings.push('Option --pulseaudio allows catching audio output and microphone input from the host.');
+  }
+  if (s.pipewire) {
+    if (!res?.pipewireSocket) {
+      throw new X11DockerError(
+        'Option --pipewire: no PipeWire socket found on the host (PIPEWIRE_REMOTE, $PIPEWIRE_RUNTIME_DIR or $XDG_RUNTIME_DIR/pipewire-0). Start pipewire (systemctl --user start pipewire) or use --pulseaudio or --alsa.',
+      );
+    }
+    // upstream restricts the socket with pw-container (PipeWire >= 0.3.77); Debian 12 has 0.3.65, so the user's socket itself is shared
+    warnings.push('Option --pipewire allows container applications to catch your audio output and microphone input.');
+    args.push(bindMount(res.pipewireSocket, PIPEWIRE_SOCKET, true));
+    env.push(`PIPEWIRE_REMOTE=${PIPEWIRE_SOCKET}`);
+    // and pipewire-pulse's PulseAudio socket, as upstream (unless --pulseaudio shares one already)
+    if (res.pulseSocket && !s.pulseaudio) {
+      args.push(bindMount(res.pulseSocket, PIPEWIRE_PULSE_SOCKET, true));
+      env.push(`PULSE_SERVER=unix:${PIPEWIRE_PULSE_SOCKET}`);
+    } else if (!s.pulseaudio) {
+      notes.push('Option --pipewire: no PulseAudio socket of pipewire-pulse found ($XDG_RUNTIME_DIR/pulse/native); only PipeWire clients have sound (install pipewire-pulse for PulseAudio clients).');
+    }
   }
   if (s.alsa) {
     warnings.push('Option --alsa allows catching audio output and microphone input from the host.');

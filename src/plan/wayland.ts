@@ -19,7 +19,7 @@ export function planWayland(options: Options, host: HostFacts, driver: DisplayDr
     );
   }
   if (options.waylandenv || options.wayland) {
-    if (driver.gives !== 'wayland') notes.push(`Option --waylandenv: --${driver.name} gives the container no Wayland socket; the toolkit variables are set anyway.`);
+    if (driver.gives !== 'wayland' && !(options.wayland && driver.waylandAlongside)) notes.push(`Option --waylandenv: --${driver.name} gives the container no Wayland socket; the toolkit variables are set anyway.`);
     return waylandToolkitEnv(options.services.gpu);
   }
   return [];

@@ -85,7 +85,8 @@ export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
  * Whether the display's processes run from the X server image, as `--xc` asks (see
  * {@link XcOption} in src/options/values.ts): `yes` always (an error where the driver cannot),
  * `auto` only when a binary of the driver is missing on the host and the engine has the image,
- * `no` never. A display option that starts nothing (`--hostdisplay`, `--nothing`,
+ * `no` never; a driver with `xcRequired` (`--xpra2*`) always (`--xc=no` is an error), its
+ * `onHost` processes (the xpra client) on the host, which must have their binary. A display option that starts nothing (`--hostdisplay`, `--nothing`,
  * `--hostwayland`) ignores `--xc=yes` with a note, as upstream disables `--xc` there.
  * @param host needs `binaries`, `display` (a nested server's user display must be a local socket),
  *   `hostUser`, `sessionId`, `pid`, `xcImage` (whether the engine has the image) and `engine`
@@ -97,7 +98,10 @@ export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
  *   from the image, a missing image, or a user display without a local socket.
  */
 export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage' | 'engine'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
-  const { mode, image } = options.xc;
+  const { image } = options.xc;
+  // --xpra2*: the image is the point of the option (upstream: "needs image x11docker/xserver")
+  if (driver.xcRequired && options.xc.mode === 'no') throw new X11DockerError(`Option --${driver.name} runs its X server and xpra server from the X server image: it cannot go with --xc=no. Use --xpra for all on the host.`);
+  const mode = driver.xcRequired ? 'yes' : options.xc.mode;
   if (mode === 'no') return undefined;
   const missingOnHost = driver.requires.some((r) => !host.binaries.has(r.binary));
   if (mode === 'auto' && !(driver.fromImage && missingOnHost && host.xcImage)) return undefined;
@@ -115,7 +119,13 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
     throw new X11DockerError(`Option --xc: --${driver.name} in a container reaches your display only through its local socket, and DISPLAY=${host.display} has none. Use --xc=no.`);
   }
   // (the launch is pure: a probe context tells whether a process needs MIT-SHM with the user's display)
-  for (const p of probeLaunch(driver, host.display).processes.filter((q) => q.hostShm)) {
+  const probe = probeLaunch(driver, host.display);
+  const hostOnly = probe.processes.find((q) => q.onHost && !host.binaries.has(q.binary));
+  if (hostOnly) {
+    const pkg = driver.requires.find((r) => r.binary === hostOnly.binary)?.debianPackage ?? hostOnly.binary;
+    throw new X11DockerError(`Option --${driver.name} runs the ${hostOnly.role} on the host: ${hostOnly.binary} is not installed. Install it: apt-get install ${pkg}.`);
+  }
+  for (const p of probe.processes.filter((q) => q.hostShm)) {
     warnings.push(`Option --xc: the ${p.role} ${p.binary} of --${driver.name} draws into your display with MIT-SHM, so its container shares the host's IPC namespace (--ipc=host): it can reach shared memory of your host processes. Use --xc=no to run it on the host, or --xephyr.`);
   }
   // the containers' user must be the host user outside, as on the host: it makes the socket and reads the session's cookies
@@ -142,7 +152,7 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
  * @param place the session's folders and cookie files.
  */
 export function placeLaunch(launch: DisplayLaunch, xc: XContainerPlan, place: XContainerPlace): DisplayLaunch {
-  return { ...launch, processes: launch.processes.map((p, i) => (xc.binaries.includes(p.binary) ? inContainer(p, i, xc, place) : p)) };
+  return { ...launch, processes: launch.processes.map((p, i) => (xc.binaries.includes(p.binary) && !p.onHost ? inContainer(p, i, xc, place) : p)) };
 }
 
 /**

@@ -90,6 +90,11 @@ export interface ProcessSpec {
    * in an `--xc` container it shares the host's IPC namespace (`--ipc=host`, with a warning).
    */
   readonly hostShm?: boolean;
+  /**
+   * Stays on the host even when the plan runs the driver's binaries from the X server image
+   * (`--xpra2`: the xpra client on your display, the server in a container); the host must have its binary.
+   */
+  readonly onHost?: boolean;
 }
 
 /** A file the starter writes into the session folder (mode 0600) before starting processes. */
@@ -170,6 +175,12 @@ export interface DisplayContext {
   readonly hostWaylandSocket?: string;
   /** `--wm` window manager command for a desktop-only server in seamless use, if any. */
   readonly wm?: readonly string[];
+  /**
+   * `--wayland` (also `--weston=x|X`, `--xw`) with a driver that can give both
+   * ({@link DisplayDriver.waylandAlongside}): the container gets the compositor's Wayland socket
+   * besides the X display.
+   */
+  readonly wayland?: boolean;
   /** `--scale`, `--rotate`, `--output-count`, `--border`, `--westonini`, `--xauth=no`, `--xoverip` (plan/screen.ts), those the driver honours. */
   readonly screen?: ScreenContext;
 }
@@ -300,6 +311,17 @@ export interface DisplayDriver {
    * container of that image (src/plan/xcontainer.ts), with the same argv.
    */
   readonly fromImage?: boolean;
+  /**
+   * With `--wayland` the container also gets the Wayland socket of the compositor the driver
+   * starts, besides the X display (upstream's `--weston-xwayland --wayland`, `--weston=x`, `--xw`:
+   * X and Wayland applications side by side).
+   */
+  readonly waylandAlongside?: boolean;
+  /**
+   * Runs only from the X server image (upstream's `--xpra2*`: "needs image x11docker/xserver"):
+   * `--xc` is implied, `--xc=no` is an error; its `onHost` processes stay on the host.
+   */
+  readonly xcRequired?: boolean;
   /** Extra fixed advice shown when it cannot run (e.g. `--xorg` set-up). */
   readonly advice?: string;
   /** The processes and container additions for one session (pure). */

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type LaunchFile, type ProcessSpec, type Requirement } from './driver.js';
-import { xpra } from './xpra.js';
+import { xpra, xpra2Of } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 
 const westonReq: Requirement = { binary: 'weston', debianPackage: 'weston' };
@@ -170,6 +170,7 @@ function compositorXwayland(which: Compositor): DisplayDriver {
     requires: [which === 'weston' ? westonReq : kwinReq, xwaylandReq],
     fromImage: which === 'weston',
     gives: 'x11',
+    waylandAlongside: true,
     honours: { ...X_SERVER_HONOURS, fullscreen: true, screen: compositorScreen(which) },
     describe: describeXServer(which === 'weston' ? 'weston-xwayland' : 'kwin-xwayland', `Xwayland in ${which === 'weston' ? 'weston' : 'kwin_wayland'}`),
     launch: (ctx) => ({
@@ -177,6 +178,8 @@ function compositorXwayland(which: Compositor): DisplayDriver {
       processes: [compositorProcess(which, ctx), xwaylandProcess(ctx, compositorSocket(ctx))],
       containerEnv: {},
       containerMounts: [],
+      // --wayland: X and Wayland side by side, the compositor's socket as for --weston
+      ...(ctx.wayland ? waylandContainer(compositorSocket(ctx)) : {}),
       x11: true,
     }),
   };
@@ -254,6 +257,9 @@ export const xpraXwayland: DisplayDriver = {
   },
 };
 
+/** `--xpra2-xwayland`: `--xpra-xwayland` with weston, Xwayland and the xpra server from the X server image, the client on the host. */
+export const xpra2Xwayland = xpra2Of(xpraXwayland, 'xpra2-xwayland');
+
 /** Every Wayland-based driver, by option name. */
 export const waylandDrivers = {
   xwayland,
@@ -263,4 +269,5 @@ export const waylandDrivers = {
   kwin,
   hostwayland,
   'xpra-xwayland': xpraXwayland,
+  'xpra2-xwayland': xpra2Xwayland,
 } satisfies Partial<Record<string, DisplayDriver>>;

@@ -114,3 +114,32 @@ export const xpra: DisplayDriver = {
     return { files: [], processes, containerEnv: {}, containerMounts: [], x11: true };
   },
 };
+
+/** The launch of `xpraLike` with its xpra client kept on the host (`onHost`), for `--xpra2*`. */
+function clientOnHost(launch: DisplayDriver['launch']): DisplayDriver['launch'] {
+  return (ctx) => {
+    const l = launch(ctx);
+    return { ...l, processes: l.processes.map((p) => (p.role === 'xpra client' ? { ...p, onHost: true } : p)) };
+  };
+}
+
+/**
+ * An `--xpra2*` driver from an xpra driver (upstream: "like --xpra --xc, but runs xpra client on
+ * host"): the X server and the xpra server run from the X server image (`xcRequired`, so `--xc` is
+ * implied), the xpra client runs on the host and attaches to the server's socket in the session
+ * folder. The host needs xpra; Xvfb (or weston and Xwayland) come from the image.
+ * @param base `--xpra` or `--xpra-xwayland`.
+ * @param name `xpra2` or `xpra2-xwayland`.
+ */
+export function xpra2Of(base: DisplayDriver, name: 'xpra2' | 'xpra2-xwayland'): DisplayDriver {
+  return {
+    ...base,
+    name,
+    xcRequired: true,
+    describe: describeXServer(name, `${name === 'xpra2' ? 'Xvfb' : 'Xwayland in weston'} and xpra server from the X server image, xpra client on the host`),
+    launch: clientOnHost(base.launch),
+  };
+}
+
+/** `--xpra2`: `--xpra` with Xvfb and the xpra server in containers of the X server image, the client on the host. */
+export const xpra2 = xpra2Of(xpra, 'xpra2');

@@ -106,6 +106,23 @@ describe('rootless docker (the test user\'s own daemon, scripts/setup-rootless.s
     });
   }
 
+  it("--rootless (upstream's): without DOCKER_HOST the session runs in the user's rootless daemon at /run/user/UID/docker.sock; --rootless=no in the rootful one; a missing socket is one error line", async () => {
+    const map = 'head -n1 /proc/self/uid_map | tr -s " " | sed "s/^ //"';
+    const inRootless = await x11docker(['--xvfb', '--rootless', DEMO_IMAGE, 'sh', '-c', map], { asUser: TEST_USER });
+    assert.equal(inRootless.exitCode, 0, inRootless.stderr);
+    // container root is the test user outside: the rootless daemon's user namespace
+    assert.equal(inRootless.stdout.trim(), `0 ${uid} 1`);
+    const inRootful = await x11docker(['--xvfb', '--rootless=no', DEMO_IMAGE, 'sh', '-c', map], { asUser: TEST_USER, env });
+    assert.equal(inRootful.exitCode, 0, inRootful.stderr);
+    assert.equal(inRootful.stdout.trim(), '0 0 4294967295', 'the rootful daemon: no user namespace');
+    // root has no rootless daemon here
+    const missing = await x11docker(['--xvfb', '--rootless', DEMO_IMAGE, 'true'], { env: { XDG_RUNTIME_DIR: undefined } });
+    assert.equal(missing.exitCode, 64);
+    assert.match(missing.stderr, /^x11docker error: Option --rootless: no rootless docker daemon's socket at \/run\/user\/0\/docker\.sock\./m);
+    assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+    assert.deepEqual(await rootlessContainers(), []);
+  });
+
   it('--home and --sharedir: root in the container, which is the host user outside; what it writes belongs to the host user; a :ro share stays read-only', async () => {
     const dir = testerDir();
     const ro = testerDir();

@@ -230,6 +230,33 @@ describe('privileges and host resources', () => {
       await ensureEnded(s?.child);
     }
   });
+  it("--pipewire: the test user's PipeWire socket is at /x11docker/pipewire/pipewire-0 (PIPEWIRE_REMOTE), owned by that user, and accepts a connection from the container", async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'x11d-pw-'));
+    const uid = Number((await execa('id', ['-u', TEST_USER])).stdout.trim());
+    chownSync(runtime, uid, Number((await execa('id', ['-g', TEST_USER])).stdout.trim()));
+    // a real PipeWire daemon of the test user (no session manager, no dbus: it still serves its socket)
+    const daemon = execa('su', [TEST_USER, '-s', '/bin/sh', '-c', `XDG_RUNTIME_DIR=${runtime} exec pipewire`], { reject: false });
+    try {
+      await waitFor('pipewire socket', async () => (await execa('test', ['-S', join(runtime, 'pipewire-0')], { reject: false })).exitCode === 0, 20000);
+      // perl (perl-base, in every Debian image) connects to the socket as a PipeWire client would
+      const check = 'echo "remote=$PIPEWIRE_REMOTE"; stat -c "owner=%u type=%F" "$PIPEWIRE_REMOTE"; perl -MIO::Socket::UNIX -e \'IO::Socket::UNIX->new(Peer => $ENV{PIPEWIRE_REMOTE}) or die "connect: $!\\n"; print "connected\\n"\'';
+      const r = await asTester(['--pipewire', DEMO_IMAGE, 'sh', '-c', check], { XDG_RUNTIME_DIR: runtime });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^remote=\/x11docker\/pipewire\/pipewire-0$/m);
+      assert.match(r.stdout, new RegExp(`^owner=${uid} type=socket$`, 'm'));
+      assert.match(r.stdout, /^connected$/m);
+      assert.match(r.stderr, /WARNING: Option --pipewire allows container applications to catch your audio output and microphone input\./);
+      // no pipewire-pulse here: a note, and no PULSE_SERVER
+      assert.match(r.stderr, /Option --pipewire: no PulseAudio socket of pipewire-pulse/);
+      const without = await asTester([DEMO_IMAGE, 'sh', '-c', 'echo "remote=${PIPEWIRE_REMOTE:-}"; ls /x11docker/pipewire 2>&1 || true'], { XDG_RUNTIME_DIR: runtime });
+      assert.match(without.stdout, /^remote=$/m, 'without --pipewire nothing of PipeWire is shared');
+      await nothingLeft();
+    } finally {
+      daemon.kill('SIGTERM');
+      await daemon;
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
   it('--pulseaudio: pactl inside reaches a host PulseAudio daemon (null sink) through the shared socket and cookie', async () => {
     const runtime = mkdtempSync(join(tmpdir(), 'x11d-pulse-'));
     const tester = (await execa('id', ['-u', TEST_USER])).stdout.trim();
@@ -242,6 +269,11 @@ describe('privileges and host resources', () => {
       assert.match(r.stdout, /Server Name: pulseaudio/);
       assert.match(r.stdout, /Default Sink: x11dnull/);
       assert.match(r.stderr, /WARNING: Option --pulseaudio/);
+      // upstream's host mode: the same daemon through /tmp/pulseaudio.socket.host (read-only bind mount)
+      const host = await asTester(['--pulseaudio=host', SERVICES, 'sh', '-c', 'echo "server=$PULSE_SERVER"; grep " /tmp/pulseaudio.socket.host " /proc/self/mountinfo | grep -c " ro,"; pactl info'], { XDG_RUNTIME_DIR: runtime });
+      assert.equal(host.exitCode, 0, host.stderr);
+      assert.match(host.stdout, /^server=unix:\/tmp\/pulseaudio\.socket\.host\n1\n/);
+      assert.match(host.stdout, /Default Sink: x11dnull/);
       const none = await asTester([SERVICES, 'pactl', 'info'], { XDG_RUNTIME_DIR: runtime });
       assert.notEqual(none.exitCode, 0, 'without --pulseaudio the container must not reach the daemon');
       await nothingLeft();

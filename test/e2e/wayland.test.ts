@@ -132,6 +132,43 @@ describe('x11docker with Wayland compositors', () => {
     }
   });
 
+  it("--weston=x (upstream's X and Wayland side by side): an X client on Xwayland and a Wayland client in the same nested weston window; SIGINT leaves nothing", async () => {
+    let s: Started | undefined;
+    try {
+      s = await start(['--weston=x', WAYLAND_IMAGE, 'sh', '-c', 'xeyes & exec weston-simple-shm'], { DISPLAY: host.display });
+      const display = Number(s.env.DISPLAY!.slice(1));
+      await waitForWindow(s.env, 'xeyes');
+      assert.equal((await processesWith(`Xwayland :${display} `)).length, 1, 'the X server is Xwayland');
+      const geometry = await westonWindow(host.display);
+      let sat = 0;
+      await waitFor('the Wayland client drawn in the weston window', async () => (sat = await maxSaturation(host.display, geometry)) > 0.6, 30000)
+        .catch(() => assert.fail(`no Wayland client in the weston window (max saturation ${sat})`));
+      s.child.kill('SIGINT');
+      const r = await s.child;
+      assert.equal(r.exitCode, 130, String(r.stderr));
+      await assertGone(`wayland-x11docker-${display}`, join(s.env.XAUTHORITY!, '..'), display);
+    } finally {
+      await ensureEnded(s?.child);
+    }
+  });
+
+  it('--xw and --weston=X without DISPLAY: the container gets both DISPLAY and WAYLAND_DISPLAY, and an X and a Wayland client connect; --xw --xephyr notes the fallback', async () => {
+    const probe = 'echo "x=${DISPLAY:-none} wl=${WAYLAND_DISPLAY:-none} files=$(ls -A "$XDG_RUNTIME_DIR" | tr "\\n" " ")"; ' +
+      'timeout 2 weston-simple-shm >/dev/null 2>&1; echo "wayland=$?"; timeout 2 xeyes >/dev/null 2>&1; echo "x11=$?"';
+    for (const opt of ['--xw', '--weston=X']) {
+      const r = await x11docker([opt, WAYLAND_IMAGE, 'sh', '-c', probe], { env: { DISPLAY: undefined } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^x=:\d+ wl=(wayland-x11docker-\d+) files=\1 $/m, `${opt}: ${r.stdout}`);
+      // timeout's 124: the client connected and ran until stopped (1 at once without a display)
+      assert.match(r.stdout, /^wayland=124$/m, `${opt}: ${r.stdout}`);
+      assert.match(r.stdout, /^x11=124$/m, `${opt}: ${r.stdout}`);
+      assert.doesNotMatch(r.stderr, /gives the container no Wayland socket/);
+    }
+    const fb = await x11docker(['--xw', '--xephyr', WAYLAND_IMAGE, 'true'], { env: { DISPLAY: host.display } });
+    assert.equal(fb.exitCode, 0, fb.stderr);
+    assert.match(fb.stderr, /Option --xw has no effect with --xephyr: .* Fallback: using --weston-xwayland --wayland\./);
+  });
+
   it('--xpra-xwayland: an X application on Xwayland in a headless weston, shown seamlessly by xpra; nothing left', async () => {
     let s: Started | undefined;
     try {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
-import { PULSE_COOKIE, PULSE_SOCKET } from '../../src/plan/services.js';
+import { PIPEWIRE_PULSE_SOCKET, PIPEWIRE_SOCKET, PULSE_COOKIE, PULSE_HOST_SOCKET, PULSE_SOCKET } from '../../src/plan/services.js';
 import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_RUN, LAUNCH_USER, SYSTEMD_PID1 } from '../../src/plan/launchers.js';
 import { userFiles } from '../../src/run/container-setup.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
@@ -178,7 +178,57 @@ describe('devices and privileges', () => {
   });
   test('--pulseaudio without a host socket is a one-line error', () => {
     assert.throws(() => plan(['--pulseaudio', 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('pulseaudio --start'));
-    assert.throws(() => parseCommandLine(['--pulseaudio=tcp', 'img']), X11DockerError);
+    assert.throws(() => parseCommandLine(['--pulseaudio=tcp', 'img']), /^X11DockerError: Option --pulseaudio=tcp of upstream x11docker .* not available .* Use --pulseaudio \(socket\) or --pulseaudio=host\.$/);
+    assert.throws(() => parseCommandLine(['--pulseaudio=udp', 'img']), /^X11DockerError: Option --pulseaudio=udp: unknown mode/);
+    assert.throws(() => plan(['--pulseaudio=host', 'img']), /^X11DockerError: Option --pulseaudio=host: no PulseAudio socket/);
+  });
+  test("--pulseaudio=host: upstream's path /tmp/pulseaudio.socket.host, read-only, with the cookie and the warning; =socket and =auto are the default", () => {
+    const a = args(['--pulseaudio=host', 'img'], pulse);
+    assert.equal(PULSE_HOST_SOCKET, '/tmp/pulseaudio.socket.host');
+    assert.ok(a.includes(`--mount=type=bind,source=/run/user/1000/pulse/native,target=${PULSE_HOST_SOCKET},readonly`));
+    assert.ok(!a.some((x) => x.includes(`target=${PULSE_SOCKET}`)));
+    assert.ok(a.includes(`PULSE_SERVER=unix:${PULSE_HOST_SOCKET}`) && a.includes(`PULSE_COOKIE=${PULSE_COOKIE}`));
+    assert.ok(plan(['--pulseaudio=host', 'img'], pulse).warnings.some((w) => w.includes('--pulseaudio') && w.includes('microphone')));
+    for (const v of ['socket', 'auto']) assert.deepEqual(args([`--pulseaudio=${v}`, 'img'], pulse), args(['--pulseaudio', 'img'], pulse));
+  });
+  test("--pipewire shares the PipeWire socket (PIPEWIRE_REMOTE) and pipewire-pulse's socket read-only, with upstream's warning", () => {
+    const pw: HostResources = { ...pulse, pipewireSocket: '/run/user/1000/pipewire-0' };
+    const a = args(['--pipewire', 'img'], pw);
+    assert.ok(a.includes(`--mount=type=bind,source=/run/user/1000/pipewire-0,target=${PIPEWIRE_SOCKET},readonly`));
+    assert.ok(a.includes(`PIPEWIRE_REMOTE=${PIPEWIRE_SOCKET}`));
+    assert.ok(a.includes(`--mount=type=bind,source=/run/user/1000/pulse/native,target=${PIPEWIRE_PULSE_SOCKET},readonly`));
+    assert.ok(a.includes(`PULSE_SERVER=unix:${PIPEWIRE_PULSE_SOCKET}`));
+    assert.ok(plan(['--pipewire', 'img'], pw).warnings.includes('Option --pipewire allows container applications to catch your audio output and microphone input.'));
+    // with --pulseaudio, its socket is the one PULSE_SERVER names; without a pulse socket a note
+    const both = args(['--pipewire', '--pulseaudio', 'img'], pw);
+    assert.deepEqual(both.filter((x) => x.startsWith('PULSE_SERVER=')), [`PULSE_SERVER=unix:${PULSE_SOCKET}`]);
+    const only = plan(['--pipewire', 'img'], { ...noResources, pipewireSocket: '/run/user/1000/pipewire-0' });
+    assert.ok(only.notes.some((n) => n.includes('--pipewire') && n.includes('pipewire-pulse')));
+    assert.throws(() => plan(['--pipewire', 'img'], pulse), /^X11DockerError: Option --pipewire: no PipeWire socket found .* --pulseaudio or --alsa\.$/);
+    assert.throws(() => parseCommandLine(['--pipewire=yes', 'img']), /Option --pipewire takes no value/);
+  });
+  test('the PipeWire socket is found as libpipewire finds it: PIPEWIRE_REMOTE, PIPEWIRE_RUNTIME_DIR, XDG_RUNTIME_DIR, /run/user/UID', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'x11d-pw-'));
+    const servers: ReturnType<typeof createServer>[] = [];
+    const sock = async (path: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      const srv = createServer();
+      servers.push(srv);
+      await new Promise<void>((r) => srv.listen(join(root, path), r));
+    };
+    try {
+      await sock('/run/user/1000/pipewire-0');
+      await sock('/xdg/pipewire-0');
+      await sock('/pwrt/other');
+      assert.equal(gatherHostResources(alice, {}, root).pipewireSocket, '/run/user/1000/pipewire-0');
+      assert.equal(gatherHostResources(alice, { XDG_RUNTIME_DIR: '/xdg' }, root).pipewireSocket, '/xdg/pipewire-0');
+      assert.equal(gatherHostResources(alice, { XDG_RUNTIME_DIR: '/xdg', PIPEWIRE_RUNTIME_DIR: '/pwrt', PIPEWIRE_REMOTE: 'other' }, root).pipewireSocket, '/pwrt/other');
+      assert.equal(gatherHostResources(alice, { PIPEWIRE_REMOTE: '/xdg/pipewire-0' }, root).pipewireSocket, '/xdg/pipewire-0');
+      assert.equal(gatherHostResources({ ...alice, uid: 1001 }, {}, root).pipewireSocket, undefined);
+    } finally {
+      for (const s of servers) s.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
   test('--alsa shares /dev/snd only when it exists, else a note; --alsa=CARD sets ALSA_CARD; warning', () => {
     const withSnd = args(['--alsa=Generic', 'img'], { ...noResources, snd: '/dev/snd' });
@@ -357,11 +407,16 @@ describe("upstream's value forms: --dbus=system, --gpu=yes|no|iglx, --sudouser=n
     assert.match(userFiles(plan(['--sudouser', 'img']), { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!, /^alice ALL=\(ALL:ALL\) ALL$/m);
     assert.throws(() => parseCommandLine(['--sudouser=yes', 'img']), /Option --sudouser takes no value or nopasswd/);
   });
-  test('--weston=x|X (X and Wayland side by side) is refused with the reason and what to use; another value names the option', () => {
-    assert.throws(() => parseCommandLine(['--weston=x', 'img']), /^X11DockerError: Option --weston=x of upstream x11docker \(X and Wayland applications side by side\) is not available in x11docker for TypeScript yet: use --weston-xwayland for X applications, or --weston for Wayland ones\.$/);
-    assert.throws(() => parseCommandLine(['--weston=X', 'img']), /use --weston-xwayland --desktop/);
+  test("--weston=x is upstream's '--weston-xwayland --wayland', --weston=X also --desktop; another value names the option", () => {
+    const x = parseCommandLine(['--weston=x', 'img']);
+    assert.deepEqual([x.xserver, x.wayland, x.desktop], ['weston-xwayland', true, false]);
+    const X = parseCommandLine(['--weston=X', 'img']);
+    assert.deepEqual([X.xserver, X.wayland, X.desktop], ['weston-xwayland', true, true]);
     assert.equal(parseCommandLine(['--weston', 'img']).xserver, 'weston');
-    assert.throws(() => parseCommandLine(['--weston=y', 'img']), /Option --weston takes no value/);
+    assert.equal(parseCommandLine(['--weston', 'img']).wayland, false);
+    // a later display option wins, as upstream's last X server option
+    assert.equal(parseCommandLine(['--weston=x', '--xvfb', 'img']).xserver, 'xvfb');
+    assert.throws(() => parseCommandLine(['--weston=y', 'img']), /^X11DockerError: Option --weston takes no value, x or X \(got 'y'\)/);
   });
 
 });

@@ -167,3 +167,27 @@ describe('--xc server containers', () => {
     assert.equal(planXContainer({ xc: { mode: 'no', image: 'x' }, backend: 'docker' }, host([], { xcImage: true }), xserverDrivers.xvfb, [], []), undefined);
   });
 });
+
+describe("upstream's --xpra2 and --xpra2-xwayland: X server and xpra server from the image, the xpra client on the host", () => {
+  test('--xpra2 implies --xc: Xvfb and the xpra server become engine runs of the image, the client stays a host xpra on your display', () => {
+    for (const [opt, inImage] of [['--xpra2', ['Xvfb', 'xpra']], ['--xpra2-xwayland', ['weston', 'Xwayland', 'xpra']]] as const) {
+      const p = plan([opt], host(ALL, { xcImage: true }));
+      assert.ok(p.xc, `${opt} runs from the image without --xc`);
+      const placed = placeLaunch(xserverDrivers[opt.slice(2) as 'xpra2'].launch(ctx), p.xc, place);
+      assert.deepEqual(placed.processes.filter((q) => q.container).map((q) => q.container!.binary), inImage, opt);
+      const client = placed.processes.at(-1)!;
+      assert.deepEqual([client.role, client.binary, client.container, client.connectsTo, client.onHost], ['xpra client', 'xpra', undefined, 'host', true], opt);
+      // the server's socket folder is in the session folder, writable for the server's container
+      const server = placed.processes.find((q) => q.container?.binary === 'xpra')!;
+      assert.ok(server.args.includes('--mount=type=bind,source=/s,target=/s'), server.args.join(' '));
+    }
+    // plain --xpra stays on the host
+    assert.equal(xcOf(['--xpra'], host(ALL, { xcImage: true })), undefined);
+  });
+  test('--xpra2: --xc=no, a missing image and a host without xpra are one-line errors; Xvfb need not be on the host', () => {
+    assert.throws(() => plan(['--xpra2', '--xc=no'], host(ALL, { xcImage: true })), says(/^Option --xpra2 runs its X server and xpra server from the X server image: it cannot go with --xc=no/));
+    assert.throws(() => plan(['--xpra2'], host(ALL, { xcImage: false })), says(/^Option --xc: image x11docker-xserver not found/));
+    assert.throws(() => plan(['--xpra2'], host(['Xvfb'], { xcImage: true })), says(/^Option --xpra2 runs the xpra client on the host: xpra is not installed\. Install it: apt-get install xpra\.$/));
+    assert.ok(plan(['--xpra2'], host(['xpra'], { xcImage: true })).xc);
+  });
+});
