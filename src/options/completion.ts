@@ -19,7 +19,7 @@ export type CompletionShell = (typeof completionShells)[number];
 /** Values with a fixed set that the table's `valueName` does not spell out (`ENGINE`, `[=INIT]`). */
 const knownChoices: Readonly<Record<string, readonly string[]>> = {
   backend: ['docker', 'podman', 'nerdctl'],
-  init: ['tini', 'systemd', 'runit', 'openrc', 'sysvinit', 'none'],
+  init: ['tini', 'systemd', 'runit', 'openrc', 'sysvinit', 's6-overlay', 'none'],
   completion: completionShells,
   user: ['root', 'RETAIN'],
   ipc: ['private', 'shareable', 'none', 'host'],

@@ -58,11 +58,12 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
   if (lang !== undefined && lang !== '') validateLocaleSpec(lang);
   const base = values.get('homebasedir')?.at(-1);
   const homebasedir = base === undefined ? undefined : hostPath(base, '--homebasedir');
-  const sudoValue = values.get('sudouser')?.at(-1);
-  if (sudoValue !== undefined && sudoValue !== 'nopasswd') throw new X11DockerError(`Option --sudouser takes no value or nopasswd (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
+  // upstream: yes, nopasswd or no, in any case (`${Sudouser,,}`); the last one given wins
+  const sudoValue = values.get('sudouser')?.at(-1)?.toLowerCase();
+  if (sudoValue !== undefined && !['yes', 'no', 'nopasswd'].includes(sudoValue)) throw new X11DockerError(`Option --sudouser takes no value, yes, nopasswd or no (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
   const cache = values.get('cachebasedir')?.at(-1);
   const cachebasedir = cache === undefined ? undefined : hostPath(cache, '--cachebasedir');
-  return { home, homebasedir, ...(cachebasedir !== undefined ? { cachebasedir } : {}), sharedirs, lang, sudouser: flags.has('sudouser'), ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
+  return { home, homebasedir, ...(cachebasedir !== undefined ? { cachebasedir } : {}), sharedirs, lang, sudouser: flags.has('sudouser') && sudoValue !== 'no', ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
 }
 
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */

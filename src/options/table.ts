@@ -200,7 +200,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Container user: a name, UID, UID:GID or root. Default: the host user.\n--user=RETAIN keeps the image\'s USER and skips the user set-up.',
   },
   {
-    name: 'sudouser', arg: 'optional', valueName: '[=nopasswd]', group: 'Container user',
+    name: 'sudouser', arg: 'optional', valueName: '[=yes|nopasswd|no]', group: 'Container user',
     help: 'Allow sudo for the container user, password x11docker (=nopasswd: no\npassword). Adds capabilities and allows new privileges: reduced isolation.',
   },
   {
@@ -230,14 +230,14 @@ export const optionTable: readonly OptionSpec[] = [
   },
   {
     name: 'init', arg: 'optional', valueName: '[=INIT]', group: 'Init system and services',
-    help: 'PID 1 in the container: tini (default, the engine\'s --init),\nsystemd, runit, openrc, sysvinit or none.',
+    help: 'PID 1 in the container: tini (default, the engine\'s --init),\nsystemd, runit, openrc, sysvinit, s6-overlay (/init of the image) or none.',
   },
   { name: 'no-init', arg: 'none', group: 'Init system and services', help: 'No init in the container (same as --init=none).' },
   { name: 'systemd', arg: 'none', group: 'Init system and services', help: 'systemd as PID 1 (same as --init=systemd). Adds some capabilities,\nshares the cgroup hierarchy /sys/fs/cgroup/systemd.' },
   { name: 'runit', arg: 'none', group: 'Init system and services', help: 'runit as PID 1 (same as --init=runit). Adds some capabilities.' },
   { name: 'openrc', arg: 'none', group: 'Init system and services', help: 'OpenRC as PID 1 (same as --init=openrc). Adds some capabilities.' },
   { name: 'sysvinit', arg: 'none', group: 'Init system and services', help: 'SysVinit as PID 1 (same as --init=sysvinit). Adds some capabilities.' },
-  { name: 'dbus', arg: 'optional', valueName: '[=system]', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).\n--dbus=system: also the system daemon, as --dbus-system.' },
+  { name: 'dbus', arg: 'optional', valueName: '[=system]', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).\n--dbus=system: also the system daemon, as --dbus-system. =yes|user|session: the\nuser session only; =no: none.' },
   {
     name: 'runasroot', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
     help: 'Run shell COMMAND as root in the container at start, before the image command\n(e.g. "service cups start"). Adds capabilities CHOWN, SETGID, SETUID.',
@@ -259,8 +259,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: "yes: leave out --security-opt=no-new-privileges (setuid programs can gain\nprivileges; weakens isolation). no: always set it (sudo then cannot\nwork with --sudouser). auto (default): yes only for --sudouser.\nWithout a value: yes.",
   },
   {
-    name: 'ipc', arg: 'optional', valueName: '[=MODE]', group: 'Devices and privileges',
-    help: 'Without MODE: as --hostipc (discouraged). MODE: an IPC mode of docker run:\nprivate, shareable, none, container:NAME.',
+    name: 'ipc', arg: 'optional', valueName: '[=ARG]', group: 'Devices and privileges',
+    help: 'Without ARG: --ipc=host, as --hostipc (discouraged). ARG: an IPC mode of\ndocker run: host, private, shareable, none, container:NAME; no: the default.',
   },
   { name: 'sharecgroup', arg: 'none', group: 'Devices and privileges', help: "Share the host's /sys/fs/cgroup read-only (e.g. for elogind with an init\nsystem). Shows the host's cgroup tree in the container." },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },

@@ -87,9 +87,10 @@ describe('parsing --home, --homedir, --sharedir, --lang, --sudouser', () => {
     assertX11Error(() => parseCommandLine(['--lang=de;rm', 'img']), '--lang');
   });
 
-  test('--sudouser takes no value', () => {
+  test("--sudouser takes no value or upstream's yes, nopasswd, no", () => {
     assert.equal(parseCommandLine(['--sudouser', 'img']).sudouser, true);
-    assertX11Error(() => parseCommandLine(['--sudouser=yes', 'img']), '--sudouser');
+    assert.equal(parseCommandLine(['--sudouser=yes', 'img']).sudouser, true);
+    assertX11Error(() => parseCommandLine(['--sudouser=root', 'img']), '--sudouser');
   });
 });
 
