@@ -269,7 +269,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'sharessh', arg: 'none', group: 'Devices and privileges', help: "Share your SSH agent (SSH_AUTH_SOCK) with the container.\nIt can use your SSH keys through the agent while it runs." },
   { name: 'hostdbus', arg: 'none', group: 'Devices and privileges', help: "Connect the container to your host DBus session.\nReduces isolation: it can talk to your session's services." },
   { name: 'webcam', arg: 'none', group: 'Devices and privileges', help: 'Share the webcams (/dev/video*). The container can watch and record you.' },
-  { name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Share your printers through the host's CUPS socket.\nThe container can print and see your print jobs." },
+  {
+    name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket|tcp]', group: 'Devices and privileges',
+    help: "Share your printers through the host's CUPS socket (socket, default; also\nauto), or =tcp: CUPS_SERVER is the host's port 631 (needs --network and a\ncupsd that allows the container). The container can print and see your jobs.",
+  },
 
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },
