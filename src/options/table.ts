@@ -148,8 +148,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Host window manager for a desktop-only X server (Xephyr) when no\nseamless server is installed, e.g. --wm openbox. none: no window manager.',
   },
   {
-    name: 'clipboard', short: 'c', arg: 'none', group: 'X server settings',
-    help: 'Share the clipboard with your display. Weakens isolation (the container\nreads what you copy). Needs xclip except with --xpra and --nxagent.',
+    name: 'clipboard', short: 'c', arg: 'optional', valueName: '[=yes|no|c2h|h2c|cmv]', group: 'X server settings',
+    help: 'Share the clipboard with your display. Weakens isolation (the container\nreads what you copy). yes: both ways (default); c2h: container to host only;\nh2c: host to container only; cmv: as c2h, and Ctrl+Super+V on the new display\ngives it your clipboard. Needs xclip except for yes with --xpra and --nxagent.',
   },
   {
     name: 'html', arg: 'optional', valueName: '[=[ADDR:]PORT]', group: 'X server settings',
