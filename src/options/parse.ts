@@ -350,7 +350,7 @@ export function withoutOption(argv: readonly string[], name: string): string[] {
 
 function defaults(): Options {
   return {
-    displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
+    displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], shareVolumes: [], sudouser: false,
     fullscreen: false, clipboard: false, clipboardMode: 'yes', wayland: false, waylandenv: false, exe: false,
     backend: 'docker', xc: validateXc(false, undefined, 'docker'), verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(),

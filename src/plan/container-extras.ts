@@ -3,11 +3,12 @@
  * `docker create` by one call: persistent HOME and shared folders (mounts.ts), `--user=RETAIN`,
  * `--sudouser` (sudo.ts), `--lang` (locale.ts) and the host's time zone (timezone.ts). Pure: options + host facts in, data out.
  */
+import { posix } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
-import { planMounts, type MountPlan } from './mounts.js';
+import { homeVolumeBase, planMounts, type MountPlan } from './mounts.js';
 import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { readRawOptions } from './own-env.js';
@@ -105,6 +106,8 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     uid: user.uid, retainUser: imageUserKept, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
     rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
   });
+  // --home=VOLUME: HOME is the user's folder in the volume (upstream: /home.volume/VOLUME/USER)
+  if (options.homeVolume !== undefined && !retainUser) user = { ...user, home: posix.join(homeVolumeBase(options.homeVolume), user.name) };
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside);
   const stored = options.sudouser ? host.storedPassword : undefined;
   if (options.sudouser) warnings.push(stored ? SUDO_WARNING.replace(`password '${SUDO_PASSWORD}'`, `the password set with --password (${stored.file})`) : SUDO_WARNING);
@@ -182,7 +185,7 @@ export function rootlessHostUser(user: ContainerUser): ContainerUser {
  * at glibc's normalized name.
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: { readonly localeDir?: string }): string[] {
-  const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
+  const args = c.mounts.mounts.map((m) => (m.volume ? mountOption(['type=volume', `source=${m.source}`, `target=${m.target}`, ...(m.readonly ? ['readonly'] : [])]) : bindMount(m.source, m.target, m.readonly)));
   // x11docker's cache inside a shared HOME: covered by an empty read-only tmpfs (other sessions' cookies)
   for (const m of c.mounts.masks) args.push(mountOption(['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096']));
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host

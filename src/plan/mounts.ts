@@ -15,10 +15,12 @@ import type { Options } from '../options/parse.js';
 import { applySharePolicy, isSystemFolder } from './sensitive.js';
 import type { ContainerUser } from './userdb.js';
 
-/** A bind mount from the host into the container. */
+/** A bind mount from the host into the container, or a named volume of the engine. */
 export interface BindMount {
-  /** Absolute host path. */
+  /** Absolute host path, or the volume's name when `volume` is set. */
   readonly source: string;
+  /** `source` is a named volume (`--home=VOLUME`, `--share=VOLUME`), not a host path. */
+  readonly volume?: boolean;
   /** Absolute path in the container. */
   readonly target: string;
   readonly readonly: boolean;
@@ -54,6 +56,14 @@ export function homeFolderName(image: string): string {
 }
 
 /**
+ * Where `--home=VOLUME` mounts the volume in the container, as upstream: `/home.volume/VOLUME`;
+ * the container user's HOME is `/home.volume/VOLUME/USERNAME`.
+ */
+export function homeVolumeBase(volume: string): string {
+  return `/home.volume/${volume}`;
+}
+
+/**
  * The folder `--home` (without DIR) uses: `IMAGENAME` in `--homebasedir DIR`, else in
  * `~/x11docker` (upstream 7.x: `~/.local/share/x11docker`, which it links as `~/x11docker`).
  * @param options `image` and `homebasedir`.
@@ -81,7 +91,7 @@ export function defaultHomeFolder(options: Pick<Options, 'homebasedir'> & { read
  *   or either is a folder the policy refuses (a system folder is never HOME).
  */
 export function planMounts(
-  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user' | 'cachebasedir'>,
+  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user' | 'cachebasedir'> & Partial<Pick<Options, 'homeVolume' | 'shareVolumes'>>,
   hostUser: HostUser,
   user: ContainerUser | undefined,
   paths: ReadonlyMap<string, PathKind>,
@@ -125,6 +135,12 @@ export function planMounts(
       notes.push(`Option --home: ${source} belongs to your host user ${hostUser.name}; the container user (uid ${user.uid}) may not be able to write it, and what it writes belongs to uid ${user.uid} on the host.`);
     }
   }
+  if (options.homeVolume !== undefined) {
+    if (!user) throw new X11DockerError("Option --home=VOLUME needs x11docker's container user; --user=RETAIN keeps the image's user, whose HOME is unknown. Use --share=VOLUME instead.");
+    // upstream: the volume at /home.volume/VOLUME, HOME the user's folder in it (made by x11docker)
+    mounts.push({ source: options.homeVolume, volume: true, target: homeVolumeBase(options.homeVolume), readonly: false });
+  }
+  for (const v of options.shareVolumes ?? []) mounts.push({ source: v.name, volume: true, target: `/${v.name}`, readonly: v.readonly });
   for (const s of options.sharedirs) {
     const kind = paths.get(s.path) ?? 'missing';
     if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${printable(s.path)}: no such file or folder on the host. Create it first, or fix the path.`);
