@@ -38,6 +38,6 @@ function renderOption(spec: OptionSpec): string[] {
   const aliases = spec.aliases?.length ? `\n(also: ${spec.aliases.map((a) => `--${a}`).join(', ')})` : '';
   const text = (spec.help + aliases).split('\n');
   const column = 28;
-  const first = names.length < column ? names.padEnd(column) + text[0] : `${names}\n${' '.repeat(column)}${text[0]}`;
+  const first = names.length < column ? names.padEnd(column) + text[0] : `${names}\n ${' '.repeat(column)}${text[0]}`;
   return [' ' + first, ...text.slice(1).map((t) => ' ' + ' '.repeat(column) + t)];
 }

@@ -211,18 +211,18 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 
   {
-    name: 'home', short: 'm', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
-    help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
+    name: 'home', short: 'm', arg: 'optional', valueName: '[=DIR|VOLUME]', group: 'Shared folders, HOME and locale',
+    help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR (beginning with /)\nuses DIR instead; --home=VOLUME (no /) a named engine volume, HOME then\n/home.volume/VOLUME/USER.',
   },
-  { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  { name: 'homedir', arg: 'required', valueName: 'DIR|VOLUME', group: 'Shared folders, HOME and locale', help: 'Host folder DIR or volume VOLUME as persistent HOME (same as --home=DIR).' },
   {
     name: 'cachebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale',
     help: "Folder for x11docker's cache (session folders with cookies and sockets)\ninstead of ~/.cache/x11docker. Created (mode 0700) if missing.",
   },
   { name: 'homebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Folder in which --home keeps DIR/IMAGENAME instead of ~/x11docker.' },
   {
-    name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
-    help: 'Share host folder (or file) DIR at the same path in the container.\nAppend :ro for read-only. Can be given more than once.',
+    name: 'sharedir', arg: 'required', valueName: 'DIR|VOLUME[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
+    help: 'Share host folder (or file) DIR (beginning with /) at the same path in the\ncontainer, or a named engine volume VOLUME (no /) at /VOLUME.\nAppend :ro for read-only. Can be given more than once.',
   },
   {
     name: 'lang', short: 'l', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
