@@ -132,12 +132,13 @@ async function withSession(args: string[], script: string, body: (s: RunningSess
 }
 
 describe("--clipboard=c2h|h2c|cmv (upstream's directions)", () => {
-  it('c2h: what the container copies arrives on the user display; what the user copies does not reach the container', async () => {
+  for (const server of ['--xephyr', '--xpra', '--nxagent']) {
+  it(`c2h on ${server}: what the container copies arrives on the user display; what the user copies does not reach the container`, async () => {
     const tag = randomBytes(4).toString('hex');
     const fromContainer = `c2h container ${tag}`;
     const fromHost = `c2h host ${tag}`;
     let hostCopy: ResultPromise | undefined;
-    await withSession(['--clipboard=c2h', '--xephyr'], `printf %s "${fromContainer}" | xclip -i -selection clipboard; sleep 60`, async (s) => {
+    await withSession(['--clipboard=c2h', server], `printf %s "${fromContainer}" | xclip -i -selection clipboard; sleep 60`, async (s) => {
       await waitFor('the container text on the user display', async () => (await hostClipboard()) === fromContainer, 30000);
       assert.match(s.stderr(), /WARNING: Option --clipboard=c2h copies the container's clipboard to your display/);
       hostCopy = copyOnHost(fromHost);
@@ -146,6 +147,7 @@ describe("--clipboard=c2h|h2c|cmv (upstream's directions)", () => {
       assert.equal(await newClipboard(s), fromContainer, 'the host text must not reach the new display');
     }).finally(() => hostCopy?.kill());
   });
+  }
 
   it('h2c: what the user copies arrives in the container; what the container copies does not reach the user display', async () => {
     const tag = randomBytes(4).toString('hex');
