@@ -185,7 +185,8 @@ export function rootlessHostUser(user: ContainerUser): ContainerUser {
  * at glibc's normalized name.
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: { readonly localeDir?: string }): string[] {
-  const args = c.mounts.mounts.map((m) => (m.volume ? mountOption(['type=volume', `source=${m.source}`, `target=${m.target}`, ...(m.readonly ? ['readonly'] : [])]) : bindMount(m.source, m.target, m.readonly)));
+  // (a volume's read-only flag as `ro`: podman 4.3 refuses `readonly` for type=volume, docker takes both)
+  const args = c.mounts.mounts.map((m) => (m.volume ? mountOption(['type=volume', `source=${m.source}`, `target=${m.target}`, ...(m.readonly ? ['ro'] : [])]) : bindMount(m.source, m.target, m.readonly)));
   // x11docker's cache inside a shared HOME: covered by an empty read-only tmpfs (other sessions' cookies)
   for (const m of c.mounts.masks) args.push(mountOption(['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096']));
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host

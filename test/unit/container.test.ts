@@ -130,7 +130,7 @@ describe('persistent HOME and shared folders in docker create', () => {
     const args = createArgs(['--home=myhome', '--share=data:ro', '--share=cache', 'app']);
     assert.deepEqual(mountsOf(args), [
       '--mount=type=volume,source=myhome,target=/home.volume/myhome',
-      '--mount=type=volume,source=data,target=/data,readonly',
+      '--mount=type=volume,source=data,target=/data,ro',
       '--mount=type=volume,source=cache,target=/cache',
     ]);
     assert.ok(envOf(args).includes('HOME=/home.volume/myhome/alice'));
