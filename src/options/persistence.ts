@@ -18,7 +18,8 @@ export interface SharedDir {
 export interface PersistenceOptions {
   /**
    * Persistent HOME: `''` for `--home` (the folder `IMAGENAME` in `~/x11docker` or `--homebasedir`), an absolute
-   * host path for `--home=DIR` / `--homedir DIR`, undefined without them.
+   * host path for `--home=DIR` / `--homedir DIR` (or `~` / `~/PATH`, the host user's HOME, as upstream:
+   * plan/mounts.ts expandHome), undefined without them.
    */
   readonly home?: string;
   /** `--homebasedir DIR` (absolute): where `--home` keeps its folders instead of `~/x11docker`. */
@@ -58,7 +59,10 @@ export function parsePersistence(values: ReadonlyMap<string, readonly string[]>,
   if (homedir !== undefined) home = homedir === '' ? hostPath('', '--homedir') : homedir;
   if (home !== undefined && home !== '') {
     const option = homedir !== undefined ? '--homedir' : '--home';
-    if (isVolumeArg(home, option)) {
+    // upstream replaces ~ with the host user's HOME (known only to the plan: plan/mounts.ts expandHome)
+    if (home === '~' || home.startsWith('~/')) {
+      if (/[\0\n]/.test(home)) throw new X11DockerError(`Option ${option}: the path "${printable(home)}" contains a newline or NUL. Rename the folder.`);
+    } else if (isVolumeArg(home, option)) {
       homeVolume = home;
       home = undefined;
     } else home = hostPath(home, option);

@@ -111,7 +111,7 @@ export function planMounts(
     if (!user) {
       throw new X11DockerError('Options --home/--homedir need x11docker\'s container user; --user=RETAIN keeps the image\'s user, whose HOME is unknown. Use --sharedir instead.');
     }
-    let source = options.home;
+    let source = expandHome(options.home, hostUser.home);
     if (source === '') {
       source = defaultHomeFolder(options, hostUser.home);
       if (paths.get(source) !== 'dir') createHostDir = source;
@@ -170,10 +170,21 @@ export function planMounts(
   return { mounts, createHostDir, homeMounted, masks };
 }
 
+/**
+ * `--home=~/PATH` as upstream: `~` stands for the host user's HOME (x11docker may run as root
+ * for another host user); any other value is returned unchanged.
+ * @param home the option's value as parsed.
+ * @param hostHome the host user's HOME.
+ */
+export function expandHome(home: string, hostHome: string): string {
+  if (home === '~') return hostHome;
+  return home.startsWith('~/') ? posix.join(hostHome, home.slice(2)).replace(/\/+$/, '') || '/' : home;
+}
+
 /** The host paths whose kind {@link planMounts} needs (for the host facts). */
 export function pathsToCheck(options: Pick<Options, 'home' | 'homebasedir' | 'sharedirs'>, hostHome: string, image?: string): string[] {
   const out = options.sharedirs.map((s) => s.path);
   if (options.home === '') out.push(defaultHomeFolder({ ...options, image }, hostHome));
-  else if (options.home !== undefined) out.push(options.home);
+  else if (options.home !== undefined) out.push(expandHome(options.home, hostHome));
   return out;
 }

@@ -70,7 +70,8 @@ describe('parsing --home, --homedir, --sharedir, --lang, --sudouser', () => {
   test("upstream 7.x's rule: a path begins with /, a word without / is a volume name, anything else is refused", () => {
     assertX11Error(() => parseCommandLine(['--sharedir', 'sub/dir', 'img']), '--sharedir', 'absolute path beginning with /');
     assertX11Error(() => parseCommandLine(['--home=./h', 'img']), '--home', 'volume name without any /');
-    assertX11Error(() => parseCommandLine(['--homedir', '~/h', 'img']), '--homedir', 'absolute path');
+    assertX11Error(() => parseCommandLine(['--share', '~/h', 'img']), '--sharedir', 'absolute path');
+    assert.equal(parseCommandLine(['--home=~/h', 'img']).home, '~/h', "upstream's ~ for the host user's HOME, expanded by the plan");
     assertX11Error(() => parseCommandLine(['--share=-v', 'img']), '--sharedir', 'not a volume name');
     const o = parseCommandLine(['--home=myhome', '--share=data:ro', '--share', 'cache', '--sharedir=/tmp', 'img']);
     assert.deepEqual([o.home, o.homeVolume, o.shareVolumes, o.sharedirs], [undefined, 'myhome', [{ name: 'data', readonly: true }, { name: 'cache', readonly: false }], [{ path: '/tmp', readonly: false }]]);
@@ -144,6 +145,7 @@ describe('persistent HOME and shared folders in docker create', () => {
     assert.ok(readOnlyRootfsMounts(plan(['app']), []).mounts.some((m) => m.tmpfs && m.target === '/home/alice'));
     assert.ok(!readOnlyRootfsMounts(p, []).mounts.some((m) => m.target === '/home.volume/myhome/alice'), 'no tmpfs over the volume HOME');
     assertX11Error(() => plan(['--home=myhome', '--user=RETAIN', 'app']), '--home=VOLUME', '--user=RETAIN');
+    assert.deepEqual(mountsOf(createArgs(['--home=~/homes/app', 'app'], hostFacts({ '/home/alice/homes/app': 'dir' }))), ['--mount=type=bind,source=/home/alice/homes/app,target=/home/alice'], '~ is the host user\'s HOME');
   });
 
   test('--homebasedir DIR: --home uses DIR/IMAGENAME (the same folder name), and its kind is probed there; an empty value names the option', () => {
