@@ -140,7 +140,14 @@ export function planMounts(
     // upstream: the volume at /home.volume/VOLUME, HOME the user's folder in it (made by x11docker)
     mounts.push({ source: options.homeVolume, volume: true, target: homeVolumeBase(options.homeVolume), readonly: false });
   }
-  for (const v of options.shareVolumes ?? []) mounts.push({ source: v.name, volume: true, target: `/${v.name}`, readonly: v.readonly });
+  for (const v of options.shareVolumes ?? []) {
+    const target = `/${v.name}`;
+    checkShareTarget(target, `--share=${v.name}`, user);
+    if (['/tmp', '/proc', '/sys', '/dev', '/run'].includes(target)) {
+      throw new X11DockerError(`Option --share=${v.name}: a volume at ${target} would cover what the engine and x11docker put there (X socket, devices, /proc). Give the volume another name.`);
+    }
+    mounts.push({ source: v.name, volume: true, target, readonly: v.readonly });
+  }
   for (const s of options.sharedirs) {
     const kind = paths.get(s.path) ?? 'missing';
     if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${printable(s.path)}: no such file or folder on the host. Create it first, or fix the path.`);
@@ -152,18 +159,7 @@ export function planMounts(
     }
     const real = realPaths.get(s.path) ?? s.path;
     const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly, cacheDir: options.cachebasedir });
-    if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
-    }
-    const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
-    if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
-    }
-    // x11docker's own folder in the container (cookie, launchers): a share there or above it would
-    // hide them, or make the engine create their mount points in the host folder
-    if (target === '/x11docker' || target.startsWith('/x11docker/') || '/x11docker'.startsWith(`${target}/`)) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /x11docker, where x11docker puts the cookie and its launchers in the container. Share another folder.`);
-    }
+    checkShareTarget(target, `--sharedir ${printable(s.path)}`, user);
     mounts.push({ source: real, target, readonly: s.readonly });
     hide(cache, real, target);
   }
@@ -179,6 +175,28 @@ export function planMounts(
 export function expandHome(home: string, hostHome: string): string {
   if (home === '~') return hostHome;
   return home.startsWith('~/') ? posix.join(hostHome, home.slice(2)).replace(/\/+$/, '') || '/' : home;
+}
+
+/**
+ * Refuses a share whose mount point would cover the container's HOME or root folder, the user
+ * files x11docker writes (/etc/passwd, ...) or /x11docker (cookie and launchers).
+ * @param target the mount point in the container.
+ * @param what the option as the error names it, e.g. `--sharedir /srv` or `--share=data`.
+ * @param user the container user (undefined with `--user=RETAIN`).
+ */
+function checkShareTarget(target: string, what: string, user: ContainerUser | undefined): void {
+  if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
+    throw new X11DockerError(`Option ${what}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
+  }
+  const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
+  if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
+    throw new X11DockerError(`Option ${what}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
+  }
+  // x11docker's own folder in the container (cookie, launchers): a share there or above it would
+  // hide them, or make the engine create their mount points in the host folder
+  if (target === '/x11docker' || target.startsWith('/x11docker/') || '/x11docker'.startsWith(`${target}/`)) {
+    throw new X11DockerError(`Option ${what}: it would cover /x11docker, where x11docker puts the cookie and its launchers in the container. Share another folder.`);
+  }
 }
 
 /** The host paths whose kind {@link planMounts} needs (for the host facts). */

@@ -145,6 +145,10 @@ describe('persistent HOME and shared folders in docker create', () => {
     assert.ok(readOnlyRootfsMounts(plan(['app']), []).mounts.some((m) => m.tmpfs && m.target === '/home/alice'));
     assert.ok(!readOnlyRootfsMounts(p, []).mounts.some((m) => m.target === '/home.volume/myhome/alice'), 'no tmpfs over the volume HOME');
     assertX11Error(() => plan(['--home=myhome', '--user=RETAIN', 'app']), '--home=VOLUME', '--user=RETAIN');
+    assertX11Error(() => plan(['--share=home', 'app']), '--share=home', "container's HOME");
+    assertX11Error(() => plan(['--share=etc', 'app']), '--share=etc', '/etc/passwd');
+    assertX11Error(() => plan(['--share=x11docker', 'app']), '--share=x11docker', 'cookie');
+    assertX11Error(() => plan(['--share=tmp', 'app']), '--share=tmp', 'X socket');
     assert.deepEqual(mountsOf(createArgs(['--home=~/homes/app', 'app'], hostFacts({ '/home/alice/homes/app': 'dir' }))), ['--mount=type=bind,source=/home/alice/homes/app,target=/home/alice'], '~ is the host user\'s HOME');
   });
 
