@@ -41,8 +41,9 @@ export function planDisplayExtras(
     notes.push('Option --clipboard has no effect with --nothing: there is no display, so no clipboard is shared.');
   } else if (options.clipboard) {
     warnings.push(clipboardWarning(mode));
-    if (mode === 'cmv' && options.integration.xtest === true) {
-      warnings.push('Options --xtest --clipboard=cmv: the X extension XTEST is enabled, which allows container applications to fake key presses like Ctrl+Super+V, so they could fool x11docker into giving them your clipboard without you.');
+    // (xpra's X server always has XTEST: it injects your input with it)
+    if (mode === 'cmv' && (options.integration.xtest === true || driver.honours.xtest === 'always')) {
+      warnings.push(`Options --${options.integration.xtest === true ? 'xtest' : driver.name} --clipboard=cmv: the X extension XTEST is enabled, which allows container applications to fake key presses like Ctrl+Super+V, so they could fool x11docker into giving them your clipboard without you.`);
     }
     if (mode === 'cmv') notes.push('Option --clipboard=cmv: press Ctrl+Super+V on the new display to give it your clipboard; what the container copies reaches your clipboard by itself.');
     // one direction or the key: x11docker's synchroniser also for xpra and nxagent (their own sharing off), as upstream

@@ -150,6 +150,7 @@ describe('plan: display extras', () => {
     assert.ok(cmv.notes.some((n) => n.includes('press Ctrl+Super+V on the new display')));
     assert.ok(!cmv.warnings.some((w) => w.includes('XTEST')));
     assert.ok(plan(['--clipboard=cmv', '--xtest', '--xephyr', 'img'], bins).warnings.some((w) => w.startsWith('Options --xtest --clipboard=cmv: the X extension XTEST is enabled')), "upstream's --xtest warning");
+    assert.ok(plan(['--clipboard=cmv', '--xpra', 'img'], bins).warnings.some((w) => w.startsWith('Options --xpra --clipboard=cmv: the X extension XTEST is enabled')), "xpra's X server always has XTEST");
     const yes = plan(['--clipboard=yes', '--xpra', 'img'], bins);
     assert.deepEqual([yes.clipboard, yes.clipboardSync, yes.clipboardMode], [true, false, 'yes'], 'yes: xpra shares it itself');
     assert.deepEqual([plan(['-c', '--clipboard=no', '--xephyr', 'img'], bins).clipboardSync, plan(['-c', '--clipboard=no', '--xephyr', 'img'], bins).warnings.some((w) => /clipboard/.test(w))], [false, false], '=no: off');
