@@ -18,7 +18,14 @@
  * the synchroniser (`--watch`), which reports each change as one line on its stdout and ends
  * with its parent (end of its stdin).
  *
- * Usage: `node x11docker-clipboard.js --display :N --xauthority FILE`, with DISPLAY and
+ * Directions (`--direction`, upstream's `--clipboard=` values): `both` (default, `yes`); `c2h`
+ * only from the new display (the container) to the user's; `h2c` only from the user's display to
+ * the new one; `cmv` as c2h, and the user's clipboard goes to the new display only when the user
+ * presses Ctrl+Super+V on the new display (upstream: xbindkeys with `Control+Mod4 + v`; here a
+ * passive key grab on its root window, so the key reaches no container application). The new
+ * display has no XTEST, so the container cannot fake that key.
+ *
+ * Usage: `node x11docker-clipboard.js --display :N --xauthority FILE [--direction D]`, with DISPLAY and
  * XAUTHORITY of the user's display in the environment. Prints `clipboard sync ready` on stdout
  * when both subscriptions are in place; ends when either display goes away, or on SIGTERM/SIGINT,
  * and then stops every `xclip` it started.
@@ -26,6 +33,16 @@
 import { parseArgs } from 'node:util';
 import { execa, type ResultPromise } from 'execa';
 import x11 from 'x11';
+
+/** The directions of `--direction`, upstream's `--clipboard` values (`both` is upstream's `yes`). */
+export type Direction = 'both' | 'c2h' | 'h2c' | 'cmv';
+const DIRECTIONS: readonly Direction[] = ['both', 'c2h', 'h2c', 'cmv'];
+/** X modifier masks: Control, Mod4 (Super); Lock and Mod2 (NumLock) may be on as well. */
+const CONTROL = 4;
+const MOD4 = 64;
+const IGNORED_MODIFIERS = [0, 2, 16, 2 | 16];
+/** Keysyms of the paste key: v and V. */
+const KEYSYM_V = [0x76, 0x56];
 
 /** Largest clipboard text copied across, in bytes (larger content is left where it is). */
 export const MAX_CLIP_BYTES = 16 * 1024 * 1024;
@@ -46,7 +63,7 @@ interface Side {
  * changes (XFIXES SelectionNotify). Resolves when the subscription is in place; `ended` is called
  * once when the connection ends.
  */
-function watch(display: string, changed: () => void, ended: (why: string) => void): Promise<x11.XClient> {
+function watch(display: string, changed: () => void, ended: (why: string) => void, pasteKey?: () => void): Promise<x11.XClient> {
   return new Promise((resolve, reject) => {
     const client = x11.createClient({ display }, (err, d) => {
       if (err) return reject(new Error(`${display}: ${err.message}`));
@@ -61,9 +78,18 @@ function watch(display: string, changed: () => void, ended: (why: string) => voi
           fixes.SelectSelectionInput(wid, clipboard, m.SetSelectionOwner | m.SelectionWindowDestroy | m.SelectionClientClose);
           X.on('event', (ev) => {
             if (ev.name === 'SelectionNotify' && ev.selection === clipboard) changed();
+            else if (ev.name === 'KeyPress' && pasteKey) pasteKey();
           });
           X.on('end', () => ended(`${display} closed`));
-          resolve(X);
+          if (!pasteKey) return resolve(X);
+          // Ctrl+Super+V: a passive grab on the root window, with and without CapsLock and NumLock
+          X.GetKeyboardMapping(d.min_keycode, d.max_keycode - d.min_keycode + 1, (e3, rows) => {
+            if (e3) return reject(e3);
+            const index = rows.findIndex((row) => row.some((k) => KEYSYM_V.includes(k)));
+            if (index < 0) return reject(new Error(`${display}: no key for v in the keyboard map`));
+            for (const extra of IGNORED_MODIFIERS) X.GrabKey(d.screen[0]!.root, true, CONTROL | MOD4 | extra, d.min_keycode + index, 1, 1);
+            resolve(X);
+          });
         });
       });
     });
@@ -98,7 +124,9 @@ function ownClip(side: Side, text: Buffer): void {
 async function watchOnly(): Promise<void> {
   const display = process.env.DISPLAY;
   if (!display) throw new Error('--watch needs DISPLAY');
-  await watch(display, () => process.stdout.write('changed\n'), () => process.exit(0));
+  const { values } = parseArgs({ options: OPTIONS });
+  const paste = values.direction === 'cmv' ? () => process.stdout.write('paste\n') : undefined;
+  await watch(display, () => process.stdout.write('changed\n'), () => process.exit(0), paste);
   process.stdout.write('watching\n');
   process.stdin.on('end', () => process.exit(0)).on('close', () => process.exit(0)).resume();
 }
@@ -107,7 +135,7 @@ async function watchOnly(): Promise<void> {
  * Starts the `--watch` child for another display; `changed` runs for each change it reports,
  * `ended` when it ends. Resolves once it watches.
  */
-function watchInChild(env: NodeJS.ProcessEnv, changed: () => void, ended: () => void): Promise<{ readonly child: ResultPromise }> {
+function watchInChild(env: NodeJS.ProcessEnv, changed: () => void, ended: () => void, paste: () => void): Promise<{ readonly child: ResultPromise }> {
   const child = execa(process.execPath, [process.argv[1]!, '--watch', ...process.argv.slice(2)], { env, extendEnv: false, stdin: 'pipe', stderr: 'inherit', reject: false, buffer: false });
   void child.finally(ended);
   return new Promise((resolve, reject) => {
@@ -119,16 +147,24 @@ function watchInChild(env: NodeJS.ProcessEnv, changed: () => void, ended: () => 
       for (const line of lines) {
         if (line === 'watching') resolve({ child }); // (wrapped: a ResultPromise is a thenable)
         else if (line === 'changed') changed();
+        else if (line === 'paste') paste();
       }
     });
     void child.then(() => reject(new Error(`${env.DISPLAY}: the clipboard watcher ended`)));
   });
 }
 
+/** The command line of the synchroniser and of its `--watch` child. */
+const OPTIONS = { display: { type: 'string' }, xauthority: { type: 'string' }, direction: { type: 'string' }, watch: { type: 'boolean' } } as const;
+
 /** Runs the synchroniser until a display ends or a signal arrives. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { display: { type: 'string' }, xauthority: { type: 'string' }, watch: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: OPTIONS });
   if (values.watch) return watchOnly();
+  const direction = (values.direction ?? 'both') as Direction;
+  if (!DIRECTIONS.includes(direction)) throw new Error(`--direction takes ${DIRECTIONS.join(', ')}`);
+  const toNew = direction === 'both' || direction === 'h2c'; // the user's copies go to the new display by themselves
+  const toHost = direction !== 'h2c'; // the container's copies go to the user's display
   const newDisplay = values.display;
   const hostDisplay = process.env.DISPLAY;
   if (!newDisplay || !values.xauthority || !hostDisplay) throw new Error('usage: x11docker-clipboard --display :N --xauthority FILE (DISPLAY set to the user display)');
@@ -161,9 +197,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
   process.on('SIGINT', () => stop(0));
   process.on('SIGHUP', () => stop(0));
-  client = await watch(hostDisplay, () => transfer(host, fresh), () => stop(0));
-  watcher = (await watchInChild(fresh.env, () => transfer(fresh, host), () => stop(0))).child;
-  transfer(host, fresh);
+  client = await watch(hostDisplay, () => toNew && transfer(host, fresh), () => stop(0));
+  watcher = (await watchInChild(fresh.env, () => toHost && transfer(fresh, host), () => stop(0), () => transfer(host, fresh))).child;
+  if (toNew) transfer(host, fresh);
   await queue;
   process.stdout.write('clipboard sync ready\n');
 }

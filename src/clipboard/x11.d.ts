@@ -12,6 +12,8 @@ declare module 'x11' {
     readonly type: number;
     readonly owner?: number;
     readonly selection?: number;
+    /** KeyPress: the key's keycode. */
+    readonly keycode?: number;
   }
   /** The XFIXES extension of one connection. */
   export interface XFixes {
@@ -50,6 +52,10 @@ declare module 'x11' {
     GetGeometry(drawable: number, cb: (err: Error | null, geometry: XGeometry) => void): void;
     /** ConfigureWindow with width and height; no reply. */
     ResizeWindow(window: number, width: number, height: number): void;
+    /** Keysyms of `count` keycodes from `first`, one row per keycode. */
+    GetKeyboardMapping(first: number, count: number, cb: (err: Error | null, rows: readonly (readonly number[])[]) => void): void;
+    /** A passive key grab; modes 1 = GrabModeAsync. */
+    GrabKey(window: number, ownerEvents: boolean, modifiers: number, keycode: number, pointerMode: number, keyboardMode: number): void;
     require(ext: 'fixes', cb: (err: Error | null, ext: XFixes) => void): void;
     on(event: 'event', cb: (ev: XEvent) => void): this;
     on(event: 'error' | 'end' | 'close', cb: (err?: Error) => void): this;
@@ -59,6 +65,8 @@ declare module 'x11' {
   export interface XDisplay {
     readonly client: XClient;
     readonly screen: readonly { readonly root: number }[];
+    readonly min_keycode: number;
+    readonly max_keycode: number;
   }
   /** Connection options: `display` (`:N`), `auth` to use this cookie instead of reading XAUTHORITY. */
   export interface ClientOptions {

@@ -19,10 +19,11 @@ export type CompletionShell = (typeof completionShells)[number];
 /** Values with a fixed set that the table's `valueName` does not spell out (`ENGINE`, `[=INIT]`). */
 const knownChoices: Readonly<Record<string, readonly string[]>> = {
   backend: ['docker', 'podman', 'nerdctl'],
-  init: ['tini', 'systemd', 'runit', 'openrc', 'sysvinit', 'none'],
+  init: ['tini', 'systemd', 'runit', 'openrc', 'sysvinit', 's6-overlay', 'none'],
   completion: completionShells,
   user: ['root', 'RETAIN'],
-  ipc: ['private', 'shareable', 'none', 'host'],
+  ipc: ['private', 'shareable', 'none', 'host', 'no'],
+  dbus: ['system', 'yes', 'user', 'session', 'no'],
 };
 
 /** What a value of this option is: a fixed set of words, a folder, a file, a command or anything. */
@@ -41,7 +42,7 @@ export function valueKind(spec: OptionSpec): ValueKind {
   if (Object.hasOwn(knownChoices, spec.name)) return { choices: knownChoices[spec.name]! };
   if (spec.name === 'preset') return 'preset';
   const value = spec.valueName ?? '';
-  const listed = /^\[=([a-z|]+)\]$/.exec(value);
+  const listed = /^\[=([a-z0-9|-]+)\]$/.exec(value);
   if (listed) return { choices: listed[1]!.split('|') };
   if (/DIR/.test(value)) return 'dir';
   if (/FILE/.test(value)) return 'file';

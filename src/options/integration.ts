@@ -6,7 +6,7 @@
  *
  * Upstream x11docker (`x11docker --help`): `-i, --interactive`, `-t, --tty` (terminal only: no X
  * or Wayland server), `--no-entrypoint`, `--group-add=GROUP`, `--xtest [=yes|no]`, `--dpi=N`,
- * `--keymap=LAYOUT`, `--hostdbus`, `--webcam`, `-P, --printer [=MODE]` (MODE socket or tcp).
+ * `--keymap=LAYOUT`, `--hostdbus`, `--webcam`, `-P, --printer [=MODE]` (MODE socket, tcp or auto).
  */
 import { printable, X11DockerError } from '../errors.js';
 
@@ -42,8 +42,12 @@ export interface IntegrationOptions {
   readonly sharessh: boolean;
   /** `--webcam`: share the host's /dev/video* devices. */
   readonly webcam: boolean;
-  /** `--printer[=socket]`: share the host's CUPS socket. */
-  readonly printer: boolean;
+  /**
+   * `--printer[=socket|tcp|auto]` (upstream's MODE): `socket` shares the host's CUPS socket (default;
+   * upstream's `auto`), `tcp` points CUPS_SERVER at the host's CUPS port 631 over the container's
+   * network; false without the option.
+   */
+  readonly printer: false | 'socket' | 'tcp';
 }
 
 /** Defaults: nothing of this is on. */
@@ -128,10 +132,11 @@ function validateGroup(value: string): string {
   return value;
 }
 
-function validatePrinter(value: string | undefined): boolean {
-  if (value === undefined || value === 'socket') return true;
-  if (value === 'tcp') throw new X11DockerError('Option --printer=tcp is not implemented (the container has no network by default). Use --printer (the CUPS socket).');
-  throw new X11DockerError(`Option --printer takes socket (got '${printable(value)}'). Use --printer.`);
+/** `--printer` MODE as upstream: socket (also `auto`, upstream's default, and no value) or tcp. */
+function validatePrinter(value: string | undefined): 'socket' | 'tcp' {
+  if (value === undefined || value === 'socket' || value === 'auto') return 'socket';
+  if (value === 'tcp') return 'tcp';
+  throw new X11DockerError(`Option --printer takes socket, tcp or auto (got '${printable(value)}'): --printer (the CUPS socket) or --printer=tcp (CUPS port 631 over the network, with --network).`);
 }
 
 /** `--checkwindow[=ARG]`: ARG is a text to look for in the window list (one line, no control characters). */

@@ -12,7 +12,7 @@ import { unavailableOptionMessage } from './upstream.js';
 import { parseToolRequest, type ToolRequest } from './tools.js';
 import { defaultScreenOptions, parseScreenOptions, type ScreenOptions } from './screen.js';
 import { KUBERNETES_BACKEND, parseKubeOptions, type KubeOptions } from './kube.js';
-import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, type XcOption } from './values.js';
+import { printFile, splitClientArgs, validateYesNo, validateDisplay, validateEnv, validateLimit, validateName, validateNewPrivileges, validateRuntime, validateShell, validateUser, validateWorkdir, validateXc, validateClipboard, type ClipboardMode, type XcOption } from './values.js';
 
 /** Container engines x11docker can drive through their docker-compatible CLI. */
 export type Backend = 'docker' | 'podman' | 'nerdctl';
@@ -66,8 +66,10 @@ export interface Options extends PersistenceOptions {
   readonly desktop: boolean;
   /** `--fullscreen` / `-f`. */
   readonly fullscreen: boolean;
-  /** `--clipboard` / `-c`. */
+  /** `--clipboard` / `-c` (not `--clipboard=no`). */
   readonly clipboard: boolean;
+  /** `--clipboard=c2h|h2c|cmv`: one direction only, or the host's clipboard on Ctrl+Super+V; `yes` both ways. */
+  readonly clipboardMode: ClipboardMode;
   /** `--wm WINDOWMANAGER`: a host window manager command (split at white space), or `none`. */
   readonly wm?: readonly string[] | 'none';
   /** `--wayland` / `-W`: set up a Wayland environment without X. */
@@ -263,7 +265,7 @@ export function parseCommandLine(argv: readonly string[]): Options {
     printinfofile: flags.has('printinfofile') ? { file: printFile('printinfofile=FILE', last('printinfofile')) } : undefined,
     desktop: flags.has('desktop') || (westonSideBySide && westonValue === 'X'),
     fullscreen: flags.has('fullscreen'),
-    clipboard: flags.has('clipboard'),
+    ...validateClipboard(flags.has('clipboard'), last('clipboard'), notes),
     wm: validateWm(last('wm')),
     wayland: flags.has('wayland') || westonSideBySide,
     xw: flags.has('xw'),
@@ -358,8 +360,8 @@ export function withoutOption(argv: readonly string[], name: string): string[] {
 
 function defaults(): Options {
   return {
-    displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], sudouser: false,
-    fullscreen: false, clipboard: false, wayland: false, waylandenv: false, exe: false,
+    displayClients: [], runFromHost: [], help: false, version: false, license: false, cleanup: false, xonly: false, showenv: false, desktop: false, env: [], sharedirs: [], shareVolumes: [], sudouser: false,
+    fullscreen: false, clipboard: false, clipboardMode: 'yes', wayland: false, waylandenv: false, exe: false,
     backend: 'docker', xc: validateXc(false, undefined, 'docker'), verbosity: 'normal', engineArgs: [], raw: parseRawOptions([]), command: [], notes: [], services: defaultServiceOptions(),
     integration: defaultIntegrationOptions(), screen: defaultScreenOptions(),
   };

@@ -18,15 +18,23 @@ export interface SharedDir {
 export interface PersistenceOptions {
   /**
    * Persistent HOME: `''` for `--home` (the folder `IMAGENAME` in `~/x11docker` or `--homebasedir`), an absolute
-   * host path for `--home=DIR` / `--homedir DIR`, undefined without them.
+   * host path for `--home=DIR` / `--homedir DIR` (or `~` / `~/PATH`, the host user's HOME, as upstream:
+   * plan/mounts.ts expandHome), undefined without them.
    */
   readonly home?: string;
   /** `--homebasedir DIR` (absolute): where `--home` keeps its folders instead of `~/x11docker`. */
   readonly homebasedir?: string;
   /** `--cachebasedir DIR` (absolute): x11docker's cache (session folders) instead of `~/.cache/x11docker`. */
   readonly cachebasedir?: string;
+  /**
+   * `--home=VOLUME` / `--homedir VOLUME` (upstream 7.x): a named volume of the engine instead of a
+   * host folder, mounted at `/home.volume/VOLUME`; HOME is the user's folder in it. `home` is then unset.
+   */
+  readonly homeVolume?: string;
   /** `--sharedir DIR[:ro]`, in order. */
   readonly sharedirs: readonly SharedDir[];
+  /** `--share=VOLUME[:ro]` (upstream 7.x): named volumes, mounted at `/VOLUME`, in order. */
+  readonly shareVolumes: readonly { readonly name: string; readonly readonly: boolean }[];
   /** `--lang[=LOCALE]`: `''` for the host's $LANG, else the value as given. */
   readonly lang?: string;
   /** `--sudouser`. */
@@ -43,26 +51,58 @@ export interface PersistenceOptions {
  */
 export function parsePersistence(values: ReadonlyMap<string, readonly string[]>, flags: ReadonlySet<string>): PersistenceOptions {
   let home: string | undefined;
+  let homeVolume: string | undefined;
   // --homedir DIR and --home=DIR are the same; the last one given wins (as upstream's variables)
   const homeValue = values.get('home')?.at(-1);
-  if (flags.has('home')) home = homeValue === undefined ? '' : hostPath(homeValue, '--home');
+  if (flags.has('home')) home = homeValue === undefined ? '' : homeValue === '' ? hostPath('', '--home') : homeValue;
   const homedir = values.get('homedir')?.at(-1);
-  if (homedir !== undefined) home = hostPath(homedir, '--homedir');
-  const sharedirs = (values.get('sharedir') ?? []).map((v) => {
+  if (homedir !== undefined) home = homedir === '' ? hostPath('', '--homedir') : homedir;
+  if (home !== undefined && home !== '') {
+    const option = homedir !== undefined ? '--homedir' : '--home';
+    // upstream replaces ~ with the host user's HOME (known only to the plan: plan/mounts.ts expandHome)
+    if (home === '~' || home.startsWith('~/')) {
+      if (/[\0\n]/.test(home)) throw new X11DockerError(`Option ${option}: the path "${printable(home)}" contains a newline or NUL. Rename the folder.`);
+    } else if (isVolumeArg(home, option)) {
+      homeVolume = home;
+      home = undefined;
+    } else home = hostPath(home, option);
+  }
+  const sharedirs: SharedDir[] = [];
+  const shareVolumes: { name: string; readonly: boolean }[] = [];
+  for (const v of values.get('sharedir') ?? []) {
     const ro = /:ro$/.exec(v) !== null;
     const path = v.replace(/:(ro|rw)$/, '');
-    return { path: hostPath(path, '--sharedir'), readonly: ro };
-  });
+    if (path.trim() !== '' && isVolumeArg(path, '--sharedir')) shareVolumes.push({ name: path, readonly: ro });
+    else sharedirs.push({ path: hostPath(path, '--sharedir'), readonly: ro });
+  }
   const langValue = values.get('lang')?.at(-1);
   const lang = flags.has('lang') ? (langValue ?? '') : undefined;
   if (lang !== undefined && lang !== '') validateLocaleSpec(lang);
   const base = values.get('homebasedir')?.at(-1);
   const homebasedir = base === undefined ? undefined : hostPath(base, '--homebasedir');
-  const sudoValue = values.get('sudouser')?.at(-1);
-  if (sudoValue !== undefined && sudoValue !== 'nopasswd') throw new X11DockerError(`Option --sudouser takes no value or nopasswd (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
+  // upstream: yes, nopasswd or no, in any case (`${Sudouser,,}`); the last one given wins
+  const sudoValue = values.get('sudouser')?.at(-1)?.toLowerCase();
+  if (sudoValue !== undefined && !['yes', 'no', 'nopasswd'].includes(sudoValue)) throw new X11DockerError(`Option --sudouser takes no value, yes, nopasswd or no (got '${printable(sudoValue)}'): --sudouser or --sudouser=nopasswd.`);
   const cache = values.get('cachebasedir')?.at(-1);
   const cachebasedir = cache === undefined ? undefined : hostPath(cache, '--cachebasedir');
-  return { home, homebasedir, ...(cachebasedir !== undefined ? { cachebasedir } : {}), sharedirs, lang, sudouser: flags.has('sudouser'), ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
+  return { home, ...(homeVolume !== undefined ? { homeVolume } : {}), shareVolumes, homebasedir, ...(cachebasedir !== undefined ? { cachebasedir } : {}), sharedirs, lang, sudouser: flags.has('sudouser') && sudoValue !== 'no', ...(sudoValue === 'nopasswd' ? { sudoNopasswd: true } : {}) };
+}
+
+/**
+ * Upstream 7.x's rule for `--home=ARG` and `--share=ARG`: an ARG that begins with `/` is a host
+ * path, one without any `/` the name of an engine volume; anything else (`./docs`, `a/b`) is refused.
+ * @returns true for a volume name.
+ * @throws X11DockerError for a relative path or a name the engine would refuse.
+ */
+function isVolumeArg(value: string, option: string): boolean {
+  if (value.startsWith('/')) return false;
+  if (value.includes('/')) {
+    throw new X11DockerError(`Option ${option} needs an absolute path beginning with / or a volume name without any / (got '${printable(value)}'), e.g. ${option}="$PWD/${printable(value.replace(/^\.\//, ''))}".`);
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
+    throw new X11DockerError(`Option ${option}=${printable(value)}: not a volume name (letters, digits, _ . -, not starting with _ . -) and not an absolute path. Give a path beginning with / or a volume name.`);
+  }
+  return true;
 }
 
 /** A host path from the command line: not empty, no NUL or newline; relative ones are made absolute. */

@@ -3,7 +3,7 @@
  * parser's flags and values. Kept apart from parse.ts so that the central parser only calls
  * {@link parseServiceOptions}.
  *
- * Upstream x11docker: `--init[=tini|systemd|runit|openrc|sysvinit|none]` with the short forms
+ * Upstream x11docker: `--init[=tini|systemd|runit|openrc|sysvinit|s6-overlay|none]` with the short forms
  * `--no-init`, `--systemd`, `--runit`, `--openrc`, `--sysvinit`; `--dbus`, `--dbus-system`;
  * `--pulseaudio`, `--alsa[=ALSA_CARD]`, `--gpu`, `--hostipc`, `--cap-default`, `--sys-admin`,
  * `--runasroot CMD`, `--runasuser CMD`.
@@ -11,10 +11,13 @@
 import { printable, X11DockerError } from '../errors.js';
 
 /** PID 1 of the container: the engine's tini (default), none, or a real init system. */
-export type InitSystem = 'tini' | 'none' | 'systemd' | 'runit' | 'openrc' | 'sysvinit';
+export type InitSystem = 'tini' | 'none' | 'systemd' | 'runit' | 'openrc' | 'sysvinit' | 's6-overlay';
 
 /** Init systems x11docker can run as PID 1 (value of `--init=`). */
-export const initSystems: readonly InitSystem[] = ['tini', 'none', 'systemd', 'runit', 'openrc', 'sysvinit'];
+export const initSystems: readonly InitSystem[] = ['tini', 'none', 'systemd', 'runit', 'openrc', 'sysvinit', 's6-overlay'];
+
+/** Upstream's other spellings of `--init=` values: `no` is `none`, `dockerinit` the engine's init (tini). */
+const initAliases: Readonly<Record<string, InitSystem>> = { no: 'none', dockerinit: 'tini' };
 
 /** What the user asked for about init, services, devices and privileges. */
 export interface ServiceOptions {
@@ -81,15 +84,21 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
       case 'init':
         if (value === undefined) o.init = 'tini';
         else if ((initSystems as readonly string[]).includes(value)) o.init = value as InitSystem;
+        else if (Object.hasOwn(initAliases, value)) o.init = initAliases[value]!;
         else throw new X11DockerError(`Option --init=${printable(value)} is not supported. Use one of: ${initSystems.join(', ')}.`);
         break;
       case 'no-init': o.init = 'none'; break;
       case 'systemd': case 'runit': case 'openrc': case 'sysvinit': o.init = name; break;
       case 'dbus':
+        // upstream: yes|user|session (the user session), system (also the system daemon), no
         if (value === 'system') {
           o.dbusSystem = true;
-        } else if (value !== undefined) {
-          throw new X11DockerError(`Option --dbus takes no value or system (got '${printable(value)}'): --dbus or --dbus=system.`);
+        } else if (value === 'no') {
+          o.dbus = false;
+          o.dbusSystem = false;
+          break;
+        } else if (value !== undefined && !['yes', 'user', 'session'].includes(value)) {
+          throw new X11DockerError(`Option --dbus takes no value, yes, user, session, system or no (got '${printable(value)}'): --dbus or --dbus=system.`);
         }
         o.dbus = true;
         break;
@@ -115,14 +124,15 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         if (value !== undefined) o.alsaCard = value;
         break;
       case 'gpu':
-        if (value === undefined || value === 'yes' || value === 'iglx') {
+        // upstream also accepts `direct` (direct rendering, what --gpu does anyway)
+        if (value === undefined || value === 'yes' || value === 'direct' || value === 'iglx') {
           o.gpu = true;
           o.gpuIglx = value === 'iglx';
         } else if (value === 'no') {
           o.gpu = false;
           o.gpuIglx = false;
         } else {
-          throw new X11DockerError(`Option --gpu takes yes, no or iglx (got '${printable(value)}'): --gpu, --gpu=no or --gpu=iglx.`);
+          throw new X11DockerError(`Option --gpu takes yes, no, direct or iglx (got '${printable(value)}'): --gpu, --gpu=no or --gpu=iglx.`);
         }
         break;
       case 'hostipc': o.hostipc = true; o.ipcMode = undefined; break;
@@ -132,11 +142,15 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         if (value === undefined || value === 'host') {
           o.hostipc = true;
           o.ipcMode = 'host';
+        } else if (value === 'no') {
+          // upstream's default value: no --ipc option at all (the engine's private namespace)
+          o.ipcMode = undefined;
+          o.hostipc = false;
         } else if (/^(private|shareable|none|container:[A-Za-z0-9][A-Za-z0-9_.-]{0,127})$/.test(value)) {
           o.ipcMode = value;
           o.hostipc = false;
         } else {
-          throw new X11DockerError(`Option --ipc=${printable(value)} is no IPC mode of docker run. Use --ipc (the host's, as --hostipc), --ipc=private, --ipc=shareable, --ipc=none or --ipc=container:NAME.`);
+          throw new X11DockerError(`Option --ipc=${printable(value)} is no IPC mode of docker run. Use --ipc (the host's, as --hostipc), --ipc=no, --ipc=private, --ipc=shareable, --ipc=none or --ipc=container:NAME.`);
         }
         break;
       case 'cap-default': o.capDefault = true; break;

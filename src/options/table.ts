@@ -154,8 +154,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Host window manager for a desktop-only X server (Xephyr) when no\nseamless server is installed, e.g. --wm openbox. none: no window manager.',
   },
   {
-    name: 'clipboard', short: 'c', arg: 'none', group: 'X server settings',
-    help: 'Share the clipboard with your display. Weakens isolation (the container\nreads what you copy). Needs xclip except with --xpra and --nxagent.',
+    name: 'clipboard', short: 'c', arg: 'optional', valueName: '[=yes|no|c2h|h2c|cmv]', group: 'X server settings',
+    help: 'Share the clipboard with your display. Weakens isolation (the container\nreads what you copy). yes: both ways (default); c2h: container to host only;\nh2c: host to container only; cmv: as c2h, and Ctrl+Super+V on the new display\ngives it your clipboard. Needs xclip except for yes with --xpra and --nxagent.',
   },
   {
     name: 'html', arg: 'optional', valueName: '[=[ADDR:]PORT]', group: 'X server settings',
@@ -239,7 +239,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Container user: a name, UID, UID:GID or root. Default: the host user.\n--user=RETAIN keeps the image\'s USER and skips the user set-up.',
   },
   {
-    name: 'sudouser', arg: 'optional', valueName: '[=nopasswd]', group: 'Container user',
+    name: 'sudouser', arg: 'optional', valueName: '[=yes|nopasswd|no]', group: 'Container user',
     help: 'Allow sudo for the container user, password x11docker (=nopasswd: no\npassword). Adds capabilities and allows new privileges: reduced isolation.',
   },
   {
@@ -250,18 +250,18 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'group-add', arg: 'required', valueName: 'GROUP', group: 'Container user', repeatable: true, help: 'Add the container user to group GROUP (name or GID). Repeatable.' },
 
   {
-    name: 'home', short: 'm', arg: 'optional', valueName: '[=DIR]', group: 'Shared folders, HOME and locale',
-    help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR uses DIR instead.',
+    name: 'home', short: 'm', arg: 'optional', valueName: '[=DIR|VOLUME]', group: 'Shared folders, HOME and locale',
+    help: 'Persistent HOME: host folder ~/x11docker/IMAGENAME (created, owned by\nyou) mounted as the container user\'s HOME. --home=DIR (beginning with /)\nuses DIR instead; --home=VOLUME (no /) a named engine volume, HOME then\n/home.volume/VOLUME/USER.',
   },
-  { name: 'homedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Host folder DIR as persistent HOME (same as --home=DIR).' },
+  { name: 'homedir', arg: 'required', valueName: 'DIR|VOLUME', group: 'Shared folders, HOME and locale', help: 'Host folder DIR or volume VOLUME as persistent HOME (same as --home=DIR).' },
   {
     name: 'cachebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale',
     help: "Folder for x11docker's cache (session folders with cookies and sockets)\ninstead of ~/.cache/x11docker. Created (mode 0700) if missing.",
   },
   { name: 'homebasedir', arg: 'required', valueName: 'DIR', group: 'Shared folders, HOME and locale', help: 'Folder in which --home keeps DIR/IMAGENAME instead of ~/x11docker.' },
   {
-    name: 'sharedir', arg: 'required', valueName: 'DIR[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
-    help: 'Share host folder (or file) DIR at the same path in the container.\nAppend :ro for read-only. Can be given more than once.',
+    name: 'sharedir', arg: 'required', valueName: 'DIR|VOLUME[:ro]', group: 'Shared folders, HOME and locale', aliases: ['share'], repeatable: true,
+    help: 'Share host folder (or file) DIR (beginning with /) at the same path in the\ncontainer, or a named engine volume VOLUME (no /) at /VOLUME.\nAppend :ro for read-only. Can be given more than once.',
   },
   {
     name: 'lang', short: 'l', arg: 'optional', valueName: '[=LOCALE]', group: 'Shared folders, HOME and locale',
@@ -269,14 +269,14 @@ export const optionTable: readonly OptionSpec[] = [
   },
   {
     name: 'init', arg: 'optional', valueName: '[=INIT]', group: 'Init system and services',
-    help: 'PID 1 in the container: tini (default, the engine\'s --init),\nsystemd, runit, openrc, sysvinit or none.',
+    help: 'PID 1 in the container: tini (default, the engine\'s --init),\nsystemd, runit, openrc, sysvinit, s6-overlay (/init of the image) or none.',
   },
   { name: 'no-init', arg: 'none', group: 'Init system and services', help: 'No init in the container (same as --init=none).' },
   { name: 'systemd', arg: 'none', group: 'Init system and services', help: 'systemd as PID 1 (same as --init=systemd). Adds some capabilities,\nshares the cgroup hierarchy /sys/fs/cgroup/systemd.' },
   { name: 'runit', arg: 'none', group: 'Init system and services', help: 'runit as PID 1 (same as --init=runit). Adds some capabilities.' },
   { name: 'openrc', arg: 'none', group: 'Init system and services', help: 'OpenRC as PID 1 (same as --init=openrc). Adds some capabilities.' },
   { name: 'sysvinit', arg: 'none', group: 'Init system and services', help: 'SysVinit as PID 1 (same as --init=sysvinit). Adds some capabilities.' },
-  { name: 'dbus', arg: 'optional', valueName: '[=system]', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).\n--dbus=system: also the system daemon, as --dbus-system.' },
+  { name: 'dbus', arg: 'optional', valueName: '[=system]', group: 'Init system and services', help: 'Run the command in a dbus user session\n(dbus-launch, else dbus-run-session; package dbus-x11 in the image).\n--dbus=system: also the system daemon, as --dbus-system. =yes|user|session: the\nuser session only; =no: none.' },
   {
     name: 'runasroot', arg: 'required', valueName: 'COMMAND', group: 'Init system and services', repeatable: true,
     help: 'Run shell COMMAND as root in the container at start, before the image command\n(e.g. "service cups start"). Adds capabilities CHOWN, SETGID, SETUID.',
@@ -305,8 +305,8 @@ export const optionTable: readonly OptionSpec[] = [
     help: "yes: leave out --security-opt=no-new-privileges (setuid programs can gain\nprivileges; weakens isolation). no: always set it (sudo then cannot\nwork with --sudouser). auto (default): yes only for --sudouser.\nWithout a value: yes.",
   },
   {
-    name: 'ipc', arg: 'optional', valueName: '[=MODE]', group: 'Devices and privileges',
-    help: 'Without MODE: as --hostipc (discouraged). MODE: an IPC mode of docker run:\nprivate, shareable, none, container:NAME.',
+    name: 'ipc', arg: 'optional', valueName: '[=ARG]', group: 'Devices and privileges',
+    help: 'Without ARG: --ipc=host, as --hostipc (discouraged). ARG: an IPC mode of\ndocker run: host, private, shareable, none, container:NAME; no: the default.',
   },
   { name: 'sharecgroup', arg: 'none', group: 'Devices and privileges', help: "Share the host's /sys/fs/cgroup read-only (e.g. for elogind with an init\nsystem). Shows the host's cgroup tree in the container." },
   { name: 'hostipc', arg: 'none', group: 'Devices and privileges', help: 'Share the host IPC namespace (--ipc=host): allows MIT-SHM.\nReduces container isolation.' },
@@ -315,7 +315,10 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'sharessh', arg: 'none', group: 'Devices and privileges', help: "Share your SSH agent (SSH_AUTH_SOCK) with the container.\nIt can use your SSH keys through the agent while it runs." },
   { name: 'hostdbus', arg: 'none', group: 'Devices and privileges', help: "Connect the container to your host DBus session.\nReduces isolation: it can talk to your session's services." },
   { name: 'webcam', arg: 'none', group: 'Devices and privileges', help: 'Share the webcams (/dev/video*). The container can watch and record you.' },
-  { name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket]', group: 'Devices and privileges', help: "Share your printers through the host's CUPS socket.\nThe container can print and see your print jobs." },
+  {
+    name: 'printer', short: 'P', arg: 'optional', valueName: '[=socket|tcp]', group: 'Devices and privileges',
+    help: "Share your printers through the host's CUPS socket (socket, default; also\nauto), or =tcp: CUPS_SERVER is the host's port 631 (needs --network and a\ncupsd that allows the container). The container can print and see your jobs.",
+  },
 
   { name: 'verbose', short: 'v', arg: 'none', group: 'Verbosity', help: 'Show the log on stderr, with every command and its duration.' },
   { name: 'debug', short: 'D', arg: 'none', group: 'Verbosity', help: 'Like --verbose, with more detail.' },

@@ -150,3 +150,30 @@ export function validateYesNo(option: string, value: string | undefined): 'yes' 
   if (value === 'no') return 'no';
   throw new X11DockerError(`Option --${option} takes yes or no (got '${printable(value)}'), e.g. --${option}=no.`);
 }
+
+/** Upstream's `--clipboard` directions: both (`yes`), container to host, host to container, container to host plus Ctrl+Super+V. */
+export type ClipboardMode = 'yes' | 'c2h' | 'h2c' | 'cmv';
+
+/**
+ * `--clipboard[=yes|no|c2h|h2c|cmv]`, as upstream 7.8.1 reads it: no value is `yes`; upstream's
+ * deprecated `superv` and `altv` become `cmv` with upstream's note (a fallback: an error with
+ * `--fallback=no`), `oneway` becomes `c2h` with a note.
+ * @param given whether the option was given; `value` its last value.
+ * @param notes receives the deprecation notes.
+ * @returns whether the clipboard is shared and in which direction.
+ * @throws X11DockerError (exit 64) for another value.
+ */
+export function validateClipboard(given: boolean, value: string | undefined, notes: string[]): { readonly clipboard: boolean; readonly clipboardMode: ClipboardMode } {
+  if (!given || value === undefined || value === 'yes') return { clipboard: given, clipboardMode: 'yes' };
+  if (value === 'no') return { clipboard: false, clipboardMode: 'yes' };
+  if (value === 'c2h' || value === 'h2c' || value === 'cmv') return { clipboard: true, clipboardMode: value };
+  if (value === 'superv' || value === 'altv') {
+    notes.push(`Option --clipboard=${value} is deprecated (upstream x11docker): the key combination is Ctrl+Super+V now. Using --clipboard=cmv.`);
+    return { clipboard: true, clipboardMode: 'cmv' };
+  }
+  if (value === 'oneway') {
+    notes.push('Option --clipboard=oneway is deprecated (upstream x11docker): it is --clipboard=c2h now.');
+    return { clipboard: true, clipboardMode: 'c2h' };
+  }
+  throw new X11DockerError(`Option --clipboard takes yes, no, c2h, h2c or cmv (got '${printable(value)}'): c2h copies from the container to your display only, h2c the other way.`);
+}

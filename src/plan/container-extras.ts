@@ -3,11 +3,12 @@
  * `docker create` by one call: persistent HOME and shared folders (mounts.ts), `--user=RETAIN`,
  * `--sudouser` (sudo.ts), `--lang` (locale.ts) and the host's time zone (timezone.ts). Pure: options + host facts in, data out.
  */
+import { posix } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import { resolveLocale, type LocalePlan } from './locale.js';
-import { planMounts, type MountPlan } from './mounts.js';
+import { homeVolumeBase, planMounts, type MountPlan } from './mounts.js';
 import { bindMount, mountOption } from './argv.js';
 import { planTimezone, type TimezonePlan } from './timezone.js';
 import { readRawOptions } from './own-env.js';
@@ -106,6 +107,8 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     uid: user.uid, retainUser: imageUserKept, imageUser, rawRootUser: readRawOptions(options.raw).rootUser,
     rootHelpers: options.sudouser || (s.init !== 'tini' && s.init !== 'none') || s.dbusSystem || s.runAsRoot.length > 0,
   });
+  // --home=VOLUME: HOME is the user's folder in the volume (upstream: /home.volume/VOLUME/USER)
+  if (options.homeVolume !== undefined && !retainUser) user = { ...user, home: posix.join(homeVolumeBase(options.homeVolume), user.name) };
   const mounts = planMounts(options, host.hostUser, retainUser ? undefined : user, host.pathKinds ?? new Map(), warnings, notes, host.realPaths, rootInside, host.engineSockets);
   const stored = options.sudouser ? host.storedPassword : undefined;
   if (options.sudouser) warnings.push(stored ? SUDO_WARNING.replace(`password '${SUDO_PASSWORD}'`, `the password set with --password (${stored.file})`) : SUDO_WARNING);
@@ -122,7 +125,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
   }
   // sockets x11docker shares are the host user's (mode 0600 or 0700; a compositor's 0755): another uid cannot connect
-  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.services.pipewire && '--pipewire', options.integration.hostdbus && '--hostdbus', options.integration.printer && '--printer', waylandOption].filter((o): o is string => !!o);
+  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && '--pulseaudio', options.services.pipewire && '--pipewire', options.integration.hostdbus && '--hostdbus', options.integration.printer === 'socket' && '--printer', waylandOption].filter((o): o is string => !!o);
   const writable = mounts.mounts.some((m) => !m.readonly);
   if (rootlessEngine && !retainUser && (writable || socketOptions.length > 0) && user.uid === host.hostUser.uid && user.gid === host.hostUser.gid && user.uid !== 0) {
     user = rootlessHostUser(user);
@@ -183,7 +186,8 @@ export function rootlessHostUser(user: ContainerUser): ContainerUser {
  * at glibc's normalized name.
  */
 export function containerExtraArgs(c: ContainerExtras & { readonly backend: Backend }, rt: { readonly localeDir?: string }): string[] {
-  const args = c.mounts.mounts.map((m) => bindMount(m.source, m.target, m.readonly));
+  // (a volume's read-only flag as `ro`: podman 4.3 refuses `readonly` for type=volume, docker takes both)
+  const args = c.mounts.mounts.map((m) => (m.volume ? mountOption(['type=volume', `source=${m.source}`, `target=${m.target}`, ...(m.readonly ? ['ro'] : [])]) : bindMount(m.source, m.target, m.readonly)));
   // x11docker's cache inside a shared HOME: covered by an empty read-only tmpfs (other sessions' cookies)
   for (const m of c.mounts.masks) args.push(mountOption(['type=tmpfs', `destination=${m}`, 'readonly', 'tmpfs-mode=0500', 'tmpfs-size=4096']));
   // upstream: no user namespace remapping with a persistent HOME, so its files keep the host

@@ -33,14 +33,21 @@ export function planDisplayExtras(
     if (!host.binaries.has(cmd)) throw new X11DockerError(`Option --exe: command '${printable(cmd)}' not found in PATH. Give an installed host command, e.g. --exe xterm.`);
   }
   let clipboardSync = false;
-  if (options.clipboard && driver.gives === 'none') {
+  const mode = options.clipboardMode;
+  if (options.clipboard && mode !== 'yes' && driver.source === 'shared') {
+    // upstream: "Option --hostdisplay only supports arguments yes|no. Fallback: Disabling option --clipboard"
+    notes.push(`Option --clipboard=${mode} has no effect with --${driver.name}: the container uses your own display's clipboard, which cannot be shared in one direction only (upstream: only yes|no). The clipboard is not shared.`);
+  } else if (options.clipboard && driver.gives === 'none') {
     notes.push('Option --clipboard has no effect with --nothing: there is no display, so no clipboard is shared.');
   } else if (options.clipboard) {
-    warnings.push(
-      'Option --clipboard shares the clipboard between your display and the container: applications in the container can read ' +
-        'everything you copy on your desktop (passwords included) and put content into your clipboard.',
-    );
-    if (driver.honours.clipboard !== 'own') {
+    warnings.push(clipboardWarning(mode));
+    // (xpra's X server always has XTEST: it injects your input with it)
+    if (mode === 'cmv' && (options.integration.xtest === true || driver.honours.xtest === 'always')) {
+      warnings.push(`Options --${options.integration.xtest === true ? 'xtest' : driver.name} --clipboard=cmv: the X extension XTEST is enabled, which allows container applications to fake key presses like Ctrl+Super+V, so they could fool x11docker into giving them your clipboard without you.`);
+    }
+    if (mode === 'cmv') notes.push('Option --clipboard=cmv: press Ctrl+Super+V on the new display to give it your clipboard; what the container copies reaches your clipboard by itself.');
+    // one direction or the key: x11docker's synchroniser also for xpra and nxagent (their own sharing off), as upstream
+    if (driver.honours.clipboard !== 'own' || mode !== 'yes') {
       if (driver.honours.clipboard === 'none') {
         throw new X11DockerError(`Option --clipboard: --${driver.name} gives the container Wayland only, whose clipboard x11docker cannot share. Use --weston-xwayland, or leave --clipboard out.`);
       }
@@ -48,7 +55,7 @@ export function planDisplayExtras(
         throw new X11DockerError(`Option --clipboard needs your display (DISPLAY is not set): there is no clipboard to share with --${driver.name}. Leave --clipboard out, or run from a desktop.`);
       }
       if (!host.binaries.has('xclip')) {
-        throw new X11DockerError(`Option --clipboard with --${driver.name} needs xclip on the host: apt-get install xclip (or use --xpra or --nxagent, which share the clipboard themselves).`);
+        throw new X11DockerError(`Option --clipboard${mode === 'yes' ? '' : `=${mode}`} with --${driver.name} needs xclip on the host: apt-get install xclip${mode === 'yes' ? ' (or use --xpra or --nxagent, which share the clipboard themselves)' : ''}.`);
       }
       clipboardSync = true;
     }
@@ -92,6 +99,22 @@ function planDisplayClients(options: Options, host: HostFacts, driver: DisplayDr
 }
 
 /** The parts of a session plan that a display driver's context is made of (see plan/plan.ts SessionPlan). */
+/**
+ * Upstream's `--clipboard` warning for one direction: what the container can read from your
+ * clipboard and what it can put into it.
+ * @param mode `yes` (both ways), `c2h`, `h2c` or `cmv`.
+ */
+export function clipboardWarning(mode: Options['clipboardMode']): string {
+  const reads = 'applications in the container can read everything you copy on your desktop (passwords included)';
+  const writes = 'put content into your clipboard';
+  switch (mode) {
+    case 'c2h': return `Option --clipboard=c2h copies the container's clipboard to your display: applications in the container can ${writes}; they cannot read yours.`;
+    case 'h2c': return `Option --clipboard=h2c copies your clipboard to the container: ${reads}; they cannot put content into yours.`;
+    case 'cmv': return `Option --clipboard=cmv copies the container's clipboard to your display, and yours to the container when you press Ctrl+Super+V there: applications in the container can ${writes} and read what you copied when you press the keys.`;
+    default: return `Option --clipboard shares the clipboard between your display and the container: ${reads} and ${writes}.`;
+  }
+}
+
 export interface DisplayChoices {
   readonly size: { readonly width: number; readonly height: number };
   readonly sessionDir: string;

@@ -19,6 +19,7 @@ export const FALLBACK_NOTES: readonly RegExp[] = [
   /^Option --waylandenv: --\S+ gives the container no Wayland socket/, // wayland.ts
   /^Your keyboard layout .* is not set on the new X server/, // keyboard.ts: setxkbmap missing
   /^Using X server option .*; better: /, // plan.ts: the automatic choice passed over a missing server
+  /^Option --clipboard=(superv|altv) is deprecated/, // values.ts: upstream's check_fallback
 ];
 
 /**

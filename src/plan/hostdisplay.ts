@@ -28,9 +28,9 @@ export interface HostDisplayAccess {
  *   mean there is no container (no IPC namespace to share).
  * @param display the user's DISPLAY, named in the warning.
  */
-export function planHostDisplayAccess(options: Pick<Options, 'clipboard' | 'services' | 'xonly' | 'exe'> & { readonly screen?: Pick<Options['screen'], 'xauth'> }, display: string): HostDisplayAccess {
+export function planHostDisplayAccess(options: Pick<Options, 'clipboard' | 'clipboardMode' | 'services' | 'xonly' | 'exe'> & { readonly screen?: Pick<Options['screen'], 'xauth'> }, display: string): HostDisplayAccess {
   const shared = `Option --hostdisplay shares your display ${display} with the container instead of running a second X server.`;
-  const reasons = [...(options.services.gpu ? ['--gpu'] : []), ...(options.clipboard ? ['--clipboard'] : []), ...(options.screen?.xauth === 'trusted' ? ['--xauth=trusted'] : [])];
+  const reasons = [...(options.services.gpu ? ['--gpu'] : []), ...(options.clipboard && options.clipboardMode === 'yes' ? ['--clipboard'] : []), ...(options.screen?.xauth === 'trusted' ? ['--xauth=trusted'] : [])];
   if (reasons.length === 0) {
     return {
       trustedCookie: false,

@@ -131,13 +131,25 @@ export function planIntegration(options: Options, host: HostFacts, network: stri
   }
   for (const g of groups) args.push(`--group-add=${g}`);
 
-  if (o.printer) {
+  if (o.printer === 'socket') {
     warnings.push("Option --printer: the container reaches your CUPS server: it can print, and see and manage printers and print jobs as you can.");
     if (res?.cupsSocket) {
       args.push(bindMount(res.cupsSocket, CONTAINER_CUPS_SOCKET));
       env.push(`CUPS_SERVER=${CONTAINER_CUPS_SOCKET}`);
     } else {
       notes.push('Option --printer: no CUPS socket on this host (CUPS_SERVER or /run/cups/cups.sock); the container gets no printer. Install and start cups.');
+    }
+  } else if (o.printer === 'tcp') {
+    const cups = planCupsTcp(options.backend, options.raw.values('--network').at(-1) ?? network);
+    if (cups) {
+      warnings.push("Option --printer: the container reaches your CUPS server: it can print, and see and manage printers and print jobs as you can.");
+      args.push(...cups.args);
+      env.push(`CUPS_SERVER=${cups.server}`);
+      notes.push(
+        `Option --printer=tcp: the container reaches CUPS at ${cups.server}. Your cupsd must listen there and allow the container's network (/etc/cupsd.conf: Port 631, and Allow 172.17.0.* in <Location />), and each printer must be shared.`,
+      );
+    } else {
+      notes.push('Option --printer=tcp has no effect without network access: the container gets no printer. Add --network (-I), or use --printer (the CUPS socket).');
     }
   }
 
@@ -182,4 +194,19 @@ export function withoutEntrypoint(options: Options, image: ImageConfig): { image
   const command = options.command.length > 0 ? options.command : image.cmd;
   if (command.length === 0) throw new X11DockerError(`Option --no-entrypoint: image '${options.image}' has no CMD to run instead. Give a command after the image name.`);
   return { imageConfig: { ...image, entrypoint: [] }, command };
+}
+
+/**
+ * `--printer=tcp`, as upstream: CUPS_SERVER is the host's CUPS port 631, reached over the
+ * container's network (upstream: the host's IP; here the engine's name for the host).
+ * @param backend the engine: docker and nerdctl get `--add-host=host.docker.internal:host-gateway`,
+ *   podman names the host `host.containers.internal` itself.
+ * @param network the container's network (`none` by default; `host`: the host's own loopback).
+ * @returns the `docker create` options and the CUPS_SERVER value, or undefined without network.
+ */
+export function planCupsTcp(backend: string, network: string | undefined): { readonly args: readonly string[]; readonly server: string } | undefined {
+  if (network === 'none') return undefined;
+  if (network === 'host') return { args: [], server: '127.0.0.1:631' };
+  if (backend === 'podman') return { args: [], server: 'host.containers.internal:631' };
+  return { args: ['--add-host=host.docker.internal:host-gateway'], server: 'host.docker.internal:631' };
 }

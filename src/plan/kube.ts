@@ -82,7 +82,7 @@ function unsupportedInPod(o: Options): string[] {
     [sv.pulseaudio, '--pulseaudio'], [!!sv.pipewire, '--pipewire'], [sv.alsa, '--alsa'], [sv.gpu, '--gpu'], [sv.hostipc, '--hostipc'], [sv.capDefault, '--cap-default'],
     [sv.sysAdmin, '--sys-admin'], [sv.runAsRoot.length > 0, '--runasroot'], [sv.runAsUser.length > 0, '--runasuser'],
     [ig.interactive || ig.stdin === true, '--interactive/--stdin'], [ig.tty, '--tty'], [ig.groupAdd.length > 0, '--group-add'], [ig.hostdbus, '--hostdbus'],
-    [ig.sharessh, '--sharessh'], [ig.webcam, '--webcam'], [ig.printer, '--printer'], [ig.noEntrypoint && o.command.length === 0, '--no-entrypoint without COMMAND'],
+    [ig.sharessh, '--sharessh'], [ig.webcam, '--webcam'], [ig.printer !== false, '--printer'], [o.homeVolume !== undefined || o.shareVolumes.length > 0, '--home=VOLUME or --share=VOLUME'], [ig.noEntrypoint && o.command.length === 0, '--no-entrypoint without COMMAND'],
     [o.sudouser, '--sudouser'], [o.newPrivileges === 'yes', '--newprivileges'], [o.runtime !== undefined, '--runtime'], [o.limit !== undefined, '--limit'],
     [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
     [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],

@@ -141,6 +141,8 @@ function shutdownCommand(init: InitSystem): string {
       return 'exit "$rc" # the unit\'s SuccessAction/FailureAction=exit ends systemd with this code';
     case 'runit':
       return 'true # stage 2 ends, runit runs stage 3 and halts';
+    case 's6-overlay':
+      return 'true # the main program ends, s6-overlay stops its services and the container';
     case 'openrc':
       return 'openrc-shutdown --poweroff now || kill -s USR2 1';
     default:

@@ -15,10 +15,12 @@ import type { Options } from '../options/parse.js';
 import { applySharePolicy, isSystemFolder } from './sensitive.js';
 import type { ContainerUser } from './userdb.js';
 
-/** A bind mount from the host into the container. */
+/** A bind mount from the host into the container, or a named volume of the engine. */
 export interface BindMount {
-  /** Absolute host path. */
+  /** Absolute host path, or the volume's name when `volume` is set. */
   readonly source: string;
+  /** `source` is a named volume (`--home=VOLUME`, `--share=VOLUME`), not a host path. */
+  readonly volume?: boolean;
   /** Absolute path in the container. */
   readonly target: string;
   readonly readonly: boolean;
@@ -54,6 +56,14 @@ export function homeFolderName(image: string): string {
 }
 
 /**
+ * Where `--home=VOLUME` mounts the volume in the container, as upstream: `/home.volume/VOLUME`;
+ * the container user's HOME is `/home.volume/VOLUME/USERNAME`.
+ */
+export function homeVolumeBase(volume: string): string {
+  return `/home.volume/${volume}`;
+}
+
+/**
  * The folder `--home` (without DIR) uses: `IMAGENAME` in `--homebasedir DIR`, else in
  * `~/x11docker` (upstream 7.x: `~/.local/share/x11docker`, which it links as `~/x11docker`).
  * @param options `image` and `homebasedir`.
@@ -81,7 +91,7 @@ export function defaultHomeFolder(options: Pick<Options, 'homebasedir'> & { read
  *   or either is a folder the policy refuses (a system folder is never HOME).
  */
 export function planMounts(
-  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user' | 'cachebasedir'>,
+  options: Pick<Options, 'home' | 'sharedirs' | 'image' | 'user' | 'cachebasedir'> & Partial<Pick<Options, 'homeVolume' | 'shareVolumes'>>,
   hostUser: HostUser,
   user: ContainerUser | undefined,
   paths: ReadonlyMap<string, PathKind>,
@@ -102,7 +112,7 @@ export function planMounts(
     if (!user) {
       throw new X11DockerError('Options --home/--homedir need x11docker\'s container user; --user=RETAIN keeps the image\'s user, whose HOME is unknown. Use --sharedir instead.');
     }
-    let source = options.home;
+    let source = expandHome(options.home, hostUser.home);
     if (source === '') {
       source = defaultHomeFolder(options, hostUser.home);
       if (paths.get(source) !== 'dir') createHostDir = source;
@@ -126,6 +136,19 @@ export function planMounts(
       notes.push(`Option --home: ${source} belongs to your host user ${hostUser.name}; the container user (uid ${user.uid}) may not be able to write it, and what it writes belongs to uid ${user.uid} on the host.`);
     }
   }
+  if (options.homeVolume !== undefined) {
+    if (!user) throw new X11DockerError("Option --home=VOLUME needs x11docker's container user; --user=RETAIN keeps the image's user, whose HOME is unknown. Use --share=VOLUME instead.");
+    // upstream: the volume at /home.volume/VOLUME, HOME the user's folder in it (made by x11docker)
+    mounts.push({ source: options.homeVolume, volume: true, target: homeVolumeBase(options.homeVolume), readonly: false });
+  }
+  for (const v of options.shareVolumes ?? []) {
+    const target = `/${v.name}`;
+    checkShareTarget(target, `--share=${v.name}`, user);
+    if (['/tmp', '/proc', '/sys', '/dev', '/run'].includes(target)) {
+      throw new X11DockerError(`Option --share=${v.name}: a volume at ${target} would cover what the engine and x11docker put there (X socket, devices, /proc). Give the volume another name.`);
+    }
+    mounts.push({ source: v.name, volume: true, target, readonly: v.readonly });
+  }
   for (const s of options.sharedirs) {
     const kind = paths.get(s.path) ?? 'missing';
     if (kind === 'missing') throw new X11DockerError(`Option --sharedir ${printable(s.path)}: no such file or folder on the host. Create it first, or fix the path.`);
@@ -137,28 +160,50 @@ export function planMounts(
     }
     const real = realPaths.get(s.path) ?? s.path;
     const cache = applySharePolicy('--sharedir', s.path, real, s.readonly, hostUser.home, warnings, { writableByRoot: rootInside && !s.readonly, cacheDir: options.cachebasedir, engineSockets });
-    if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
-    }
-    const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
-    if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
-    }
-    // x11docker's own folder in the container (cookie, launchers): a share there or above it would
-    // hide them, or make the engine create their mount points in the host folder
-    if (target === '/x11docker' || target.startsWith('/x11docker/') || '/x11docker'.startsWith(`${target}/`)) {
-      throw new X11DockerError(`Option --sharedir ${printable(s.path)}: it would cover /x11docker, where x11docker puts the cookie and its launchers in the container. Share another folder.`);
-    }
+    checkShareTarget(target, `--sharedir ${printable(s.path)}`, user);
     mounts.push({ source: real, target, readonly: s.readonly });
     hide(cache, real, target);
   }
   return { mounts, createHostDir, homeMounted, masks };
 }
 
+/**
+ * `--home=~/PATH` as upstream: `~` stands for the host user's HOME (x11docker may run as root
+ * for another host user); any other value is returned unchanged.
+ * @param home the option's value as parsed.
+ * @param hostHome the host user's HOME.
+ */
+export function expandHome(home: string, hostHome: string): string {
+  if (home === '~') return hostHome;
+  return home.startsWith('~/') ? posix.join(hostHome, home.slice(2)).replace(/\/+$/, '') || '/' : home;
+}
+
+/**
+ * Refuses a share whose mount point would cover the container's HOME or root folder, the user
+ * files x11docker writes (/etc/passwd, ...) or /x11docker (cookie and launchers).
+ * @param target the mount point in the container.
+ * @param what the option as the error names it, e.g. `--sharedir /srv` or `--share=data`.
+ * @param user the container user (undefined with `--user=RETAIN`).
+ */
+function checkShareTarget(target: string, what: string, user: ContainerUser | undefined): void {
+  if (target === '/' || target === user?.home || (user && user.home.startsWith(`${target}/`))) {
+    throw new X11DockerError(`Option ${what}: it would cover the container's HOME or root folder. Use --homedir for a persistent HOME.`);
+  }
+  const written = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/sudoers'];
+  if (user && written.some((f) => f === target || f.startsWith(`${target}/`))) {
+    throw new X11DockerError(`Option ${what}: it would cover /etc/passwd and the other user files that x11docker writes into the container. Share single files or a sub folder, or use --user=RETAIN.`);
+  }
+  // x11docker's own folder in the container (cookie, launchers): a share there or above it would
+  // hide them, or make the engine create their mount points in the host folder
+  if (target === '/x11docker' || target.startsWith('/x11docker/') || '/x11docker'.startsWith(`${target}/`)) {
+    throw new X11DockerError(`Option ${what}: it would cover /x11docker, where x11docker puts the cookie and its launchers in the container. Share another folder.`);
+  }
+}
+
 /** The host paths whose kind {@link planMounts} needs (for the host facts). */
 export function pathsToCheck(options: Pick<Options, 'home' | 'homebasedir' | 'sharedirs'>, hostHome: string, image?: string): string[] {
   const out = options.sharedirs.map((s) => s.path);
   if (options.home === '') out.push(defaultHomeFolder({ ...options, image }, hostHome));
-  else if (options.home !== undefined) out.push(options.home);
+  else if (options.home !== undefined) out.push(expandHome(options.home, hostHome));
   return out;
 }

@@ -105,6 +105,8 @@ export interface SessionPlan {
   readonly clipboard: boolean;
   /** `--clipboard` through x11docker's synchroniser (host xclip), for servers without their own sharing. */
   readonly clipboardSync: boolean;
+  /** The synchroniser's direction (`--clipboard=c2h|h2c|cmv`; `yes`: both ways). */
+  readonly clipboardMode: Options['clipboardMode'];
   /** Host window manager command to run on the new display, if any (`--wm`, or found for Xephyr). */
   readonly wm?: readonly string[];
   /** `--exe`: a host command to run on the new display instead of a container. */
@@ -236,8 +238,10 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     desktop: options.desktop,
     wayland: waylandAlongside,
     fullscreen: options.fullscreen,
-    clipboard: options.clipboard,
+    // one direction only: xpra's and nxagent's own sharing stays off, the synchroniser does it
+    clipboard: options.clipboard && options.clipboardMode === 'yes',
     clipboardSync: extras.clipboardSync,
+    clipboardMode: options.clipboardMode,
     wm: extras.wm,
     exe: options.exe ? options.command : undefined,
     displayClients: [...extras.displayClients, ...clients],

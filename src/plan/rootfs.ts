@@ -40,7 +40,9 @@ export function readOnlyRootfsMounts(plan: SessionPlan, entries: readonly Rootfs
     }
   }
   // HOME is a tmpfs of the user, also root's /root (which x11docker does not write otherwise)
-  if (!c.retainUser && !c.mounts.homeMounted) mounts.push({ source: '', target: c.user.home, readonly: false, tmpfs: true });
+  // (not with --home=VOLUME: HOME is then a folder in the volume)
+  const inVolume = c.mounts.mounts.some((m) => m.volume && c.user.home.startsWith(`${m.target}/`));
+  if (!c.retainUser && !c.mounts.homeMounted && !inVolume) mounts.push({ source: '', target: c.user.home, readonly: false, tmpfs: true });
   return { files, mounts };
 }
 

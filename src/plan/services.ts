@@ -42,13 +42,18 @@ export const initCapabilities: Readonly<Record<InitSystem, readonly string[]>> =
   runit: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID', 'SYS_BOOT'],
   openrc: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID', 'SYS_BOOT'],
   sysvinit: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID', 'SYS_BOOT'],
+  // upstream: "user switching capabilities ... still within default docker capabilities" (no SYS_BOOT)
+  's6-overlay': ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID'],
 };
 /** `--dbus-system` alone (with tini): dbus-daemon switches to user messagebus; we switch to the container user. */
 export const dbusSystemCapabilities: readonly string[] = ['CHOWN', 'SETGID', 'SETUID'];
 
 /** PID 1 of each init system in a Debian-like image. */
-const initBinary: Readonly<Record<'systemd' | 'runit' | 'openrc' | 'sysvinit', string>> = {
+const initBinary: Readonly<Record<Exclude<InitSystem, 'tini' | 'none'>, string>> = {
   systemd: '/lib/systemd/systemd',
+  // s6-overlay v3 (just-containers): /init runs its services, then its arguments as the main program, and
+  // stops the container when that ends (with its exit code)
+  's6-overlay': '/init',
   runit: '/sbin/runit',
   openrc: '/sbin/openrc-init',
   sysvinit: '/sbin/init',
@@ -127,7 +132,7 @@ export function planServices(
   if (s.init === 'sysvinit') notes.push("Option --sysvinit: SysVinit sends the command's output to /dev/console, which the container does not have; it is not shown.");
   if (realInit) {
     warnings.push(
-      `Option --${s.init}: the init system runs as root in the container (PID 1) and gets capabilities that x11docker drops otherwise ` +
+      `Option --${s.init === 's6-overlay' ? 'init=s6-overlay' : s.init}: the init system runs as root in the container (PID 1) and gets capabilities that x11docker drops otherwise ` +
         `(${initCapabilities[s.init].join(', ')}). The command still runs as the container user.`,
     );
     if (s.init === 'systemd') {
@@ -238,7 +243,9 @@ export function planServices(
   if (backend === 'podman' && host.processUid !== 0) args.push('--userns=keep-id');
 
   const rootLaunch = realInit || s.dbusSystem || s.runAsRoot.length > 0;
-  const effective = [...image.entrypoint, ...(command.length > 0 ? command : image.cmd)];
+  // upstream: an image made for s6-overlay has ENTRYPOINT /init, which x11docker then runs itself
+  const imageEntrypoint = s.init === 's6-overlay' && image.entrypoint.length === 1 && image.entrypoint[0] === '/init' ? [] : image.entrypoint;
+  const effective = [...imageEntrypoint, ...(command.length > 0 ? command : image.cmd)];
   const files: ServiceFile[] = [];
   let entrypoint: string | undefined;
   let entrypointArgs: string[] = [];
@@ -307,6 +314,10 @@ export function planServices(
         { path: '/etc/runit/2', content: `#!/bin/sh\n${start}\n`, mode: 0o755 },
         { path: '/etc/runit/3', content: '#!/bin/sh\nexit 0\n', mode: 0o755 },
       );
+    } else if (init === 's6-overlay') {
+      // /init START: START is the main program; S6_KEEP_ENV=1 keeps the container's environment for it
+      entrypointArgs = [start];
+      env.push('S6_KEEP_ENV=1');
     } else if (init === 'openrc') {
       // local.d: the `local` service (Alpine, Gentoo); /etc/rc.local: Debian's rc.local service. The starter runs once.
       const hook = `#!/bin/sh\n${start} &\n`;

@@ -143,7 +143,7 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     // --xc: the driver's processes run from the X server image (plan/xcontainer.ts)
     const xc = plan.xc ? prepareXContainer(plan, plan.xc, host, claim.display, clientAuthFile, plan.driver.launch(ctx), undo, registry) : undefined;
     const placed = xc?.launch ?? plan.driver.launch(ctx);
-    const launch = plan.clipboardSync ? withClipboardSync(placed, ctx, clipboardSyncCommand()) : placed;
+    const launch = plan.clipboardSync ? withClipboardSync(placed, ctx, clipboardSyncCommand(), plan.clipboardMode) : placed;
     const starting = startDisplay(claim.display, launch, {
       env: { PATH: process.env.PATH, HOME: plan.hostUser.home, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name },
       hostDisplay: host.display,

@@ -10,13 +10,14 @@ import type { DisplayContext, DisplayLaunch, ProcessSpec } from './driver.js';
  * @param launch the driver's launch.
  * @param ctx the display context the launch was made for.
  * @param command the synchroniser's command, e.g. `[node, '/path/dist/x11docker-clipboard.js']`.
+ * @param mode upstream's `--clipboard` value: `yes` (both ways), `c2h`, `h2c` or `cmv` (see sync.ts).
  * @returns the launch with the synchroniser appended.
  */
-export function withClipboardSync(launch: DisplayLaunch, ctx: Pick<DisplayContext, 'display' | 'clientAuthFile'>, command: readonly string[]): DisplayLaunch {
+export function withClipboardSync(launch: DisplayLaunch, ctx: Pick<DisplayContext, 'display' | 'clientAuthFile'>, command: readonly string[], mode: 'yes' | 'c2h' | 'h2c' | 'cmv' = 'yes'): DisplayLaunch {
   const sync: ProcessSpec = {
     role: 'clipboard sync',
     binary: command[0]!,
-    args: [...command.slice(1), '--display', `:${ctx.display}`, '--xauthority', ctx.clientAuthFile],
+    args: [...command.slice(1), '--display', `:${ctx.display}`, '--xauthority', ctx.clientAuthFile, '--direction', mode === 'yes' ? 'both' : mode],
     connectsTo: 'host',
     ready: { kind: 'line', pattern: /clipboard sync ready/ },
     essential: false,

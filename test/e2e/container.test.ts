@@ -92,6 +92,38 @@ describe('persistent HOME and shared folders', () => {
     }
   });
 
+  it("--home=VOLUME and --share=VOLUME (upstream 7.x): a file written in HOME stays in the named volume for the next session, owned by the container user; a shared volume at /VOLUME, read-only with :ro", async () => {
+    const base = await leftovers();
+    const vol = `x11d-e2e-home-${process.pid}`;
+    const shared = `x11d-e2e-share-${process.pid}`;
+    await execa('docker', ['volume', 'rm', '-f', vol, shared], { reject: false });
+    try {
+      const home = `/home.volume/${vol}/${TEST_USER}`;
+      const first = await asTester([`--home=${vol}`, BUSYBOX, 'sh', '-c', 'echo "home=$HOME pwd=$(pwd)"; echo kept > "$HOME/note"']);
+      assert.equal(first.exitCode, 0, first.stderr);
+      assert.equal(line(first.stdout, 'home'), `${home} pwd=${home}`);
+      const second = await asTester([`--homedir=${vol}`, BUSYBOX, 'sh', '-c', 'echo "note=$(cat "$HOME/note") owner=$(stat -c %u:%g "$HOME/note") dir=$(stat -c %u:%a "$HOME")"']);
+      assert.equal(second.exitCode, 0, second.stderr);
+      assert.equal(line(second.stdout, 'note'), `kept owner=${uid}:${gid} dir=${uid}:700`);
+      // in the volume itself, as the engine keeps it
+      const mountpoint = (await execa('docker', ['volume', 'inspect', vol, '-f', '{{.Mountpoint}}'])).stdout.trim();
+      const note = statSync(join(mountpoint, TEST_USER, 'note'));
+      assert.deepEqual([note.uid, note.gid, readFileSync(join(mountpoint, TEST_USER, 'note'), 'utf8')], [uid, gid, 'kept\n']);
+
+      await execa('docker', ['run', '--rm', '-v', `${shared}:/d`, DEMO_IMAGE, 'sh', '-c', 'echo from-volume > /d/f']);
+      const ro = await asTester([`--share=${shared}:ro`, BUSYBOX, 'sh', '-c', `echo "f=$(cat /${shared}/f)"; touch /${shared}/g 2>/dev/null && echo wrote || echo read-only`]);
+      assert.equal(ro.exitCode, 0, ro.stderr);
+      assert.equal(line(ro.stdout, 'f'), 'from-volume');
+      assert.match(ro.stdout, /^read-only$/m);
+      const bad = await asTester(['--home=./rel/dir', BUSYBOX, 'true']);
+      assert.equal(bad.exitCode, 64);
+      assert.match(bad.stderr, /^x11docker error: Option --home needs an absolute path beginning with \/ or a volume name without any \//m);
+      await assertNothingLeft(base);
+    } finally {
+      await execa('docker', ['volume', 'rm', '-f', vol, shared], { reject: false });
+    }
+  });
+
   it('--home as root with --hostuser: the folder is made in the host user\'s HOME and owned by that user', async () => {
     const base = await leftovers();
     const folder = join(thome!, 'x11docker', 'x11docker-test-busybox-x11');

@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
@@ -114,6 +115,32 @@ describe('--hostdbus, --webcam, --printer', () => {
     const missing = await x11docker(['--xvfb', '--hostdbus', DEMO_IMAGE, 'true'], { env: { DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: dir + '-none' } });
     assert.equal(missing.exitCode, 64);
     assert.match(missing.stderr, /x11docker error: Option --hostdbus: no DBus session/);
+    await assertNothingLeft();
+  });
+});
+
+describe('--printer=tcp', () => {
+  it("CUPS_SERVER in the container names the host's port 631, and a connection to it arrives at a listener on the host (docker bridge)", async () => {
+    // host-gateway is the address of docker's bridge, docker0 (from ip: Node lists no interface
+    // that is down, as docker0 is while no container is attached)
+    const gw = /inet (\d+\.\d+\.\d+\.\d+)\//.exec((await execa('ip', ['-4', '-o', 'addr', 'show', 'docker0'])).stdout)?.[1] ?? '';
+    assert.match(gw, /^\d+\.\d+\.\d+\.\d+$/, 'docker0 has an IPv4 address');
+    const got: string[] = [];
+    const server = createServer((c) => c.on('data', (d) => got.push(d.toString())));
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(631, gw, resolve));
+    try {
+      const r = await x11docker(['--xvfb', '--network', '--printer=tcp', DEMO_IMAGE, 'bash', '-c', 'echo "cups=$CUPS_SERVER"; exec 3<>"/dev/tcp/${CUPS_SERVER%:*}/${CUPS_SERVER##*:}" && echo hello-cups >&3']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^cups=host\.docker\.internal:631$/m);
+      assert.match(r.stderr, /note: Option --printer=tcp: the container reaches CUPS at host\.docker\.internal:631/);
+      await waitFor('the line at the host listener', () => got.join('').includes('hello-cups'), 5000);
+      const offline = await x11docker(['--xvfb', '--printer=tcp', DEMO_IMAGE, 'sh', '-c', 'echo "cups=${CUPS_SERVER:-none}"']);
+      assert.equal(offline.exitCode, 0, offline.stderr);
+      assert.match(offline.stdout, /^cups=none$/m);
+      assert.match(offline.stderr, /note: Option --printer=tcp has no effect without network access/);
+    } finally {
+      server.close();
+    }
     await assertNothingLeft();
   });
 });

@@ -67,8 +67,15 @@ describe('parsing --home, --homedir, --sharedir, --lang, --sudouser', () => {
     ]);
   });
 
-  test('a relative path is made absolute', () => {
-    assert.equal(parseCommandLine(['--sharedir', 'sub/dir', 'img']).sharedirs[0]!.path, `${process.cwd()}/sub/dir`);
+  test("upstream 7.x's rule: a path begins with /, a word without / is a volume name, anything else is refused", () => {
+    assertX11Error(() => parseCommandLine(['--sharedir', 'sub/dir', 'img']), '--sharedir', 'absolute path beginning with /');
+    assertX11Error(() => parseCommandLine(['--home=./h', 'img']), '--home', 'volume name without any /');
+    assertX11Error(() => parseCommandLine(['--share', '~/h', 'img']), '--sharedir', 'absolute path');
+    assert.equal(parseCommandLine(['--home=~/h', 'img']).home, '~/h', "upstream's ~ for the host user's HOME, expanded by the plan");
+    assertX11Error(() => parseCommandLine(['--share=-v', 'img']), '--sharedir', 'not a volume name');
+    const o = parseCommandLine(['--home=myhome', '--share=data:ro', '--share', 'cache', '--sharedir=/tmp', 'img']);
+    assert.deepEqual([o.home, o.homeVolume, o.shareVolumes, o.sharedirs], [undefined, 'myhome', [{ name: 'data', readonly: true }, { name: 'cache', readonly: false }], [{ path: '/tmp', readonly: false }]]);
+    assert.deepEqual([parseCommandLine(['--home=v1', '--homedir=/srv/h', 'img']).homeVolume, parseCommandLine(['--home=v1', '--homedir=/srv/h', 'img']).home], [undefined, '/srv/h'], 'the last one wins');
   });
 
   test('an empty path or / is refused with a one-line error naming the option', () => {
@@ -87,9 +94,10 @@ describe('parsing --home, --homedir, --sharedir, --lang, --sudouser', () => {
     assertX11Error(() => parseCommandLine(['--lang=de;rm', 'img']), '--lang');
   });
 
-  test('--sudouser takes no value', () => {
+  test("--sudouser takes no value or upstream's yes, nopasswd, no", () => {
     assert.equal(parseCommandLine(['--sudouser', 'img']).sudouser, true);
-    assertX11Error(() => parseCommandLine(['--sudouser=yes', 'img']), '--sudouser');
+    assert.equal(parseCommandLine(['--sudouser=yes', 'img']).sudouser, true);
+    assertX11Error(() => parseCommandLine(['--sudouser=root', 'img']), '--sudouser');
   });
 });
 
@@ -117,6 +125,31 @@ describe('persistent HOME and shared folders in docker create', () => {
     assert.ok(args.includes('--workdir=/home/alice'));
     assert.ok(args.includes('--userns=host'), 'no user namespace remapping with --home (upstream)');
     assert.ok(!createArgs(['app']).includes('--userns=host'));
+  });
+
+  test("--home=VOLUME (upstream 7.x): the named volume at /home.volume/VOLUME, HOME the user's folder in it, made by x11docker and owned by the user; --share=VOLUME[:ro] at /VOLUME", () => {
+    const args = createArgs(['--home=myhome', '--share=data:ro', '--share=cache', 'app']);
+    assert.deepEqual(mountsOf(args), [
+      '--mount=type=volume,source=myhome,target=/home.volume/myhome',
+      '--mount=type=volume,source=data,target=/data,ro',
+      '--mount=type=volume,source=cache,target=/cache',
+    ]);
+    assert.ok(envOf(args).includes('HOME=/home.volume/myhome/alice'));
+    assert.ok(args.includes('--workdir=/home.volume/myhome/alice'));
+    assert.ok(!args.includes('--userns=host'), 'no host folder: user namespaces stay');
+    const p = plan(['--home=myhome', 'app']);
+    assert.deepEqual([p.container!.mounts.homeMounted, p.container!.mounts.createHostDir], [false, undefined]);
+    const home = userFiles(p, { passwd: '' }).find((f) => f.path === '/home.volume/myhome/alice');
+    assert.deepEqual([home?.uid, home?.gid, home?.mode], [1000, 1000, 0o700], 'HOME in the volume, made by x11docker');
+    assert.match(userFiles(p, { passwd: '' }).find((f) => f.path === '/etc/passwd')!.content!, /^alice:x:1000:1000:[^:]*:\/home\.volume\/myhome\/alice:/m);
+    assert.ok(readOnlyRootfsMounts(plan(['app']), []).mounts.some((m) => m.tmpfs && m.target === '/home/alice'));
+    assert.ok(!readOnlyRootfsMounts(p, []).mounts.some((m) => m.target === '/home.volume/myhome/alice'), 'no tmpfs over the volume HOME');
+    assertX11Error(() => plan(['--home=myhome', '--user=RETAIN', 'app']), '--home=VOLUME', '--user=RETAIN');
+    assertX11Error(() => plan(['--share=home', 'app']), '--share=home', "container's HOME");
+    assertX11Error(() => plan(['--share=etc', 'app']), '--share=etc', '/etc/passwd');
+    assertX11Error(() => plan(['--share=x11docker', 'app']), '--share=x11docker', 'cookie');
+    assertX11Error(() => plan(['--share=tmp', 'app']), '--share=tmp', 'X socket');
+    assert.deepEqual(mountsOf(createArgs(['--home=~/homes/app', 'app'], hostFacts({ '/home/alice/homes/app': 'dir' }))), ['--mount=type=bind,source=/home/alice/homes/app,target=/home/alice'], '~ is the host user\'s HOME');
   });
 
   test('--homebasedir DIR: --home uses DIR/IMAGENAME (the same folder name), and its kind is probed there; an empty value names the option', () => {

@@ -130,9 +130,48 @@ describe('plan: display extras', () => {
     const sync = l.processes.at(-1)!;
     assert.deepEqual(
       [sync.role, sync.binary, sync.args, sync.connectsTo, sync.essential, sync.ready.kind],
-      ['clipboard sync', '/usr/bin/node', ['/x/x11docker-clipboard.js', '--display', ':123', '--xauthority', '/s/Xclientcookie'], 'host', false, 'line'],
+      ['clipboard sync', '/usr/bin/node', ['/x/x11docker-clipboard.js', '--display', ':123', '--xauthority', '/s/Xclientcookie', '--direction', 'both'], 'host', false, 'line'],
     );
     assert.equal(l.processes[0]!.binary, 'Xephyr');
+    assert.deepEqual(withClipboardSync(xserverDrivers.xephyr.launch(ctx), ctx, ['n', 's'], 'c2h').processes.at(-1)!.args.slice(-2), ['--direction', 'c2h']);
+  });
+
+  test("--clipboard=c2h|h2c|cmv (upstream's): the synchroniser in that direction, on every X server (xpra's and nxagent's own sharing off), each with its warning", () => {
+    const bins = ['Xephyr', 'Xvfb', 'xpra', 'nxagent', 'docker', 'xclip'];
+    for (const mode of ['c2h', 'h2c', 'cmv'] as const) {
+      for (const server of ['--xephyr', '--xpra', '--nxagent']) {
+        const p = plan([`--clipboard=${mode}`, server, 'img'], bins);
+        assert.deepEqual([p.clipboard, p.clipboardSync, p.clipboardMode], [false, true, mode], `${mode} ${server}`);
+      }
+    }
+    assert.ok(plan(['--clipboard=c2h', '--xephyr', 'img'], bins).warnings.some((w) => w.startsWith("Option --clipboard=c2h copies the container's clipboard to your display") && w.includes('cannot read yours')));
+    assert.ok(plan(['--clipboard=h2c', '--xephyr', 'img'], bins).warnings.some((w) => w.startsWith('Option --clipboard=h2c copies your clipboard to the container') && w.includes('passwords')));
+    const cmv = plan(['--clipboard=cmv', '--xephyr', 'img'], bins);
+    assert.ok(cmv.notes.some((n) => n.includes('press Ctrl+Super+V on the new display')));
+    assert.ok(!cmv.warnings.some((w) => w.includes('XTEST')));
+    assert.ok(plan(['--clipboard=cmv', '--xtest', '--xephyr', 'img'], bins).warnings.some((w) => w.startsWith('Options --xtest --clipboard=cmv: the X extension XTEST is enabled')), "upstream's --xtest warning");
+    assert.ok(plan(['--clipboard=cmv', '--xpra', 'img'], bins).warnings.some((w) => w.startsWith('Options --xpra --clipboard=cmv: the X extension XTEST is enabled')), "xpra's X server always has XTEST");
+    const yes = plan(['--clipboard=yes', '--xpra', 'img'], bins);
+    assert.deepEqual([yes.clipboard, yes.clipboardSync, yes.clipboardMode], [true, false, 'yes'], 'yes: xpra shares it itself');
+    assert.deepEqual([plan(['-c', '--clipboard=no', '--xephyr', 'img'], bins).clipboardSync, plan(['-c', '--clipboard=no', '--xephyr', 'img'], bins).warnings.some((w) => /clipboard/.test(w))], [false, false], '=no: off');
+    assert.throws(() => plan(['--clipboard=h2c', '--xephyr', 'img']), /^X11DockerError: Option --clipboard=h2c with --xephyr needs xclip on the host: apt-get install xclip\.$/);
+  });
+
+  test("--clipboard=superv|altv: upstream's deprecation note and cmv (an error with --fallback=no); oneway is c2h; a bad value is one line; with --hostdisplay one direction is a note and nothing is shared", () => {
+    const bins = ['Xephyr', 'docker', 'xclip'];
+    for (const old of ['superv', 'altv']) {
+      const p = plan([`--clipboard=${old}`, '--xephyr', 'img'], bins);
+      assert.equal(p.clipboardMode, 'cmv');
+      assert.ok(p.notes.includes(`Option --clipboard=${old} is deprecated (upstream x11docker): the key combination is Ctrl+Super+V now. Using --clipboard=cmv.`));
+      assert.throws(() => plan([`--clipboard=${old}`, '--fallback=no', '--xephyr', 'img'], bins), /^X11DockerError: Option --fallback=no: x11docker would go on without what was asked for: Option --clipboard=superv|altv is deprecated/);
+    }
+    assert.equal(plan(['--clipboard=oneway', '--xephyr', 'img'], bins).clipboardMode, 'c2h');
+    assert.throws(() => parseCommandLine(['--clipboard=both', 'img']), /^X11DockerError: Option --clipboard takes yes, no, c2h, h2c or cmv \(got 'both'\)/);
+    const hd = plan(['--clipboard=c2h', '--hostdisplay', 'img'], bins);
+    assert.ok(hd.notes.some((n) => n.startsWith('Option --clipboard=c2h has no effect with --hostdisplay')));
+    assert.equal(hd.clipboardSync, false);
+    assert.equal(hd.trustedHostCookie, false, 'no trusted cookie for a clipboard that is not shared');
+    assert.ok(plan(['--clipboard', '--hostdisplay', 'img'], bins).trustedHostCookie);
   });
 
   test('--wm: a missing window manager is an error; with a seamless server it is ignored with a note', () => {

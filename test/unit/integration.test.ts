@@ -114,7 +114,7 @@ describe('--webcam and --printer', () => {
     assert.ok(p.warnings.some((w) => /--webcam/.test(w)));
     assert.ok(plan(['--xvfb', '--webcam', 'img']).notes.some((n) => /--webcam: this host has no \/dev\/video/.test(n)));
   });
-  test('--printer mounts the CUPS socket and sets CUPS_SERVER, with a warning; a note when there is none; tcp is refused', () => {
+  test('--printer mounts the CUPS socket and sets CUPS_SERVER, with a warning; a note when there is none', () => {
     const a = args(['--xvfb', '--printer', 'img'], res);
     assert.ok(before(a).includes(`--mount=type=bind,source=/run/cups/cups.sock,target=${CONTAINER_CUPS_SOCKET},readonly`), a.join(' '));
     assert.ok(envOf(a).includes(`CUPS_SERVER=${CONTAINER_CUPS_SOCKET}`));
@@ -122,7 +122,26 @@ describe('--webcam and --printer', () => {
     const without = plan(['--xvfb', '--printer', 'img']);
     assert.ok(without.notes.some((n) => /--printer: no CUPS socket/.test(n)));
     assert.ok(!envOf(args(['--xvfb', '--printer', 'img'])).some((e) => e.startsWith('CUPS_SERVER')));
-    assert.throws(() => parseCommandLine(['--printer=tcp', 'img']), /--printer=tcp is not implemented/);
+    assert.deepEqual(args(['--xvfb', '--printer=socket', 'img'], res), a);
+    assert.deepEqual(args(['--xvfb', '--printer=auto', 'img'], res), a, "upstream's auto is the socket here");
+  });
+  test("--printer=tcp (upstream's): CUPS_SERVER is the host's port 631 over the container's network, no socket; without network a note (an error with --fallback=no); a bad MODE names the option", () => {
+    const a = args(['--xvfb', '--network', '--printer=tcp', 'img'], res);
+    assert.ok(envOf(a).includes('CUPS_SERVER=host.docker.internal:631'));
+    assert.ok(before(a).includes('--add-host=host.docker.internal:host-gateway'));
+    assert.ok(!before(a).some((x) => x.includes('cups.sock')), 'no socket mount');
+    const p = plan(['--xvfb', '--network', '--printer=tcp', 'img'], res);
+    assert.ok(p.warnings.some((w) => /--printer/.test(w)));
+    assert.ok(p.notes.some((n) => n.startsWith('Option --printer=tcp: the container reaches CUPS at host.docker.internal:631') && n.includes('Port 631')));
+    const podman = args(['--xvfb', '--backend=podman', '--network=bridge', '--printer=tcp', 'img'], res);
+    assert.ok(envOf(podman).includes('CUPS_SERVER=host.containers.internal:631') && !podman.some((x) => x.startsWith('--add-host')));
+    assert.ok(envOf(args(['--xvfb', '--hostnet', '--printer=tcp', 'img'], res)).includes('CUPS_SERVER=127.0.0.1:631'));
+    assert.ok(envOf(args(['--xvfb', '--printer=tcp', 'img', '--', ], res)).every((e) => !e.startsWith('CUPS_SERVER')));
+    const offline = plan(['--xvfb', '--printer=tcp', 'img'], res);
+    assert.ok(offline.notes.some((n) => n.startsWith('Option --printer=tcp has no effect without network access')));
+    assert.ok(!envOf(args(['--xvfb', '--printer=tcp', 'img'], res)).some((e) => e.startsWith('CUPS_SERVER')));
+    assert.throws(() => plan(['--xvfb', '--fallback=no', '--printer=tcp', 'img'], res), /^X11DockerError: Option --fallback=no: .*--printer=tcp has no effect without network/);
+    assert.throws(() => parseCommandLine(['--printer=ipp', 'img']), /^X11DockerError: Option --printer takes socket, tcp or auto \(got 'ipp'\)/);
   });
 });
 

@@ -95,6 +95,28 @@ describe('init systems', () => {
       assert.equal(p.container!.services.exitCodeFile, true);
     });
   }
+  test("--init=s6-overlay: the image's /init as PID 1 with the starter as its main program, user-switching capabilities without SYS_BOOT, upstream's warning", () => {
+    const s6image = { ...image, entrypoint: ['/init'], cmd: ['xeyes'] };
+    const p = planSession(parseCommandLine(['--init=s6-overlay', 'img']), hostFacts(), s6image);
+    const a = containerCreateArgs(p, { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/c/Xauthority.client' });
+    assert.equal(p.container!.services.init, 's6-overlay');
+    assert.ok(!options(a).includes('--init'), 'no tini: /init is PID 1');
+    assert.ok(options(a).includes('--entrypoint=/init'));
+    assert.deepEqual(after(a), ['img', '/x11docker/start'], '/init START: START is the main program');
+    assert.ok(options(a).includes('--user=0:0') && options(a).includes('--cap-drop=ALL') && options(a).includes('--tmpfs=/run:exec,mode=755'));
+    assert.deepEqual(caps(a), ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'SETGID', 'SETUID']);
+    assert.ok(a.includes('S6_KEEP_ENV=1'));
+    const file = (path: string) => p.container!.services.files.find((f) => f.path === path)!.content;
+    assert.deepEqual(launched(file('/x11docker/start')), ['xeyes'], "the image's ENTRYPOINT /init is not run twice (upstream drops it)");
+    assert.ok(file(LAUNCH_ROOT).includes('setpriv --reuid=1000 --regid=1000'));
+    assert.match(file(LAUNCH_ROOT), /true # the main program ends, s6-overlay stops/);
+    assert.ok(p.warnings.some((w) => w.startsWith('Option --init=s6-overlay: the init system runs as root') && w.includes('CHOWN, DAC_OVERRIDE, FOWNER, KILL, SETGID, SETUID')));
+    assert.equal(p.container!.services.exitCodeFile, true);
+    // another ENTRYPOINT stays in front of the command, as with the other init systems
+    assert.deepEqual(launched(plan(['--init=s6-overlay', 'img', 'cmd']).container!.services.files.find((f) => f.path === '/x11docker/start')!.content), ['/entry', 'cmd']);
+    assert.equal(parseCommandLine(['--init=no', 'img']).services.init, 'none', "upstream's --init=no");
+    assert.equal(parseCommandLine(['--no-init', '--init=dockerinit', 'img']).services.init, 'tini', "upstream's --init=dockerinit");
+  });
   test('--systemd on cgroup v1: systemd as PID 1 behind its stdout keeper, host cgroupns, only the named systemd hierarchy shared, tmpfs /run, RTMIN+3; warnings', () => {
     const v1: HostResources = { ...noResources, cgroup: 'v1' };
     for (const o of ['--systemd', '--init=systemd']) {
@@ -275,6 +297,7 @@ describe('--ipc[=MODE] (upstream)', () => {
     assert.deepEqual(args(['--ipc=private', '--hostipc', 'img']).filter((a) => a.startsWith('--ipc')), ['--ipc=host'], 'the later option wins');
     assert.throws(() => plan(['--ipc=host;id', 'img']), /Option --ipc=host;id is no IPC mode of docker run/);
     assert.throws(() => plan(['--ipc=container:', 'img']), /no IPC mode/);
+    assert.deepEqual(args(['--ipc', '--ipc=no', 'img']).filter((a) => a.startsWith('--ipc')), [], "upstream's =no: no --ipc");
   });
 });
 
@@ -387,17 +410,24 @@ describe("upstream's value forms: --dbus=system, --gpu=yes|no|iglx, --sudouser=n
     assert.equal(o.dbusSystem, true);
     assert.equal(o.dbus, true);
     assert.equal(parseCommandLine(['--dbus', 'img']).services.dbusSystem, false);
-    assert.throws(() => parseCommandLine(['--dbus=session', 'img']), /Option --dbus takes no value or system/);
+    for (const v of ['yes', 'user', 'session']) {
+      const u = parseCommandLine([`--dbus=${v}`, 'img']).services;
+      assert.deepEqual([u.dbus, u.dbusSystem], [true, false], v);
+    }
+    const off = parseCommandLine(['--dbus=system', '--dbus=no', 'img']).services;
+    assert.deepEqual([off.dbus, off.dbusSystem], [false, false], '--dbus=no: none, as upstream');
+    assert.throws(() => parseCommandLine(['--dbus=both', 'img']), /^X11DockerError: Option --dbus takes no value, yes, user, session, system or no \(got 'both'\)/);
   });
   test('--gpu=no turns a --gpu before it off; =iglx is --gpu plus +iglx on --xorg only (a note elsewhere)', () => {
     assert.equal(parseCommandLine(['--gpu', '--gpu=no', 'img']).services.gpu, false);
     assert.equal(parseCommandLine(['-g', 'img']).services.gpu, true);
     assert.equal(parseCommandLine(['--gpu=yes', 'img']).services.gpu, true);
+    assert.deepEqual([parseCommandLine(['--gpu=direct', 'img']).services.gpu, parseCommandLine(['--gpu=direct', 'img']).services.gpuIglx], [true, false], "upstream's =direct");
     const p = plan(['--xvfb', '--gpu=iglx', 'img']);
     assert.ok(p.warnings.some((w) => w.includes('palinopsia')), 'the --gpu warning');
     assert.ok(p.notes.some((n) => n.startsWith('Option --gpu=iglx: indirect rendering (+iglx) is for --xorg only')));
     assert.deepEqual(p.displaySettings.xopt, undefined);
-    assert.throws(() => parseCommandLine(['--gpu=maybe', 'img']), /Option --gpu takes yes, no or iglx/);
+    assert.throws(() => parseCommandLine(['--gpu=maybe', 'img']), /Option --gpu takes yes, no, direct or iglx/);
   });
   test('--sudouser=nopasswd: sudoers without a password, with a warning; another value names the option', () => {
     const p = plan(['--sudouser=nopasswd', 'img']);
@@ -405,7 +435,11 @@ describe("upstream's value forms: --dbus=system, --gpu=yes|no|iglx, --sudouser=n
     const sudoers = userFiles(p, { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!;
     assert.match(sudoers, /^alice ALL=\(ALL:ALL\) NOPASSWD: ALL$/m);
     assert.match(userFiles(plan(['--sudouser', 'img']), { passwd: '' }).find((f) => f.path === '/etc/sudoers')!.content!, /^alice ALL=\(ALL:ALL\) ALL$/m);
-    assert.throws(() => parseCommandLine(['--sudouser=yes', 'img']), /Option --sudouser takes no value or nopasswd/);
+    assert.equal(parseCommandLine(['--sudouser=yes', 'img']).sudouser, true);
+    assert.equal(parseCommandLine(['--sudouser=NoPasswd', 'img']).sudoNopasswd, true, 'any case, as upstream');
+    assert.equal(parseCommandLine(['--sudouser', '--sudouser=no', 'img']).sudouser, false, '=no: off');
+    assert.ok(!plan(['--sudouser=no', 'img']).warnings.some((w) => /sudo/.test(w)));
+    assert.throws(() => parseCommandLine(['--sudouser=maybe', 'img']), /^X11DockerError: Option --sudouser takes no value, yes, nopasswd or no \(got 'maybe'\)/);
   });
   test("--weston=x is upstream's '--weston-xwayland --wayland', --weston=X also --desktop; another value names the option", () => {
     const x = parseCommandLine(['--weston=x', 'img']);
