@@ -20,7 +20,7 @@ import { planServices, type ServicePlan } from './services.js';
 import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR } from '../wayland/wayland.js';
-import { rawOptionNotes, rawOptionWarnings, refuseRawOptions } from './raw-warnings.js';
+import { publishNote, rawOptionNotes, rawOptionWarnings, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
@@ -175,6 +175,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     } else if (network !== 'none' && !options.raw.has('--network')) {
       warnings.push(`Option --network${options.network ? `=${printable(options.network)}` : ''}: the container has network access.`);
     }
+    const publish = publishNote(options.raw, network);
+    if (publish) notes.push(publish);
     const integration = planIntegration(options, host, network, warnings, notes);
     container = {
       backend: options.backend,

@@ -165,6 +165,12 @@ describe('--xtest, --dpi, --keymap', () => {
     assert.ok(plan(['--xpra', '--xtest=no', 'img']).notes.some((n) => /--xtest=no: XTEST stays enabled with --xpra/.test(n)));
     assert.throws(() => parseCommandLine(['--xtest=maybe', 'img']), /--xtest takes yes or no/);
   });
+  test('without --xtest, Xvfb and Xdummy get a note for remote viewers naming --xtest; not with it, nor where XTEST is on', () => {
+    const viewerNote = (argv: string[]) => plan(argv, undefined, [...hostFacts().binaries, '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so']).notes.filter((n) => /viewer attached to this display .* add --xtest\.$/.test(n));
+    assert.equal(viewerNote(['--xvfb', 'img']).length, 1);
+    assert.match(viewerNote(['--xdummy', 'img'])[0] ?? '', /^Option --xdummy: the X extension XTEST is off/);
+    for (const argv of [['--xvfb', '--xtest', 'img'], ['--xvfb', '--xtest=no', 'img'], ['--xpra', 'img'], ['--xephyr', 'img']]) assert.deepEqual(viewerNote(argv), [], argv.join(' '));
+  });
   test('--dpi goes to the server (-dpi) and keeps its state (-noreset); --keymap too; bad values are refused', () => {
     const p = plan(['--xvfb', '--dpi=144', '--keymap=de(nodeadkeys)', 'img']);
     assert.deepEqual(p.displaySettings, { xtest: false, dpi: 144, keymap: { from: '--keymap', names: { rules: '', model: '', layout: 'de', variant: 'nodeadkeys', options: '' } } });

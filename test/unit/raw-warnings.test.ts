@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRawOptions } from '../../src/options/raw-options.js';
-import { rawOptionWarnings as warningsOf, refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { publishNote, rawOptionWarnings as warningsOf, refuseRawOptions } from '../../src/plan/raw-warnings.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const rawOptionWarnings = (args: string[]) => warningsOf(parseRawOptions(args));
@@ -51,5 +51,19 @@ describe('refuseRawOptions', () => {
       assert.throws(() => refuseRawOptions(parseRawOptions([...args])), (e: unknown) => e instanceof X11DockerError && why.test(e.message) && !e.message.includes('\n'), args.join(' '));
     }
     refuseRawOptions(parseRawOptions(['--memory=1g', '-v', '/data:/data']));
+  });
+});
+
+describe('publishNote', () => {
+  test('--publish/-p/-P under the default --network=none is a note naming --network; with a network, nothing', () => {
+    for (const args of [['--publish=8085:8085'], ['-p', '8085:8085'], ['-P'], ['--network=none', '-p', '1:1']]) {
+      const n = publishNote(parseRawOptions(args), 'none');
+      assert.match(n ?? '', /^docker run option --publish(-all)? has no effect with x11docker's default --network=none: .* Add --network /, args.join(' '));
+      assert.ok(!n!.includes('\n'));
+    }
+    assert.equal(publishNote(parseRawOptions(['--publish=8085:8085']), undefined), undefined);
+    assert.equal(publishNote(parseRawOptions(['--publish=8085:8085']), 'bridge'), undefined);
+    assert.equal(publishNote(parseRawOptions(['--network=bridge', '-p', '1:1']), 'none'), undefined);
+    assert.equal(publishNote(parseRawOptions(['--memory=1g']), 'none'), undefined);
   });
 });
