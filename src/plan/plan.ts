@@ -11,7 +11,7 @@ import { planDisplayExtras } from './display.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
 import { checkFallback } from './fallback.js';
 import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
-import type { ImageConfig } from './image.js';
+import { shellLineNote, type ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
@@ -175,8 +175,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     } else if (network !== 'none' && !options.raw.has('--network')) {
       warnings.push(`Option --network${options.network ? `=${printable(options.network)}` : ''}: the container has network access.`);
     }
-    const publish = publishNote(options.raw, network);
-    if (publish) notes.push(publish);
+    const entrypoint = options.raw.has('--entrypoint') ? ['(raw --entrypoint)'] : image.imageConfig.entrypoint;
+    for (const note of [publishNote(options.raw, network), shellLineNote(image.command, entrypoint)]) if (note) notes.push(note);
     const integration = planIntegration(options, host, network, warnings, notes);
     container = {
       backend: options.backend,
