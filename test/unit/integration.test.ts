@@ -264,6 +264,10 @@ describe('--fallback[=yes|no] (plan/fallback.ts)', () => {
     const noNxagent = ['Xephyr', 'Xvfb', 'xauth', 'docker', 'xpra', 'xrdb', 'setxkbmap'];
     assert.match(plan(['img'], undefined, noNxagent).notes.join('\n'), /Using X server option --xpra .*better: nxagent is missing/);
     assert.throws(() => plan(['--fallback=no', 'img'], undefined, noNxagent), /Option --fallback=no: .*Using X server option --xpra .*better: nxagent is missing \(apt-get install nxagent\)/);
+    // ssh -X: nxagent cannot open the TCP display; passing it over is no fallback
+    const overSsh = planSession(parseCommandLine(['--fallback=no', 'img']), { ...hostFacts(), display: 'localhost:10.0' }, image);
+    assert.equal(overSsh.driver.name, 'xpra');
+    assert.match(overSsh.notes.join('\n'), /Using X server option --xpra .*better: --nxagent needs a local DISPLAY/);
   });
 
   test('--fallback and --fallback=yes (the default) keep the notes; other values are refused', () => {
