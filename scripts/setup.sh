@@ -32,6 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# sshd's privilege separation folder (/run is emptied at boot), for the sshd that the network
+# recipe tests start on 127.0.0.1 with a port, host key and config of their own.
+install -d -m 0755 /run/sshd
+
 # 2. npm dependencies and build.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

@@ -75,8 +75,9 @@ export function unavailable(driver: DisplayDriver, input: Omit<ChoiceInput, 'xse
   if (needs.display && !input.display) {
     return { short: `${opt} needs DISPLAY`, message: `${opt} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.` };
   }
-  if (needs.display && driver.source === 'shared' && localDisplayNumber(input.display) === undefined) {
-    return { short: `${opt} needs a local DISPLAY`, message: `${opt} needs a local display like ':0' (DISPLAY='${printable(input.display ?? '')}'). Use --xephyr or --xvfb instead.` };
+  if (needs.display && (driver.source === 'shared' || needs.localDisplay) && localDisplayNumber(input.display) === undefined) {
+    const over = needs.localDisplay ? ', not a TCP display as ssh -X gives' : '';
+    return { short: `${opt} needs a local DISPLAY`, message: `${opt} needs a local display like ':0'${over} (DISPLAY='${printable(input.display ?? '')}'). Use --xephyr or --xvfb instead.` };
   }
   if (needs.waylandDisplay && !hostWaylandSocket(input.waylandDisplay, input.xdgRuntimeDir)) {
     return {

@@ -18,7 +18,9 @@ export const FALLBACK_NOTES: readonly RegExp[] = [
   /^Option --(interactive|tty): stdin is not a terminal/, // integration.ts: no pseudo-terminal
   /^Option --waylandenv: --\S+ gives the container no Wayland socket/, // wayland.ts
   /^Your keyboard layout .* is not set on the new X server/, // keyboard.ts: setxkbmap missing
-  /^Using X server option .*; better: /, // plan.ts: the automatic choice passed over a missing server
+  // plan.ts: the automatic choice passed over a missing server (not one that cannot open this
+  // display, as nxagent on ssh -X's TCP display: nothing better could run)
+  /^Using X server option .*; better: (?!--\S+ needs a local DISPLAY)/,
   /^Option --clipboard=(superv|altv) is deprecated/, // values.ts: upstream's check_fallback
 ];
 

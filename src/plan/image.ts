@@ -1,4 +1,4 @@
-import { X11DockerError } from '../errors.js';
+import { printable, X11DockerError } from '../errors.js';
 
 /**
  * The parts of an image's configuration that x11docker uses, read from the engine's
@@ -41,4 +41,19 @@ export function imageConfigFromInspect(json: unknown, image: string): ImageConfi
     cmd: strings(config.Cmd),
     env: strings(config.Env),
   };
+}
+
+/**
+ * A note when the command after IMAGE is one word that reads as a shell line (a space and a
+ * shell operator: `"broadwayd :5 & sleep 2 && xfce4-terminal"`, as in upstream's broadway
+ * recipe) and no ENTRYPOINT takes it: the engine runs it as the name of one program and fails
+ * with "No such file or directory" (upstream quotes each word as well, with the same end).
+ * @param command the command after IMAGE, as an argv array.
+ * @param entrypoint the image's ENTRYPOINT that will run (empty with none or `--no-entrypoint`).
+ * @returns the note naming `sh -c`, or undefined.
+ */
+export function shellLineNote(command: readonly string[], entrypoint: readonly string[]): string | undefined {
+  const only = command.length === 1 ? command[0]! : undefined;
+  if (only === undefined || entrypoint.length > 0 || !/\s/.test(only) || !/[;&|<>`$]/.test(only)) return undefined;
+  return `The command '${printable(only)}' is one word with shell syntax: it runs as the name of one program, not as a shell line. To run it as a shell line, give: sh -c '...'.`;
 }

@@ -54,7 +54,9 @@ export interface DisplaySettings {
  * Plans `--xtest`, `--dpi` and the keyboard layout (`--keymap`, else the user's) for the chosen display option.
  * Upstream's `--xtest` default is on for xpra, Xvfb and Xdummy; here it is off except where xpra
  * or x11vnc (`--html`) need it, so `--xtest` turns it on (with a warning) and `--xtest=no` is a
- * note where it cannot be honoured.
+ * note where it cannot be honoured. Where upstream turns it on by itself (Xvfb; Xdummy is the
+ * server of its xpra and VNC recipes), a note without `--xtest` says that an attached viewer
+ * cannot type and names the option.
  * @throws X11DockerError when `--dpi` or `--keymap` needs a host tool that is missing.
  */
 export function planDisplaySettings(options: Options, host: HostFacts, driver: XServerDriver, warnings: string[], notes: string[]): DisplaySettings {
@@ -72,6 +74,10 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
       'Option --xtest: the X extension XTEST is enabled on the new X server. Applications in the container can fake keyboard and mouse input ' +
         'on that display, e.g. type into or click on other windows there. Use it only for tools that need it (e.g. custom xpra or VNC access).',
     );
+  }
+  if (o.xtest === undefined && !alwaysOn && (name === 'xvfb' || name === 'xdummy')) {
+    // upstream turns XTEST on for --xvfb (with a note) so that xpra can attach; here it stays off, and the note names the option
+    notes.push(`Option --${name}: the X extension XTEST is off, so an xpra or VNC viewer attached to this display (xpra start --use-display, x11vnc) shows it but cannot type or click into it. For such remote access add --xtest.`);
   }
   if (o.xtest === false && alwaysOn) notes.push(`Option --xtest=no: XTEST stays enabled with --${options.html !== undefined ? 'html' : name}, which injects your keyboard and mouse input with it.`);
   if (o.dpi !== undefined && !host.binaries.has('xrdb')) throw new X11DockerError('Option --dpi needs xrdb on the host. Install it: apt-get install x11-xserver-utils.');

@@ -13,7 +13,7 @@ import { containerXEnv, planScreen, type ScreenPlan } from './screen.js';
 import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
 import { checkFallback } from './fallback.js';
 import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
-import type { ImageConfig } from './image.js';
+import { shellLineNote, type ImageConfig } from './image.js';
 import { planHtml } from './html.js';
 import type { HtmlBind } from '../options/html.js';
 import type { ContainerUser } from './userdb.js';
@@ -23,7 +23,7 @@ import { EXIT_DIR } from './launchers.js';
 import { planDisplaySettings, planIntegration, withoutEntrypoint, type DisplaySettings, type IntegrationPlan } from './integration.js';
 import { CONTAINER_RUNTIME_DIR, hostWaylandSocket } from '../wayland/wayland.js';
 import { withRealSources } from './raw-sources.js';
-import { rawOptionNotes, rawOptionWarnings, refuseRawFiles, refuseRawOptions } from './raw-warnings.js';
+import { publishNote, rawOptionNotes, rawOptionWarnings, refuseRawFiles, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
 import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
@@ -189,6 +189,8 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     } else if (network !== 'none' && !options.raw.has('--network')) {
       warnings.push(`Option --network${options.network ? `=${printable(options.network)}` : ''}: the container has network access.`);
     }
+    const entrypoint = options.raw.has('--entrypoint') ? ['(raw --entrypoint)'] : image.imageConfig.entrypoint;
+    for (const note of [publishNote(options.raw, network), shellLineNote(image.command, entrypoint)]) if (note) notes.push(note);
     const integration = planIntegration(options, host, network, warnings, notes);
     container = {
       backend: options.backend,

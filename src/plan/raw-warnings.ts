@@ -133,3 +133,18 @@ const overridable: ReadonlyArray<readonly [string, string]> = [
 export function rawOptionNotes(raw: RawOptions): string[] {
   return overridable.filter(([flag]) => raw.has(flag)).map(([flag, ours]) => `docker run option ${flag} after '--' replaces x11docker's ${ours}.`);
 }
+
+/**
+ * A raw `--publish`/`-p` or `--publish-all`/`-P` (after `--`) maps a container port to the host,
+ * but under x11docker's default `--network=none` the container has no network interface to map:
+ * docker accepts the option and nothing answers on the port (upstream says nothing about it).
+ * @param raw the options after `--`, parsed.
+ * @param network the container's network as planned (`none` is x11docker's default); a raw
+ *   `--network` after `--` wins over it.
+ * @returns a note naming `--network`, or undefined when no port is published or there is a network.
+ */
+export function publishNote(raw: RawOptions, network: string | undefined): string | undefined {
+  const flag = ['--publish', '--publish-all'].find((f) => raw.has(f));
+  if (flag === undefined || (raw.value('--network') ?? network) !== 'none') return undefined;
+  return `docker run option ${flag} has no effect with x11docker's default --network=none: the container has no network for the port. Add --network (the engine's default network, bridge) to reach it.`;
+}

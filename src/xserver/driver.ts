@@ -234,6 +234,12 @@ export type ContainerDisplay = 'x11' | 'wayland' | 'none';
 export interface HostNeeds {
   /** The user's X display (DISPLAY): a nested server, a seamless client, or sharing it. */
   readonly display?: boolean;
+  /**
+   * With `display`: it must be a local one (`:N`, a unix socket). nxagent cannot open a TCP
+   * display such as the `localhost:10.0` of `ssh -X` (it fails with "client uses different
+   * protocol version"), so the automatic choice passes it over there.
+   */
+  readonly localDisplay?: boolean;
   /** The user's Wayland compositor (WAYLAND_DISPLAY, with XDG_RUNTIME_DIR when relative). */
   readonly waylandDisplay?: boolean;
   /** A console (no DISPLAY) and root, to open a virtual terminal (`--xorg`). */

@@ -23,7 +23,7 @@ export const nxagent: DisplayDriver = {
   fromImage: true,
   source: 'new',
   gives: 'x11',
-  needs: { display: true },
+  needs: { display: true, localDisplay: true },
   // nxagent takes its keyboard layout from your display and refuses setxkbmap
   honours: { size: true, fullscreen: true, keymap: false, clipboard: 'own', xtest: 'optional' },
   // nxagent authenticates to the user's display with the -auth file (upstream x11docker adds the

@@ -34,6 +34,18 @@ describe('automatic display choice (upstream rules)', () => {
     assert.equal(choose({ keymap: true, bins: ['nxagent'] }).name, 'nxagent', 'nothing else there: nxagent (the plan notes the keymap has no effect)');
   });
 
+  test('a TCP display (ssh -X: localhost:10.0) passes over nxagent, which cannot open it: xpra; --nxagent given is refused naming --xephyr', async () => {
+    for (const display of ['localhost:10.0', 'remote:11']) {
+      const c = choose({ display });
+      assert.deepEqual([c.name, c.better], ['xpra', '--nxagent needs a local DISPLAY'], display);
+    }
+    assert.equal(choose({ display: 'localhost:10.0', desktop: true }).name, 'xephyr');
+    const { unavailable } = await import('../../src/plan/choose.js');
+    const { xserverDrivers } = await import('../../src/xserver/drivers.js');
+    assert.match(unavailable(xserverDrivers.nxagent, { display: 'localhost:10.0', binaries: new Set(all) })!.message, /not a TCP display as ssh -X gives .* Use --xephyr/);
+    assert.equal(unavailable(xserverDrivers.nxagent, { display: 'unix:0.0', binaries: new Set(all) }), undefined);
+  });
+
   test('single application without nxagent: xpra, naming the missing nxagent package', () => {
     const c = choose({ bins: ['xpra', 'Xvfb', 'Xephyr'] });
     assert.equal(c.name, 'xpra');

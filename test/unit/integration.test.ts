@@ -184,6 +184,12 @@ describe('--xtest, --dpi, --keymap', () => {
     assert.ok(plan(['--xpra', '--xtest=no', 'img']).notes.some((n) => /--xtest=no: XTEST stays enabled with --xpra/.test(n)));
     assert.throws(() => parseCommandLine(['--xtest=maybe', 'img']), /--xtest takes yes or no/);
   });
+  test('without --xtest, Xvfb and Xdummy get a note for remote viewers naming --xtest; not with it, nor where XTEST is on', () => {
+    const viewerNote = (argv: string[]) => plan(argv, undefined, [...hostFacts().binaries, '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so']).notes.filter((n) => /viewer attached to this display .* add --xtest\.$/.test(n));
+    assert.equal(viewerNote(['--xvfb', 'img']).length, 1);
+    assert.match(viewerNote(['--xdummy', 'img'])[0] ?? '', /^Option --xdummy: the X extension XTEST is off/);
+    for (const argv of [['--xvfb', '--xtest', 'img'], ['--xvfb', '--xtest=no', 'img'], ['--xpra', 'img'], ['--xephyr', 'img']]) assert.deepEqual(viewerNote(argv), [], argv.join(' '));
+  });
   test('--dpi goes to the server (-dpi) and keeps its state (-noreset); --keymap too; bad values are refused', () => {
     const p = plan(['--xvfb', '--dpi=144', '--keymap=de(nodeadkeys)', 'img']);
     assert.deepEqual(p.displaySettings, { xtest: false, dpi: 144, keymap: { from: '--keymap', names: { rules: '', model: '', layout: 'de', variant: 'nodeadkeys', options: '' } } });
@@ -277,6 +283,10 @@ describe('--fallback[=yes|no] (plan/fallback.ts)', () => {
     const noNxagent = ['Xephyr', 'Xvfb', 'xauth', 'docker', 'xpra', 'xrdb', 'setxkbmap'];
     assert.match(plan(['img'], undefined, noNxagent).notes.join('\n'), /Using X server option --xpra .*better: nxagent is missing/);
     assert.throws(() => plan(['--fallback=no', 'img'], undefined, noNxagent), /Option --fallback=no: .*Using X server option --xpra .*better: nxagent is missing \(apt-get install nxagent\)/);
+    // ssh -X: nxagent cannot open the TCP display; passing it over is no fallback
+    const overSsh = planSession(parseCommandLine(['--fallback=no', 'img']), { ...hostFacts(), display: 'localhost:10.0' }, image);
+    assert.equal(overSsh.driver.name, 'xpra');
+    assert.match(overSsh.notes.join('\n'), /Using X server option --xpra .*better: --nxagent needs a local DISPLAY/);
   });
 
   test('--fallback and --fallback=yes (the default) keep the notes; other values are refused', () => {

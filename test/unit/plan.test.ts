@@ -507,3 +507,14 @@ describe('--no-setup (plan/no-setup.ts)', () => {
     }
   });
 });
+
+describe('a command that reads as a shell line (upstream\'s broadway recipe)', () => {
+  test('one word with a space and a shell operator is a note naming sh -c; words, sh -c or an ENTRYPOINT are not', () => {
+    const note = (argv: string[], config?: ImageConfig) => plan(['--xvfb', ...argv], hostFacts(), config).notes.filter((n) => /one word with shell syntax/.test(n));
+    const [n] = note(['img', 'broadwayd :5 & sleep 2 && xfce4-terminal']);
+    assert.match(n ?? '', /^The command 'broadwayd :5 & sleep 2 && xfce4-terminal' is one word with shell syntax: .* sh -c '\.\.\.'\.$/);
+    assert.equal(note(['img', 'echo a; echo b']).length, 1);
+    for (const argv of [['img', 'sh', '-c', 'a && b'], ['img', 'my app'], ['img', 'a&&b'], ['--', '--entrypoint=sh', '--', 'img', 'a && b']]) assert.deepEqual(note(argv), [], argv.join(' '));
+    assert.deepEqual(note(['img', 'a && b'], imageConfig({ entrypoint: ['/bin/sh', '-c'] })), []);
+  });
+});

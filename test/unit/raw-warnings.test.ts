@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRawOptions } from '../../src/options/raw-options.js';
-import { rawOptionWarnings as warningsOf, refuseRawOptions } from '../../src/plan/raw-warnings.js';
+import { publishNote, rawOptionWarnings as warningsOf, refuseRawOptions } from '../../src/plan/raw-warnings.js';
 import { X11DockerError } from '../../src/errors.js';
 
 const rawOptionWarnings = (args: string[]) => warningsOf(parseRawOptions(args));
@@ -73,5 +73,19 @@ describe('isRootUser (docker reads a uid with Go\'s strconv.Atoi)', () => {
     for (const spec of ['1000', '10', '100:0', 'alice', 'rooty', '0x0', ' 0', '']) assert.ok(!isRootUser(spec), spec);
     assert.ok(isRootUser('', true), 'an image without USER runs as root');
     assert.ok(isRootUser(':0', true));
+  });
+});
+
+describe('publishNote', () => {
+  test('--publish/-p/-P under the default --network=none is a note naming --network; with a network, nothing', () => {
+    for (const args of [['--publish=8085:8085'], ['-p', '8085:8085'], ['-P'], ['--network=none', '-p', '1:1']]) {
+      const n = publishNote(parseRawOptions(args), 'none');
+      assert.match(n ?? '', /^docker run option --publish(-all)? has no effect with x11docker's default --network=none: .* Add --network /, args.join(' '));
+      assert.ok(!n!.includes('\n'));
+    }
+    assert.equal(publishNote(parseRawOptions(['--publish=8085:8085']), undefined), undefined);
+    assert.equal(publishNote(parseRawOptions(['--publish=8085:8085']), 'bridge'), undefined);
+    assert.equal(publishNote(parseRawOptions(['--network=bridge', '-p', '1:1']), 'none'), undefined);
+    assert.equal(publishNote(parseRawOptions(['--memory=1g']), 'none'), undefined);
   });
 });
