@@ -3,10 +3,11 @@
 # here, so the host needs no X packages. Built by scripts/setup.sh as x11docker-xserver:latest from
 # Debian's packages on the demo image's debootstrap root filesystem. x11docker runs it as the host
 # user, without capabilities, with no-new-privileges, without network and with a read-only root
-# file system (src/plan/xcontainer.ts).
+# file system (src/plan/xcontainer.ts). x11vnc: the VNC side of --html on a remote engine
+# (src/run/remote.ts), started per browser connection with docker exec.
 FROM x11docker-demo:latest
 RUN apt-get update && apt-get install -y --no-install-recommends \
       xvfb xserver-xephyr nxagent xpra python3-gi-cairo python3-pil weston xwayland \
-      xauth x11-xserver-utils x11-xkb-utils \
+      xauth x11-xserver-utils x11-xkb-utils x11vnc \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 CMD ["Xvfb", "-help"]

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A second docker daemon that stands for "a docker engine on another machine", for the tests of
+# x11docker on a remote engine (tests only; x11docker itself needs nothing of this). It listens
+# only on tcp://127.0.0.1:23750 (no TLS: any local user could use it, so it runs only while its
+# tests run; `stop` ends it), with its own data root, exec root, pidfile and bridge and no iptables
+# rules, so it shares no files, sockets or containers with the main daemon. Idempotent: starts it
+# only when it does not answer, and loads x11docker-demo and x11docker-xserver (docker save |
+# docker load, about a minute the first time; kept in its data root) only when its copy differs.
+# Usage: setup-remote.sh [start|stop]   (run as root; the tests call it)
+set -euo pipefail
+base=/var/lib/x11docker-test-remote
+host=tcp://127.0.0.1:23750
+bridge=x11dremote0
+images=(x11docker-demo:latest x11docker-xserver:latest)
+remote() { DOCKER_HOST=$host docker "$@"; }
+if [ "${1:-start}" = stop ]; then
+  pid=$(cat "$base/dockerd.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+  exit 0
+fi
+if ! remote info >/dev/null 2>&1; then
+  echo "setup: starting a second docker daemon at $host (tests of remote engines)" >&2
+  mkdir -p "$base/data" "$base/exec"
+  if ! ip link show "$bridge" >/dev/null 2>&1; then
+    ip link add "$bridge" type bridge
+    ip addr add 172.31.214.1/24 dev "$bridge"
+    ip link set "$bridge" up
+  fi
+  setsid dockerd --data-root="$base/data" --exec-root="$base/exec" --pidfile="$base/dockerd.pid" \
+    -H "$host" --bridge="$bridge" --iptables=false --ip-masq=false \
+    >/var/log/x11docker-test-remote-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 160); do remote info >/dev/null 2>&1 && break; sleep 0.25; done
+  remote info >/dev/null 2>&1 || { echo "setup: the second daemon did not answer, see /var/log/x11docker-test-remote-dockerd.log" >&2; exit 1; }
+fi
+for image in "${images[@]}"; do
+  want=$(DOCKER_HOST= docker image inspect -f '{{.Id}}' "$image")
+  have=$(remote image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+  if [ "$have" != "$want" ]; then
+    echo "setup: loading $image into the second daemon" >&2
+    DOCKER_HOST= docker save "$image" | remote load -q >/dev/null
+  fi
+done
