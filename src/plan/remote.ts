@@ -121,8 +121,10 @@ export interface RemoteCommands {
   readonly ready: readonly string[];
   /** `exec -i`: one x11vnc speaking VNC on its stdin and stdout (`-inetd`), for one browser connection. */
   readonly vnc: readonly string[];
-  /** `run --rm`: the app, attached (its exit code is the session's). */
+  /** `create --rm`: the app's container (it exists before the URL is printed). */
   readonly app: readonly string[];
+  /** `start -a`: the app, attached (its exit code is the session's; SIGTERM reaches it through the CLI). */
+  readonly startApp: readonly string[];
   /** `rm --force` of both containers, then `volume rm --force` of both volumes. */
   readonly removeContainers: readonly string[];
   readonly removeVolumes: readonly string[];
@@ -160,7 +162,7 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       'run', '-d', `--name=${names.display}`, ...hardened, '--network=none', user, '--read-only', '--tmpfs=/tmp',
       `--volume=${names.socketVolume}:/tmp/.X11-unix`, `--volume=${names.filesVolume}:/x11docker:ro`, '--env=HOME=/tmp',
       '--entrypoint=Xvfb', s.xcImage,
-      display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', '96', '+extension', 'RANDR',
+      display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', '96', '-br', '+extension', 'RANDR',
     ],
     password: ['exec', '-i', names.display, 'sh', '-c', `umask 077 && cat > ${REMOTE_VNC_PASSWD}`],
     ready: ['exec', `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, names.display, 'xset', 'q'],
@@ -169,10 +171,11 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       '-passwdfile', REMOTE_VNC_PASSWD, '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
     ],
     app: [
-      'run', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
+      'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
       `--volume=${names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${names.filesVolume}:/x11docker:ro`,
       `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, '--', s.image, ...s.command,
     ],
+    startApp: ['start', '-a', names.app],
     removeContainers: ['rm', '--force', names.app, names.display],
     removeVolumes: ['volume', 'rm', '--force', names.socketVolume, names.filesVolume],
   };

@@ -9,7 +9,8 @@
  *    VNC target a UNIX socket in a private folder whose every connection is relayed to a fresh
  *    `docker exec -i ... x11vnc -inetd` in the display container (the VNC stream travels inside the
  *    engine's own connection: no port is published on the engine's machine, no ssh tunnel);
- * 4. the app's container, attached; its exit code is the session's.
+ * 4. the app's container, created before the URL is printed and then started attached; its exit
+ *    code is the session's.
  * Ctrl-C, SIGTERM, the app's end and any failure remove both containers, both volumes, the
  * helpers and the private folder.
  */
@@ -89,7 +90,8 @@ export async function startRemoteSession(options: Options, host: string, signal:
     stopView = () => view.stop();
     if (signal.aborted) throw new X11DockerError('the session was ended before it started.');
     // the app's output goes to stderr: stdout carries only x11docker's lines (HTML_URL=)
-    const app = start('docker', [...c.app], { stdin: 'ignore', stdout: process.stderr, stderr: process.stderr });
+    await step(`create the container of ${options.image!}`, c.app, host);
+    const app = start('docker', [...c.startApp], { stdin: 'ignore', stdout: process.stderr, stderr: process.stderr });
     const onAbort = () => app.kill('SIGTERM');
     signal.addEventListener('abort', onAbort, { once: true });
     const exited = (async () => {
