@@ -9,7 +9,9 @@
  * A remote engine runs a session only with `--html`: everything of the display runs on that engine
  * ({@link remoteCommands}), in containers from the `--xc` image that share two volumes with the
  * app's container, and only the VNC stream crosses the engine's own connection (`docker exec -i`
- * of `x11vnc -inetd`, one per browser connection), into websockify and the viewer on this machine.
+ * of a relay to x11vnc's socket there, one per browser connection), into websockify and the
+ * viewer on this machine. No port is published on the engine's machine and no ssh tunnel is
+ * made: the stream travels wherever the engine's API does (tcp, TLS, ssh, a context).
  * Without `--html` it is refused before anything starts ({@link checkRemoteOptions}).
  * Pure; unit-tested in test/unit/remote.test.ts.
  */
@@ -24,6 +26,31 @@ export const REMOTE_DISPLAY = 100;
 export const REMOTE_XAUTHORITY = '/x11docker/Xauthority';
 /** The VNC password file in the display container's private `/tmp` (a tmpfs; the app's container never sees it). */
 export const REMOTE_VNC_PASSWD = '/tmp/vncpasswd';
+/** x11vnc's UNIX socket in the display container's private `/tmp` (it has no TCP port, and the container no network). */
+export const REMOTE_VNC_SOCKET = '/tmp/vnc.sock';
+
+/**
+ * A stdio <-> UNIX socket relay in Python 3 (in the X server image as xpra's dependency): x11vnc's
+ * `-inetd` needs a socket as stdin, and `docker exec -i` gives a pipe. Arguments: the socket path.
+ */
+export const STDIO_RELAY = [
+  'import os, socket, sys, threading',
+  's = socket.socket(socket.AF_UNIX)',
+  's.connect(sys.argv[1])',
+  'def up():',
+  '    while True:',
+  '        d = os.read(0, 65536)',
+  '        if not d: break',
+  '        s.sendall(d)',
+  '    s.shutdown(socket.SHUT_WR)',
+  'threading.Thread(target=up, daemon=True).start()',
+  'out = sys.stdout.buffer',
+  'while True:',
+  '    d = s.recv(65536)',
+  '    if not d: break',
+  '    out.write(d)',
+  '    out.flush()',
+].join('\n');
 
 /**
  * Whether an engine address (a `DOCKER_HOST` value or a context's endpoint) is remote in the
@@ -119,7 +146,11 @@ export interface RemoteCommands {
   readonly password: readonly string[];
   /** `exec`: succeeds once the X server accepts the cookie (`xset q`). */
   readonly ready: readonly string[];
-  /** `exec -i`: one x11vnc speaking VNC on its stdin and stdout (`-inetd`), for one browser connection. */
+  /** `exec -d`: x11vnc on {@link REMOTE_VNC_SOCKET}, for as long as the display container runs. */
+  readonly vncServer: readonly string[];
+  /** `exec`: succeeds once x11vnc's socket exists. */
+  readonly vncReady: readonly string[];
+  /** `exec -i`: relays stdin and stdout to x11vnc's socket ({@link STDIO_RELAY}), for one browser connection. */
   readonly vnc: readonly string[];
   /** `create --rm`: the app's container (it exists before the URL is printed). */
   readonly app: readonly string[];
@@ -166,10 +197,13 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
     ],
     password: ['exec', '-i', names.display, 'sh', '-c', `umask 077 && cat > ${REMOTE_VNC_PASSWD}`],
     ready: ['exec', `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, names.display, 'xset', 'q'],
-    vnc: [
-      'exec', '-i', names.display, 'x11vnc', '-inetd', '-q', '-display', display, '-auth', REMOTE_XAUTHORITY,
-      '-passwdfile', REMOTE_VNC_PASSWD, '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
+    vncServer: [
+      'exec', '-d', names.display, 'x11vnc', '-display', display, '-auth', REMOTE_XAUTHORITY,
+      '-unixsock', REMOTE_VNC_SOCKET, '-rfbport', '0', '-rfbportv6', '0', '-no6', '-noipv6', '-passwdfile', REMOTE_VNC_PASSWD,
+      '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
     ],
+    vncReady: ['exec', names.display, 'test', '-S', REMOTE_VNC_SOCKET],
+    vnc: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
     app: [
       'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
       `--volume=${names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${names.filesVolume}:/x11docker:ro`,

@@ -7,7 +7,8 @@
  * 2. Xvfb in a hardened container, awaited with `xset q` and the session cookie;
  * 3. on this machine: websockify and the viewer as for a local `--html` (src/run/html.ts), its
  *    VNC target a UNIX socket in a private folder whose every connection is relayed to a fresh
- *    `docker exec -i ... x11vnc -inetd` in the display container (the VNC stream travels inside the
+ *    `docker exec -i` of a small stdio relay to x11vnc's UNIX socket in the display container's
+ *    private /tmp (x11vnc itself started there with `docker exec -d`; the VNC stream travels inside the
  *    engine's own connection: no port is published on the engine's machine, no ssh tunnel);
  * 4. the app's container, created before the URL is printed and then started attached; its exit
  *    code is the session's.
@@ -84,6 +85,9 @@ export async function startRemoteSession(options: Options, host: string, signal:
       display: REMOTE_DISPLAY, authFile: '', sessionDir: folder, bind: options.html!, clipboard: options.clipboard, timeoutMs: 15000,
       vncRelay: async (socketPath, password) => {
         await step('write the VNC password', c.password, host, `${password}\n`);
+        await step('start x11vnc', c.vncServer, host);
+        await waitUntil(async () => (await docker(c.vncReady, { reject: false })).exitCode === 0 || undefined, { what: `x11vnc on ${host}`, timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, signal })
+          .catch((error: unknown) => Promise.reject(new X11DockerError(`--html on the engine at ${host}: x11vnc did not make its socket.`, { cause: error })));
         return relay(socketPath, c);
       },
     });
@@ -147,7 +151,7 @@ function lastLine(text: string): string {
 
 /**
  * The VNC relay: a UNIX socket (mode 0600, in the private folder) at `socketPath`; each
- * connection gets its own `docker exec -i DISPLAY x11vnc -inetd` (VNC on its stdin and stdout),
+ * connection gets its own `docker exec -i DISPLAY python3 RELAY` to x11vnc's socket there,
  * ended when either side closes.
  * @returns once it listens, the function that closes it and ends every relayed x11vnc.
  */
