@@ -1,17 +1,20 @@
 // End-to-end tests of a remote docker engine: a second dockerd that shares no files with this
 // machine's (own data root, exec root, bridge), reached only over tcp://127.0.0.1:23750, which
 // scripts/setup-remote.sh starts for these tests (loading x11docker-demo and x11docker-xserver
-// into it once; kept in its data root) and stops at their end. Real x11docker, Xvfb and x11vnc
+// into it once; kept in its data root) and stops at their end; also reached as ssh:// through an
+// sshd of its own on 127.0.0.1:2223. Real x11docker, Xvfb and x11vnc
 // in containers on that daemon, websockify here, and headless chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CLI, DEMO_IMAGE, ensureEnded, waitFor, x11docker } from './helpers.js';
 
 const REMOTE = 'tcp://127.0.0.1:23750';
+/** The same daemon through the sshd and Host alias of scripts/setup-remote.sh. */
+const SSH_REMOTE = 'ssh://x11docker-test-remote';
 const SETUP = fileURLToPath(new URL('../../../scripts/setup-remote.sh', import.meta.url));
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: REMOTE };
 
@@ -63,10 +66,11 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     assert.deepEqual(await sessionObjects(REMOTE), before);
   });
 
-  test('--xc --html: the app runs on the remote daemon, its window is shown and moved in chromium; SIGTERM leaves nothing on either daemon', async () => {
+  /** The --xc --html session through `dockerHost`: the app on the second daemon, shown and moved in chromium; SIGTERM leaves nothing on either daemon. */
+  async function htmlSession(dockerHost: string): Promise<void> {
     const foldersBefore = remoteFolders();
     let id: string | undefined;
-    const child = execa('node', [CLI, '--xc', '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000 });
+    const child = execa('node', [CLI, '--xc', '--html', DEMO_IMAGE, 'xeyes'], { env: { ...env, DOCKER_HOST: dockerHost }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000 });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const page = await browser!.newPage();
@@ -112,7 +116,11 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     const ps = (await execa('ps', ['-eo', 'args='])).stdout;
     assert.doesNotMatch(ps, /websockify .*x11docker-remote-/);
     assert.doesNotMatch(ps, /docker exec -i x11docker_xc_X100/);
-  });
+  }
+
+  test('--xc --html over tcp://127.0.0.1: the app runs on the second daemon, its window is shown and moved in chromium; SIGTERM leaves nothing on either daemon', () => htmlSession(REMOTE));
+
+  test('--xc --html over ssh:// (a local sshd whose docker CLI dials the second daemon): the same', { skip: !existsSync('/usr/sbin/sshd') && 'no sshd (package openssh-server)' }, () => htmlSession(SSH_REMOTE));
 
   test('--html: the app\'s exit code is the session\'s, and its end removes everything there', async () => {
     const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'sh', '-c', 'sleep 1; exit 3'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
