@@ -303,7 +303,7 @@ async function waitUntilListening<T>(
  * Wraps a helper in `setpriv --pdeathsig SIGTERM` (util-linux) when available, so the kernel ends
  * it if x11docker itself dies without cleaning up (e.g. SIGKILL); otherwise runs it directly.
  */
-function orphanSafe(file: string, args: string[]): [string, string[]] {
+export function orphanSafe(file: string, args: string[]): [string, string[]] {
   return findBinaries(['setpriv'], process.env.PATH ?? '').has('setpriv') ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', file, ...args]] : [file, args];
 }
 

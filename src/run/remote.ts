@@ -26,7 +26,8 @@ import { log } from '../log.js';
 import type { Options } from '../options/parse.js';
 import { REMOTE_DISPLAY, remoteCommands, type RemoteCommands } from '../plan/remote.js';
 import { encodeXauth, FamilyWild, MIT_MAGIC_COOKIE, newCookie } from '../xserver/xauth.js';
-import { startHtmlView } from './html.js';
+import { orphanSafe, startHtmlView } from './html.js';
+import { REMOTE_FOLDER_PREFIX } from './remote-cleanup.js';
 import { run, start } from './spawn.js';
 import { STOP_EXIT, type StopReason } from './session.js';
 import { waitUntil } from './wait.js';
@@ -61,7 +62,8 @@ export async function startRemoteSession(options: Options, host: string, signal:
     sessionId, pid: process.pid, xcImage: options.xc.image, image: options.image!, command: options.command,
     uid: uid === 0 ? 1000 : uid, gid: uid === 0 ? 1000 : gid, network: options.network, ...(options.size ? { size: options.size } : {}), clipboard: options.clipboard,
   });
-  const folder = mkdtempSync(join(tmpdir(), 'x11docker-remote-'));
+  // (x11docker's pid in the name: --cleanup removes the folder once that pid is gone)
+  const folder = mkdtempSync(join(tmpdir(), `${REMOTE_FOLDER_PREFIX}${process.pid}-`));
   let stopView: (() => Promise<void>) | undefined;
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= (async () => {
@@ -95,7 +97,8 @@ export async function startRemoteSession(options: Options, host: string, signal:
     if (signal.aborted) throw new X11DockerError('the session was ended before it started.');
     // the app's output goes to stderr: stdout carries only x11docker's lines (HTML_URL=)
     await step(`create the container of ${options.image!}`, c.app, host);
-    const app = start('docker', [...c.startApp], { stdin: 'ignore', stdout: process.stderr, stderr: process.stderr });
+    // (setpriv --pdeathsig: after kill -9 of x11docker the CLI gets SIGTERM and passes it to the app)
+    const app = start(...orphanSafe('docker', [...c.startApp]), { stdin: 'ignore', stdout: process.stderr, stderr: process.stderr });
     const onAbort = () => app.kill('SIGTERM');
     signal.addEventListener('abort', onAbort, { once: true });
     const exited = (async () => {
@@ -158,7 +161,7 @@ function lastLine(text: string): string {
 async function relay(socketPath: string, c: RemoteCommands): Promise<() => Promise<void>> {
   const open = new Set<{ conn: Socket; child: ReturnType<typeof start> }>();
   const server: Server = createServer((conn) => {
-    const child = start('docker', [...c.vnc], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, forceKillAfterDelay: 2000 });
+    const child = start(...orphanSafe('docker', [...c.vnc]), { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, forceKillAfterDelay: 2000 });
     const entry = { conn, child };
     open.add(entry);
     conn.pipe(child.stdin!);

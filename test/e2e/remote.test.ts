@@ -133,4 +133,33 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
       await ensureEnded(child);
     }
   });
+
+  test('kill -9 of x11docker: --cleanup removes its containers and volumes there and its private folder here', async () => {
+    const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('HTML_URL=')) resolve();
+        });
+        void child.then((r) => reject(new Error(`x11docker ended without a URL:\n${String(r.stderr)}`)));
+      });
+      const mine = () => remoteFolders().filter((f) => f.startsWith(`x11docker-remote-${child.pid}-`));
+      assert.equal(mine().length, 1);
+      const before = await sessionObjects(REMOTE);
+      assert.equal(before.length, 4, before.join(', '));
+      child.kill('SIGKILL');
+      await child;
+      // the app's docker CLI gets SIGTERM from the kernel (setpriv --pdeathsig) and the app's container ends; the display's and the volumes stay
+      const left = await sessionObjects(REMOTE);
+      assert.ok(left.some((n) => n.startsWith('x11docker_xc_X100_')) && left.filter((n) => /_(files|socket)_/.test(n)).length === 2, left.join(', '));
+      const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: REMOTE } });
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(mine(), []);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
 });
