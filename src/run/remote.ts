@@ -50,6 +50,8 @@ const READY_TIMEOUT_MS = 30000;
  * @param options the parsed options.
  * @param host the engine's address, for messages.
  * @param signal ends the session (Ctrl-C, SIGTERM, SIGHUP); the exit code is then 128 + signal.
+ * The containers run as x11docker's uid:gid (as root: 1000:1000, never root there); the app has
+ * `HOME=/tmp` and no passwd entry (x11docker's user set-up is not done on a remote engine yet).
  * @returns once the app's container runs and the view listens.
  * @throws X11DockerError (exit 64) with the engine's reason when an image is missing there or a
  *   step fails; nothing of the session is left then.
@@ -95,8 +97,8 @@ export async function startRemoteSession(options: Options, host: string, signal:
     });
     stopView = () => view.stop();
     if (signal.aborted) throw new X11DockerError('the session was ended before it started.');
-    // the app's output goes to stderr: stdout carries only x11docker's lines (HTML_URL=)
     await step(`create the container of ${options.image!}`, c.app, host);
+    // the app's output goes to stderr: stdout carries only x11docker's lines (HTML_URL=)
     // (setpriv --pdeathsig: after kill -9 of x11docker the CLI gets SIGTERM and passes it to the app)
     const app = start(...orphanSafe('docker', [...c.startApp]), { stdin: 'ignore', stdout: process.stderr, stderr: process.stderr });
     const onAbort = () => app.kill('SIGTERM');
@@ -116,6 +118,8 @@ export async function startRemoteSession(options: Options, host: string, signal:
     return { url: view.url, host, exited };
   } catch (error) {
     await cleanup();
+    // a stop during the set-up is no failure of a step: its exit code is 128 + signal
+    if (signal.aborted) throw new X11DockerError(`interrupted by ${String(signal.reason)}`, { exitCode: STOP_EXIT[signal.reason as StopReason] ?? STOP_EXIT.stop, cause: error });
     throw error;
   }
 }

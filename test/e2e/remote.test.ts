@@ -162,4 +162,21 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
       await ensureEnded(child);
     }
   });
+
+  test('SIGTERM during the set-up: exit 143, nothing left there or here', async () => {
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      // the set-up takes a few docker calls: stop it as soon as its first object exists there
+      await waitFor('the first volume', async () => (await sessionObjects(REMOTE)).length > 0 || child.exitCode !== null, 20000);
+      child.kill('SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      assert.doesNotMatch(String(r.stderr), /x11docker error/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
 });
