@@ -105,6 +105,7 @@ export function checkRemoteOptions(options: Options, host: string): void {
   if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available there`, 'Use --html alone (Xvfb).');
   if (options.exe || options.xonly || options.image === undefined) throw no('a session there needs an image', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet would be the network of that machine', 'Use --network.');
+  if (options.showenv) throw no('--showenv: its display is on the engine, out of reach of programs here', 'Remove --showenv (the view\'s URL is printed as HTML_URL=).');
   if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) are not supported there yet`, 'Remove them.');
   const notYet = unsupportedInPod(options).filter((o) => o !== '--clipboard');
   if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available there yet`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}.`);

@@ -51,6 +51,7 @@ describe('remote engines: refusals (one line, before anything starts)', () => {
       [['--html', '--xephyr', 'img'], /--xephyr/],
       [['--html', '--xc=no', 'img'], /--xc=no/],
       [['--html', '--hostnet', 'img'], /--hostnet/],
+      [['--html', '--showenv', 'img'], /--showenv: its display is on the engine/],
       [['--html', '--pulseaudio', 'img'], /--pulseaudio is not available there yet/],
       [['--html', '--', '--privileged', '--', 'img'], /after '--' \(--privileged\)/],
       [['--html', '--backend=podman', 'img'], /only docker/],
