@@ -24,6 +24,8 @@ import { imageNotFoundHint } from './options/persistence.js';
 import { xserverOptionNames } from './options/table.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
+import { checkRemoteOptions, isRemoteHost } from './plan/remote.js';
+import { engineAddress } from './run/engine-endpoint.js';
 import { openEngine } from './run/open-engine.js';
 import { Session, STOP_EXIT, type RunningSession, type StopReason } from './run/session.js';
 import { abortWhenSettled, waitUntil } from './run/wait.js';
@@ -148,6 +150,12 @@ export async function startParsed(options: Options, control: SessionControl = {}
   // the Kubernetes preview prints a manifest (the CLI's --kube-manifest); it starts no session here
   if (options.kube) throw new X11DockerError('Option --backend=kubernetes / --kube-manifest: startSession starts no pod; print the manifest with the x11docker command (x11docker --kube-manifest IMAGE) and apply it.');
   log.setVerbosity(options.verbosity);
+  // a remote engine cannot share this machine's sockets: refused here (the CLI runs --html there, src/run/remote.ts)
+  const address = engineAddress(options.backend, process.env);
+  if (address !== undefined && isRemoteHost(address)) {
+    checkRemoteOptions(options, address);
+    throw new X11DockerError(`The ${options.backend} engine at ${address} is remote: startSession does not run --html there yet. Use the x11docker command.`);
+  }
   const controller = new AbortController();
   const stop = (reason: StopReason) => {
     if (!controller.signal.aborted) controller.abort(reason);

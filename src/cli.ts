@@ -9,6 +9,8 @@ import { parseCommandLine, withoutOption, type Options } from './options/parse.j
 import { expandPresets } from './options/preset.js';
 import { ownHome } from './host/user.js';
 import { startParsed } from './api.js';
+import { checkRemoteOptions, isRemoteHost } from './plan/remote.js';
+import { engineAddress } from './run/engine-endpoint.js';
 import { runCleanup } from './run/cleanup.js';
 import { RECORD_FILE } from './run/registry.js';
 import { join } from 'node:path';
@@ -131,6 +133,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
     checkFactFiles(options);
+    // a remote engine (tcp://, ssh://): only --html, with the whole display there (src/run/remote.ts)
+    const address = engineAddress(options.backend, process.env);
+    if (address !== undefined && isRemoteHost(address)) {
+      checkRemoteOptions(options, address);
+      const remote = await (await import('./run/remote.js')).startRemoteSession(options, address, controller.signal);
+      process.stdout.on('error', () => undefined);
+      process.stdout.write(`HTML_URL=${remote.url}\n`);
+      return await remote.exited;
+    }
     const session = await startParsed(options, { signal: controller.signal });
     // stdout may be a pipe that its reader closes after one line (read Xenv < <(x11docker ...))
     process.stdout.on('error', () => undefined);

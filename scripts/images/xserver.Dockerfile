@@ -4,7 +4,7 @@
 # Debian's packages on the demo image's debootstrap root filesystem. x11docker runs it as the host
 # user, without capabilities, with no-new-privileges, without network and with a read-only root
 # file system (src/plan/xcontainer.ts). x11vnc: the VNC side of --html in a pod (src/plan/kube.ts)
-# and on a remote engine.
+# and on a remote engine (src/run/remote.ts, started in the display container with docker exec).
 FROM x11docker-demo:latest
 RUN apt-get update && apt-get install -y --no-install-recommends \
       xvfb xserver-xephyr nxagent xpra python3-gi-cairo python3-pil weston xwayland \

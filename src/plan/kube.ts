@@ -74,7 +74,7 @@ export function checkKubeOptions(options: Options): void {
  * The options given that the pod does not do yet (container services, host integration, options
  * of a running session), each as its option name; the pod is then never planned without them silently.
  */
-function unsupportedInPod(o: Options): string[] {
+export function unsupportedInPod(o: Options): string[] {
   const sv = o.services;
   const ig = o.integration;
   const given: [boolean, string][] = [

@@ -11,6 +11,9 @@ import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
 import { waitUntil } from './wait.js';
 import { ownHome } from '../host/user.js';
+import { isRemoteHost } from '../plan/remote.js';
+import { engineAddress } from './engine-endpoint.js';
+import { removeOrphanFolders, removeOrphanVolumes } from './remote-cleanup.js';
 import { pidExists, pidInFile } from '../host/pid.js';
 
 /** A session folder without a record younger than this (ms) may be a session being set up. */
@@ -174,8 +177,9 @@ export async function cacheFolders(asRoot: boolean): Promise<string[]> {
  * while other sessions run: a session counts as gone only when its recorded x11docker pid has
  * ended (checked with its start time, so a reused pid keeps the session).
  * Without root it cleans the user's own sessions; as root, every host user's, and also
- * containers labelled by x11docker whose x11docker pid is gone but whose folder is missing.
- * The per-image cache (`images/`) and the latest log are kept.
+ * containers labelled by x11docker whose x11docker pid is gone but whose folder is missing. On a
+ * remote engine (src/plan/remote.ts) also for any user, and the volumes and private folders of
+ * remote sessions (src/run/remote-cleanup.ts). The per-image cache (`images/`) and the latest log are kept.
  * @param backend the engine for label-only containers (root).
  * @param only clean just this session folder (the session's watcher uses it).
  * @param cacheBase `--cachebasedir`: also look at that cache folder.
@@ -192,7 +196,12 @@ export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?
       );
   await Promise.all(dirs.map((d) => cleanupSession(d, report)));
   if (!only) {
-    if (asRoot) await removeUnrecordedContainers(backend, report);
+    // a remote engine's labelled containers and volumes (src/run/remote.ts) are x11docker's whoever runs it
+    const address = engineAddress(backend, process.env);
+    const remote = address !== undefined && isRemoteHost(address);
+    if (asRoot || remote) await removeUnrecordedContainers(backend, report);
+    if (remote) report.files.push(...(await removeOrphanVolumes()).map((v) => `volume ${v}`));
+    report.files.push(...removeOrphanFolders(asRoot));
     removeStaleClaims(asRoot, report);
     removeEmptySocketFolders(asRoot, report);
   }

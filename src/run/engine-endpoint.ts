@@ -121,3 +121,16 @@ export function findEndpoint(backend: Backend, env: Readonly<Record<string, stri
   }
   return { kind: 'none', why: `${backend} has no API socket` };
 }
+
+/**
+ * The engine's address as its CLI would use it, for telling a remote engine (src/plan/remote.ts):
+ * docker's `DOCKER_HOST`, else the docker context's endpoint; podman's `CONTAINER_HOST`.
+ * @param env x11docker's environment.
+ * @returns the address (`tcp://...`, `ssh://...`, `unix://...`), or undefined for the local default.
+ * @throws X11DockerError for a docker context that does not exist.
+ */
+export function engineAddress(backend: Backend, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (backend === 'docker') return env.DOCKER_HOST || dockerContextHost(env);
+  if (backend === 'podman') return env.CONTAINER_HOST || undefined;
+  return undefined;
+}

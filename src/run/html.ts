@@ -57,6 +57,13 @@ export interface HtmlViewOptions {
   readonly timeoutMs: number;
   /** Called with each helper's pid right after it is started (the session record). */
   readonly onSpawn?: (pid: number | undefined) => void;
+  /**
+   * Instead of a local x11vnc: makes a listening UNIX socket at the given path whose every
+   * connection speaks VNC (a remote engine's x11vnc through `docker exec`, src/run/remote.ts),
+   * and resolves once it listens, with the function that closes it. It gets the session's VNC
+   * password (the local password file is then unused).
+   */
+  readonly vncRelay?: (socketPath: string, password: string) => Promise<() => Promise<void>>;
 }
 
 /** Debian packages of the helpers, for error messages and the GUI's dependency check. */
@@ -125,7 +132,7 @@ const UNIX_PATH_MAX = 107;
 export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   const web = `${webDir()}view/`;
   const found = findBinaries(Object.keys(htmlHelpers), process.env.PATH ?? '');
-  const missing = Object.entries(htmlHelpers).filter(([b]) => !found.has(b));
+  const missing = Object.entries(htmlHelpers).filter(([b]) => !found.has(b) && !(b === 'x11vnc' && o.vncRelay));
   if (missing.length > 0) {
     throw new X11DockerError(`--html needs ${missing.map(([b]) => b).join(' and ')}. Install: apt-get install ${missing.map(([, p]) => p).join(' ')}.`);
   }
@@ -151,8 +158,10 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
   const children: Array<{ what: string; child: ResultPromise; tail: () => string }> = [];
   let stopping = false;
+  let closeRelay: (() => Promise<void>) | undefined;
   const stop = async () => {
     stopping = true;
+    await closeRelay?.();
     // SIGTERM; execa sends SIGKILL after forceKillAfterDelay
     await Promise.all(children.map(async ({ child: c }) => {
       if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
@@ -173,7 +182,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     o.onSpawn?.(child.pid);
     return child;
   };
-  try {
+  const startVnc = async () => {
     const clip = o.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'];
     const vnc = spawnHelper('x11vnc', [
       '-display', `:${o.display}`, '-auth', o.authFile,
@@ -185,6 +194,10 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     ]);
     await waitUntilListening(children[0]!, o.timeoutMs, (l) => (l.unix.some((u) => u.path === vncSocket) ? true : undefined));
     if (tcpListenersOf(vnc.pid).length > 0) throw new X11DockerError('--html: x11vnc listens on a TCP port although it was told not to; stopped. Run with --verbose.');
+  };
+  try {
+    if (o.vncRelay) closeRelay = await o.vncRelay(vncSocket, password);
+    else await startVnc();
 
     // The port is chosen before websockify starts: its Origin check needs the view's origin.
     // Another program may take a free port in between: then a next one is tried (a port given
@@ -290,7 +303,7 @@ async function waitUntilListening<T>(
  * Wraps a helper in `setpriv --pdeathsig SIGTERM` (util-linux) when available, so the kernel ends
  * it if x11docker itself dies without cleaning up (e.g. SIGKILL); otherwise runs it directly.
  */
-function orphanSafe(file: string, args: string[]): [string, string[]] {
+export function orphanSafe(file: string, args: string[]): [string, string[]] {
   return findBinaries(['setpriv'], process.env.PATH ?? '').has('setpriv') ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', file, ...args]] : [file, args];
 }
 

@@ -1,0 +1,217 @@
+/**
+ * Remote engines: a docker daemon reached over `tcp://` or `ssh://` (`DOCKER_HOST`, or a docker
+ * context with such an endpoint). x11docker's usual session shares host paths with its
+ * containers (the X socket, the cookie, the session folder), which an engine on another machine
+ * cannot see. Such an engine is **remote** when its endpoint is not a UNIX socket: also
+ * `tcp://127.0.0.1:PORT`, since a daemon there may well be another one (with its own files, in a
+ * VM, or forwarded from elsewhere) and nothing over TCP proves that it sees this machine's folders.
+ *
+ * A remote engine runs a session only with `--html`: everything of the display runs on that engine
+ * ({@link remoteCommands}), in containers from the `--xc` image that share two volumes with the
+ * app's container, and only the VNC stream crosses the engine's own connection (`docker exec -i`
+ * of a relay to x11vnc's socket there, one per browser connection), into websockify and the
+ * viewer on this machine. No port is published on the engine's machine and no ssh tunnel is
+ * made: the stream travels wherever the engine's API does (tcp, TLS, ssh, a context).
+ * Without `--html` it is refused before anything starts ({@link checkRemoteOptions}).
+ * Pure; unit-tested in test/unit/remote.test.ts.
+ */
+import { X11DockerError } from '../errors.js';
+import type { Options } from '../options/parse.js';
+import { unsupportedInPod } from './kube.js';
+import { LABEL_PID, LABEL_SESSION } from './argv.js';
+
+/** Display number on the remote engine (its containers have their own network namespace and socket volume: no display can collide; 100 as upstream's first new display). */
+export const REMOTE_DISPLAY = 100;
+/** Where the display's and the app's containers find the cookie (the volume of x11docker's files, read-only for the app). */
+export const REMOTE_XAUTHORITY = '/x11docker/Xauthority';
+/** The VNC password file in the display container's private `/tmp` (a tmpfs; the app's container never sees it). */
+export const REMOTE_VNC_PASSWD = '/tmp/vncpasswd';
+/** x11vnc's UNIX socket in the display container's private `/tmp` (it has no TCP port, and the container no network). */
+export const REMOTE_VNC_SOCKET = '/tmp/vnc.sock';
+
+/**
+ * A stdio <-> UNIX socket relay in Python 3 (in the X server image as xpra's dependency): x11vnc's
+ * `-inetd` needs a socket as stdin, and `docker exec -i` gives a pipe. Arguments: the socket path.
+ */
+export const STDIO_RELAY = [
+  'import os, socket, sys, threading',
+  's = socket.socket(socket.AF_UNIX)',
+  's.connect(sys.argv[1])',
+  'def up():',
+  '    while True:',
+  '        d = os.read(0, 65536)',
+  '        if not d: break',
+  '        s.sendall(d)',
+  '    s.shutdown(socket.SHUT_WR)',
+  'threading.Thread(target=up, daemon=True).start()',
+  'out = sys.stdout.buffer',
+  'while True:',
+  '    d = s.recv(65536)',
+  '    if not d: break',
+  '    out.write(d)',
+  '    out.flush()',
+].join('\n');
+
+/**
+ * Whether an engine address (a `DOCKER_HOST` value or a context's endpoint) is remote in the
+ * sense above: anything but a UNIX socket (`unix://PATH`). Unknown schemes (`npipe://`, `fd://`)
+ * are left to the engine's CLI and counted as local.
+ * @param host the address, e.g. `tcp://127.0.0.1:2375`, `ssh://me@box`, `unix:///var/run/docker.sock`.
+ */
+export function isRemoteHost(host: string): boolean {
+  if (host.startsWith('unix://') || host.startsWith('npipe://') || host.startsWith('fd://')) return false;
+  if (host.startsWith('tcp://') || host.startsWith('ssh://')) return true;
+  // docker's short form HOST:PORT is tcp
+  return /^[^/:]+:\d+$/.test(host) || /^\[[0-9a-fA-F:]+\]:\d+$/.test(host);
+}
+
+/** The session's containers and volumes on the remote engine, named after the session id. */
+export interface RemoteNames {
+  readonly display: string;
+  readonly app: string;
+  /** Volume mounted as `/tmp/.X11-unix` (the X socket). */
+  readonly socketVolume: string;
+  /** Volume mounted as `/x11docker` (the cookie file). */
+  readonly filesVolume: string;
+}
+
+/** Names of a session's objects on the remote engine (upstream's `x11docker_X<N>_...` style). */
+export function remoteNames(sessionId: string): RemoteNames {
+  return {
+    display: `x11docker_xc_X${REMOTE_DISPLAY}_0-Xvfb_${sessionId}`,
+    app: `x11docker_X${REMOTE_DISPLAY}_${sessionId}`,
+    socketVolume: `x11docker_X${REMOTE_DISPLAY}_socket_${sessionId}`,
+    filesVolume: `x11docker_X${REMOTE_DISPLAY}_files_${sessionId}`,
+  };
+}
+
+/**
+ * Refuses what a remote engine cannot do, before anything starts (exit 64, one line).
+ * @param options the parsed options.
+ * @param host the engine's address, for the message (e.g. `tcp://10.0.0.5:2375`).
+ * @throws X11DockerError without `--html` (the X server could not share a socket with the
+ *   container), for `--xc=no`, another backend than docker, and every option the remote session
+ *   does not do yet (host folders, a display option other than Xvfb, `--hostnet`, options for
+ *   `docker run` after `--`, container services and host integration).
+ */
+export function checkRemoteOptions(options: Options, host: string): void {
+  const no = (what: string, fix: string) => new X11DockerError(`The ${options.backend} engine at ${host} is remote (${what}). ${fix}`);
+  if (options.html === undefined) {
+    throw no('it does not share this machine\'s files and sockets, so its container cannot reach an X server here', 'Use --html to run the display in a container there and see it in your browser, or use a local engine (unset DOCKER_HOST, or docker context use default).');
+  }
+  if (options.backend !== 'docker') throw no('only docker is supported there yet', 'Use --backend=docker.');
+  if (options.xc.mode === 'no') throw no('--xc=no: the display runs in a container there', 'Remove --xc=no.');
+  if (options.sharedirs.length > 0 || options.home !== undefined) throw no('--home and --sharedir are folders of this machine', 'Remove them.');
+  if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available there`, 'Use --html alone (Xvfb).');
+  if (options.exe || options.xonly || options.image === undefined) throw no('a session there needs an image', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
+  if (options.network === 'host') throw no('--hostnet would be the network of that machine', 'Use --network.');
+  if (options.showenv) throw no('--showenv: its display is on the engine, out of reach of programs here', 'Remove --showenv (the view\'s URL is printed as HTML_URL=).');
+  if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) are not supported there yet`, 'Remove them.');
+  const notYet = unsupportedInPod(options).filter((o) => o !== '--clipboard');
+  if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available there yet`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}.`);
+}
+
+/** What {@link remoteCommands} needs. */
+export interface RemoteSessionSpec {
+  readonly sessionId: string;
+  /** x11docker's pid, for the containers' labels. */
+  readonly pid: number;
+  /** The X server image (`--xc=IMAGE`, default x11docker-xserver). */
+  readonly xcImage: string;
+  readonly image: string;
+  readonly command: readonly string[];
+  /** uid:gid of the containers' processes (the host user's, never root). */
+  readonly uid: number;
+  readonly gid: number;
+  /** `--network`: undefined = none, `''` = the engine's default, else the network. */
+  readonly network?: string;
+  /** `--size` in pixels, else 1280x800. */
+  readonly size?: { readonly width: number; readonly height: number };
+  /** Share the clipboard between browser and display (`--clipboard`). */
+  readonly clipboard: boolean;
+}
+
+/** The docker CLI argument arrays of a remote session, in the order they run. */
+export interface RemoteCommands {
+  readonly names: RemoteNames;
+  /** Two `volume create`. */
+  readonly volumes: readonly (readonly string[])[];
+  /**
+   * `run --rm -i` as root with only CAP_CHOWN: reads the cookie file on stdin into the files
+   * volume and gives both volumes to the session's user (mode 0700).
+   */
+  readonly prepare: readonly string[];
+  /** `run -d`: Xvfb, hardened as `--xc` containers are. */
+  readonly display: readonly string[];
+  /** `exec -i`: writes stdin to the VNC password file in the display container's private /tmp. */
+  readonly password: readonly string[];
+  /** `exec`: succeeds once the X server accepts the cookie (`xset q`). */
+  readonly ready: readonly string[];
+  /** `exec -d`: x11vnc on {@link REMOTE_VNC_SOCKET}, for as long as the display container runs. */
+  readonly vncServer: readonly string[];
+  /** `exec`: succeeds once x11vnc's socket exists. */
+  readonly vncReady: readonly string[];
+  /** `exec -i`: relays stdin and stdout to x11vnc's socket ({@link STDIO_RELAY}), for one browser connection. */
+  readonly vnc: readonly string[];
+  /** `create --rm`: the app's container (it exists before the URL is printed). */
+  readonly app: readonly string[];
+  /** `start -a`: the app, attached (its exit code is the session's; SIGTERM reaches it through the CLI). */
+  readonly startApp: readonly string[];
+  /** `rm --force` of both containers, then `volume rm --force` of both volumes. */
+  readonly removeContainers: readonly string[];
+  readonly removeVolumes: readonly string[];
+}
+
+/**
+ * The docker commands of a remote `--html` session (see the file comment). Every container has
+ * the session's labels (`--cleanup` finds them), `--cap-drop=ALL` (the prepare step keeps
+ * CAP_CHOWN only), `--security-opt=no-new-privileges`, `--init`; the display container and the
+ * app run as `uid:gid` with `--network=none` (the app: `--network` as given), the display with a
+ * read-only root file system and a private tmpfs `/tmp`. The app gets the socket volume read-only
+ * as `/tmp/.X11-unix` and the files volume read-only as `/x11docker` (only the cookie is in it),
+ * with DISPLAY and XAUTHORITY; the VNC password stays in the display container's tmpfs.
+ * @param s the session's facts.
+ * @returns the argument arrays (without the `docker` binary).
+ */
+export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
+  const names = remoteNames(s.sessionId);
+  const labels = [`--label=${LABEL_SESSION}=${s.sessionId}`, `--label=${LABEL_PID}=${s.pid}`];
+  const hardened = ['--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', ...labels];
+  const user = `--user=${s.uid}:${s.gid}`;
+  const size = s.size ?? { width: 1280, height: 800 };
+  const display = `:${REMOTE_DISPLAY}`;
+  const clip = s.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'];
+  const network = s.network === undefined ? ['--network=none'] : s.network === '' ? [] : [`--network=${s.network}`];
+  return {
+    names,
+    volumes: [names.socketVolume, names.filesVolume].map((v) => ['volume', 'create', ...labels, v]),
+    prepare: [
+      'run', '--rm', '-i', '--network=none', '--cap-drop=ALL', '--cap-add=CHOWN', '--security-opt=no-new-privileges', ...labels, '--user=0:0',
+      `--volume=${names.socketVolume}:/tmp/.X11-unix`, `--volume=${names.filesVolume}:/x11docker`, '--entrypoint=/bin/sh', s.xcImage,
+      '-c', `umask 077 && cat > ${REMOTE_XAUTHORITY} && chmod 700 /tmp/.X11-unix /x11docker && chown ${s.uid}:${s.gid} ${REMOTE_XAUTHORITY} /tmp/.X11-unix /x11docker`,
+    ],
+    display: [
+      'run', '-d', `--name=${names.display}`, ...hardened, '--network=none', user, '--read-only', '--tmpfs=/tmp',
+      `--volume=${names.socketVolume}:/tmp/.X11-unix`, `--volume=${names.filesVolume}:/x11docker:ro`, '--env=HOME=/tmp',
+      '--entrypoint=Xvfb', s.xcImage,
+      display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', '96', '-br', '+extension', 'RANDR',
+    ],
+    password: ['exec', '-i', names.display, 'sh', '-c', `umask 077 && cat > ${REMOTE_VNC_PASSWD}`],
+    ready: ['exec', `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, names.display, 'xset', 'q'],
+    vncServer: [
+      'exec', '-d', names.display, 'x11vnc', '-display', display, '-auth', REMOTE_XAUTHORITY,
+      '-unixsock', REMOTE_VNC_SOCKET, '-rfbport', '0', '-rfbportv6', '0', '-no6', '-noipv6', '-passwdfile', REMOTE_VNC_PASSWD,
+      '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
+    ],
+    vncReady: ['exec', names.display, 'test', '-S', REMOTE_VNC_SOCKET],
+    vnc: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
+    app: [
+      'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
+      `--volume=${names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${names.filesVolume}:/x11docker:ro`,
+      `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, '--', s.image, ...s.command,
+    ],
+    startApp: ['start', '-a', names.app],
+    removeContainers: ['rm', '--force', names.app, names.display],
+    removeVolumes: ['volume', 'rm', '--force', names.socketVolume, names.filesVolume],
+  };
+}

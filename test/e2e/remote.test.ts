@@ -1,0 +1,182 @@
+// End-to-end tests of a remote docker engine: a second dockerd that shares no files with this
+// machine's (own data root, exec root, bridge), reached only over tcp://127.0.0.1:23750, which
+// scripts/setup-remote.sh starts for these tests (loading x11docker-demo and x11docker-xserver
+// into it once; kept in its data root) and stops at their end; also reached as ssh:// through an
+// sshd of its own on 127.0.0.1:2223. Real x11docker, Xvfb and x11vnc
+// in containers on that daemon, websockify here, and headless chromium.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CLI, DEMO_IMAGE, ensureEnded, waitFor, x11docker } from './helpers.js';
+
+const REMOTE = 'tcp://127.0.0.1:23750';
+/** The same daemon through the sshd and Host alias of scripts/setup-remote.sh. */
+const SSH_REMOTE = 'ssh://x11docker-test-remote';
+const SETUP = fileURLToPath(new URL('../../../scripts/setup-remote.sh', import.meta.url));
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: REMOTE };
+
+/** Containers and volumes of x11docker sessions (label x11docker.session) on a daemon; `host` undefined: the main one. */
+async function sessionObjects(host: string | undefined): Promise<string[]> {
+  const e = { PATH: process.env.PATH, HOME: process.env.HOME, ...(host ? { DOCKER_HOST: host } : {}) };
+  const c = await execa('docker', ['ps', '-a', '--filter', 'label=x11docker.session', '--format', '{{.Names}}'], { env: e, extendEnv: false });
+  const v = await execa('docker', ['volume', 'ls', '--filter', 'label=x11docker.session', '--format', '{{.Name}}'], { env: e, extendEnv: false });
+  return [...c.stdout.split('\n'), ...v.stdout.split('\n')].filter(Boolean);
+}
+
+/** Pixel statistics of the noVNC canvas: distinct colours and a cheap hash. */
+async function canvasStats(page: Page): Promise<{ colours: number; hash: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('canvas')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    let hash = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const v = (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
+      colours.add(v);
+      hash = (hash * 31 + v) | 0;
+    }
+    return { colours: colours.size, hash };
+  });
+}
+
+/** This process's private folders of remote sessions (`/tmp/x11docker-remote-*`). */
+const remoteFolders = () => readdirSync('/tmp').filter((f) => f.startsWith('x11docker-remote-'));
+
+describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
+  let browser: Browser | undefined;
+  before(async () => {
+    await execa('bash', [SETUP], { stdio: 'inherit', timeout: 600000 });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await execa('bash', [SETUP, 'stop'], { stdio: 'inherit' });
+  });
+
+  test('without --html: one line saying the engine is remote, exit 64, nothing started there', async () => {
+    const before = await sessionObjects(REMOTE);
+    const r = await x11docker([DEMO_IMAGE, 'xeyes'], { env: { DOCKER_HOST: REMOTE } });
+    assert.equal(r.exitCode, 64, String(r.stderr));
+    const errors = String(r.stderr).split('\n').filter(Boolean);
+    assert.equal(errors.length, 1, String(r.stderr));
+    assert.match(errors[0]!, /^x11docker error: The docker engine at tcp:\/\/127\.0\.0\.1:23750 is remote .*Use --html/);
+    assert.deepEqual(await sessionObjects(REMOTE), before);
+  });
+
+  /** The --xc --html session through `dockerHost`: the app on the second daemon, shown and moved in chromium; SIGTERM leaves nothing on either daemon. */
+  async function htmlSession(dockerHost: string): Promise<void> {
+    const foldersBefore = remoteFolders();
+    let id: string | undefined;
+    const child = execa('node', [CLI, '--xc', '--html', DEMO_IMAGE, 'xeyes'], { env: { ...env, DOCKER_HOST: dockerHost }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000 });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const page = await browser!.newPage();
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /HTML_URL=(\S+)\n/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        void child.then(() => reject(new Error(`x11docker ended without a URL:\n${stderr}`)));
+      });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/view\.html#password=[A-Za-z0-9]{8}&token=[\w-]{32}$/);
+      // the session's containers are on the remote daemon, none on the main one
+      const remote = await sessionObjects(REMOTE);
+      id = remote.map((n) => /^x11docker_X100_([0-9a-f]{12})$/.exec(n)?.[1]).find((i) => i !== undefined);
+      assert.ok(id, remote.join(', '));
+      assert.ok(remote.includes(`x11docker_xc_X100_0-Xvfb_${id}`), remote.join(', '));
+      // (other sessions may run on the main daemon meanwhile: none of this one)
+      assert.deepEqual((await sessionObjects(undefined)).filter((n) => n.includes(id!)), []);
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { x11dockerConnected?: boolean }).x11dockerConnected === true, undefined, { timeout: 30000 });
+      assert.equal(await page.title(), 'x11docker: x11docker :100');
+      // Xvfb's root is black (-br): more colours are xeyes' window
+      await waitFor('xeyes drawn in the canvas', async () => (await canvasStats(page)).colours >= 2, 20000);
+      // the pointer from the browser reaches the app: its eyes follow it
+      const box = (await page.locator('canvas').boundingBox())!;
+      await page.mouse.move(box.x + 2, box.y + 2);
+      await new Promise((r) => setTimeout(r, 1000));
+      const first = (await canvasStats(page)).hash;
+      await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 5 });
+      await waitFor('the eyes follow the pointer', async () => (await canvasStats(page)).hash !== first, 10000);
+    } finally {
+      await page.close();
+      child.kill('SIGTERM');
+    }
+    const r = await child;
+    assert.equal(r.exitCode, 143, stderr);
+    assert.deepEqual(await sessionObjects(REMOTE), []);
+    assert.deepEqual((await sessionObjects(undefined)).filter((n) => n.includes(id!)), []);
+    assert.deepEqual(remoteFolders(), foldersBefore);
+    const ps = (await execa('ps', ['-eo', 'args='])).stdout;
+    assert.doesNotMatch(ps, /websockify .*x11docker-remote-/);
+    assert.doesNotMatch(ps, /docker exec -i x11docker_xc_X100/);
+  }
+
+  test('--xc --html over tcp://127.0.0.1: the app runs on the second daemon, its window is shown and moved in chromium; SIGTERM leaves nothing on either daemon', () => htmlSession(REMOTE));
+
+  test('--xc --html over ssh:// (a local sshd whose docker CLI dials the second daemon): the same', { skip: !existsSync('/usr/sbin/sshd') && 'no sshd (package openssh-server)' }, () => htmlSession(SSH_REMOTE));
+
+  test('--html: the app\'s exit code is the session\'s, and its end removes everything there', async () => {
+    const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'sh', '-c', 'sleep 1; exit 3'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      const r = await child;
+      assert.equal(r.exitCode, 3, String(r.stderr));
+      assert.match(String(r.stdout), /^HTML_URL=http:\/\/127\.0\.0\.1:\d+\//);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
+  test('kill -9 of x11docker: --cleanup removes its containers and volumes there and its private folder here', async () => {
+    const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('HTML_URL=')) resolve();
+        });
+        void child.then((r) => reject(new Error(`x11docker ended without a URL:\n${String(r.stderr)}`)));
+      });
+      const mine = () => remoteFolders().filter((f) => f.startsWith(`x11docker-remote-${child.pid}-`));
+      assert.equal(mine().length, 1);
+      const before = await sessionObjects(REMOTE);
+      assert.equal(before.length, 4, before.join(', '));
+      child.kill('SIGKILL');
+      await child;
+      // the app's docker CLI gets SIGTERM from the kernel (setpriv --pdeathsig) and the app's container ends; the display's and the volumes stay
+      const left = await sessionObjects(REMOTE);
+      assert.ok(left.some((n) => n.startsWith('x11docker_xc_X100_')) && left.filter((n) => /_(files|socket)_/.test(n)).length === 2, left.join(', '));
+      const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: REMOTE } });
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(mine(), []);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
+  test('SIGTERM during the set-up: exit 143, nothing left there or here', async () => {
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      // the set-up takes a few docker calls: stop it as soon as its first object exists there
+      await waitFor('the first volume', async () => (await sessionObjects(REMOTE)).length > 0 || child.exitCode !== null, 20000);
+      child.kill('SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      assert.doesNotMatch(String(r.stderr), /x11docker error/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+});

@@ -1,0 +1,138 @@
+// Remote docker engines (src/plan/remote.ts, src/run/engine-endpoint.ts engineAddress): what is
+// remote, the refusals before anything starts, and the docker commands of a remote --html session.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseCommandLine } from '../../src/options/parse.js';
+import { checkRemoteOptions, isRemoteHost, remoteCommands, REMOTE_XAUTHORITY, STDIO_RELAY } from '../../src/plan/remote.js';
+import { engineAddress } from '../../src/run/engine-endpoint.js';
+
+const HOST = 'tcp://10.0.0.5:2375';
+const says = (re: RegExp) => (e: Error) => re.test(e.message);
+const check = (argv: string[]) => checkRemoteOptions(parseCommandLine(argv), HOST);
+
+describe('remote engines: what is remote', () => {
+  test('a UNIX socket is local; tcp:// (also 127.0.0.1), ssh:// and HOST:PORT are remote', () => {
+    for (const h of ['unix:///var/run/docker.sock', 'unix:///run/user/1000/docker.sock', 'npipe:////./pipe/docker_engine', 'fd://']) assert.equal(isRemoteHost(h), false, h);
+    for (const h of ['tcp://127.0.0.1:2375', 'tcp://box:2376', 'ssh://me@box', 'ssh://box:2222', 'box:2375', '[::1]:2375']) assert.equal(isRemoteHost(h), true, h);
+  });
+
+  test('the address: DOCKER_HOST, else the docker context\'s endpoint; CONTAINER_HOST for podman', () => {
+    assert.equal(engineAddress('docker', { DOCKER_HOST: 'ssh://me@box', HOME: '/nonexistent' }), 'ssh://me@box');
+    assert.equal(engineAddress('docker', { HOME: '/nonexistent' }), undefined);
+    const config = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    const meta = join(config, 'contexts', 'meta', createHash('sha256').update('far').digest('hex'));
+    mkdirSync(meta, { recursive: true });
+    writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'far', Endpoints: { docker: { Host: 'tcp://far.example:2376' } } }));
+    assert.equal(engineAddress('docker', { DOCKER_CONFIG: config, DOCKER_CONTEXT: 'far' }), 'tcp://far.example:2376');
+    writeFileSync(join(config, 'config.json'), JSON.stringify({ currentContext: 'far' }));
+    assert.equal(engineAddress('docker', { DOCKER_CONFIG: config }), 'tcp://far.example:2376');
+    assert.equal(engineAddress('podman', { CONTAINER_HOST: 'ssh://me@box/run/podman/podman.sock' }), 'ssh://me@box/run/podman/podman.sock');
+    assert.equal(engineAddress('nerdctl', { DOCKER_HOST: 'tcp://x:1' }), undefined);
+  });
+});
+
+describe('remote engines: refusals (one line, before anything starts)', () => {
+  test('without --html: says the engine is remote and names --html', () => {
+    assert.throws(() => check(['x11docker-demo', 'xeyes']), says(/^The docker engine at tcp:\/\/10\.0\.0\.5:2375 is remote \(it does not share this machine's files and sockets.*\)\. Use --html /));
+    assert.throws(() => check(['--xpra', 'x11docker-demo']), says(/is remote.*Use --html/));
+  });
+
+  test('with --html: host folders, another X server, --xc=no, raw options, services and podman are refused', () => {
+    assert.doesNotThrow(() => check(['--html', 'x11docker-demo', 'xeyes']));
+    assert.doesNotThrow(() => check(['--xc', '--html', '--network', '--size=800x600', '--clipboard', 'x11docker-demo']));
+    for (const [argv, re] of [
+      [['--html', '--home', 'img'], /--home and --sharedir/],
+      [['--html', '--sharedir=/tmp', 'img'], /--home and --sharedir/],
+      [['--html', '--xephyr', 'img'], /--xephyr/],
+      [['--html', '--xc=no', 'img'], /--xc=no/],
+      [['--html', '--hostnet', 'img'], /--hostnet/],
+      [['--html', '--showenv', 'img'], /--showenv: its display is on the engine/],
+      [['--html', '--pulseaudio', 'img'], /--pulseaudio is not available there yet/],
+      [['--html', '--', '--privileged', '--', 'img'], /after '--' \(--privileged\)/],
+      [['--html', '--backend=podman', 'img'], /only docker/],
+      [['--html', '--xonly'], /needs an image/],
+    ] as const) {
+      assert.throws(() => check([...argv]), says(re), argv.join(' '));
+    }
+  });
+});
+
+describe('remote engines: the docker commands of a --html session', () => {
+  const c = remoteCommands({ sessionId: 'abc123', pid: 77, xcImage: 'x11docker-xserver', image: 'x11docker-demo', command: ['xeyes', '-fg', 'red'], uid: 1000, gid: 1001, clipboard: false });
+  const has = (args: readonly string[], ...want: string[]) => want.forEach((w) => assert.ok(args.includes(w), `${w} in ${args.join(' ')}`));
+
+  test('every container and volume carries the session\'s labels', () => {
+    for (const args of [...c.volumes, c.prepare, c.display, c.app]) has(args, '--label=x11docker.session=abc123', '--label=x11docker.pid=77');
+  });
+
+  test('the display and the app are hardened: no capabilities, no-new-privileges, the user, no network; the display read-only', () => {
+    for (const args of [c.display, c.app]) has(args, '--cap-drop=ALL', '--security-opt=no-new-privileges', '--init', '--user=1000:1001', '--network=none');
+    has(c.display, '--read-only', '--tmpfs=/tmp');
+    assert.ok(!c.display.some((a) => a.startsWith('--publish') || a === '-p'));
+    // the prepare step: root with CAP_CHOWN only, no network
+    has(c.prepare, '--cap-drop=ALL', '--cap-add=CHOWN', '--network=none', '--user=0:0', '--rm', '-i');
+    assert.equal(c.prepare.filter((a) => a.startsWith('--cap-add')).length, 1);
+  });
+
+  test('the app gets the X socket and the cookie read-only, DISPLAY and XAUTHORITY, and its command after the image', () => {
+    has(c.app, `--volume=${c.names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${c.names.filesVolume}:/x11docker:ro`, '--env=DISPLAY=:100', `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`);
+    assert.deepEqual(c.app.slice(-4), ['x11docker-demo', 'xeyes', '-fg', 'red']);
+    assert.equal(c.app[c.app.length - 5], '--');
+    assert.deepEqual(c.startApp, ['start', '-a', c.names.app]);
+  });
+
+  test('the VNC password and x11vnc\'s socket stay in the display container\'s private /tmp; clipboard off unless asked', () => {
+    assert.ok(!c.app.some((a) => a.includes('vncpasswd') || a.includes('vnc.sock')));
+    has(c.vncServer, '-unixsock', '/tmp/vnc.sock', '-passwdfile', '/tmp/vncpasswd', '-rfbport', '0', '-noclipboard');
+    const withClip = remoteCommands({ sessionId: 'x', pid: 1, xcImage: 'i', image: 'j', command: [], uid: 1, gid: 1, clipboard: true });
+    assert.ok(!withClip.vncServer.includes('-noclipboard'));
+  });
+
+  test('--network: none by default, the engine default for --network, else the network given', () => {
+    const net = (network: string | undefined) => remoteCommands({ sessionId: 'x', pid: 1, xcImage: 'i', image: 'j', command: [], uid: 1, gid: 1, clipboard: false, ...(network !== undefined ? { network } : {}) }).app.filter((a) => a.startsWith('--network'));
+    assert.deepEqual(net(undefined), ['--network=none']);
+    assert.deepEqual(net(''), []);
+    assert.deepEqual(net('bridge'), ['--network=bridge']);
+  });
+
+  test('the removal names both containers and both volumes', () => {
+    assert.deepEqual(c.removeContainers, ['rm', '--force', c.names.app, c.names.display]);
+    assert.deepEqual(c.removeVolumes, ['volume', 'rm', '--force', c.names.socketVolume, c.names.filesVolume]);
+  });
+
+  test('the stdio relay is valid Python that copies both ways through a UNIX socket', { skip: !hasPython() && 'no python3' }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    const sock = join(dir, 's');
+    // an echo server in Python, then the relay with "hello" on stdin
+    const out = execFileSync('python3', ['-c', [
+      'import socket, subprocess, sys, threading',
+      `srv = socket.socket(socket.AF_UNIX); srv.bind(${JSON.stringify(sock)}); srv.listen(1)`,
+      'def echo():',
+      '    c, _ = srv.accept()',
+      '    while True:',
+      '        d = c.recv(100)',
+      '        if not d: break',
+      '        c.sendall(d.upper())',
+      '    c.close()',
+      'threading.Thread(target=echo, daemon=True).start()',
+      `r = subprocess.run([sys.executable, '-c', ${JSON.stringify(STDIO_RELAY)}, ${JSON.stringify(sock)}], input=b'hello', capture_output=True, timeout=10)`,
+      'sys.stdout.write(r.stdout.decode())',
+    ].join('\n')], { encoding: 'utf8' });
+    assert.equal(out, 'HELLO');
+  });
+});
+
+/** Whether python3 runs here (the relay's test). */
+function hasPython(): boolean {
+  try {
+    execFileSync('python3', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+}
