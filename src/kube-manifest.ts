@@ -1,13 +1,14 @@
 /**
- * `--kube-manifest`: the session's Kubernetes manifest as multi-document YAML (src/plan/kube.ts),
- * made from the options and the host facts alone. Touches no cluster and no engine: the image
- * is not inspected (the pod's runtime pulls or finds it), so the image's USER, WORKDIR and ENV
- * are not known here; the display is Xvfb from the `--xc` image.
+ * `--backend=kubernetes`: the session's objects (src/plan/kube.ts), made from the options and the
+ * host facts alone, for `--kube-manifest` (YAML on stdout) and the live path
+ * (src/run/kube-session.ts). Touches no cluster and no engine: the image is not inspected (the
+ * pod's runtime pulls or finds it), so the image's USER, WORKDIR and ENV are not known here; the
+ * display is Xvfb from the `--xc` image.
  */
 import { randomBytes } from 'node:crypto';
 import { gatherHostFacts } from './host/facts.js';
 import type { Options } from './options/parse.js';
-import { checkKubeOptions, kubeManifest, kubeYaml } from './plan/kube.js';
+import { checkKubeOptions, kubeManifest, kubeYaml, type KubeObject } from './plan/kube.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
 
@@ -15,13 +16,14 @@ import { hostProbe } from './plan/probe.js';
 export const KUBE_HOME_SIZE = '1Gi';
 
 /**
- * Plans the session as a pod and renders its manifest.
- * @param options parsed options with `kube` set (`--kube-manifest`).
- * @returns the YAML (documents separated by `---`), the plan's notes and warnings for stderr.
+ * Plans the session as a pod: checks the options, gathers the host facts, plans, and makes the
+ * objects with a fresh random cookie.
+ * @param options parsed options with `kube` set.
+ * @returns the objects in the order they are to be created, and the plan (notes, warnings, session id).
  * @throws X11DockerError (exit 64) for options a pod cannot do ({@link checkKubeOptions}) and
  *   every error of planning (as {@link planSession}).
  */
-export async function renderKubeManifest(options: Options): Promise<{ yaml: string; plan: SessionPlan }> {
+export async function planKube(options: Options): Promise<{ objects: KubeObject[]; plan: SessionPlan }> {
   checkKubeOptions(options);
   // the display is Xvfb from the X server image, in the pod: its binaries count as present
   const podOptions: Options = { ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } };
@@ -29,5 +31,16 @@ export async function renderKubeManifest(options: Options): Promise<{ yaml: stri
   const noImageConfig = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
   const plan = planSession(podOptions, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
   const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined);
+  return { objects, plan };
+}
+
+/**
+ * `--kube-manifest`: plans the session as a pod and renders its manifest.
+ * @param options parsed options with `kube` set (`--kube-manifest`).
+ * @returns the YAML (documents separated by `---`), the plan's notes and warnings for stderr.
+ * @throws X11DockerError as {@link planKube}.
+ */
+export async function renderKubeManifest(options: Options): Promise<{ yaml: string; plan: SessionPlan }> {
+  const { objects, plan } = await planKube(options);
   return { yaml: kubeYaml(objects), plan };
 }
