@@ -11,6 +11,7 @@ import type { Options } from './options/parse.js';
 import { checkKubeOptions, kubeManifest, kubeYaml, type KubeObject } from './plan/kube.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
+import { vncPassword } from './run/html.js';
 
 /** Size of the `--home` PersistentVolumeClaim (a Kubernetes quantity). */
 export const KUBE_HOME_SIZE = '1Gi';
@@ -19,19 +20,23 @@ export const KUBE_HOME_SIZE = '1Gi';
  * Plans the session as a pod: checks the options, gathers the host facts, plans, and makes the
  * objects with a fresh random cookie.
  * @param options parsed options with `kube` set.
- * @returns the objects in the order they are to be created, and the plan (notes, warnings, session id).
+ * @returns the objects in the order they are to be created, the plan (notes, warnings, session
+ *   id) and, with `--html`, the VNC password of the pod's x11vnc (also in the Secret).
  * @throws X11DockerError (exit 64) for options a pod cannot do ({@link checkKubeOptions}) and
  *   every error of planning (as {@link planSession}).
  */
-export async function planKube(options: Options): Promise<{ objects: KubeObject[]; plan: SessionPlan }> {
+export async function planKube(options: Options): Promise<{ objects: KubeObject[]; plan: SessionPlan; vncPassword?: string }> {
   checkKubeOptions(options);
   // the display is Xvfb from the X server image, in the pod: its binaries count as present
   const podOptions: Options = { ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } };
-  const facts = await gatherHostFacts(podOptions, hostProbe(podOptions));
+  const hostFacts = await gatherHostFacts(podOptions, hostProbe(podOptions));
+  // --html: x11vnc runs in the pod (the --xc image), websockify here (src/run/kube-session.ts)
+  const facts = options.html ? { ...hostFacts, binaries: new Set([...hostFacts.binaries, 'x11vnc']) } : hostFacts;
   const noImageConfig = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
   const plan = planSession(podOptions, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
-  const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined);
-  return { objects, plan };
+  const password = plan.html ? vncPassword() : undefined;
+  const objects = kubeManifest(plan, options.kube ?? { manifest: true }, randomBytes(16).toString('hex'), options.home === '' ? { size: KUBE_HOME_SIZE } : undefined, password);
+  return { objects, plan, ...(password !== undefined ? { vncPassword: password } : {}) };
 }
 
 /**

@@ -30,6 +30,8 @@ export const KUBE_DISPLAY = 100;
 export const KUBE_XAUTHORITY = '/x11docker/xauth/Xauthority';
 /** Where the init container finds the Secret's key `cookie`. */
 const SECRET_DIR = '/x11docker/secret';
+/** Port of the pod's x11vnc (`--html`), on the pod's loopback only: reached through the API's port-forward. */
+export const KUBE_VNC_PORT = 5900;
 /** Label key that names the session (its id) on every object of the pod, and the NetworkPolicy's pod selector. */
 export const KUBE_LABEL_SESSION = 'x11docker/session';
 
@@ -41,7 +43,7 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
  * @param options the parsed options (with `kube`).
  * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
  *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
- *   display option other than `--xvfb`, `--html`, `--xonly`/`--exe`, `--hostnet`, options for
+ *   display option other than `--xvfb` (`--html` is Xvfb), `--xonly`/`--exe`, `--hostnet`, options for
  *   `docker run` after `--`, or no image.
  */
 export function checkKubeOptions(options: Options): void {
@@ -49,7 +51,6 @@ export function checkKubeOptions(options: Options): void {
   if (options.sharedirs.length > 0) throw no('--sharedir shares a host folder, and a cluster has no host folder of yours.', 'Remove --sharedir (use --home for a persistent HOME on a PersistentVolumeClaim).');
   if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
   if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there).');
-  if (options.html !== undefined) throw no('--html is not available in a pod yet.', 'Remove --html.');
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
   const notYet = unsupportedInPod(options);
@@ -138,14 +139,18 @@ function envEntries(list: readonly string[]): { name: string; value: string }[] 
  * @param kube the Kubernetes options (namespace, context).
  * @param cookieHex the session's cookie: 32 lower-case hex digits (16 random bytes), as `xauth add` takes it.
  * @param home with `--home`: the claim's size, e.g. `1Gi` (a Kubernetes quantity); undefined: HOME is an emptyDir.
+ * @param vncPassword with `--html` (`plan.html`): the VNC password (8 letters and digits), kept
+ *   in the Secret (key `vncpasswd`); the container `html` runs x11vnc on the pod's loopback port
+ *   {@link KUBE_VNC_PORT} with it, for x11docker's port-forward and its local websockify.
  * @throws X11DockerError when the plan has no container, the container user is root (runAsNonRoot),
  *   or the cookie is not 32 hex digits.
  */
-export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }): KubeObject[] {
+export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, vncPassword?: string): KubeObject[] {
   const c = plan.container;
   if (!c) throw new X11DockerError('Option --backend=kubernetes: a pod needs an image. Give IMAGE [COMMAND].');
   if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --user=UID (not 0), or run x11docker as your user.');
   if (!/^[0-9a-f]{32}$/.test(cookieHex)) throw new Error('kubeManifest: the cookie must be 32 lower-case hex digits');
+  if (plan.html && !/^[A-Za-z0-9]{8}$/.test(vncPassword ?? '')) throw new Error('kubeManifest: --html needs a VNC password of 8 letters and digits');
   const names = kubeNames(plan.sessionId);
   const display = KUBE_DISPLAY;
   const labels = { 'app.kubernetes.io/name': 'x11docker', 'app.kubernetes.io/managed-by': 'x11docker', [KUBE_LABEL_SESSION]: plan.sessionId };
@@ -160,7 +165,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
   const claim = home ? homeClaimName(c.user.name, c.image) : undefined;
   const xc = plan.xc?.image ?? 'x11docker-xserver';
   const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Secret', metadata: meta(names.secret), type: 'Opaque', data: { cookie: Buffer.from(cookieHex).toString('base64') } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta(names.secret), type: 'Opaque', data: { cookie: Buffer.from(cookieHex).toString('base64'), ...(plan.html ? { vncpasswd: Buffer.from(`${vncPassword}\n`).toString('base64') } : {}) } },
   ];
   if (c.network === 'none') {
     objects.push({
@@ -198,6 +203,17 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
           securityContext,
           volumeMounts: [{ name: 'display-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix' }, xauthMount],
         },
+        ...(plan.html ? [{
+          // x11vnc on the pod's loopback: reached only through the API's port-forward (the NetworkPolicy denies ingress), with the VNC password
+          name: 'html', image: xc,
+          command: ['/bin/sh', '-c', `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; exec "$@"`, 'x11docker-wait',
+            'x11vnc', '-display', `:${display}`, '-auth', KUBE_XAUTHORITY, '-rfbport', String(KUBE_VNC_PORT), '-listen', 'localhost', '-no6', '-noipv6',
+            '-passwdfile', `${SECRET_DIR}/vncpasswd`, '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb',
+            '-desktop', `x11docker :${display}`, ...(plan.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'])],
+          env: [{ name: 'HOME', value: '/tmp' }],
+          securityContext,
+          volumeMounts: [{ name: 'html-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount, { name: 'cookie', mountPath: SECRET_DIR, readOnly: true }],
+        }] : []),
         {
           name: 'app', image: c.image, ...appCommand(c.command, display),
           ...(c.workdir !== undefined ? { workingDir: c.workdir } : {}),
@@ -215,6 +231,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
         { name: 'x11-unix', emptyDir: {} },
         { name: 'display-tmp', emptyDir: {} },
         { name: 'app-tmp', emptyDir: {} },
+        ...(plan.html ? [{ name: 'html-tmp', emptyDir: {} }] : []),
         claim ? { name: 'home', persistentVolumeClaim: { claimName: claim } } : { name: 'home', emptyDir: {} },
       ],
     },

@@ -9,12 +9,16 @@
  *
  * All cluster requests go through src/run/kube-client.ts.
  */
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import type { KubeOptions } from '../options/kube.js';
 import type { Options } from '../options/parse.js';
-import { KUBE_LABEL_SESSION, kubeNames, type KubeObject } from '../plan/kube.js';
+import { KUBE_DISPLAY, KUBE_LABEL_SESSION, KUBE_VNC_PORT, kubeNames, type KubeObject } from '../plan/kube.js';
+import type { HtmlBind } from '../options/html.js';
+import { startHtmlView } from './html.js';
 import { podVerdict, type KubePodVerdict } from '../plan/kube-status.js';
 import { planKube } from '../kube-manifest.js';
 import { openKube, type KubeClient, type KubeKind } from './kube-client.js';
@@ -36,8 +40,13 @@ function annotated(o: KubeObject): KubeObject {
   return { ...o, metadata: { ...o.metadata, annotations: { ...meta.annotations, [KUBE_ANNOTATION_HOST]: hostname(), [KUBE_ANNOTATION_PID]: String(process.pid) } } };
 }
 
-/** The session was ended by a signal (its name is the abort reason). */
+/** The session was ended by a signal (its name is the abort reason) or by the end of the `--html` view (its message). */
 class Stopped extends Error {}
+
+/** Was the session ended by the `--html` view (its message is no signal's name)? */
+function byView(stopped: Stopped): boolean {
+  return !(stopped.message in SIGNAL_EXIT);
+}
 
 /**
  * Watches the Pod until `done` accepts its verdict; a `failed` verdict, a deleted Pod, the
@@ -86,12 +95,13 @@ async function watchUntil(client: KubeClient, pod: string, done: (v: KubePodVerd
  *   everything created was deleted.
  */
 export async function runKubeSession(options: Options, signal: AbortSignal): Promise<number> {
-  const { objects, plan } = await planKube(options);
+  const { objects, plan, vncPassword } = await planKube(options);
   for (const n of plan.notes) log.note(n);
   for (const w of plan.warnings) log.warning(w);
   const client = openKube(options.kube!);
   const names = kubeNames(plan.sessionId);
   const created: { kind: KubeKind; name: string }[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
     for (const o of objects.map(annotated)) {
       if (signal.aborted) throw new Stopped(String(signal.reason));
@@ -104,17 +114,42 @@ export async function runKubeSession(options: Options, signal: AbortSignal): Pro
     if (started.kind === 'running') {
       log.note(`Option --backend=kubernetes: pod ${names.pod} runs in namespace ${client.namespace} (context ${client.context}). Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     }
-    const ended = started.kind === 'ended' ? started : await watchUntil(client, names.pod, (v) => v.kind === 'ended', signal, 2 ** 31 - 1, 'ended');
+    const view = plan.html && started.kind === 'running' ? await deliverHtml(client, names.pod, plan.html, vncPassword!, stops) : undefined;
+    // websockify's unexpected end ends the session as a signal does, with its message
+    const viewEnd = new AbortController();
+    void view?.died.then((why) => viewEnd.abort(why));
+    const ended = started.kind === 'ended' ? started : await watchUntil(client, names.pod, (v) => v.kind === 'ended', AbortSignal.any([signal, viewEnd.signal]), 2 ** 31 - 1, 'ended');
     return ended.kind === 'ended' ? ended.exitCode : 64;
   } catch (error) {
+    if (error instanceof Stopped && byView(error)) throw new X11DockerError(error.message);
     if (error instanceof Stopped) {
       log.info(`received ${error.message}, ending the pod`);
       return SIGNAL_EXIT[error.message] ?? 143;
     }
     throw error;
   } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await removeAll(client, created);
   }
+}
+
+/**
+ * `--html` with a pod: forwards the pod's x11vnc port ({@link KUBE_VNC_PORT}, the pod's loopback)
+ * to 127.0.0.1 and starts websockify here in front of it, with the same checks as a local
+ * `--html` (Origin, token, VNC password; src/run/html.ts); prints `HTML_URL=` on stdout.
+ * @param stops receives the stops of the view and the forward (the session's undo).
+ * @returns `died`: resolves with a message when websockify ends on its own.
+ */
+async function deliverHtml(client: KubeClient, pod: string, bind: HtmlBind, password: string, stops: (() => Promise<void>)[]): Promise<{ died: Promise<string> }> {
+  const forward = await client.forward(pod, KUBE_VNC_PORT);
+  stops.push(() => forward.close());
+  const dir = mkdtempSync(join(tmpdir(), 'x11docker-kube-html-'));
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const view = await startHtmlView({ display: KUBE_DISPLAY, authFile: '', sessionDir: dir, bind, clipboard: false, timeoutMs: 15000, vnc: { host: '127.0.0.1', port: forward.port, password } });
+  stops.push(() => view.stop());
+  log.info(`kubernetes: port ${KUBE_VNC_PORT} of pod ${pod} is forwarded to 127.0.0.1:${forward.port}`);
+  process.stdout.write(`HTML_URL=${view.url}\n`);
+  return { died: view.died };
 }
 
 /** Deletes the objects, the Pod first; a failure is a warning naming what is left (and `--cleanup`). */
