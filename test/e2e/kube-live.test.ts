@@ -10,7 +10,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { hostname } from 'node:os';
-import { CLI, TEST_USER, waitFor, x11docker } from './helpers.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { CLI, firstLine, TEST_USER, waitFor, x11docker } from './helpers.js';
 import { startFakeKube, type FakeKube, type Obj } from './fake-kube.js';
 
 let fake: FakeKube;
@@ -100,6 +102,50 @@ describe('--backend=kubernetes against a fake API server', () => {
       assert.deepEqual(kinds(), [], 'nothing left');
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('--html: the pod\'s VNC port is forwarded through the API\'s port-forward to a local websockify; HTML_URL= with password and token; the view\'s WebSocket reaches the pod; SIGTERM deletes all', async () => {
+    // the pod's x11vnc, played by a TCP server that greets as a VNC server does
+    const vnc = createServer((socket) => socket.end('RFB 003.008\n'));
+    await new Promise<void>((resolve) => vnc.listen(0, '127.0.0.1', resolve));
+    fake.forwardTo = (vnc.address() as AddressInfo).port;
+    const child = execa('node', [CLI, '--backend=kubernetes', `--hostuser=${TEST_USER}`, '--html', 'fake/app:forever', 'xeyes'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: fake.kubeconfig }, extendEnv: false, reject: false, timeout: 60000 });
+    try {
+      const line = await firstLine(child.stdout!, child, 'x11docker --html (waiting for HTML_URL=)');
+      const m = /^HTML_URL=(http:\/\/127\.0\.0\.1:\d+)\/view\.html#password=([A-Za-z0-9]{8})&token=([\w-]+)$/.exec(line);
+      assert.ok(m, line);
+      const [, origin, password, token] = m as unknown as [string, string, string, string];
+      const secret = [...fake.store.values()].find((o) => o.kind === 'Secret') as Obj & { data: Record<string, string> };
+      assert.equal(Buffer.from(secret.data.vncpasswd!, 'base64').toString(), `${password}\n`, 'the pod\'s x11vnc gets the password of the URL');
+      const pod = [...fake.store.values()].find((o) => o.kind === 'Pod')!;
+      assert.equal((await fetch(`${origin}/view.html`)).status, 200, 'the viewer page');
+      const greeting = await new Promise<string>((resolve, reject) => {
+        setTimeout(() => reject(new Error('no greeting through the forward after 10 s')), 10000).unref();
+        const ws = new WebSocket(`${origin.replace('http', 'ws')}/websockify?token=${token}`, ['binary'], { headers: { Origin: origin } });
+        ws.on('message', (d: Buffer) => {
+          resolve(d.toString());
+          ws.close();
+        });
+        ws.on('error', reject);
+      });
+      assert.equal(greeting, 'RFB 003.008\n', 'the WebSocket reached the pod\'s VNC port');
+      assert.ok(fake.requests.includes(`create pods/portforward/${pod.metadata.name}`), fake.requests.join(', '));
+      const refused = await new Promise<string>((resolve) => {
+        const ws = new WebSocket(`${origin.replace('http', 'ws')}/websockify?token=${token}`, ['binary'], { headers: { Origin: 'http://evil.example' } });
+        ws.on('open', () => resolve('open'));
+        ws.on('error', () => resolve('refused'));
+      });
+      assert.equal(refused, 'refused', 'another origin is refused, as with a local --html');
+      child.kill('SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 143, r.stderr);
+      assert.deepEqual(kinds(), [], 'nothing left');
+      await assert.rejects(fetch(`${origin}/view.html`), 'websockify is gone');
+    } finally {
+      child.kill('SIGKILL');
+      delete fake.forwardTo;
+      vnc.close();
     }
   });
 

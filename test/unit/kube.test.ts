@@ -13,6 +13,7 @@ import { checkKubeOptions, homeClaimName, KUBE_XAUTHORITY, kubeManifest, kubeNam
 import type { HostFacts } from '../../src/host/facts.js';
 
 const COOKIE = '0123456789abcdef0123456789abcdef';
+const VNC_PASSWORD = 'Ab3dEf7h';
 const host = (more: Partial<HostFacts> = {}): HostFacts => ({
   processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1001, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
   binaries: new Set(), sessionId: 'abc123', pid: 77, xcImage: true, ...more,
@@ -23,7 +24,7 @@ const manifest = (argv: string[], h: HostFacts = host()) => {
   const options = parseCommandLine(['--kube-manifest', ...argv]);
   checkKubeOptions(options);
   const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, h, noImage);
-  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined);
+  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, plan.html ? VNC_PASSWORD : undefined);
 };
 const kinds = (objects: readonly KubeObject[]) => objects.map((o) => o.kind);
 const byKind = (objects: readonly KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as Record<string, any>;
@@ -54,12 +55,11 @@ describe('Kubernetes options', () => {
     assert.throws(() => parseCommandLine(['--kube-manifest', '--backend=podman', 'img']), says(/^Option --kube-manifest makes a Kubernetes pod, but --backend=podman/));
     assert.throws(() => parseCommandLine(['--backend=kube', 'img']), says(/^Option --backend needs docker, podman, nerdctl or kubernetes/));
   });
-  test('refusals: --sharedir, --home=DIR, other displays, --html, --hostnet, docker run options, no image', () => {
+  test('refusals: --sharedir, --home=DIR, other displays, --hostnet, docker run options, no image', () => {
     const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
     refuse(['--sharedir=/tmp', 'img'], /^Option --backend=kubernetes: --sharedir .*no host folder.*Remove --sharedir/);
     refuse(['--home=/tmp/h', 'img'], /--home=DIR is a host folder\. Use --home alone/);
     refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb/);
-    refuse(['--html', 'img'], /--html is not available in a pod yet/);
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
     refuse(['--xonly'], /a pod needs an image/);
@@ -153,6 +153,26 @@ describe('Kubernetes manifest', () => {
     assert.match(homeClaimName('a'.repeat(40), 'b'.repeat(40)), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     assert.notEqual(homeClaimName('a'.repeat(40), 'b'.repeat(40)), homeClaimName('a'.repeat(40), 'b'.repeat(41)));
   });
+  test('--html: a container html runs x11vnc on the pod\'s loopback with the password from the Secret, hardened; schema-valid', () => {
+    const objects = manifest(['--html', 'img', 'xeyes'], host({ binaries: new Set(['x11vnc', 'websockify']) }));
+    for (const o of objects) validate(o);
+    const secret = byKind(objects, 'Secret');
+    assert.equal(Buffer.from(secret.data.vncpasswd, 'base64').toString(), `${VNC_PASSWORD}\n`);
+    const pod = byKind(objects, 'Pod');
+    assert.ok(!JSON.stringify(pod).includes(VNC_PASSWORD), 'the VNC password is not in the Pod spec');
+    const html = pod.spec.containers.find((c: { name: string }) => c.name === 'html');
+    assert.ok(html, 'container html');
+    const argv = (html.command as string[]).slice(4);
+    assert.deepEqual(argv.slice(0, 7), ['x11vnc', '-display', ':100', '-auth', KUBE_XAUTHORITY, '-rfbport', '5900']);
+    assert.deepEqual(argv.slice(7, 9), ['-listen', 'localhost']);
+    assert.ok(argv.includes('-passwdfile') && argv.includes('-noremote') && argv.includes('-noclipboard'));
+    assert.equal(html.securityContext.runAsUser, 1000);
+    assert.deepEqual(html.securityContext.capabilities, { drop: ['ALL'] });
+    assert.equal(html.securityContext.readOnlyRootFilesystem, true);
+    assert.ok(kinds(objects).includes('NetworkPolicy'), 'ingress stays denied: the view comes through the port-forward');
+    assert.throws(() => kubeManifest(planSession({ ...parseCommandLine(['--kube-manifest', '--html', 'img']), xserver: 'xvfb' }, host({ binaries: new Set(['x11vnc', 'websockify']) }), noImage), { manifest: true }, COOKIE), /VNC password/);
+  });
+
   test('--kube-namespace on every object, --kube-context as annotation', () => {
     const options = ['--kube-namespace=desk', '--kube-context=kind-a', '--home', 'img'];
     const objects = manifest(options);
