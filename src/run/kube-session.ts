@@ -57,6 +57,7 @@ async function watchUntil(client: KubeClient, pod: string, done: (v: KubePodVerd
   const local = new AbortController();
   const onAbort = () => local.abort();
   signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) local.abort();
   const timer = setTimeout(() => local.abort(), timeoutMs);
   let result: KubePodVerdict | undefined;
   let gone = false;
