@@ -8,7 +8,7 @@
  *
  * No container runs: a Pod's life is scripted by the tag of its `app` container's image
  * (`fake/app:TAG`): `exit3` (Pending, Running, then the app terminates with exit code 3),
- * `forever` (Running until deleted), `unschedulable` (the scheduler's condition),
+ * `forever` (Running until deleted), `pending` (ContainerCreating until deleted), `unschedulable` (the scheduler's condition),
  * `pullbackoff` (ErrImagePull, then ImagePullBackOff). Requests named in `forbid`
  * (`VERB RESOURCE`, e.g. `create networkpolicies`) get 403 with the API server's message.
  */
@@ -86,6 +86,8 @@ export async function startFakeKube(): Promise<FakeKube> {
     later(100, () => set({ phase: 'Pending', conditions: [scheduled], containerStatuses: containers.map((c) => ({ name: c.name, state: { waiting: { reason: 'ContainerCreating' } } })) }));
     if (tag === 'unschedulable') {
       later(200, () => set({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available.' }] }));
+    } else if (tag === 'pending') {
+      // stays ContainerCreating (a long pull)
     } else if (tag === 'pullbackoff') {
       later(200, () => set({ phase: 'Pending', conditions: [scheduled], containerStatuses: states({ waiting: { reason: 'ContainerCreating' } }) }));
       later(300, () => set({ phase: 'Pending', conditions: [scheduled], containerStatuses: states({ waiting: { reason: 'ErrImagePull', message: 'rpc error: pull access denied for fake/app' } }) }));

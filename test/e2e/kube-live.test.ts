@@ -105,6 +105,19 @@ describe('--backend=kubernetes against a fake API server', () => {
     }
   });
 
+  it('Ctrl-C (SIGINT) while the pod is still pending: exit 130, nothing left', async () => {
+    const child = execa('node', [CLI, '--backend=kubernetes', `--hostuser=${TEST_USER}`, 'fake/app:pending', 'xeyes'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: fake.kubeconfig }, extendEnv: false, reject: false, timeout: 60000 });
+    try {
+      await waitFor('the pod to be created and watched', () => fake.requests.includes('watch pods') && [...fake.store.values()].some((o) => o.kind === 'Pod' && o.status?.phase === 'Pending'));
+      child.kill('SIGINT');
+      const r = await child;
+      assert.equal(r.exitCode, 130, r.stderr);
+      assert.deepEqual(kinds(), [], 'nothing left');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('--html: the pod\'s VNC port is forwarded through the API\'s port-forward to a local websockify; HTML_URL= with password and token; the view\'s WebSocket reaches the pod; SIGTERM deletes all', async () => {
     // the pod's x11vnc, played by a TCP server that greets as a VNC server does
     const vnc = createServer((socket) => socket.end('RFB 003.008\n'));
