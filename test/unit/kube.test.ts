@@ -182,7 +182,7 @@ describe('Kubernetes manifest', () => {
   });
   test('startSession starts no pod: one line pointing to the CLI', async () => {
     const { startSession } = await import('../../src/api.js');
-    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; print the manifest with the x11docker command/));
+    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; run it with the x11docker command \(x11docker --backend=kubernetes IMAGE\), or print the manifest/));
     await assert.rejects(startSession({ image: 'img', backend: 'kubernetes' }), says(/startSession starts no pod/));
   });
   test('a root container user is refused (runAsNonRoot)', () => {
