@@ -74,7 +74,8 @@ function unsupportedInPod(o: Options): string[] {
     [o.sudouser, '--sudouser'], [o.newPrivileges === 'yes', '--newprivileges'], [o.runtime !== undefined, '--runtime'], [o.limit !== undefined, '--limit'],
     [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
     [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],
-    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'],
+    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'], [o.showenv, '--showenv'],
+    [o.printpid1 !== undefined, '--printpid1'], [o.printinfofile !== undefined, '--printinfofile'],
   ];
   return given.filter(([yes]) => yes).map(([, name]) => name);
 }

@@ -67,6 +67,8 @@ describe('Kubernetes options', () => {
     refuse(['--sudouser', '--group-add=video', '--limit', 'img'], /: --group-add, --sudouser, --limit are not available in a pod yet\. Remove them/);
     refuse(['--init=systemd', 'img'], /--init=systemd is not available/);
     refuse(['--no-entrypoint', 'img'], /--no-entrypoint without COMMAND is not available/);
+    refuse(['--showenv', '--printpid1', 'img'], /: --showenv, --printpid1 are not available in a pod yet/);
+    checkKubeOptions(parseCommandLine(['--backend=kubernetes', '--html', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--no-entrypoint', '--no-init', '--env=A=b', '--size=800x600', '--lang=de', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--xvfb', '--home', 'img']));
   });
