@@ -9,7 +9,9 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { hostname } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { CLI, firstLine, TEST_USER, waitFor, x11docker } from './helpers.js';
@@ -61,6 +63,18 @@ describe('--backend=kubernetes against a fake API server', () => {
     const bad = await run(['--kube-context=nosuch', 'fake/app:exit3']);
     assert.equal(bad.exitCode, 64);
     assert.match(oneLine(bad.stderr), /Option --kube-context: no context 'nosuch' in your kubeconfig; it has: fake, other/);
+  });
+
+  it('an unreachable cluster: one line naming the context and the server, exit 64', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'x11docker-kube-closed-')), 'config');
+    writeFileSync(config, readFileSync(fake.kubeconfig, 'utf8').replace(fake.url, 'http://127.0.0.1:9'));
+    try {
+      const r = await x11docker(['--backend=kubernetes', `--hostuser=${TEST_USER}`, 'fake/app:exit3'], { env: { KUBECONFIG: config } });
+      assert.equal(r.exitCode, 64);
+      assert.match(oneLine(r.stderr), /^x11docker error: Option --backend=kubernetes: cannot reach the cluster of context fake at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    } finally {
+      rmSync(dirname(config), { recursive: true, force: true });
+    }
   });
 
   it('an unschedulable pod: one line with the scheduler\'s reason, exit 64, nothing left', async () => {
