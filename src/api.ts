@@ -147,8 +147,8 @@ export async function startParsed(options: Options, control: SessionControl = {}
   const { signal } = control;
   // a stop that came before the start: start nothing
   if (signal?.aborted) throw new X11DockerError(`interrupted by ${String(signal.reason)}`, { exitCode: STOP_EXIT[signal.reason as StopReason] ?? 143 });
-  // the Kubernetes preview prints a manifest (the CLI's --kube-manifest); it starts no session here
-  if (options.kube) throw new X11DockerError('Option --backend=kubernetes / --kube-manifest: startSession starts no pod; print the manifest with the x11docker command (x11docker --kube-manifest IMAGE) and apply it.');
+  // a pod is run or printed by the CLI (--backend=kubernetes, --kube-manifest); the API starts no session in a cluster
+  if (options.kube) throw new X11DockerError('Option --backend=kubernetes / --kube-manifest: startSession starts no pod; run it with the x11docker command (x11docker --backend=kubernetes IMAGE), or print the manifest with the x11docker command (x11docker --kube-manifest IMAGE) and apply it.');
   log.setVerbosity(options.verbosity);
   // a remote engine cannot share this machine's sockets: refused here (the CLI runs --html there, src/run/remote.ts)
   const address = engineAddress(options.backend, process.env);

@@ -103,6 +103,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return reportError(error);
     }
   }
+  if (options.cleanup && options.kube) {
+    try {
+      return await (await import('./run/kube-session.js')).cleanupKube(options.kube);
+    } catch (error) {
+      return reportError(error);
+    }
+  }
   if (options.cleanup) return runCleanup(options.backend, options.cachebasedir);
   if (options.gui !== undefined) {
     try {
@@ -111,8 +118,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       return reportError(error);
     }
   }
+  if (options.kube && !options.kube.manifest) {
+    // loaded on demand: @kubernetes/client-node is needed only here
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) controller.abort(signal);
+    };
+    for (const s of SIGNALS) process.on(s, onSignal);
+    try {
+      return await (await import('./run/kube-session.js')).runKubeSession(options, controller.signal);
+    } catch (error) {
+      return reportError(error);
+    } finally {
+      for (const s of SIGNALS) process.off(s, onSignal);
+    }
+  }
   if (options.kube) {
-    if (!options.kube.manifest) return reportError(new X11DockerError('Option --backend=kubernetes: running a pod on a cluster is not available yet. Use --kube-manifest and apply its output: x11docker --kube-manifest IMAGE > pod.yaml; kubectl apply -f pod.yaml (or podman kube play pod.yaml).'));
     try {
       const { yaml, plan } = await (await import('./kube-manifest.js')).renderKubeManifest(options);
       for (const n of plan.notes) log.note(n);

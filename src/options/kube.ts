@@ -1,7 +1,7 @@
 /**
  * The Kubernetes options (preview): `--backend=kubernetes`, `--kube-manifest`,
- * `--kube-namespace NS`, `--kube-context CTX`. A session then is one pod (src/plan/kube.ts);
- * for now x11docker only prints its manifest (`--kube-manifest`) and touches no cluster.
+ * `--kube-namespace NS`, `--kube-context CTX`. A session then is one pod (src/plan/kube.ts),
+ * run in the cluster (src/run/kube-session.ts), or only printed (`--kube-manifest`).
  */
 import { printable, X11DockerError } from '../errors.js';
 
@@ -11,7 +11,7 @@ export interface KubeOptions {
   readonly manifest: boolean;
   /** `--kube-namespace NS`: `metadata.namespace` of every object (a DNS-1123 label); undefined: the context's default. */
   readonly namespace?: string;
-  /** `--kube-context CTX`: the kubeconfig context to use; recorded as the Pod's annotation `x11docker/kube-context`. */
+  /** `--kube-context CTX`: the kubeconfig context to use (default: the current one); recorded as the Pod's annotation `x11docker/kube-context`. */
   readonly context?: string;
 }
 

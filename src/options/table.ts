@@ -211,7 +211,7 @@ export const optionTable: readonly OptionSpec[] = [
     help: 'Allow network access. Default: no network (--network=none).\nWithout NET: the engine\'s default network. NET=host: see --hostnet.',
   },
   { name: 'hostnet', arg: 'none', group: 'Container', help: "Share the host's network stack (--network=host).\nSevere reduction of container isolation." },
-  { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl; kubernetes (preview):\nonly with --kube-manifest for now.' },
+  { name: 'backend', arg: 'required', valueName: 'ENGINE', group: 'Container', help: 'Container engine: docker (default), podman or nerdctl; kubernetes (preview):\nthe session as one pod in the cluster of your kubeconfig context.' },
   {
     name: 'rootless', arg: 'optional', valueName: '[=yes|no]', group: 'Container',
     help: "Use (or disallow) a rootless engine. docker: your rootless daemon's socket\n(DOCKER_HOST, default /run/user/UID/docker.sock); =no: the rootful daemon.\nWithout it: docker rootful unless DOCKER_HOST says otherwise,\npodman rootless except as root.",
@@ -220,8 +220,8 @@ export const optionTable: readonly OptionSpec[] = [
     name: 'kube-manifest', arg: 'none', group: 'Container',
     help: 'Print the Kubernetes manifest of the session (Secret, NetworkPolicy, PVC, Pod)\nand start nothing: review it, then kubectl apply -f or podman kube play it.',
   },
-  { name: 'kube-namespace', arg: 'required', valueName: 'NS', group: 'Container', help: 'Namespace of the Kubernetes objects (--kube-manifest). Default: none\n(the namespace of the kubectl context).' },
-  { name: 'kube-context', arg: 'required', valueName: 'CTX', group: 'Container', help: 'kubeconfig context for --backend=kubernetes (recorded on the Pod as\nannotation x11docker/kube-context; kubectl --context=CTX apply).' },
+  { name: 'kube-namespace', arg: 'required', valueName: 'NS', group: 'Container', help: 'Namespace of the Kubernetes objects. Default: the namespace of the\nkubeconfig context (default).' },
+  { name: 'kube-context', arg: 'required', valueName: 'CTX', group: 'Container', help: 'kubeconfig context for --backend=kubernetes. Default: the current\ncontext (kubectl config current-context).' },
   {
     name: 'interactive', short: 'i', arg: 'none', group: 'Container',
     help: 'Interactive: stdin goes to the container command, with a pseudo-terminal\nwhen stdin is a terminal. For shells:  x11docker -i IMAGE bash',

@@ -11,10 +11,11 @@
  *   as upstream x11docker makes its cookies: `xauth nlist | sed 's/^..../ffff/' | xauth nmerge`)
  *   in a memory emptyDir; the container `display` runs Xvfb from the `--xc` image with `-auth` of
  *   it and makes `/tmp/.X11-unix/X<N>` in an emptyDir that the container `app` (IMAGE and
- *   COMMAND) mounts read-only, with DISPLAY and XAUTHORITY. With `--html`, the container
- *   `display` also runs x11vnc on the pod's own loopback (port {@link KUBE_VNC_PORT}, the VNC
- *   password from the Secret): no other pod and no node can reach it, only the API's
- *   port-forward, which x11docker's local websockify and browser view use (as with local `--html`).
+ *   COMMAND) mounts read-only, with DISPLAY and XAUTHORITY. With `--html`, the container `html`
+ *   runs x11vnc (from the `--xc` image) on the pod's own loopback (port {@link KUBE_VNC_PORT};
+ *   the VNC password from the Secret, which the init container writes as x11vnc's password
+ *   file): no other pod and no node can reach it, only the API's port-forward, which
+ *   x11docker's local websockify and browser view use (as with local `--html`).
  * Every container runs as the mirrored user (runAsNonRoot, runAsUser/runAsGroup), with
  * allowPrivilegeEscalation false, all capabilities dropped, seccomp RuntimeDefault and a
  * read-only root file system (HOME and /tmp are emptyDirs or the PVC); the pod has no service
@@ -52,7 +53,7 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
  * @param options the parsed options (with `kube`).
  * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
  *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
- *   display option other than `--xvfb`, `--html` without a value; `--xonly`/`--exe`, `--hostnet`, options for
+ *   display option other than `--xvfb` (`--html` is Xvfb), `--xonly`/`--exe`, `--hostnet`, options for
  *   `docker run` after `--`, or no image.
  */
 export function checkKubeOptions(options: Options): void {
@@ -60,9 +61,6 @@ export function checkKubeOptions(options: Options): void {
   if (options.sharedirs.length > 0) throw no('--sharedir shares a host folder, and a cluster has no host folder of yours.', 'Remove --sharedir (use --home for a persistent HOME on a PersistentVolumeClaim).');
   if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
   if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there).');
-  if (options.html !== undefined && (options.html.host !== '127.0.0.1' || options.html.port !== undefined)) {
-    throw no('--html in a pod is forwarded to a free port on 127.0.0.1 of this machine.', 'Give --html without an address or port.');
-  }
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
   const notYet = unsupportedInPod(options);
@@ -86,7 +84,8 @@ export function unsupportedInPod(o: Options): string[] {
     [o.sudouser, '--sudouser'], [o.newPrivileges === 'yes', '--newprivileges'], [o.runtime !== undefined, '--runtime'], [o.limit !== undefined, '--limit'],
     [o.clipboard, '--clipboard'], [o.wm !== undefined && o.wm !== 'none', '--wm'], [o.displayClients.length > 0, '--xeyes/--xlogo'], [o.runFromHost.length > 0, '--runfromhost'],
     [o.wayland || o.waylandenv, '--wayland'], [o.display !== undefined, '--display'], [o.name !== undefined, '--name'],
-    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'],
+    [o.printid !== undefined, '--printid'], [o.printenvFile !== undefined, '--printenv=FILE'], [o.showenv, '--showenv'],
+    [o.printpid1 !== undefined, '--printpid1'], [o.printinfofile !== undefined, '--printinfofile'],
     [o.screen.xfishtank, '--xfishtank'], [o.screen.xhost !== undefined, '--xhost'], [o.screen.cleanXhost, '--clean-xhost'],
     [o.screen.xoverip !== undefined, '--xoverip'], [o.screen.xauth !== undefined, '--xauth'],
   ];
@@ -139,28 +138,6 @@ function xauthScript(display: number, vnc: boolean): string {
   ].join('\n');
 }
 
-/**
- * The display container's command. Without `--html`: Xvfb alone. With it: Xvfb, then (once its
- * socket exists) x11vnc on the pod's loopback port {@link KUBE_VNC_PORT} with the session's
- * password (as local `--html` runs it: `-noremote -nocmds`, no clipboard, no MIT-SHM); the
- * container ends when either ends.
- */
-function displayCommand(display: number, size: { width: number; height: number }, vnc: boolean): string[] {
-  const xvfb = ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`];
-  if (!vnc) return xvfb;
-  const script = [
-    'set -u',
-    `${xvfb.join(' ')} & x=$!`,
-    `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done`,
-    `x11vnc -display :${display} -auth ${KUBE_XAUTHORITY} -localhost -rfbport ${KUBE_VNC_PORT} -rfbportv6 0 -no6 -noipv6 ` +
-      `-passwdfile ${VNC_PASSWD_FILE} -forever -shared -noremote -nocmds -norc -noshm -nowf -xkb ` +
-      `-nosel -noprimary -nosetclipboard -noclipboard -desktop 'x11docker :${display}' & v=$!`,
-    // the first to end ends the container (the pod then shows which one in its status)
-    'while kill -0 $x 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 1; done',
-    'kill $x $v 2>/dev/null; wait',
-  ].join('\n');
-  return ['/bin/sh', '-c', script];
-}
 
 /** The app's command: waits (up to 30 s) for the X socket, then runs COMMAND; empty keeps the image's ENTRYPOINT and CMD. */
 function appCommand(command: readonly string[], display: number): { command?: string[]; args?: string[] } {
@@ -186,17 +163,18 @@ function envEntries(list: readonly string[]): { name: string; value: string }[] 
  * @param kube the Kubernetes options (namespace, context).
  * @param cookieHex the session's cookie: 32 lower-case hex digits (16 random bytes), as `xauth add` takes it.
  * @param home with `--home`: the claim's size, e.g. `1Gi` (a Kubernetes quantity); undefined: HOME is an emptyDir.
- * @param html with `--html`: the VNC password (8 characters of [A-Za-z0-9]) that the pod's x11vnc
- *   asks for; it goes into the Secret, never into the Pod spec.
+ * @param vncPassword with `--html` (`plan.html`): the VNC password (8 letters and digits), kept
+ *   in the Secret (key `vncpasswd`); the container `html` runs x11vnc on the pod's loopback port
+ *   {@link KUBE_VNC_PORT} with it, for x11docker's port-forward and its local websockify.
  * @throws X11DockerError when the plan has no container, the container user is root (runAsNonRoot),
  *   or the cookie is not 32 hex digits.
  */
-export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, html?: { readonly vncPassword: string }): KubeObject[] {
+export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, vncPassword?: string): KubeObject[] {
   const c = plan.container;
   if (!c) throw new X11DockerError('Option --backend=kubernetes: a pod needs an image. Give IMAGE [COMMAND].');
   if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --user=UID (not 0), or run x11docker as your user.');
   if (!/^[0-9a-f]{32}$/.test(cookieHex)) throw new Error('kubeManifest: the cookie must be 32 lower-case hex digits');
-  if (html && !/^[A-Za-z0-9]{8}$/.test(html.vncPassword)) throw new Error('kubeManifest: the VNC password must be 8 characters of [A-Za-z0-9]');
+  if (plan.html && !/^[A-Za-z0-9]{8}$/.test(vncPassword ?? '')) throw new Error('kubeManifest: --html needs a VNC password of 8 letters and digits');
   const names = kubeNames(plan.sessionId);
   const display = KUBE_DISPLAY;
   const labels = { 'app.kubernetes.io/name': 'x11docker', 'app.kubernetes.io/managed-by': 'x11docker', [KUBE_LABEL_SESSION]: plan.sessionId };
@@ -213,7 +191,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
   const objects: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Secret', metadata: meta(names.secret), type: 'Opaque', data: {
       cookie: Buffer.from(cookieHex).toString('base64'),
-      ...(html ? { vncpasswd: Buffer.from(html.vncPassword).toString('base64') } : {}),
+      ...(plan.html ? { vncpasswd: Buffer.from(`${vncPassword}\n`).toString('base64') } : {}),
     } },
   ];
   if (c.network === 'none') {
@@ -232,7 +210,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
   const env = envEntries([...c.env, ...c.userEnv]).filter((e) => !e.value.includes(plan.sessionDir) && !['DISPLAY', 'XAUTHORITY'].includes(e.name));
   objects.push({
     apiVersion: 'v1', kind: 'Pod',
-    metadata: meta(names.pod, { annotations: { 'x11docker/display': `:${display}`, ...(html ? { 'x11docker/vnc-port': String(KUBE_VNC_PORT) } : {}), ...(kube.context !== undefined ? { 'x11docker/kube-context': kube.context } : {}) } }),
+    metadata: meta(names.pod, { annotations: { 'x11docker/display': `:${display}`, ...(plan.html ? { 'x11docker/vnc-port': String(KUBE_VNC_PORT) } : {}), ...(kube.context !== undefined ? { 'x11docker/kube-context': kube.context } : {}) } }),
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -241,18 +219,29 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       // fsGroup: a claim's (or emptyDir's) files belong to the user's group, so a non-root HOME is writable on a cluster
       securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
       initContainers: [{
-        name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display, !!html)], securityContext,
+        name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display, !!plan.html)], securityContext,
         volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }],
       }],
       containers: [
         {
           name: 'display', image: xc,
-          command: displayCommand(display, plan.size, !!html),
-          ...(html ? { ports: [{ name: 'vnc', containerPort: KUBE_VNC_PORT, protocol: 'TCP' }] } : {}),
+          command: ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${plan.size.width}x${plan.size.height}x24`],
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext,
           volumeMounts: [{ name: 'display-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix' }, xauthMount],
         },
+        ...(plan.html ? [{
+          // x11vnc on the pod's loopback: reached only through the API's port-forward (the NetworkPolicy denies ingress), with the VNC password
+          name: 'html', image: xc,
+          command: ['/bin/sh', '-c', `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; exec "$@"`, 'x11docker-wait',
+            'x11vnc', '-display', `:${display}`, '-auth', KUBE_XAUTHORITY, '-localhost', '-rfbport', String(KUBE_VNC_PORT), '-rfbportv6', '0', '-no6', '-noipv6',
+            '-passwdfile', VNC_PASSWD_FILE, '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb',
+            '-desktop', `x11docker :${display}`, ...(plan.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'])],
+          ports: [{ name: 'vnc', containerPort: KUBE_VNC_PORT, protocol: 'TCP' }],
+          env: [{ name: 'HOME', value: '/tmp' }],
+          securityContext,
+          volumeMounts: [{ name: 'html-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount],
+        }] : []),
         {
           name: 'app', image: c.image, ...appCommand(c.command, display),
           ...(c.workdir !== undefined ? { workingDir: c.workdir } : {}),
@@ -270,6 +259,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
         { name: 'x11-unix', emptyDir: {} },
         { name: 'display-tmp', emptyDir: {} },
         { name: 'app-tmp', emptyDir: {} },
+        ...(plan.html ? [{ name: 'html-tmp', emptyDir: {} }] : []),
         claim ? { name: 'home', persistentVolumeClaim: { claimName: claim } } : { name: 'home', emptyDir: {} },
       ],
     },

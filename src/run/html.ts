@@ -64,6 +64,12 @@ export interface HtmlViewOptions {
    * password (the local password file is then unused).
    */
   readonly vncRelay?: (socketPath: string, password: string) => Promise<() => Promise<void>>;
+  /**
+   * A VNC server that runs elsewhere, reached on TCP (`--backend=kubernetes`: x11vnc in the pod,
+   * forwarded to 127.0.0.1), with its password: no x11vnc is started here, websockify connects
+   * to `host:port`. `authFile` and `display` are then unused. Not together with `vncRelay`.
+   */
+  readonly vnc?: { readonly host: string; readonly port: number; readonly password: string };
 }
 
 /** Debian packages of the helpers, for error messages and the GUI's dependency check. */
@@ -131,15 +137,18 @@ const UNIX_PATH_MAX = 107;
  */
 export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   const web = `${webDir()}view/`;
-  const found = findBinaries(Object.keys(htmlHelpers), process.env.PATH ?? '');
-  const missing = Object.entries(htmlHelpers).filter(([b]) => !found.has(b) && !(b === 'x11vnc' && o.vncRelay));
+  const helpers = o.vnc ? { websockify: htmlHelpers.websockify } : htmlHelpers;
+  const found = findBinaries(Object.keys(helpers), process.env.PATH ?? '');
+  const missing = Object.entries(helpers).filter(([b]) => !found.has(b) && !(b === 'x11vnc' && o.vncRelay));
   if (missing.length > 0) {
     throw new X11DockerError(`--html needs ${missing.map(([b]) => b).join(' and ')}. Install: apt-get install ${missing.map(([, p]) => p).join(' ')}.`);
   }
-  const password = vncPassword();
+  const password = o.vnc?.password ?? vncPassword();
   const passwdFile = `${o.sessionDir}/vncpasswd`;
-  writeFileSync(passwdFile, `${password}\n`, { mode: 0o600 });
-  if (o.uid !== undefined && o.gid !== undefined) chownSync(passwdFile, o.uid, o.gid);
+  if (!o.vnc) {
+    writeFileSync(passwdFile, `${password}\n`, { mode: 0o600 });
+    if (o.uid !== undefined && o.gid !== undefined) chownSync(passwdFile, o.uid, o.gid);
+  }
   // the second secret: the WebSocket path's token (websockify's TokenFile), 192 random bits
   const wsToken = randomBytes(24).toString('base64url');
   const tokenFile = `${o.sessionDir}/websockify.tokens`;
@@ -152,7 +161,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
     if (o.uid !== undefined && o.gid !== undefined) chownSync(ownDir, o.uid, o.gid);
   }
   const vncSocket = `${socketDir}/vnc.sock`;
-  writeFileSync(tokenFile, `${wsToken}: unix_socket:${vncSocket}\n`, { mode: 0o600 });
+  writeFileSync(tokenFile, `${wsToken}: ${o.vnc ? hostPort(o.vnc.host, o.vnc.port) : `unix_socket:${vncSocket}`}\n`, { mode: 0o600 });
   if (o.uid !== undefined && o.gid !== undefined) chownSync(tokenFile, o.uid, o.gid);
   const as = o.uid !== undefined ? { uid: o.uid, gid: o.gid } : {};
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
@@ -197,7 +206,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
   };
   try {
     if (o.vncRelay) closeRelay = await o.vncRelay(vncSocket, password);
-    else await startVnc();
+    else if (!o.vnc) await startVnc();
 
     // The port is chosen before websockify starts: its Origin check needs the view's origin.
     // Another program may take a free port in between: then a next one is tried (a port given
@@ -209,7 +218,7 @@ export async function startHtmlView(o: HtmlViewOptions): Promise<HtmlView> {
         '--web', web,
         '--token-plugin', 'TokenFile', '--token-source', tokenFile,
         '--auth-plugin', 'ExpectOrigin', '--auth-source', viewOrigins(o.bind.host, chosen),
-        `--unix-target=${vncSocket}`, hostPort(o.bind.host, chosen),
+        ...(o.vnc ? [] : [`--unix-target=${vncSocket}`]), hostPort(o.bind.host, chosen),
       ]);
       try {
         port = await waitUntilListening(children.at(-1)!, o.timeoutMs, (l) => l.tcp.find((t) => addressMatches(t.address, o.bind.host) && t.port === chosen)?.port);

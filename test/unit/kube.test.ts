@@ -13,6 +13,7 @@ import { checkKubeOptions, homeClaimName, KUBE_XAUTHORITY, kubeManifest, kubeNam
 import type { HostFacts } from '../../src/host/facts.js';
 
 const COOKIE = '0123456789abcdef0123456789abcdef';
+const VNC_PASSWORD = 'Ab3dEf7h';
 const host = (more: Partial<HostFacts> = {}): HostFacts => ({
   processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1001, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
   binaries: new Set(), sessionId: 'abc123', pid: 77, xcImage: true, ...more,
@@ -23,9 +24,8 @@ const manifest = (argv: string[], h: HostFacts = host()) => {
   const options = parseCommandLine(['--kube-manifest', ...argv]);
   checkKubeOptions(options);
   const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, h, noImage);
-  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, options.html ? { vncPassword: VNC_PASSWORD } : undefined);
+  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, plan.html ? VNC_PASSWORD : undefined);
 };
-const VNC_PASSWORD = 'aB3dE5gH';
 const kinds = (objects: readonly KubeObject[]) => objects.map((o) => o.kind);
 const byKind = (objects: readonly KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as Record<string, any>;
 const says = (re: RegExp) => (e: Error) => re.test(e.message);
@@ -55,13 +55,11 @@ describe('Kubernetes options', () => {
     assert.throws(() => parseCommandLine(['--kube-manifest', '--backend=podman', 'img']), says(/^Option --kube-manifest makes a Kubernetes pod, but --backend=podman/));
     assert.throws(() => parseCommandLine(['--backend=kube', 'img']), says(/^Option --backend needs docker, podman, nerdctl or kubernetes/));
   });
-  test('refusals: --sharedir, --home=DIR, other displays, --html=PORT, --hostnet, docker run options, no image', () => {
+  test('refusals: --sharedir, --home=DIR, other displays, --hostnet, docker run options, no image', () => {
     const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
     refuse(['--sharedir=/tmp', 'img'], /^Option --backend=kubernetes: --sharedir .*no host folder.*Remove --sharedir/);
     refuse(['--home=/tmp/h', 'img'], /--home=DIR is a host folder\. Use --home alone/);
     refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb/);
-    refuse(['--html=6080', 'img'], /--html in a pod is forwarded to a free port on 127\.0\.0\.1 of this machine\. Give --html without an address or port/);
-    refuse(['--html=0.0.0.0:6080', 'img'], /Give --html without an address or port/);
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--html', 'img', 'xeyes']));
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
@@ -71,6 +69,8 @@ describe('Kubernetes options', () => {
     refuse(['--init=systemd', 'img'], /--init=systemd is not available/);
     refuse(['--no-entrypoint', 'img'], /--no-entrypoint without COMMAND is not available/);
     refuse(['-F', '--xhost', '--xoverip', '--xauth=no', '--clean-xhost', 'img'], /: --xfishtank, --xhost, --clean-xhost, --xoverip, --xauth are not available in a pod yet/);
+    refuse(['--showenv', '--printpid1', 'img'], /: --showenv, --printpid1 are not available in a pod yet/);
+    checkKubeOptions(parseCommandLine(['--backend=kubernetes', '--html', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--no-entrypoint', '--no-init', '--env=A=b', '--size=800x600', '--lang=de', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--xvfb', '--home', 'img']));
   });
@@ -157,6 +157,31 @@ describe('Kubernetes manifest', () => {
     assert.match(homeClaimName('a'.repeat(40), 'b'.repeat(40)), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     assert.notEqual(homeClaimName('a'.repeat(40), 'b'.repeat(40)), homeClaimName('a'.repeat(40), 'b'.repeat(41)));
   });
+  test('--html: a container html runs x11vnc on the pod\'s loopback with the password from the Secret, hardened; schema-valid', () => {
+    const objects = manifest(['--html', 'img', 'xeyes'], host({ binaries: new Set(['x11vnc', 'websockify']) }));
+    for (const o of objects) validate(o);
+    const secret = byKind(objects, 'Secret');
+    assert.equal(Buffer.from(secret.data.vncpasswd, 'base64').toString(), `${VNC_PASSWORD}\n`);
+    const pod = byKind(objects, 'Pod');
+    assert.ok(!JSON.stringify(pod).includes(VNC_PASSWORD), 'the VNC password is not in the Pod spec');
+    const html = pod.spec.containers.find((c: { name: string }) => c.name === 'html');
+    assert.ok(html, 'container html');
+    const argv = (html.command as string[]).slice(4);
+    assert.deepEqual(argv.slice(0, 8), ['x11vnc', '-display', ':100', '-auth', KUBE_XAUTHORITY, '-localhost', '-rfbport', '5900']);
+    assert.ok(argv.includes('-noremote') && argv.includes('-noclipboard'));
+    // the password file is the init container's decoded copy in the memory emptyDir (podman 4.3 mounts a Secret's data still base64-encoded)
+    assert.equal(argv[argv.indexOf('-passwdfile') + 1], '/x11docker/xauth/vncpasswd');
+    assert.match(pod.spec.initContainers[0].command[2], /base64 -d\)\n.*> \/x11docker\/xauth\/vncpasswd/s);
+    assert.deepEqual(html.ports, [{ name: 'vnc', containerPort: 5900, protocol: 'TCP' }]);
+    assert.equal(pod.metadata.annotations['x11docker/vnc-port'], '5900');
+    assert.deepEqual(pod.spec.containers.find((c: { name: string }) => c.name === 'display').command[0], 'Xvfb');
+    assert.equal(html.securityContext.runAsUser, 1000);
+    assert.deepEqual(html.securityContext.capabilities, { drop: ['ALL'] });
+    assert.equal(html.securityContext.readOnlyRootFilesystem, true);
+    assert.ok(kinds(objects).includes('NetworkPolicy'), 'ingress stays denied: the view comes through the port-forward');
+    assert.throws(() => kubeManifest(planSession({ ...parseCommandLine(['--kube-manifest', '--html', 'img']), xserver: 'xvfb' }, host({ binaries: new Set(['x11vnc', 'websockify']) }), noImage), { manifest: true }, COOKIE), /VNC password/);
+  });
+
   test('--kube-namespace on every object, --kube-context as annotation', () => {
     const options = ['--kube-namespace=desk', '--kube-context=kind-a', '--home', 'img'];
     const objects = manifest(options);
@@ -166,7 +191,7 @@ describe('Kubernetes manifest', () => {
   });
   test('startSession starts no pod: one line pointing to the CLI', async () => {
     const { startSession } = await import('../../src/api.js');
-    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; print the manifest with the x11docker command/));
+    await assert.rejects(startSession({ image: 'img', kubeManifest: true }), says(/startSession starts no pod; run it with the x11docker command \(x11docker --backend=kubernetes IMAGE\), or print the manifest/));
     await assert.rejects(startSession({ image: 'img', backend: 'kubernetes' }), says(/startSession starts no pod/));
   });
   test('a root container user is refused (runAsNonRoot)', () => {
