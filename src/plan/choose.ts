@@ -75,7 +75,10 @@ export function unavailable(driver: DisplayDriver, input: Omit<ChoiceInput, 'xse
   if (needs.display && !input.display) {
     return { short: `${opt} needs DISPLAY`, message: `${opt} needs a running X display, but DISPLAY is not set. Use --xvfb for an invisible X server, or set DISPLAY.` };
   }
-  if (needs.display && (driver.source === 'shared' || needs.localDisplay) && localDisplayNumber(input.display) === undefined) {
+  // a TCP display (`host:N`, as ssh -X gives) for a driver that needs a local one; anything else
+  // that is no display name is left to the connection check, which names DISPLAY and XAUTHORITY
+  const tcp = /^[^:/]+:\d+(?:\.\d+)?$/.test(input.display ?? '') && localDisplayNumber(input.display) === undefined;
+  if (needs.display && ((driver.source === 'shared' && localDisplayNumber(input.display) === undefined) || (needs.localDisplay && tcp))) {
     const over = needs.localDisplay ? ', not a TCP display as ssh -X gives' : '';
     return { short: `${opt} needs a local DISPLAY`, message: `${opt} needs a local display like ':0'${over} (DISPLAY='${printable(input.display ?? '')}'). Use --xephyr or --xvfb instead.` };
   }

@@ -75,8 +75,11 @@ export function planDisplaySettings(options: Options, host: HostFacts, driver: X
         'on that display, e.g. type into or click on other windows there. Use it only for tools that need it (e.g. custom xpra or VNC access).',
     );
   }
-  if (o.xtest === undefined && !alwaysOn && (name === 'xvfb' || name === 'xdummy')) {
+  // a viewer is attached to a display that the user is told about: --showenv, --display=N, --xonly
+  const attachable = options.showenv || options.display !== undefined || options.xonly;
+  if (o.xtest === undefined && !alwaysOn && attachable && (name === 'xvfb' || name === 'xdummy')) {
     // upstream turns XTEST on for --xvfb (with a note) so that xpra can attach; here it stays off, and the note names the option
+    // (only where a viewer is likely: the reference's recipes use --showenv or --display=N)
     notes.push(`Option --${name}: the X extension XTEST is off, so an xpra or VNC viewer attached to this display (xpra start --use-display, x11vnc) shows it but cannot type or click into it. For such remote access add --xtest.`);
   }
   if (o.xtest === false && alwaysOn) notes.push(`Option --xtest=no: XTEST stays enabled with --${options.html !== undefined ? 'html' : name}, which injects your keyboard and mouse input with it.`);

@@ -169,7 +169,14 @@ async function startNewDisplay<T>(input: DisplayStepInput<T>): Promise<Provided<
     const socketReady = needed ? waitUntil(() => existsSync(needed), { what: `${needed} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${needed} was not created`)) }) : Promise.resolve();
     const linked = socketDir ? socketReady.then(() => linkSocket(socket, socketDir)) : Promise.resolve();
     linked.catch(() => undefined); // awaited once the server runs
-    const created = socketDir ? Promise.resolve() : socketReady;
+    // the other sockets the display gives the container (the compositor's Wayland socket with
+    // --weston=x or --xw, besides X) are bind mounts too: the engine refuses a missing source
+    const others = launch.x11 ? launch.containerMounts.filter((m) => !m.tmpfs).map((m) => m.source) : [];
+    const othersReady = others.length > 0
+      ? waitUntil(() => others.every((p) => existsSync(p)), { what: `${others.join(', ')} to be created`, intervalMs: 5, signal: abortWhenSettled(starting, new Error(`${others.join(', ')} was not created`)) })
+      : Promise.resolve();
+    othersReady.catch(() => undefined); // awaited below (through created)
+    const created = socketDir ? othersReady : Promise.all([socketReady, othersReady]).then(() => undefined);
     const [xs, prepared] = await Promise.allSettled([starting, created.then(() => input.alongside({ display: claim.display, clientAuthFile: containerAuthFile, socketDir, launch }))]);
     if (xs.status === 'fulfilled') {
       const xcPlan = plan.xc;

@@ -162,7 +162,8 @@ describe('--kube-manifest', () => {
     const docs = parseAllDocuments(made.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string> });
     const secret = docs.find((d) => d.kind === 'Secret')!;
     const pod = docs.find((d) => d.kind === 'Pod')!.metadata.name;
-    const password = Buffer.from(secret.data!.vncpasswd!, 'base64').toString();
+    // x11vnc's password file: the password and a newline
+    const password = Buffer.from(secret.data!.vncpasswd!, 'base64').toString().replace(/\n$/, '');
     assert.match(password, /^[A-Za-z0-9]{8}$/);
     assert.ok(!JSON.stringify(docs.find((d) => d.kind === 'Pod')).includes(password), 'the password is not in the Pod spec');
     const file = join(dir, 'html.yaml');

@@ -215,7 +215,7 @@ describe('upstream README "Network setup": each recipe, with a key through the v
   });
 
   it('5. VNC: x11vnc on x11docker --xdummy --showenv --xtest, vncviewer; without --xtest a note names it', async () => {
-    const plain = await x11docker(['--xdummy', DEMO_IMAGE, 'true'], { timeoutMs: 60000 });
+    const plain = await x11docker(['--xdummy', '--showenv', DEMO_IMAGE, 'true'], { timeoutMs: 60000 });
     assert.match(plain.stderr, /Option --xdummy: the X extension XTEST is off, so an xpra or VNC viewer .* add --xtest\./);
     const s = await startSession(['--xdummy', '--xtest', DEMO_IMAGE, ...TYPED], { asUser: TEST_USER });
     const port = await getPort({ host: '127.0.0.1' });

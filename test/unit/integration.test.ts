@@ -184,11 +184,13 @@ describe('--xtest, --dpi, --keymap', () => {
     assert.ok(plan(['--xpra', '--xtest=no', 'img']).notes.some((n) => /--xtest=no: XTEST stays enabled with --xpra/.test(n)));
     assert.throws(() => parseCommandLine(['--xtest=maybe', 'img']), /--xtest takes yes or no/);
   });
-  test('without --xtest, Xvfb and Xdummy get a note for remote viewers naming --xtest; not with it, nor where XTEST is on', () => {
+  test('without --xtest, Xvfb and Xdummy with --showenv, --display=N or --xonly get a note for remote viewers naming --xtest; not with it, nor where XTEST is on, nor for a plain session', () => {
     const viewerNote = (argv: string[]) => plan(argv, undefined, [...hostFacts().binaries, '/usr/lib/xorg/Xorg', '/usr/lib/xorg/modules/drivers/dummy_drv.so']).notes.filter((n) => /viewer attached to this display .* add --xtest\.$/.test(n));
-    assert.equal(viewerNote(['--xvfb', 'img']).length, 1);
-    assert.match(viewerNote(['--xdummy', 'img'])[0] ?? '', /^Option --xdummy: the X extension XTEST is off/);
-    for (const argv of [['--xvfb', '--xtest', 'img'], ['--xvfb', '--xtest=no', 'img'], ['--xpra', 'img'], ['--xephyr', 'img']]) assert.deepEqual(viewerNote(argv), [], argv.join(' '));
+    assert.equal(viewerNote(['--xvfb', '--showenv', 'img']).length, 1);
+    assert.equal(viewerNote(['--xvfb', '--display=30', 'img']).length, 1);
+    assert.equal(viewerNote(['--xvfb', '--xonly']).length, 1);
+    assert.match(viewerNote(['--xdummy', '--showenv', 'img'])[0] ?? '', /^Option --xdummy: the X extension XTEST is off/);
+    for (const argv of [['--xvfb', 'img'], ['--xvfb', '--showenv', '--xtest', 'img'], ['--xvfb', '--showenv', '--xtest=no', 'img'], ['--xpra', 'img'], ['--xephyr', 'img']]) assert.deepEqual(viewerNote(argv), [], argv.join(' '));
   });
   test('--dpi goes to the server (-dpi) and keeps its state (-noreset); --keymap too; bad values are refused', () => {
     const p = plan(['--xvfb', '--dpi=144', '--keymap=de(nodeadkeys)', 'img']);
