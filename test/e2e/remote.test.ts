@@ -219,6 +219,31 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     }
   });
 
+  test('kill -9 of x11docker with --xpra: its xpra client and relay here end with it (pdeathsig); --cleanup removes the rest there and here', async () => {
+    const desktop = await startHostDisplay();
+    const xenv = { DISPLAY: desktop.display };
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, ...xenv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await waitForWindow(xenv, 'xeyes', 60000);
+      const mine = () => remoteFolders().filter((f) => f.startsWith(`x11docker-remote-${child.pid}-`));
+      assert.equal(mine().length, 1);
+      const helpers = async () => (await execa('ps', ['-eo', 'args='])).stdout.split('\n').filter((l) => l.includes(`/tmp/${mine()[0] ?? 'none'}/`) || /docker exec -i x11docker_xc_X100_/.test(l));
+      assert.ok((await helpers()).length >= 2, (await helpers()).join('\n'));
+      const folder = mine()[0]!;
+      child.kill('SIGKILL');
+      await child;
+      await waitFor('the xpra client and the relay to end', async () => !(await execa('ps', ['-eo', 'args='])).stdout.includes(`/tmp/${folder}/`), 10000);
+      await waitFor('the window to go', async () => !(await execa('xwininfo', ['-root', '-tree'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false })).stdout.includes('"xeyes"'), 10000);
+      const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: REMOTE } });
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(mine(), []);
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
+    }
+  });
+
   test('--xpra without DISPLAY: one line naming --xpra, exit 64, nothing started there', async () => {
     const before = await sessionObjects(REMOTE);
     const r = await x11docker(['--xpra', DEMO_IMAGE, 'xeyes'], { env: { DOCKER_HOST: REMOTE, DISPLAY: undefined } });
