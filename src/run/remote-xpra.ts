@@ -42,7 +42,7 @@ export interface XpraViewOptions {
 
 /** A running remote xpra view. */
 export interface XpraView {
-  /** Resolves when the client ends by itself: with its message, and whether that is a failure (not exit 0). */
+  /** Resolves when the client ends by itself: with its message, and whether that is a failure (killed by a signal). */
   readonly died: Promise<{ readonly message: string; readonly failed: boolean }>;
   /** Ends the client, then the relay with its connections. */
   stop(): Promise<void>;
@@ -104,11 +104,13 @@ export async function startXpraView(o: XpraViewOptions): Promise<XpraView> {
     if (o.signal.aborted) throw error;
     throw new X11DockerError(`${o.where}: the xpra client here did not attach to the server there (${lastLine(tail) || 'no message'}).`, { cause: error });
   }
+  // as a local --xpra's client (src/run/session.ts): an exit is its window closed (xpra 3.1
+  // exits with 128 + signal when it is ended: also a close); killed by a signal, it crashed
   const died = new Promise<{ message: string; failed: boolean }>((resolve) => {
     void client.then((r) => {
       if (stopping) return;
-      const how = r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`;
-      resolve({ message: `the xpra client ended (${how}${r.exitCode !== 0 && lastLine(tail) ? `: ${lastLine(tail)}` : ''}).`, failed: r.exitCode !== 0 });
+      if (r.signal) resolve({ message: `the xpra client on your display ${o.display} ended unexpectedly (signal ${r.signal}${lastLine(tail) ? `: ${lastLine(tail)}` : ''}); the container was stopped.`, failed: true });
+      else resolve({ message: `the xpra client on your display ${o.display} was closed (exit ${r.exitCode}); ending the session.`, failed: false });
     });
   });
   return { died, stop };

@@ -57,7 +57,7 @@ const READY_TIMEOUT_MS = 30000;
 /** The view of a running session here: how to end it, and its own end. */
 interface ViewHandle {
   readonly url?: string;
-  /** Resolves when the view ends by itself: its message, and whether that is a failure (exit 64). */
+  /** Resolves when the view ends by itself: its message, and whether that is a failure (exit 64; else exit 0). */
   readonly died: Promise<{ readonly message: string; readonly failed: boolean }>;
   stop(): Promise<void>;
 }
@@ -129,12 +129,13 @@ export async function startRemoteSession(options: Options, host: string, signal:
       signal.removeEventListener('abort', onAbort);
       if ('why' in ended) {
         if (ended.why.failed) log.error(ended.why.message);
-        else log.note(`${ended.why.message[0]!.toUpperCase()}${ended.why.message.slice(1)} The session ends.`);
+        else log.note(`${ended.why.message[0]!.toUpperCase()}${ended.why.message.slice(1)}`);
         app.kill('SIGTERM');
       }
       await cleanup();
       if (signal.aborted) return STOP_EXIT[(signal.reason as StopReason) in STOP_EXIT ? (signal.reason as StopReason) : 'stop'];
-      if ('why' in ended) return ended.why.failed ? 64 : ((await app).exitCode ?? 0);
+      // (a view closed by the user ends the session without error, as a local --xpra's client window)
+      if ('why' in ended) return ended.why.failed ? 64 : 0;
       return ended.code;
     })();
     if (view.url !== undefined) log.note(`The app runs on the docker engine at ${host} and is shown in a browser at ${view.url}`);

@@ -244,6 +244,27 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     }
   });
 
+  test('--xpra: the xpra client\'s end (closed) ends the session with exit 0 and leaves nothing there or here', async () => {
+    const desktop = await startHostDisplay();
+    const xenv = { DISPLAY: desktop.display };
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, ...xenv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await waitForWindow(xenv, 'xeyes', 60000);
+      const client = (await execa('ps', ['-eo', 'pid=,args='])).stdout.split('\n').find((l) => /\/usr\/bin\/xpra attach socket:\/tmp\/x11docker-remote-/.test(l) && l.includes(`x11docker-remote-${child.pid}-`));
+      assert.ok(client, 'the xpra client runs');
+      process.kill(Number(client.trim().split(/\s+/)[0]), 'SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stderr), /x11docker note: The xpra client on your display :\d+ was closed \(exit \d+\); ending the session\./);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
+    }
+  });
+
   test('--xpra without DISPLAY: one line naming --xpra, exit 64, nothing started there', async () => {
     const before = await sessionObjects(REMOTE);
     const r = await x11docker(['--xpra', DEMO_IMAGE, 'xeyes'], { env: { DOCKER_HOST: REMOTE, DISPLAY: undefined } });
