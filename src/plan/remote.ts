@@ -117,6 +117,9 @@ export function remoteView(options: Pick<Options, 'html' | 'xserver'>): RemoteVi
 export function checkRemoteOptions(options: Options, host: string): void {
   const no = (what: string, fix: string) => new X11DockerError(`The ${options.backend} engine at ${host} is remote (${what}). ${fix}`);
   const view = remoteView(options);
+  if (view === undefined && options.xserver !== undefined && options.xserver !== 'xvfb') {
+    throw no(`--${options.xserver} is not available there: only --html and --xpra show a display of that engine here`, 'Use --html (in your browser) or --xpra (windows on your display).');
+  }
   if (view === undefined) {
     throw no('it does not share this machine\'s files and sockets, so its container cannot reach an X server here', 'Use --html to run the display in a container there and see it in your browser, or --xpra to see its windows here with xpra, or use a local engine (unset DOCKER_HOST, or docker context use default).');
   }

@@ -30,6 +30,9 @@ export interface XpraViewOptions {
   readonly desktop: boolean;
   readonly fullscreen: boolean;
   readonly clipboard: boolean;
+  /** `--scale` and `--border`, for the client (as a local `--xpra`'s). */
+  readonly scale?: number;
+  readonly border?: string;
   /** The user's display (`DISPLAY`) and its cookie file. */
   readonly display: string;
   readonly xauthority?: string;
@@ -68,7 +71,10 @@ export async function startXpraView(o: XpraViewOptions): Promise<XpraView> {
   if (owner) chownSync(o.folder, owner.uid, owner.gid);
   const socket = join(o.folder, 'xpra.sock');
   const closeRelay = await execRelay(socket, c.relay, 'xpra', owner);
-  const args = xpraClientArgs({ socket, socketDir: o.folder, desktop: o.desktop, fullscreen: o.fullscreen, clipboard: o.clipboard });
+  const args = xpraClientArgs({
+    socket, socketDir: o.folder, desktop: o.desktop, fullscreen: o.fullscreen, clipboard: o.clipboard,
+    ...(o.scale !== undefined ? { scale: o.scale } : {}), ...(o.border !== undefined ? { border: o.border } : {}),
+  });
   // (setpriv --pdeathsig: the client ends with x11docker, also after kill -9)
   const client = start(...orphanSafe('xpra', args), {
     stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, cwd: o.folder, forceKillAfterDelay: 3000,

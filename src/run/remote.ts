@@ -112,6 +112,7 @@ export async function startRemoteSession(options: Options, host: string, signal:
     } else {
       const xpra = await startXpraView({
         commands: c.view, folder, where, signal, desktop: options.desktop, fullscreen: options.fullscreen, clipboard: options.clipboard,
+        ...(options.screen.scale !== undefined ? { scale: options.screen.scale } : {}), ...(options.screen.border !== undefined ? { border: options.screen.border } : {}),
         ...here!, timeoutMs: READY_TIMEOUT_MS,
       });
       view = xpra;

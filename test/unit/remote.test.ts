@@ -41,7 +41,11 @@ describe('remote engines: what is remote', () => {
 describe('remote engines: refusals (one line, before anything starts)', () => {
   test('without --html or --xpra: says the engine is remote and names both', () => {
     assert.throws(() => check(['x11docker-demo', 'xeyes']), says(/^The docker engine at tcp:\/\/10\.0\.0\.5:2375 is remote \(it does not share this machine's files and sockets.*\)\. Use --html .*, or --xpra /));
-    assert.throws(() => check(['--xephyr', 'x11docker-demo']), says(/is remote.*Use --html.*--xpra/));
+    assert.throws(() => check(['--xvfb', 'x11docker-demo']), says(/is remote \(it does not share.*Use --html .*, or --xpra /));
+    // another display option: one line naming it and both that work there
+    for (const o of ['--xephyr', '--xpra2', '--xpra-xwayland', '--nxagent', '--weston-xwayland']) {
+      assert.throws(() => check([o, 'x11docker-demo']), says(new RegExp(`is remote \\(${o} is not available there: .*\\)\\. Use --html \\(in your browser\\) or --xpra \\(windows on your display\\)\\.$`)), o);
+    }
   });
 
   test('the view: --html, else --xpra, else none', () => {
@@ -53,7 +57,8 @@ describe('remote engines: refusals (one line, before anything starts)', () => {
 
   test('with --xpra: accepted with --xc, --desktop, --size, --clipboard, --network; the same refusals as --html', () => {
     assert.doesNotThrow(() => check(['--xpra', 'x11docker-demo', 'xeyes']));
-    assert.doesNotThrow(() => check(['--xc', '--xpra', '--desktop', '--size=800x600', '--clipboard', '--network', 'x11docker-demo']));
+    assert.doesNotThrow(() => check(['--xc', '--xpra', '--desktop', '--fullscreen', '--size=800x600', '--clipboard', '--network', '--scale=1.5', '--border', 'x11docker-demo']));
+    assert.throws(() => check(['--html', '--xpra', 'img']), says(/--xpra is not available there\)\. Use --html alone \(Xvfb\), or --xpra alone\./));
     for (const [argv, re] of [
       [['--xpra', '--home', 'img'], /--home and --sharedir/],
       [['--xpra', '--xc=no', 'img'], /--xc=no/],
