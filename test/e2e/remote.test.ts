@@ -332,4 +332,24 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
       await ensureEnded(child);
     }
   });
+
+  test('--xpra: SIGTERM during the set-up (once the xpra server runs there): exit 143, nothing left there or here', async () => {
+    const desktop = await startHostDisplay();
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, DISPLAY: desktop.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      // stop it once the display container runs (the xpra server is being started or awaited, the app is not created yet)
+      await waitFor('the display container', async () => (await sessionObjects(REMOTE)).some((n) => n.startsWith('x11docker_xc_X100_')) || child.exitCode !== null, 20000);
+      child.kill('SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      assert.doesNotMatch(String(r.stderr), /x11docker error/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+      assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11docker-remote-${child.pid}-`));
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
+    }
+  });
 });
