@@ -150,11 +150,11 @@ export async function startParsed(options: Options, control: SessionControl = {}
   // a pod is run or printed by the CLI (--backend=kubernetes, --kube-manifest); the API starts no session in a cluster
   if (options.kube) throw new X11DockerError('Option --backend=kubernetes / --kube-manifest: startSession starts no pod; run it with the x11docker command (x11docker --backend=kubernetes IMAGE), or print the manifest with the x11docker command (x11docker --kube-manifest IMAGE) and apply it.');
   log.setVerbosity(options.verbosity);
-  // a remote engine cannot share this machine's sockets: refused here (the CLI runs --html there, src/run/remote.ts)
+  // a remote engine cannot share this machine's sockets: refused here (the CLI runs --html and --xpra there, src/run/remote.ts)
   const address = engineAddress(options.backend, process.env);
   if (address !== undefined && isRemoteHost(address)) {
     checkRemoteOptions(options, address);
-    throw new X11DockerError(`The ${options.backend} engine at ${address} is remote: startSession does not run --html there yet. Use the x11docker command.`);
+    throw new X11DockerError(`The ${options.backend} engine at ${address} is remote: startSession does not run --html or --xpra there yet. Use the x11docker command.`);
   }
   const controller = new AbortController();
   const stop = (reason: StopReason) => {

@@ -154,13 +154,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
     checkFactFiles(options);
-    // a remote engine (tcp://, ssh://): only --html, with the whole display there (src/run/remote.ts)
+    // a remote engine (tcp://, ssh://): only --html or --xpra, with the whole display there (src/run/remote.ts)
     const address = engineAddress(options.backend, process.env);
     if (address !== undefined && isRemoteHost(address)) {
       checkRemoteOptions(options, address);
       const remote = await (await import('./run/remote.js')).startRemoteSession(options, address, controller.signal);
       process.stdout.on('error', () => undefined);
-      process.stdout.write(`HTML_URL=${remote.url}\n`);
+      if (remote.url !== undefined) process.stdout.write(`HTML_URL=${remote.url}\n`);
       return await remote.exited;
     }
     const session = await startParsed(options, { signal: controller.signal });

@@ -6,19 +6,21 @@
  * `tcp://127.0.0.1:PORT`, since a daemon there may well be another one (with its own files, in a
  * VM, or forwarded from elsewhere) and nothing over TCP proves that it sees this machine's folders.
  *
- * A remote engine runs a session only with `--html`: everything of the display runs on that engine
- * ({@link remoteCommands}), in containers from the `--xc` image that share two volumes with the
- * app's container, and only the VNC stream crosses the engine's own connection (`docker exec -i`
- * of a relay to x11vnc's socket there, one per browser connection), into websockify and the
- * viewer on this machine. No port is published on the engine's machine and no ssh tunnel is
- * made: the stream travels wherever the engine's API does (tcp, TLS, ssh, a context).
- * Without `--html` it is refused before anything starts ({@link checkRemoteOptions}).
- * Pure; unit-tested in test/unit/remote.test.ts.
+ * A remote engine runs a session only with `--html` or `--xpra`: everything of the display runs
+ * on that engine ({@link remoteCommands}), in containers from the `--xc` image that share two
+ * volumes with the app's container, and only the display's stream crosses the engine's own
+ * connection: `docker exec -i` of a relay to a UNIX socket in the display container (x11vnc's for
+ * `--html`, into websockify and the viewer here; the xpra server's for `--xpra`, into
+ * `xpra attach` on the user's display here), one per connection. No port is published on the
+ * engine's machine and no ssh tunnel is made: the stream travels wherever the engine's API does
+ * (tcp, TLS, ssh, a context). Without either it is refused before anything starts
+ * ({@link checkRemoteOptions}). Pure; unit-tested in test/unit/remote.test.ts.
  */
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { unsupportedInPod } from './kube.js';
 import { LABEL_PID, LABEL_SESSION } from './argv.js';
+import { XPRA_ENV, xpraServerArgs } from '../xserver/xpra.js';
 
 /** Display number on the remote engine (its containers have their own network namespace and socket volume: no display can collide; 100 as upstream's first new display). */
 export const REMOTE_DISPLAY = 100;
@@ -28,10 +30,15 @@ export const REMOTE_XAUTHORITY = '/x11docker/Xauthority';
 export const REMOTE_VNC_PASSWD = '/tmp/vncpasswd';
 /** x11vnc's UNIX socket in the display container's private `/tmp` (it has no TCP port, and the container no network). */
 export const REMOTE_VNC_SOCKET = '/tmp/vnc.sock';
+/** The xpra server's socket folder in the display container's private `/tmp` (mode 0700); its socket is `socket` in it. */
+export const REMOTE_XPRA_DIR = '/tmp/xpra';
+/** The xpra server's output in the display container's private `/tmp` (its readiness line, and its last line when it fails). */
+export const REMOTE_XPRA_LOG = '/tmp/xpra.log';
 
 /**
- * A stdio <-> UNIX socket relay in Python 3 (in the X server image as xpra's dependency): x11vnc's
- * `-inetd` needs a socket as stdin, and `docker exec -i` gives a pipe. Arguments: the socket path.
+ * A stdio <-> UNIX socket relay in Python 3 (in the X server image as xpra's dependency):
+ * `docker exec -i` gives a pipe, and x11vnc and the xpra server listen on UNIX sockets. Arguments:
+ * the socket path.
  */
 export const STDIO_RELAY = [
   'import os, socket, sys, threading',
@@ -85,27 +92,44 @@ export function remoteNames(sessionId: string): RemoteNames {
   };
 }
 
+/** How a remote session is seen here: in a browser (`--html`) or with `xpra attach` on the user's display (`--xpra`). */
+export type RemoteView = 'html' | 'xpra';
+
+/**
+ * The view of a remote session, from the options: `html` with `--html`, `xpra` with `--xpra`
+ * (without `--html`), else none (the session is refused, {@link checkRemoteOptions}).
+ */
+export function remoteView(options: Pick<Options, 'html' | 'xserver'>): RemoteView | undefined {
+  if (options.html !== undefined) return 'html';
+  return options.xserver === 'xpra' ? 'xpra' : undefined;
+}
+
 /**
  * Refuses what a remote engine cannot do, before anything starts (exit 64, one line).
  * @param options the parsed options.
  * @param host the engine's address, for the message (e.g. `tcp://10.0.0.5:2375`).
- * @throws X11DockerError without `--html` (the X server could not share a socket with the
- *   container), for `--xc=no`, another backend than docker, and every option the remote session
- *   does not do yet (host folders, a display option other than Xvfb, `--hostnet`, options for
- *   `docker run` after `--`, container services and host integration).
+ * @throws X11DockerError without `--html` or `--xpra` (the X server could not share a socket
+ *   with the container), for `--xc=no`, another backend than docker, and every option the remote
+ *   session does not do yet (host folders, a display option other than Xvfb for `--html` or with
+ *   `--xpra`, `--hostnet`, options for `docker run` after `--`, container services and host
+ *   integration).
  */
 export function checkRemoteOptions(options: Options, host: string): void {
   const no = (what: string, fix: string) => new X11DockerError(`The ${options.backend} engine at ${host} is remote (${what}). ${fix}`);
-  if (options.html === undefined) {
-    throw no('it does not share this machine\'s files and sockets, so its container cannot reach an X server here', 'Use --html to run the display in a container there and see it in your browser, or use a local engine (unset DOCKER_HOST, or docker context use default).');
+  const view = remoteView(options);
+  if (view === undefined && options.xserver !== undefined && options.xserver !== 'xvfb') {
+    throw no(`--${options.xserver} is not available there: only --html and --xpra show a display of that engine here`, 'Use --html (in your browser) or --xpra (windows on your display).');
+  }
+  if (view === undefined) {
+    throw no('it does not share this machine\'s files and sockets, so its container cannot reach an X server here', 'Use --html to run the display in a container there and see it in your browser, or --xpra to see its windows here with xpra, or use a local engine (unset DOCKER_HOST, or docker context use default).');
   }
   if (options.backend !== 'docker') throw no('only docker is supported there yet', 'Use --backend=docker.');
   if (options.xc.mode === 'no') throw no('--xc=no: the display runs in a container there', 'Remove --xc=no.');
   if (options.sharedirs.length > 0 || options.home !== undefined) throw no('--home and --sharedir are folders of this machine', 'Remove them.');
-  if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available there`, 'Use --html alone (Xvfb).');
+  if (view === 'html' && options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available there`, 'Use --html alone (Xvfb), or --xpra alone.');
   if (options.exe || options.xonly || options.image === undefined) throw no('a session there needs an image', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet would be the network of that machine', 'Use --network.');
-  if (options.showenv) throw no('--showenv: its display is on the engine, out of reach of programs here', 'Remove --showenv (the view\'s URL is printed as HTML_URL=).');
+  if (options.showenv) throw no('--showenv: its display is on the engine, out of reach of programs here', view === 'html' ? 'Remove --showenv (the view\'s URL is printed as HTML_URL=).' : 'Remove --showenv.');
   if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) are not supported there yet`, 'Remove them.');
   const notYet = unsupportedInPod(options).filter((o) => o !== '--clipboard');
   if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available there yet`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}.`);
@@ -127,8 +151,36 @@ export interface RemoteSessionSpec {
   readonly network?: string;
   /** `--size` in pixels, else 1280x800. */
   readonly size?: { readonly width: number; readonly height: number };
-  /** Share the clipboard between browser and display (`--clipboard`). */
+  /** Share the clipboard between the view and the display (`--clipboard`). */
   readonly clipboard: boolean;
+  /** How the session is seen here (default `html`). */
+  readonly view?: RemoteView;
+  /** `--desktop` with `--xpra`: the whole screen in one window (`start-desktop`). */
+  readonly desktop?: boolean;
+}
+
+/** The docker commands of the server on the display that a remote session's view connects to. */
+interface RemoteViewCommandsBase {
+  /** `exec -d`: the server, for as long as the display container runs. */
+  readonly server: readonly string[];
+  /** `exec`: succeeds once the server accepts connections. */
+  readonly ready: readonly string[];
+  /** `exec -i`: relays stdin and stdout to the server's socket ({@link STDIO_RELAY}), for one connection from here. */
+  readonly relay: readonly string[];
+}
+
+/** `--html`: x11vnc on {@link REMOTE_VNC_SOCKET}, with the session's VNC password. */
+export interface RemoteHtmlCommands extends RemoteViewCommandsBase {
+  readonly kind: 'html';
+  /** `exec -i`: writes stdin to the VNC password file in the display container's private /tmp. */
+  readonly password: readonly string[];
+}
+
+/** `--xpra`: an xpra server on the display, its socket in {@link REMOTE_XPRA_DIR}. */
+export interface RemoteXpraCommands extends RemoteViewCommandsBase {
+  readonly kind: 'xpra';
+  /** `exec`: the last lines of the server's output, for an error message. */
+  readonly log: readonly string[];
 }
 
 /** The docker CLI argument arrays of a remote session, in the order they run. */
@@ -143,16 +195,10 @@ export interface RemoteCommands {
   readonly prepare: readonly string[];
   /** `run -d`: Xvfb, hardened as `--xc` containers are. */
   readonly display: readonly string[];
-  /** `exec -i`: writes stdin to the VNC password file in the display container's private /tmp. */
-  readonly password: readonly string[];
   /** `exec`: succeeds once the X server accepts the cookie (`xset q`). */
   readonly ready: readonly string[];
-  /** `exec -d`: x11vnc on {@link REMOTE_VNC_SOCKET}, for as long as the display container runs. */
-  readonly vncServer: readonly string[];
-  /** `exec`: succeeds once x11vnc's socket exists. */
-  readonly vncReady: readonly string[];
-  /** `exec -i`: relays stdin and stdout to x11vnc's socket ({@link STDIO_RELAY}), for one browser connection. */
-  readonly vnc: readonly string[];
+  /** The server that the view here connects to, in the display container. */
+  readonly view: RemoteHtmlCommands | RemoteXpraCommands;
   /** `create --rm`: the app's container (it exists before the URL is printed). */
   readonly app: readonly string[];
   /** `start -a`: the app, attached (its exit code is the session's; SIGTERM reaches it through the CLI). */
@@ -163,13 +209,16 @@ export interface RemoteCommands {
 }
 
 /**
- * The docker commands of a remote `--html` session (see the file comment). Every container has
+ * The docker commands of a remote `--html` or `--xpra` session (see the file comment). Every container has
  * the session's labels (`--cleanup` finds them), `--cap-drop=ALL` (the prepare step keeps
  * CAP_CHOWN only), `--security-opt=no-new-privileges`, `--init`; the display container and the
  * app run as `uid:gid` with `--network=none` (the app: `--network` as given), the display with a
  * read-only root file system and a private tmpfs `/tmp`. The app gets the socket volume read-only
  * as `/tmp/.X11-unix` and the files volume read-only as `/x11docker` (only the cookie is in it),
- * with DISPLAY and XAUTHORITY; the VNC password stays in the display container's tmpfs.
+ * with DISPLAY and XAUTHORITY; the VNC password and the xpra server's socket stay in the display
+ * container's tmpfs. The xpra server runs with upstream's options of a local `--xpra`
+ * (src/xserver/xpra.ts: no start commands, dbus, sound, HTML5 client or sharing; no system
+ * configuration) on the display's Xvfb.
  * @param s the session's facts.
  * @returns the argument arrays (without the `docker` binary).
  */
@@ -196,15 +245,18 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       '--entrypoint=Xvfb', s.xcImage,
       display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', '96', '-br', '+extension', 'RANDR',
     ],
-    password: ['exec', '-i', names.display, 'sh', '-c', `umask 077 && cat > ${REMOTE_VNC_PASSWD}`],
     ready: ['exec', `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, names.display, 'xset', 'q'],
-    vncServer: [
-      'exec', '-d', names.display, 'x11vnc', '-display', display, '-auth', REMOTE_XAUTHORITY,
-      '-unixsock', REMOTE_VNC_SOCKET, '-rfbport', '0', '-rfbportv6', '0', '-no6', '-noipv6', '-passwdfile', REMOTE_VNC_PASSWD,
-      '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
-    ],
-    vncReady: ['exec', names.display, 'test', '-S', REMOTE_VNC_SOCKET],
-    vnc: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
+    view: s.view === 'xpra' ? xpraCommands(names.display, s) : {
+      kind: 'html',
+      password: ['exec', '-i', names.display, 'sh', '-c', `umask 077 && cat > ${REMOTE_VNC_PASSWD}`],
+      server: [
+        'exec', '-d', names.display, 'x11vnc', '-display', display, '-auth', REMOTE_XAUTHORITY,
+        '-unixsock', REMOTE_VNC_SOCKET, '-rfbport', '0', '-rfbportv6', '0', '-no6', '-noipv6', '-passwdfile', REMOTE_VNC_PASSWD,
+        '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb', '-desktop', `x11docker ${display}`, ...clip,
+      ],
+      ready: ['exec', names.display, 'test', '-S', REMOTE_VNC_SOCKET],
+      relay: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
+    },
     app: [
       'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
       `--volume=${names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${names.filesVolume}:/x11docker:ro`,
@@ -213,5 +265,23 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
     startApp: ['start', '-a', names.app],
     removeContainers: ['rm', '--force', names.app, names.display],
     removeVolumes: ['volume', 'rm', '--force', names.socketVolume, names.filesVolume],
+  };
+}
+
+/**
+ * The xpra server of a remote `--xpra` session: `sh -c` makes its socket folder (0700) and sends
+ * its output to {@link REMOTE_XPRA_LOG}, then execs xpra; ready once it printed `xpra is ready`
+ * (it binds its socket early but listens only then).
+ */
+function xpraCommands(container: string, s: RemoteSessionSpec): RemoteXpraCommands {
+  const server = xpraServerArgs({ display: REMOTE_DISPLAY, socketDir: REMOTE_XPRA_DIR, desktop: s.desktop ?? false, clipboard: s.clipboard });
+  const env = Object.entries({ ...XPRA_ENV, XDG_RUNTIME_DIR: REMOTE_XPRA_DIR, DISPLAY: `:${REMOTE_DISPLAY}`, XAUTHORITY: REMOTE_XAUTHORITY }).map(([k, v]) => `--env=${k}=${v}`);
+  return {
+    kind: 'xpra',
+    // (the arguments are x11docker's own, none from the user: "$@" keeps them words)
+    server: ['exec', '-d', ...env, container, 'sh', '-c', `umask 077 && mkdir -p ${REMOTE_XPRA_DIR} && exec xpra "$@" >${REMOTE_XPRA_LOG} 2>&1`, 'sh', ...server],
+    ready: ['exec', container, 'grep', '-q', 'xpra is ready', REMOTE_XPRA_LOG],
+    log: ['exec', container, 'tail', '-n', '5', REMOTE_XPRA_LOG],
+    relay: ['exec', '-i', container, 'python3', '-c', STDIO_RELAY, `${REMOTE_XPRA_DIR}/socket`],
   };
 }

@@ -21,9 +21,10 @@ const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=
  *   Apart from that `start` line, Debian's files equal xpra's built-in defaults (`xpra showconfig`).
  * - `XPRA_UINPUT=0`: the server does not run `xprop` to look for a uinput device id (none is used).
  * - `NO_AT_BRIDGE=1`: GTK in server and client does not look for the accessibility bus.
- * The last two as upstream x11docker.
+ * The last two as upstream x11docker. (Also the environment of the xpra server and client of
+ * `--xpra` on a remote engine, src/plan/remote.ts.)
  */
-const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
+export const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
 
 /**
  * HOME and working directory of the xpra server and client: the session folder. xpra 3.1 writes
@@ -42,6 +43,64 @@ function xpraEnv(ctx: Pick<DisplayContext, 'sessionDir'>): Record<string, string
  */
 export function xpraSocketDir(ctx: Pick<DisplayContext, 'sessionDir'>): string {
   return join(ctx.sessionDir, 'xpra');
+}
+
+/** What {@link xpraServerArgs} needs. */
+export interface XpraServerSpec {
+  /** The display the server attaches to (`--use-display`: an Xvfb holds it). */
+  readonly display: number;
+  /** The server's socket folder (mode 0700); its socket is `socket` in it. */
+  readonly socketDir: string;
+  /** `start-desktop` (the whole screen in one window) instead of seamless `start`. */
+  readonly desktop: boolean;
+  readonly clipboard: boolean;
+}
+
+/**
+ * The xpra server's arguments (see {@link xpra}): attached to an existing display, in the
+ * foreground, on one UNIX socket only (`SOCKETDIR/socket`), without any start command, dbus,
+ * sound, HTML5 client or sharing. Also the server of `--xpra` on a remote engine.
+ */
+export function xpraServerArgs(s: XpraServerSpec): string[] {
+  return [
+    s.desktop ? 'start-desktop' : 'start', `:${s.display}`,
+    '--use-display=yes', '--daemon=no', `--socket-dirs=${s.socketDir}`, `--socket-dir=${s.socketDir}`, `--bind=${join(s.socketDir, 'socket')}`,
+    '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
+    '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', `--clipboard=${s.clipboard ? 'yes' : 'no'}`, '--opengl=noprobe',
+    ...(s.desktop ? [] : ['--resize-display=no']),
+    ...XPRA_OFF,
+  ];
+}
+
+/** What {@link xpraClientArgs} needs. */
+export interface XpraClientSpec {
+  /** The server's (or a relay's) UNIX socket. */
+  readonly socket: string;
+  /** The client's socket folder (it looks there, never in the user's). */
+  readonly socketDir: string;
+  readonly desktop: boolean;
+  readonly fullscreen: boolean;
+  readonly clipboard: boolean;
+  /** `--scale` (`--desktop-scaling`). */
+  readonly scale?: number;
+  /** `--border` (`--border=`). */
+  readonly border?: string;
+}
+
+/**
+ * The xpra client's arguments (see {@link xpra}): `attach socket:PATH` without tray, OpenGL or
+ * the features that reach the host; window titles as the app's. Also the client of `--xpra` on
+ * a remote engine, where the socket is x11docker's relay.
+ */
+export function xpraClientArgs(c: XpraClientSpec): string[] {
+  return [
+    'attach', `socket:${c.socket}`, `--socket-dirs=${c.socketDir}`,
+    '--tray=no', '--title=@title@', `--clipboard=${c.clipboard ? 'yes' : 'no'}`, '--opengl=no',
+    ...(c.desktop && c.fullscreen ? ['--desktop-fullscreen=yes'] : []),
+    ...(c.scale !== undefined ? [`--desktop-scaling=${c.scale}`] : []),
+    ...(c.border !== undefined ? [`--border=${c.border}`] : []),
+    ...XPRA_OFF,
+  ];
 }
 
 /**
@@ -78,7 +137,6 @@ export const xpra: DisplayDriver = {
   describe: describeXServer('xpra'),
   launch: (ctx) => {
     const sockets = xpraSocketDir(ctx);
-    const clipboard = `--clipboard=${ctx.clipboard ? 'yes' : 'no'}`;
     const xvfbArgs = hardeningArgs(ctx).filter((a, i, all) => !(a === 'XTEST' || (a === '-extension' && all[i + 1] === 'XTEST')));
     const processes: ProcessSpec[] = [
       {
@@ -88,26 +146,15 @@ export const xpra: DisplayDriver = {
       },
       {
         role: 'xpra server', binary: 'xpra', connectsTo: 'new', essential: true, cwd: ctx.sessionDir, env: xpraEnv(ctx),
-        args: [
-          ctx.desktop ? 'start-desktop' : 'start', `:${ctx.display}`,
-          '--use-display=yes', '--daemon=no', `--socket-dirs=${sockets}`, `--socket-dir=${sockets}`, `--bind=${join(sockets, 'socket')}`,
-          '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
-          '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', clipboard, '--opengl=noprobe',
-          ...(ctx.desktop ? [] : ['--resize-display=no']),
-          ...XPRA_OFF,
-        ],
+        args: xpraServerArgs({ display: ctx.display, socketDir: sockets, desktop: ctx.desktop, clipboard: ctx.clipboard }),
         ready: { kind: 'line', pattern: /xpra is ready/ },
       },
       {
         role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true, cwd: ctx.sessionDir, env: xpraEnv(ctx),
-        args: [
-          'attach', `socket:${join(sockets, 'socket')}`, `--socket-dirs=${sockets}`,
-          '--tray=no', '--title=@title@', clipboard, '--opengl=no',
-          ...(ctx.desktop && ctx.fullscreen ? ['--desktop-fullscreen=yes'] : []),
-          ...(ctx.screen?.scale !== undefined ? [`--desktop-scaling=${ctx.screen.scale}`] : []),
-          ...(ctx.screen?.border !== undefined ? [`--border=${ctx.screen.border}`] : []),
-          ...XPRA_OFF,
-        ],
+        args: xpraClientArgs({
+          socket: join(sockets, 'socket'), socketDir: sockets, desktop: ctx.desktop, fullscreen: ctx.fullscreen, clipboard: ctx.clipboard,
+          ...(ctx.screen?.scale !== undefined ? { scale: ctx.screen.scale } : {}), ...(ctx.screen?.border !== undefined ? { border: ctx.screen.border } : {}),
+        }),
         ready: { kind: 'line', pattern: /Attached to/ },
       },
     ];

@@ -6,11 +6,12 @@
 // in containers on that daemon, websockify here, and headless chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CLI, DEMO_IMAGE, ensureEnded, waitFor, x11docker } from './helpers.js';
+import { CLI, DEMO_IMAGE, ensureEnded, startHostDisplay, TEST_USER, waitFor, waitForWindow, x11docker } from './helpers.js';
 
 const REMOTE = 'tcp://127.0.0.1:23750';
 /** The same daemon through the sshd and Host alias of scripts/setup-remote.sh. */
@@ -62,7 +63,7 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     assert.equal(r.exitCode, 64, String(r.stderr));
     const errors = String(r.stderr).split('\n').filter(Boolean);
     assert.equal(errors.length, 1, String(r.stderr));
-    assert.match(errors[0]!, /^x11docker error: The docker engine at tcp:\/\/127\.0\.0\.1:23750 is remote .*Use --html/);
+    assert.match(errors[0]!, /^x11docker error: The docker engine at tcp:\/\/127\.0\.0\.1:23750 is remote .*Use --html .*, or --xpra /);
     assert.deepEqual(await sessionObjects(REMOTE), before);
   });
 
@@ -122,6 +123,158 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
 
   test('--xc --html over ssh:// (a local sshd whose docker CLI dials the second daemon): the same', { skip: !existsSync('/usr/sbin/sshd') && 'no sshd (package openssh-server)' }, () => htmlSession(SSH_REMOTE));
 
+  /** A hash of the screen of `display` (xwd), to see a window change. */
+  async function screenHash(xenv: Record<string, string>): Promise<string> {
+    const r = await execa('xwd', ['-root', '-silent'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false, encoding: 'buffer' });
+    return createHash('sha256').update(r.stdout).digest('hex');
+  }
+
+  /**
+   * The --xc --xpra session through `dockerHost`, run by root for the host user x11tester
+   * (--hostuser) on a local Xvfb with a cookie of that user's: the app on the second daemon, its
+   * window on the local display through xpra attach as x11tester, the pointer reaches it;
+   * SIGTERM leaves nothing on either side.
+   */
+  async function xpraSession(dockerHost: string): Promise<void> {
+    const desktop = await startHostDisplay({ cookieOwner: TEST_USER });
+    const xenv = { DISPLAY: desktop.display, XAUTHORITY: desktop.xauthority! };
+    const foldersBefore = remoteFolders();
+    let id: string | undefined;
+    const child = execa('node', [CLI, '--xc', '--xpra', `--hostuser=${TEST_USER}`, DEMO_IMAGE, 'xeyes'], { env: { ...env, ...xenv, DOCKER_HOST: dockerHost }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120000 });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const started = Date.now();
+    try {
+      await waitForWindow({ ...xenv, DISPLAY: desktop.display }, 'xeyes', 60000).catch((e: Error) => Promise.reject(new Error(`${e.message}\n${stderr}`)));
+      const shownAfter = Date.now() - started;
+      // the session's containers are on the remote daemon, none on the main one
+      const remote = await sessionObjects(REMOTE);
+      id = remote.map((n) => /^x11docker_X100_([0-9a-f]{12})$/.exec(n)?.[1]).find((i) => i !== undefined);
+      assert.ok(id, remote.join(', '));
+      assert.ok(remote.includes(`x11docker_xc_X100_0-Xvfb_${id}`), remote.join(', '));
+      assert.equal(remote.filter((n) => n.includes(id!)).length, 4, remote.join(', '));
+      assert.deepEqual((await sessionObjects(undefined)).filter((n) => n.includes(id!)), []);
+      // nothing published there: the display container has no ports, and no network
+      const inspect = JSON.parse((await execa('docker', ['inspect', `x11docker_xc_X100_0-Xvfb_${id}`], { env: { ...env, DOCKER_HOST: REMOTE }, extendEnv: false })).stdout)[0];
+      assert.equal(inspect.HostConfig.NetworkMode, 'none');
+      assert.deepEqual(inspect.HostConfig.PortBindings ?? {}, {});
+      // here: the client runs as the host user, attached to the relay's socket in a private folder of that user
+      const mine = remoteFolders().filter((f) => f.startsWith(`x11docker-remote-${child.pid}-`));
+      assert.equal(mine.length, 1);
+      const folder = `/tmp/${mine[0]}`;
+      const st = statSync(folder);
+      const uid = Number((await execa('id', ['-u', TEST_USER])).stdout);
+      assert.equal(st.mode & 0o777, 0o700);
+      assert.equal(st.uid, uid);
+      assert.equal(statSync(`${folder}/xpra.sock`).mode & 0o777, 0o600);
+      const ps = (await execa('ps', ['-eo', 'user:20=,args='])).stdout.split('\n');
+      const client = ps.filter((l) => l.includes(`attach socket:${folder}/xpra.sock`));
+      assert.equal(client.length, 1, client.join('\n'));
+      assert.match(client[0]!, new RegExp(`^\\s*${TEST_USER}\\s`));
+      // the pointer on the local display reaches the app there: the eyes follow it
+      const win = (await execa('xdotool', ['search', '--name', '^xeyes$'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false })).stdout.split('\n')[0]!;
+      await execa('xdotool', ['mousemove', '--window', win, '2', '2'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false });
+      await new Promise((r) => setTimeout(r, 1500));
+      const first = await screenHash(xenv);
+      await execa('xdotool', ['mousemove', '--window', win, '140', '95'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false });
+      await waitFor('the eyes follow the pointer', async () => (await screenHash(xenv)) !== first, 10000);
+      console.log(`# --xpra on ${dockerHost}: xeyes shown here after ${shownAfter} ms`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    try {
+      const r = await child;
+      assert.equal(r.exitCode, 143, stderr);
+      assert.doesNotMatch(stderr, /x11docker error/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual((await sessionObjects(undefined)).filter((n) => n.includes(id!)), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+      const ps = (await execa('ps', ['-eo', 'args='])).stdout;
+      assert.doesNotMatch(ps, new RegExp(`x11docker-remote-${child.pid}-`));
+      assert.doesNotMatch(ps, new RegExp(`docker exec -i x11docker_xc_X100_0-Xvfb_${id}`));
+      // the local display is the user's again: no window of the session on it
+      assert.doesNotMatch((await execa('xwininfo', ['-root', '-tree'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false })).stdout, /"xeyes"/);
+    } finally {
+      await desktop.stop();
+    }
+  }
+
+  test('--xc --xpra over tcp://127.0.0.1: the app runs on the second daemon, its window appears on the local display through xpra attach as the host user; SIGTERM leaves nothing on either side', () => xpraSession(REMOTE));
+
+  test('--xc --xpra over ssh:// (a local sshd whose docker CLI dials the second daemon): the same', { skip: !existsSync('/usr/sbin/sshd') && 'no sshd (package openssh-server)' }, () => xpraSession(SSH_REMOTE));
+
+  test('--xpra: the app\'s exit code is the session\'s, and its end removes everything there and here', async () => {
+    const desktop = await startHostDisplay();
+    const foldersBefore = remoteFolders();
+    try {
+      const r = await execa('node', [CLI, '--xpra', DEMO_IMAGE, 'sh', '-c', 'sleep 2; exit 3'], { env: { ...env, DISPLAY: desktop.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+      assert.equal(r.exitCode, 3, String(r.stderr));
+      assert.equal(String(r.stdout), '');
+      assert.match(String(r.stderr), /shown with xpra on your display :\d+/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+      assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, /xpra attach socket:\/tmp\/x11docker-remote-/);
+    } finally {
+      await desktop.stop();
+    }
+  });
+
+  test('kill -9 of x11docker with --xpra: its xpra client and relay here end with it (pdeathsig); --cleanup removes the rest there and here', async () => {
+    const desktop = await startHostDisplay();
+    const xenv = { DISPLAY: desktop.display };
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, ...xenv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await waitForWindow(xenv, 'xeyes', 60000);
+      const mine = () => remoteFolders().filter((f) => f.startsWith(`x11docker-remote-${child.pid}-`));
+      assert.equal(mine().length, 1);
+      const helpers = async () => (await execa('ps', ['-eo', 'args='])).stdout.split('\n').filter((l) => l.includes(`/tmp/${mine()[0] ?? 'none'}/`) || /docker exec -i x11docker_xc_X100_/.test(l));
+      assert.ok((await helpers()).length >= 2, (await helpers()).join('\n'));
+      const folder = mine()[0]!;
+      child.kill('SIGKILL');
+      await child;
+      await waitFor('the xpra client and the relay to end', async () => !(await execa('ps', ['-eo', 'args='])).stdout.includes(`/tmp/${folder}/`), 10000);
+      await waitFor('the window to go', async () => !(await execa('xwininfo', ['-root', '-tree'], { env: { PATH: process.env.PATH, ...xenv }, extendEnv: false })).stdout.includes('"xeyes"'), 10000);
+      const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: REMOTE } });
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(mine(), []);
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
+    }
+  });
+
+  test('--xpra: the xpra client\'s end (closed) ends the session with exit 0 and leaves nothing there or here', async () => {
+    const desktop = await startHostDisplay();
+    const xenv = { DISPLAY: desktop.display };
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, ...xenv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      await waitForWindow(xenv, 'xeyes', 60000);
+      const client = (await execa('ps', ['-eo', 'pid=,args='])).stdout.split('\n').find((l) => /\/usr\/bin\/xpra attach socket:\/tmp\/x11docker-remote-/.test(l) && l.includes(`x11docker-remote-${child.pid}-`));
+      assert.ok(client, 'the xpra client runs');
+      process.kill(Number(client.trim().split(/\s+/)[0]), 'SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.match(String(r.stderr), /x11docker note: The xpra client on your display :\d+ was closed \(exit \d+\); ending the session\./);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
+    }
+  });
+
+  test('--xpra without DISPLAY: one line naming --xpra, exit 64, nothing started there', async () => {
+    const before = await sessionObjects(REMOTE);
+    const r = await x11docker(['--xpra', DEMO_IMAGE, 'xeyes'], { env: { DOCKER_HOST: REMOTE, DISPLAY: undefined } });
+    assert.equal(r.exitCode, 64, String(r.stderr));
+    const errors = String(r.stderr).split('\n').filter(Boolean);
+    assert.equal(errors.length, 1, String(r.stderr));
+    assert.match(errors[0]!, /^x11docker error: Option --xpra on a remote engine shows its windows on your display, and DISPLAY is not set\./);
+    assert.deepEqual(await sessionObjects(REMOTE), before);
+  });
+
   test('--html: the app\'s exit code is the session\'s, and its end removes everything there', async () => {
     const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'sh', '-c', 'sleep 1; exit 3'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
     try {
@@ -177,6 +330,26 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
       assert.deepEqual(remoteFolders(), foldersBefore);
     } finally {
       await ensureEnded(child);
+    }
+  });
+
+  test('--xpra: SIGTERM during the set-up (once the xpra server runs there): exit 143, nothing left there or here', async () => {
+    const desktop = await startHostDisplay();
+    const foldersBefore = remoteFolders();
+    const child = execa('node', [CLI, '--xpra', DEMO_IMAGE, 'xeyes'], { env: { ...env, DISPLAY: desktop.display }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      // stop it once the display container runs (the xpra server is being started or awaited, the app is not created yet)
+      await waitFor('the display container', async () => (await sessionObjects(REMOTE)).some((n) => n.startsWith('x11docker_xc_X100_')) || child.exitCode !== null, 20000);
+      child.kill('SIGTERM');
+      const r = await child;
+      assert.equal(r.exitCode, 143, String(r.stderr));
+      assert.doesNotMatch(String(r.stderr), /x11docker error/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+      assert.deepEqual(remoteFolders(), foldersBefore);
+      assert.doesNotMatch((await execa('ps', ['-eo', 'args='])).stdout, new RegExp(`x11docker-remote-${child.pid}-`));
+    } finally {
+      await ensureEnded(child);
+      await desktop.stop();
     }
   });
 });

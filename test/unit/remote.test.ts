@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { checkRemoteOptions, isRemoteHost, remoteCommands, REMOTE_XAUTHORITY, STDIO_RELAY } from '../../src/plan/remote.js';
+import { checkRemoteOptions, isRemoteHost, remoteCommands, remoteView, REMOTE_XAUTHORITY, STDIO_RELAY } from '../../src/plan/remote.js';
+import { xpraClientArgs, xpraServerArgs } from '../../src/xserver/xpra.js';
 import { engineAddress } from '../../src/run/engine-endpoint.js';
 
 const HOST = 'tcp://10.0.0.5:2375';
 const says = (re: RegExp) => (e: Error) => re.test(e.message);
 const check = (argv: string[]) => checkRemoteOptions(parseCommandLine(argv), HOST);
+const has = (args: readonly string[], ...want: string[]) => want.forEach((w) => assert.ok(args.includes(w), `${w} in ${args.join(' ')}`));
 
 describe('remote engines: what is remote', () => {
   test('a UNIX socket is local; tcp:// (also 127.0.0.1), ssh:// and HOST:PORT are remote', () => {
@@ -37,9 +39,38 @@ describe('remote engines: what is remote', () => {
 });
 
 describe('remote engines: refusals (one line, before anything starts)', () => {
-  test('without --html: says the engine is remote and names --html', () => {
-    assert.throws(() => check(['x11docker-demo', 'xeyes']), says(/^The docker engine at tcp:\/\/10\.0\.0\.5:2375 is remote \(it does not share this machine's files and sockets.*\)\. Use --html /));
-    assert.throws(() => check(['--xpra', 'x11docker-demo']), says(/is remote.*Use --html/));
+  test('without --html or --xpra: says the engine is remote and names both', () => {
+    assert.throws(() => check(['x11docker-demo', 'xeyes']), says(/^The docker engine at tcp:\/\/10\.0\.0\.5:2375 is remote \(it does not share this machine's files and sockets.*\)\. Use --html .*, or --xpra /));
+    assert.throws(() => check(['--xvfb', 'x11docker-demo']), says(/is remote \(it does not share.*Use --html .*, or --xpra /));
+    // another display option: one line naming it and both that work there
+    for (const o of ['--xephyr', '--xpra2', '--xpra-xwayland', '--nxagent', '--weston-xwayland']) {
+      assert.throws(() => check([o, 'x11docker-demo']), says(new RegExp(`is remote \\(${o} is not available there: .*\\)\\. Use --html \\(in your browser\\) or --xpra \\(windows on your display\\)\\.$`)), o);
+    }
+  });
+
+  test('the view: --html, else --xpra, else none', () => {
+    assert.equal(remoteView(parseCommandLine(['--html', 'img'])), 'html');
+    assert.equal(remoteView(parseCommandLine(['--xpra', 'img'])), 'xpra');
+    assert.equal(remoteView(parseCommandLine(['--xvfb', 'img'])), undefined);
+    assert.equal(remoteView(parseCommandLine(['img'])), undefined);
+  });
+
+  test('with --xpra: accepted with --xc, --desktop, --size, --clipboard, --network; the same refusals as --html', () => {
+    assert.doesNotThrow(() => check(['--xpra', 'x11docker-demo', 'xeyes']));
+    assert.doesNotThrow(() => check(['--xc', '--xpra', '--desktop', '--fullscreen', '--size=800x600', '--clipboard', '--network', '--scale=1.5', '--border', 'x11docker-demo']));
+    assert.throws(() => check(['--html', '--xpra', 'img']), says(/--xpra is not available there\)\. Use --html alone \(Xvfb\), or --xpra alone\./));
+    for (const [argv, re] of [
+      [['--xpra', '--home', 'img'], /--home and --sharedir/],
+      [['--xpra', '--xc=no', 'img'], /--xc=no/],
+      [['--xpra', '--hostnet', 'img'], /--hostnet/],
+      [['--xpra', '--showenv', 'img'], /--showenv: its display is on the engine.*Remove --showenv\.$/],
+      [['--xpra', '--pulseaudio', 'img'], /--pulseaudio is not available there yet/],
+      [['--xpra', '--', '--privileged', '--', 'img'], /after '--' \(--privileged\)/],
+      [['--xpra', '--backend=podman', 'img'], /only docker/],
+      [['--xpra', '--xonly'], /needs an image/],
+    ] as const) {
+      assert.throws(() => check([...argv]), says(re), argv.join(' '));
+    }
   });
 
   test('with --html: host folders, another X server, --xc=no, raw options, services and podman are refused', () => {
@@ -48,7 +79,7 @@ describe('remote engines: refusals (one line, before anything starts)', () => {
     for (const [argv, re] of [
       [['--html', '--home', 'img'], /--home and --sharedir/],
       [['--html', '--sharedir=/tmp', 'img'], /--home and --sharedir/],
-      [['--html', '--xephyr', 'img'], /--xephyr/],
+      [['--html', '--xephyr', 'img'], /--xephyr is not available there.*--xpra alone/],
       [['--html', '--xc=no', 'img'], /--xc=no/],
       [['--html', '--hostnet', 'img'], /--hostnet/],
       [['--html', '--showenv', 'img'], /--showenv: its display is on the engine/],
@@ -64,7 +95,6 @@ describe('remote engines: refusals (one line, before anything starts)', () => {
 
 describe('remote engines: the docker commands of a --html session', () => {
   const c = remoteCommands({ sessionId: 'abc123', pid: 77, xcImage: 'x11docker-xserver', image: 'x11docker-demo', command: ['xeyes', '-fg', 'red'], uid: 1000, gid: 1001, clipboard: false });
-  const has = (args: readonly string[], ...want: string[]) => want.forEach((w) => assert.ok(args.includes(w), `${w} in ${args.join(' ')}`));
 
   test('every container and volume carries the session\'s labels', () => {
     for (const args of [...c.volumes, c.prepare, c.display, c.app]) has(args, '--label=x11docker.session=abc123', '--label=x11docker.pid=77');
@@ -88,9 +118,11 @@ describe('remote engines: the docker commands of a --html session', () => {
 
   test('the VNC password and x11vnc\'s socket stay in the display container\'s private /tmp; clipboard off unless asked', () => {
     assert.ok(!c.app.some((a) => a.includes('vncpasswd') || a.includes('vnc.sock')));
-    has(c.vncServer, '-unixsock', '/tmp/vnc.sock', '-passwdfile', '/tmp/vncpasswd', '-rfbport', '0', '-noclipboard');
+    assert.equal(c.view.kind, 'html');
+    has(c.view.server, '-unixsock', '/tmp/vnc.sock', '-passwdfile', '/tmp/vncpasswd', '-rfbport', '0', '-noclipboard');
+    assert.deepEqual(c.view.relay, ['exec', '-i', c.names.display, 'python3', '-c', STDIO_RELAY, '/tmp/vnc.sock']);
     const withClip = remoteCommands({ sessionId: 'x', pid: 1, xcImage: 'i', image: 'j', command: [], uid: 1, gid: 1, clipboard: true });
-    assert.ok(!withClip.vncServer.includes('-noclipboard'));
+    assert.ok(!withClip.view.server.includes('-noclipboard'));
   });
 
   test('--network: none by default, the engine default for --network, else the network given', () => {
@@ -124,6 +156,52 @@ describe('remote engines: the docker commands of a --html session', () => {
       'sys.stdout.write(r.stdout.decode())',
     ].join('\n')], { encoding: 'utf8' });
     assert.equal(out, 'HELLO');
+  });
+});
+
+describe('remote engines: the docker commands of an --xpra session', () => {
+  const spec = { sessionId: 'abc123', pid: 77, xcImage: 'x11docker-xserver', image: 'x11docker-demo', command: ['xeyes'], uid: 1000, gid: 1001, clipboard: false, view: 'xpra' as const };
+  const c = remoteCommands(spec);
+  const v = c.view;
+
+  test('the display, the app and the volumes are those of --html; no x11vnc, no password', () => {
+    const html = remoteCommands({ ...spec, view: 'html' });
+    for (const k of ['volumes', 'prepare', 'display', 'ready', 'app', 'startApp', 'removeContainers', 'removeVolumes'] as const) assert.deepEqual(c[k], html[k], k);
+    assert.equal(v.kind, 'xpra');
+    assert.ok(![...v.server, ...v.ready, ...v.relay].some((a) => a.includes('x11vnc') || a.includes('vncpasswd')));
+  });
+
+  test('the xpra server: docker exec -d in the display container, on its display, its socket in a 0700 folder of its private /tmp, output to a log there', () => {
+    assert.deepEqual(v.server.slice(0, 2), ['exec', '-d']);
+    const at = v.server.indexOf(c.names.display);
+    assert.ok(at > 1);
+    // environment: no system configuration, the display and its cookie
+    assert.deepEqual(v.server.slice(2, at).sort(), ['--env=DISPLAY=:100', '--env=NO_AT_BRIDGE=1', `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, '--env=XDG_RUNTIME_DIR=/tmp/xpra', '--env=XPRA_SYSTEM_CONF_DIRS=', '--env=XPRA_UINPUT=0']);
+    assert.deepEqual(v.server.slice(at + 1, at + 3), ['sh', '-c']);
+    assert.equal(v.server[at + 3], 'umask 077 && mkdir -p /tmp/xpra && exec xpra "$@" >/tmp/xpra.log 2>&1');
+    // "$@": xpra's arguments stay words (sh's $0, then the server's arguments of a local --xpra)
+    assert.deepEqual(v.server.slice(at + 4), ['sh', ...xpraServerArgs({ display: 100, socketDir: '/tmp/xpra', desktop: false, clipboard: false })]);
+    has(v.server, 'start', ':100', '--use-display=yes', '--daemon=no', '--bind=/tmp/xpra/socket', '--socket-dir=/tmp/xpra', '--sharing=no', '--clipboard=no', '--html=off', '--start=', '--mdns=no', '--resize-display=no');
+    assert.ok(!v.server.some((a) => /^--bind-(tcp|ssl|ws|wss|vsock)/.test(a) || a.startsWith('--publish')));
+  });
+
+  test('ready once the server printed "xpra is ready"; the relay is the stdio relay to its socket', () => {
+    assert.deepEqual(v.ready, ['exec', c.names.display, 'grep', '-q', 'xpra is ready', '/tmp/xpra.log']);
+    assert.deepEqual(v.relay, ['exec', '-i', c.names.display, 'python3', '-c', STDIO_RELAY, '/tmp/xpra/socket']);
+    assert.equal(v.kind === 'xpra' && v.log.includes('/tmp/xpra.log'), true);
+  });
+
+  test('--desktop: start-desktop (and the screen may be resized); --clipboard: on', () => {
+    const d = remoteCommands({ ...spec, desktop: true, clipboard: true }).view;
+    has(d.server, 'start-desktop', '--clipboard=yes');
+    assert.ok(!d.server.includes('--resize-display=no') && !d.server.includes('start'));
+  });
+
+  test('the client here: attach to the relay\'s socket with a local --xpra\'s options', () => {
+    const args = xpraClientArgs({ socket: '/tmp/x11docker-remote-1-a/xpra.sock', socketDir: '/tmp/x11docker-remote-1-a', desktop: false, fullscreen: false, clipboard: false });
+    assert.deepEqual(args.slice(0, 3), ['attach', 'socket:/tmp/x11docker-remote-1-a/xpra.sock', '--socket-dirs=/tmp/x11docker-remote-1-a']);
+    has(args, '--tray=no', '--title=@title@', '--clipboard=no', '--opengl=no', '--speaker=no', '--printing=no', '--file-transfer=no');
+    has(xpraClientArgs({ socket: 's', socketDir: 'd', desktop: true, fullscreen: true, clipboard: true }), '--desktop-fullscreen=yes', '--clipboard=yes');
   });
 });
 
