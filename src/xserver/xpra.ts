@@ -8,7 +8,7 @@ import { describeXServer, hardeningArgs, type DisplayDriver, type DisplayContext
  * leaves them unstarted, and the client still runs a Python subprocess to query the sound
  * system, plus `pactl` (about 0.6 s of CPU before the client connects).
  */
-const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no', '--speaker=no', '--microphone=no'];
+export const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no', '--speaker=no', '--microphone=no'];
 
 /**
  * Environment of the xpra server and client besides HOME (see {@link xpraEnv}):
@@ -23,7 +23,24 @@ const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=
  * - `NO_AT_BRIDGE=1`: GTK in server and client does not look for the accessibility bus.
  * The last two as upstream x11docker.
  */
-const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
+export const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
+
+/**
+ * Server options that every x11docker xpra server gets (local `--xpra`, `--xpra2` and the pod's
+ * xpra server of `--backend=kubernetes --xpra`): no start commands or menu of them, no systemd,
+ * dbus or pulseaudio helpers, no HTML5 client, no xsettings, the server outlives its client, and
+ * no second client takes over (`--sharing=no`).
+ */
+export const XPRA_SERVER_ARGS = [
+  '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
+  '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no',
+];
+
+/**
+ * Client options of every x11docker xpra client (local `--xpra` and `--backend=kubernetes
+ * --xpra`): no tray icon, the application's own window title (`@title@`, as upstream), no OpenGL.
+ */
+export const XPRA_CLIENT_ARGS = ['--tray=no', '--title=@title@', '--opengl=no'];
 
 /**
  * HOME and working directory of the xpra server and client: the session folder. xpra 3.1 writes
@@ -91,8 +108,7 @@ export const xpra: DisplayDriver = {
         args: [
           ctx.desktop ? 'start-desktop' : 'start', `:${ctx.display}`,
           '--use-display=yes', '--daemon=no', `--socket-dirs=${sockets}`, `--socket-dir=${sockets}`, `--bind=${join(sockets, 'socket')}`,
-          '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
-          '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', clipboard, '--opengl=noprobe',
+          ...XPRA_SERVER_ARGS, clipboard, '--opengl=noprobe',
           ...(ctx.desktop ? [] : ['--resize-display=no']),
           ...XPRA_OFF,
         ],
@@ -102,7 +118,7 @@ export const xpra: DisplayDriver = {
         role: 'xpra client', binary: 'xpra', connectsTo: 'host', essential: true, cwd: ctx.sessionDir, env: xpraEnv(ctx),
         args: [
           'attach', `socket:${join(sockets, 'socket')}`, `--socket-dirs=${sockets}`,
-          '--tray=no', '--title=@title@', clipboard, '--opengl=no',
+          ...XPRA_CLIENT_ARGS.slice(0, 2), clipboard, XPRA_CLIENT_ARGS[2]!,
           ...(ctx.desktop && ctx.fullscreen ? ['--desktop-fullscreen=yes'] : []),
           ...(ctx.screen?.scale !== undefined ? [`--desktop-scaling=${ctx.screen.scale}`] : []),
           ...(ctx.screen?.border !== undefined ? [`--border=${ctx.screen.border}`] : []),
