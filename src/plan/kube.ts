@@ -66,7 +66,8 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
  * @param options the parsed options (with `kube`).
  * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
  *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
- *   display option other than `--xvfb` and `--xpra` (`--html` is Xvfb; not both `--html` and `--xpra`), `--xonly`/`--exe`, `--hostnet`, options for
+ *   display option other than `--xvfb` and `--xpra` (`--html` is Xvfb; not both `--html` and `--xpra`;
+ *   no `--desktop`, `--fullscreen`, `--scale` or `--border` with `--xpra` yet), `--xonly`/`--exe`, `--hostnet`, options for
  *   `docker run` after `--`, or no image.
  */
 export function checkKubeOptions(options: Options): void {
@@ -75,6 +76,8 @@ export function checkKubeOptions(options: Options): void {
   if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
   if (options.xserver !== undefined && options.xserver !== 'xvfb' && options.xserver !== 'xpra') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there) or --xpra.');
   if (options.xserver === 'xpra' && options.html !== undefined) throw no('--xpra and --html are two ways to see the pod\'s display.', 'Give one of them.');
+  const xpraNotYet = options.xserver !== 'xpra' ? [] : ([[options.desktop, '--desktop'], [options.fullscreen, '--fullscreen'], [options.screen.scale !== undefined, '--scale'], [options.screen.border !== undefined, '--border']] as const).filter(([yes]) => yes).map(([, name]) => name);
+  if (xpraNotYet.length > 0) throw no(`${xpraNotYet.join(', ')} with --xpra ${xpraNotYet.length > 1 ? 'are' : 'is'} not available in a pod yet (the pod's xpra server shows each window on its own).`, `Remove ${xpraNotYet.length > 1 ? 'them' : xpraNotYet[0]}, or use --xvfb or --html.`);
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
   const notYet = unsupportedInPod(options);

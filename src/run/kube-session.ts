@@ -99,7 +99,8 @@ async function watchUntil(client: KubeClient, pod: string, done: (v: KubePodVerd
  * @returns the app container's exit code; 130/143/129 after SIGINT/SIGTERM/SIGHUP.
  * @throws X11DockerError (exit 64) for bad options, an unreachable cluster, a refused request
  *   (403: the RBAC verb and resource), an unschedulable Pod or an image pull error, after
- *   everything created was deleted.
+ *   everything created was deleted; with `--xpra`, no xpra or no DISPLAY here (before anything
+ *   is created), a client that does not attach, or one that ends on its own.
  */
 export async function runKubeSession(options: Options, signal: AbortSignal): Promise<number> {
   const { objects, plan, host, vncPassword, xpraPassword } = await planKube(options);

@@ -126,6 +126,26 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
     }
   });
 
+  it('the local xpra client ends on its own (the user closed it): the session ends with one line, exit 64, nothing left', async (t) => {
+    if (!ready) return t.skip('needs podman with x11docker-xserver and the demo image (scripts/setup.sh), and xpra, xdotool, nsenter here');
+    const dirsBefore = clientDirs();
+    const s = session(['xterm', '-T', TITLE]);
+    try {
+      await waitFor('the app\'s window on the user\'s display', async () => (await windows()).length > 0, 120000).catch((e: Error) => assert.fail(`${e.message}\n${s.stderr()}`));
+      const pod = /pod (x11docker-[0-9a-f]+) runs/.exec(s.stderr())![1]!;
+      const clientPid = Number(/xpra client \(pid (\d+)\)/.exec(s.stderr())![1]);
+      process.kill(clientPid, 'SIGTERM');
+      const r = await s.child;
+      assert.equal(r.exitCode, 64, r.stderr);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('x11docker error:'));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0]!, /^x11docker error: --xpra: the local xpra client ended \(.*\); the session was ended\.$/);
+      await assertNothingLeft(pod, dirsBefore);
+    } finally {
+      s.child.kill('SIGKILL');
+    }
+  });
+
   it('a wrong password is refused by the pod\'s xpra server; SIGTERM: exit 143, the client stopped, pod and secret deleted, nothing left', async (t) => {
     if (!ready) return t.skip('needs podman with x11docker-xserver and the demo image (scripts/setup.sh), and xpra, xdotool, nsenter here');
     const dirsBefore = clientDirs();

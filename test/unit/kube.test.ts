@@ -64,6 +64,8 @@ describe('Kubernetes options', () => {
     refuse(['--nxagent', 'img'], /^Option --backend=kubernetes: --nxagent is not available in a pod yet/);
     refuse(['--xpra', '--html', 'img'], /^Option --backend=kubernetes: --xpra and --html are two ways to see the pod's display\. Give one of them\./);
     checkKubeOptions(parseCommandLine(['--backend=kubernetes', '--xpra', 'img', 'xeyes']));
+    refuse(['--xpra', '--desktop', '--scale=2', 'img'], /^Option --backend=kubernetes: --desktop, --scale with --xpra are not available in a pod yet .* Remove them, or use --xvfb or --html\.$/);
+    refuse(['--xpra', '--border=red', 'img'], /: --border with --xpra is not available in a pod yet/);
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--html', 'img', 'xeyes']));
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
