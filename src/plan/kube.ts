@@ -15,7 +15,11 @@
  *   runs x11vnc (from the `--xc` image) on the pod's own loopback (port {@link KUBE_VNC_PORT};
  *   the VNC password from the Secret, which the init container writes as x11vnc's password
  *   file): no other pod and no node can reach it, only the API's port-forward, which
- *   x11docker's local websockify and browser view use (as with local `--html`).
+ *   x11docker's local websockify and browser view use (as with local `--html`). With `--xpra`,
+ *   the container `xpra` runs an xpra server (from the `--xc` image, `--use-display` on that
+ *   Xvfb) on the pod's loopback port {@link KUBE_XPRA_PORT} with xpra's own password
+ *   authentication (`--tcp-auth=file`, the password from the Secret, decoded by the init
+ *   container): the user's local xpra client attaches through the API's port-forward.
  * Every container runs as the mirrored user (runAsNonRoot, runAsUser/runAsGroup), with
  * allowPrivilegeEscalation false, all capabilities dropped, seccomp RuntimeDefault and a
  * read-only root file system (HOME and /tmp are emptyDirs or the PVC); the pod has no service
@@ -27,6 +31,7 @@ import { X11DockerError } from '../errors.js';
 import type { KubeOptions } from '../options/kube.js';
 import type { Options } from '../options/parse.js';
 import type { SessionPlan } from './plan.js';
+import { XPRA_ENV, XPRA_OFF, XPRA_SERVER_ARGS } from '../xserver/xpra.js';
 
 /** Display number of the pod's X server (the pod has its own network namespace, so no host display can collide; 100 as upstream's first new display). */
 export const KUBE_DISPLAY = 100;
@@ -42,6 +47,14 @@ export const KUBE_VNC_PORT = 5900;
 /** Where the display container finds the VNC password (decoded by the init container, memory emptyDir). */
 const VNC_PASSWD_FILE = '/x11docker/xauth/vncpasswd';
 
+/**
+ * TCP port of the pod's xpra server with `--xpra`, on the pod's loopback only
+ * (`--bind-tcp=127.0.0.1:PORT`): reached through the API's port-forward, never through a Service.
+ */
+export const KUBE_XPRA_PORT = 10000;
+/** Where the xpra container finds its password (decoded by the init container, memory emptyDir; xpra's `file` authentication). */
+export const KUBE_XPRA_PASSWD_FILE = '/x11docker/xauth/xprapasswd';
+
 /** Label key that names the session (its id) on every object of the pod, and the NetworkPolicy's pod selector. */
 export const KUBE_LABEL_SESSION = 'x11docker/session';
 
@@ -53,14 +66,18 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
  * @param options the parsed options (with `kube`).
  * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
  *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
- *   display option other than `--xvfb` (`--html` is Xvfb), `--xonly`/`--exe`, `--hostnet`, options for
+ *   display option other than `--xvfb` and `--xpra` (`--html` is Xvfb; not both `--html` and `--xpra`;
+ *   no `--desktop`, `--fullscreen`, `--scale` or `--border` with `--xpra` yet), `--xonly`/`--exe`, `--hostnet`, options for
  *   `docker run` after `--`, or no image.
  */
 export function checkKubeOptions(options: Options): void {
   const no = (what: string, fix: string) => new X11DockerError(`Option --backend=kubernetes: ${what} ${fix}`);
   if (options.sharedirs.length > 0) throw no('--sharedir shares a host folder, and a cluster has no host folder of yours.', 'Remove --sharedir (use --home for a persistent HOME on a PersistentVolumeClaim).');
   if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
-  if (options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there).');
+  if (options.xserver !== undefined && options.xserver !== 'xvfb' && options.xserver !== 'xpra') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there) or --xpra.');
+  if (options.xserver === 'xpra' && options.html !== undefined) throw no('--xpra and --html are two ways to see the pod\'s display.', 'Give one of them.');
+  const xpraNotYet = options.xserver !== 'xpra' ? [] : ([[options.desktop, '--desktop'], [options.fullscreen, '--fullscreen'], [options.screen.scale !== undefined, '--scale'], [options.screen.border !== undefined, '--border']] as const).filter(([yes]) => yes).map(([, name]) => name);
+  if (xpraNotYet.length > 0) throw no(`${xpraNotYet.join(', ')} with --xpra ${xpraNotYet.length > 1 ? 'are' : 'is'} not available in a pod yet (the pod's xpra server shows each window on its own).`, `Remove ${xpraNotYet.length > 1 ? 'them' : xpraNotYet[0]}, or use --xvfb or --html.`);
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
   const notYet = unsupportedInPod(options);
@@ -118,9 +135,10 @@ export function homeClaimName(user: string, image: string): string {
 /**
  * The shell script of the init container: the Secret's hex cookie as a wildcard entry in
  * {@link KUBE_XAUTHORITY}; with `--html` also the VNC password (8 characters) as x11vnc's
- * password file.
+ * password file; with `--xpra` the xpra password (32 hex digits, without a newline) as
+ * {@link KUBE_XPRA_PASSWD_FILE}.
  */
-function xauthScript(display: number, vnc: boolean): string {
+function xauthScript(display: number, vnc: boolean, xpra: boolean): string {
   return [
     'set -eu',
     `c=$(cat ${SECRET_DIR}/cookie)`,
@@ -135,9 +153,20 @@ function xauthScript(display: number, vnc: boolean): string {
       '[ ${#p} -eq 8 ] || p=$(printf %s "$p" | base64 -d)',
       `printf '%s\\n' "$p" > ${VNC_PASSWD_FILE}`,
     ] : []),
+    ...(xpra ? [
+      `x=$(cat ${SECRET_DIR}/xprapasswd)`,
+      // as the cookie: podman 4.3 gives base64 (with '='), a cluster the hex digits
+      'case "$x" in *[!0-9a-f]*) x=$(printf %s "$x" | base64 -d) ;; esac',
+      `printf '%s' "$x" > ${KUBE_XPRA_PASSWD_FILE}`,
+    ] : []),
   ].join('\n');
 }
 
+
+/** `sh -c` that waits (up to 30 s) for the X socket of `display`, then execs its arguments. */
+function waitForX(display: number): string[] {
+  return ['/bin/sh', '-c', `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; exec "$@"`, 'x11docker-wait'];
+}
 
 /** The app's command: waits (up to 30 s) for the X socket, then runs COMMAND; empty keeps the image's ENTRYPOINT and CMD. */
 function appCommand(command: readonly string[], display: number): { command?: string[]; args?: string[] } {
@@ -166,15 +195,22 @@ function envEntries(list: readonly string[]): { name: string; value: string }[] 
  * @param vncPassword with `--html` (`plan.html`): the VNC password (8 letters and digits), kept
  *   in the Secret (key `vncpasswd`); the container `html` runs x11vnc on the pod's loopback port
  *   {@link KUBE_VNC_PORT} with it, for x11docker's port-forward and its local websockify.
+ * @param xpraPassword with `--xpra`: the xpra password (32 lower-case hex digits), kept in the
+ *   Secret (key `xprapasswd`); the container `xpra` runs an xpra server on the pod's loopback port
+ *   {@link KUBE_XPRA_PORT} that asks for it (xpra's `file` authentication), for x11docker's
+ *   port-forward and the user's local `xpra attach`.
  * @throws X11DockerError when the plan has no container, the container user is root (runAsNonRoot),
  *   or the cookie is not 32 hex digits.
  */
-export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, vncPassword?: string): KubeObject[] {
+export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, vncPassword?: string, xpraPassword?: string): KubeObject[] {
   const c = plan.container;
   if (!c) throw new X11DockerError('Option --backend=kubernetes: a pod needs an image. Give IMAGE [COMMAND].');
   if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --user=UID (not 0), or run x11docker as your user.');
   if (!/^[0-9a-f]{32}$/.test(cookieHex)) throw new Error('kubeManifest: the cookie must be 32 lower-case hex digits');
   if (plan.html && !/^[A-Za-z0-9]{8}$/.test(vncPassword ?? '')) throw new Error('kubeManifest: --html needs a VNC password of 8 letters and digits');
+  if (xpraPassword !== undefined && !/^[0-9a-f]{32}$/.test(xpraPassword)) throw new Error('kubeManifest: the xpra password must be 32 lower-case hex digits');
+  if (xpraPassword !== undefined && plan.html) throw new Error('kubeManifest: --xpra and --html exclude each other');
+  const xpra = xpraPassword !== undefined;
   const names = kubeNames(plan.sessionId);
   const display = KUBE_DISPLAY;
   const labels = { 'app.kubernetes.io/name': 'x11docker', 'app.kubernetes.io/managed-by': 'x11docker', [KUBE_LABEL_SESSION]: plan.sessionId };
@@ -192,6 +228,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
     { apiVersion: 'v1', kind: 'Secret', metadata: meta(names.secret), type: 'Opaque', data: {
       cookie: Buffer.from(cookieHex).toString('base64'),
       ...(plan.html ? { vncpasswd: Buffer.from(`${vncPassword}\n`).toString('base64') } : {}),
+      ...(xpra ? { xprapasswd: Buffer.from(xpraPassword).toString('base64') } : {}),
     } },
   ];
   if (c.network === 'none') {
@@ -210,7 +247,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
   const env = envEntries([...c.env, ...c.userEnv]).filter((e) => !e.value.includes(plan.sessionDir) && !['DISPLAY', 'XAUTHORITY'].includes(e.name));
   objects.push({
     apiVersion: 'v1', kind: 'Pod',
-    metadata: meta(names.pod, { annotations: { 'x11docker/display': `:${display}`, ...(plan.html ? { 'x11docker/vnc-port': String(KUBE_VNC_PORT) } : {}), ...(kube.context !== undefined ? { 'x11docker/kube-context': kube.context } : {}) } }),
+    metadata: meta(names.pod, { annotations: { 'x11docker/display': `:${display}`, ...(plan.html ? { 'x11docker/vnc-port': String(KUBE_VNC_PORT) } : {}), ...(xpra ? { 'x11docker/xpra-port': String(KUBE_XPRA_PORT) } : {}), ...(kube.context !== undefined ? { 'x11docker/kube-context': kube.context } : {}) } }),
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -219,7 +256,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       // fsGroup: a claim's (or emptyDir's) files belong to the user's group, so a non-root HOME is writable on a cluster
       securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
       initContainers: [{
-        name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display, !!plan.html)], securityContext,
+        name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display, !!plan.html, xpra)], securityContext,
         volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }],
       }],
       containers: [
@@ -233,7 +270,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
         ...(plan.html ? [{
           // x11vnc on the pod's loopback: reached only through the API's port-forward (the NetworkPolicy denies ingress), with the VNC password
           name: 'html', image: xc,
-          command: ['/bin/sh', '-c', `i=0; while [ ! -S /tmp/.X11-unix/X${display} ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; exec "$@"`, 'x11docker-wait',
+          command: [...waitForX(display),
             'x11vnc', '-display', `:${display}`, '-auth', KUBE_XAUTHORITY, '-localhost', '-rfbport', String(KUBE_VNC_PORT), '-rfbportv6', '0', '-no6', '-noipv6',
             '-passwdfile', VNC_PASSWD_FILE, '-forever', '-shared', '-noremote', '-nocmds', '-norc', '-noshm', '-nowf', '-xkb',
             '-desktop', `x11docker :${display}`, ...(plan.clipboard ? [] : ['-nosel', '-noprimary', '-nosetclipboard', '-noclipboard'])],
@@ -241,6 +278,20 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext,
           volumeMounts: [{ name: 'html-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount],
+        }] : []),
+        ...(xpra ? [{
+          // xpra server on the pod's loopback, on the Xvfb of the container display (XTEST injects
+          // the client's keys and pointer); xpra's password authentication; reached only through the API's port-forward
+          name: 'xpra', image: xc,
+          command: [...waitForX(display),
+            'xpra', 'start', `:${display}`, '--use-display=yes', '--daemon=no', '--bind=none', '--socket-dirs=/tmp/xpra', '--mmap=no',
+            `--bind-tcp=127.0.0.1:${KUBE_XPRA_PORT}`, `--tcp-auth=file:filename=${KUBE_XPRA_PASSWD_FILE}`, '--ssh-upgrade=no', '--rfb-upgrade=0', '--forward-xdg-open=no',
+            ...XPRA_SERVER_ARGS, '--clipboard=no', '--opengl=noprobe', '--resize-display=no', ...XPRA_OFF],
+          ports: [{ name: 'xpra', containerPort: KUBE_XPRA_PORT, protocol: 'TCP' }],
+          env: [{ name: 'HOME', value: '/tmp' }, { name: 'XDG_RUNTIME_DIR', value: '/tmp' }, { name: 'XAUTHORITY', value: KUBE_XAUTHORITY },
+            ...Object.entries(XPRA_ENV).map(([name, value]) => ({ name, value }))],
+          securityContext,
+          volumeMounts: [{ name: 'xpra-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount],
         }] : []),
         {
           name: 'app', image: c.image, ...appCommand(c.command, display),
@@ -260,6 +311,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
         { name: 'display-tmp', emptyDir: {} },
         { name: 'app-tmp', emptyDir: {} },
         ...(plan.html ? [{ name: 'html-tmp', emptyDir: {} }] : []),
+        ...(xpra ? [{ name: 'xpra-tmp', emptyDir: {} }] : []),
         claim ? { name: 'home', persistentVolumeClaim: { claimName: claim } } : { name: 'home', emptyDir: {} },
       ],
     },

@@ -2,23 +2,29 @@
  * `--backend=kubernetes` (without `--kube-manifest`): runs the session as one pod in the cluster
  * of the user's kubeconfig context. The session's table of contents:
  * plan the objects (pure, src/plan/kube.ts) -> create Secret, NetworkPolicy, PVC (`--home`), Pod
- * -> watch until the app container runs (or fail with the cluster's reason) -> watch until it
+ * -> watch until the app container runs (or fail with the cluster's reason) -> deliver the display
+ * (`--html`: local websockify; `--xpra`: the local xpra client; both through the API's
+ * port-forward) -> watch until it
  * terminates -> exit with its exit code. Whatever ends the session (the app, Ctrl-C, SIGTERM,
  * SIGHUP, an error) deletes the Pod, the Secret and the NetworkPolicy; the PVC stays (it is the
  * user's HOME, as `~/x11docker/IMAGE`). `--cleanup` removes what a session left (by label).
  *
  * All cluster requests go through src/run/kube-client.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X11DockerError } from '../errors.js';
 import { log } from '../log.js';
 import type { KubeOptions } from '../options/kube.js';
 import type { Options } from '../options/parse.js';
-import { KUBE_DISPLAY, KUBE_LABEL_SESSION, KUBE_VNC_PORT, kubeNames, type KubeObject } from '../plan/kube.js';
+import { KUBE_DISPLAY, KUBE_LABEL_SESSION, KUBE_VNC_PORT, KUBE_XPRA_PORT, kubeNames, type KubeObject } from '../plan/kube.js';
 import type { HtmlBind } from '../options/html.js';
-import { startHtmlView } from './html.js';
+import { orphanSafe, startHtmlView } from './html.js';
+import { findBinaries, type HostFacts } from '../host/facts.js';
+import type { SessionPlan } from '../plan/plan.js';
+import { XPRA_CLIENT_ARGS, XPRA_ENV, XPRA_OFF } from '../xserver/xpra.js';
+import { start } from './spawn.js';
 import { podVerdict, type KubePodVerdict } from '../plan/kube-status.js';
 import { planKube } from '../kube-manifest.js';
 import { openKube, type KubeClient, type KubeKind } from './kube-client.js';
@@ -93,10 +99,12 @@ async function watchUntil(client: KubeClient, pod: string, done: (v: KubePodVerd
  * @returns the app container's exit code; 130/143/129 after SIGINT/SIGTERM/SIGHUP.
  * @throws X11DockerError (exit 64) for bad options, an unreachable cluster, a refused request
  *   (403: the RBAC verb and resource), an unschedulable Pod or an image pull error, after
- *   everything created was deleted.
+ *   everything created was deleted; with `--xpra`, no xpra or no DISPLAY here (before anything
+ *   is created), a client that does not attach, or one that ends on its own.
  */
 export async function runKubeSession(options: Options, signal: AbortSignal): Promise<number> {
-  const { objects, plan, vncPassword } = await planKube(options);
+  const { objects, plan, host, vncPassword, xpraPassword } = await planKube(options);
+  if (xpraPassword !== undefined) checkXpraHere(host);
   for (const n of plan.notes) log.note(n);
   for (const w of plan.warnings) log.warning(w);
   const client = openKube(options.kube!);
@@ -115,8 +123,10 @@ export async function runKubeSession(options: Options, signal: AbortSignal): Pro
     if (started.kind === 'running') {
       log.note(`Option --backend=kubernetes: pod ${names.pod} runs in namespace ${client.namespace} (context ${client.context}). Press Ctrl-C (or send SIGTERM to ${process.pid}) to end it.`);
     }
-    const view = plan.html && started.kind === 'running' ? await deliverHtml(client, names.pod, plan.html, vncPassword!, stops) : undefined;
-    // websockify's unexpected end ends the session as a signal does, with its message
+    const view = started.kind !== 'running' ? undefined
+      : plan.html ? await deliverHtml(client, names.pod, plan.html, vncPassword!, stops)
+        : xpraPassword !== undefined ? await deliverXpra(client, names.pod, xpraPassword, plan, host, stops, signal) : undefined;
+    // the unexpected end of websockify or the xpra client ends the session as a signal does, with its message
     const viewEnd = new AbortController();
     void view?.died.then((why) => viewEnd.abort(why));
     const ended = started.kind === 'ended' ? started : await watchUntil(client, names.pod, (v) => v.kind === 'ended', AbortSignal.any([signal, viewEnd.signal]), 2 ** 31 - 1, 'ended');
@@ -151,6 +161,79 @@ async function deliverHtml(client: KubeClient, pod: string, bind: HtmlBind, pass
   log.info(`kubernetes: port ${KUBE_VNC_PORT} of pod ${pod} is forwarded to 127.0.0.1:${forward.port}`);
   process.stdout.write(`HTML_URL=${view.url}\n`);
   return { died: view.died };
+}
+
+/** `--xpra` in a pod needs xpra here and a display to show the windows on: one line (exit 64) before anything is created. */
+function checkXpraHere(host: HostFacts): void {
+  if (!findBinaries(['xpra'], process.env.PATH ?? '').has('xpra')) {
+    throw new X11DockerError('Option --xpra with --backend=kubernetes attaches your local xpra client to the pod\'s xpra server, and xpra is not installed here. Install it: apt-get install xpra (or use --html).');
+  }
+  if (!host.display) {
+    throw new X11DockerError('Option --xpra with --backend=kubernetes shows the pod\'s windows on your display, and DISPLAY is not set. Run it in your desktop session (or use --html).');
+  }
+}
+
+/** How long the local xpra client may take to attach through the port-forward, in ms. */
+const XPRA_ATTACH_TIMEOUT_MS = 60_000;
+
+/**
+ * `--xpra` with a pod: forwards the pod's xpra port ({@link KUBE_XPRA_PORT}, the pod's loopback)
+ * to a free port on 127.0.0.1 and runs `xpra attach tcp://127.0.0.1:PORT/` here on the user's
+ * display, as the host user, with the password in a file (mode 0600, in a private temporary
+ * folder that is also the client's HOME; never on a command line). The client's options are
+ * those of the local `--xpra` (src/xserver/xpra.ts): no tray, the app's window titles, no
+ * OpenGL, no sound, printing, files, notifications or clipboard.
+ * @param stops receives the stops of the client, the folder and the forward (the session's undo).
+ * @param signal the session's signal: Ctrl-C while the client attaches ends the wait.
+ * @returns `died`: resolves with a message when the client ends on its own (the session then ends).
+ * @throws X11DockerError when the client ends or does not attach in time (with its last line).
+ */
+async function deliverXpra(client: KubeClient, pod: string, password: string, plan: SessionPlan, host: HostFacts, stops: (() => Promise<void>)[], signal: AbortSignal): Promise<{ died: Promise<string> }> {
+  const forward = await client.forward(pod, KUBE_XPRA_PORT);
+  stops.push(() => forward.close());
+  log.info(`kubernetes: port ${KUBE_XPRA_PORT} of pod ${pod} is forwarded to 127.0.0.1:${forward.port}`);
+  const dir = mkdtempSync(join(tmpdir(), 'x11docker-kube-xpra-'));
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const passwordFile = join(dir, 'xprapasswd');
+  writeFileSync(passwordFile, password, { mode: 0o600 });
+  const as = plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {};
+  if (plan.dropToHostUser) {
+    chownSync(dir, plan.hostUser.uid, plan.hostUser.gid);
+    chownSync(passwordFile, plan.hostUser.uid, plan.hostUser.gid);
+  }
+  const env = { PATH: process.env.PATH, HOME: dir, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name, DISPLAY: host.display, ...(host.xauthority ? { XAUTHORITY: host.xauthority } : {}), ...XPRA_ENV };
+  const child = start(...orphanSafe('xpra', ['attach', `tcp://127.0.0.1:${forward.port}/`, `--password-file=${passwordFile}`, ...XPRA_CLIENT_ARGS, '--clipboard=no', ...XPRA_OFF]), {
+    ...as, cwd: dir, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false, forceKillAfterDelay: 3000,
+  } as Parameters<typeof start>[2]);
+  let seen = '';
+  let stopping = false;
+  const attached = new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      seen = (seen + d.toString()).slice(-4000);
+      if (/Attached to/.test(seen)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+  });
+  stops.push(async () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await child.catch(() => undefined);
+  });
+  const lastLine = () => seen.split('\n').map((l) => l.replace(/^[\d-]+ [\d:,]+ /, '').trim()).filter(Boolean).slice(-1).join('');
+  const ended = child.then((r) => (r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`), (e: unknown) => String((e as Error).message ?? e));
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    attached.then(() => 'attached'),
+    ended.then((how) => `ended (${how}${lastLine() ? `: ${lastLine()}` : ''})`),
+    new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`did not attach after ${XPRA_ATTACH_TIMEOUT_MS / 1000} s${lastLine() ? ` (${lastLine()})` : ''}`), XPRA_ATTACH_TIMEOUT_MS))),
+    new Promise<string>((resolve) => (signal.aborted ? resolve('stopped') : signal.addEventListener('abort', () => resolve('stopped'), { once: true }))),
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'stopped') throw new Stopped(String(signal.reason));
+  if (outcome !== 'attached') throw new X11DockerError(`Option --xpra: the local xpra client ${outcome} while attaching to pod ${pod} through the port-forward. Run with --verbose.`);
+  log.note(`Option --xpra: the xpra client (pid ${child.pid}) shows the windows of pod ${pod} on your display ${host.display}.`);
+  return { died: ended.then((how) => (stopping ? new Promise<string>(() => undefined) : `--xpra: the local xpra client ended (${how}${lastLine() ? `: ${lastLine()}` : ''}); the session was ended.`)) };
 }
 
 /** Deletes the objects, the Pod first; a failure is a warning naming what is left (and `--cleanup`). */

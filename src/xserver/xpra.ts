@@ -8,7 +8,7 @@ import { describeXServer, hardeningArgs, type DisplayDriver, type DisplayContext
  * leaves them unstarted, and the client still runs a Python subprocess to query the sound
  * system, plus `pactl` (about 0.6 s of CPU before the client connects).
  */
-const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no', '--speaker=no', '--microphone=no'];
+export const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=no', '--file-transfer=no', '--open-files=no', '--speaker=no', '--microphone=no'];
 
 /**
  * Environment of the xpra server and client besides HOME (see {@link xpraEnv}):
@@ -25,6 +25,23 @@ const XPRA_OFF = ['--mdns=no', '--notifications=no', '--webcam=no', '--printing=
  * `--xpra` on a remote engine, src/plan/remote.ts.)
  */
 export const XPRA_ENV = { XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' };
+
+/**
+ * Server options that every x11docker xpra server gets (local `--xpra`, `--xpra2` and the pod's
+ * xpra server of `--backend=kubernetes --xpra`): no start commands or menu of them, no systemd,
+ * dbus or pulseaudio helpers, no HTML5 client, no xsettings, the server outlives its client, and
+ * no second client takes over (`--sharing=no`).
+ */
+export const XPRA_SERVER_ARGS = [
+  '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
+  '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no',
+];
+
+/**
+ * Client options of every x11docker xpra client (local `--xpra` and `--backend=kubernetes
+ * --xpra`): no tray icon, the application's own window title (`@title@`, as upstream), no OpenGL.
+ */
+export const XPRA_CLIENT_ARGS = ['--tray=no', '--title=@title@', '--opengl=no'];
 
 /**
  * HOME and working directory of the xpra server and client: the session folder. xpra 3.1 writes
@@ -65,8 +82,7 @@ export function xpraServerArgs(s: XpraServerSpec): string[] {
   return [
     s.desktop ? 'start-desktop' : 'start', `:${s.display}`,
     '--use-display=yes', '--daemon=no', `--socket-dirs=${s.socketDir}`, `--socket-dir=${s.socketDir}`, `--bind=${join(s.socketDir, 'socket')}`,
-    '--start=', '--start-child=', '--start-new-commands=no', '--start-via-proxy=no', '--systemd-run=no', '--dbus-launch=', '--dbus-proxy=no', '--dbus-control=no',
-    '--pulseaudio=no', '--html=off', '--xsettings=no', '--exit-with-client=no', '--sharing=no', `--clipboard=${s.clipboard ? 'yes' : 'no'}`, '--opengl=noprobe',
+    ...XPRA_SERVER_ARGS, `--clipboard=${s.clipboard ? 'yes' : 'no'}`, '--opengl=noprobe',
     ...(s.desktop ? [] : ['--resize-display=no']),
     ...XPRA_OFF,
   ];
@@ -95,7 +111,7 @@ export interface XpraClientSpec {
 export function xpraClientArgs(c: XpraClientSpec): string[] {
   return [
     'attach', `socket:${c.socket}`, `--socket-dirs=${c.socketDir}`,
-    '--tray=no', '--title=@title@', `--clipboard=${c.clipboard ? 'yes' : 'no'}`, '--opengl=no',
+    ...XPRA_CLIENT_ARGS, `--clipboard=${c.clipboard ? 'yes' : 'no'}`,
     ...(c.desktop && c.fullscreen ? ['--desktop-fullscreen=yes'] : []),
     ...(c.scale !== undefined ? [`--desktop-scaling=${c.scale}`] : []),
     ...(c.border !== undefined ? [`--border=${c.border}`] : []),

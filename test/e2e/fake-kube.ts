@@ -11,6 +11,13 @@
  * `forever` (Running until deleted), `pending` (ContainerCreating until deleted), `unschedulable` (the scheduler's condition),
  * `pullbackoff` (ErrImagePull, then ImagePullBackOff). Requests named in `forbid`
  * (`VERB RESOURCE`, e.g. `create networkpolicies`) get 403 with the API server's message.
+ *
+ * With `podman` ({@link startFakeKube}'s option), pods run for real instead: a created Pod is
+ * played with its Secret by `podman kube play` (rootful podman, as test/e2e/kube.test.ts), its
+ * status follows the `app` container (polled with `podman inspect`), a port-forward connects
+ * inside the pod's network namespace (`nsenter -n` into the infra container and a small node
+ * relay to 127.0.0.1:PORT there, as the kubelet's nsenter + socat once did), and deleting the Pod
+ * or the Secret removes them from podman (`podman pod rm`, `podman secret rm` and its volume).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -18,6 +25,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { execa, type ResultPromise } from 'execa';
+import { stringify } from 'yaml';
 
 /** An object as stored (the API's JSON). */
 export type Obj = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string; deletionTimestamp?: string }; status?: Record<string, unknown>; spec?: Record<string, unknown> };
@@ -39,6 +48,15 @@ export interface FakeKube {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startFakeKube}. */
+export interface FakeKubeOptions {
+  /** Run pods for real with `podman kube play`, in this environment (CONTAINERS_CONF). */
+  readonly podman?: { readonly env: Record<string, string | undefined> };
+}
+
+/** A relay inside a pod's network namespace: stdin/stdout to 127.0.0.1:PORT (argv[1]). */
+const RELAY = "const s=require('net').connect(Number(process.argv[1]),'127.0.0.1');process.stdin.pipe(s);s.pipe(process.stdout);s.on('close',()=>process.exit(0));s.on('error',()=>process.exit(1));";
+
 const KINDS: Record<string, string> = { pods: 'Pod', secrets: 'Secret', networkpolicies: 'NetworkPolicy', persistentvolumeclaims: 'PersistentVolumeClaim' };
 
 /** Does a label selector (`k=v,k2` terms) match the labels? */
@@ -50,7 +68,9 @@ function matches(selector: string, labels: Record<string, string> = {}): boolean
 }
 
 /** Starts the fake API server on a free port of 127.0.0.1, with its kubeconfig in a temporary folder. */
-export async function startFakeKube(): Promise<FakeKube> {
+export async function startFakeKube(opts: FakeKubeOptions = {}): Promise<FakeKube> {
+  const podman = (args: readonly string[]) => execa('podman', args, { env: opts.podman?.env ?? {}, reject: false, timeout: 120000 });
+  const relays = new Set<ResultPromise>();
   const store = new Map<string, Obj>();
   const requests: string[] = [];
   const forbid = new Set<string>();
@@ -97,6 +117,45 @@ export async function startFakeKube(): Promise<FakeKube> {
       if (tag === 'exit3') later(1200, () => set({ phase: 'Running', conditions: [scheduled], containerStatuses: states({ terminated: { exitCode: 3, reason: 'Error' } }) }));
     }
   };
+  /** Plays a new pod with podman; its status follows the app container. */
+  const playReal = async (key: string) => {
+    const pod = store.get(key)!;
+    const name = pod.metadata.name;
+    const volumes = ((pod.spec?.volumes ?? []) as { secret?: { secretName: string } }[]).filter((v) => v.secret).map((v) => store.get(`secrets/${v.secret!.secretName}`)).filter((o): o is Obj => !!o);
+    const docs = [...volumes, { apiVersion: pod.apiVersion, kind: pod.kind, metadata: { name, labels: pod.metadata.labels, annotations: pod.metadata.annotations }, spec: pod.spec }];
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, docs.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'));
+    const containers = ((pod.spec?.containers ?? []) as { name: string; image: string }[]);
+    const set = (status: Record<string, unknown>) => {
+      const now = store.get(key);
+      if (now && !now.metadata.deletionTimestamp) put(key, { ...now, status });
+    };
+    const scheduled = { type: 'PodScheduled', status: 'True' };
+    const states = (app: Record<string, unknown>) => containers.map((c) => ({ name: c.name, image: c.image, ready: false, restartCount: 0, state: c.name === 'app' ? app : { running: {} } }));
+    set({ phase: 'Pending', conditions: [scheduled], containerStatuses: states({ waiting: { reason: 'ContainerCreating' } }) });
+    const play = await podman(['kube', 'play', file]);
+    if (play.exitCode !== 0) return set({ phase: 'Pending', conditions: [scheduled], containerStatuses: states({ waiting: { reason: 'CreateContainerError', message: String(play.stderr).trim().split('\n').pop() } }) });
+    let last = '';
+    while (store.has(key)) {
+      const r = await podman(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', `${name}-app`]);
+      const [state, code] = r.stdout.trim().split(' ');
+      if (state !== last && store.has(key)) {
+        last = state ?? '';
+        if (state === 'running') set({ phase: 'Running', conditions: [scheduled], containerStatuses: states({ running: { startedAt: new Date().toISOString() } }) });
+        if (state === 'exited') return set({ phase: 'Running', conditions: [scheduled], containerStatuses: states({ terminated: { exitCode: Number(code), reason: Number(code) === 0 ? 'Completed' : 'Error' } }) });
+      }
+      await new Promise((r2) => setTimeout(r2, 300));
+    }
+  };
+  /** Removes what podman made for a deleted object. */
+  const unplay = async (resource: string, name: string) => {
+    if (!opts.podman) return;
+    if (resource === 'pods') await podman(['pod', 'rm', '-f', '-t', '1', name]);
+    if (resource === 'secrets') {
+      await podman(['secret', 'rm', name]);
+      await podman(['volume', 'rm', name]);
+    }
+  };
   const send = (res: ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -123,7 +182,10 @@ export async function startFakeKube(): Promise<FakeKube> {
         if (store.has(key)) return status(res, 409, 'AlreadyExists', `${resource} "${obj.metadata.name}" already exists`);
         obj.metadata.namespace = namespace;
         put(key, obj, 'ADDED');
-        if (resource === 'pods') play(key);
+        if (resource === 'pods') {
+          if (opts.podman) void playReal(key);
+          else play(key);
+        }
         send(res, 201, obj);
       });
       return;
@@ -135,6 +197,8 @@ export async function startFakeKube(): Promise<FakeKube> {
       if (verb === 'delete') {
         store.delete(key);
         notify(key, 'DELETED', { ...obj, metadata: { ...obj.metadata, deletionTimestamp: new Date().toISOString() } });
+        void unplay(resource, name!).then(() => send(res, 200, obj));
+        return;
       }
       return send(res, 200, obj);
     }
@@ -159,11 +223,35 @@ export async function startFakeKube(): Promise<FakeKube> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const m = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
     requests.push(`create pods/portforward${m ? `/${m[1]}` : ''}`);
-    if (!m || !store.has(`pods/${m[1]}`) || fake.forwardTo === undefined || forbid.has('create pods/portforward')) {
+    if (!m || !store.has(`pods/${m[1]}`) || (fake.forwardTo === undefined && !opts.podman) || forbid.has('create pods/portforward')) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
     const port = Number(url.searchParams.get('ports'));
+    if (opts.podman) {
+      void (async () => {
+        const infra = (await podman(['pod', 'inspect', m[1]!, '--format', '{{.InfraContainerID}}'])).stdout.trim();
+        const pid = (await podman(['inspect', '-f', '{{.State.Pid}}', infra])).stdout.trim();
+        if (!/^[1-9]\d*$/.test(pid)) return socket.end('HTTP/1.1 500 Internal Server Error\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const portBytes = Buffer.from([port & 0xff, port >> 8]);
+          ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
+          ws.send(Buffer.concat([Buffer.from([1]), portBytes]));
+          const relay = execa('nsenter', ['-t', pid, '-n', process.execPath, '-e', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'ignore'], reject: false, buffer: false });
+          relays.add(relay);
+          void relay.then(() => {
+            relays.delete(relay);
+            ws.close();
+          });
+          relay.stdout!.on('data', (d: Buffer) => ws.send(Buffer.concat([Buffer.from([0]), d])));
+          ws.on('message', (data: Buffer) => {
+            if (data[0] === 0 && data.length > 1) relay.stdin!.write(data.subarray(1));
+          });
+          ws.on('close', () => relay.kill('SIGTERM'));
+        });
+      })();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const portBytes = Buffer.from([port & 0xff, port >> 8]);
       ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
@@ -194,6 +282,7 @@ export async function startFakeKube(): Promise<FakeKube> {
     url, kubeconfig, store, requests, forbid,
     stop: async () => {
       for (const t of timers) clearTimeout(t);
+      for (const r of relays) r.kill('SIGKILL');
       for (const w of watchers) w.res.end();
       for (const c of wss.clients) c.terminate();
       server.closeAllConnections();

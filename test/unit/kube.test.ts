@@ -14,6 +14,7 @@ import type { HostFacts } from '../../src/host/facts.js';
 
 const COOKIE = '0123456789abcdef0123456789abcdef';
 const VNC_PASSWORD = 'Ab3dEf7h';
+const XPRA_PASSWORD = 'fedcba9876543210fedcba9876543210';
 const host = (more: Partial<HostFacts> = {}): HostFacts => ({
   processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1001, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
   binaries: new Set(), sessionId: 'abc123', pid: 77, xcImage: true, ...more,
@@ -24,7 +25,7 @@ const manifest = (argv: string[], h: HostFacts = host()) => {
   const options = parseCommandLine(['--kube-manifest', ...argv]);
   checkKubeOptions(options);
   const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, h, noImage);
-  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, plan.html ? VNC_PASSWORD : undefined);
+  return kubeManifest(plan, options.kube!, COOKIE, options.home === '' ? { size: '1Gi' } : undefined, plan.html ? VNC_PASSWORD : undefined, options.xserver === 'xpra' ? XPRA_PASSWORD : undefined);
 };
 const kinds = (objects: readonly KubeObject[]) => objects.map((o) => o.kind);
 const byKind = (objects: readonly KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as Record<string, any>;
@@ -59,7 +60,12 @@ describe('Kubernetes options', () => {
     const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
     refuse(['--sharedir=/tmp', 'img'], /^Option --backend=kubernetes: --sharedir .*no host folder.*Remove --sharedir/);
     refuse(['--home=/tmp/h', 'img'], /--home=DIR is a host folder\. Use --home alone/);
-    refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb/);
+    refuse(['--xephyr', 'img'], /--xephyr is not available in a pod yet\. Use --xvfb \(the default there\) or --xpra\./);
+    refuse(['--nxagent', 'img'], /^Option --backend=kubernetes: --nxagent is not available in a pod yet/);
+    refuse(['--xpra', '--html', 'img'], /^Option --backend=kubernetes: --xpra and --html are two ways to see the pod's display\. Give one of them\./);
+    checkKubeOptions(parseCommandLine(['--backend=kubernetes', '--xpra', 'img', 'xeyes']));
+    refuse(['--xpra', '--desktop', '--scale=2', 'img'], /^Option --backend=kubernetes: --desktop, --scale with --xpra are not available in a pod yet .* Remove them, or use --xvfb or --html\.$/);
+    refuse(['--xpra', '--border=red', 'img'], /: --border with --xpra is not available in a pod yet/);
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--html', 'img', 'xeyes']));
     refuse(['--hostnet', 'img'], /--hostnet is not available in a pod/);
     refuse(['--', '--privileged', '--', 'img'], /options for docker run after '--' \(--privileged\)/);
@@ -180,6 +186,65 @@ describe('Kubernetes manifest', () => {
     assert.equal(html.securityContext.readOnlyRootFilesystem, true);
     assert.ok(kinds(objects).includes('NetworkPolicy'), 'ingress stays denied: the view comes through the port-forward');
     assert.throws(() => kubeManifest(planSession({ ...parseCommandLine(['--kube-manifest', '--html', 'img']), xserver: 'xvfb' }, host({ binaries: new Set(['x11vnc', 'websockify']) }), noImage), { manifest: true }, COOKIE), /VNC password/);
+  });
+
+  test('--xpra: a container xpra runs an xpra server on the pod\'s loopback with xpra\'s password authentication, the password from the Secret only; hardened; schema-valid', () => {
+    const objects = manifest(['--xpra', 'img', 'xeyes']);
+    for (const o of objects) validate(o);
+    assert.deepEqual(kinds(objects), ['Secret', 'NetworkPolicy', 'Pod'], 'ingress stays denied: the client comes through the port-forward');
+    const secret = byKind(objects, 'Secret');
+    assert.equal(Buffer.from(secret.data.xprapasswd, 'base64').toString(), XPRA_PASSWORD);
+    assert.equal(secret.data.vncpasswd, undefined);
+    const pod = byKind(objects, 'Pod');
+    assert.ok(!JSON.stringify(pod).includes(XPRA_PASSWORD), 'the xpra password is not in the Pod spec');
+    assert.deepEqual(pod.spec.containers.map((c: { name: string }) => c.name), ['display', 'xpra', 'app']);
+    const xpra = pod.spec.containers.find((c: { name: string }) => c.name === 'xpra');
+    assert.equal(xpra.image, 'x11docker-xserver');
+    const argv = (xpra.command as string[]).slice(4);
+    assert.deepEqual(argv.slice(0, 4), ['xpra', 'start', ':100', '--use-display=yes']);
+    for (const a of ['--bind-tcp=127.0.0.1:10000', '--tcp-auth=file:filename=/x11docker/xauth/xprapasswd', '--bind=none', '--daemon=no', '--clipboard=no', '--sharing=no', '--start-new-commands=no', '--file-transfer=no', '--printing=no', '--speaker=no', '--ssh-upgrade=no']) {
+      assert.ok(argv.includes(a), `${a} in ${argv.join(' ')}`);
+    }
+    assert.ok(!argv.some((a) => /^--bind-tcp=(0\.0\.0\.0|\[?::)/.test(a)), 'loopback only');
+    assert.deepEqual(xpra.ports, [{ name: 'xpra', containerPort: 10000, protocol: 'TCP' }]);
+    assert.equal(pod.metadata.annotations['x11docker/xpra-port'], '10000');
+    const env = Object.fromEntries(xpra.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    assert.deepEqual(env, { HOME: '/tmp', XDG_RUNTIME_DIR: '/tmp', XAUTHORITY: KUBE_XAUTHORITY, XPRA_SYSTEM_CONF_DIRS: '', XPRA_UINPUT: '0', NO_AT_BRIDGE: '1' });
+    assert.deepEqual(xpra.securityContext, pod.spec.containers[0].securityContext);
+    assert.equal(xpra.securityContext.runAsNonRoot, true);
+    assert.equal(xpra.securityContext.allowPrivilegeEscalation, false);
+    assert.deepEqual(xpra.securityContext.capabilities, { drop: ['ALL'] });
+    assert.equal(xpra.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(xpra.volumeMounts.map((m: { mountPath: string; readOnly?: boolean }) => `${m.mountPath}${m.readOnly ? ':ro' : ''}`), ['/tmp', '/tmp/.X11-unix:ro', '/x11docker/xauth:ro']);
+    assert.ok(pod.spec.volumes.some((v: { name: string; emptyDir?: object }) => v.name === 'xpra-tmp' && v.emptyDir));
+    assert.equal(pod.spec.containers[0].command[0], 'Xvfb', 'the display stays the Xvfb');
+    const app = pod.spec.containers.find((c: { name: string }) => c.name === 'app');
+    assert.deepEqual(app.env.slice(0, 2), [{ name: 'DISPLAY', value: ':100' }, { name: 'XAUTHORITY', value: KUBE_XAUTHORITY }]);
+    assert.throws(() => kubeManifest(planSession({ ...parseCommandLine(['--kube-manifest', 'img']), xserver: 'xvfb' }, host(), noImage), { manifest: true }, COOKIE, undefined, undefined, 'short'), /xpra password/);
+    assert.ok(!JSON.stringify(manifest(['img'])).includes('xpra'), 'without --xpra no xpra anywhere');
+  });
+
+  test('--xpra: the init container decodes the password in both forms (a cluster\'s plain Secret, podman 4.3\'s base64) into the memory emptyDir, without a newline', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const pod = byKind(manifest(['--xpra', 'img', 'xeyes']), 'Pod');
+    const script = pod.spec.initContainers[0].command[2] as string;
+    for (const form of [XPRA_PASSWORD, Buffer.from(XPRA_PASSWORD).toString('base64')]) {
+      const dir = mkdtempSync(join(tmpdir(), 'x11docker-unit-kube-'));
+      try {
+        mkdirSync(join(dir, 'secret'));
+        mkdirSync(join(dir, 'xauth'));
+        writeFileSync(join(dir, 'secret', 'cookie'), COOKIE);
+        writeFileSync(join(dir, 'secret', 'xprapasswd'), form);
+        // xauth itself is not needed here: a shell function stands in for it
+        execFileSync('sh', ['-c', `xauth() { :; }\n${script.replaceAll('/x11docker/', `${dir}/`)}`]);
+        assert.equal(readFileSync(join(dir, 'xauth', 'xprapasswd'), 'utf8'), XPRA_PASSWORD);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   test('--kube-namespace on every object, --kube-context as annotation', () => {
