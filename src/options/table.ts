@@ -288,8 +288,8 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
   {
-    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host]', group: 'Devices and privileges',
-    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\n(Upstream's tcp mode is not available.) Allows catching audio output\nand microphone input.",
+    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host|tcp]', group: 'Devices and privileges',
+    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\ntcp: a TCP module loaded into your PulseAudio for the session (pactl);\nneeds --network. Allows catching audio output and microphone input.",
   },
   {
     name: 'pipewire', arg: 'none', group: 'Devices and privileges',
