@@ -206,6 +206,7 @@ export function planServices(
       if (tcp) {
         args.push(...tcp.args);
         pulseTcp = { host: tcp.host, ...(res.pulseCookie ? { cookie: res.pulseCookie } : {}) };
+        notes.push(`Option --pulseaudio=tcp: the container reaches your PulseAudio at ${tcp.host} on a port chosen at start; it authenticates with your cookie (upstream also admits the container's IP without it, after the container started).`);
       } else {
         // host: upstream's --pulseaudio=host, the server's own socket at upstream's path, read-only
         const target = mode === 'host' ? PULSE_HOST_SOCKET : PULSE_SOCKET;
