@@ -191,8 +191,8 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'clean-xhost', arg: 'none', group: 'X server settings', help: 'Remove every xhost permission of your own display (DISPLAY) and turn\nits access control on (xhost -).' },
   {
-    name: 'xoverip', arg: 'optional', valueName: '[=yes|no|listentcp]', group: 'X server settings',
-    help: 'The container reaches the new X server over TCP (-listen tcp; needs\n--network) instead of its socket. yes, listentcp: on; no: off (default).',
+    name: 'xoverip', arg: 'optional', valueName: '[=yes|no|listentcp|socat]', group: 'X server settings',
+    help: 'The container reaches the new X server over TCP (needs --network) instead\nof its socket. yes, listentcp: the server listens (-listen tcp);\nsocat: a socat relay to its socket; no: off (default).',
   },
   { name: 'dpi', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Dots per inch for X clients (Xft.dpi) on the new X server, e.g. --dpi=144.' },
   { name: 'keymap', arg: 'required', valueName: 'LAYOUT', group: 'X server settings', help: 'Keyboard layout of the new X server, e.g. de, us, ru\n(setxkbmap; see /usr/share/X11/xkb/symbols).' },
