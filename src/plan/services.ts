@@ -100,6 +100,8 @@ export interface ServicePlan {
      * mount (EROFS), so the session mounts a copy (run/pulse-tcp.ts) writable at {@link PULSE_COOKIE}.
      */
     readonly cookie?: string;
+    /** The host's PulseAudio socket the plan found: pactl talks to that daemon (`PULSE_SERVER=unix:...`). */
+    readonly socket: string;
   };
 }
 
@@ -205,7 +207,7 @@ export function planServices(
     } else {
       if (tcp) {
         args.push(...tcp.args);
-        pulseTcp = { host: tcp.host, ...(res.pulseCookie ? { cookie: res.pulseCookie } : {}) };
+        pulseTcp = { host: tcp.host, socket: res.pulseSocket, ...(res.pulseCookie ? { cookie: res.pulseCookie } : {}) };
         notes.push(`Option --pulseaudio=tcp: the container reaches your PulseAudio at ${tcp.host} on a port chosen at start; it authenticates with your cookie (upstream also admits the container's IP without it, after the container started).`);
       } else {
         // host: upstream's --pulseaudio=host, the server's own socket at upstream's path, read-only

@@ -58,12 +58,18 @@ function portRange(): [number, number] {
   return [33000, 60000];
 }
 
-/** Whether nothing listens on TCP `port` (of any address): a listen on all addresses succeeds. */
-function portFree(port: number): Promise<boolean> {
+/**
+ * Whether nothing listens on TCP `port` (of any address): a listen on all addresses succeeds
+ * (IPv6 and IPv4; IPv4 alone on a host without IPv6).
+ */
+function portFree(port: number, host = '::'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '::', ipv6Only: false, exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (host === '::' && error.code !== 'EADDRINUSE' && error.code !== 'EACCES') resolve(portFree(port, '0.0.0.0'));
+      else resolve(false);
+    });
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
@@ -77,7 +83,10 @@ function portFree(port: number): Promise<boolean> {
  */
 export async function loadPulseTcp(plan: SessionPlan, undo: UndoStack): Promise<PulseTcpModule> {
   const asUser = plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {};
-  const pactl = (args: readonly string[]) => run('pactl', args, { reject: false, env: { LC_ALL: 'C' }, ...asUser } as Parameters<typeof run>[2]);
+  const socket = plan.container?.services.pulseTcp?.socket;
+  // the daemon whose socket the plan found (and whose cookie the container gets)
+  const env = { LC_ALL: 'C', ...(socket ? { PULSE_SERVER: `unix:${socket}` } : {}) };
+  const pactl = (args: readonly string[]) => run('pactl', args, { reject: false, env, ...asUser } as Parameters<typeof run>[2]);
   const [low, high] = portRange();
   let why = '';
   for (let attempt = 0; attempt < 5; attempt++) {

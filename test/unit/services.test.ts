@@ -221,7 +221,7 @@ describe('devices and privileges', () => {
     assert.equal(parseCommandLine(['--pulseaudio=tcp', 'img']).services.pulseaudioMode, 'tcp');
     const p = withPactl(['--pulseaudio=tcp', '--network', 'img']);
     const sv = p.container!.services;
-    assert.deepEqual(sv.pulseTcp, { host: 'host.docker.internal', cookie: '/home/alice/.config/pulse/cookie' });
+    assert.deepEqual(sv.pulseTcp, { host: 'host.docker.internal', socket: '/run/user/1000/pulse/native', cookie: '/home/alice/.config/pulse/cookie' });
     assert.ok(sv.args.includes('--add-host=host.docker.internal:host-gateway'));
     assert.ok(!sv.args.some((a) => a.includes('pulse/native') || a.includes('/pulse/cookie')), 'neither the socket nor the host cookie itself is mounted');
     assert.ok(sv.env.includes(`PULSE_COOKIE=${PULSE_COOKIE}`));
