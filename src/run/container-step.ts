@@ -59,7 +59,7 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   const readOnly = c.readOnlyRootfs ? await readOnlyFiles(plan, engine, serviceFiles) : undefined;
   const runtimeDir = runtimeDirExtras(plan, d.launch);
   // --pulseaudio=tcp: the module listens before the container exists, so the command never races it
-  const pulse = c.services.pulseTcp ? await loadPulseTcp(plan, undo) : undefined;
+  const pulse = c.services.pulseTcp ? await loadPulseTcp(plan, undo, registry) : undefined;
   const pulseEnv: Record<string, string> = pulse ? { PULSE_SERVER: `tcp:${c.services.pulseTcp!.host}:${pulse.port}` } : {};
   const args = containerCreateArgs(plan, {
     display: d.display,

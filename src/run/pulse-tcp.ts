@@ -18,6 +18,7 @@ import { log } from '../log.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { PULSE_COOKIE } from '../plan/services.js';
 import { run } from './spawn.js';
+import type { PulseModuleRecord, SessionRegistry } from './registry.js';
 import type { UndoStack } from './undo.js';
 
 /** What the session loaded: the port and the module's index (for `pactl unload-module`), and the cookie's mount. */
@@ -75,18 +76,18 @@ function portFree(port: number, host = '::'): Promise<boolean> {
 
 /**
  * Loads the TCP module into the host user's PulseAudio on a free port and registers its unload
- * (stage `process`: after the container has stopped).
+ * (stage `process`: after the container has stopped); the session record keeps it for a
+ * clean-up after x11docker died (run/cleanup.ts).
  * @param plan the session plan (the host user to run pactl as when x11docker runs as root).
  * @param undo the session's undo stack.
+ * @param registry the session record.
  * @returns the port and module index.
  * @throws X11DockerError when pactl fails (PulseAudio does not answer, or no free port after a few tries).
  */
-export async function loadPulseTcp(plan: SessionPlan, undo: UndoStack): Promise<PulseTcpModule> {
+export async function loadPulseTcp(plan: SessionPlan, undo: UndoStack, registry: SessionRegistry): Promise<PulseTcpModule> {
   const asUser = plan.dropToHostUser ? { uid: plan.hostUser.uid, gid: plan.hostUser.gid } : {};
   const socket = plan.container?.services.pulseTcp?.socket;
-  // the daemon whose socket the plan found (and whose cookie the container gets)
-  const env = { LC_ALL: 'C', ...(socket ? { PULSE_SERVER: `unix:${socket}` } : {}) };
-  const pactl = (args: readonly string[]) => run('pactl', args, { reject: false, env, ...asUser } as Parameters<typeof run>[2]);
+  const pactl = pactlAs(socket, asUser);
   const [low, high] = portRange();
   let why = '';
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -96,9 +97,11 @@ export async function loadPulseTcp(plan: SessionPlan, undo: UndoStack): Promise<
     const id = String(r.stdout).trim();
     if (r.exitCode === 0 && /^\d+$/.test(id)) {
       const moduleId = Number(id);
+      const record: PulseModuleRecord = { id: moduleId, port, ...(socket ? { socket } : {}) };
+      registry.setPulseModule(record);
       undo.defer(`unload PulseAudio module ${moduleId} (--pulseaudio=tcp, port ${port})`, async () => {
-        const u = await pactl(['unload-module', String(moduleId)]);
-        if (u.exitCode !== 0) log.warning(`--pulseaudio=tcp: pactl unload-module ${moduleId} failed: ${String(u.stderr).trim() || `exit ${u.exitCode}`}`);
+        await unloadPulseTcp(record, asUser);
+        registry.setPulseModule(undefined);
       }, 'process');
       log.info(`--pulseaudio=tcp: module-native-protocol-tcp loaded on port ${port} (module ${moduleId})`);
       const cookie = plan.container?.services.pulseTcp?.cookie;
@@ -109,4 +112,33 @@ export async function loadPulseTcp(plan: SessionPlan, undo: UndoStack): Promise<
     if (/connection refused|no such file|access denied|timeout/i.test(why)) break;
   }
   throw new X11DockerError(`Option --pulseaudio=tcp: pactl could not load module-native-protocol-tcp into your PulseAudio (${printable(why || 'no free port found', 160)}). Is PulseAudio running? Use --pulseaudio (the socket) or --alsa instead.`);
+}
+
+/** pactl with the daemon of `socket` (whose cookie the container gets), as `user` when given. */
+function pactlAs(socket: string | undefined, user: { uid?: number; gid?: number } = {}) {
+  const env = { LC_ALL: 'C', ...(socket ? { PULSE_SERVER: `unix:${socket}` } : {}) };
+  return (args: readonly string[]) => run('pactl', args, { reject: false, env, ...user } as Parameters<typeof run>[2]);
+}
+
+/**
+ * Unloads a session's TCP module, if the daemon still has it: index `id` must still be
+ * module-native-protocol-tcp with the session's port (a restarted daemon reuses indexes).
+ * Never throws; a failure is a warning.
+ * @param m the module as recorded.
+ * @param user uid/gid to run pactl as (x11docker as root for another host user).
+ */
+export async function unloadPulseTcp(m: PulseModuleRecord, user: { uid?: number; gid?: number } = {}): Promise<void> {
+  try {
+    const pactl = pactlAs(m.socket, user);
+    const list = await pactl(['list', 'short', 'modules']);
+    const ours = String(list.stdout).split('\n').some((line) => {
+      const [id, name, args = ''] = line.split('\t');
+      return Number(id) === m.id && name === 'module-native-protocol-tcp' && args.split(/\s+/).includes(`port=${m.port}`);
+    });
+    if (!ours) return;
+    const u = await pactl(['unload-module', String(m.id)]);
+    if (u.exitCode !== 0) log.warning(`--pulseaudio=tcp: pactl unload-module ${m.id} failed: ${printable(String(u.stderr).trim() || `exit ${u.exitCode}`, 160)}`);
+  } catch (error) {
+    log.warning(`--pulseaudio=tcp: could not unload PulseAudio module ${m.id}: ${(error as Error).message}`);
+  }
 }

@@ -308,6 +308,20 @@ describe('--pulseaudio=tcp', () => {
       assert.match(none.stdout, /^server=$/m);
       assert.doesNotMatch(await modules(), /module-native-protocol-tcp/);
       await nothingLeft();
+      // x11docker killed with SIGKILL: the session's watcher (x11docker --cleanup) unloads the module
+      let s: RunningSession | undefined;
+      try {
+        s = await startSession(['--xvfb', '--pulseaudio=tcp', '--network', SERVICES, 'sleep', '120'], { asUser: TEST_USER, env: { XDG_RUNTIME_DIR: runtime } });
+        await waitFor('the TCP module', async () => /module-native-protocol-tcp/.test(await modules()), 20000);
+        const node = Number((await execa('pgrep', ['-P', String(s.child.pid)])).stdout.trim().split('\n')[0]);
+        assert.ok(node > 0, 'x11docker under su');
+        process.kill(node, 'SIGKILL');
+        await s.child;
+        await waitFor('the watcher to unload the module', async () => !/module-native-protocol-tcp/.test(await modules()), 30000);
+        await nothingLeft(s.display);
+      } finally {
+        await ensureEnded(s?.child);
+      }
     } finally {
       daemon.kill('SIGTERM');
       await daemon;
