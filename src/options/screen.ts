@@ -42,8 +42,11 @@ export interface ScreenOptions {
   readonly xhost?: readonly string[] | 'auto';
   /** `--clean-xhost`: remove every xhost permission of your own display. */
   readonly cleanXhost: boolean;
-  /** `--xoverip[=yes|no|listentcp]`: the container reaches the new X server over TCP (`listentcp`). */
-  readonly xoverip?: 'listentcp';
+  /**
+   * `--xoverip[=yes|no|listentcp|socat]`: the container reaches the new X server over TCP: the
+   * server listens itself (`listentcp`), or a socat relay on the host forwards to its socket (`socat`).
+   */
+  readonly xoverip?: 'listentcp' | 'socat';
 }
 
 /** Defaults: one output, nothing else. */
@@ -126,10 +129,10 @@ function validateXhost(value: string | undefined): readonly string[] | 'auto' {
   return words;
 }
 
-/** `--xoverip[=yes|no|listentcp|socat]`: yes and listentcp mean `-listen tcp` on the new X server. */
-function validateXoverip(value: string | undefined): 'listentcp' | undefined {
+/** `--xoverip[=yes|no|listentcp|socat]`: yes and listentcp mean `-listen tcp` on the new X server; socat a relay. */
+function validateXoverip(value: string | undefined): 'listentcp' | 'socat' | undefined {
   if (value === undefined || value === 'yes' || value === 'listentcp') return 'listentcp';
   if (value === 'no') return undefined;
-  if (value === 'socat') throw new X11DockerError('Option --xoverip=socat (a socat relay to the X socket) is not available in x11docker for TypeScript: use --xoverip (the X server listens on TCP itself).');
-  throw new X11DockerError(`Option --xoverip takes yes, no or listentcp (got '${printable(value)}'), e.g. --xoverip=yes.`);
+  if (value === 'socat') return 'socat';
+  throw new X11DockerError(`Option --xoverip takes yes, no, listentcp or socat (got '${printable(value)}'), e.g. --xoverip=yes.`);
 }

@@ -31,9 +31,10 @@ export interface ServiceOptions {
   readonly pulseaudio: boolean;
   /**
    * `--pulseaudio=MODE`: `socket` (default) or upstream's `host` (the same socket at upstream's
-   * path `/tmp/pulseaudio.socket.host`, read-only bind mount). Upstream's `tcp` is refused.
+   * path `/tmp/pulseaudio.socket.host`, read-only bind mount) or upstream's `tcp` (a TCP module
+   * loaded into the host's PulseAudio for the session; needs `--network`).
    */
-  readonly pulseaudioMode?: 'socket' | 'host';
+  readonly pulseaudioMode?: 'socket' | 'host' | 'tcp';
   /** `--pipewire`: share the host user's PipeWire socket (and pipewire-pulse's socket, if any). */
   readonly pipewire?: boolean;
   /** `--alsa[=CARD]`: share /dev/snd; CARD becomes ALSA_CARD. */
@@ -104,16 +105,11 @@ export function parseServiceOptions(given: readonly OrderedOption[]): ServiceOpt
         break;
       case 'dbus-system': o.dbusSystem = true; o.dbus = true; break;
       case 'pulseaudio':
-        if (value === 'tcp') {
-          throw new X11DockerError(
-            'Option --pulseaudio=tcp of upstream x11docker (sound over TCP, a PulseAudio TCP module loaded for the container\'s IP) is not available in x11docker for TypeScript yet. Use --pulseaudio (socket) or --pulseaudio=host.',
-          );
-        }
-        if (value !== undefined && value !== 'socket' && value !== 'host' && value !== 'auto') {
-          throw new X11DockerError(`Option --pulseaudio=${printable(value)}: unknown mode. Use --pulseaudio, --pulseaudio=socket or --pulseaudio=host.`);
+        if (value !== undefined && value !== 'socket' && value !== 'host' && value !== 'tcp' && value !== 'auto') {
+          throw new X11DockerError(`Option --pulseaudio=${printable(value)}: unknown mode. Use --pulseaudio, --pulseaudio=socket, --pulseaudio=host or --pulseaudio=tcp.`);
         }
         o.pulseaudio = true;
-        o.pulseaudioMode = value === 'host' ? 'host' : 'socket';
+        o.pulseaudioMode = value === 'host' || value === 'tcp' ? value : 'socket';
         break;
       case 'pipewire': o.pipewire = true; break;
       case 'alsa':

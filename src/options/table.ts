@@ -191,8 +191,8 @@ export const optionTable: readonly OptionSpec[] = [
   },
   { name: 'clean-xhost', arg: 'none', group: 'X server settings', help: 'Remove every xhost permission of your own display (DISPLAY) and turn\nits access control on (xhost -).' },
   {
-    name: 'xoverip', arg: 'optional', valueName: '[=yes|no|listentcp]', group: 'X server settings',
-    help: 'The container reaches the new X server over TCP (-listen tcp; needs\n--network) instead of its socket. yes, listentcp: on; no: off (default).',
+    name: 'xoverip', arg: 'optional', valueName: '[=yes|no|listentcp|socat]', group: 'X server settings',
+    help: 'The container reaches the new X server over TCP (needs --network) instead\nof its socket. yes, listentcp: the server listens (-listen tcp);\nsocat: a socat relay to its socket; no: off (default).',
   },
   { name: 'dpi', arg: 'required', valueName: 'N', group: 'X server settings', help: 'Dots per inch for X clients (Xft.dpi) on the new X server, e.g. --dpi=144.' },
   { name: 'keymap', arg: 'required', valueName: 'LAYOUT', group: 'X server settings', help: 'Keyboard layout of the new X server, e.g. de, us, ru\n(setxkbmap; see /usr/share/X11/xkb/symbols).' },
@@ -288,8 +288,8 @@ export const optionTable: readonly OptionSpec[] = [
   { name: 'dbus-system', arg: 'none', group: 'Init system and services', help: 'Start the dbus system daemon in the container; includes --dbus.\nAdds some capabilities.' },
 
   {
-    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host]', group: 'Devices and privileges',
-    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\n(Upstream's tcp mode is not available.) Allows catching audio output\nand microphone input.",
+    name: 'pulseaudio', short: 'p', arg: 'optional', valueName: '[=socket|host|tcp]', group: 'Devices and privileges',
+    help: "Sound with PulseAudio: shares the host's PulseAudio socket and cookie.\nhost: the same socket read-only at /tmp/pulseaudio.socket.host, as upstream.\ntcp: a TCP module loaded into your PulseAudio for the session (pactl);\nneeds --network. Allows catching audio output and microphone input.",
   },
   {
     name: 'pipewire', arg: 'none', group: 'Devices and privileges',

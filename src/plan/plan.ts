@@ -212,7 +212,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
       sharedCookie: user.uid !== host.hostUser.uid || extras.retainUser || options.raw.has('--user') || !!host.engine?.usernsRemap || extras.rootlessEngine,
       command: image.command,
       // --hostdisplay's trusted cookie brings --hostipc along, as upstream
-      services: planServices({ ...options.services, ...(hostAccess?.hostIpc ? { hostipc: true } : {}), ...(checkWindow && !options.integration.noSetup ? { keepAlive: true } : {}) }, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home)),
+      services: planServices({ ...options.services, ...(hostAccess?.hostIpc ? { hostipc: true } : {}), ...(checkWindow && !options.integration.noSetup ? { keepAlive: true } : {}) }, host, user, image.imageConfig, image.command, warnings, notes, options.backend, options.workdir ?? (imageConfig.workingDir || user.home), options.raw.values('--network').at(-1) ?? network),
       integration,
     };
     checkRetainUser(extras.retainUser && !extras.noSetupUser, imageConfig.user, container.services, warnings);
@@ -222,7 +222,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     warnings.push(...rawOptionWarnings(options.raw));
     // x11docker's own variables (DISPLAY, ...) win over the user's: say where the user set one
     const launch = probeLaunch(driver, undefined, waylandAlongside);
-    const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...Object.keys(launch.containerEnv), ...Object.keys(runtimeDirExtras({ container }, launch).env), ...container.services.env, ...container.env];
+    const own = [...(launch.x11 ? ['DISPLAY', 'XAUTHORITY'] : []), ...Object.keys(launch.containerEnv), ...Object.keys(runtimeDirExtras({ container }, launch).env), ...container.services.env, ...(container.services.pulseTcp ? ['PULSE_SERVER'] : []), ...container.env];
     notes.push(...ownEnvNotes(ownEnvNames(own), { env: options.env, raw: readRawOptions(options.raw), envFiles: host.envFiles, imageEnv: imageConfig.env }));
   }
 

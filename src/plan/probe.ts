@@ -32,6 +32,8 @@ export const HOST_TOOLS: readonly HostTool[] = [
   { binary: 'setxkbmap', debianPackage: 'x11-xkb-utils', what: '--keymap' },
   { binary: 'xwininfo', debianPackage: 'x11-utils', what: '--checkwindow' },
   { binary: 'xhost', debianPackage: 'x11-xserver-utils', what: '--xhost, --clean-xhost' },
+  { binary: 'pactl', debianPackage: 'pulseaudio-utils', what: '--pulseaudio=tcp: loads and unloads the TCP module' },
+  { binary: 'socat', debianPackage: 'socat', what: '--xoverip=socat: TCP relay to the new X socket' },
   { binary: 'xfishtank', debianPackage: 'xfishtank', what: '--xfishtank' },
 ];
 

@@ -121,9 +121,21 @@ export function planScreen(
     if (!newX) notes.push(`Option --xoverip has no effect with ${name}: it starts no X server of its own.`);
     else if (options.xc.mode === 'yes') throw new X11DockerError('Option --xoverip with --xc is not available: the X server container has no network. Leave one of them out.');
     else {
-      context.listenTcp = true;
-      warnings.push('Option --xoverip: the new X server listens on TCP (port 6000 + display number) on every network interface of this host: whoever reaches it there and has the cookie can use it.');
-      if (container?.network === 'none') throw new X11DockerError('Option --xoverip needs network access for the container: add --network (-I).');
+      const socat = o.xoverip === 'socat';
+      if (socat && !host.binaries.has('socat')) throw new X11DockerError('Option --xoverip=socat needs socat on the host (Debian package socat). Install it, or use --xoverip (the X server listens on TCP itself).');
+      if (container?.network === 'none') throw new X11DockerError(`Option --xoverip${socat ? '=socat' : ''} needs network access for the container: add --network (-I).`);
+      const bind = container?.network === 'host' ? '127.0.0.1' : '0.0.0.0';
+      if (socat) {
+        // upstream: the X server keeps -nolisten tcp; socat relays TCP port 6000+N to its socket
+        // (DISPLAY is :N for a client on the display, so the shell computes the port)
+        clients.push(['sh', '-c', `exec socat -d TCP-LISTEN:$((6000+\${DISPLAY#:})),fork,reuseaddr,bind=${bind} UNIX-CONNECT:/tmp/.X11-unix/X\${DISPLAY#:}`]);
+        containerArgs.push('--env=LIBGL_ALWAYS_SOFTWARE=1');
+        if (options.services.gpu) notes.push('Option --gpu with --xoverip=socat: the container renders OpenGL in software (LIBGL_ALWAYS_SOFTWARE=1), as upstream.');
+        warnings.push(`Option --xoverip=socat: a socat relay listens on TCP (port 6000 + display number) ${bind === '0.0.0.0' ? 'on every network interface of this host' : 'on 127.0.0.1'} and forwards to the new X server's socket: whoever reaches it there and has the cookie can use it.`);
+      } else {
+        context.listenTcp = true;
+        warnings.push('Option --xoverip: the new X server listens on TCP (port 6000 + display number) on every network interface of this host: whoever reaches it there and has the cookie can use it.');
+      }
       if (container?.network === 'host') tcpHost = '127.0.0.1';
       else if (container) {
         tcpHost = XOVERIP_HOST[options.backend];

@@ -88,6 +88,36 @@ export interface ServicePlan {
   readonly files: readonly ServiceFile[];
   /** True when the command's exit code comes back through a file in {@link EXIT_DIR}. */
   readonly exitCodeFile: boolean;
+  /**
+   * `--pulseaudio=tcp`: the name or address under which the container reaches the host. The
+   * session loads `module-native-protocol-tcp` on a free port into the host's PulseAudio before
+   * the container is created (run/pulse-tcp.ts) and sets `PULSE_SERVER=tcp:HOST:PORT`.
+   */
+  readonly pulseTcp?: {
+    readonly host: string;
+    /**
+     * The host's cookie file: libpulse opens a cookie read-write and gives up on a read-only
+     * mount (EROFS), so the session mounts a copy (run/pulse-tcp.ts) writable at {@link PULSE_COOKIE}.
+     */
+    readonly cookie?: string;
+    /** The host's PulseAudio socket the plan found: pactl talks to that daemon (`PULSE_SERVER=unix:...`). */
+    readonly socket: string;
+  };
+}
+
+/**
+ * `--pulseaudio=tcp`: how the container reaches the host's PulseAudio TCP port. Upstream writes
+ * the host's IP; here, as `--printer=tcp`, the engine's name for the host.
+ * @param backend the engine: docker and nerdctl get `--add-host=host.docker.internal:host-gateway`,
+ *   podman names the host `host.containers.internal` itself.
+ * @param network the container's network (`none`: no way to the host; `host`: the host's loopback).
+ * @returns the host name and the `docker create` options, or undefined without network.
+ */
+export function pulseTcpHost(backend: string, network: string | undefined): { readonly host: string; readonly args: readonly string[] } | undefined {
+  if (network === 'none') return undefined;
+  if (network === 'host') return { host: '127.0.0.1', args: [] };
+  if (backend === 'podman') return { host: 'host.containers.internal', args: [] };
+  return { host: 'host.docker.internal', args: ['--add-host=host.docker.internal:host-gateway'] };
 }
 
 /**
@@ -104,7 +134,9 @@ export interface ServicePlan {
  *   container user can use the X socket, the cookie and shared folders.
  * @param workdir the folder the command starts in under an init system (`--workdir`, else the
  *   image's WORKDIR, else HOME), as without one; default HOME.
- * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket, or `--pipewire` no PipeWire socket, on the host.
+ * @param network the container's network (`none`, a name, or undefined for the engine's default): `--pulseaudio=tcp` needs one other than `none`.
+ * @throws X11DockerError when `--pulseaudio` finds no PulseAudio socket (or `--pulseaudio=tcp`
+ *   no pactl), or `--pipewire` no PipeWire socket, on the host.
  */
 export function planServices(
   s: ServiceOptions,
@@ -116,6 +148,7 @@ export function planServices(
   notes: string[],
   backend: Backend = 'docker',
   workdir: string = user.home,
+  network?: string,
 ): ServicePlan {
   const caps = new Set<string>(initCapabilities[s.init]);
   const args: string[] = [];
@@ -154,24 +187,43 @@ export function planServices(
     warnings.push(`Option --runasroot: ${s.runAsRoot.length === 1 ? 'the command runs' : 'the commands run'} as root in the container, with capabilities ${dbusSystemCapabilities.join(', ')}; the image command still runs as the container user.`);
   }
 
+  let pulseTcp: ServicePlan['pulseTcp'];
   if (s.pulseaudio) {
+    const mode = s.pulseaudioMode ?? 'socket';
+    const option = `--pulseaudio${mode === 'socket' ? '' : `=${mode}`}`;
     if (!res?.pulseSocket) {
       throw new X11DockerError(
-        `Option --pulseaudio${s.pulseaudioMode === 'host' ? '=host' : ''}: no PulseAudio socket found on the host (PULSE_SERVER, $XDG_RUNTIME_DIR/pulse/native). Start pulseaudio (pulseaudio --start) or leave --pulseaudio out.`,
+        `Option ${option}: no PulseAudio socket found on the host (PULSE_SERVER, $XDG_RUNTIME_DIR/pulse/native). Start pulseaudio (pulseaudio --start) or leave --pulseaudio out.`,
       );
     }
-    // host: upstream's --pulseaudio=host, the server's own socket at upstream's path, read-only
-    const host = s.pulseaudioMode === 'host';
-    const target = host ? PULSE_HOST_SOCKET : PULSE_SOCKET;
-    args.push(bindMount(res.pulseSocket, target, host));
-    env.push(`PULSE_SERVER=unix:${target}`);
-    if (res.pulseCookie) {
-      args.push(bindMount(res.pulseCookie, PULSE_COOKIE));
-      env.push(`PULSE_COOKIE=${PULSE_COOKIE}`);
-    } else {
-      notes.push('Option --pulseaudio: no PulseAudio cookie found (~/.config/pulse/cookie); the server may refuse the container.');
+    // tcp: upstream's TCP mode, a module-native-protocol-tcp on a free port; the container needs a network
+    const tcp = mode === 'tcp' ? pulseTcpHost(backend, network) : undefined;
+    if (mode === 'tcp' && !host.binaries.has('pactl')) {
+      throw new X11DockerError('Option --pulseaudio=tcp needs pactl on the host to load the TCP module into your PulseAudio (Debian package pulseaudio-utils). Install it, or use --pulseaudio.');
     }
-    warnings.push('Option --pulseaudio allows catching audio output and microphone input from the host.');
+    if (mode === 'tcp' && !tcp) {
+      // upstream: a note, and --pulseaudio off (check_fallback)
+      notes.push('Option --pulseaudio=tcp has no effect without network access: the container gets no sound. Add --network (-I), or use --pulseaudio (the socket).');
+    } else {
+      if (tcp) {
+        args.push(...tcp.args);
+        pulseTcp = { host: tcp.host, socket: res.pulseSocket, ...(res.pulseCookie ? { cookie: res.pulseCookie } : {}) };
+        notes.push(`Option --pulseaudio=tcp: the container reaches your PulseAudio at ${tcp.host} on a port chosen at start; it authenticates with your cookie (upstream also admits the container's IP without it, after the container started).`);
+      } else {
+        // host: upstream's --pulseaudio=host, the server's own socket at upstream's path, read-only
+        const target = mode === 'host' ? PULSE_HOST_SOCKET : PULSE_SOCKET;
+        args.push(bindMount(res.pulseSocket, target, mode === 'host'));
+        env.push(`PULSE_SERVER=unix:${target}`);
+      }
+      if (res.pulseCookie) {
+        // over TCP the cookie authenticates (over the socket, the uid does): a copy, mounted by the session
+        if (!tcp) args.push(bindMount(res.pulseCookie, PULSE_COOKIE));
+        env.push(`PULSE_COOKIE=${PULSE_COOKIE}`);
+      } else {
+        notes.push(`Option ${option}: no PulseAudio cookie found (~/.config/pulse/cookie); the server may refuse the container.`);
+      }
+      warnings.push('Option --pulseaudio allows catching audio output and microphone input from the host.');
+    }
   }
   if (s.pipewire) {
     if (!res?.pipewireSocket) {
@@ -336,5 +388,6 @@ export function planServices(
     entrypointArgs,
     files,
     exitCodeFile,
+    ...(pulseTcp ? { pulseTcp } : {}),
   };
 }

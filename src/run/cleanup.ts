@@ -7,6 +7,7 @@ import { openEngine } from './open-engine.js';
 import type { Engine } from './engine.js';
 import { SOCKET_FOLDER_PREFIX } from '../xserver/display.js';
 import { isAlive, readRecord, type ProcessId, type SessionRecord } from './registry.js';
+import { unloadPulseTcp } from './pulse-tcp.js';
 import { run } from './spawn.js';
 import { CLEANUP_ONLY_ENV } from './watcher.js';
 import { waitUntil } from './wait.js';
@@ -70,6 +71,8 @@ export async function cleanupSession(sessionDir: string, report: CleanupReport =
     log.warning(`session ${record.sessionId}: its engine cannot be reached (${(error as Error).message}); its container, if any, is left.`);
   }
   await Promise.all([endProcesses(record.processes, report), engine ? removeContainers(engine, record, report) : undefined]);
+  // --pulseaudio=tcp: the module in the user's PulseAudio (as that user when run as root)
+  if (record.pulseModule) await unloadPulseTcp(record.pulseModule, process.getuid?.() === 0 && record.uid !== 0 ? { uid: record.uid } : {});
   engine?.close();
   removeFiles(record, report);
   rmSync(sessionDir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import type { ContainerFile, Engine } from './engine.js';
 import type { SessionRegistry } from './registry.js';
 import type { UndoStack } from './undo.js';
 import { readContainerWrittenFile } from './safe-read.js';
+import { loadPulseTcp } from './pulse-tcp.js';
 import { cachedUserDatabase, readUserDatabase } from './userdb-cache.js';
 
 /**
@@ -57,6 +58,9 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
   // --read-only: nothing can be copied in; x11docker's files are mounted instead
   const readOnly = c.readOnlyRootfs ? await readOnlyFiles(plan, engine, serviceFiles) : undefined;
   const runtimeDir = runtimeDirExtras(plan, d.launch);
+  // --pulseaudio=tcp: the module listens before the container exists, so the command never races it
+  const pulse = c.services.pulseTcp ? await loadPulseTcp(plan, undo, registry) : undefined;
+  const pulseEnv: Record<string, string> = pulse ? { PULSE_SERVER: `tcp:${c.services.pulseTcp!.host}:${pulse.port}` } : {};
   const args = containerCreateArgs(plan, {
     display: d.display,
     socketPath: xPaths(d.display).socket,
@@ -64,8 +68,8 @@ export async function createSessionContainer(plan: SessionPlan, engine: Engine, 
     clientAuthFile: d.clientAuthFile,
     localeDir,
     x11: d.display >= 0 && d.launch.x11,
-    env: { ...d.launch.containerEnv, ...runtimeDir.env },
-    mounts: [...d.launch.containerMounts, ...runtimeDir.mounts, ...(readOnly ?? [])],
+    env: { ...d.launch.containerEnv, ...runtimeDir.env, ...pulseEnv },
+    mounts: [...d.launch.containerMounts, ...runtimeDir.mounts, ...(readOnly ?? []), ...(pulse?.cookieMount ? [pulse.cookieMount] : [])],
   });
   const id = await engine.create(args);
   // docker: the mounts as the arguments declare them, no round trip before the files are written

@@ -39,6 +39,15 @@ export interface SessionRecord {
   display?: number;
   /** Files to remove when the session is gone: display claim, X lock file and socket. */
   files: string[];
+  /** `--pulseaudio=tcp`: the TCP module loaded into the host's PulseAudio (unloaded when the session is gone). */
+  pulseModule?: PulseModuleRecord;
+}
+
+/** A PulseAudio module of a session: its index, its port and the socket of the daemon (`PULSE_SERVER`). */
+export interface PulseModuleRecord {
+  readonly id: number;
+  readonly port: number;
+  readonly socket?: string;
 }
 
 /**
@@ -111,6 +120,11 @@ export class SessionRegistry {
   /** Records the container id. */
   setContainer(id: string): void {
     this.update(() => (this.record.containerId = id));
+  }
+
+  /** Records the PulseAudio module of `--pulseaudio=tcp`; undefined once it is unloaded. */
+  setPulseModule(m: PulseModuleRecord | undefined): void {
+    this.update(() => (this.record.pulseModule = m));
   }
 
   /** Records the display number and the files that belong to it (claim, lock file, socket). */

@@ -150,6 +150,21 @@ describe('--xauth, --xoverip, --xhost, --clean-xhost', () => {
     assert.match(String(r.stderr), /x11docker WARNING: Option --xoverip: the new X server listens on TCP/);
   });
 
+  it('--xoverip=socat --network: the container reaches the X server over TCP through the socat relay; the server itself does not listen on TCP', async () => {
+    const r = await inContainer(['--xvfb', '--xoverip=socat', '--network'], 'echo "DISPLAY=$DISPLAY"; echo "gl=$LIBGL_ALWAYS_SOFTWARE"; test ! -e /tmp/.X11-unix/X* && xdpyinfo | grep "name of display"');
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stdout), /^DISPLAY=host\.docker\.internal:\d+$/m);
+    assert.match(String(r.stdout), /^gl=1$/m);
+    assert.match(String(r.stdout), /name of display:\s+host\.docker\.internal:\d+/);
+    assert.match(String(r.stderr), /x11docker WARNING: Option --xoverip=socat: a socat relay listens on TCP/);
+    assert.doesNotMatch(String(r.stderr), /the new X server listens on TCP/);
+    // the X server's own command line keeps -nolisten tcp (the relay is the only TCP way in)
+    const v = await x11docker(['--xvfb', '--xoverip=socat', '--network', '--verbose', XUTILS_IMAGE, 'true'], { env: { DISPLAY: host.display } });
+    assert.equal(v.exitCode, 0, String(v.stderr));
+    assert.match(String(v.stderr), /Xvfb :\d+ .*-nolisten tcp/);
+    assert.match(String(v.stderr), /socat -d TCP-LISTEN:/);
+  });
+
   it('--xhost and --xhost=STR: xhost in the container lists the entry, with the warning', async () => {
     const auto = await inContainer(['--xvfb', '--xhost'], 'xhost');
     assert.equal(auto.exitCode, 0, String(auto.stderr));

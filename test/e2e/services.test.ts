@@ -285,6 +285,51 @@ describe('privileges and host resources', () => {
   });
 });
 
+describe('--pulseaudio=tcp', () => {
+  it('loads module-native-protocol-tcp into the host PulseAudio, pactl inside reaches it over TCP with the cookie, the module is gone afterwards', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'x11d-pulsetcp-'));
+    const tester = (await execa('id', ['-u', TEST_USER])).stdout.trim();
+    chownSync(runtime, Number(tester), Number((await execa('id', ['-g', TEST_USER])).stdout.trim()));
+    const daemon = execa('su', [TEST_USER, '-s', '/bin/sh', '-c', `XDG_RUNTIME_DIR=${runtime} exec pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit -L module-native-protocol-unix -L "module-null-sink sink_name=x11dtcp"`], { reject: false });
+    const modules = async () => (await execa('su', [TEST_USER, '-s', '/bin/sh', '-c', `XDG_RUNTIME_DIR=${runtime} pactl list short modules`], { reject: false })).stdout;
+    try {
+      await waitFor('pulseaudio socket', async () => (await execa('test', ['-S', join(runtime, 'pulse/native')], { reject: false })).exitCode === 0, 20000);
+      const r = await asTester(['--pulseaudio=tcp', '--network', SERVICES, 'sh', '-c', 'echo "server=$PULSE_SERVER"; pactl info'], { XDG_RUNTIME_DIR: runtime });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /^server=tcp:host\.docker\.internal:\d+$/m);
+      assert.match(r.stdout, /Server String: tcp:host\.docker\.internal:\d+/);
+      assert.match(r.stdout, /Default Sink: x11dtcp/);
+      assert.match(r.stderr, /WARNING: Option --pulseaudio/);
+      assert.doesNotMatch(await modules(), /module-native-protocol-tcp/, 'the module must be unloaded at the end');
+      // without a network: upstream's note, and no sound
+      const none = await asTester(['--pulseaudio=tcp', SERVICES, 'sh', '-c', 'echo "server=$PULSE_SERVER"'], { XDG_RUNTIME_DIR: runtime });
+      assert.equal(none.exitCode, 0, none.stderr);
+      assert.match(none.stderr, /Option --pulseaudio=tcp has no effect without network access/);
+      assert.match(none.stdout, /^server=$/m);
+      assert.doesNotMatch(await modules(), /module-native-protocol-tcp/);
+      await nothingLeft();
+      // x11docker killed with SIGKILL: the session's watcher (x11docker --cleanup) unloads the module
+      let s: RunningSession | undefined;
+      try {
+        s = await startSession(['--xvfb', '--pulseaudio=tcp', '--network', SERVICES, 'sleep', '120'], { asUser: TEST_USER, env: { XDG_RUNTIME_DIR: runtime } });
+        await waitFor('the TCP module', async () => /module-native-protocol-tcp/.test(await modules()), 20000);
+        const node = Number((await execa('pgrep', ['-P', String(s.child.pid)])).stdout.trim().split('\n')[0]);
+        assert.ok(node > 0, 'x11docker under su');
+        process.kill(node, 'SIGKILL');
+        await s.child;
+        await waitFor('the watcher to unload the module', async () => !/module-native-protocol-tcp/.test(await modules()), 30000);
+        await nothingLeft(s.display);
+      } finally {
+        await ensureEnded(s?.child);
+      }
+    } finally {
+      daemon.kill('SIGTERM');
+      await daemon;
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('--sharessh', () => {
   it("the container lists the keys of the host user's SSH agent through the shared socket, with a warning; without an agent it is a one-line error", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'x11docker-e2e-ssh-'));

@@ -54,7 +54,8 @@ describe('parsing', () => {
     );
     assert.equal(parseCommandLine(['--xauth=yes', 'img']).screen.xauth, 'trusted');
     assert.equal(parseCommandLine(['--xoverip=no', 'img']).screen.xoverip, undefined);
-    for (const [arg, name] of [['--scale=0', 'scale'], ['--scale=x', 'scale'], ['--rotate=45', 'rotate'], ['--output-count=10', 'output-count'], ['--border=red;ls', 'border'], ['--vt=tty8', 'vt'], ['--xauth=maybe', 'xauth'], ['--xoverip=socat', 'xoverip'], ['--xoverip=udp', 'xoverip']] as const) {
+    assert.equal(parseCommandLine(['--xoverip=socat', 'img']).screen.xoverip, 'socat');
+    for (const [arg, name] of [['--scale=0', 'scale'], ['--scale=x', 'scale'], ['--rotate=45', 'rotate'], ['--output-count=10', 'output-count'], ['--border=red;ls', 'border'], ['--vt=tty8', 'vt'], ['--xauth=maybe', 'xauth'], ['--xoverip=udp', 'xoverip']] as const) {
       assert.throws(() => parseCommandLine([arg, 'img']), (e: unknown) => e instanceof X11DockerError && e.message.startsWith(`Option --${name}`), arg);
     }
   });
@@ -189,5 +190,22 @@ describe('--xauth, --xhost, --clean-xhost, --xoverip', () => {
     const nx = argsOf(launch(plan(['--nxagent', '--xoverip', '--network', 'img'])), 'nxagent').join(' ');
     assert.ok(!nx.includes('-listen') && !nx.includes('-nolisten tcp'), 'nxagent listens on TCP by default and has no -listen');
     assert.ok(plan(['--hostdisplay', '--xoverip', 'img']).notes.some((n) => n.startsWith('Option --xoverip has no effect with --hostdisplay')));
+  });
+
+  test("--xoverip=socat: upstream's socat relay from TCP 6000+N to the socket; the X server keeps -nolisten tcp; needs socat and --network", () => {
+    const withSocat = hostFacts({ binaries: new Set([...ALL, 'socat']) });
+    const p = plan(['--xvfb', '--xoverip=socat', '--network', 'img'], withSocat);
+    const x = argsOf(launch(p), 'Xvfb').join(' ');
+    assert.ok(x.includes('-nolisten tcp') && !x.includes('-listen tcp'), x);
+    assert.deepEqual(p.displayClients, [['sh', '-c', 'exec socat -d TCP-LISTEN:$((6000+${DISPLAY#:})),fork,reuseaddr,bind=0.0.0.0 UNIX-CONNECT:/tmp/.X11-unix/X${DISPLAY#:}']]);
+    assert.ok(p.warnings.some((w) => w.startsWith('Option --xoverip=socat: a socat relay listens on TCP (port 6000 + display number) on every network interface')));
+    const args = containerCreateArgs(p, { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/s/c' });
+    assert.ok(envOf(args).includes('DISPLAY=host.docker.internal:101'));
+    assert.ok(args.includes('--add-host=host.docker.internal:host-gateway') && args.includes('--env=LIBGL_ALWAYS_SOFTWARE=1'));
+    assert.ok(!args.some((a) => a.includes('.X11-unix')), 'no X socket in the container');
+    // --hostnet: the relay on the loopback only
+    assert.ok(plan(['--xvfb', '--xoverip=socat', '--hostnet', 'img'], withSocat).displayClients[0]![2]!.includes('bind=127.0.0.1 '));
+    assert.match(refusal(['--xvfb', '--xoverip=socat', 'img'], withSocat), /^Option --xoverip=socat needs network access for the container: add --network \(-I\)\.$/);
+    assert.match(refusal(['--xvfb', '--xoverip=socat', '--network', 'img']), /^Option --xoverip=socat needs socat on the host \(Debian package socat\)/);
   });
 });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { containerCreateArgs, planSession, type SessionPlan } from '../../src/plan/plan.js';
-import { PIPEWIRE_PULSE_SOCKET, PIPEWIRE_SOCKET, PULSE_COOKIE, PULSE_HOST_SOCKET, PULSE_SOCKET } from '../../src/plan/services.js';
+import { PIPEWIRE_PULSE_SOCKET, PIPEWIRE_SOCKET, PULSE_COOKIE, PULSE_HOST_SOCKET, PULSE_SOCKET, pulseTcpHost } from '../../src/plan/services.js';
+import { pulseTcpLoadArgs } from '../../src/run/pulse-tcp.js';
 import { EXIT_DIR, LAUNCH_ROOT, LAUNCH_RUN, LAUNCH_USER, SYSTEMD_PID1 } from '../../src/plan/launchers.js';
 import { userFiles } from '../../src/run/container-setup.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
@@ -200,7 +201,6 @@ describe('devices and privileges', () => {
   });
   test('--pulseaudio without a host socket is a one-line error', () => {
     assert.throws(() => plan(['--pulseaudio', 'img']), (e: unknown) => e instanceof X11DockerError && e.message.includes('pulseaudio --start'));
-    assert.throws(() => parseCommandLine(['--pulseaudio=tcp', 'img']), /^X11DockerError: Option --pulseaudio=tcp of upstream x11docker .* not available .* Use --pulseaudio \(socket\) or --pulseaudio=host\.$/);
     assert.throws(() => parseCommandLine(['--pulseaudio=udp', 'img']), /^X11DockerError: Option --pulseaudio=udp: unknown mode/);
     assert.throws(() => plan(['--pulseaudio=host', 'img']), /^X11DockerError: Option --pulseaudio=host: no PulseAudio socket/);
   });
@@ -212,6 +212,41 @@ describe('devices and privileges', () => {
     assert.ok(a.includes(`PULSE_SERVER=unix:${PULSE_HOST_SOCKET}`) && a.includes(`PULSE_COOKIE=${PULSE_COOKIE}`));
     assert.ok(plan(['--pulseaudio=host', 'img'], pulse).warnings.some((w) => w.includes('--pulseaudio') && w.includes('microphone')));
     for (const v of ['socket', 'auto']) assert.deepEqual(args([`--pulseaudio=${v}`, 'img'], pulse), args(['--pulseaudio', 'img'], pulse));
+  });
+  test("--pulseaudio=tcp: upstream's TCP mode: no socket, the cookie copied by the session, the host's name for the container, the warning", () => {
+    const withPactl = (argv: string[], r: HostResources = pulse) => {
+      const h = hostFacts(r);
+      return planSession(parseCommandLine(argv), { ...h, binaries: new Set([...h.binaries, 'pactl']) }, image);
+    };
+    assert.equal(parseCommandLine(['--pulseaudio=tcp', 'img']).services.pulseaudioMode, 'tcp');
+    const p = withPactl(['--pulseaudio=tcp', '--network', 'img']);
+    const sv = p.container!.services;
+    assert.deepEqual(sv.pulseTcp, { host: 'host.docker.internal', socket: '/run/user/1000/pulse/native', cookie: '/home/alice/.config/pulse/cookie' });
+    assert.ok(sv.args.includes('--add-host=host.docker.internal:host-gateway'));
+    assert.ok(!sv.args.some((a) => a.includes('pulse/native') || a.includes('/pulse/cookie')), 'neither the socket nor the host cookie itself is mounted');
+    assert.ok(sv.env.includes(`PULSE_COOKIE=${PULSE_COOKIE}`));
+    assert.ok(!sv.env.some((e) => e.startsWith('PULSE_SERVER=')), 'PULSE_SERVER comes with the port at run time');
+    assert.ok(p.warnings.some((w) => w.includes('--pulseaudio') && w.includes('microphone')));
+    // the run step's env and cookie mount reach docker create
+    const a = containerCreateArgs(p, { display: 101, socketPath: xPaths(101).socket, clientAuthFile: '/c/Xauthority.client', env: { PULSE_SERVER: 'tcp:host.docker.internal:40000' }, mounts: [{ source: '/s/pulseaudio.cookie', target: PULSE_COOKIE, readonly: false }] });
+    assert.ok(a.includes('PULSE_SERVER=tcp:host.docker.internal:40000'));
+    assert.ok(a.includes(`--mount=type=bind,source=/s/pulseaudio.cookie,target=${PULSE_COOKIE}`));
+    // podman names the host itself; --hostnet is the host's loopback
+    assert.deepEqual(withPactl(['--backend=podman', '--pulseaudio=tcp', '--network', 'img']).container!.services.pulseTcp?.host, 'host.containers.internal');
+    assert.ok(!withPactl(['--backend=podman', '--pulseaudio=tcp', '--network', 'img']).container!.services.args.some((x) => x.startsWith('--add-host')));
+    assert.equal(withPactl(['--pulseaudio=tcp', '--hostnet', 'img']).container!.services.pulseTcp?.host, '127.0.0.1');
+    assert.deepEqual(pulseTcpHost('docker', undefined), { host: 'host.docker.internal', args: ['--add-host=host.docker.internal:host-gateway'] });
+    assert.equal(pulseTcpHost('docker', 'none'), undefined);
+    // without a network: upstream's note (a fallback), no sound
+    const none = withPactl(['--pulseaudio=tcp', 'img']);
+    assert.equal(none.container!.services.pulseTcp, undefined);
+    assert.ok(!none.container!.services.env.some((e) => e.startsWith('PULSE_')));
+    assert.ok(none.notes.some((n) => n.startsWith('Option --pulseaudio=tcp has no effect without network access')));
+    assert.throws(() => withPactl(['--fallback=no', '--xephyr', '--pulseaudio=tcp', 'img']), /^X11DockerError: Option --fallback=no: .*--pulseaudio=tcp/);
+    // pactl loads the module: without it a one-line error; without PulseAudio the socket error
+    assert.throws(() => plan(['--pulseaudio=tcp', '--network', 'img'], pulse), /^X11DockerError: Option --pulseaudio=tcp needs pactl on the host .*pulseaudio-utils/);
+    assert.throws(() => withPactl(['--pulseaudio=tcp', '--network', 'img'], noResources), /^X11DockerError: Option --pulseaudio=tcp: no PulseAudio socket/);
+    assert.deepEqual(pulseTcpLoadArgs(40000), ['load-module', 'module-native-protocol-tcp', 'port=40000', 'auth-ip-acl=127.0.0.1']);
   });
   test("--pipewire shares the PipeWire socket (PIPEWIRE_REMOTE) and pipewire-pulse's socket read-only, with upstream's warning", () => {
     const pw: HostResources = { ...pulse, pipewireSocket: '/run/user/1000/pipewire-0' };
