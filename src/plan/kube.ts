@@ -26,7 +26,7 @@
  * account token and no service links, and the session's labels.
  */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { stringify, type ScalarTag } from 'yaml';
 import { X11DockerError } from '../errors.js';
 import type { KubeOptions } from '../options/kube.js';
 import type { Options } from '../options/parse.js';
@@ -319,11 +319,26 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
   return objects;
 }
 
+/** Strings that start with `<<` are written quoted: YAML 1.1 readers take a plain `<<` as a merge key. */
+const QUOTED_MERGE_LOOKALIKE: ScalarTag = {
+  identify: (value) => typeof value === 'string' && value.startsWith('<<'),
+  default: true,
+  tag: 'tag:yaml.org,2002:str',
+  resolve: (text) => text,
+  stringify: (item) => JSON.stringify(String(item.value)),
+};
+
 /**
  * The objects as one multi-document YAML text (`---` between documents), as `kubectl apply -f`
- * and `podman kube play` read it: no anchors or aliases, no line folding (YAML 1.2 of the `yaml` package).
+ * and `podman kube play` read it: no anchors or aliases, no line folding. Written after the
+ * YAML 1.1 schema, which those Go readers (go-yaml) follow, so every string that YAML 1.1 would
+ * read as something else (`yes`, `on`, `y`, `NO`, `1_000`, `2001-12-14`, `12:30:00`, `<<`) is
+ * quoted; the text reads back unchanged under YAML 1.1 and 1.2 alike.
  * @param objects the objects, in the order they are to be applied.
  */
 export function kubeYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => stringify(o, {
+    lineWidth: 0, aliasDuplicateObjects: false, version: '1.1',
+    customTags: (tags) => [QUOTED_MERGE_LOOKALIKE, ...tags.filter((t) => t !== 'merge' && (typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:merge'))],
+  })).join('---\n');
 }

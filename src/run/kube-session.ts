@@ -176,6 +176,9 @@ function checkXpraHere(host: HostFacts): void {
 /** How long the local xpra client may take to attach through the port-forward, in ms. */
 const XPRA_ATTACH_TIMEOUT_MS = 60_000;
 
+/** The pause before the local xpra client tries again after the forwarded connection was closed, in ms. */
+const XPRA_RETRY_MS = 500;
+
 /**
  * `--xpra` with a pod: forwards the pod's xpra port ({@link KUBE_XPRA_PORT}, the pod's loopback)
  * to a free port on 127.0.0.1 and runs `xpra attach tcp://127.0.0.1:PORT/` here on the user's
@@ -202,34 +205,56 @@ async function deliverXpra(client: KubeClient, pod: string, password: string, pl
     chownSync(passwordFile, plan.hostUser.uid, plan.hostUser.gid);
   }
   const env = { PATH: process.env.PATH, HOME: dir, USER: plan.hostUser.name, LOGNAME: plan.hostUser.name, DISPLAY: host.display, ...(host.xauthority ? { XAUTHORITY: host.xauthority } : {}), ...XPRA_ENV };
-  const child = start(...orphanSafe('xpra', ['attach', `tcp://127.0.0.1:${forward.port}/`, `--password-file=${passwordFile}`, ...XPRA_CLIENT_ARGS, '--clipboard=no', ...XPRA_OFF]), {
-    ...as, cwd: dir, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false, forceKillAfterDelay: 3000,
-  } as Parameters<typeof start>[2]);
-  let seen = '';
   let stopping = false;
-  const attached = new Promise<void>((resolve) => {
-    const onData = (d: Buffer) => {
-      seen = (seen + d.toString()).slice(-4000);
-      if (/Attached to/.test(seen)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
+  let current: ReturnType<typeof attachClient> | undefined;
   stops.push(async () => {
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await child.catch(() => undefined);
+    const child = current?.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await child?.catch(() => undefined);
   });
-  const lastLine = () => seen.split('\n').map((l) => l.replace(/^[\d-]+ [\d:,]+ /, '').trim()).filter(Boolean).slice(-1).join('');
-  const ended = child.then((r) => (r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`), (e: unknown) => String((e as Error).message ?? e));
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    attached.then(() => 'attached'),
-    ended.then((how) => `ended (${how}${lastLine() ? `: ${lastLine()}` : ''})`),
-    new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`did not attach after ${XPRA_ATTACH_TIMEOUT_MS / 1000} s${lastLine() ? ` (${lastLine()})` : ''}`), XPRA_ATTACH_TIMEOUT_MS))),
-    new Promise<string>((resolve) => (signal.aborted ? resolve('stopped') : signal.addEventListener('abort', () => resolve('stopped'), { once: true }))),
-  ]);
-  clearTimeout(timer);
+  /** Starts one `xpra attach`; `outcome` is 'attached' or how it ended before attaching. */
+  function attachClient() {
+    const child = start(...orphanSafe('xpra', ['attach', `tcp://127.0.0.1:${forward.port}/`, `--password-file=${passwordFile}`, ...XPRA_CLIENT_ARGS, '--clipboard=no', ...XPRA_OFF]), {
+      ...as, cwd: dir, env, extendEnv: false, stdio: ['ignore', 'pipe', 'pipe'], buffer: false, forceKillAfterDelay: 3000,
+    } as Parameters<typeof start>[2]);
+    let seen = '';
+    const attached = new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        seen = (seen + d.toString()).slice(-4000);
+        if (/Attached to/.test(seen)) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+    });
+    const lastLine = () => seen.split('\n').map((l) => l.replace(/^[\d-]+ [\d:,]+ /, '').trim()).filter(Boolean).slice(-1).join('');
+    const ended = child.then((r) => (r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`), (e: unknown) => String((e as Error).message ?? e));
+    const outcome = Promise.race([attached.then(() => 'attached'), ended.then((how) => `ended (${how}${lastLine() ? `: ${lastLine()}` : ''})`)]);
+    return { child, ended, outcome, lastLine, refused: () => /authentication failed/i.test(seen) };
+  }
+  const deadline = Date.now() + XPRA_ATTACH_TIMEOUT_MS;
+  const aborted = new Promise<string>((resolve) => (signal.aborted ? resolve('stopped') : signal.addEventListener('abort', () => resolve('stopped'), { once: true })));
+  let outcome = '';
+  for (;;) {
+    current = attachClient();
+    let timer: NodeJS.Timeout | undefined;
+    const client = current;
+    outcome = await Promise.race([
+      client.outcome,
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`did not attach after ${XPRA_ATTACH_TIMEOUT_MS / 1000} s${client.lastLine() ? ` (${client.lastLine()})` : ''}`), Math.max(0, deadline - Date.now())))),
+      aborted,
+    ]);
+    clearTimeout(timer);
+    // the pod runs before its xpra server listens: the forward then closes the connection ("Connection lost"); try again until the deadline
+    if (!outcome.startsWith('ended') || client.refused() || Date.now() + XPRA_RETRY_MS >= deadline) break;
+    log.info(`kubernetes: the xpra client ${outcome}; the pod's xpra server may not listen yet, trying again`);
+    await new Promise((resolve) => setTimeout(resolve, XPRA_RETRY_MS));
+    if (signal.aborted) {
+      outcome = 'stopped';
+      break;
+    }
+  }
+  const { child, ended, lastLine } = current;
   if (outcome === 'stopped') throw new Stopped(String(signal.reason));
   if (outcome !== 'attached') throw new X11DockerError(`Option --xpra: the local xpra client ${outcome} while attaching to pod ${pod} through the port-forward. Run with --verbose.`);
   log.note(`Option --xpra: the xpra client (pid ${child.pid}) shows the windows of pod ${pod} on your display ${host.display}.`);

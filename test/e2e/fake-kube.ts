@@ -45,6 +45,12 @@ export interface FakeKube {
   readonly forbid: Set<string>;
   /** Port on 127.0.0.1 that a pod's port-forward connects to (any pod port). */
   forwardTo?: number;
+  /**
+   * How many of the next port-forward connections find nothing listening in the pod: each gets
+   * the kubelet's "connection refused" on the error channel and is closed (as before a pod's
+   * server listens). Counts down.
+   */
+  refuseForwards: number;
   stop(): Promise<void>;
 }
 
@@ -237,6 +243,12 @@ export async function startFakeKube(opts: FakeKubeOptions = {}): Promise<FakeKub
           const portBytes = Buffer.from([port & 0xff, port >> 8]);
           ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
           ws.send(Buffer.concat([Buffer.from([1]), portBytes]));
+          if (fake.refuseForwards > 0) {
+            fake.refuseForwards -= 1;
+            ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`error forwarding port ${port} to pod ${m[1]}: dial tcp4 127.0.0.1:${port}: connect: connection refused`)]));
+            ws.close();
+            return;
+          }
           const relay = execa('nsenter', ['-t', pid, '-n', process.execPath, '-e', RELAY, String(port)], { stdio: ['pipe', 'pipe', 'ignore'], reject: false, buffer: false });
           relays.add(relay);
           void relay.then(() => {
@@ -279,7 +291,7 @@ export async function startFakeKube(opts: FakeKubeOptions = {}): Promise<FakeKub
     '- name: other', '  context: {cluster: fake, user: tester, namespace: elsewhere}', '',
   ].join('\n'));
   const fake: FakeKube = {
-    url, kubeconfig, store, requests, forbid,
+    url, kubeconfig, store, requests, forbid, refuseForwards: 0,
     stop: async () => {
       for (const t of timers) clearTimeout(t);
       for (const r of relays) r.kill('SIGKILL');

@@ -126,13 +126,16 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
     }
   });
 
-  it('the local xpra client ends on its own (the user closed it): the session ends with one line, exit 64, nothing left', async (t) => {
+  it('the pod\'s xpra server does not listen yet (the forward is refused twice): the client tries again and attaches; when it ends on its own (the user closed it), the session ends with one line, exit 64, nothing left', async (t) => {
     if (!ready) return t.skip('needs podman with x11docker-xserver and the demo image (scripts/setup.sh), and xpra, xdotool, nsenter here');
     const dirsBefore = clientDirs();
+    fake.refuseForwards = 2;
     const s = session(['xterm', '-T', TITLE]);
     try {
       await waitFor('the app\'s window on the user\'s display', async () => (await windows()).length > 0, 120000).catch((e: Error) => assert.fail(`${e.message}\n${s.stderr()}`));
       const pod = /pod (x11docker-[0-9a-f]+) runs/.exec(s.stderr())![1]!;
+      assert.equal(fake.refuseForwards, 0, 'both refused forwards were used');
+      assert.ok(fake.requests.filter((q) => q === `create pods/portforward/${pod}`).length >= 3, fake.requests.join(', '));
       const clientPid = Number(/xpra client \(pid (\d+)\)/.exec(s.stderr())![1]);
       process.kill(clientPid, 'SIGTERM');
       const r = await s.child;

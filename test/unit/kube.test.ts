@@ -268,6 +268,19 @@ describe('Kubernetes manifest', () => {
     assert.ok(!/[&*]a\d/.test(text));
     assert.deepEqual(parseAllDocuments(text).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
   });
+  test('YAML: strings that YAML 1.1 (kubectl\'s and podman\'s reader) takes for booleans, numbers, dates or a merge key are quoted and read back as strings', () => {
+    const words = ['yes', 'on', 'y', 'NO', 'Off', '1_000', '2001-12-14', '12:30:00', '<<', '0x1F', '010', '~', 'null', '1e3', '.inf'];
+    const objects = manifest(['--env=X11DOCKER_TEST=on', '--', 'img', ...words]);
+    const text = kubeYaml(objects);
+    for (const version of ['1.1', '1.2'] as const) {
+      const back = parseAllDocuments(text, { version }).map((d) => d.toJS());
+      assert.deepEqual(back, JSON.parse(JSON.stringify(objects)), `YAML ${version}`);
+      const app = byKind(back as KubeObject[], 'Pod').spec.containers[1];
+      assert.deepEqual(app.args, words, `YAML ${version}`);
+    }
+    assert.match(text, /^ {8}- "<<"$/m);
+    assert.match(text, /^ {8}- "yes"$/m);
+  });
   test('property: any command, --env value, size and namespace give schema-valid objects that read back from the YAML unchanged, and the cookie only in the Secret', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((v) => !v.includes('\0'));
     fc.assert(
@@ -281,7 +294,7 @@ describe('Kubernetes manifest', () => {
           const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, host(), noImage);
           const objects = kubeManifest(plan, options.kube!, cookie);
           for (const o of objects) validate(o);
-          assert.deepEqual(parseAllDocuments(kubeYaml(objects)).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
+          for (const version of ['1.1', '1.2'] as const) assert.deepEqual(parseAllDocuments(kubeYaml(objects), { version }).map((d) => d.toJS()), JSON.parse(JSON.stringify(objects)));
           const pod = byKind(objects, 'Pod');
           assert.ok(!JSON.stringify(pod).includes(cookie));
           const app = pod.spec.containers[1];
