@@ -197,7 +197,7 @@ export interface ScreenContext {
   readonly border?: string;
   /** Content of the user's weston.ini (`--westonini`). */
   readonly westonIni?: string;
-  /** `--xauth=no`: the X server runs without `-auth` (no cookie needed). */
+  /** `--xauth=no`: the X server runs without `-auth` and with `-ac` (access control off: no cookie needed). */
   readonly noAuth?: boolean;
   /** `--xoverip`: the X server listens on TCP (`-listen tcp`). */
   readonly listenTcp?: boolean;
@@ -359,14 +359,17 @@ export const X_SERVER_HONOURS: Honours = { size: true, fullscreen: false, keymap
  * Options every new X server gets, from Xserver(1): cookie authentication from `authFile`,
  * no TCP listener, no abstract-namespace socket (only the file socket that x11docker shares),
  * and the MIT-SHM and XTEST extensions disabled (as upstream x11docker does; `--xauth=no` leaves out
- * the cookie, `--xoverip` listens on TCP); then `--composite`
+ * the cookie and turns access control off with `-ac`, `--xoverip` listens on TCP); then `--composite`
  * and `--xopt` (upstream's options) where given.
  */
 export function hardeningArgs(ctx: Pick<DisplayContext, 'display' | 'authFile' | 'xtest' | 'dpi' | 'composite' | 'xopt' | 'screen'>): string[] {
   return [
     `:${ctx.display}`,
-    // --xauth=no and --xoverip (upstream's): no cookie, and a TCP listener (plan/screen.ts warns)
-    ...(ctx.screen?.noAuth ? [] : ['-auth', ctx.authFile]),
+    // --xauth=no and --xoverip (upstream's): no cookie, and a TCP listener (plan/screen.ts warns).
+    // Without -auth a server is not necessarily open: nxagent then takes the cookies of
+    // $XAUTHORITY (the user's, or the --xc container's copy of them) as its own and refuses every
+    // client without one, so the session never starts. -ac turns access control off on every server.
+    ...(ctx.screen?.noAuth ? ['-ac'] : ['-auth', ctx.authFile]),
     ctx.screen?.listenTcp ? '-listen' : '-nolisten', 'tcp',
     '-nolisten', 'local',
     '-extension', 'MIT-SHM',

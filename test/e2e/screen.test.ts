@@ -132,6 +132,25 @@ describe('--xauth, --xoverip, --xhost, --clean-xhost', () => {
     assert.doesNotMatch(String(closed.stdout), /CONNECTED/);
   });
 
+  // nxagent without -auth took the cookies of XAUTHORITY (the user's display's) as its own and
+  // refused every client without one: the session never started. A user display with a cookie,
+  // as a desktop has, shows it; on the host and in the X server container of --xc.
+  for (const options of [['--nxagent'], ['--nxagent', '--xc'], ['--xephyr', '--xc'], ['--weston-xwayland'], ['--xpra']] as const) {
+    it(`${options.join(' ')} --xauth=no on a user display with a cookie: the session starts, a client without a cookie connects`, async () => {
+      const desk = await startHostDisplay({ cookieOwner: 'root' });
+      try {
+        const r = await x11docker([...options, '--xauth=no', XUTILS_IMAGE, 'sh', '-c', 'unset XAUTHORITY; HOME=/nonexistent xdpyinfo >/dev/null && echo CONNECTED'], {
+          env: { DISPLAY: desk.display, XAUTHORITY: desk.xauthority },
+        });
+        assert.equal(r.exitCode, 0, String(r.stderr));
+        assert.match(String(r.stdout), /^CONNECTED$/m);
+        assert.equal(String(r.stderr).match(/x11docker WARNING: Option --xauth=no: SECURITY RISK!/g)?.length, 1, String(r.stderr));
+      } finally {
+        await desk.stop();
+      }
+    });
+  }
+
   it('--xauth=untrusted: the container\'s cookie is untrusted (X SECURITY hides RANDR, XInputExtension, ...); the default one is trusted', async () => {
     const script = 'xdpyinfo -queryExtensions | grep -E "^ +(RANDR|XInputExtension) " || echo NONE';
     const untrusted = await inContainer(['--xvfb', '--xauth=untrusted'], script);

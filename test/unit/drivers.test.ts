@@ -8,6 +8,7 @@ import { dummyXorgConf } from '../../src/xserver/xdummy.js';
 import { withClipboardSync } from '../../src/xserver/clipboard.js';
 import { parseCommandLine } from '../../src/options/parse.js';
 import { planSession } from '../../src/plan/plan.js';
+import { displayContext } from '../../src/plan/display.js';
 import type { HostFacts } from '../../src/host/facts.js';
 import { optionTable, xserverOptionNames } from '../../src/options/table.js';
 
@@ -200,5 +201,35 @@ describe('plan: display extras', () => {
   test('a display option whose binaries are missing names the Debian package', () => {
     assert.throws(() => plan(['--kwin-xwayland', 'img']), /apt-get install kwin-wayland|kwin/);
     assert.throws(() => plan(['--xdummy', 'img']), /apt-get install xserver-xorg-core/);
+  });
+});
+
+describe('--xauth=no on every X server x11docker starts', () => {
+  // nxagent without -auth takes $XAUTHORITY's cookies as its own and refuses clients without
+  // them: only -ac opens a server for clients without a cookie, whatever its environment
+  const newX = Object.values(xserverDrivers).filter((d) => d.source === 'new' && d.gives === 'x11');
+
+  test('each X server process runs with -ac and without -auth; without --xauth=no with -auth and without -ac', () => {
+    assert.deepEqual(newX.map((d) => d.name).sort(), ['kwin-xwayland', 'nxagent', 'weston-xwayland', 'xdummy', 'xephyr', 'xorg', 'xpra', 'xpra-xwayland', 'xpra2', 'xpra2-xwayland', 'xvfb', 'xwayland']);
+    for (const d of newX) {
+      const servers = (noAuth: boolean) => d.launch({ ...ctx, hostWaylandSocket: '/run/user/1000/wayland-0', screen: { noAuth } }).processes.filter((p) => p.role === 'X server');
+      assert.equal(servers(true).length, 1, d.name);
+      for (const s of servers(true)) {
+        assert.ok(s.args.includes('-ac'), `${d.name}: ${s.binary} ${s.args.join(' ')}`);
+        assert.ok(!s.args.includes('-auth'), `${d.name}: ${s.args.join(' ')}`);
+      }
+      for (const s of servers(false)) {
+        assert.ok(!s.args.includes('-ac'), `${d.name}: ${s.args.join(' ')}`);
+        assert.equal(s.args[s.args.indexOf('-auth') + 1], '/s/Xservercookie', d.name);
+      }
+    }
+  });
+
+  test('the plan of --nxagent --xauth=no gives nxagent -ac, with upstream\'s warning', () => {
+    const h = host(['nxagent', 'docker']);
+    const p = planSession(parseCommandLine(['--nxagent', '--xauth=no', 'img']), h, image);
+    const nx = p.driver.launch(displayContext(p, h, 101, { authFile: '/s/Xservercookie', clientAuthFile: '/s/Xclientcookie' })).processes.find((x) => x.binary === 'nxagent');
+    assert.ok(nx?.args.includes('-ac'), nx?.args.join(' '));
+    assert.ok(p.warnings.some((w) => w.startsWith('Option --xauth=no: SECURITY RISK! Allowing access to the new X server for everyone')));
   });
 });
