@@ -14,12 +14,12 @@
  *   COMMAND) mounts read-only, with DISPLAY and XAUTHORITY. With `--html`, the container `html`
  *   runs x11vnc (from the `--xc` image) on the pod's own loopback (port {@link KUBE_VNC_PORT};
  *   the VNC password from the Secret, which the init container writes as x11vnc's password
- *   file): no other pod and no node can reach it, only the API's port-forward, which
+ *   file into a memory emptyDir of its own that the app's container does not mount): no other pod and no node can reach it, only the API's port-forward, which
  *   x11docker's local websockify and browser view use (as with local `--html`). With `--xpra`,
  *   the container `xpra` runs an xpra server (from the `--xc` image, `--use-display` on that
  *   Xvfb) on the pod's loopback port {@link KUBE_XPRA_PORT} with xpra's own password
  *   authentication (`--tcp-auth=file`, the password from the Secret, decoded by the init
- *   container): the user's local xpra client attaches through the API's port-forward.
+ *   container into that emptyDir, not the app's): the user's local xpra client attaches through the API's port-forward.
  * Every container runs as the mirrored user (runAsNonRoot, runAsUser/runAsGroup), with
  * allowPrivilegeEscalation false, all capabilities dropped, seccomp RuntimeDefault and a
  * read-only root file system (HOME and /tmp are emptyDirs or the PVC); the pod has no service
@@ -44,16 +44,22 @@ const SECRET_DIR = '/x11docker/secret';
  * through the API's port-forward (`pods/portforward`), never through a Service.
  */
 export const KUBE_VNC_PORT = 5900;
-/** Where the display container finds the VNC password (decoded by the init container, memory emptyDir). */
-const VNC_PASSWD_FILE = '/x11docker/xauth/vncpasswd';
+/**
+ * Where the init container writes the decoded VNC and xpra passwords: a memory emptyDir of its
+ * own (volume `passwd`) that only the init container and the container `html` or `xpra` mount,
+ * never the app's container (which mounts the cookie's emptyDir `xauth`) nor the display's.
+ */
+const PASSWD_DIR = '/x11docker/passwd';
+/** Where the container html finds the VNC password (decoded by the init container into {@link PASSWD_DIR}). */
+const VNC_PASSWD_FILE = `${PASSWD_DIR}/vncpasswd`;
 
 /**
  * TCP port of the pod's xpra server with `--xpra`, on the pod's loopback only
  * (`--bind-tcp=127.0.0.1:PORT`): reached through the API's port-forward, never through a Service.
  */
 export const KUBE_XPRA_PORT = 10000;
-/** Where the xpra container finds its password (decoded by the init container, memory emptyDir; xpra's `file` authentication). */
-export const KUBE_XPRA_PASSWD_FILE = '/x11docker/xauth/xprapasswd';
+/** Where the xpra container finds its password (decoded by the init container into the memory emptyDir `passwd`, which the app does not mount; xpra's `file` authentication). */
+export const KUBE_XPRA_PASSWD_FILE = `${PASSWD_DIR}/xprapasswd`;
 
 /** Label key that names the session (its id) on every object of the pod, and the NetworkPolicy's pod selector. */
 export const KUBE_LABEL_SESSION = 'x11docker/session';
@@ -136,7 +142,8 @@ export function homeClaimName(user: string, image: string): string {
  * The shell script of the init container: the Secret's hex cookie as a wildcard entry in
  * {@link KUBE_XAUTHORITY}; with `--html` also the VNC password (8 characters) as x11vnc's
  * password file; with `--xpra` the xpra password (32 hex digits, without a newline) as
- * {@link KUBE_XPRA_PASSWD_FILE}.
+ * {@link KUBE_XPRA_PASSWD_FILE}. The passwords go to their own emptyDir ({@link PASSWD_DIR}),
+ * which the app's container does not mount.
  */
 function xauthScript(display: number, vnc: boolean, xpra: boolean): string {
   return [
@@ -222,6 +229,9 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
     capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
   };
   const xauthMount = { name: 'xauth', mountPath: '/x11docker/xauth', readOnly: true };
+  // the VNC or xpra password: only the init container (writes it) and html or xpra (read it), never the app
+  const passwdMount = { name: 'passwd', mountPath: PASSWD_DIR, readOnly: true };
+  const passwords = !!plan.html || xpra;
   const claim = home ? homeClaimName(c.user.name, c.image) : undefined;
   const xc = plan.xc?.image ?? 'x11docker-xserver';
   const objects: KubeObject[] = [
@@ -257,7 +267,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
       initContainers: [{
         name: 'xauth', image: xc, command: ['/bin/sh', '-c', xauthScript(display, !!plan.html, xpra)], securityContext,
-        volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }],
+        volumeMounts: [{ name: 'cookie', mountPath: SECRET_DIR, readOnly: true }, { ...xauthMount, readOnly: false }, ...(passwords ? [{ ...passwdMount, readOnly: false }] : [])],
       }],
       containers: [
         {
@@ -277,7 +287,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
           ports: [{ name: 'vnc', containerPort: KUBE_VNC_PORT, protocol: 'TCP' }],
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext,
-          volumeMounts: [{ name: 'html-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount],
+          volumeMounts: [{ name: 'html-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount, passwdMount],
         }] : []),
         ...(xpra ? [{
           // xpra server on the pod's loopback, on the Xvfb of the container display (XTEST injects
@@ -291,7 +301,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
           env: [{ name: 'HOME', value: '/tmp' }, { name: 'XDG_RUNTIME_DIR', value: '/tmp' }, { name: 'XAUTHORITY', value: KUBE_XAUTHORITY },
             ...Object.entries(XPRA_ENV).map(([name, value]) => ({ name, value }))],
           securityContext,
-          volumeMounts: [{ name: 'xpra-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount],
+          volumeMounts: [{ name: 'xpra-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix', readOnly: true }, xauthMount, passwdMount],
         }] : []),
         {
           name: 'app', image: c.image, ...appCommand(c.command, display),
@@ -307,6 +317,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       volumes: [
         { name: 'cookie', secret: { secretName: names.secret, defaultMode: 0o444, optional: false } },
         { name: 'xauth', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+        ...(passwords ? [{ name: 'passwd', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] : []),
         { name: 'x11-unix', emptyDir: {} },
         { name: 'display-tmp', emptyDir: {} },
         { name: 'app-tmp', emptyDir: {} },

@@ -108,6 +108,11 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
       const password = Buffer.from(secret.data.xprapasswd!, 'base64').toString();
       assert.ok(!cmdline.join(' ').includes(password), 'no password on the command line');
       assert.equal((await execa('stat', ['-c', '%U', `/proc/${clientPid}`])).stdout, TEST_USER, 'the client runs as the host user');
+      // the xpra container reads the password; the app's container has no file with it (it shares only the cookie's emptyDir)
+      assert.equal((await podman(['exec', `${pod}-xpra`, 'cat', '/x11docker/passwd/xprapasswd'])).stdout, password, 'the pod\'s xpra server has the password');
+      const inApp = await podman(['exec', `${pod}-app`, 'sh', '-c', 'cat /x11docker/passwd/xprapasswd /x11docker/xauth/xprapasswd; grep -rl "$0" /x11docker /tmp 2>/dev/null; ls -a /x11docker /x11docker/xauth', password]);
+      assert.ok(!inApp.stdout.includes(password) && !/passwd/.test(inApp.stdout), `the app's container sees no password file:\n${inApp.stdout}\n${inApp.stderr}`);
+      assert.match(inApp.stdout, /Xauthority/, 'the app still has its cookie');
       // type into the window on the user's display (real key events through the test display's XTEST)
       const [wid] = await windows();
       const xd = (args: string[]) => execa('xdotool', args, { env: { ...process.env, ...xenv() } });

@@ -208,6 +208,11 @@ describe('--kube-manifest', () => {
         tree = (await podman(['exec', `${pod}-app`, 'xwininfo', '-root', '-tree'])).stdout;
         return /"xeyes": \("xeyes" "XEyes"\)/.test(tree);
       }, 40000).catch((e: Error) => assert.fail(`${e.message}\n${tree}`));
+      // x11vnc's container reads the password; the app's container has no file with it (it shares only the cookie's emptyDir)
+      assert.equal((await podman(['exec', `${pod}-html`, 'cat', '/x11docker/passwd/vncpasswd'])).stdout, password, 'the pod\'s x11vnc has the password');
+      const inApp = await podman(['exec', `${pod}-app`, 'sh', '-c', 'cat /x11docker/passwd/vncpasswd /x11docker/xauth/vncpasswd; grep -rl "$0" /x11docker /tmp 2>/dev/null; ls -a /x11docker /x11docker/xauth', password]);
+      assert.ok(!inApp.stdout.includes(password) && !/passwd/.test(inApp.stdout), `the app's container sees no password file:\n${inApp.stdout}\n${inApp.stderr}`);
+      assert.match(inApp.stdout, /Xauthority/, 'the app still has its cookie');
       await page.goto(`http://127.0.0.1:${wsPort}/view.html#password=${password}&token=x`);
       const hash = () => page.evaluate(() => {
         const c = document.querySelector('canvas');

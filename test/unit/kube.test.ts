@@ -176,8 +176,8 @@ describe('Kubernetes manifest', () => {
     assert.deepEqual(argv.slice(0, 8), ['x11vnc', '-display', ':100', '-auth', KUBE_XAUTHORITY, '-localhost', '-rfbport', '5900']);
     assert.ok(argv.includes('-noremote') && argv.includes('-noclipboard'));
     // the password file is the init container's decoded copy in the memory emptyDir (podman 4.3 mounts a Secret's data still base64-encoded)
-    assert.equal(argv[argv.indexOf('-passwdfile') + 1], '/x11docker/xauth/vncpasswd');
-    assert.match(pod.spec.initContainers[0].command[2], /base64 -d\)\n.*> \/x11docker\/xauth\/vncpasswd/s);
+    assert.equal(argv[argv.indexOf('-passwdfile') + 1], '/x11docker/passwd/vncpasswd');
+    assert.match(pod.spec.initContainers[0].command[2], /base64 -d\)\n.*> \/x11docker\/passwd\/vncpasswd/s);
     assert.deepEqual(html.ports, [{ name: 'vnc', containerPort: 5900, protocol: 'TCP' }]);
     assert.equal(pod.metadata.annotations['x11docker/vnc-port'], '5900');
     assert.deepEqual(pod.spec.containers.find((c: { name: string }) => c.name === 'display').command[0], 'Xvfb');
@@ -202,7 +202,7 @@ describe('Kubernetes manifest', () => {
     assert.equal(xpra.image, 'x11docker-xserver');
     const argv = (xpra.command as string[]).slice(4);
     assert.deepEqual(argv.slice(0, 4), ['xpra', 'start', ':100', '--use-display=yes']);
-    for (const a of ['--bind-tcp=127.0.0.1:10000', '--tcp-auth=file:filename=/x11docker/xauth/xprapasswd', '--bind=none', '--daemon=no', '--clipboard=no', '--sharing=no', '--start-new-commands=no', '--file-transfer=no', '--printing=no', '--speaker=no', '--ssh-upgrade=no']) {
+    for (const a of ['--bind-tcp=127.0.0.1:10000', '--tcp-auth=file:filename=/x11docker/passwd/xprapasswd', '--bind=none', '--daemon=no', '--clipboard=no', '--sharing=no', '--start-new-commands=no', '--file-transfer=no', '--printing=no', '--speaker=no', '--ssh-upgrade=no']) {
       assert.ok(argv.includes(a), `${a} in ${argv.join(' ')}`);
     }
     assert.ok(!argv.some((a) => /^--bind-tcp=(0\.0\.0\.0|\[?::)/.test(a)), 'loopback only');
@@ -215,7 +215,7 @@ describe('Kubernetes manifest', () => {
     assert.equal(xpra.securityContext.allowPrivilegeEscalation, false);
     assert.deepEqual(xpra.securityContext.capabilities, { drop: ['ALL'] });
     assert.equal(xpra.securityContext.readOnlyRootFilesystem, true);
-    assert.deepEqual(xpra.volumeMounts.map((m: { mountPath: string; readOnly?: boolean }) => `${m.mountPath}${m.readOnly ? ':ro' : ''}`), ['/tmp', '/tmp/.X11-unix:ro', '/x11docker/xauth:ro']);
+    assert.deepEqual(xpra.volumeMounts.map((m: { mountPath: string; readOnly?: boolean }) => `${m.mountPath}${m.readOnly ? ':ro' : ''}`), ['/tmp', '/tmp/.X11-unix:ro', '/x11docker/xauth:ro', '/x11docker/passwd:ro']);
     assert.ok(pod.spec.volumes.some((v: { name: string; emptyDir?: object }) => v.name === 'xpra-tmp' && v.emptyDir));
     assert.equal(pod.spec.containers[0].command[0], 'Xvfb', 'the display stays the Xvfb');
     const app = pod.spec.containers.find((c: { name: string }) => c.name === 'app');
@@ -236,15 +236,37 @@ describe('Kubernetes manifest', () => {
       try {
         mkdirSync(join(dir, 'secret'));
         mkdirSync(join(dir, 'xauth'));
+        mkdirSync(join(dir, 'passwd'));
         writeFileSync(join(dir, 'secret', 'cookie'), COOKIE);
         writeFileSync(join(dir, 'secret', 'xprapasswd'), form);
         // xauth itself is not needed here: a shell function stands in for it
         execFileSync('sh', ['-c', `xauth() { :; }\n${script.replaceAll('/x11docker/', `${dir}/`)}`]);
-        assert.equal(readFileSync(join(dir, 'xauth', 'xprapasswd'), 'utf8'), XPRA_PASSWORD);
+        assert.equal(readFileSync(join(dir, 'passwd', 'xprapasswd'), 'utf8'), XPRA_PASSWORD);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+  });
+
+  test('the VNC and xpra passwords are in a memory emptyDir that only the init container and html or xpra mount, never the app or the display', () => {
+    type Mount = { name: string; mountPath: string; readOnly?: boolean };
+    type Container = { name: string; command?: string[]; volumeMounts: Mount[] };
+    for (const [options, file, reader] of [[['--html'], '/x11docker/passwd/vncpasswd', 'html'], [['--xpra'], '/x11docker/passwd/xprapasswd', 'xpra']] as const) {
+      const pod = byKind(manifest([...options, 'img', 'xeyes'], host({ binaries: new Set(['x11vnc', 'websockify']) })), 'Pod');
+      const all = [...pod.spec.initContainers, ...pod.spec.containers] as Container[];
+      // the password file's volume: the init container's mount that holds the file it writes
+      const init = all[0]!;
+      assert.match(init.command![2]!, new RegExp(`> ${file}$`, 'm'), `the init container writes ${file}`);
+      const holder = init.volumeMounts.find((m) => file.startsWith(`${m.mountPath}/`));
+      assert.ok(holder, `a volume of the init container holds ${file}`);
+      const volume = pod.spec.volumes.find((v: { name: string }) => v.name === holder.name);
+      assert.deepEqual(volume.emptyDir, { medium: 'Memory', sizeLimit: '1Mi' }, 'a memory emptyDir');
+      assert.deepEqual(all.filter((c) => c.volumeMounts.some((m) => m.name === holder.name)).map((c) => c.name), ['xauth', reader], `${options[0]}: only init and ${reader} mount the password volume`);
+      const app = all.find((c) => c.name === 'app')!;
+      assert.ok(!app.volumeMounts.some((m) => file.startsWith(`${m.mountPath}/`)), 'no mount of the app covers the password file');
+      assert.ok(app.volumeMounts.some((m) => m.name === 'xauth'), 'the app still has the cookie');
+    }
+    assert.ok(!byKind(manifest(['img']), 'Pod').spec.volumes.some((v: { name: string }) => v.name === 'passwd'), 'no password volume without --html or --xpra');
   });
 
   test('--kube-namespace on every object, --kube-context as annotation', () => {
