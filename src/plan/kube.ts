@@ -73,8 +73,9 @@ export type KubeObject = { readonly apiVersion: string; readonly kind: string; r
  * @throws X11DockerError (exit 64) naming the option and the fix: `--sharedir` (no host folder
  *   in a cluster), `--home=DIR` (a host folder; `--home` alone is a PersistentVolumeClaim), a
  *   display option other than `--xvfb` and `--xpra` (`--html` is Xvfb; not both `--html` and `--xpra`;
- *   no `--desktop`, `--fullscreen`, `--scale` or `--border` with `--xpra` yet), `--xonly`/`--exe`, `--hostnet`, options for
- *   `docker run` after `--`, or no image.
+ *   no `--desktop`, `--fullscreen`, `--scale` or `--border` with `--xpra` yet), `--xonly`/`--exe`, `--hostnet`,
+ *   `--xc=no` (the pod's X server is always in a container), `--network=NAME` of an engine's network,
+ *   the options of {@link unsupportedInPod} and {@link droppedByPod}, options for `docker run` after `--`, or no image.
  */
 export function checkKubeOptions(options: Options): void {
   const no = (what: string, fix: string) => new X11DockerError(`Option --backend=kubernetes: ${what} ${fix}`);
@@ -86,7 +87,11 @@ export function checkKubeOptions(options: Options): void {
   if (xpraNotYet.length > 0) throw no(`${xpraNotYet.join(', ')} with --xpra ${xpraNotYet.length > 1 ? 'are' : 'is'} not available in a pod yet (the pod's xpra server shows each window on its own).`, `Remove ${xpraNotYet.length > 1 ? 'them' : xpraNotYet[0]}, or use --xvfb or --html.`);
   if (options.exe || options.xonly || options.image === undefined) throw no('a pod needs an image.', 'Give IMAGE [COMMAND] (no --xonly or --exe).');
   if (options.network === 'host') throw no('--hostnet is not available in a pod.', 'Use --network to allow network access.');
-  const notYet = unsupportedInPod(options);
+  if (options.xc.mode === 'no') throw no("--xc=no: the pod's X server always runs in a container of the X server image.", 'Remove --xc=no (--xc=IMAGE picks another X server image).');
+  if (options.network !== undefined && !['', 'bridge', 'none', 'host'].includes(options.network)) {
+    throw no(`--network=${options.network}: a pod cannot join a network of a container engine; it is in the cluster's network or in none.`, 'Use --network (the cluster\'s network) or leave it out (no network).');
+  }
+  const notYet = [...unsupportedInPod(options), ...droppedByPod(options)];
   if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available in a pod yet.`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}, or edit the manifest of --kube-manifest.`);
   if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) do not apply to a pod.`, "Remove them, or edit the manifest of --kube-manifest.");
 }
@@ -111,6 +116,23 @@ export function unsupportedInPod(o: Options): string[] {
     [o.printpid1 !== undefined, '--printpid1'], [o.printinfofile !== undefined, '--printinfofile'],
     [o.screen.xfishtank, '--xfishtank'], [o.screen.xhost !== undefined, '--xhost'], [o.screen.cleanXhost, '--clean-xhost'],
     [o.screen.xoverip !== undefined, '--xoverip'], [o.screen.xauth !== undefined, '--xauth'],
+  ];
+  return given.filter(([yes]) => yes).map(([, name]) => name);
+}
+
+/**
+ * Options of the X server and the container that the pod's manifest has no place for (its Xvfb
+ * command and containers are fixed), each as its option name; without this refusal they would be
+ * dropped silently. Not in {@link unsupportedInPod}, which remote engines share: they honour these.
+ * @param o the parsed options.
+ */
+export function droppedByPod(o: Options): string[] {
+  const ig = o.integration;
+  const given: [boolean, string][] = [
+    // the pod's Xvfb keeps XTEST on (its xpra server needs it); --xtest (yes) is what it does
+    [ig.xtest === false, '--xtest=no'], [ig.composite !== undefined, '--composite'], [ig.xopt !== undefined && ig.xopt.length > 0, '--xopt'],
+    [ig.dpi !== undefined, '--dpi'], [ig.keymap !== undefined, '--keymap'], [ig.checkwindow !== undefined, '--checkwindow'],
+    [o.services.shareCgroup === true, '--sharecgroup'], [o.services.ipcMode !== undefined && !o.services.hostipc, `--ipc=${o.services.ipcMode ?? ''}`],
   ];
   return given.filter(([yes]) => yes).map(([, name]) => name);
 }

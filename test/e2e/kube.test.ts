@@ -36,7 +36,7 @@ async function status1(container: string): Promise<Record<string, string>> {
 }
 
 describe('--kube-manifest', () => {
-  it('bad input: --backend=kubernetes without a kubeconfig, --sharedir, a root user: one line, exit 64, no pod', async () => {
+  it('bad input: --backend=kubernetes without a kubeconfig, --sharedir, --xc=no, --dpi, a root user: one line, exit 64, no pod', async () => {
     const alone = await x11docker(['--backend=kubernetes', `--hostuser=${TEST_USER}`, DEMO_IMAGE, 'xeyes'], { env: { HOME: dir } });
     assert.equal(alone.exitCode, 64);
     assert.match(alone.stderr, /^x11docker error: Option --backend=kubernetes: no kubeconfig context .* or print the pod with --kube-manifest\./);
@@ -46,6 +46,14 @@ describe('--kube-manifest', () => {
     assert.equal(share.exitCode, 64);
     assert.match(share.stderr, /Option --backend=kubernetes: --sharedir shares a host folder/);
     assert.equal(share.stdout, '');
+    // options the manifest has no place for: refused, not dropped from the pod silently
+    for (const [option, re] of [['--xc=no', /--xc=no: the pod's X server always runs in a container of the X server image\. Remove --xc=no/], ['--dpi=120', /--dpi is not available in a pod yet\. Remove --dpi/]] as const) {
+      const dropped = await x11docker(['--kube-manifest', `--hostuser=${TEST_USER}`, option, DEMO_IMAGE]);
+      assert.equal(dropped.exitCode, 64, `${option}: ${dropped.stderr}`);
+      assert.match(dropped.stderr, new RegExp(`^x11docker error: Option --backend=kubernetes: ${re.source}`));
+      assert.equal(String(dropped.stderr).trim().split('\n').length, 1, dropped.stderr);
+      assert.equal(dropped.stdout, '', 'no manifest');
+    }
     const root = await x11docker(['--kube-manifest', '--user=root', DEMO_IMAGE]);
     assert.equal(root.exitCode, 64);
     assert.match(root.stderr, /runAsNonRoot/);

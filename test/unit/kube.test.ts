@@ -80,6 +80,18 @@ describe('Kubernetes options', () => {
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--no-entrypoint', '--no-init', '--env=A=b', '--size=800x600', '--lang=de', 'img', 'xeyes']));
     checkKubeOptions(parseCommandLine(['--kube-manifest', '--xvfb', '--home', 'img']));
   });
+  test('refusals: options the manifest has no place for (were dropped silently), each named with its fix', () => {
+    const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', ...argv])), says(re));
+    refuse(['--xc=no', 'img'], /^Option --backend=kubernetes: --xc=no: the pod's X server always runs in a container of the X server image\. Remove --xc=no \(--xc=IMAGE picks another X server image\)\.$/);
+    refuse(['--network=mynet', 'img'], /^Option --backend=kubernetes: --network=mynet: a pod cannot join a network of a container engine; .* Use --network \(the cluster's network\) or leave it out \(no network\)\.$/);
+    refuse(['--dpi=120', 'img'], /^Option --backend=kubernetes: --dpi is not available in a pod yet\. Remove --dpi, or edit the manifest of --kube-manifest\.$/);
+    refuse(['--keymap=de', '--composite', '--xopt=-br', '--xtest=no', 'img'], /: --xtest=no, --composite, --xopt, --keymap are not available in a pod yet\. Remove them/);
+    refuse(['--checkwindow', '--sharecgroup', '--ipc=private', 'img'], /: --checkwindow, --sharecgroup, --ipc=private are not available in a pod yet/);
+    // what the pod does honour stays allowed
+    for (const ok of [['--xc', 'img'], ['--xc=x11docker-xserver', 'img'], ['--network', 'img'], ['--network=bridge', 'img'], ['--network=none', 'img'], ['--xtest', 'img'], ['--ipc=no', 'img']]) {
+      checkKubeOptions(parseCommandLine(['--kube-manifest', ...ok]));
+    }
+  });
 });
 
 describe('Kubernetes manifest', () => {
