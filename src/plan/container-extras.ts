@@ -125,7 +125,7 @@ export function planContainerExtras(options: Options, host: HostFacts, user: Con
     warnings.push(`${options.backend} runs with SELinux: x11docker's container gets the SELinux type container_runtime_t (docker run option --security-opt label=type:container_runtime_t), which lowers SELinux restrictions, so that it can use the new X socket.`);
   }
   // sockets x11docker shares are the host user's (mode 0600 or 0700; a compositor's 0755): another uid cannot connect
-  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && options.services.pulseaudioMode !== 'tcp' && '--pulseaudio', options.services.pipewire && '--pipewire', options.integration.hostdbus && '--hostdbus', options.integration.printer === 'socket' && '--printer', waylandOption].filter((o): o is string => !!o);
+  const socketOptions = [options.integration.sharessh && '--sharessh', options.services.pulseaudio && options.services.pulseaudioMode !== 'tcp' && '--pulseaudio', options.services.pipewire && '--pipewire', options.integration.hostdbus && '--hostdbus', options.integration.printer === 'socket' && !!host.integration?.cupsSocket && '--printer', waylandOption].filter((o): o is string => !!o);
   const writable = mounts.mounts.some((m) => !m.readonly);
   if (rootlessEngine && !retainUser && (writable || socketOptions.length > 0) && user.uid === host.hostUser.uid && user.gid === host.hostUser.gid && user.uid !== 0) {
     user = rootlessHostUser(user);

@@ -131,8 +131,9 @@ export function planIntegration(options: Options, host: HostFacts, network: stri
   const groups = new Set(o.groupAdd);
   if (o.webcam) {
     const video = res?.video ?? [];
-    warnings.push('Option --webcam: the container can use your webcams (/dev/video*): it can watch you and record video and sound without you noticing.');
-    if (video.length === 0) notes.push('Option --webcam: this host has no /dev/video* devices; the container gets no webcam.');
+    // one outcome: the warning when webcams are shared, else only the note that none is
+    if (video.length > 0) warnings.push('Option --webcam: the container can use your webcams (/dev/video*): it can watch you and record video and sound without you noticing.');
+    else notes.push('Option --webcam: this host has no /dev/video* devices; the container gets no webcam.');
     for (const d of video) {
       args.push(`--device=${d.path}`);
       if (d.gid !== 0) groups.add(String(d.gid));
@@ -141,8 +142,10 @@ export function planIntegration(options: Options, host: HostFacts, network: stri
   for (const g of groups) args.push(`--group-add=${g}`);
 
   if (o.printer === 'socket') {
-    warnings.push("Option --printer: the container reaches your CUPS server: it can print, and see and manage printers and print jobs as you can.");
+    // one outcome, as upstream: the warning only when the container does reach CUPS; without a
+    // socket one note, and the session goes on without a printer
     if (res?.cupsSocket) {
+      warnings.push("Option --printer: the container reaches your CUPS server: it can print, and see and manage printers and print jobs as you can.");
       args.push(bindMount(res.cupsSocket, CONTAINER_CUPS_SOCKET));
       env.push(`CUPS_SERVER=${CONTAINER_CUPS_SOCKET}`);
     } else {

@@ -244,9 +244,11 @@ export function planServices(
     }
   }
   if (s.alsa) {
-    warnings.push('Option --alsa allows catching audio output and microphone input from the host.');
-    if (res?.snd) args.push(`--device=${res.snd}`);
-    else notes.push('Option --alsa: this host has no /dev/snd (no sound card), so no sound device is shared.');
+    // one outcome: the warning when the sound devices are shared, else only the note
+    if (res?.snd) {
+      warnings.push('Option --alsa allows catching audio output and microphone input from the host.');
+      args.push(`--device=${res.snd}`);
+    } else notes.push('Option --alsa: this host has no /dev/snd (no sound card), so no sound device is shared.');
     if (s.alsaCard) env.push(`ALSA_CARD=${s.alsaCard}`);
   }
   if (s.gpu) {
