@@ -18,7 +18,7 @@
 import { printable, X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
 import { applyRootlessEnv, checkRootlessEngine, rootlessEngineEnv, rootlessHost } from './run/rootless.js';
-import { log } from './log.js';
+import { log, reportPlan } from './log.js';
 import { parseCommandLine, type Options } from './options/parse.js';
 import { imageNotFoundHint } from './options/persistence.js';
 import { xserverOptionNames } from './options/table.js';
@@ -181,8 +181,7 @@ export async function startParsed(options: Options, control: SessionControl = {}
     checkRootlessEngine(options.rootless, options.backend, engineSecurity?.rootless);
     const host = { ...facts, engine: engineSecurity, xcImage };
     plan = planSession(options, host, imageConfig);
-    for (const n of plan.notes) log.note(n);
-    for (const w of plan.warnings) log.warning(w);
+    reportPlan(plan);
     running = await new Session(plan, host, engine, control.output).start(controller.signal);
   } catch (error) {
     engine.close();

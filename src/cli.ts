@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { printable, X11DockerError } from './errors.js';
 import { checkFactFiles, sessionFacts } from './session-facts.js';
 import { guardProcess, reportError } from './fatal.js';
-import { log } from './log.js';
+import { log, reportPlan } from './log.js';
 import { renderHelp } from './options/help.js';
 import { parseCommandLine, withoutOption, type Options } from './options/parse.js';
 import { expandPresets } from './options/preset.js';
@@ -136,8 +136,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (options.kube) {
     try {
       const { yaml, plan } = await (await import('./kube-manifest.js')).renderKubeManifest(options);
-      for (const n of plan.notes) log.note(n);
-      for (const w of plan.warnings) log.warning(w);
+      reportPlan(plan);
       process.stdout.write(yaml);
       return 0;
     } catch (error) {
@@ -158,7 +157,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const address = engineAddress(options.backend, process.env);
     if (address !== undefined && isRemoteHost(address)) {
       checkRemoteOptions(options, address);
-      const remote = await (await import('./run/remote.js')).startRemoteSession(options, address, controller.signal);
+      const { planRemote, startRemoteSession } = await import('./run/remote.js');
+      // the same notes and isolation warnings as a local session's (api.ts startParsed)
+      const plan = await planRemote(options);
+      reportPlan(plan);
+      const remote = await startRemoteSession(options, plan, address, controller.signal);
       process.stdout.on('error', () => undefined);
       if (remote.url !== undefined) process.stdout.write(`HTML_URL=${remote.url}\n`);
       return await remote.exited;

@@ -129,3 +129,13 @@ export class Logger {
 
 /** The process-wide logger; cli.ts sets its verbosity from the options. */
 export const log = new Logger();
+
+/**
+ * Prints a session plan's notes, then its warnings (the isolation WARNINGs), on stderr: the one
+ * place every kind of session (local, remote engine, Kubernetes, `--kube-manifest`) reports its plan.
+ * @param plan the plan's notes and warnings, in order.
+ */
+export function reportPlan(plan: { readonly notes: readonly string[]; readonly warnings: readonly string[] }): void {
+  for (const n of plan.notes) log.note(n);
+  for (const w of plan.warnings) log.warning(w);
+}

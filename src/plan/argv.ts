@@ -9,6 +9,8 @@ import type { Backend } from '../options/parse.js';
 export const LABEL_SESSION = 'x11docker.session';
 /** Label key with the process id of the x11docker that created the container. */
 export const LABEL_PID = 'x11docker.pid';
+/** Label key with the machine, boot and PID namespace of that x11docker (src/host/identity.ts): its pid means something only there. */
+export const LABEL_HOST = 'x11docker.host';
 
 /**
  * One field of a `--mount` value, which docker parses as a CSV record (Go's encoding/csv, see

@@ -19,8 +19,11 @@
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { unsupportedInPod } from './kube.js';
-import { LABEL_PID, LABEL_SESSION } from './argv.js';
+import { LABEL_HOST, LABEL_PID, LABEL_SESSION } from './argv.js';
 import { XPRA_ENV, xpraServerArgs } from '../xserver/xpra.js';
+import { envArgs } from './own-env.js';
+import { privateTmpfs } from './argv.js';
+import { runtimeDirExtras, type SessionPlan } from './plan.js';
 
 /** Display number on the remote engine (its containers have their own network namespace and socket volume: no display can collide; 100 as upstream's first new display). */
 export const REMOTE_DISPLAY = 100;
@@ -65,7 +68,9 @@ export const STDIO_RELAY = [
  * are left to the engine's CLI and counted as local.
  * @param host the address, e.g. `tcp://127.0.0.1:2375`, `ssh://me@box`, `unix:///var/run/docker.sock`.
  */
-export function isRemoteHost(host: string): boolean {
+export function isRemoteHost(address: string): boolean {
+  // (the CLI trims the address: ' tcp://h:2375' is that engine)
+  const host = address.trim();
   if (host.startsWith('unix://') || host.startsWith('npipe://') || host.startsWith('fd://')) return false;
   if (host.startsWith('tcp://') || host.startsWith('ssh://')) return true;
   // docker's short form HOST:PORT is tcp
@@ -116,6 +121,8 @@ export function remoteView(options: Pick<Options, 'html' | 'xserver'>): RemoteVi
  */
 export function checkRemoteOptions(options: Options, host: string): void {
   const no = (what: string, fix: string) => new X11DockerError(`The ${options.backend} engine at ${host} is remote (${what}). ${fix}`);
+  // (--tty is the X server option 'nothing' after parsing: the message names what the user typed)
+  if (options.integration.tty) throw no('--tty is not available there: a remote session has no terminal here', `Remove --tty${options.html !== undefined ? ' (--html shows the display in your browser)' : ''}.`);
   const view = remoteView(options);
   if (view === undefined && options.xserver !== undefined && options.xserver !== 'xvfb') {
     throw no(`--${options.xserver} is not available there: only --html and --xpra show a display of that engine here`, 'Use --html (in your browser) or --xpra (windows on your display).');
@@ -131,8 +138,73 @@ export function checkRemoteOptions(options: Options, host: string): void {
   if (options.network === 'host') throw no('--hostnet would be the network of that machine', 'Use --network.');
   if (options.showenv) throw no('--showenv: its display is on the engine, out of reach of programs here', view === 'html' ? 'Remove --showenv (the view\'s URL is printed as HTML_URL=).' : 'Remove --showenv.');
   if (options.engineArgs.length > 0) throw no(`options for docker run after '--' (${options.engineArgs[0]}) are not supported there yet`, 'Remove them.');
-  const notYet = unsupportedInPod(options).filter((o) => o !== '--clipboard');
+  const notYet = [...unsupportedInPod(options).filter((o) => o !== '--clipboard'), ...notAppliedRemotely(options)];
   if (notYet.length > 0) throw no(`${notYet.join(', ')} ${notYet.length > 1 ? 'are' : 'is'} not available there yet`, `Remove ${notYet.length > 1 ? 'them' : notYet[0]}.`);
+}
+
+/**
+ * Options a remote session does not apply besides those a pod does not ({@link unsupportedInPod}):
+ * each is refused by {@link checkRemoteOptions}, never dropped silently. What a remote session
+ * applies: the image and command, `--env`, `--workdir`, `--lang` (LANG; the locale must be in
+ * the image), `--user` and `--hostuser` (the container's uid:gid, HOME and USER), `--shell`
+ * (SHELL), `--no-entrypoint` with a command, `--no-setup`, `--network`, `--size`, `--dpi`,
+ * `--clipboard`, `--xc=IMAGE`, and with `--xpra` also `--desktop`, `--fullscreen`, `--scale`, `--border`.
+ * @param o the parsed options.
+ * @returns the option names, as the user types them.
+ */
+export function notAppliedRemotely(o: Options): string[] {
+  const ig = o.integration;
+  const sc = o.screen;
+  const given: [boolean, string][] = [
+    [o.user?.toUpperCase() === 'RETAIN', '--user=RETAIN'], [o.clipboard && o.clipboardMode !== 'yes', `--clipboard=${o.clipboardMode}`], [o.rootless !== undefined, '--rootless'], [o.xw === true, '--xw'],
+    [(ig.xopt?.length ?? 0) > 0, '--xopt'], [ig.keymap !== undefined, '--keymap'], [ig.composite !== undefined, '--composite'], [ig.checkwindow !== undefined, '--checkwindow'],
+    [sc.rotate !== undefined, '--rotate'], [sc.outputCount > 1, '--output-count'], [sc.vt !== undefined, '--vt'], [sc.westonini !== undefined, '--westonini'],
+    [o.services.ipcMode !== undefined && !o.services.hostipc, '--ipc'], [o.services.shareCgroup === true, '--sharecgroup'],
+  ];
+  return given.filter(([yes]) => yes).map(([, name]) => name);
+}
+
+/** The app container's user, environment and folders on a remote engine, as the local session gives them ({@link remoteApp}). */
+export interface RemoteApp {
+  /** The container user (`--user`, `--hostuser`, else the host user), also of the display's container and the volumes. */
+  readonly uid: number;
+  readonly gid: number;
+  /** The user's HOME: a private tmpfs of the user there (x11docker writes no passwd entry on a remote engine). */
+  readonly home?: string;
+  /** XDG_RUNTIME_DIR: a private tmpfs of the user there (as the local session's). */
+  readonly runtimeDir?: string;
+  /** `--env` values and x11docker's own variables (USER, HOME, LANG, TZ, SHELL, XDG_RUNTIME_DIR), as NAME=VALUE; x11docker's win. */
+  readonly env: readonly string[];
+  /** `--workdir`. */
+  readonly workdir?: string;
+  /** `--no-entrypoint` (with a command). */
+  readonly noEntrypoint: boolean;
+  readonly command: readonly string[];
+}
+
+/**
+ * The app container's settings of a remote session from the session plan (planned as a local
+ * session with Xvfb in an `--xc` container, src/run/remote.ts planRemote): the same user,
+ * environment, working folder and entrypoint as the local container (src/plan/plan.ts
+ * containerCreateArgs), without what names this machine's files (the session folder, DISPLAY
+ * and XAUTHORITY, which the remote session sets itself).
+ * @param plan the plan, with a container.
+ * @throws Error when the plan has no container (checkRemoteOptions refuses a session without an image).
+ */
+export function remoteApp(plan: SessionPlan): RemoteApp {
+  const c = plan.container;
+  if (!c) throw new Error('remoteApp: the plan has no container');
+  const rt = runtimeDirExtras(plan, undefined);
+  const hasHome = c.env.some((e) => e.startsWith('HOME='));
+  const runtimeDir = rt.env.XDG_RUNTIME_DIR;
+  const own = [...c.env, ...Object.entries(rt.env).map(([k, v]) => `${k}=${v}`)];
+  const flags = envArgs(own, c.userEnv);
+  const env = [...flags.beforeRaw, ...flags.afterRaw].filter((a) => a !== '--env')
+    .filter((e) => !e.includes(plan.sessionDir) && !/^(DISPLAY|XAUTHORITY)=/.test(e));
+  return {
+    uid: c.user.uid, gid: c.user.gid, ...(hasHome ? { home: c.user.home } : {}), ...(runtimeDir !== undefined ? { runtimeDir } : {}),
+    env, ...(c.workdir !== undefined ? { workdir: c.workdir } : {}), noEntrypoint: c.integration.noEntrypoint, command: c.command,
+  };
 }
 
 /** What {@link remoteCommands} needs. */
@@ -140,13 +212,19 @@ export interface RemoteSessionSpec {
   readonly sessionId: string;
   /** x11docker's pid, for the containers' labels. */
   readonly pid: number;
+  /** x11docker's machine, boot and PID namespace (src/host/identity.ts), for the labels: `--cleanup` elsewhere leaves the session alone. */
+  readonly hostId?: string;
   /** The X server image (`--xc=IMAGE`, default x11docker-xserver). */
   readonly xcImage: string;
   readonly image: string;
   readonly command: readonly string[];
-  /** uid:gid of the containers' processes (the host user's, never root). */
+  /** uid:gid of the containers' processes (the app's container user, {@link RemoteApp}). */
   readonly uid: number;
   readonly gid: number;
+  /** The app's HOME, environment, working folder and entrypoint ({@link remoteApp}); without it HOME is /tmp. */
+  readonly app?: Omit<RemoteApp, 'uid' | 'gid' | 'command'>;
+  /** `--dpi`, else 96. */
+  readonly dpi?: number;
   /** `--network`: undefined = none, `''` = the engine's default, else the network. */
   readonly network?: string;
   /** `--size` in pixels, else 1280x800. */
@@ -224,7 +302,8 @@ export interface RemoteCommands {
  */
 export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
   const names = remoteNames(s.sessionId);
-  const labels = [`--label=${LABEL_SESSION}=${s.sessionId}`, `--label=${LABEL_PID}=${s.pid}`];
+  const app = s.app;
+  const labels = [`--label=${LABEL_SESSION}=${s.sessionId}`, `--label=${LABEL_PID}=${s.pid}`, ...(s.hostId !== undefined ? [`--label=${LABEL_HOST}=${s.hostId}`] : [])];
   const hardened = ['--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', ...labels];
   const user = `--user=${s.uid}:${s.gid}`;
   const size = s.size ?? { width: 1280, height: 800 };
@@ -243,7 +322,7 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       'run', '-d', `--name=${names.display}`, ...hardened, '--network=none', user, '--read-only', '--tmpfs=/tmp',
       `--volume=${names.socketVolume}:/tmp/.X11-unix`, `--volume=${names.filesVolume}:/x11docker:ro`, '--env=HOME=/tmp',
       '--entrypoint=Xvfb', s.xcImage,
-      display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', '96', '-br', '+extension', 'RANDR',
+      display, '-auth', REMOTE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${size.width}x${size.height}x24`, '-dpi', String(s.dpi ?? 96), '-br', '+extension', 'RANDR',
     ],
     ready: ['exec', `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, names.display, 'xset', 'q'],
     view: s.view === 'xpra' ? xpraCommands(names.display, s) : {
@@ -258,7 +337,15 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       relay: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
     },
     app: [
-      'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp', '--env=HOME=/tmp',
+      'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp',
+      ...(app ? [
+        ...(app.home !== undefined && app.home !== '/tmp' ? [privateTmpfs('docker', app.home, s)] : []),
+        ...(app.runtimeDir !== undefined ? [privateTmpfs('docker', app.runtimeDir, s)] : []),
+        ...app.env.map((e) => `--env=${e}`),
+        ...(app.home === undefined ? ['--env=HOME=/tmp'] : []),
+        ...(app.workdir !== undefined ? [`--workdir=${app.workdir}`] : []),
+        ...(app.noEntrypoint ? ['--entrypoint='] : []),
+      ] : ['--env=HOME=/tmp']),
       `--volume=${names.socketVolume}:/tmp/.X11-unix:ro`, `--volume=${names.filesVolume}:/x11docker:ro`,
       `--env=DISPLAY=${display}`, `--env=XAUTHORITY=${REMOTE_XAUTHORITY}`, '--', s.image, ...s.command,
     ],

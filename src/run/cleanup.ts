@@ -2,7 +2,8 @@ import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync, statSync } from 
 import { dirname, join } from 'node:path';
 import { log } from '../log.js';
 import type { Backend } from '../options/parse.js';
-import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
+import { LABEL_HOST, LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
+import { hostIdentity, sessionLiveness } from '../host/identity.js';
 import { openEngine } from './open-engine.js';
 import type { Engine } from './engine.js';
 import { SOCKET_FOLDER_PREFIX } from '../xserver/display.js';
@@ -32,10 +33,12 @@ export interface CleanupReport {
   readonly files: string[];
   /** Session folders left alone because their x11docker process is alive. */
   readonly alive: string[];
+  /** Containers and volumes left alone because another machine, boot or PID namespace started them (label x11docker.host, src/host/identity.ts). */
+  readonly elsewhere: string[];
 }
 
 function emptyReport(): CleanupReport {
-  return { sessions: [], containers: [], processes: [], files: [], alive: [] };
+  return { sessions: [], containers: [], processes: [], files: [], alive: [], elsewhere: [] };
 }
 
 /**
@@ -203,7 +206,11 @@ export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?
     const address = engineAddress(backend, process.env);
     const remote = address !== undefined && isRemoteHost(address);
     if (asRoot || remote) await removeUnrecordedContainers(backend, report);
-    if (remote) report.files.push(...(await removeOrphanVolumes()).map((v) => `volume ${v}`));
+    if (remote) {
+      const volumes = await removeOrphanVolumes();
+      report.files.push(...volumes.removed.map((v) => `volume ${v}`));
+      report.elsewhere.push(...volumes.elsewhere.map((v) => `volume ${v}`));
+    }
     report.files.push(...removeOrphanFolders(asRoot));
     removeStaleClaims(asRoot, report);
     removeEmptySocketFolders(asRoot, report);
@@ -214,7 +221,13 @@ export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?
 /** Root only: containers with x11docker's labels whose x11docker pid is gone and that no folder accounted for. */
 async function removeUnrecordedContainers(backend: Backend, report: CleanupReport): Promise<void> {
   const engine = openEngine(backend);
-  const dead = (await engine.containers(LABEL_SESSION).catch(() => [])).filter((c) => !report.containers.includes(c.id) && !pidExists(Number(c.labels[LABEL_PID])));
+  const here = hostIdentity();
+  const labelled = (await engine.containers(LABEL_SESSION).catch(() => [])).filter((c) => !report.containers.includes(c.id));
+  const verdict = (labels: Readonly<Record<string, string>>) =>
+    sessionLiveness({ ...(labels[LABEL_PID] !== undefined ? { pid: labels[LABEL_PID] } : {}), ...(labels[LABEL_HOST] !== undefined ? { identity: labels[LABEL_HOST] } : {}) }, here, pidExists);
+  // (a pid of another machine, boot or PID namespace says nothing here: such a session is left alone)
+  report.elsewhere.push(...labelled.filter((c) => verdict(c.labels) === 'elsewhere').map((c) => `container ${c.id.slice(0, 12)}`));
+  const dead = labelled.filter((c) => verdict(c.labels) === 'gone');
   await Promise.all(
     dead.map(async ({ id }) => {
       await engine.remove(id);
@@ -270,6 +283,7 @@ export async function runCleanup(backend: Backend, cacheBase?: string): Promise<
   const only = process.env[CLEANUP_ONLY_ENV] || undefined;
   const r = await cleanupOrphans(backend, only, cacheBase);
   const removed = r.sessions.length + r.containers.length + r.processes.length + r.files.length;
+  if (r.elsewhere.length > 0) log.note(`--cleanup: ${r.elsewhere.length} container(s) or volume(s) of sessions started on another machine, boot or PID namespace left alone (run x11docker --cleanup there): ${r.elsewhere.join(', ')}.`);
   if (removed === 0) log.note(`--cleanup: nothing to remove${r.alive.length ? ` (${r.alive.length} running session(s) left alone)` : ''}.`);
   else {
     log.note(

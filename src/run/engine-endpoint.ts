@@ -57,6 +57,25 @@ export function parseHost(value: string, env: Readonly<Record<string, string | u
 }
 
 /**
+ * An engine-choosing variable (`DOCKER_HOST`, `CONTAINER_HOST`) as the engine's CLI reads it:
+ * without white space around it (docker/cli opts ParseHost trims it with strings.TrimSpace), an
+ * empty value counting as unset.
+ * @param name the variable's name, for the message.
+ * @returns the trimmed value, or undefined when unset or blank.
+ * @throws X11DockerError (exit 64, one line) when the value holds a control character (a newline,
+ *   a tab inside it, ...): no CLI would reach an engine with it, and a session must not fall back to
+ *   the local one.
+ */
+export function hostVariable(env: Readonly<Record<string, string | undefined>>, name: 'DOCKER_HOST' | 'CONTAINER_HOST'): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  // (C0 controls and DEL; the trim above removed those at either end that are white space)
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new X11DockerError(`${name}='${printable(value)}' holds a control character. Set it to one address without line breaks or tabs, e.g. ${name}=tcp://HOST:2375, or unset it.`);
+  return value;
+}
+
+/**
  * The docker context's endpoint (`DOCKER_CONTEXT`, else `currentContext` of config.json);
  * undefined for the default context or when none is set.
  * @throws X11DockerError for a context name that has no context (as the docker CLI refuses it).
@@ -89,7 +108,8 @@ function dockerContextHost(env: Readonly<Record<string, string | undefined>>): s
     throw new X11DockerError(`Docker context '${printable(name)}' (${from}) does not exist. See 'docker context ls', or choose another context.`);
   }
   try {
-    return (JSON.parse(text) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+    const host = (JSON.parse(text) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+    return typeof host === 'string' ? host.trim() || undefined : undefined;
   } catch (error) {
     throw new X11DockerError(`Docker context '${printable(name)}' (${from}): ${meta} is not valid JSON. Recreate the context with 'docker context create'.`, { cause: error });
   }
@@ -103,7 +123,7 @@ function dockerContextHost(env: Readonly<Record<string, string | undefined>>): s
  */
 export function findEndpoint(backend: Backend, env: Readonly<Record<string, string | undefined>>, uid = process.getuid?.() ?? 0): EngineEndpoint | NoEndpoint {
   if (backend === 'docker') {
-    const host = env.DOCKER_HOST || dockerContextHost(env);
+    const host = hostVariable(env, 'DOCKER_HOST') ?? dockerContextHost(env);
     const e = host ? parseHost(host, env) : { kind: 'unix' as const, socketPath: '/var/run/docker.sock' };
     // docker-modem's ssh (ssh2) authenticates only through an agent; the docker CLI runs ssh itself
     // with the user's keys and ~/.ssh/config
@@ -111,9 +131,10 @@ export function findEndpoint(backend: Backend, env: Readonly<Record<string, stri
     return e;
   }
   if (backend === 'podman') {
-    if (env.CONTAINER_HOST) {
-      const e = parseHost(env.CONTAINER_HOST, env);
-      return e.kind === 'unix' ? e : { kind: 'none', why: `CONTAINER_HOST ${env.CONTAINER_HOST} is left to the podman CLI` };
+    const containerHost = hostVariable(env, 'CONTAINER_HOST');
+    if (containerHost) {
+      const e = parseHost(containerHost, env);
+      return e.kind === 'unix' ? e : { kind: 'none', why: `CONTAINER_HOST ${containerHost} is left to the podman CLI` };
     }
     const socket = uid === 0 ? '/run/podman/podman.sock' : env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'podman', 'podman.sock') : undefined;
     if (socket && existsSync(socket)) return { kind: 'unix', socketPath: socket };
@@ -126,11 +147,13 @@ export function findEndpoint(backend: Backend, env: Readonly<Record<string, stri
  * The engine's address as its CLI would use it, for telling a remote engine (src/plan/remote.ts):
  * docker's `DOCKER_HOST`, else the docker context's endpoint; podman's `CONTAINER_HOST`.
  * @param env x11docker's environment.
- * @returns the address (`tcp://...`, `ssh://...`, `unix://...`), or undefined for the local default.
- * @throws X11DockerError for a docker context that does not exist.
+ * @returns the address (`tcp://...`, `ssh://...`, `unix://...`) without surrounding white space
+ *   (as the CLI trims it), or undefined for the local default.
+ * @throws X11DockerError for a docker context that does not exist, and for a `DOCKER_HOST` or
+ *   `CONTAINER_HOST` with a control character ({@link hostVariable}).
  */
 export function engineAddress(backend: Backend, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (backend === 'docker') return env.DOCKER_HOST || dockerContextHost(env);
-  if (backend === 'podman') return env.CONTAINER_HOST || undefined;
+  if (backend === 'docker') return hostVariable(env, 'DOCKER_HOST') ?? dockerContextHost(env);
+  if (backend === 'podman') return hostVariable(env, 'CONTAINER_HOST');
   return undefined;
 }

@@ -12,10 +12,11 @@
  * All cluster requests go through src/run/kube-client.ts.
  */
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { hostIdentity, sessionLiveness } from '../host/identity.js';
 import { join } from 'node:path';
 import { X11DockerError } from '../errors.js';
-import { log } from '../log.js';
+import { log, reportPlan } from '../log.js';
 import type { KubeOptions } from '../options/kube.js';
 import type { Options } from '../options/parse.js';
 import { KUBE_DISPLAY, KUBE_LABEL_SESSION, KUBE_VNC_PORT, KUBE_XPRA_PORT, kubeNames, type KubeObject } from '../plan/kube.js';
@@ -29,7 +30,7 @@ import { podVerdict, type KubePodVerdict } from '../plan/kube-status.js';
 import { planKube } from '../kube-manifest.js';
 import { openKube, type KubeClient, type KubeKind } from './kube-client.js';
 
-/** Annotation with the host name of the machine whose x11docker created the object (`--cleanup` only touches its own). */
+/** Annotation with the identity (machine, boot, PID namespace: src/host/identity.ts) of the x11docker that created the object (`--cleanup` only touches its own). */
 export const KUBE_ANNOTATION_HOST = 'x11docker/client-host';
 /** Annotation with the pid of the x11docker process that created the object (`--cleanup` leaves a live session alone). */
 export const KUBE_ANNOTATION_PID = 'x11docker/client-pid';
@@ -43,7 +44,7 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP:
 /** The object with the client annotations added (host name, pid of this process). */
 function annotated(o: KubeObject): KubeObject {
   const meta = o.metadata as { annotations?: Record<string, string> };
-  return { ...o, metadata: { ...o.metadata, annotations: { ...meta.annotations, [KUBE_ANNOTATION_HOST]: hostname(), [KUBE_ANNOTATION_PID]: String(process.pid) } } };
+  return { ...o, metadata: { ...o.metadata, annotations: { ...meta.annotations, [KUBE_ANNOTATION_HOST]: hostIdentity(), [KUBE_ANNOTATION_PID]: String(process.pid) } } };
 }
 
 /** The session was ended by a signal (its name is the abort reason) or by the end of the `--html` view (its message). */
@@ -105,8 +106,7 @@ async function watchUntil(client: KubeClient, pod: string, done: (v: KubePodVerd
 export async function runKubeSession(options: Options, signal: AbortSignal): Promise<number> {
   const { objects, plan, host, vncPassword, xpraPassword } = await planKube(options);
   if (xpraPassword !== undefined) checkXpraHere(host);
-  for (const n of plan.notes) log.note(n);
-  for (const w of plan.warnings) log.warning(w);
+  reportPlan(plan);
   const client = openKube(options.kube!);
   const names = kubeNames(plan.sessionId);
   const created: { kind: KubeKind; name: string }[] = [];
@@ -273,22 +273,25 @@ async function removeAll(client: KubeClient, created: readonly { kind: KubeKind;
   }
 }
 
-/** Is the x11docker process of these annotations alive on this machine? (Unknown hosts count as alive: not ours to judge.) */
+/**
+ * Is the x11docker process of these annotations alive, or not ours to judge? Another machine's,
+ * boot's or PID namespace's (src/host/identity.ts, as the remote engine's `--cleanup`) counts as alive.
+ */
 function clientAlive(annotations: Readonly<Record<string, string>>): boolean {
-  if (annotations[KUBE_ANNOTATION_HOST] !== hostname()) return true;
-  const pid = Number(annotations[KUBE_ANNOTATION_PID]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return sessionLiveness({ pid: annotations[KUBE_ANNOTATION_PID] ?? '', identity: annotations[KUBE_ANNOTATION_HOST] ?? '' }, hostIdentity(), (pid) => {
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }) !== 'gone';
 }
 
 /**
  * `--cleanup --backend=kubernetes`: deletes the Pods, Secrets and NetworkPolicies that sessions
- * of this machine left in the namespace (found by the session label; their x11docker process,
+ * of this machine, boot and PID namespace left in the namespace (found by the session label; their x11docker process,
  * named in the `x11docker/client-pid` annotation, is gone). Objects of live sessions, of other
  * machines and those applied by hand from `--kube-manifest` (no client annotations) are left
  * alone, as are the `--home` claims.

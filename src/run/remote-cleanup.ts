@@ -8,7 +8,8 @@ import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pidExists } from '../host/pid.js';
-import { LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
+import { LABEL_HOST, LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
+import { hostIdentity, sessionLiveness } from '../host/identity.js';
 import { run } from './spawn.js';
 
 /** Prefix of a remote session's private folder in /tmp; x11docker's pid and a dash follow. */
@@ -16,15 +17,19 @@ export const REMOTE_FOLDER_PREFIX = 'x11docker-remote-';
 
 /**
  * Removes the volumes of remote sessions whose x11docker pid is gone (through the docker CLI, in
- * x11docker's environment: the engine of DOCKER_HOST or the context).
- * @returns the names of the removed volumes; none when the engine does not answer.
+ * x11docker's environment: the engine of DOCKER_HOST or the context). Volumes of sessions started
+ * on another machine, boot or PID namespace (label x11docker.host, src/host/identity.ts) are left alone.
+ * @returns the names of the removed volumes and of those left as another host's; none when the engine does not answer.
  */
-export async function removeOrphanVolumes(): Promise<string[]> {
-  const r = await run('docker', ['volume', 'ls', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.Name}} {{.Label "${LABEL_PID}"}}`], { reject: false });
-  if (r.exitCode !== 0) return [];
-  const dead = String(r.stdout).split('\n').map((l) => l.trim().split(' ')).filter(([name, pid]) => name && !pidExists(Number(pid))).map(([name]) => name!);
+export async function removeOrphanVolumes(): Promise<{ removed: string[]; elsewhere: string[] }> {
+  const r = await run('docker', ['volume', 'ls', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.Name}} {{.Label "${LABEL_PID}"}} {{.Label "${LABEL_HOST}"}}`], { reject: false });
+  if (r.exitCode !== 0) return { removed: [], elsewhere: [] };
+  const here = hostIdentity();
+  const rows = String(r.stdout).split('\n').map((l) => l.trim().split(' ')).filter(([name]) => name);
+  const verdict = (pid?: string, identity?: string) => sessionLiveness({ ...(pid !== undefined ? { pid } : {}), ...(identity !== undefined ? { identity } : {}) }, here, pidExists);
+  const dead = rows.filter(([, pid, identity]) => verdict(pid, identity) === 'gone').map(([name]) => name!);
   if (dead.length > 0) await run('docker', ['volume', 'rm', '--force', ...dead], { reject: false });
-  return dead;
+  return { removed: dead, elsewhere: rows.filter(([, pid, identity]) => verdict(pid, identity) === 'elsewhere').map(([name]) => name!) };
 }
 
 /**

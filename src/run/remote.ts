@@ -29,7 +29,12 @@ import { findBinaries } from '../host/facts.js';
 import { resolveHostUser } from '../host/user.js';
 import { log } from '../log.js';
 import type { Options } from '../options/parse.js';
-import { REMOTE_DISPLAY, remoteCommands, remoteView, type RemoteHtmlCommands, type RemoteView } from '../plan/remote.js';
+import { REMOTE_DISPLAY, remoteApp, remoteCommands, remoteView, type RemoteHtmlCommands, type RemoteView } from '../plan/remote.js';
+import { planSession, type SessionPlan } from '../plan/plan.js';
+import { clipboardWarning } from '../plan/display.js';
+import { hostProbe } from '../plan/probe.js';
+import { gatherHostFacts } from '../host/facts.js';
+import { hostIdentity } from '../host/identity.js';
 import { encodeXauth, FamilyWild, MIT_MAGIC_COOKIE, newCookie } from '../xserver/xauth.js';
 import { orphanSafe, startHtmlView } from './html.js';
 import { REMOTE_FOLDER_PREFIX } from './remote-cleanup.js';
@@ -67,24 +72,26 @@ interface ViewHandle {
  * @param options the parsed options.
  * @param host the engine's address, for messages.
  * @param signal ends the session (Ctrl-C, SIGTERM, SIGHUP); the exit code is then 128 + signal.
- * The containers run as x11docker's uid:gid (as root: 1000:1000, never root there); the app has
- * `HOME=/tmp` and no passwd entry (x11docker's user set-up is not done on a remote engine yet).
+ * The containers run as the plan's container user (`--user`, `--hostuser`, else the host user, as
+ * a local session); the app gets the plan's environment (`--env`, `--lang`, USER, HOME, ...),
+ * `--workdir` and a private tmpfs HOME, but no passwd entry (x11docker writes nothing into the
+ * container on a remote engine).
+ * @param plan the session's plan ({@link planRemote}), its warnings and notes already printed.
  * @returns once the app's container runs and the view listens (`--html`) or is attached (`--xpra`).
  * @throws X11DockerError (exit 64) with the engine's reason when an image is missing there or a
  *   step fails, and for `--xpra` without DISPLAY or xpra here; nothing of the session is left then.
  */
-export async function startRemoteSession(options: Options, host: string, signal: AbortSignal): Promise<RemoteSession> {
+export async function startRemoteSession(options: Options, plan: SessionPlan, host: string, signal: AbortSignal): Promise<RemoteSession> {
   const kind = remoteView(options) ?? 'html';
   const where = `--${kind} on the engine at ${host}`;
   // --xpra: the client runs here, on the user's display, as the host user (checked before anything starts)
   const here = kind === 'xpra' ? await xpraHere(options) : undefined;
   const sessionId = randomBytes(6).toString('hex');
-  const uid = process.getuid?.() ?? 1000;
-  const gid = process.getgid?.() ?? 1000;
+  const { uid, gid, command, ...app } = remoteApp(plan);
   const c = remoteCommands({
-    sessionId, pid: process.pid, xcImage: options.xc.image, image: options.image!, command: options.command,
-    uid: uid === 0 ? 1000 : uid, gid: uid === 0 ? 1000 : gid, network: options.network, ...(options.size ? { size: options.size } : {}), clipboard: options.clipboard,
-    view: kind, desktop: options.desktop,
+    sessionId, pid: process.pid, hostId: hostIdentity(), xcImage: options.xc.image, image: options.image!, command,
+    uid, gid, app, network: options.network, ...(options.size ? { size: options.size } : {}), clipboard: options.clipboard,
+    view: kind, desktop: options.desktop, ...(options.integration.dpi !== undefined ? { dpi: options.integration.dpi } : {}),
   });
   // (x11docker's pid in the name: --cleanup removes the folder once that pid is gone)
   const folder = mkdtempSync(join(tmpdir(), `${REMOTE_FOLDER_PREFIX}${process.pid}-`));
@@ -148,6 +155,30 @@ export async function startRemoteSession(options: Options, host: string, signal:
     if (signal.aborted) throw new X11DockerError(`interrupted by ${String(signal.reason)}`, { exitCode: STOP_EXIT[signal.reason as StopReason] ?? STOP_EXIT.stop, cause: error });
     throw error;
   }
+}
+
+/**
+ * Plans a remote session as a local one whose display is Xvfb in an `--xc` container (as
+ * src/kube-manifest.ts plans a pod): the same checks, container user, environment, notes and
+ * isolation warnings (`--network`, `--html=0.0.0.0:PORT`, `--clipboard`, `--user=root`, ...)
+ * as a local session; the caller prints them (log.ts reportPlan) before anything starts. The
+ * image is not inspected here (its USER, WORKDIR and ENV apply on the engine as usual).
+ * @param options parsed options, checked by checkRemoteOptions.
+ * @throws X11DockerError (exit 64) for every error of planning (as planSession).
+ */
+export async function planRemote(options: Options): Promise<SessionPlan> {
+  // the display is Xvfb from the X server image, on the engine: its binaries count as present
+  const remoteOptions: Options = { ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } };
+  const hostFacts = await gatherHostFacts(remoteOptions, hostProbe(remoteOptions));
+  // --html: x11vnc runs there (the --xc image), websockify here
+  const facts = options.html ? { ...hostFacts, binaries: new Set([...hostFacts.binaries, 'x11vnc']) } : hostFacts;
+  const noImageConfig = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
+  // --clipboard: shared by the view there (x11vnc, the xpra server), not by a synchroniser here: planned
+  // without it, with the local session's warning
+  const planned0 = planSession({ ...remoteOptions, clipboard: false }, { ...facts, xcImage: true, engine: undefined }, noImageConfig);
+  const planned = options.clipboard ? { ...planned0, clipboard: true, warnings: [...planned0.warnings, clipboardWarning(options.clipboardMode)] } : planned0;
+  // --xpra: the xpra server there injects the client's input with XTEST, which stays on (as with a local --xpra): no note that it is off
+  return options.xserver === 'xpra' ? { ...planned, notes: planned.notes.filter((n) => !/^Option --xvfb: the X extension XTEST is off/.test(n)) } : planned;
 }
 
 /**

@@ -52,7 +52,8 @@ export function rootlessEngineEnv(rootless: 'yes' | 'no' | undefined, backend: B
     return none;
   }
   if (rootless === 'no') return { set: { DOCKER_CONTEXT: 'default' }, unset: ['DOCKER_HOST'] };
-  const given = env.DOCKER_HOST;
+  // (trimmed as the docker CLI reads it)
+  const given = env.DOCKER_HOST?.trim();
   if (given && !given.startsWith('unix://') && !given.startsWith('/')) {
     throw new X11DockerError(`Option --rootless: DOCKER_HOST=${printable(given)} is no local socket of a rootless docker daemon. Unset DOCKER_HOST (then /run/user/${host.userUid}/docker.sock is used) or point it to unix:///run/user/UID/docker.sock.`);
   }

@@ -10,7 +10,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { hostIdentity } from '../../src/host/identity.js';
 import { dirname, join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
@@ -182,7 +183,7 @@ describe('--backend=kubernetes against a fake API server', () => {
       const obj: Obj = { kind, apiVersion: 'v1', metadata: { name, namespace: 'x11test', labels: { 'app.kubernetes.io/managed-by': 'x11docker', 'x11docker/session': session }, ...(annotations ? { annotations } : {}) } };
       fake.store.set(`${resource}/${name}`, obj);
     };
-    const mine = (pid: string) => ({ 'x11docker/client-host': hostname(), 'x11docker/client-pid': pid });
+    const mine = (pid: string) => ({ 'x11docker/client-host': hostIdentity(), 'x11docker/client-pid': pid });
     put('pods', 'Pod', 'x11docker-dead', 'dead', mine(dead));
     put('secrets', 'Secret', 'x11docker-dead-cookie', 'dead', mine(dead));
     put('networkpolicies', 'NetworkPolicy', 'x11docker-dead-deny-all', 'dead', mine(dead));

@@ -275,6 +275,18 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     assert.deepEqual(await sessionObjects(REMOTE), before);
   });
 
+  test('--html --network --env --workdir --user: the local session\'s WARNING is printed, and the app gets its env, working folder and uid', async () => {
+    const child = execa('node', [CLI, '--html', '--network', '--env=FOO=bar baz', '--workdir=/opt/wd', '--user=1234:1234', DEMO_IMAGE, 'sh', '-c', 'test "$FOO" = "bar baz" && test "$(pwd)" = /opt/wd && test "$(id -u):$(id -g)" = 1234:1234 && test -w "$HOME" && exit 7; exit 1'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
+    try {
+      const r = await child;
+      assert.equal(r.exitCode, 7, String(r.stderr));
+      assert.match(String(r.stderr), /WARNING.*Option --network: the container has network access/);
+      assert.deepEqual(await sessionObjects(REMOTE), []);
+    } finally {
+      await ensureEnded(child);
+    }
+  });
+
   test('--html: the app\'s exit code is the session\'s, and its end removes everything there', async () => {
     const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'sh', '-c', 'sleep 1; exit 3'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });
     try {

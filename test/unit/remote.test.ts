@@ -8,9 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseCommandLine } from '../../src/options/parse.js';
-import { checkRemoteOptions, isRemoteHost, remoteCommands, remoteView, REMOTE_XAUTHORITY, STDIO_RELAY } from '../../src/plan/remote.js';
+import { checkRemoteOptions, isRemoteHost, remoteApp, remoteCommands, remoteView, REMOTE_XAUTHORITY, STDIO_RELAY } from '../../src/plan/remote.js';
+import { planSession } from '../../src/plan/plan.js';
+import { LABEL_HOST } from '../../src/plan/argv.js';
+import { hostIdentity, sessionLiveness } from '../../src/host/identity.js';
+import type { HostFacts } from '../../src/host/facts.js';
+import { X11DockerError } from '../../src/errors.js';
 import { xpraClientArgs, xpraServerArgs } from '../../src/xserver/xpra.js';
-import { engineAddress } from '../../src/run/engine-endpoint.js';
+import { engineAddress, findEndpoint } from '../../src/run/engine-endpoint.js';
 
 const HOST = 'tcp://10.0.0.5:2375';
 const says = (re: RegExp) => (e: Error) => re.test(e.message);
@@ -214,3 +219,126 @@ function hasPython(): boolean {
     return false;
   }
 }
+
+describe('remote engines: the address as the docker CLI reads it (trimmed; control characters refused)', () => {
+  test('white space around DOCKER_HOST or CONTAINER_HOST: still that remote engine, as docker/cli trims it', () => {
+    assert.equal(isRemoteHost(' tcp://127.0.0.1:2375'), true);
+    assert.equal(isRemoteHost('tcp://127.0.0.1:2375\t '), true);
+    assert.equal(engineAddress('docker', { DOCKER_HOST: ' tcp://127.0.0.1:2375 ', HOME: '/nonexistent' }), 'tcp://127.0.0.1:2375');
+    assert.equal(engineAddress('podman', { CONTAINER_HOST: '  ssh://me@box/run/podman/podman.sock' }), 'ssh://me@box/run/podman/podman.sock');
+    assert.equal(engineAddress('docker', { DOCKER_HOST: '   ', HOME: '/nonexistent' }), undefined, 'blank counts as unset');
+    assert.deepEqual(findEndpoint('docker', { DOCKER_HOST: ' tcp://127.0.0.1:2375 ' }), { kind: 'tcp', host: '127.0.0.1', port: 2375, tls: false });
+    assert.deepEqual(findEndpoint('podman', { CONTAINER_HOST: ' unix:///run/p.sock ' }), { kind: 'unix', socketPath: '/run/p.sock' });
+  });
+
+  test('a newline or another control character inside: one line naming the variable and the fix', () => {
+    for (const [name, value] of [['DOCKER_HOST', 'tcp://127.0.0.1:2375\nx'], ['DOCKER_HOST', 'tcp://a\t:1'], ['CONTAINER_HOST', 'ssh://a\u0007b']] as const) {
+      const backend = name === 'DOCKER_HOST' ? 'docker' : 'podman';
+      assert.throws(() => engineAddress(backend, { [name]: value, HOME: '/nonexistent' }), (e: Error) => e instanceof X11DockerError && !e.message.includes('\n') && e.message.startsWith(`${name}=`) && /unset it\.$/.test(e.message), JSON.stringify(value));
+      assert.throws(() => findEndpoint(backend, { [name]: value }), X11DockerError);
+    }
+  });
+});
+
+describe('remote engines: errors name the options the user typed', () => {
+  test('--html --tty: names --tty, never --nothing', () => {
+    for (const argv of [['--html', '--tty', 'img'], ['--tty', '--html', 'img'], ['-t', '--html', 'img'], ['--tty', 'img']]) {
+      assert.throws(() => check(argv), (e: Error) => /--tty/.test(e.message) && !/--nothing/.test(e.message) && !e.message.includes('\n'), argv.join(' '));
+    }
+  });
+});
+
+describe('remote engines: options a remote session does not apply are refused, never dropped', () => {
+  test('each names itself and how to fix it', () => {
+    for (const [argv, name] of [
+      [['--user=RETAIN'], '--user=RETAIN'], [['--rootless'], '--rootless'], [['--xopt=-ac'], '--xopt'], [['--keymap=de'], '--keymap'],
+      [['--clipboard=c2h'], '--clipboard=c2h'], [['--rotate=90'], '--rotate'], [['--output-count=2'], '--output-count'], [['--ipc=private'], '--ipc'], [['--checkwindow'], '--checkwindow'], [['--composite'], '--composite'],
+    ] as const) {
+      assert.throws(() => check(['--html', ...argv, 'img']), says(new RegExp(`\\(${name.replace(/[-=]/g, (c) => `\\${c}`)} is not available there yet\\)\\. Remove ${name.replace(/[-=]/g, (c) => `\\${c}`)}\\.$`)), argv.join(' '));
+    }
+  });
+
+  test('--env, --workdir, --lang, --user, --shell, --dpi are accepted', () => {
+    assert.doesNotThrow(() => check(['--html', '--env=A=1', '--workdir=/srv', '--lang=de', '--user=1234', '--shell=/bin/bash', '--dpi=120', 'img']));
+  });
+});
+
+describe('remote engines: the app container gets the plan\'s user, environment and working folder', () => {
+  const facts = (): HostFacts => ({
+    processUid: 1000, hostUser: { name: 'alice', uid: 1000, gid: 1001, groupName: 'alice', home: '/home/alice' }, hostUserSource: 'invoking',
+    binaries: new Set(['x11vnc', 'websockify']), sessionId: 'abc123', pid: 77, xcImage: true,
+  });
+  const noImage = { id: '', user: '', workingDir: '', entrypoint: [], cmd: [], env: [] };
+  const appArgs = (argv: string[]) => {
+    const options = parseCommandLine(argv);
+    const plan = planSession({ ...options, clipboard: false, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, facts(), noImage);
+    const { uid, gid, command, ...app } = remoteApp(plan);
+    return { plan, args: remoteCommands({ sessionId: 's1', pid: 1, xcImage: 'xc', image: 'img', command, uid, gid, app, clipboard: false }).app };
+  };
+
+  test('--env, --workdir, --lang, --shell: in the app\'s create command, in the local container\'s order', () => {
+    const { args } = appArgs(['--html', '--env=FOO=bar baz', '--env=HOME=/evil', '--workdir=/srv', '--lang=de', '--shell=/bin/bash', 'img', 'sh']);
+    has(args, '--env=FOO=bar baz', '--workdir=/srv', '--env=LANG=de_DE.UTF-8', '--env=SHELL=/bin/bash', '--env=USER=alice', '--env=HOME=/home/alice', '--user=1000:1001');
+    assert.ok(args.indexOf('--env=HOME=/evil') > args.indexOf('--env=HOME=/home/alice'), '--env HOME after x11docker\'s, as in a local container (src/plan/own-env.ts)');
+    assert.ok(!args.includes('--env=HOME=/tmp'), args.join(' '));
+    // HOME and XDG_RUNTIME_DIR: private tmpfs of the user
+    has(args, '--tmpfs=/home/alice:mode=0700,uid=1000,gid=1001');
+    assert.ok(args.some((a) => /^--env=XDG_RUNTIME_DIR=/.test(a) && args.includes(`--tmpfs=${a.slice('--env=XDG_RUNTIME_DIR='.length)}:mode=0700,uid=1000,gid=1001`)), args.join(' '));
+    assert.deepEqual(args.slice(args.indexOf('--') + 1), ['img', 'sh']);
+    // nothing of this machine's session folder
+    assert.ok(!args.some((a) => a.includes('.cache/x11docker')), args.join(' '));
+  });
+
+  test('--user=UID:GID: the containers\' user; --user=root with the local warning', () => {
+    const { args } = appArgs(['--html', '--user=1234:55', 'img']);
+    has(args, '--user=1234:55', '--tmpfs=/home/user1234:mode=0700,uid=1234,gid=55');
+    const root = appArgs(['--html', '--user=root', 'img']);
+    has(root.args, '--user=0:0');
+    assert.ok(root.plan.warnings.some((w) => /^Option --user=root/.test(w)));
+  });
+
+  test('--no-entrypoint with a command: an empty entrypoint', () => {
+    has(appArgs(['--html', '--no-entrypoint', 'img', 'sh']).args, '--entrypoint=');
+    assert.ok(!appArgs(['--html', 'img', 'sh']).args.includes('--entrypoint='));
+  });
+
+  test('the plan of a remote --html=0.0.0.0:PORT, --network has the local session\'s isolation warnings', () => {
+    const { plan } = appArgs(['--html=0.0.0.0:8090', '--network', 'img']);
+    for (const re of [/--html/, /--network/]) assert.ok(plan.warnings.some((w) => re.test(w)), `${re} in ${plan.warnings.join(' | ')}`);
+  });
+
+  test('--dpi: Xvfb\'s -dpi', () => {
+    const c = remoteCommands({ sessionId: 's1', pid: 1, xcImage: 'xc', image: 'img', command: [], uid: 1, gid: 1, dpi: 144, clipboard: false });
+    assert.equal(c.display[c.display.indexOf('-dpi') + 1], '144');
+  });
+});
+
+describe('remote engines: --cleanup judges a pid only on the machine, boot and PID namespace that recorded it', () => {
+  test('the identity: stable here, different for another machine id, boot id or PID namespace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    const f = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const machine = f('machine', 'aaaa\n');
+    const boot = f('boot', 'b1\n');
+    const base = hostIdentity({ machineId: [machine], bootId: boot, pidNs: '/proc/self/ns/pid' });
+    assert.match(base, /^[0-9a-f]{32}$/);
+    assert.equal(hostIdentity({ machineId: [machine], bootId: boot, pidNs: '/proc/self/ns/pid' }), base);
+    assert.notEqual(hostIdentity({ machineId: [f('machine2', 'bbbb\n')], bootId: boot, pidNs: '/proc/self/ns/pid' }), base);
+    assert.notEqual(hostIdentity({ machineId: [machine], bootId: f('boot2', 'b2\n'), pidNs: '/proc/self/ns/pid' }), base);
+    assert.notEqual(hostIdentity({ machineId: [machine], bootId: boot, pidNs: join(dir, 'no-such-ns') }), base);
+    assert.equal(hostIdentity(), hostIdentity());
+  });
+
+  test('another identity: left alone whatever its pid; this one: gone once the pid is; none (older versions): the pid alone', () => {
+    const alive = (pid: number) => pid === 10;
+    assert.equal(sessionLiveness({ pid: '99', identity: 'other' }, 'here', alive), 'elsewhere');
+    assert.equal(sessionLiveness({ pid: '10', identity: 'other' }, 'here', alive), 'elsewhere');
+    assert.equal(sessionLiveness({ pid: '99', identity: 'here' }, 'here', alive), 'gone');
+    assert.equal(sessionLiveness({ pid: '10', identity: 'here' }, 'here', alive), 'live');
+    assert.equal(sessionLiveness({ pid: '99' }, 'here', alive), 'gone');
+  });
+
+  test('every container and volume of a remote session carries the identity', () => {
+    const c = remoteCommands({ sessionId: 's1', pid: 1, hostId: 'f00d', xcImage: 'xc', image: 'img', command: [], uid: 1, gid: 1, clipboard: false });
+    for (const args of [...c.volumes, c.prepare, c.display, c.app]) has(args, `--label=${LABEL_HOST}=f00d`);
+  });
+});
