@@ -167,6 +167,8 @@ export async function startRemoteSession(options: Options, plan: SessionPlan, ho
  * @throws X11DockerError (exit 64) for every error of planning (as planSession).
  */
 export async function planRemote(options: Options): Promise<SessionPlan> {
+  // --xpra's client runs here: its DISPLAY and xpra are checked before any warning is printed
+  if (remoteView(options) === 'xpra') xpraClientCheck();
   // the display is Xvfb from the X server image, on the engine: its binaries count as present
   const remoteOptions: Options = { ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } };
   const hostFacts = await gatherHostFacts(remoteOptions, hostProbe(remoteOptions));
@@ -200,14 +202,24 @@ async function htmlView(options: Options, v: RemoteHtmlCommands, folder: string,
 }
 
 /**
+ * The xpra client of `--xpra` runs here: it needs the user's display and xpra.
+ * @returns DISPLAY.
+ * @throws X11DockerError (exit 64) without DISPLAY or without xpra, naming `--xpra`.
+ */
+function xpraClientCheck(): string {
+  const display = process.env.DISPLAY;
+  if (!display) throw new X11DockerError('Option --xpra on a remote engine shows its windows on your display, and DISPLAY is not set. Run it in your X session, or use --html.');
+  if (!findBinaries(['xpra'], process.env.PATH ?? '').has('xpra')) throw new X11DockerError('Option --xpra on a remote engine runs the xpra client here. Install: apt-get install xpra.');
+  return display;
+}
+
+/**
  * What the xpra client of `--xpra` needs here: the user's display, xpra, and the host user (as
  * a local session finds them: src/host/user.ts, facts.ts).
  * @throws X11DockerError (exit 64) without DISPLAY or without xpra, naming `--xpra`.
  */
 async function xpraHere(options: Options): Promise<{ display: string; xauthority?: string; user: { name: string; uid: number; gid: number }; drop: boolean }> {
-  const display = process.env.DISPLAY;
-  if (!display) throw new X11DockerError('Option --xpra on a remote engine shows its windows on your display, and DISPLAY is not set. Run it in your X session, or use --html.');
-  if (!findBinaries(['xpra'], process.env.PATH ?? '').has('xpra')) throw new X11DockerError('Option --xpra on a remote engine runs the xpra client here. Install: apt-get install xpra.');
+  const display = xpraClientCheck();
   const processUid = process.getuid?.() ?? 0;
   const { user } = await resolveHostUser(options, processUid, process.env);
   const xauthority = process.env.XAUTHORITY || join(user.home, '.Xauthority');
