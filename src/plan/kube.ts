@@ -129,8 +129,8 @@ export function unsupportedInPod(o: Options): string[] {
 export function droppedByPod(o: Options): string[] {
   const ig = o.integration;
   const given: [boolean, string][] = [
-    // the pod's Xvfb keeps XTEST on (its xpra server needs it); --xtest (yes) is what it does
-    [ig.xtest === false, '--xtest=no'], [ig.composite !== undefined, '--composite'], [ig.xopt !== undefined && ig.xopt.length > 0, '--xopt'],
+    // the pod's Xvfb has XTEST off unless --xtest, --html (x11vnc) or --xpra (its xpra server) needs it; --xpra --xtest=no cannot be
+    [ig.xtest === false && o.xserver === 'xpra', '--xtest=no'], [ig.composite !== undefined, '--composite'], [ig.xopt !== undefined && ig.xopt.length > 0, '--xopt'],
     [ig.dpi !== undefined, '--dpi'], [ig.keymap !== undefined, '--keymap'], [ig.checkwindow !== undefined, '--checkwindow'],
     [o.services.shareCgroup === true, '--sharecgroup'], [o.services.ipcMode !== undefined && !o.services.hostipc, `--ipc=${o.services.ipcMode ?? ''}`],
   ];
@@ -294,7 +294,8 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       containers: [
         {
           name: 'display', image: xc,
-          command: ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', `${plan.size.width}x${plan.size.height}x24`],
+          // XTEST as the local Xvfb's (src/xserver/driver.ts hardeningArgs): off unless --xtest, or x11vnc (--html) or the xpra server inject input with it
+          command: ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', ...(plan.displaySettings.xtest || plan.html || xpra ? [] : ['-extension', 'XTEST']), '-screen', '0', `${plan.size.width}x${plan.size.height}x24`],
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext,
           volumeMounts: [{ name: 'display-tmp', mountPath: '/tmp' }, { name: 'x11-unix', mountPath: '/tmp/.X11-unix' }, xauthMount],

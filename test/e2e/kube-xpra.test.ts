@@ -27,7 +27,13 @@ const TITLE = 'x11docker-kube-xpra';
 let fake: FakeKube;
 let desk: HostDisplay;
 let ready = false;
+let podsBefore: string[] = [];
+let secretsBefore: string[] = [];
+/** The names of the podman pods (or secrets) that exist now. */
+const pods = async (what: 'pod' | 'secret' = 'pod') => (await podman([what, 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter(Boolean);
 before(async () => {
+  podsBefore = await pods();
+  secretsBefore = await pods('secret');
   ready = (await hasImage('x11docker-xserver')) && (await hasImage(DEMO_IMAGE)) && (await execa('which', ['xpra', 'xdotool', 'nsenter'], { reject: false })).exitCode === 0;
   fake = await startFakeKube({ podman: { env: penv } });
   desk = await startHostDisplay({ cookieOwner: TEST_USER });
@@ -35,7 +41,21 @@ before(async () => {
 after(async () => {
   await fake.stop();
   await desk.stop();
+  // a test that failed half-way must not leave its pod (with the app and the display) running
+  for (const pod of (await pods()).filter((p) => p.startsWith('x11docker-') && !podsBefore.includes(p))) {
+    await podman(['pod', 'rm', '-f', '-t', '0', pod]);
+  }
+  for (const secret of (await pods('secret')).filter((n) => n.startsWith('x11docker-') && !secretsBefore.includes(n))) await podman(['secret', 'rm', secret]);
 });
+
+/**
+ * Ends x11docker if a test failed while it runs: SIGTERM first, so that it deletes the pod, its
+ * Secret and its client folder itself (execa sends SIGKILL after its forceKillAfterDelay, 5 s).
+ */
+const endSession = async (child: ReturnType<typeof execa>) => {
+  if (child.exitCode === null) child.kill('SIGTERM');
+  await child.catch(() => undefined);
+};
 
 /** Our session folders of the local xpra client (private temporary folders). */
 const clientDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('x11docker-kube-xpra-'));
@@ -127,7 +147,7 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
       assert.ok(!existsSync(`/proc/${clientPid}`), 'the xpra client ended');
       await assertNothingLeft(pod, dirsBefore);
     } finally {
-      s.child.kill('SIGKILL');
+      await endSession(s.child);
     }
   });
 
@@ -150,7 +170,7 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
       assert.match(errors[0]!, /^x11docker error: --xpra: the local xpra client ended \(.*\); the session was ended\.$/);
       await assertNothingLeft(pod, dirsBefore);
     } finally {
-      s.child.kill('SIGKILL');
+      await endSession(s.child);
     }
   });
 
@@ -183,7 +203,7 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
       assert.deepEqual(await windows(), [], 'no window left on the user\'s display');
       await assertNothingLeft(pod, dirsBefore);
     } finally {
-      s.child.kill('SIGKILL');
+      await endSession(s.child);
       rmSync(dir, { recursive: true, force: true });
     }
   });

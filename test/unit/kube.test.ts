@@ -85,10 +85,10 @@ describe('Kubernetes options', () => {
     refuse(['--xc=no', 'img'], /^Option --backend=kubernetes: --xc=no: the pod's X server always runs in a container of the X server image\. Remove --xc=no \(--xc=IMAGE picks another X server image\)\.$/);
     refuse(['--network=mynet', 'img'], /^Option --backend=kubernetes: --network=mynet: a pod cannot join a network of a container engine; .* Use --network \(the cluster's network\) or leave it out \(no network\)\.$/);
     refuse(['--dpi=120', 'img'], /^Option --backend=kubernetes: --dpi is not available in a pod yet\. Remove --dpi, or edit the manifest of --kube-manifest\.$/);
-    refuse(['--keymap=de', '--composite', '--xopt=-br', '--xtest=no', 'img'], /: --xtest=no, --composite, --xopt, --keymap are not available in a pod yet\. Remove them/);
+    refuse(['--keymap=de', '--composite', '--xopt=-br', 'img'], /: --composite, --xopt, --keymap are not available in a pod yet\. Remove them/);
     refuse(['--checkwindow', '--sharecgroup', '--ipc=private', 'img'], /: --checkwindow, --sharecgroup, --ipc=private are not available in a pod yet/);
     // what the pod does honour stays allowed
-    for (const ok of [['--xc', 'img'], ['--xc=x11docker-xserver', 'img'], ['--network', 'img'], ['--network=bridge', 'img'], ['--network=none', 'img'], ['--xtest', 'img'], ['--ipc=no', 'img']]) {
+    for (const ok of [['--xc', 'img'], ['--xc=x11docker-xserver', 'img'], ['--network', 'img'], ['--network=bridge', 'img'], ['--network=none', 'img'], ['--xtest', 'img'], ['--xtest=no', 'img'], ['--ipc=no', 'img']]) {
       checkKubeOptions(parseCommandLine(['--kube-manifest', ...ok]));
     }
   });
@@ -130,11 +130,24 @@ describe('Kubernetes manifest', () => {
       });
     }
   });
+  test('XTEST of the pod\'s Xvfb: off as the local Xvfb\'s, on with --xtest, --html (x11vnc) and --xpra (its xpra server); --xtest=no refused only with --xpra', () => {
+    const viewers = host({ binaries: new Set(['x11vnc', 'websockify']) });
+    const xtestOff = (argv: string[]) => byKind(manifest([...argv, 'img'], viewers), 'Pod').spec.containers[0].command.join(' ').includes('-extension XTEST');
+    assert.equal(xtestOff([]), true);
+    assert.equal(xtestOff(['--xtest=no']), true);
+    assert.equal(xtestOff(['--xtest']), false);
+    assert.equal(xtestOff(['--html']), false);
+    assert.equal(xtestOff(['--xpra']), false);
+    const options = parseCommandLine(['--kube-manifest', '--html', '--xtest=no', 'img']);
+    const plan = planSession({ ...options, xserver: 'xvfb', xc: { mode: 'yes', image: options.xc.image } }, viewers, noImage);
+    assert.ok(plan.notes.some((n) => /^Option --xtest=no: XTEST stays enabled with --html/.test(n)), plan.notes.join('\n'));
+    assert.throws(() => checkKubeOptions(parseCommandLine(['--kube-manifest', '--xpra', '--xtest=no', 'img'])), says(/: --xtest=no is not available in a pod yet/));
+  });
   test('display: Xvfb from the --xc image with -auth of the cookie; app: DISPLAY, XAUTHORITY, the plan\'s env, the socket read-only', () => {
     const pod = byKind(manifest(['--env=FOO=bar', '--size=800x600', '--xc=my-xserver', 'img', 'xeyes', '-fg', 'red']), 'Pod');
     const [display, app] = pod.spec.containers;
     assert.equal(display.image, 'my-xserver');
-    assert.deepEqual(display.command, ['Xvfb', ':100', '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-screen', '0', '800x600x24']);
+    assert.deepEqual(display.command, ['Xvfb', ':100', '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', '-extension', 'XTEST', '-screen', '0', '800x600x24']);
     assert.equal(app.image, 'img');
     assert.deepEqual(app.args, ['xeyes', '-fg', 'red']);
     assert.equal(app.command[0], '/bin/sh');
