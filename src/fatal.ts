@@ -30,6 +30,21 @@ export function reportError(error: unknown): number {
  */
 export function guardProcess(): void {
   process.on('uncaughtException', (error) => {
-    process.exit(reportError(error));
+    // a reader that closed the pipe early (x11docker --help | head -1): quiet, as a shell command ended by SIGPIPE (128 + 13)
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE' && (error as NodeJS.ErrnoException).syscall === 'write') process.exit(141);
+    process.exit(reportError(outputError(error) ?? error));
   });
+}
+
+/**
+ * A failed write to standard output (`x11docker --kube-manifest IMAGE > /dev/full`: ENOSPC, EIO,
+ * EFBIG, EDQUOT) is an error of where the output goes, not a bug: the user gets one line that
+ * says so. (EPIPE, a reader that closed the pipe, ends x11docker quietly: {@link guardProcess}.)
+ * @param error the escaped error.
+ * @returns the X11DockerError to report, or undefined for any other error.
+ */
+export function outputError(error: unknown): X11DockerError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.syscall !== 'write' || typeof e.code !== 'string') return undefined;
+  return new X11DockerError(`cannot write the output (${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, write$/, '')}). Check where standard output goes (a full disk, a closed pipe).`, { cause: error });
 }

@@ -5,6 +5,7 @@
  * pod's runtime pulls or finds it), so the image's USER, WORKDIR and ENV are not known here; the
  * display is Xvfb from the `--xc` image (with `--xpra` also an xpra server from it).
  */
+import { quoteWord } from './quote.js';
 import { randomBytes } from 'node:crypto';
 import { X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
@@ -60,7 +61,8 @@ export async function renderKubeManifest(options: Options): Promise<{ yaml: stri
   }
   const { objects, plan, xpraPassword } = await planKube(options);
   const { pod, secret } = kubeNames(plan.sessionId);
-  const ns = options.kube?.namespace !== undefined ? ` -n ${options.kube.namespace}` : '';
+  // kubectl's options for the same cluster and namespace: --kube-context and --kube-namespace as given
+  const ns = `${options.kube?.context !== undefined ? ` --context ${quoteWord(options.kube.context)}` : ''}${options.kube?.namespace !== undefined ? ` -n ${options.kube.namespace}` : ''}`;
   if (xpraPassword !== undefined) {
     const hint = `Option --xpra: the pod's xpra server listens on the pod's loopback only and asks for the password in Secret ${secret} (key xprapasswd). To see the app: kubectl${ns} port-forward pod/${pod} ${KUBE_XPRA_PORT}, ` +
       `then: (umask 077; kubectl${ns} get secret ${secret} -o jsonpath='{.data.xprapasswd}' | base64 -d > ~/.x11docker-xprapasswd); ` +

@@ -1,3 +1,4 @@
+import { hostIdentity } from './identity.js';
 import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
@@ -71,6 +72,8 @@ export interface HostFacts {
   readonly sessionId: string;
   /** Process id of x11docker (recorded on the container's labels). */
   readonly pid: number;
+  /** This x11docker's machine, boot and PID namespace (src/host/identity.ts), recorded beside the pid: `--cleanup` elsewhere leaves the session alone. */
+  readonly hostId?: string;
   /** What the host has at the paths of `--home`, `--homedir` and `--sharedir` (see src/plan/mounts.ts). */
   readonly pathKinds?: ReadonlyMap<string, PathKind>;
   /** Resolved form (symbolic links followed) of the same paths; see hostRealPaths. */
@@ -154,6 +157,7 @@ export async function gatherHostFacts(options: Options, probe: HostProbe, env: N
     binaries: findBinaries(probe.binaries, env.PATH ?? ''),
     sessionId: randomBytes(6).toString('hex'),
     pid: process.pid,
+    hostId: hostIdentity(),
     pathKinds: hostPathKinds(paths),
     realPaths: hostRealPaths(paths),
     lang: env.LANG,

@@ -41,12 +41,16 @@ export type SessionLiveness = 'gone' | 'live' | 'elsewhere';
 /**
  * Whether a session whose objects carry `pid` and `identity` has ended: `elsewhere` when its
  * identity is not this one (its PID says nothing here: left alone), else `gone` when the PID has
- * ended, else `live`. Objects without an identity (older versions) are judged by the PID alone.
- * @param labels the recorded pid and identity (undefined when missing).
+ * ended, else `live`. Objects without an identity (sessions of older versions) are judged by the
+ * PID alone on this machine's own engine (`unlabelled: 'pid'`), and left alone on a remote engine
+ * or a cluster (`unlabelled: 'elsewhere'`), where any machine may have started them.
+ * @param labels the recorded pid and identity (undefined or '' when missing).
  * @param here this process's identity ({@link hostIdentity}).
  * @param alive whether a PID runs here.
+ * @param unlabelled what an object without an identity counts as: judged by its PID, or another machine's.
  */
-export function sessionLiveness(labels: { readonly pid?: string; readonly identity?: string }, here: string, alive: (pid: number) => boolean): SessionLiveness {
-  if (labels.identity !== undefined && labels.identity !== '' && labels.identity !== here) return 'elsewhere';
+export function sessionLiveness(labels: { readonly pid?: string; readonly identity?: string }, here: string, alive: (pid: number) => boolean, unlabelled: 'pid' | 'elsewhere' = 'pid'): SessionLiveness {
+  const identity = labels.identity ?? '';
+  if (identity === '' ? unlabelled === 'elsewhere' : identity !== here) return 'elsewhere';
   return alive(Number(labels.pid)) ? 'live' : 'gone';
 }

@@ -91,10 +91,22 @@ export function validateWorkdir(value: string | undefined): string | undefined {
   return value;
 }
 
-/** `--user` / `--hostuser`: a user name, UID or UID:GID. @param option the option, for the error. @throws X11DockerError otherwise. */
-export function validateUser(value: string | undefined, option: string): string | undefined {
-  if (value !== undefined && !/^([a-z_][a-z0-9_.-]{0,31}\$?|\d{1,10}(:\d{1,10})?)$/i.test(value)) {
-    throw new X11DockerError(`Option ${option} needs a user name, UID or UID:GID (got '${printable(value)}').`);
+/** The largest uid or gid Linux gives a process: uid_t is 32 bits, and (uid_t)-1 means "none". */
+export const MAX_ID = 4294967294;
+
+/**
+ * `--user`: a user name, UID or UID:GID; `--hostuser` (a host user, as upstream's `--hostuser=USER`):
+ * a user name or UID. A UID or GID above {@link MAX_ID} is no Linux id.
+ * @param option the option, for the error.
+ * @throws X11DockerError otherwise.
+ */
+export function validateUser(value: string | undefined, option: '--user' | '--hostuser'): string | undefined {
+  if (value === undefined) return value;
+  const form = option === '--hostuser' ? /^([a-z_][a-z0-9_.-]{0,31}\$?|\d{1,10})$/i : /^([a-z_][a-z0-9_.-]{0,31}\$?|\d{1,10}(:\d{1,10})?)$/i;
+  const what = option === '--hostuser' ? 'a host user name or UID' : 'a user name, UID or UID:GID';
+  if (!form.test(value)) throw new X11DockerError(`Option ${option} needs ${what} (got '${printable(value)}').`);
+  if (/^\d/.test(value) && value.split(':').some((id) => Number(id) > MAX_ID)) {
+    throw new X11DockerError(`Option ${option}=${value}: a UID or GID is at most ${MAX_ID} on Linux. Give a smaller one.`);
   }
   return value;
 }

@@ -13,6 +13,16 @@ export const LABEL_PID = 'x11docker.pid';
 export const LABEL_HOST = 'x11docker.host';
 
 /**
+ * The labels of every container and volume of a session, as `--label=KEY=VALUE` options: the
+ * session id, x11docker's pid and, when known, its host identity (without it, `--cleanup` on
+ * another machine, boot or PID namespace could take the pid for a dead one of its own).
+ * @param s the session id, x11docker's pid and its identity (src/host/identity.ts hostIdentity).
+ */
+export function sessionLabels(s: { readonly sessionId: string; readonly pid: number; readonly hostId?: string | undefined }): string[] {
+  return [`--label=${LABEL_SESSION}=${s.sessionId}`, `--label=${LABEL_PID}=${s.pid}`, ...(s.hostId ? [`--label=${LABEL_HOST}=${s.hostId}`] : [])];
+}
+
+/**
  * One field of a `--mount` value, which docker parses as a CSV record (Go's encoding/csv, see
  * docker/cli opts/mount.go): quoted, with inner quotes doubled, when it has a comma, a quote or a
  * line break; else unchanged.

@@ -81,6 +81,8 @@ export function checkKubeOptions(options: Options): void {
   const no = (what: string, fix: string) => new X11DockerError(`Option --backend=kubernetes: ${what} ${fix}`);
   if (options.sharedirs.length > 0) throw no('--sharedir shares a host folder, and a cluster has no host folder of yours.', 'Remove --sharedir (use --home for a persistent HOME on a PersistentVolumeClaim).');
   if (options.home !== undefined && options.home !== '') throw no('--home=DIR is a host folder.', 'Use --home alone: a PersistentVolumeClaim per user and image.');
+  // (--tty is the X server option 'nothing' after parsing: the message names what the user typed)
+  if (options.integration.tty) throw no('--tty is not available in a pod: it has no terminal here.', 'Remove --tty (--html shows the pod\'s display in your browser).');
   if (options.xserver !== undefined && options.xserver !== 'xvfb' && options.xserver !== 'xpra') throw no(`--${options.xserver} is not available in a pod yet.`, 'Use --xvfb (the default there) or --xpra.');
   if (options.xserver === 'xpra' && options.html !== undefined) throw no('--xpra and --html are two ways to see the pod\'s display.', 'Give one of them.');
   const xpraNotYet = options.xserver !== 'xpra' ? [] : ([[options.desktop, '--desktop'], [options.fullscreen, '--fullscreen'], [options.screen.scale !== undefined, '--scale'], [options.screen.border !== undefined, '--border']] as const).filter(([yes]) => yes).map(([, name]) => name);
@@ -133,6 +135,8 @@ export function droppedByPod(o: Options): string[] {
     [ig.xtest === false && o.xserver === 'xpra', '--xtest=no'], [ig.composite !== undefined, '--composite'], [ig.xopt !== undefined && ig.xopt.length > 0, '--xopt'],
     [ig.dpi !== undefined, '--dpi'], [ig.keymap !== undefined, '--keymap'], [ig.checkwindow !== undefined, '--checkwindow'],
     [o.services.shareCgroup === true, '--sharecgroup'], [o.services.ipcMode !== undefined && !o.services.hostipc, `--ipc=${o.services.ipcMode ?? ''}`],
+    // --xw would give the app a Wayland environment without a compositor; --rootless picks a local engine; --homebasedir a host folder
+    [o.xw === true, '--xw'], [o.rootless !== undefined, '--rootless'], [o.homebasedir !== undefined, '--homebasedir'],
   ];
   return given.filter(([yes]) => yes).map(([, name]) => name);
 }
@@ -234,7 +238,7 @@ function envEntries(list: readonly string[]): { name: string; value: string }[] 
 export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: string, home?: { readonly size: string }, vncPassword?: string, xpraPassword?: string): KubeObject[] {
   const c = plan.container;
   if (!c) throw new X11DockerError('Option --backend=kubernetes: a pod needs an image. Give IMAGE [COMMAND].');
-  if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --user=UID (not 0), or run x11docker as your user.');
+  if (c.user.uid === 0 || c.services.rootLaunch) throw new X11DockerError('Option --backend=kubernetes: the pod runs with runAsNonRoot, and the container user is root. Give --hostuser=USER or --user=UID (not 0), or run x11docker as your user.');
   if (!/^[0-9a-f]{32}$/.test(cookieHex)) throw new Error('kubeManifest: the cookie must be 32 lower-case hex digits');
   if (plan.html && !/^[A-Za-z0-9]{8}$/.test(vncPassword ?? '')) throw new Error('kubeManifest: --html needs a VNC password of 8 letters and digits');
   if (xpraPassword !== undefined && !/^[0-9a-f]{32}$/.test(xpraPassword)) throw new Error('kubeManifest: the xpra password must be 32 lower-case hex digits');

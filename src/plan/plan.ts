@@ -25,7 +25,7 @@ import { CONTAINER_RUNTIME_DIR, hostWaylandSocket } from '../wayland/wayland.js'
 import { withRealSources } from './raw-sources.js';
 import { publishNote, rawOptionNotes, rawOptionWarnings, refuseRawFiles, refuseRawOptions } from './raw-warnings.js';
 import { chooseContainerUser } from './container-user.js';
-import { LABEL_PID, LABEL_SESSION, bindMount, privateTmpfs, xSocketMount } from './argv.js';
+import { sessionLabels, bindMount, privateTmpfs, xSocketMount } from './argv.js';
 import { planHostDisplayAccess } from './hostdisplay.js';
 import { planLimits } from './limits.js';
 import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
@@ -88,6 +88,8 @@ export interface SessionPlan {
   readonly sessionId: string;
   /** Process id of x11docker, recorded on the container's label. */
   readonly pid: number;
+  /** x11docker's host identity (HostFacts.hostId), recorded on the container's label. */
+  readonly hostId?: string;
   /** The X server driver chosen, and why (one line for the log). */
   readonly driver: XServerDriver;
   readonly driverReason: string;
@@ -234,6 +236,7 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
   return {
     sessionId: host.sessionId,
     pid: host.pid,
+    ...(host.hostId !== undefined ? { hostId: host.hostId } : {}),
     driver,
     driverReason: reason,
     trustedHostCookie: hostAccess?.trustedCookie ?? false,
@@ -368,7 +371,7 @@ export function containerCreateArgs(plan: SessionPlan, rt: SessionRuntime): stri
   // upstream: an SELinux-labelled container may not use the X socket; this label allows it
   if (c.engineSelinux && !raw.values('--security-opt').some((v) => /^label[:=]/.test(v))) args.push(`--security-opt=label=type:${SELINUX_CONTAINER_TYPE}`);
   if (!raw.has('--name')) args.push(`--name=${c.name ?? containerName(plan, rt.display)}`);
-  args.push(`--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`);
+  args.push(...sessionLabels(plan));
   if (c.network !== undefined && !raw.has('--network')) args.push(`--network=${c.network}`);
   if (c.runtime !== undefined && !raw.has('--runtime')) args.push(`--runtime=${c.runtime}`);
   if (c.limits) {

@@ -19,7 +19,7 @@
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
 import { unsupportedInPod } from './kube.js';
-import { LABEL_HOST, LABEL_PID, LABEL_SESSION } from './argv.js';
+import { sessionLabels } from './argv.js';
 import { XPRA_ENV, xpraServerArgs } from '../xserver/xpra.js';
 import { envArgs } from './own-env.js';
 import { privateTmpfs } from './argv.js';
@@ -123,6 +123,7 @@ export function checkRemoteOptions(options: Options, host: string): void {
   const no = (what: string, fix: string) => new X11DockerError(`The ${options.backend} engine at ${host} is remote (${what}). ${fix}`);
   // (--tty is the X server option 'nothing' after parsing: the message names what the user typed)
   if (options.integration.tty) throw no('--tty is not available there: a remote session has no terminal here', `Remove --tty${options.html !== undefined ? ' (--html shows the display in your browser)' : ''}.`);
+  if (options.backend !== 'docker') throw no('only docker is supported there yet', `Use --backend=docker (DOCKER_HOST or a docker context), or a local ${options.backend} (unset ${options.backend === 'podman' ? 'CONTAINER_HOST' : 'the variable that names the remote engine'}).`);
   const view = remoteView(options);
   if (view === undefined && options.xserver !== undefined && options.xserver !== 'xvfb') {
     throw no(`--${options.xserver} is not available there: only --html and --xpra show a display of that engine here`, 'Use --html (in your browser) or --xpra (windows on your display).');
@@ -130,7 +131,6 @@ export function checkRemoteOptions(options: Options, host: string): void {
   if (view === undefined) {
     throw no('it does not share this machine\'s files and sockets, so its container cannot reach an X server here', 'Use --html to run the display in a container there and see it in your browser, or --xpra to see its windows here with xpra, or use a local engine (unset DOCKER_HOST, or docker context use default).');
   }
-  if (options.backend !== 'docker') throw no('only docker is supported there yet', 'Use --backend=docker.');
   if (options.xc.mode === 'no') throw no('--xc=no: the display runs in a container there', 'Remove --xc=no.');
   if (options.sharedirs.length > 0 || options.home !== undefined) throw no('--home and --sharedir are folders of this machine', 'Remove them.');
   if (view === 'html' && options.xserver !== undefined && options.xserver !== 'xvfb') throw no(`--${options.xserver} is not available there`, 'Use --html alone (Xvfb), or --xpra alone.');
@@ -179,6 +179,8 @@ export interface RemoteApp {
   readonly workdir?: string;
   /** `--no-entrypoint` (with a command). */
   readonly noEntrypoint: boolean;
+  /** docker's `--init` (tini) as the local container's: false with `--no-init`. */
+  readonly init: boolean;
   readonly command: readonly string[];
 }
 
@@ -203,7 +205,7 @@ export function remoteApp(plan: SessionPlan): RemoteApp {
     .filter((e) => !e.includes(plan.sessionDir) && !/^(DISPLAY|XAUTHORITY)=/.test(e));
   return {
     uid: c.user.uid, gid: c.user.gid, ...(hasHome ? { home: c.user.home } : {}), ...(runtimeDir !== undefined ? { runtimeDir } : {}),
-    env, ...(c.workdir !== undefined ? { workdir: c.workdir } : {}), noEntrypoint: c.integration.noEntrypoint, command: c.command,
+    env, ...(c.workdir !== undefined ? { workdir: c.workdir } : {}), noEntrypoint: c.integration.noEntrypoint, init: c.services.init === 'tini', command: c.command,
   };
 }
 
@@ -303,7 +305,7 @@ export interface RemoteCommands {
 export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
   const names = remoteNames(s.sessionId);
   const app = s.app;
-  const labels = [`--label=${LABEL_SESSION}=${s.sessionId}`, `--label=${LABEL_PID}=${s.pid}`, ...(s.hostId !== undefined ? [`--label=${LABEL_HOST}=${s.hostId}`] : [])];
+  const labels = sessionLabels(s);
   const hardened = ['--init', '--cap-drop=ALL', '--security-opt=no-new-privileges', ...labels];
   const user = `--user=${s.uid}:${s.gid}`;
   const size = s.size ?? { width: 1280, height: 800 };
@@ -337,7 +339,7 @@ export function remoteCommands(s: RemoteSessionSpec): RemoteCommands {
       relay: ['exec', '-i', names.display, 'python3', '-c', STDIO_RELAY, REMOTE_VNC_SOCKET],
     },
     app: [
-      'create', '--rm', `--name=${names.app}`, ...hardened, ...network, user, '--tmpfs=/tmp',
+      'create', '--rm', `--name=${names.app}`, ...(app?.init === false ? hardened.filter((a) => a !== '--init') : hardened), ...network, user, '--tmpfs=/tmp',
       ...(app ? [
         ...(app.home !== undefined && app.home !== '/tmp' ? [privateTmpfs('docker', app.home, s)] : []),
         ...(app.runtimeDir !== undefined ? [privateTmpfs('docker', app.runtimeDir, s)] : []),

@@ -4,7 +4,7 @@
  * the never-started probe container that gives an image's user database. Pure.
  */
 import { join } from 'node:path';
-import { LABEL_PID, LABEL_SESSION } from './argv.js';
+import { sessionLabels } from './argv.js';
 import type { SessionPlan } from './plan.js';
 
 /** A file or folder x11docker puts into the container (as `docker cp` would write it). */
@@ -53,5 +53,5 @@ export function readOnlyRootfsMounts(plan: SessionPlan, entries: readonly Rootfs
  */
 export function probeCreateArgs(plan: SessionPlan): string[] {
   const c = plan.container!;
-  return ['create', '--network=none', `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`, '--entrypoint=/x11docker-probe', '--', c.image];
+  return ['create', '--network=none', ...sessionLabels(plan), '--entrypoint=/x11docker-probe', '--', c.image];
 }

@@ -31,7 +31,7 @@ import { X11DockerError } from '../errors.js';
 import type { HostFacts } from '../host/facts.js';
 import type { Backend, Options } from '../options/parse.js';
 import type { DisplayDriver, DisplayLaunch, ProcessSpec } from '../xserver/driver.js';
-import { LABEL_PID, LABEL_SESSION, bindMount } from './argv.js';
+import { sessionLabels, bindMount } from './argv.js';
 import { localDisplayNumber } from './choose.js';
 import { probeLaunch } from './own-env.js';
 
@@ -54,6 +54,7 @@ export interface XContainerPlan {
   /** The session's id and x11docker's pid, for the containers' labels. */
   readonly sessionId: string;
   readonly pid: number;
+  readonly hostId?: string;
   /** The binaries that run from the image (the driver's `requires`); other processes (`--wm`, the clipboard synchroniser) stay on the host. */
   readonly binaries: readonly string[];
 }
@@ -97,7 +98,7 @@ export function imageBinaries(drivers: readonly DisplayDriver[]): string[] {
  * @throws X11DockerError naming `--xc` and the fix, for `--xc=yes` with a driver that cannot run
  *   from the image, a missing image, or a user display without a local socket.
  */
-export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'xcImage' | 'engine'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
+export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: Pick<HostFacts, 'binaries' | 'display' | 'hostUser' | 'sessionId' | 'pid' | 'hostId' | 'xcImage' | 'engine'>, driver: DisplayDriver, notes: string[], warnings: string[]): XContainerPlan | undefined {
   const { image } = options.xc;
   // --xpra2*: the image is the point of the option (upstream: "needs image x11docker/xserver")
   if (driver.xcRequired && options.xc.mode === 'no') throw new X11DockerError(`Option --${driver.name} runs its X server and xpra server from the X server image: it cannot go with --xc=no. Use --xpra for all on the host.`);
@@ -140,6 +141,7 @@ export function planXContainer(options: Pick<Options, 'xc' | 'backend'>, host: P
     ...(userns ? { userns } : {}),
     sessionId: host.sessionId,
     pid: host.pid,
+    ...(host.hostId !== undefined ? { hostId: host.hostId } : {}),
     binaries: driver.requires.map((r) => r.binary),
   };
 }
@@ -187,7 +189,7 @@ function inContainer(spec: ProcessSpec, index: number, xc: XContainerPlan, place
   mounts.push(bindMount(place.sessionDir, place.sessionDir, !writes));
   const args = [
     'run', '--rm', '--init', `--name=${name}`,
-    `--label=${LABEL_SESSION}=${xc.sessionId}`, `--label=${LABEL_PID}=${xc.pid}`,
+    ...sessionLabels(xc),
     '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
     ...(spec.hostShm ? ['--ipc=host'] : []),
     `--user=${xc.user.uid}:${xc.user.gid}`, ...(xc.userns ? [`--userns=${xc.userns}`] : []), '--read-only', '--tmpfs=/tmp',

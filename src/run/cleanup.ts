@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { log } from '../log.js';
+import { X11DockerError } from '../errors.js';
 import type { Backend } from '../options/parse.js';
 import { LABEL_HOST, LABEL_PID, LABEL_SESSION } from '../plan/argv.js';
 import { hostIdentity, sessionLiveness } from '../host/identity.js';
@@ -205,7 +206,7 @@ export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?
     // a remote engine's labelled containers and volumes (src/run/remote.ts) are x11docker's whoever runs it
     const address = engineAddress(backend, process.env);
     const remote = address !== undefined && isRemoteHost(address);
-    if (asRoot || remote) await removeUnrecordedContainers(backend, report);
+    if (asRoot || remote) await removeUnrecordedContainers(backend, report, remote ? address : undefined);
     if (remote) {
       const volumes = await removeOrphanVolumes();
       report.files.push(...volumes.removed.map((v) => `volume ${v}`));
@@ -218,13 +219,30 @@ export async function cleanupOrphans(backend: Backend, only?: string, cacheBase?
   return report;
 }
 
-/** Root only: containers with x11docker's labels whose x11docker pid is gone and that no folder accounted for. */
-async function removeUnrecordedContainers(backend: Backend, report: CleanupReport): Promise<void> {
+/**
+ * Root (or a remote engine): containers with x11docker's labels whose x11docker pid is gone and
+ * that no folder accounted for. On a remote engine a container without the host identity label
+ * may be any machine's session: left alone.
+ * @param remote the remote engine's address, undefined for this machine's engine.
+ * @throws X11DockerError when the engine does not answer (the containers could not be checked).
+ */
+async function removeUnrecordedContainers(backend: Backend, report: CleanupReport, remote?: string): Promise<void> {
   const engine = openEngine(backend);
   const here = hostIdentity();
-  const labelled = (await engine.containers(LABEL_SESSION).catch(() => [])).filter((c) => !report.containers.includes(c.id));
+  const labelled = (
+    await engine.containers(LABEL_SESSION).catch((error: unknown) => {
+      const why = `${backend} does not answer${remote !== undefined ? ` at ${remote}` : ''} (${String((error as Error).message ?? error).split('\n')[0]}), so its containers were not checked`;
+      // a remote engine named by the user: an error; this machine's engine may simply not be running (nothing of it to clean)
+      if (remote === undefined) {
+        log.note(`--cleanup: ${why}.`);
+        return [];
+      }
+      engine.close();
+      return Promise.reject(new X11DockerError(`--cleanup: ${why}. Check DOCKER_HOST (or the docker context) and run --cleanup again.`));
+    })
+  ).filter((c) => !report.containers.includes(c.id));
   const verdict = (labels: Readonly<Record<string, string>>) =>
-    sessionLiveness({ ...(labels[LABEL_PID] !== undefined ? { pid: labels[LABEL_PID] } : {}), ...(labels[LABEL_HOST] !== undefined ? { identity: labels[LABEL_HOST] } : {}) }, here, pidExists);
+    sessionLiveness({ ...(labels[LABEL_PID] !== undefined ? { pid: labels[LABEL_PID] } : {}), ...(labels[LABEL_HOST] !== undefined ? { identity: labels[LABEL_HOST] } : {}) }, here, pidExists, remote !== undefined ? 'elsewhere' : 'pid');
   // (a pid of another machine, boot or PID namespace says nothing here: such a session is left alone)
   report.elsewhere.push(...labelled.filter((c) => verdict(c.labels) === 'elsewhere').map((c) => `container ${c.id.slice(0, 12)}`));
   const dead = labelled.filter((c) => verdict(c.labels) === 'gone');

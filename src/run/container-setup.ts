@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { printable, X11DockerError } from '../errors.js';
 import { VOLUME_FIX, volumeKind } from '../options/volume-opts.js';
 import { log } from '../log.js';
-import { LABEL_PID, LABEL_SESSION, bindMount } from '../plan/argv.js';
+import { sessionLabels, bindMount } from '../plan/argv.js';
 import type { SessionPlan } from '../plan/plan.js';
 import { checkRawBindSources, checkRawOverOwn, checkWritesNotMounted, type InspectedMount } from '../plan/covered.js';
 import { hostRealPaths } from '../host/paths.js';
@@ -92,7 +92,7 @@ export async function prepareLocale(plan: SessionPlan, engine: Engine, register:
     'create', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=none',
     // rootless docker: root in the container is the host user outside, who owns the work folder
     c.rootlessEngine ? '--user=0:0' : `--user=${plan.hostUser.uid}:${plan.hostUser.gid}`,
-    `--label=${LABEL_SESSION}=${plan.sessionId}`, `--label=${LABEL_PID}=${plan.pid}`,
+    ...sessionLabels(plan),
     bindMount(work, '/x11docker-locale', false), '--entrypoint=localedef', '--', c.image,
     '--no-archive', '-i', source, '-f', charmap, `/x11docker-locale/${name}`,
   ];

@@ -62,7 +62,8 @@ export function parseHost(value: string, env: Readonly<Record<string, string | u
  * empty value counting as unset.
  * @param name the variable's name, for the message.
  * @returns the trimmed value, or undefined when unset or blank.
- * @throws X11DockerError (exit 64, one line) when the value holds a control character (a newline,
+ * @throws X11DockerError (exit 64, one line) for a scheme other than tcp, unix, ssh, npipe and fd
+ *   (e.g. `TCP://`), and when the value holds a control character (a newline,
  *   a tab inside it, ...): no CLI would reach an engine with it, and a session must not fall back to
  *   the local one.
  */
@@ -72,6 +73,12 @@ export function hostVariable(env: Readonly<Record<string, string | undefined>>, 
   // (C0 controls and DEL; the trim above removed those at either end that are white space)
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new X11DockerError(`${name}='${printable(value)}' holds a control character. Set it to one address without line breaks or tabs, e.g. ${name}=tcp://HOST:2375, or unset it.`);
+  // the CLIs know these schemes, in lower case only (docker/cli opts ParseHost: "invalid bind address format"); another one
+  // would otherwise be read as a host name (TCP://h:1 -> tcp://TCP:2375)
+  const scheme = /^([^:/]*):\/\//.exec(value)?.[1];
+  if (scheme !== undefined && !['tcp', 'unix', 'ssh', 'npipe', 'fd'].includes(scheme)) {
+    throw new X11DockerError(`${name}='${printable(value)}': the engine's CLI does not know the scheme '${printable(scheme)}'. Use tcp://, ssh:// or unix:// (lower case), or unset ${name}.`);
+  }
   return value;
 }
 

@@ -103,7 +103,9 @@ export function openKube(options: KubeOptions): KubeClient {
   try {
     kc.loadFromDefault();
   } catch (error) {
-    throw new X11DockerError(`Option --backend=kubernetes: cannot read your kubeconfig (${(error as Error).message.split('\n')[0]}). Fix KUBECONFIG or ~/.kube/config.`, { cause: error });
+    // (client-node reads an empty file, or YAML that is no mapping, and fails on a missing field: a TypeError)
+    const why = error instanceof TypeError ? 'it is empty or not a kubeconfig' : (error as Error).message.split('\n')[0];
+    throw new X11DockerError(`Option --backend=kubernetes: cannot read your kubeconfig (${why}). Fix KUBECONFIG or ~/.kube/config.`, { cause: error });
   }
   const contexts = kc.getContexts().map((c) => c.name);
   if (contexts.length === 0) throw new X11DockerError('Option --backend=kubernetes: no kubeconfig context (neither KUBECONFIG nor ~/.kube/config names one). Set up access to a cluster (kubectl config get-contexts), or print the pod with --kube-manifest.');

@@ -286,7 +286,7 @@ function clientAlive(annotations: Readonly<Record<string, string>>): boolean {
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'EPERM';
     }
-  }) !== 'gone';
+  }, 'elsewhere') !== 'gone';
 }
 
 /**

@@ -4,6 +4,7 @@
  * and their private folders here (`/tmp/x11docker-remote-PID-*`). Their containers are removed
  * with the other labelled containers (src/run/cleanup.ts).
  */
+import { X11DockerError } from '../errors.js';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +20,16 @@ export const REMOTE_FOLDER_PREFIX = 'x11docker-remote-';
  * Removes the volumes of remote sessions whose x11docker pid is gone (through the docker CLI, in
  * x11docker's environment: the engine of DOCKER_HOST or the context). Volumes of sessions started
  * on another machine, boot or PID namespace (label x11docker.host, src/host/identity.ts) are left alone.
- * @returns the names of the removed volumes and of those left as another host's; none when the engine does not answer.
+ * @returns the names of the removed volumes and of those left as another host's.
+ * @throws X11DockerError when the engine does not answer (its volumes could not be checked).
  */
 export async function removeOrphanVolumes(): Promise<{ removed: string[]; elsewhere: string[] }> {
   const r = await run('docker', ['volume', 'ls', '--filter', `label=${LABEL_SESSION}`, '--format', `{{.Name}} {{.Label "${LABEL_PID}"}} {{.Label "${LABEL_HOST}"}}`], { reject: false });
-  if (r.exitCode !== 0) return { removed: [], elsewhere: [] };
+  if (r.exitCode !== 0) throw new X11DockerError(`--cleanup: docker could not list the volumes of the remote engine (${String(r.stderr).trim().split('\n').pop() ?? ''}). Check DOCKER_HOST (or the docker context) and run --cleanup again.`);
   const here = hostIdentity();
   const rows = String(r.stdout).split('\n').map((l) => l.trim().split(' ')).filter(([name]) => name);
-  const verdict = (pid?: string, identity?: string) => sessionLiveness({ ...(pid !== undefined ? { pid } : {}), ...(identity !== undefined ? { identity } : {}) }, here, pidExists);
+  // (a volume without x11docker.host may be any machine's: left alone)
+  const verdict = (pid?: string, identity?: string) => sessionLiveness({ ...(pid !== undefined ? { pid } : {}), ...(identity !== undefined ? { identity } : {}) }, here, pidExists, 'elsewhere');
   const dead = rows.filter(([, pid, identity]) => verdict(pid, identity) === 'gone').map(([name]) => name!);
   if (dead.length > 0) await run('docker', ['volume', 'rm', '--force', ...dead], { reject: false });
   return { removed: dead, elsewhere: rows.filter(([, pid, identity]) => verdict(pid, identity) === 'elsewhere').map(([name]) => name!) };

@@ -95,15 +95,16 @@ describe('--backend=kubernetes --xpra (pod run by podman behind the fake API ser
   });
 
   it('--kube-manifest --xpra: exit 0, the manifest with the container xpra, and a note with the kubectl port-forward line and the xpra attach command', async () => {
-    const r = await x11docker(['--kube-manifest', `--hostuser=${TEST_USER}`, '--kube-namespace=team', '--xpra', DEMO_IMAGE, 'xeyes']);
+    const r = await x11docker(['--kube-manifest', `--hostuser=${TEST_USER}`, '--kube-namespace=team', '--kube-context=lab one', '--xpra', DEMO_IMAGE, 'xeyes']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^ {4}- name: xpra$/m);
     assert.match(r.stdout, /--bind-tcp=127\.0\.0\.1:10000/);
     const pod = /^ {2}name: (x11docker-[0-9a-f]+)$/m.exec(r.stdout)![1]!;
     const note = r.stderr.split('\n').find((l) => l.startsWith('x11docker note: Option --xpra:'));
     assert.ok(note, r.stderr);
-    assert.ok(note.includes(`kubectl -n team port-forward pod/${pod} 10000`), note);
-    assert.ok(note.includes(`kubectl -n team get secret ${pod}-cookie -o jsonpath='{.data.xprapasswd}' | base64 -d`), note);
+    // the same cluster as --kube-context (quoted for the shell) and the namespace
+    assert.ok(note.includes(`kubectl --context 'lab one' -n team port-forward pod/${pod} 10000`), note);
+    assert.ok(note.includes(`kubectl --context 'lab one' -n team get secret ${pod}-cookie -o jsonpath='{.data.xprapasswd}' | base64 -d`), note);
     assert.ok(note.includes('xpra attach tcp://127.0.0.1:10000/ --password-file='), note);
     assert.doesNotMatch(r.stderr, /XTEST is off/, 'the pod\'s xpra server needs XTEST, which stays on');
   });

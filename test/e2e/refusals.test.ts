@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
-import { DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, startHostDisplay, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
+import { CLI, DEMO_IMAGE, STACK_LINE, TEST_USER, assertNothingNew, leftovers, startHostDisplay, x11docker, type HostDisplay, type RunOptions } from './helpers.js';
 import { displayBusyReason, listeningAbstractSockets } from '../../src/xserver/display.js';
 
 const BUSYBOX = 'x11docker-test-busybox-x11:latest';
@@ -201,5 +201,27 @@ describe('every refusal and error path: exit 64, one line, no stack trace, nothi
     assert.equal(user.exitCode, 0, user.stderr);
     assert.match(user.stdout, /^shared=yes$/m);
     assert.match(user.stderr, /WARNING: Option --sharedir \/usr\/share\/doc: a sensitive host path/);
+  });
+});
+
+describe('output that cannot be written; a kubeconfig that is no kubeconfig', () => {
+  it('--kube-manifest > /dev/full: one line naming the output (not "a bug"), exit 64; --help | head -1: quiet', async () => {
+    const full = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --kube-manifest --hostuser=${TEST_USER} ${DEMO_IMAGE} xeyes > /dev/full`], { reject: false });
+    assert.equal(full.exitCode, 64, full.stderr);
+    assert.deepEqual(full.stderr.split('\n').filter(Boolean), ['x11docker error: cannot write the output (ENOSPC: no space left on device). Check where standard output goes (a full disk, a closed pipe).']);
+    const head = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --help | head -1`], { reject: false });
+    assert.equal(head.exitCode, 0);
+    assert.equal(head.stderr, '', 'no error when the reader closes the pipe early');
+  });
+  it('an empty kubeconfig: one line saying it is no kubeconfig, not a JavaScript TypeError', async () => {
+    const dir = mkdtempSync('/tmp/x11d-kc-');
+    try {
+      writeFileSync(join(dir, 'config'), '');
+      const r = await x11docker(['--backend=kubernetes', `--hostuser=${TEST_USER}`, DEMO_IMAGE, 'xeyes'], { env: { KUBECONFIG: join(dir, 'config') } });
+      assert.equal(r.exitCode, 64, String(r.stderr));
+      assert.deepEqual(String(r.stderr).split('\n').filter(Boolean), ['x11docker error: Option --backend=kubernetes: cannot read your kubeconfig (it is empty or not a kubeconfig). Fix KUBECONFIG or ~/.kube/config.']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

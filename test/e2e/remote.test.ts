@@ -328,6 +328,28 @@ describe('remote docker engine (a second dockerd on tcp://127.0.0.1)', () => {
     }
   });
 
+  test('--cleanup there leaves another machine\'s session alone: a container and a volume without x11docker\'s host label (whose pid means nothing here); an engine that does not answer: one line, exit 64', async () => {
+    // what a local session on the engine's own machine makes: labels with its pid, which is no process here
+    const e = { env, extendEnv: false } as const;
+    const labels = ['--label=x11docker.session=0a0b0c0d0e0f', '--label=x11docker.pid=3999999'];
+    const id = (await execa('docker', ['run', '-d', ...labels, '--network=none', DEMO_IMAGE, 'sleep', '300'], e)).stdout.trim();
+    await execa('docker', ['volume', 'create', ...labels, 'x11docker-other-machine'], e);
+    try {
+      const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: REMOTE } });
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      assert.equal((await execa('docker', ['inspect', '-f', '{{.State.Running}}', id], e)).stdout, 'true', `the container runs on\n${String(r.stderr)}`);
+      assert.equal((await execa('docker', ['volume', 'inspect', 'x11docker-other-machine'], { ...e, reject: false })).exitCode, 0, 'the volume is kept');
+    } finally {
+      await execa('docker', ['rm', '-f', id], { ...e, reject: false });
+      await execa('docker', ['volume', 'rm', '-f', 'x11docker-other-machine'], { ...e, reject: false });
+    }
+    const r = await x11docker(['--cleanup'], { env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    assert.equal(r.exitCode, 64, String(r.stderr));
+    const lines = String(r.stderr).split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, String(r.stderr));
+    assert.match(lines[0]!, /^x11docker error: --cleanup: docker does not answer at tcp:\/\/127\.0\.0\.1:1 .*its containers were not checked/);
+  });
+
   test('SIGTERM during the set-up: exit 143, nothing left there or here', async () => {
     const foldersBefore = remoteFolders();
     const child = execa('node', [CLI, '--html', DEMO_IMAGE, 'xeyes'], { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 90000 });

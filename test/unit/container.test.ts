@@ -414,6 +414,13 @@ describe('-- --read-only (a read-only root filesystem)', () => {
     const p = plan(['--', '--read-only', '--', 'app']);
     assert.deepEqual(probeCreateArgs(p), ['create', '--network=none', `--label=x11docker.session=${p.sessionId}`, `--label=x11docker.pid=${p.pid}`, '--entrypoint=/x11docker-probe', '--', 'app']);
   });
+
+  test('every container of a local session carries x11docker\'s host identity beside its pid (a --cleanup through DOCKER_HOST elsewhere leaves it alone)', () => {
+    const p = plan(['--xc', 'app'], hostFacts({}, { hostId: 'cafe01', xcImage: true }));
+    assert.ok(containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' }).includes('--label=x11docker.host=cafe01'), containerCreateArgs(p, { display: 101, socketPath: '/tmp/.X11-unix/X101', clientAuthFile: '/c/cookie' }).join(' '));
+    assert.ok(probeCreateArgs(plan(['--', '--read-only', '--', 'app'], hostFacts({}, { hostId: 'cafe01' }))).includes('--label=x11docker.host=cafe01'));
+    assert.equal(p.xc?.hostId, 'cafe01', 'the --xc containers get it (test/unit/xcontainer.test.ts)');
+  });
 });
 
 describe('time zone', () => {

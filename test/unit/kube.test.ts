@@ -87,6 +87,12 @@ describe('Kubernetes options', () => {
     refuse(['--dpi=120', 'img'], /^Option --backend=kubernetes: --dpi is not available in a pod yet\. Remove --dpi, or edit the manifest of --kube-manifest\.$/);
     refuse(['--keymap=de', '--composite', '--xopt=-br', 'img'], /: --composite, --xopt, --keymap are not available in a pod yet\. Remove them/);
     refuse(['--checkwindow', '--sharecgroup', '--ipc=private', 'img'], /: --checkwindow, --sharecgroup, --ipc=private are not available in a pod yet/);
+    // --xw gave the app a Wayland environment without a compositor (breaker); --rootless and --homebasedir had no effect
+    refuse(['--xw', 'img'], /^Option --backend=kubernetes: --xw is not available in a pod yet\. Remove --xw/);
+    refuse(['--xvfb', '--xw', 'img'], /: --xw is not available in a pod yet/);
+    refuse(['--rootless', '--homebasedir=/srv/h', '--home', 'img'], /: --rootless, --homebasedir are not available in a pod yet/);
+    // --tty is named as typed (it is the X server option 'nothing' after parsing)
+    refuse(['--tty', 'img'], /^Option --backend=kubernetes: --tty is not available in a pod: it has no terminal here\. Remove --tty/);
     // what the pod does honour stays allowed
     for (const ok of [['--xc', 'img'], ['--xc=x11docker-xserver', 'img'], ['--network', 'img'], ['--network=bridge', 'img'], ['--network=none', 'img'], ['--xtest', 'img'], ['--xtest=no', 'img'], ['--ipc=no', 'img']]) {
       checkKubeOptions(parseCommandLine(['--kube-manifest', ...ok]));

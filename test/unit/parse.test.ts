@@ -232,6 +232,9 @@ describe('errors', () => {
     ['--workdir relative', ['--workdir', 'relative', 'img'], '--workdir'],
     ['--xephyr=1', ['--xephyr=1', 'img'], '--xephyr'],
     ['--user without value at the end', ['--user'], '--user'],
+    ['--user UID above 2^32-2 (no Linux uid; was written into the pod spec)', ['--user=4294967296', 'img'], 'at most 4294967294'],
+    ['--user GID above 2^32-2', ['--user=1000:4294967295', 'img'], '--user=1000:4294967295'],
+    ['--hostuser UID:GID (a host user has its own group)', ['--hostuser=1001:1001', 'img'], 'a host user name or UID'],
     ['engine options without an image', ['--', '--cap-add=X'], '--cap-add=X'],
     ['image starting with "-"', ['--', '--a', '--b', 'img'], '--b'],
     ['invalid image name', ['--', 'a b'], 'a b'],
@@ -239,6 +242,10 @@ describe('errors', () => {
   for (const [title, argv, mentions] of cases) {
     test(`${title}: ${JSON.stringify(argv)}`, () => assertParseError(argv, mentions));
   }
+
+  test('the largest Linux uid and gid pass', () => {
+    assert.equal(parseCommandLine(['--user=4294967294:4294967294', 'img']).user, '4294967294:4294967294');
+  });
 
   test('control characters in a value are escaped in the message', () => {
     assertParseError(['--name', 'a\nb', 'img'], 'a\\nb');

@@ -31,6 +31,9 @@ describe('remote engines: what is remote', () => {
   test('the address: DOCKER_HOST, else the docker context\'s endpoint; CONTAINER_HOST for podman', () => {
     assert.equal(engineAddress('docker', { DOCKER_HOST: 'ssh://me@box', HOME: '/nonexistent' }), 'ssh://me@box');
     assert.equal(engineAddress('docker', { HOME: '/nonexistent' }), undefined);
+    // a scheme the CLI does not know (upper case too) is one line, not a host name 'TCP' (breaker)
+    assert.throws(() => engineAddress('docker', { DOCKER_HOST: 'TCP://127.0.0.1:1', HOME: '/nonexistent' }), /^X11DockerError: DOCKER_HOST='TCP:\/\/127\.0\.0\.1:1': the engine's CLI does not know the scheme 'TCP'\. Use tcp:\/\/, ssh:\/\/ or unix:\/\/ \(lower case\), or unset DOCKER_HOST\.$/);
+    assert.throws(() => engineAddress('podman', { CONTAINER_HOST: 'http://h:1' }), /CONTAINER_HOST='http:\/\/h:1': the engine's CLI does not know the scheme 'http'/);
     const config = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
     const meta = join(config, 'contexts', 'meta', createHash('sha256').update('far').digest('hex'));
     mkdirSync(meta, { recursive: true });
@@ -71,7 +74,8 @@ describe('remote engines: refusals (one line, before anything starts)', () => {
       [['--xpra', '--showenv', 'img'], /--showenv: its display is on the engine.*Remove --showenv\.$/],
       [['--xpra', '--pulseaudio', 'img'], /--pulseaudio is not available there yet/],
       [['--xpra', '--', '--privileged', '--', 'img'], /after '--' \(--privileged\)/],
-      [['--xpra', '--backend=podman', 'img'], /only docker/],
+      [['--xpra', '--backend=podman', 'img'], /only docker is supported there yet\)\. Use --backend=docker \(DOCKER_HOST or a docker context\), or a local podman \(unset CONTAINER_HOST\)\.$/],
+      [['--backend=podman', 'img'], /only docker is supported there yet/],
       [['--xpra', '--xonly'], /needs an image/],
     ] as const) {
       assert.throws(() => check([...argv]), says(re), argv.join(' '));
@@ -297,6 +301,11 @@ describe('remote engines: the app container gets the plan\'s user, environment a
     assert.ok(root.plan.warnings.some((w) => /^Option --user=root/.test(w)));
   });
 
+  test('--no-init: the app container without docker\'s --init (was dropped silently); by default with it', () => {
+    assert.ok(appArgs(['--html', 'img']).args.includes('--init'));
+    assert.ok(!appArgs(['--html', '--no-init', 'img']).args.includes('--init'), appArgs(['--html', '--no-init', 'img']).args.join(' '));
+  });
+
   test('--no-entrypoint with a command: an empty entrypoint', () => {
     has(appArgs(['--html', '--no-entrypoint', 'img', 'sh']).args, '--entrypoint=');
     assert.ok(!appArgs(['--html', 'img', 'sh']).args.includes('--entrypoint='));
@@ -335,6 +344,10 @@ describe('remote engines: --cleanup judges a pid only on the machine, boot and P
     assert.equal(sessionLiveness({ pid: '99', identity: 'here' }, 'here', alive), 'gone');
     assert.equal(sessionLiveness({ pid: '10', identity: 'here' }, 'here', alive), 'live');
     assert.equal(sessionLiveness({ pid: '99' }, 'here', alive), 'gone');
+    // on a remote engine or a cluster an object without the identity may be any machine's (breaker: another machine's local session)
+    assert.equal(sessionLiveness({ pid: '99' }, 'here', alive, 'elsewhere'), 'elsewhere');
+    assert.equal(sessionLiveness({ pid: '99', identity: '' }, 'here', alive, 'elsewhere'), 'elsewhere');
+    assert.equal(sessionLiveness({ pid: '99', identity: 'here' }, 'here', alive, 'elsewhere'), 'gone');
   });
 
   test('every container and volume of a remote session carries the identity', () => {

@@ -110,6 +110,8 @@ describe('--xc server containers', () => {
       assert.ok(a.includes(flag), flag);
     }
     assert.ok(!a.some((x) => /^--(privileged|cap-add|ipc)/.test(x)));
+    const withHost = placeLaunch(xserverDrivers.xvfb.launch(ctx), { ...xc, hostId: 'cafe01', binaries: ['Xvfb'] }, place).processes[0]!.args;
+    assert.ok(withHost.includes('--label=x11docker.host=cafe01'), 'x11docker\'s host identity beside its pid');
     // only the session's socket folder (writable: the server makes its socket there) and the session folder read-only
     assert.deepEqual(values(a, 'mount'), ['type=bind,source=/tmp/.x11docker-socket-f/X11-unix,target=/tmp/.X11-unix', 'type=bind,source=/s,target=/s,readonly']);
     const tail = a.slice(a.indexOf('--entrypoint=Xvfb'));
