@@ -114,13 +114,17 @@ function hostPath(value: string, option: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
+/** glibc's built-in locales, which need no compiled locale in the image: `C`, `POSIX`, `C.UTF-8` (any spelling of UTF-8; glibc 2.35 and Debian). */
+export const BUILTIN_LOCALE = /^(C|POSIX|C\.utf-?8)$/i;
+
 /**
- * Checks a `--lang` value: a locale name like `de`, `de_DE`, `zh_CN.UTF-8` or `en_US.utf8`.
+ * Checks a `--lang` value: a locale name like `de`, `de_DE`, `zh_CN.UTF-8` or `en_US.utf8`, or
+ * glibc's built-in `C`, `POSIX` and `C.UTF-8` (`C.utf8`).
  * @throws X11DockerError for anything else.
  */
 export function validateLocaleSpec(spec: string): void {
-  if (!/^[a-zA-Z]{2,3}(_[a-zA-Z]{2})?(\.[a-zA-Z0-9-]+)?(@[a-zA-Z0-9]+)?$/.test(spec)) {
-    throw new X11DockerError(`Option --lang needs a locale like de, de_DE or zh_CN.UTF-8 (got "${printable(spec)}").`);
+  if (!/^[a-zA-Z]{2,3}(_[a-zA-Z]{2})?(\.[a-zA-Z0-9-]+)?(@[a-zA-Z0-9]+)?$/.test(spec) && !BUILTIN_LOCALE.test(spec)) {
+    throw new X11DockerError(`Option --lang needs a locale like de, de_DE, zh_CN.UTF-8 or C.UTF-8 (got "${printable(spec)}").`);
   }
 }
 

@@ -6,12 +6,14 @@
  * with `localedef` from the image's own sources (Debian package `locales`), see src/run/locale.ts.
  */
 import { X11DockerError } from '../errors.js';
-import { validateLocaleSpec } from '../options/persistence.js';
+import { BUILTIN_LOCALE, validateLocaleSpec } from '../options/persistence.js';
 
 /** A locale to set up in the container. */
 export interface LocalePlan {
   /** Value for LANG, e.g. `de_DE.UTF-8`. */
   readonly name: string;
+  /** glibc's built-in `C`, `POSIX` or `C.UTF-8`: LANG only, nothing to compile (src/run/container-setup.ts prepareLocale). */
+  readonly builtin?: boolean;
   /** Source locale under /usr/share/i18n/locales, e.g. `de_DE` (or `sr_RS@latin`). */
   readonly source: string;
   /** Charmap under /usr/share/i18n/charmaps for `localedef -f`, e.g. `UTF-8` or `ISO-8859-1`. */
@@ -33,7 +35,7 @@ const TERRITORY: Readonly<Record<string, string>> = {
 };
 
 /**
- * Resolves a `--lang` value to a UTF-8 locale.
+ * Resolves a `--lang` value to a UTF-8 locale, or to glibc's built-in `C.UTF-8`, `C` or `POSIX` (`builtin`: LANG only).
  * @param spec the value (`''` for the host's $LANG).
  * @param hostLang the host's `$LANG` (used when `spec` is `''`).
  * @throws X11DockerError when `spec` is empty and the host has no usable $LANG.
@@ -46,6 +48,11 @@ export function resolveLocale(spec: string, hostLang: string | undefined): Local
       throw new X11DockerError(`Option --lang without a value takes your $LANG, but it is '${hostLang ?? ''}'. Give a locale, e.g. --lang=de.`);
     }
     validateLocaleSpec(value);
+  }
+  // glibc's own: C.UTF-8 (as Debian and glibc 2.35 spell it), C, POSIX
+  if (BUILTIN_LOCALE.test(value)) {
+    const name = /^C\./i.test(value) ? 'C.UTF-8' : value.toUpperCase();
+    return { name, source: name, charmap: name === 'C.UTF-8' ? 'UTF-8' : 'ANSI_X3.4-1968', dirName: glibcLocaleName(name), builtin: true };
   }
   const m = /^([a-zA-Z]{2,3})(?:_([a-zA-Z]{2}))?(?:\.([^@]*))?(@[a-zA-Z0-9]+)?$/.exec(value)!;
   const language = m[1]!.toLowerCase();

@@ -71,7 +71,8 @@ export type RegisterCleanup = (what: string, fn: () => Promise<void> | void) => 
  */
 export async function prepareLocale(plan: SessionPlan, engine: Engine, register: RegisterCleanup): Promise<string | undefined> {
   const c = plan.container;
-  if (!c?.locale) return undefined;
+  // (glibc's built-in C.UTF-8, C and POSIX need no compiled locale)
+  if (!c?.locale || c.locale.builtin) return undefined;
   const { name, source, charmap } = c.locale;
   const key = /^sha256:([a-f0-9]{64})$/.exec(c.imageConfig.id)?.[1];
   const owner = plan.dropToHostUser ? plan.hostUser : undefined;

@@ -433,6 +433,18 @@ describe('environment and locale', () => {
     await assertNothingLeft(base);
   });
 
+  it("--lang=C.UTF-8 (glibc's built-in, was refused): LANG=C.UTF-8, UTF-8 charmap, no localedef run, no locale cached", async () => {
+    const base = await leftovers();
+    const id = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', LOCALES])).stdout.replace(/^sha256:/, '');
+    const cache = join(thome!, '.cache', 'x11docker', 'images', `${id}.locales`, 'C.UTF-8');
+    const r = await asTester(['--lang=C.UTF-8', LOCALES, 'sh', '-c', 'echo "lang=$LANG charmap=$(locale charmap)"; locale >/dev/null']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(line(r.stdout, 'lang'), 'C.UTF-8 charmap=UTF-8', r.stderr);
+    assert.doesNotMatch(r.stderr, /Cannot set LC_|localedef/);
+    assert.ok(!existsSync(cache), 'nothing compiled');
+    await assertNothingLeft(base);
+  });
+
   it('--lang=de is found under every name glibc accepts: locale -a lists de_DE.utf8 (as locale-gen makes it), LANG=de_DE.UTF-8 and LANG=de_DE.utf8 both work', async () => {
     const base = await leftovers();
     // each spelling: `locale` (its errors go to stderr, which the script moves to stdout) and a German month

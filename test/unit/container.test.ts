@@ -313,6 +313,18 @@ describe('--lang', () => {
     assert.deepEqual(resolveLocale('sr_RS@latin', undefined), { name: 'sr_RS.UTF-8@latin', source: 'sr_RS@latin', charmap: 'UTF-8', dirName: 'sr_RS.utf8@latin' });
   });
 
+  test("glibc's built-in C.UTF-8, C and POSIX: accepted (were refused), LANG only, nothing to compile", () => {
+    for (const spec of ['C.UTF-8', 'C.utf8', 'c.utf-8']) {
+      assert.equal(resolveLocale(spec, undefined).name, 'C.UTF-8');
+      assert.equal(resolveLocale(spec, undefined).builtin, true);
+    }
+    assert.equal(resolveLocale('POSIX', undefined).name, 'POSIX');
+    assert.equal(resolveLocale('C', undefined).builtin, true);
+    const p = plan(['--lang=C.UTF-8', 'app']);
+    assert.ok(p.container!.env.includes('LANG=C.UTF-8'), p.container!.env.join(' '));
+    assert.throws(() => parseCommandLine(['--lang=C.UTF-8x', 'img']), /needs a locale like de, de_DE, zh_CN\.UTF-8 or C\.UTF-8/);
+  });
+
   test('another charmap is honoured, not silently turned into UTF-8', () => {
     assert.deepEqual(resolveLocale('en_US.ISO-8859-1', undefined), { name: 'en_US.ISO-8859-1', source: 'en_US', charmap: 'ISO-8859-1', dirName: 'en_US.iso88591' });
     assert.deepEqual(resolveLocale('de_DE.iso88591', undefined), { name: 'de_DE.ISO-8859-1', source: 'de_DE', charmap: 'ISO-8859-1', dirName: 'de_DE.iso88591' });
