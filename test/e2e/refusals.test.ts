@@ -206,10 +206,10 @@ describe('every refusal and error path: exit 64, one line, no stack trace, nothi
 
 describe('output that cannot be written; a kubeconfig that is no kubeconfig', () => {
   it('--kube-manifest > /dev/full: one line naming the output (not "a bug"), exit 64; --help | head -1: quiet', async () => {
-    const full = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --kube-manifest --hostuser=${TEST_USER} ${DEMO_IMAGE} xeyes > /dev/full`], { reject: false });
+    const full = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --kube-manifest --hostuser=${TEST_USER} ${DEMO_IMAGE} xeyes > /dev/full`], { reject: false, env: { NO_COLOR: '1' } });
     assert.equal(full.exitCode, 64, full.stderr);
     assert.deepEqual(full.stderr.split('\n').filter(Boolean), ['x11docker error: cannot write the output (ENOSPC: no space left on device). Check where standard output goes (a full disk, a closed pipe).']);
-    const head = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --help | head -1`], { reject: false });
+    const head = await execa('sh', ['-c', `node ${JSON.stringify(CLI)} --help | head -1`], { reject: false, env: { NO_COLOR: '1' } });
     assert.equal(head.exitCode, 0);
     assert.equal(head.stderr, '', 'no error when the reader closes the pipe early');
   });
