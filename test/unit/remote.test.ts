@@ -2,7 +2,7 @@
 // remote, the refusals before anything starts, and the docker commands of a remote --html session.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,14 @@ describe('remote engines: what is remote', () => {
     for (const h of ['tcp://127.0.0.1:2375', 'tcp://box:2376', 'ssh://me@box', 'ssh://box:2222', 'box:2375', '[::1]:2375']) assert.equal(isRemoteHost(h), true, h);
   });
 
-  test('the address: DOCKER_HOST, else the docker context\'s endpoint; CONTAINER_HOST for podman', () => {
+  test('the address: DOCKER_HOST, else the docker context\'s endpoint; CONTAINER_HOST for podman', (t) => {
     assert.equal(engineAddress('docker', { DOCKER_HOST: 'ssh://me@box', HOME: '/nonexistent' }), 'ssh://me@box');
     assert.equal(engineAddress('docker', { HOME: '/nonexistent' }), undefined);
     // a scheme the CLI does not know (upper case too) is one line, not a host name 'TCP' (breaker)
     assert.throws(() => engineAddress('docker', { DOCKER_HOST: 'TCP://127.0.0.1:1', HOME: '/nonexistent' }), /^X11DockerError: DOCKER_HOST='TCP:\/\/127\.0\.0\.1:1': the engine's CLI does not know the scheme 'TCP'\. Use tcp:\/\/, ssh:\/\/ or unix:\/\/ \(lower case\), or unset DOCKER_HOST\.$/);
     assert.throws(() => engineAddress('podman', { CONTAINER_HOST: 'http://h:1' }), /CONTAINER_HOST='http:\/\/h:1': the engine's CLI does not know the scheme 'http'/);
     const config = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    t.after(() => rmSync(config, { recursive: true, force: true }));
     const meta = join(config, 'contexts', 'meta', createHash('sha256').update('far').digest('hex'));
     mkdirSync(meta, { recursive: true });
     writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'far', Endpoints: { docker: { Host: 'tcp://far.example:2376' } } }));
@@ -146,8 +147,9 @@ describe('remote engines: the docker commands of a --html session', () => {
     assert.deepEqual(c.removeVolumes, ['volume', 'rm', '--force', c.names.socketVolume, c.names.filesVolume]);
   });
 
-  test('the stdio relay is valid Python that copies both ways through a UNIX socket', { skip: !hasPython() && 'no python3' }, () => {
+  test('the stdio relay is valid Python that copies both ways through a UNIX socket', { skip: !hasPython() && 'no python3' }, (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const sock = join(dir, 's');
     // an echo server in Python, then the relay with "hello" on stdin
     const out = execFileSync('python3', ['-c', [
@@ -323,8 +325,9 @@ describe('remote engines: the app container gets the plan\'s user, environment a
 });
 
 describe('remote engines: --cleanup judges a pid only on the machine, boot and PID namespace that recorded it', () => {
-  test('the identity: stable here, different for another machine id, boot id or PID namespace', () => {
+  test('the identity: stable here, different for another machine id, boot id or PID namespace', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'x11docker-unit-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const f = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
     const machine = f('machine', 'aaaa\n');
     const boot = f('boot', 'b1\n');
