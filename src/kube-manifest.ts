@@ -5,7 +5,6 @@
  * pod's runtime pulls or finds it), so the image's USER, WORKDIR and ENV are not known here; the
  * display is Xvfb from the `--xc` image (with `--xpra` also an xpra server from it).
  */
-import { quoteWord } from './quote.js';
 import { randomBytes } from 'node:crypto';
 import { X11DockerError } from './errors.js';
 import { gatherHostFacts } from './host/facts.js';
@@ -15,6 +14,7 @@ import type { HostFacts } from './host/facts.js';
 import { planSession, type SessionPlan } from './plan/plan.js';
 import { hostProbe } from './plan/probe.js';
 import { vncPassword } from './run/html.js';
+import { quoteWord } from './quote.js';
 
 /** Size of the `--home` PersistentVolumeClaim (a Kubernetes quantity). */
 export const KUBE_HOME_SIZE = '1Gi';

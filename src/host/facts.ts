@@ -1,4 +1,3 @@
-import { hostIdentity } from './identity.js';
 import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
@@ -23,6 +22,7 @@ function onConsole(): boolean {
 import { gatherHostResources, type HostResources } from './resources.js';
 import { hostTimezone, type HostTimezone } from './timezone.js';
 import { readXkbNames, type XkbNames } from './keyboard.js';
+import { hostIdentity } from './identity.js';
 
 export type { HostUser } from './user.js';
 

@@ -99,6 +99,14 @@ export function checkKubeOptions(options: Options): void {
 }
 
 /**
+ * The names of the options given, from pairs of (given?, name as the user types it): the refusal
+ * lists of pods ({@link unsupportedInPod}, {@link droppedByPod}) and remote engines (src/plan/remote.ts).
+ */
+export function givenOptions(pairs: readonly (readonly [boolean, string])[]): string[] {
+  return pairs.filter(([yes]) => yes).map(([, name]) => name);
+}
+
+/**
  * The options given that the pod does not do yet (container services, host integration, options
  * of a running session), each as its option name; the pod is then never planned without them silently.
  */
@@ -119,7 +127,7 @@ export function unsupportedInPod(o: Options): string[] {
     [o.screen.xfishtank, '--xfishtank'], [o.screen.xhost !== undefined, '--xhost'], [o.screen.cleanXhost, '--clean-xhost'],
     [o.screen.xoverip !== undefined, '--xoverip'], [o.screen.xauth !== undefined, '--xauth'],
   ];
-  return given.filter(([yes]) => yes).map(([, name]) => name);
+  return givenOptions(given);
 }
 
 /**
@@ -138,7 +146,7 @@ export function droppedByPod(o: Options): string[] {
     // --xw would give the app a Wayland environment without a compositor; --rootless picks a local engine; --homebasedir a host folder
     [o.xw === true, '--xw'], [o.rootless !== undefined, '--rootless'], [o.homebasedir !== undefined, '--homebasedir'],
   ];
-  return given.filter(([yes]) => yes).map(([, name]) => name);
+  return givenOptions(given);
 }
 
 /**
@@ -298,7 +306,7 @@ export function kubeManifest(plan: SessionPlan, kube: KubeOptions, cookieHex: st
       containers: [
         {
           name: 'display', image: xc,
-          // XTEST as the local Xvfb's (src/xserver/driver.ts hardeningArgs): off unless --xtest, or x11vnc (--html) or the xpra server inject input with it
+          // XTEST as the local Xvfb's (src/xserver/hardening.ts hardeningArgs): off unless --xtest, or x11vnc (--html) or the xpra server inject input with it
           command: ['Xvfb', `:${display}`, '-auth', KUBE_XAUTHORITY, '-nolisten', 'tcp', ...(plan.displaySettings.xtest || plan.html || xpra ? [] : ['-extension', 'XTEST']), '-screen', '0', `${plan.size.width}x${plan.size.height}x24`],
           env: [{ name: 'HOME', value: '/tmp' }],
           securityContext,

@@ -5,12 +5,11 @@ import type { Backend, Options } from '../options/parse.js';
 import type { RawOptions } from '../options/raw-options.js';
 import type { XServerName } from '../options/table.js';
 import type { XServerDriver } from '../xserver/driver.js';
-import { xserverDrivers } from '../xserver/drivers.js';
 import { planWayland } from './wayland.js';
 import { planXw } from './xw.js';
 import { planDisplayExtras } from './display.js';
 import { containerXEnv, planScreen, type ScreenPlan } from './screen.js';
-import { chooseDisplay, dependencyCheck, unavailable } from './choose.js';
+import { chooseXServer } from './choose-xserver.js';
 import { checkFallback } from './fallback.js';
 import { planCheckWindow, type CheckWindowPlan } from './checkwindow.js';
 import { shellLineNote, type ImageConfig } from './image.js';
@@ -29,7 +28,7 @@ import { sessionLabels, bindMount, privateTmpfs, xSocketMount } from './argv.js'
 import { planHostDisplayAccess } from './hostdisplay.js';
 import { planLimits } from './limits.js';
 import { envArgs, ownEnvNames, ownEnvNotes, probeLaunch, readRawOptions } from './own-env.js';
-import { imageBinaries, planXContainer, type XContainerPlan } from './xcontainer.js';
+import { planXContainer, type XContainerPlan } from './xcontainer.js';
 
 /** Default screen size of a new X server, in pixels. */
 export const DEFAULT_SIZE = { width: 1024, height: 768 } as const;
@@ -268,41 +267,6 @@ export function planSession(options: Options, host: HostFacts, imageConfig?: Ima
     warnings,
     notes,
   };
-}
-
-/**
- * Picks the display option with {@link chooseDisplay} (the one given, or upstream's automatic
- * choice), says on one line which one and why (and which better one is missing), and refuses
- * one that cannot run here with {@link unavailable}'s message (the missing binary and its Debian
- * package, or the missing DISPLAY, WAYLAND_DISPLAY or console). A display shared with the
- * container gets upstream's warning.
- */
-function chooseXServer(options: Options, host: HostFacts, notes: string[], warnings: string[]): { driver: XServerDriver; reason: string } {
-  const input = {
-    desktop: options.desktop,
-    gpu: options.services.gpu,
-    wayland: options.wayland,
-    display: host.display,
-    waylandDisplay: host.waylandDisplay,
-    xdgRuntimeDir: host.xdgRuntimeDir,
-    // --xc: what the X server image brings counts as installed (auto: when the engine has the image)
-    // (--xpra2*: always from the image, which planXContainer requires)
-    binaries: options.xc.mode === 'yes' || (options.xc.mode === 'auto' && host.xcImage) || (options.xserver && xserverDrivers[options.xserver].xcRequired) ? new Set([...host.binaries, ...imageBinaries(Object.values(xserverDrivers))]) : host.binaries,
-    processUid: host.processUid,
-    onConsole: host.onConsole,
-    keymap: options.integration.keymap !== undefined,
-  };
-  if (options.printcheck) notes.push(...dependencyCheck({ ...input, xserver: options.xserver }));
-  const choice = chooseDisplay({ ...input, xserver: options.xserver });
-  const driver = xserverDrivers[choice.name];
-  if (!choice.explicit) notes.push(`Using X server option --${choice.name} (${choice.reason})${choice.better ? `; better: ${choice.better}` : ''}.`);
-  const why = unavailable(driver, input);
-  if (why) {
-    // --html picks Xvfb itself: name the option the user gave
-    throw new X11DockerError(options.html !== undefined ? `Option --html runs the app on Xvfb: ${why.message}` : why.message);
-  }
-  // a shared display's warning comes from planHostDisplayAccess: it depends on --gpu and --clipboard
-  return { driver, reason: choice.reason };
 }
 
 /**

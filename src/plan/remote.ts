@@ -18,7 +18,7 @@
  */
 import { X11DockerError } from '../errors.js';
 import type { Options } from '../options/parse.js';
-import { unsupportedInPod } from './kube.js';
+import { givenOptions, unsupportedInPod } from './kube.js';
 import { sessionLabels } from './argv.js';
 import { XPRA_ENV, xpraServerArgs } from '../xserver/xpra.js';
 import { envArgs } from './own-env.js';
@@ -161,7 +161,7 @@ export function notAppliedRemotely(o: Options): string[] {
     [sc.rotate !== undefined, '--rotate'], [sc.outputCount > 1, '--output-count'], [sc.vt !== undefined, '--vt'], [sc.westonini !== undefined, '--westonini'],
     [o.services.ipcMode !== undefined && !o.services.hostipc, '--ipc'], [o.services.shareCgroup === true, '--sharecgroup'],
   ];
-  return given.filter(([yes]) => yes).map(([, name]) => name);
+  return givenOptions(given);
 }
 
 /** The app container's user, environment and folders on a remote engine, as the local session gives them ({@link remoteApp}). */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { describeXServer, hardeningArgs, type DisplayDriver } from './driver.js';
+import { describeXServer, type DisplayDriver } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 
 /**
  * `--nxagent`: nxagent (NX) as a seamless server (`-R`, rootless: each window on the user's

@@ -14,7 +14,8 @@
  * WAYLAND_DISPLAY and a private runtime folder (tmpfs) with only the compositor's socket.
  */
 import { join } from 'node:path';
-import { describeXServer, hardeningArgs, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type LaunchFile, type ProcessSpec, type Requirement } from './driver.js';
+import { describeXServer, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver, type DisplayLaunch, type Honours, type LaunchFile, type ProcessSpec, type Requirement } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 import { xpra, xpra2Of } from './xpra.js';
 import { CONTAINER_RUNTIME_DIR, kwinArgs, waylandSocketName, westonArgs } from '../wayland/wayland.js';
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver } from './driver.js';
+import { describeXServer, singleServer, X_SERVER_HONOURS, type DisplayContext, type DisplayDriver } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 
 /** The real Xorg binary (Debian's /usr/bin/Xorg is a wrapper that wants a console). */
 export const XORG_BINARY = '/usr/lib/xorg/Xorg';

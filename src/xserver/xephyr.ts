@@ -1,4 +1,5 @@
-import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
+import { describeXServer, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 
 /** Xephyr: a nested X server in a window on the user's display (Xephyr(1)); `--fullscreen` fills the screen. */
 export const xephyr: DisplayDriver = {

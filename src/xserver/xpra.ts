@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { describeXServer, hardeningArgs, type DisplayDriver, type DisplayContext, type ProcessSpec } from './driver.js';
+import { describeXServer, type DisplayDriver, type DisplayContext, type ProcessSpec } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 
 /**
  * Features of xpra 3.x that a session does not need, turned off on server and client: each is

@@ -1,4 +1,5 @@
-import { describeXServer, hardeningArgs, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
+import { describeXServer, singleServer, X_SERVER_HONOURS, type DisplayDriver } from './driver.js';
+import { hardeningArgs } from './hardening.js';
 
 /** Xvfb: an invisible X server in memory (Xvfb(1)). */
 export const xvfb: DisplayDriver = {

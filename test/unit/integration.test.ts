@@ -15,7 +15,7 @@ import { CONTAINER_CUPS_SOCKET, CONTAINER_DBUS_SOCKET, CONTAINER_SSH_AGENT } fro
 import { displayContext } from '../../src/plan/display.js';
 import { gatherIntegrationResources, type IntegrationResources } from '../../src/host/integration.js';
 import type { HostFacts, HostUser } from '../../src/host/facts.js';
-import { hardeningArgs } from '../../src/xserver/driver.js';
+import { hardeningArgs } from '../../src/xserver/hardening.js';
 import { xPaths } from '../../src/xserver/display.js';
 import { X11DockerError } from '../../src/errors.js';
 
